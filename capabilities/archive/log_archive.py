@@ -1,0 +1,140 @@
+"""The central log archive in the log-archive account's home region."""
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from capabilities.archive import delivery, replication, tamper
+from capabilities.archive.log_key import LogKey
+from capabilities.archive.secure_bucket import retention_lifecycle, secure_bucket
+from configuration.model import ArchiveSettings
+from configuration.naming import ArchiveNames
+
+
+class LogArchive(Construct):
+    """A KMS-encrypted, Object Lock (COMPLIANCE) archive that every log source delivers into.
+
+    - ``bucket``: the WORM archive, one prefix per source (``capabilities.archive.LogPrefix``),
+      replicated to the replica region (DPP-PRT-1/2/3/5, DPP-RET-1).
+    - ``config_staging``: AWS Config refuses Object Lock buckets, so Config delivers here and
+      S3 replication copies every object into the archive and the replica, where it is locked.
+    - ``access_logs``: server access logs of both (DPP-LOG-7); SSE-S3 because S3 server access
+      logging cannot write to SSE-KMS buckets.
+    - ``reader_role``: the only way to read logs (DPP-PRT-4); tampering is denied to everyone
+      but the configured break-glass role and the deploying CloudFormation role.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        names: ArchiveNames,
+        retention_days: int,
+        settings: ArchiveSettings,
+        delivering_accounts: list[str],
+    ) -> None:
+        super().__init__(scope, id)
+        region = names.home_region
+        archive_key = LogKey(self, "ArchiveKey", alias=names.archive_key_alias, description="Encrypts the DPP log archive (DPP-PRT-3)")
+        archive_key.admit_cloudtrail(delivering_accounts)
+        archive_key.admit_config(delivering_accounts)
+        archive_key.admit_log_delivery(delivering_accounts)
+        self.key = archive_key.key
+
+        self.access_logs = secure_bucket(
+            self,
+            "AccessLogBucket",
+            bucket_name=names.access_log_bucket,
+            encryption_key=None,
+            access_logs=None,
+            lifecycle_rules=retention_lifecycle(retention_days),
+        )
+        lifecycle = retention_lifecycle(
+            retention_days,
+            to_infrequent_access_days=settings.transition_to_infrequent_access_days,
+            to_glacier_days=settings.transition_to_glacier_days,
+        )
+        self.bucket = secure_bucket(
+            self,
+            "ArchiveBucket",
+            bucket_name=names.archive_bucket,
+            encryption_key=self.key,
+            access_logs=(self.access_logs, "log-archive/"),
+            lifecycle_rules=lifecycle,
+            locked_days=retention_days,
+        )
+        self.config_staging = secure_bucket(
+            self,
+            "ConfigStagingBucket",
+            bucket_name=names.config_staging_bucket,
+            encryption_key=self.key,
+            access_logs=(self.access_logs, "config-staging/"),
+            lifecycle_rules=retention_lifecycle(retention_days),
+        )
+
+        self.replication_role, self._replication_policy = replication.replication_role(
+            self, "ReplicationRole", role_name=names.replication_role, account=names.account
+        )
+        self._replicate(names, settings)
+        self.reader_role = self._reader_role(names)
+
+        exempt = [names.role_arn(settings.break_glass_role_name), names.deploy_role_arn(region)]
+        readers = [self.reader_role.role_arn, names.role_arn(settings.break_glass_role_name)]
+        delivery.admit_cloudtrail(self.bucket, delivering_accounts)
+        delivery.admit_log_delivery(self.bucket, delivering_accounts)
+        delivery.admit_config(self.config_staging, delivering_accounts)
+        for bucket in (self.bucket, self.config_staging, self.access_logs):
+            tamper.deny_tampering(bucket, exempt_role_arns=exempt)
+            tamper.deny_reads_except(bucket, reader_role_arns=readers)
+        for bucket in (self.bucket, self.config_staging):
+            tamper.deny_weaker_encryption(bucket)
+
+    def _replicate(self, names: ArchiveNames, settings: ArchiveSettings) -> None:
+        role, policy = self.replication_role, self._replication_policy
+        # S3 checks at PutBucketReplication time that each destination bucket exists.
+        self.config_staging.node.add_dependency(self.bucket)
+        replica = replication.Destination(
+            rule_id="ToReplicaRegion",
+            bucket_arn=names.bucket_arn(names.replica_bucket),
+            key_arn=f"arn:aws:kms:{names.replica_region}:{names.account}:{names.replica_key_alias}",
+        )
+        archive = replication.Destination(rule_id="IntoWormArchive", bucket_arn=names.bucket_arn(names.archive_bucket), key_arn=self.key.key_arn)
+        # S3 does not replicate replicas onwards, so the staging bucket feeds both locked copies.
+        replication.replicate(self.bucket, role=role, destinations=[replica], time_control=settings.replication_time_control)
+        replication.replicate(self.config_staging, role=role, destinations=[archive, replica], time_control=settings.replication_time_control)
+        for source in (names.archive_bucket, names.config_staging_bucket):
+            replication.grant_source(policy, names.bucket_arn(source))
+        replication.grant_destination(policy, archive.bucket_arn)
+        replication.grant_destination(policy, replica.bucket_arn)
+        replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"])
+        replication.grant_key_by_alias(
+            policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Encrypt", "kms:GenerateDataKey"]
+        )
+
+    def _reader_role(self, names: ArchiveNames) -> iam.Role:
+        role = iam.Role(
+            self,
+            "LogReaderRole",
+            role_name=names.reader_role,
+            description="Need-to-know, read-only access to the DPP log archive and its replica (DPP-PRT-4)",
+            assumed_by=iam.AccountPrincipal(names.account),
+            max_session_duration=Duration.hours(1),
+        )
+        policy = iam.ManagedPolicy(self, "LogReaderPolicy", description="Read-only access to the DPP log archive", roles=[role])
+        buckets = [names.archive_bucket, names.config_staging_bucket, names.access_log_bucket, names.replica_bucket, names.replica_access_log_bucket]
+        policy.add_statements(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation"],
+                resources=[names.bucket_arn(b) for b in buckets],
+            ),
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes"],
+                resources=[f"{names.bucket_arn(b)}/*" for b in buckets],
+            ),
+        )
+        replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt"])
+        replication.grant_key_by_alias(policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Decrypt"])
+        return role

@@ -1,0 +1,17 @@
+"""Where each source lands in the archive (DPP-PRT-1: meaningful prefixes per source).
+
+Services append their own ``AWSLogs/<account>/...`` path below these prefixes.
+"""
+from enum import Enum
+
+
+class LogPrefix(str, Enum):
+    CLOUDTRAIL = "cloudtrail"
+    CONFIG = "config"
+    VPC_FLOW_LOGS = "vpc-flow-logs"
+    DNS_QUERY_LOGS = "dns-query-logs"
+    GUARDDUTY = "guardduty"
+
+    def objects(self, account: str) -> str:
+        """The object-key pattern one account's deliveries of this source may use."""
+        return f"{self.value}/AWSLogs/{account}/*"

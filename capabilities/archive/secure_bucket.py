@@ -1,0 +1,77 @@
+"""The settings every bucket of the archive shares (DPP-PRT-2/3, DPP-RET-1, DPP-LOG-7)."""
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+def secure_bucket(
+    scope: Construct,
+    id: str,
+    *,
+    bucket_name: str,
+    encryption_key: kms.IKey | None,
+    access_logs: tuple[s3.IBucket, str] | None,
+    lifecycle_rules: list[s3.LifecycleRule],
+    locked_days: int | None = None,
+    replication_rules: list[s3.ReplicationRule] | None = None,
+    replication_role=None,
+) -> s3.Bucket:
+    """A versioned, private, TLS-only bucket owned by its account and retained on delete.
+
+    ``encryption_key`` None means SSE-S3: only for server access log buckets, because S3
+    server access logging cannot deliver to SSE-KMS buckets. ``locked_days`` turns on Object
+    Lock with a COMPLIANCE-mode default retention: not even the root user can shorten it.
+    """
+    return s3.Bucket(
+        scope,
+        id,
+        bucket_name=bucket_name,
+        versioned=True,
+        encryption=s3.BucketEncryption.KMS if encryption_key else s3.BucketEncryption.S3_MANAGED,
+        encryption_key=encryption_key,
+        bucket_key_enabled=True if encryption_key else None,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        minimum_tls_version=1.2,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        object_lock_enabled=True if locked_days else None,
+        object_lock_default_retention=s3.ObjectLockRetention.compliance(Duration.days(locked_days)) if locked_days else None,
+        server_access_logs_bucket=access_logs[0] if access_logs else None,
+        server_access_logs_prefix=access_logs[1] if access_logs else None,
+        lifecycle_rules=lifecycle_rules,
+        replication_rules=replication_rules,
+        replication_role=replication_role,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
+def retention_lifecycle(
+    retention_days: int,
+    *,
+    to_infrequent_access_days: int | None = None,
+    to_glacier_days: int | None = None,
+) -> list[s3.LifecycleRule]:
+    """Colder tiers over time; current and noncurrent versions expire only once retention ends.
+
+    Expiry never comes before ``retention_days`` (DPP-RET-1); on a locked bucket S3 also
+    refuses to remove a version before its lock lapses, whatever a rule says.
+    """
+    transitions = []
+    if to_infrequent_access_days is not None:
+        transitions.append(s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS, transition_after=Duration.days(to_infrequent_access_days)))
+    if to_glacier_days is not None and to_glacier_days < retention_days:
+        transitions.append(s3.Transition(storage_class=s3.StorageClass.GLACIER, transition_after=Duration.days(to_glacier_days)))
+    return [
+        s3.LifecycleRule(
+            id="ColderTiersThenExpiryAfterRetention",
+            enabled=True,
+            transitions=[t for t in transitions if t.transition_after.to_days() < retention_days] or None,
+            expiration=Duration.days(retention_days),
+            noncurrent_version_expiration=Duration.days(retention_days),
+            abort_incomplete_multipart_upload_after=Duration.days(7),
+        ),
+        s3.LifecycleRule(id="RemoveExpiredDeleteMarkers", enabled=True, expired_object_delete_marker=True),
+    ]

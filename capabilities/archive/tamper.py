@@ -1,0 +1,75 @@
+"""Bucket-policy statements that keep the archive's evidence intact (DPP-PRT-2, DPP-PRT-4).
+
+Explicit denies win over any IAM allow, so an administrator of the account cannot quietly
+delete the archive, weaken its lock or lifecycle, or read it without the reader role.
+"""
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+
+# Actions that could destroy or weaken the archive or hide what is in it.
+TAMPER_ACTIONS = (
+    "s3:DeleteBucket",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketPolicy",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutBucketVersioning",
+    "s3:PutReplicationConfiguration",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutBucketLogging",
+    "s3:PutBucketOwnershipControls",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:DeleteObjectVersion",
+    "s3:BypassGovernanceRetention",
+    "s3:PutObjectRetention",
+    "s3:PutObjectLegalHold",
+)
+
+READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:RestoreObject")
+
+
+def deny_tampering(bucket: s3.Bucket, *, exempt_role_arns: list[str]) -> None:
+    """Denies ``TAMPER_ACTIONS`` to every principal but the break-glass role and the
+    CloudFormation execution role that deploys this reviewed code (stack updates need it)."""
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="DenyTamperingExceptBreakGlassAndDeployment",
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=list(TAMPER_ACTIONS),
+            resources=[bucket.bucket_arn, bucket.arn_for_objects("*")],
+            conditions={"ArnNotLike": {"aws:PrincipalArn": exempt_role_arns}},
+        )
+    )
+
+
+def deny_reads_except(bucket: s3.Bucket, *, reader_role_arns: list[str]) -> None:
+    """Need-to-know: object reads only through the dedicated reader (and break-glass) role."""
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="DenyReadsExceptReaderRole",
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=list(READ_ACTIONS),
+            resources=[bucket.arn_for_objects("*")],
+            conditions={"ArnNotLike": {"aws:PrincipalArn": reader_role_arns}},
+        )
+    )
+
+
+def deny_weaker_encryption(bucket: s3.Bucket) -> None:
+    """Refuses writes that ask for SSE-S3 or other non-KMS encryption; writes without the header
+    get the bucket's KMS default. (No key-ID condition: a trail configured by key alias may send
+    a header that would not match, and a refused delivery is a lost log.)"""
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="DenyObjectsWithoutKms",
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=["s3:PutObject"],
+            resources=[bucket.arn_for_objects("*")],
+            conditions={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+        )
+    )

@@ -1,0 +1,27 @@
+"""Registers the five packs on the app; any unacknowledged finding makes synth fail (DPP-VER-1)."""
+from __future__ import annotations
+
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks
+
+from checks.acknowledgements import apply_acknowledgements
+from configuration.model import BaselineConfig
+from dpp_nag import DppChecks, PackSettings
+
+
+def nag_packs(app: App, config: BaselineConfig) -> list[NagPack]:
+    return [
+        AwsSolutionsChecks(app),
+        NIST80053R5Checks(app),
+        HIPAASecurityChecks(app),
+        PCIDSS321Checks(app),
+        DppChecks(app, settings=PackSettings(retention_days=config.retention_days)),
+    ]
+
+
+def install_gate(app: App, config: BaselineConfig) -> list[NagPack]:
+    """Adds the packs and applies the acknowledgements; call after the stacks exist."""
+    packs = nag_packs(app, config)
+    Validations.of(app).add_plugins(*packs)
+    apply_acknowledgements(app, config)
+    return packs

@@ -1,0 +1,45 @@
+"""Built-in defaults: what a key that the configuration leaves out means.
+
+The example configuration in cdk.json (context key ``dpp``) is layered over these; anything
+DPP-mandated defaults to on and to the strictest reading of the sources.
+"""
+from configuration.model import MIN_RETENTION_DAYS
+
+DEFAULTS: dict = {
+    "stage": "prod",
+    "retentionDays": MIN_RETENTION_DAYS,
+    "archive": {
+        "transitionToInfrequentAccessDays": 30,
+        "transitionToGlacierDays": 90,
+        "breakGlassRoleName": "DppBreakGlass",
+        "replicationTimeControl": False,
+    },
+    "trail": {
+        "logFileValidation": True,
+        "dataEvents": True,
+        "insights": True,
+        "sensitiveBuckets": [],
+    },
+    "collection": {
+        "configSnapshotFrequency": "TwentyFour_Hours",
+        "flowLogAggregationSeconds": 600,
+        "flowLogsToCloudWatch": False,
+    },
+    "businessHours": {
+        "start": "08:00",
+        "end": "18:00",
+        "timeZone": "UTC",
+        "days": ["MON", "TUE", "WED", "THU", "FRI"],
+    },
+    "features": {
+        "flowLogs": True,
+        "dnsQueryLogs": True,
+        "configRecorder": True,
+        "guardDuty": True,
+        "securityHub": True,
+        "macie": False,
+        "alarms": True,
+        "chatRelay": True,
+        "automatedResponses": False,
+    },
+}

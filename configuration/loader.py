@@ -1,0 +1,324 @@
+"""Turns CDK context into a validated ``BaselineConfig``: the only place configuration is read.
+
+Layers, each over the one before:
+1. built-in defaults (``configuration.defaults``);
+2. the ``dpp`` object in cdk.json context, or, when ``-c dpp:config=FILE`` names a JSON file,
+   that file's object instead (a team's own configuration replaces the example wholesale);
+3. single settings from the command line: ``-c dpp:retentionDays=400``,
+   ``-c dpp:features.macie=true`` (values are read as JSON, else as plain strings).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from configuration.defaults import DEFAULTS
+from configuration.errors import ConfigError
+from configuration.model import (
+    ACCOUNT_ROLES,
+    MIN_RETENTION_DAYS,
+    TARGET_KINDS,
+    Account,
+    ArchiveSettings,
+    BaselineConfig,
+    BusinessHours,
+    CollectionSettings,
+    Features,
+    Impoc,
+    NotificationTarget,
+    Severity,
+    TrailSettings,
+    VpcRef,
+)
+from configuration.reader import Section, describe
+from configuration.regions import COMMERCIAL_REGIONS, OPT_IN_REGIONS
+
+CONTEXT_KEY = "dpp"
+FILE_KEY = "dpp:config"
+_OVERRIDE_PREFIX = "dpp:"
+
+_EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+_BUCKET = r"(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+_SNAPSHOT_FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
+_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def load_config(context: Mapping[str, Any], *, base_dir: Path | None = None) -> BaselineConfig:
+    """Builds the configuration from all CDK context (``app.node.get_all_context()``)."""
+    if FILE_KEY in context:
+        document = _read_file(str(context[FILE_KEY]), base_dir or Path.cwd())
+    elif CONTEXT_KEY in context:
+        document = context[CONTEXT_KEY]
+        if isinstance(document, str):  # `-c dpp=...` on the command line arrives as text
+            document = _parse_json(CONTEXT_KEY, document)
+    else:
+        raise ConfigError(CONTEXT_KEY, "no configuration found in cdk.json context", f"add a '{CONTEXT_KEY}' object to cdk.json or pass -c {FILE_KEY}=FILE")
+    if not isinstance(document, dict):
+        raise ConfigError(CONTEXT_KEY, f"expected an object, got {describe(document)}", "write the configuration as a JSON object")
+    merged = _merge(copy.deepcopy(DEFAULTS), document)
+    for key, value in context.items():
+        if key.startswith(_OVERRIDE_PREFIX) and key != FILE_KEY:
+            _override(merged, key[len(_OVERRIDE_PREFIX):], value)
+    return config_from_dict(merged)
+
+
+def config_from_dict(data: dict) -> BaselineConfig:
+    """Validates a complete configuration object (defaults already applied)."""
+    root = Section(data, CONTEXT_KEY)
+    stage = root.string("stage", pattern=r"[a-z][a-z0-9]{0,7}", hint="use 1 to 8 lower-case letters or digits, starting with a letter (it is part of bucket names)")
+    home_region = _region(root, "homeRegion")
+    regions = root.strings("regions", non_empty=True, check=_check_region)
+    if home_region not in regions:
+        raise ConfigError(root.path("homeRegion"), f"{home_region} is not among dpp.regions {list(regions)}", f"add {home_region} to dpp.regions or pick a home region from that list")
+    replica_region = _region(root, "replicaRegion")
+    if replica_region == home_region:
+        raise ConfigError(root.path("replicaRegion"), f"is the home region {home_region}, but the archive's backup must be geographically separate (DPP-PRT-5)", "choose another region")
+    retention_days = root.integer("retentionDays", minimum=MIN_RETENTION_DAYS, why=" days the DPP requires (12 months, DPP-RET-1)")
+    accounts = _accounts(root, set(regions))
+    config = BaselineConfig(
+        stage=stage,
+        home_region=home_region,
+        regions=regions,
+        replica_region=replica_region,
+        accounts=accounts,
+        retention_days=retention_days,
+        archive=_archive(root.section("archive"), retention_days),
+        trail=_trail(root.section("trail")),
+        collection=_collection(root.section("collection")),
+        notification_targets=_targets(root.section("notifications")),
+        impoc=_impoc(root.section("impoc")),
+        business_hours=_business_hours(root.section("businessHours")),
+        features=_features(root.section("features")),
+    )
+    root.done()
+    return config
+
+
+def _read_file(name: str, base_dir: Path) -> dict:
+    path = Path(name) if Path(name).is_absolute() else base_dir / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(FILE_KEY, f"cannot read {path} ({error.strerror})", "give the path of a JSON configuration file") from None
+    return _parse_json(f"{FILE_KEY} ({path})", text)
+
+
+def _parse_json(key: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(key, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})", "fix the JSON syntax") from None
+
+
+def _merge(base: dict, top: dict) -> dict:
+    """Objects merge key by key; anything else (lists included) replaces."""
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _override(merged: dict, dotted: str, value: Any) -> None:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass  # a plain string such as a region name
+    *parents, leaf = dotted.split(".")
+    node = merged
+    for i, part in enumerate(parents):
+        child = node.get(part)
+        if not isinstance(child, dict):
+            where = ".".join(parents[: i + 1])
+            raise ConfigError(f"{_OVERRIDE_PREFIX}{dotted}", f"'{where}' is not a configuration object", "name an existing setting, e.g. -c dpp:archive.transitionToGlacierDays=180")
+        node = child
+    node[leaf] = value
+
+
+def _check_region(path: str, region: str) -> None:
+    if region not in COMMERCIAL_REGIONS:
+        raise ConfigError(path, f"{describe(region)} is not a known AWS region", "use a commercial-partition region code such as eu-west-1 or us-east-1")
+
+
+def _region(section: Section, key: str) -> str:
+    region = section.string(key)
+    _check_region(section.path(key), region)
+    return region
+
+
+def _accounts(root: Section, regions: set[str]) -> tuple[Account, ...]:
+    accounts: list[Account] = []
+    seen: dict[str, str] = {}
+    for path, item in root.items("accounts", non_empty=True):
+        section = Section(item, path)
+        raw_id = section.raw("id")
+        if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+            raise ConfigError(f"{path}.id", f"{raw_id} is a number; JSON numbers drop leading zeros", 'quote the 12-digit account ID, e.g. "012345678901"')
+        account_id = section.string("id", pattern=r"\d{12}", hint="use the account's 12-digit ID, quoted, e.g. \"111122223333\"")
+        if account_id in seen:
+            raise ConfigError(f"{path}.id", f"account {account_id} is already listed at {seen[account_id]}", "list each account once and give it all its roles there")
+        seen[account_id] = path
+        name = section.string("name", account_id, pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,31}", hint="use up to 32 letters, digits or hyphens")
+        roles = section.strings("roles", non_empty=True, check=lambda p, r: _check_choice(p, r, ACCOUNT_ROLES))
+        vpcs = []
+        for vpc_path, vpc_item in section.items("vpcs", []):
+            vpc = Section(vpc_item, vpc_path)
+            vpc_id = vpc.string("id", pattern=r"vpc-[0-9a-f]{8}([0-9a-f]{9})?", hint="use the VPC ID as shown by the console, e.g. vpc-0123456789abcdef0")
+            vpc_region = _region(vpc, "region")
+            if vpc_region not in regions:
+                raise ConfigError(f"{vpc_path}.region", f"{vpc_region} is not among dpp.regions", f"add {vpc_region} to dpp.regions so the VPC's region is covered")
+            vpc.done()
+            vpcs.append(VpcRef(vpc_id=vpc_id, region=vpc_region))
+        section.done()
+        accounts.append(Account(account_id=account_id, name=name, roles=roles, vpcs=tuple(vpcs)))
+    archives = [a for a in accounts if a.is_log_archive]
+    if len(archives) != 1:
+        found = ", ".join(a.account_id for a in archives) or "none"
+        raise ConfigError(root.path("accounts"), f"exactly one account must have the role log-archive (found: {found})", "give the role log-archive to the one account that holds the archive")
+    if not any(a.is_workload for a in accounts):
+        raise ConfigError(root.path("accounts"), "no account has the role workload, so nothing would be monitored", "give the role workload to the accounts that run your SP-API systems")
+    return tuple(accounts)
+
+
+def _check_choice(path: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(path, f"{describe(value)} is not one of {', '.join(choices)}", f"use one of: {', '.join(choices)}")
+
+
+def _archive(section: Section, retention_days: int) -> ArchiveSettings:
+    to_ia = section.integer("transitionToInfrequentAccessDays", minimum=30, why=" (S3 moves objects to Standard-IA after 30 days at the earliest)")
+    to_glacier = section.integer("transitionToGlacierDays", minimum=to_ia + 30, why=f" (30 days after the Standard-IA transition at day {to_ia})")
+    settings = ArchiveSettings(
+        transition_to_infrequent_access_days=to_ia,
+        transition_to_glacier_days=to_glacier,
+        break_glass_role_name=section.string("breakGlassRoleName", pattern=r"[\w+=,.@-]{1,64}", hint="use an IAM role name (not an ARN)"),
+        replication_time_control=section.boolean("replicationTimeControl"),
+    )
+    section.done()
+    return settings
+
+
+def _trail(section: Section) -> TrailSettings:
+    validation = section.boolean("logFileValidation")
+    if not validation:
+        raise ConfigError(section.path("logFileValidation"), "false would let trail logs be altered undetected (DPP-PRT-2 requires digest files)", "remove the key or set it to true")
+    settings = TrailSettings(
+        log_file_validation=validation,
+        data_events=section.boolean("dataEvents"),
+        insights=section.boolean("insights"),
+        sensitive_buckets=section.strings("sensitiveBuckets", check=_check_bucket),
+    )
+    section.done()
+    return settings
+
+
+def _check_bucket(path: str, name: str) -> None:
+    if not re.fullmatch(_BUCKET, name):
+        raise ConfigError(path, f"{describe(name)} is not an S3 bucket name", "give the bucket's name (3-63 lower-case letters, digits, dots, hyphens), not an ARN or URL")
+
+
+def _collection(section: Section) -> CollectionSettings:
+    aggregation = section.integer("flowLogAggregationSeconds")
+    if aggregation not in (60, 600):
+        raise ConfigError(section.path("flowLogAggregationSeconds"), f"{aggregation} is not supported by VPC Flow Logs", "use 60 or 600")
+    settings = CollectionSettings(
+        config_snapshot_frequency=section.choice("configSnapshotFrequency", _SNAPSHOT_FREQUENCIES),
+        flow_log_aggregation_seconds=aggregation,
+        flow_logs_to_cloudwatch=section.boolean("flowLogsToCloudWatch"),
+    )
+    section.done()
+    return settings
+
+
+def _targets(section: Section) -> tuple[NotificationTarget, ...]:
+    targets: list[NotificationTarget] = []
+    names: set[str] = set()
+    for path, item in section.items("targets", non_empty=True):
+        target = Section(item, path)
+        name = target.string("name", pattern=r"[a-z0-9][a-z0-9-]{0,39}", hint="use up to 40 lower-case letters, digits or hyphens")
+        if name in names:
+            raise ConfigError(f"{path}.name", f"{name!r} is used by another target", "give every target its own name")
+        names.add(name)
+        kind = target.choice("kind", TARGET_KINDS)
+        severity = Severity(target.choice("minSeverity", tuple(s.value for s in Severity), Severity.HIGH.value))
+        secret_name = address = None
+        if kind == "email":
+            address = target.string("address", pattern=_EMAIL, hint="use an e-mail address such as secops@example.com")
+        else:
+            secret_name = _secret_name(target, kind)
+        targets.append(
+            NotificationTarget(
+                name=name,
+                kind=kind,
+                min_severity=severity,
+                secret_name=secret_name,
+                address=address,
+                redact_pii=target.boolean("redactPii", True),
+            )
+        )
+        target.done()
+    section.done()
+    return tuple(targets)
+
+
+def _secret_name(target: Section, kind: str) -> str:
+    key = "secretName"
+    value = target.raw(key)  # required: a webhook target without a secret cannot deliver
+    if isinstance(value, str) and re.match(r"(?i)^[a-z][a-z0-9+.-]*://|^hooks\.|\.(com|net|io)/", value):
+        raise ConfigError(
+            target.path(key),
+            f"looks like a URL, but webhook URLs are credentials and must not sit in configuration or templates (DPP-PRT-3)",
+            f"store the URL in an AWS Secrets Manager secret and give its name here, e.g. \"dpp/{kind}/secops\"",
+        )
+    return target.string(key, pattern=r"[A-Za-z0-9/_+=.@-]{1,512}", hint="use a Secrets Manager secret name (letters, digits and /_+=.@-)")
+
+
+def _impoc(section: Section) -> Impoc:
+    impoc = Impoc(
+        name=section.string("name", pattern=r".*\S.*", hint="name the person or team"),
+        email=section.string("email", pattern=_EMAIL, hint="use an e-mail address that is watched 24/7"),
+        phone=section.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0000"),
+        title=section.string("title", "Incident Management Point of Contact"),
+        backup_email=section.optional_string("backupEmail", pattern=_EMAIL, hint="use an e-mail address"),
+    )
+    section.done()
+    return impoc
+
+
+def _business_hours(section: Section) -> BusinessHours:
+    clock = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+    start = section.string("start", pattern=clock, hint="use 24-hour HH:MM, e.g. 08:00")
+    end = section.string("end", pattern=clock, hint="use 24-hour HH:MM, e.g. 18:00")
+    if end <= start:
+        raise ConfigError(section.path("end"), f"{end} is not after start {start}", "give an end time later than the start time on the same day")
+    zone = section.string("timeZone")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(section.path("timeZone"), f"{describe(zone)} is not an IANA time zone", "use a name such as UTC, Europe/Berlin or America/New_York") from None
+    hours = BusinessHours(start=start, end=end, time_zone=zone, days=section.strings("days", non_empty=True, check=lambda p, d: _check_choice(p, d, _DAYS)))
+    section.done()
+    return hours
+
+
+def _features(section: Section) -> Features:
+    features = Features(
+        flow_logs=section.boolean("flowLogs"),
+        dns_query_logs=section.boolean("dnsQueryLogs"),
+        config_recorder=section.boolean("configRecorder"),
+        guardduty=section.boolean("guardDuty"),
+        security_hub=section.boolean("securityHub"),
+        macie=section.boolean("macie"),
+        alarms=section.boolean("alarms"),
+        chat_relay=section.boolean("chatRelay"),
+        automated_responses=section.boolean("automatedResponses"),
+    )
+    section.done()
+    return features
+

@@ -1,0 +1,175 @@
+"""The configuration model: frozen dataclasses, built only by ``configuration.loader``.
+
+Field docs name the DPP requirement (shared/REQUIREMENTS.md) that a setting serves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+MIN_RETENTION_DAYS = 365  # DPP-RET-1: 12 months, the SP-API guide's figure, stricter than 90 days
+
+
+class Severity(str, Enum):
+    """Alert severities, most urgent first. Each has its own topic (DPP-MON-3, DPP-IR-2)."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    def at_least(self, other: "Severity") -> bool:
+        """True when self is as urgent as ``other`` or more."""
+        return self.rank <= other.rank
+
+
+ACCOUNT_ROLES = ("log-archive", "workload")
+TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook")
+
+
+@dataclass(frozen=True)
+class VpcRef:
+    """A VPC that exists today and gets flow logs and DNS query logs by name (DPP-LOG-3/4)."""
+
+    vpc_id: str
+    region: str
+
+
+@dataclass(frozen=True)
+class Account:
+    """An AWS account the baseline covers, and what it is for.
+
+    ``log-archive`` holds the WORM archive (DPP-PRT-1/4); ``workload`` runs the systems that
+    touch Information and gets collection, detection and alarms. One account may be both.
+    """
+
+    account_id: str
+    name: str
+    roles: tuple[str, ...]
+    vpcs: tuple[VpcRef, ...] = ()
+
+    @property
+    def is_log_archive(self) -> bool:
+        return "log-archive" in self.roles
+
+    @property
+    def is_workload(self) -> bool:
+        return "workload" in self.roles
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    """The log archive's lifecycle and protection (DPP-PRT-2/4/5, DPP-RET-1)."""
+
+    transition_to_infrequent_access_days: int
+    transition_to_glacier_days: int
+    break_glass_role_name: str
+    replication_time_control: bool
+
+
+@dataclass(frozen=True)
+class TrailSettings:
+    """The account trail (DPP-LOG-1, DPP-PRT-2, DPP-MON-1)."""
+
+    log_file_validation: bool
+    data_events: bool
+    insights: bool
+    sensitive_buckets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CollectionSettings:
+    """Config, flow logs and DNS logs (DPP-LOG-3/4/5)."""
+
+    config_snapshot_frequency: str
+    flow_log_aggregation_seconds: int
+    flow_logs_to_cloudwatch: bool
+
+
+@dataclass(frozen=True)
+class NotificationTarget:
+    """Where alerts go (DPP-MON-5). Webhook URLs are never configuration: only the name of the
+    Secrets Manager secret that holds one (DPP-PRT-3)."""
+
+    name: str
+    kind: str
+    min_severity: Severity
+    secret_name: str | None = None
+    address: str | None = None
+    redact_pii: bool = True  # DPP-PII-1
+
+    @property
+    def is_webhook(self) -> bool:
+        return self.kind != "email"
+
+
+@dataclass(frozen=True)
+class Impoc:
+    """The Incident Management Point of Contact, reachable 24/7 (DPP-IR-1)."""
+
+    name: str
+    email: str
+    phone: str
+    title: str
+    backup_email: str | None = None
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """When access is expected; access outside these hours alarms (DPP-MON-3)."""
+
+    start: str
+    end: str
+    time_zone: str
+    days: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Features:
+    """Capability switches. Everything the DPP requires is on by default."""
+
+    flow_logs: bool
+    dns_query_logs: bool
+    config_recorder: bool
+    guardduty: bool
+    security_hub: bool
+    macie: bool
+    alarms: bool
+    chat_relay: bool
+    automated_responses: bool
+
+
+@dataclass(frozen=True)
+class BaselineConfig:
+    """Everything the stacks need, validated (see ``configuration.loader``)."""
+
+    stage: str
+    home_region: str
+    regions: tuple[str, ...]
+    replica_region: str
+    accounts: tuple[Account, ...]
+    retention_days: int
+    archive: ArchiveSettings
+    trail: TrailSettings
+    collection: CollectionSettings
+    notification_targets: tuple[NotificationTarget, ...]
+    impoc: Impoc
+    business_hours: BusinessHours
+    features: Features
+
+    @property
+    def log_archive_account(self) -> Account:
+        return next(a for a in self.accounts if a.is_log_archive)
+
+    @property
+    def workload_accounts(self) -> tuple[Account, ...]:
+        return tuple(a for a in self.accounts if a.is_workload)
+
+    @property
+    def resource_prefix(self) -> str:
+        """Prefix of the few physical names other stacks, regions or services must find."""
+        return f"dpp-{self.stage}"

@@ -1,0 +1,84 @@
+"""The few physical names the baseline sets, all derived from configuration.
+
+Only resources that another stack, region, account or AWS service must find by name get one
+(buckets that services deliver to, roles that key policies in another region name, key
+aliases); everything else is left to CloudFormation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from configuration.model import BaselineConfig
+
+# CDK's default bootstrap qualifier; its CloudFormation execution role deploys our stacks and
+# must keep the right to update the archive's policies (see capabilities.archive.tamper).
+DEFAULT_BOOTSTRAP_QUALIFIER = "hnb659fds"
+
+
+@dataclass(frozen=True)
+class ArchiveNames:
+    """Names of the log archive's resources in the log-archive account."""
+
+    prefix: str
+    account: str
+    home_region: str
+    replica_region: str
+
+    def _bucket(self, purpose: str, region: str) -> str:
+        name = f"{self.prefix}-{purpose}-{self.account}-{region}"
+        assert len(name) <= 63, f"bucket name {name} exceeds 63 characters"
+        return name
+
+    @property
+    def archive_bucket(self) -> str:
+        return self._bucket("log-archive", self.home_region)
+
+    @property
+    def config_staging_bucket(self) -> str:
+        return self._bucket("config-staging", self.home_region)
+
+    @property
+    def access_log_bucket(self) -> str:
+        return self._bucket("access-logs", self.home_region)
+
+    @property
+    def replica_bucket(self) -> str:
+        return self._bucket("log-replica", self.replica_region)
+
+    @property
+    def replica_access_log_bucket(self) -> str:
+        return self._bucket("access-logs", self.replica_region)
+
+    @property
+    def archive_key_alias(self) -> str:
+        return f"alias/{self.prefix}/log-archive"
+
+    @property
+    def replica_key_alias(self) -> str:
+        return f"alias/{self.prefix}/log-replica"
+
+    @property
+    def replication_role(self) -> str:
+        return f"{self.prefix}-log-replication"
+
+    @property
+    def reader_role(self) -> str:
+        return f"{self.prefix}-log-reader"
+
+    def role_arn(self, role_name: str) -> str:
+        return f"arn:aws:iam::{self.account}:role/{role_name}"
+
+    def bucket_arn(self, bucket_name: str) -> str:
+        return f"arn:aws:s3:::{bucket_name}"
+
+    def deploy_role_arn(self, region: str, qualifier: str = DEFAULT_BOOTSTRAP_QUALIFIER) -> str:
+        return f"arn:aws:iam::{self.account}:role/cdk-{qualifier}-cfn-exec-role-{self.account}-{region}"
+
+
+def archive_names(config: BaselineConfig) -> ArchiveNames:
+    return ArchiveNames(
+        prefix=config.resource_prefix,
+        account=config.log_archive_account.account_id,
+        home_region=config.home_region,
+        replica_region=config.replica_region,
+    )

@@ -1,0 +1,121 @@
+"""How a DPP rule is written: plain Python data plus a check function, adapted to cdk-nag.
+
+A rule is a ``DppRule``: its ID suffix (the full ID is ``DPP-<suffix>``), the requirement IDs
+of shared/REQUIREMENTS.md it enforces, what it tells a reviewer, the resource types it looks
+at, and ``check(resource, props, ctx)`` returning ``True`` (compliant), ``False``
+(non-compliant) or ``None`` (not applicable). ``props`` are the resource's resolved
+CloudFormation properties (camelCase keys, as cdk's ``resolve`` returns them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import jsii
+from aws_cdk import CfnResource, Stack
+from cdk_nag import IApplyRule, NagMessageLevel, NagRuleCompliance
+
+
+@dataclass(frozen=True)
+class PackSettings:
+    """What varies between apps that use the pack (configurable, DPP-VER-1)."""
+
+    retention_days: int = 365
+
+
+@dataclass
+class RuleContext:
+    """What a check may need beyond its own resource: the settings and the whole app."""
+
+    settings: PackSettings
+    resource: CfnResource
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def stack(self) -> Stack:
+        return Stack.of(self.resource)
+
+    def props(self, resource: CfnResource) -> dict:
+        return Stack.of(resource).resolve(resource._cfn_properties) or {}
+
+    def logical_id(self, resource: CfnResource | None = None) -> str:
+        target = resource or self.resource
+        return Stack.of(target).resolve(target.logical_id)
+
+    def stack_resources(self, cfn_type: str) -> list[CfnResource]:
+        """Resources of one CloudFormation type in the rule's stack."""
+        return [c for c in self.stack.node.find_all() if isinstance(c, CfnResource) and c.cfn_resource_type == cfn_type]
+
+    def app_resources(self, cfn_type: str) -> list[CfnResource]:
+        """Resources of one CloudFormation type anywhere in the app (cross-stack relations)."""
+        root = self.resource.node.root
+        return [c for c in root.node.find_all() if isinstance(c, CfnResource) and c.cfn_resource_type == cfn_type]
+
+
+Check = Callable[[CfnResource, dict, RuleContext], "bool | None"]
+
+
+@dataclass(frozen=True)
+class DppRule:
+    suffix: str
+    requirements: tuple[str, ...]
+    info: str
+    explanation: str
+    resource_types: tuple[str, ...]
+    check: Check
+    level: NagMessageLevel = NagMessageLevel.ERROR
+
+    @property
+    def rule_id(self) -> str:
+        return f"DPP-{self.suffix}"
+
+
+@jsii.implements(IApplyRule)
+class AppliedRule:
+    """The jsii object cdk-nag calls back into: every field a property, ``rule`` a method."""
+
+    def __init__(self, rule: DppRule, node: CfnResource, settings: PackSettings) -> None:
+        self._rule = rule
+        self._node = node
+        self._settings = settings
+
+    @property
+    def rule_suffix_override(self) -> str:
+        return self._rule.suffix
+
+    @property
+    def info(self) -> str:
+        return f"{self._rule.info} ({', '.join(self._rule.requirements)})"
+
+    @property
+    def explanation(self) -> str:
+        return self._rule.explanation
+
+    @property
+    def level(self) -> NagMessageLevel:
+        return self._rule.level
+
+    @property
+    def node(self) -> CfnResource:
+        return self._node
+
+    def rule(self, node: CfnResource) -> Any:
+        ctx = RuleContext(settings=self._settings, resource=node)
+        verdict = self._rule.check(node, ctx.props(node), ctx)
+        if verdict is None:
+            return NagRuleCompliance.NOT_APPLICABLE
+        return NagRuleCompliance.COMPLIANT if verdict else NagRuleCompliance.NON_COMPLIANT
+
+
+def statements(document: Any) -> Iterable[dict]:
+    """The statements of a resolved policy document, whatever its shape."""
+    if not isinstance(document, dict):
+        return []
+    found = document.get("Statement", [])
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

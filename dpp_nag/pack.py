@@ -1,0 +1,36 @@
+"""The DPP cdk-nag pack: Amazon's Data Protection Policy logging and monitoring controls."""
+from __future__ import annotations
+
+from aws_cdk import CfnResource
+from cdk_nag import NagPack
+from constructs import IConstruct
+
+from dpp_nag.framework import AppliedRule, DppRule, PackSettings
+from dpp_nag.rules import ALL_RULES
+
+
+class DppChecks(NagPack):
+    """Checks every template-checkable DPP control at synth (DPP-VER-1).
+
+    Usable by any CDK app: ``Validations.of(app).add_plugins(DppChecks(app))``. Rules are
+    named ``DPP-<Name>`` and each cites the requirement IDs it enforces.
+    """
+
+    def __init__(self, scope: IConstruct | None = None, *, settings: PackSettings | None = None, rules: tuple[DppRule, ...] = ALL_RULES) -> None:
+        super().__init__(scope)
+        self._pack_name = "DPP"
+        self._settings = settings or PackSettings()
+        self._by_type: dict[str, list[DppRule]] = {}
+        for rule in rules:
+            for cfn_type in rule.resource_types:
+                self._by_type.setdefault(cfn_type, []).append(rule)
+
+    @property
+    def name(self) -> str:
+        return "DPP"
+
+    def _check_resource(self, node: IConstruct) -> None:
+        if not isinstance(node, CfnResource):
+            return
+        for rule in self._by_type.get(node.cfn_resource_type, ()):
+            self._apply_rule(AppliedRule(rule, node, self._settings))

@@ -1,0 +1,1 @@
+"""Stacks only compose capability constructs; ``stacks.topology`` decides which exist where."""

@@ -1,0 +1,25 @@
+"""Stateful: the archive in the log-archive account's home region."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from capabilities.archive import LogArchive
+from configuration.model import BaselineConfig
+from configuration.naming import archive_names
+
+
+class LogArchiveStack(Stack):
+    """Holds the archive key, the WORM archive, Config staging, access logs and the reader role
+    (DPP-PRT-1..5, DPP-RET-1, DPP-LOG-7)."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.archive = LogArchive(
+            self,
+            "LogArchive",
+            names=archive_names(config),
+            retention_days=config.retention_days,
+            settings=config.archive,
+            delivering_accounts=[a.account_id for a in config.workload_accounts],
+        )

@@ -1,0 +1,102 @@
+"""Configuration in, stacks out: which stack of which kind goes to which (account, region).
+
+Every stack has a deterministic name ``<prefix>-<kind>-<account>-<region>``. Stateful stacks
+(keys, buckets) are separate from stateless ones and termination-protected. Stacks share
+nothing but physical names derived from configuration (``configuration.naming``), so the
+dependencies added here exist only to order deployments, never to pass values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from aws_cdk import App, Environment, Stack, Tags
+
+from configuration.model import BaselineConfig
+from stacks.log_archive_replica_stack import LogArchiveReplicaStack
+from stacks.log_archive_stack import LogArchiveStack
+
+Placement = Callable[[BaselineConfig], list[tuple[str, str]]]
+
+
+def _archive_home(config: BaselineConfig) -> list[tuple[str, str]]:
+    return [(config.log_archive_account.account_id, config.home_region)]
+
+
+def _archive_replica(config: BaselineConfig) -> list[tuple[str, str]]:
+    return [(config.log_archive_account.account_id, config.replica_region)]
+
+
+@dataclass(frozen=True)
+class StackKind:
+    """One kind of stack: what it builds, where, and what must be deployed before it."""
+
+    slug: str
+    stack_class: type[Stack]
+    stateful: bool
+    placement: Placement
+    after: tuple[str, ...] = ()
+    description: str = ""
+
+
+# Deployment order follows list order; ``after`` states the ordering that matters.
+KINDS: tuple[StackKind, ...] = (
+    StackKind(
+        slug="log-replica",
+        stack_class=LogArchiveReplicaStack,
+        stateful=True,
+        placement=_archive_replica,
+        description="DPP log archive replica: geographically separated WORM copy (DPP-PRT-5)",
+    ),
+    StackKind(
+        slug="log-archive",
+        stack_class=LogArchiveStack,
+        stateful=True,
+        placement=_archive_home,
+        after=("log-replica",),  # replication needs its destination bucket
+        description="DPP log archive: KMS, Object Lock WORM, access logs, reader role (DPP-PRT-1..5, DPP-RET-1, DPP-LOG-7)",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PlannedStack:
+    kind: StackKind
+    account: str
+    region: str
+
+    def name(self, config: BaselineConfig) -> str:
+        return f"{config.resource_prefix}-{self.kind.slug}-{self.account}-{self.region}"
+
+
+def plan(config: BaselineConfig) -> list[PlannedStack]:
+    """Every stack the configuration calls for, in deployment order."""
+    return [PlannedStack(kind, account, region) for kind in KINDS for account, region in kind.placement(config)]
+
+
+def build(app: App, config: BaselineConfig) -> dict[str, Stack]:
+    """Creates the planned stacks on ``app``, keyed by stack name."""
+    built: dict[str, tuple[PlannedStack, Stack]] = {}
+    for planned in plan(config):
+        name = planned.name(config)
+        stack = planned.kind.stack_class(
+            app,
+            name,
+            config=config,
+            stack_name=name,
+            env=Environment(account=planned.account, region=planned.region),
+            termination_protection=planned.kind.stateful,
+            description=planned.kind.description,
+        )
+        Tags.of(stack).add("dpp:stage", config.stage)
+        Tags.of(stack).add("dpp:component", planned.kind.slug)
+        built[name] = (planned, stack)
+    for planned, stack in built.values():
+        for slug in planned.kind.after:
+            earlier = [(p, s) for p, s in built.values() if p.kind.slug == slug]
+            # Wait for the earlier kind in the same account and region when there is one,
+            # otherwise for every stack of that kind (e.g. the single archive).
+            local = [s for p, s in earlier if (p.account, p.region) == (planned.account, planned.region)]
+            for other in local or [s for _, s in earlier]:
+                stack.add_stack_dependency(other, f"{slug} must exist before {planned.kind.slug}")
+    return {name: stack for name, (_, stack) in built.items()}
