@@ -1,0 +1,35 @@
+"""One synthesis of the default app, with every nag pack, shared by the whole session."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aws_cdk import cx_api
+from aws_cdk.assertions import Template
+
+from tests.support import BuiltApp, build_app
+
+
+@dataclass
+class Synthesized:
+    built: BuiltApp
+    assembly: cx_api.CloudAssembly
+    outdir: Path
+
+    @property
+    def validation_report(self) -> dict:
+        return json.loads((self.outdir / "validation-report.json").read_text())
+
+    def template(self, kind: str, region: str | None = None) -> Template:
+        stack = self.built.stack(kind, region)
+        return Template.from_json(self.assembly.get_stack_by_name(stack.stack_name).template)
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    built = build_app(with_gate=True, outdir=str(outdir))
+    assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
+    return Synthesized(built=built, assembly=assembly, outdir=outdir)

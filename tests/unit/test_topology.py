@@ -1,0 +1,64 @@
+"""The topology: which stacks exist where, their names, protection and deployment order."""
+from __future__ import annotations
+
+from configuration import load_config
+from stacks import topology
+from tests.support import build_app, cdk_json_context
+
+
+def three_account_context() -> dict:
+    context = cdk_json_context()
+    context["dpp"]["accounts"] = [
+        {"id": "111122223333", "name": "log-archive", "roles": ["log-archive"]},
+        {"id": "444455556666", "name": "orders", "roles": ["workload"]},
+        {"id": "777788889999", "name": "reports", "roles": ["workload"]},
+    ]
+    return context
+
+
+def test_default_plan_names_and_places_every_stack():
+    config = load_config(cdk_json_context())
+    planned = {(p.name(config), p.account, p.region, p.kind.stateful) for p in topology.plan(config)}
+    assert planned == {
+        ("dpp-prod-log-replica-111122223333-eu-central-1", "111122223333", "eu-central-1", True),
+        ("dpp-prod-log-archive-111122223333-eu-west-1", "111122223333", "eu-west-1", True),
+    }
+
+
+def test_plan_is_deterministic():
+    config = load_config(cdk_json_context())
+    assert [p.name(config) for p in topology.plan(config)] == [p.name(config) for p in topology.plan(config)]
+
+
+def test_archive_lives_in_the_log_archive_account_only():
+    config = load_config(three_account_context())
+    archive = [p for p in topology.plan(config) if p.kind.slug.startswith("log-")]
+    assert {(p.kind.slug, p.account, p.region) for p in archive} == {
+        ("log-archive", "111122223333", "eu-west-1"),
+        ("log-replica", "111122223333", "eu-central-1"),
+    }
+
+
+def test_stacks_have_environments_termination_protection_and_tags():
+    built = build_app()
+    archive = built.stack("log-archive")
+    replica = built.stack("log-replica")
+    assert (archive.account, archive.region) == ("111122223333", "eu-west-1")
+    assert (replica.account, replica.region) == ("111122223333", "eu-central-1")
+    assert archive.termination_protection and replica.termination_protection
+    assert archive.stack_name == "dpp-prod-log-archive-111122223333-eu-west-1"
+
+
+def test_archive_is_deployed_after_its_replica():
+    built = build_app()
+    archive = built.stack("log-archive")
+    replica = built.stack("log-replica")
+    assert archive.dependencies == [replica]
+    assert replica.dependencies == []
+
+
+def test_stage_prefixes_every_stack_name():
+    context = cdk_json_context()
+    context["dpp:stage"] = "test"
+    built = build_app(context)
+    assert all(name.startswith("dpp-test-") for name in built.stacks)
