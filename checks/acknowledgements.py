@@ -29,7 +29,6 @@ _SSE_S3_ONLY = (
     "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); "
     "the access-log bucket is versioned, private, TLS-only and tamper-denied instead."
 )
-_NO_SELF_LOGGING = "This is the server access log bucket itself; logging it into itself would loop without end."
 _NO_LOCK_ON_ACCESS_LOGS = (
     "S3 server access logging refuses targets with an Object Lock default retention, so access logs "
     "cannot be replicated into the WORM archive without a logging loop; they are kept in-region for "
@@ -44,15 +43,6 @@ _STATIC: tuple[Acknowledgement, ...] = (
             "NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS",
             "HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS",
             "PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS",
-        )
-    ),
-    *(
-        Acknowledgement(rule, _ACCESS_LOG_BUCKETS, _NO_SELF_LOGGING)
-        for rule in (
-            "AwsSolutions::AwsSolutions-S1",
-            "NIST.800.53.R5::NIST.800.53.R5-S3BucketLoggingEnabled",
-            "HIPAA.Security::HIPAA.Security-S3BucketLoggingEnabled",
-            "PCI.DSS.321::PCI.DSS.321-S3BucketLoggingEnabled",
         )
     ),
     *(

@@ -84,12 +84,27 @@ def _tls_only(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     return False
 
 
+_EXEMPTION_OPERATORS = ("ArnNotLike", "ArnNotEquals", "StringNotLike", "StringNotEquals")
+
+
+def _only_exempts_principals(condition: dict | None) -> bool:
+    """A deny that applies to everyone except named principals (not, say, only without TLS)."""
+    for operator, keys in (condition or {}).items():
+        if operator not in _EXEMPTION_OPERATORS or set(keys) - {"aws:PrincipalArn"}:
+            return False
+    return True
+
+
 def _tamper_denied(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
     if not _is_locked(props):
         return None
     denied: set[str] = set()
     for statement in _policy_statements(ctx):
-        if statement.get("Effect") == "Deny" and statement.get("Principal") in ({"AWS": "*"}, "*"):
+        if (
+            statement.get("Effect") == "Deny"
+            and statement.get("Principal") in ({"AWS": "*"}, "*")
+            and _only_exempts_principals(statement.get("Condition"))
+        ):
             denied.update(as_list(statement.get("Action")))
     return "s3:*" in denied or all(action in denied for action in TAMPER_ACTIONS_REQUIRED)
 
