@@ -1,8 +1,9 @@
 """Findings the project accepts, each with the reason a security reviewer would read.
 
-Kept as data in this one module. ``path`` is a glob over construct paths (``*`` crosses
-``/``); an acknowledgement covers the construct it names and everything below it. The test
-suite fails when an acknowledgement suppresses nothing (no stale exceptions), and the
+Kept as data in this one module and generated per planned stack, so every acknowledgement
+names the exact stack, construct and (for AwsSolutions-IAM5, which names each wildcard it
+found) the exact finding. An acknowledgement covers the construct it names and everything
+below it. The test suite fails when one suppresses nothing (no stale exceptions), and the
 compliance report lists every one with its reason.
 """
 from __future__ import annotations
@@ -14,93 +15,181 @@ from aws_cdk import Acknowledgment, App, Validations
 from constructs import IConstruct
 
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names
+from configuration.naming import archive_names, monitoring_names
+from stacks.topology import PlannedStack, plan
+
+_PUBLIC_PACKS = ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security", "PCI.DSS.321::PCI.DSS.321")
 
 
 @dataclass(frozen=True)
 class Acknowledgement:
-    rule: str  # "<Pack>::<Rule-ID>", e.g. "AwsSolutions::AwsSolutions-S1"
-    path: str
+    rule: str  # "<Pack>::<Rule-ID>", e.g. "AwsSolutions::AwsSolutions-IAM5[Resource::*]"
+    path: str  # glob over construct paths (``*`` crosses ``/``)
     reason: str
 
 
-_ACCESS_LOG_BUCKETS = "*/LogArchive*/AccessLogBucket"
-_SSE_S3_ONLY = (
-    "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); "
-    "the access-log bucket is versioned, private, TLS-only and tamper-denied instead."
-)
-_NO_LOCK_ON_ACCESS_LOGS = (
-    "S3 server access logging refuses targets with an Object Lock default retention, so access logs "
-    "cannot be replicated into the WORM archive without a logging loop; they are kept in-region for "
-    "the full retention period behind deny-delete and need-to-know policies."
-)
-_REPLICA_IS_DESTINATION = "This bucket is the replication destination (the geographically separate copy, DPP-PRT-5); replicating it again would only add a third region."
-
-_STATIC: tuple[Acknowledgement, ...] = (
-    *(
-        Acknowledgement(rule, _ACCESS_LOG_BUCKETS, _SSE_S3_ONLY)
-        for rule in (
-            "NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS",
-            "HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS",
-            "PCI.DSS.321::PCI.DSS.321-S3DefaultEncryptionKMS",
-        )
-    ),
-    *(
-        Acknowledgement(rule, _ACCESS_LOG_BUCKETS, _NO_LOCK_ON_ACCESS_LOGS)
-        for rule in (
-            "NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled",
-            "HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled",
-            "PCI.DSS.321::PCI.DSS.321-S3BucketReplicationEnabled",
-        )
-    ),
-    *(
-        Acknowledgement(rule, "*/LogArchiveReplica/ReplicaBucket", _REPLICA_IS_DESTINATION)
-        for rule in (
-            "NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled",
-            "HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled",
-            "PCI.DSS.321::PCI.DSS.321-S3BucketReplicationEnabled",
-        )
-    ),
-)
+def _in_public_packs(rule_suffix: str, path: str, reason: str) -> list[Acknowledgement]:
+    """The same finding as NIST 800-53 R5, HIPAA and PCI DSS 3.2.1 each report it."""
+    return [Acknowledgement(f"{pack}-{rule_suffix}", path, reason) for pack in _PUBLIC_PACKS]
 
 
-
-
-def _wildcard(path: str, resources: list[str], reason: str) -> list[Acknowledgement]:
+def _wildcards(path: str, resources: list[str], reason: str) -> list[Acknowledgement]:
     return [Acknowledgement(f"AwsSolutions::AwsSolutions-IAM5[Resource::{r}]", path, reason) for r in resources]
 
 
-def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
-    """All acknowledgements for this configuration: the fixed ones and those whose finding IDs
-    carry names derived from it (AwsSolutions-IAM5 names each wildcard it found)."""
+_LOG_OBJECTS = (
+    "Log object keys are chosen by the delivering services (account, region and date paths), so "
+    "access must cover the bucket's objects; the actions are only those named, on these buckets only."
+)
+
+
+def _alias_scoped(alias: str, region: str) -> str:
+    return (
+        f"The key's ARN is not known to this stack (it lives in another stack, region or account); the "
+        f"statement matches only the key with alias {alias} (kms:ResourceAliases), used through a named "
+        f"service (kms:ViaService) in {region}."
+    )
+
+
+def _log_archive(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
     names = archive_names(config)
     objects = lambda *buckets: [f"{names.bucket_arn(b)}/*" for b in buckets]  # noqa: E731
-    replica_key = f"arn:aws:kms:{names.replica_region}:{names.account}:key/*"
-    log_objects = (
-        "Log object keys are chosen by the delivering services (account, region and date paths), so "
-        "access must cover the bucket's objects; the actions are only those named, on these buckets only."
-    )
-    alias_scoped = (
-        f"The replica key lives in {names.replica_region}, so its ARN is unknown to this stack; the statement "
-        f"matches only the key with alias {names.replica_key_alias} (kms:ResourceAliases), used through S3 (kms:ViaService)."
-    )
-    reader = "*/LogArchive/LogReaderPolicy"
-    replication = "*/LogArchive/ReplicationRolePolicy"
-    return (
-        *_STATIC,
-        *_wildcard(
-            reader,
+    replica_key = [f"arn:aws:kms:{names.replica_region}:{names.account}:key/*"]
+    access_logs = f"{stack}/LogArchive/AccessLogBucket"
+    return [
+        *_in_public_packs(
+            "S3DefaultEncryptionKMS",
+            access_logs,
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the "
+            "access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+        ),
+        *_in_public_packs(
+            "S3BucketReplicationEnabled",
+            access_logs,
+            "S3 server access logging refuses targets with an Object Lock default retention, and replicating "
+            "access logs into the archive would log its own writes without end; they stay in-region for the "
+            "full retention period behind deny-delete and need-to-know policies.",
+        ),
+        *_wildcards(
+            f"{stack}/LogArchive/LogReaderPolicy",
             objects(names.archive_bucket, names.config_staging_bucket, names.access_log_bucket, names.replica_bucket, names.replica_access_log_bucket),
-            log_objects + " Read-only; the buckets deny reads to every other principal (DPP-PRT-4).",
+            _LOG_OBJECTS + " Read-only; the buckets deny reads to every other principal (DPP-PRT-4).",
         ),
-        *_wildcard(reader, [replica_key], alias_scoped),
-        *_wildcard(
-            replication,
+        *_wildcards(f"{stack}/LogArchive/LogReaderPolicy", replica_key, _alias_scoped(names.replica_key_alias, names.replica_region)),
+        *_wildcards(
+            f"{stack}/LogArchive/ReplicationRolePolicy",
             objects(names.archive_bucket, names.config_staging_bucket, names.replica_bucket),
-            log_objects + " Replication reads source versions and writes replicas; it cannot delete (no s3:ReplicateDelete).",
+            _LOG_OBJECTS + " Replication reads source versions and writes replicas; it cannot delete (no s3:ReplicateDelete).",
         ),
-        *_wildcard(replication, [replica_key], alias_scoped),
+        *_wildcards(f"{stack}/LogArchive/ReplicationRolePolicy", replica_key, _alias_scoped(names.replica_key_alias, names.replica_region)),
+    ]
+
+
+def _log_replica(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
+    return [
+        *_in_public_packs(
+            "S3DefaultEncryptionKMS",
+            f"{stack}/LogArchiveReplica/AccessLogBucket",
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the "
+            "replica's access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+        ),
+        *_in_public_packs(
+            "S3BucketReplicationEnabled",
+            f"{stack}/LogArchiveReplica/AccessLogBucket",
+            "Access logs of the replica are kept in the replica region for the full retention period; S3 server "
+            "access logging cannot write to an Object Lock bucket.",
+        ),
+        *_in_public_packs(
+            "S3BucketReplicationEnabled",
+            f"{stack}/LogArchiveReplica/ReplicaBucket",
+            "This bucket is the replication destination (the geographically separate copy, DPP-PRT-5); "
+            "replicating it again would only add a third region.",
+        ),
+    ]
+
+
+def _account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    archive = archive_names(config)
+    names = monitoring_names(config, planned.account)
+    trail_group = names.log_group_arn(planned.region, names.trail_log_group)
+    acks = _wildcards(
+        f"{stack}/AccountTrail/CloudWatchDeliveryPolicy",
+        [f"{trail_group}:log-stream:*"],
+        "CloudTrail names the log streams it creates in the trail's log group; the grant covers streams of that one group.",
     )
+    if config.features.config_recorder:
+        acks += [
+            Acknowledgement(
+                "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]",
+                f"{stack}/ConfigRecorderRole",
+                "AWS_ConfigRole is AWS's policy for reading resource configurations; AWS updates it as Config "
+                "supports new resource types, which a hand-written copy would miss (DPP-LOG-5 records all types).",
+            ),
+            *_wildcards(
+                f"{stack}/ConfigRecorderRoleDeliveryPolicy",
+                [f"arn:aws:s3:::{archive.config_staging_bucket}/config/AWSLogs/{planned.account}/*"],
+                "AWS Config chooses the object keys below this account's own prefix of the staging bucket.",
+            ),
+            *_wildcards(
+                f"{stack}/ConfigRecorderRoleDeliveryPolicy",
+                [f"arn:aws:kms:{archive.home_region}:*:key/*"],
+                _alias_scoped(archive.archive_key_alias, archive.home_region),
+            ),
+        ]
+    return acks
+
+
+def _collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    if not config.features.flow_logs:
+        return []
+    names = monitoring_names(config, planned.account)
+    region, account = planned.region, planned.account
+    policy = f"{stack}/FlowLogEnforcer/Policy"
+    function = f"{stack}/FlowLogEnforcer/Function"
+    return [
+        *_wildcards(
+            policy,
+            ["*"],
+            "ec2:DescribeVpcs, ec2:DescribeFlowLogs, logs:CreateLogDelivery/DeleteLogDelivery (vended-log delivery "
+            "to S3) and route53resolver:ListResolverQueryLogConfigAssociations support no resource-level permissions.",
+        ),
+        *_wildcards(
+            policy,
+            [f"arn:aws:ec2:{region}:{account}:vpc/*", f"arn:aws:ec2:{region}:{account}:vpc-flow-log/*"],
+            "The function must cover every VPC of the region, including ones created after deployment, and "
+            "the flow logs it creates for them; only ec2:CreateFlowLogs (and tagging during creation) is allowed.",
+        ),
+        *_wildcards(
+            policy,
+            [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-flow-log-enforcer:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        *_wildcards(policy, [names.key_arn_pattern(region)], _alias_scoped(names.monitoring_key_alias, region)),
+        *_in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The function only calls AWS APIs (EC2, Route 53 Resolver, SQS) and never touches Information; putting "
+            "it in a VPC would need NAT or interface endpoints in every VPC-less region it governs, adding "
+            "network paths rather than removing any.",
+        ),
+    ]
+
+
+def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
+    """Every acknowledgement for this configuration, exact to the stack and finding."""
+    acks: list[Acknowledgement] = []
+    for planned in plan(config):
+        stack = planned.name(config)
+        slug = planned.kind.slug
+        if slug == "log-archive":
+            acks += _log_archive(config, stack)
+        elif slug == "log-replica":
+            acks += _log_replica(config, stack)
+        elif slug == "account-baseline":
+            acks += _account_baseline(config, planned, stack)
+        elif slug == "collection":
+            acks += _collection(config, planned, stack)
+    return tuple(acks)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks
 
-from checks.acknowledgements import apply_acknowledgements
+from dataclasses import dataclass
+
+from checks.acknowledgements import AppliedAcknowledgement, apply_acknowledgements
 from configuration.model import BaselineConfig
 from dpp_nag import DppChecks, PackSettings
 
@@ -19,9 +21,14 @@ def nag_packs(app: App, config: BaselineConfig) -> list[NagPack]:
     ]
 
 
-def install_gate(app: App, config: BaselineConfig) -> list[NagPack]:
+@dataclass(frozen=True)
+class Gate:
+    packs: list[NagPack]
+    acknowledged: list[AppliedAcknowledgement]
+
+
+def install_gate(app: App, config: BaselineConfig) -> Gate:
     """Adds the packs and applies the acknowledgements; call after the stacks exist."""
     packs = nag_packs(app, config)
     Validations.of(app).add_plugins(*packs)
-    apply_acknowledgements(app, config)
-    return packs
+    return Gate(packs=packs, acknowledged=apply_acknowledgements(app, config))

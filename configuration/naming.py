@@ -82,3 +82,46 @@ def archive_names(config: BaselineConfig) -> ArchiveNames:
         home_region=config.home_region,
         replica_region=config.replica_region,
     )
+
+
+@dataclass(frozen=True)
+class MonitoringNames:
+    """Names that a workload account's stacks use to find each other's resources."""
+
+    prefix: str
+    stage: str
+    account: str
+
+    @property
+    def monitoring_key_alias(self) -> str:
+        return f"alias/{self.prefix}/monitoring"
+
+    @property
+    def trail_log_group(self) -> str:
+        return f"/dpp/{self.stage}/cloudtrail"
+
+    @property
+    def flow_log_group(self) -> str:
+        return f"/dpp/{self.stage}/vpc-flow-logs"
+
+    @property
+    def config_recorder_role(self) -> str:
+        return f"{self.prefix}-config-recorder"
+
+    def log_group_arn(self, region: str, name: str) -> str:
+        return f"arn:aws:logs:{region}:{self.account}:log-group:{name}"
+
+    def key_arn_pattern(self, region: str) -> str:
+        return f"arn:aws:kms:{region}:{self.account}:key/*"
+
+
+def monitoring_names(config: BaselineConfig, account: str) -> MonitoringNames:
+    return MonitoringNames(prefix=config.resource_prefix, stage=config.stage, account=account)
+
+
+def enforcer_function_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-flow-log-enforcer"
+
+
+def lambda_log_group(function_name: str) -> str:
+    return f"/aws/lambda/{function_name}"

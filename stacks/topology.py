@@ -13,8 +13,11 @@ from typing import Callable
 from aws_cdk import App, Environment, Stack, Tags
 
 from configuration.model import BaselineConfig
+from stacks.account_baseline_stack import AccountBaselineStack
+from stacks.collection_stack import CollectionStack
 from stacks.log_archive_replica_stack import LogArchiveReplicaStack
 from stacks.log_archive_stack import LogArchiveStack
+from stacks.monitoring_foundation_stack import MonitoringFoundationStack
 
 Placement = Callable[[BaselineConfig], list[tuple[str, str]]]
 
@@ -25,6 +28,14 @@ def _archive_home(config: BaselineConfig) -> list[tuple[str, str]]:
 
 def _archive_replica(config: BaselineConfig) -> list[tuple[str, str]]:
     return [(config.log_archive_account.account_id, config.replica_region)]
+
+
+def _workload_home(config: BaselineConfig) -> list[tuple[str, str]]:
+    return [(a.account_id, config.home_region) for a in config.workload_accounts]
+
+
+def _workload_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    return [(a.account_id, region) for a in config.workload_accounts for region in config.regions]
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,29 @@ KINDS: tuple[StackKind, ...] = (
         placement=_archive_home,
         after=("log-replica",),  # replication needs its destination bucket
         description="DPP log archive: KMS, Object Lock WORM, access logs, reader role (DPP-PRT-1..5, DPP-RET-1, DPP-LOG-7)",
+    ),
+    StackKind(
+        slug="monitoring-foundation",
+        stack_class=MonitoringFoundationStack,
+        stateful=True,
+        placement=_workload_regions,
+        description="DPP monitoring foundation: monitoring KMS key and log groups (DPP-PRT-3, DPP-RET-1, DPP-PII-1)",
+    ),
+    StackKind(
+        slug="account-baseline",
+        stack_class=AccountBaselineStack,
+        stateful=False,
+        placement=_workload_home,
+        after=("log-archive", "monitoring-foundation"),  # trail delivers to both
+        description="DPP account baseline: multi-region CloudTrail and account-wide roles (DPP-LOG-1, DPP-PRT-2, DPP-MON-1)",
+    ),
+    StackKind(
+        slug="collection",
+        stack_class=CollectionStack,
+        stateful=False,
+        placement=_workload_regions,
+        after=("log-archive", "monitoring-foundation", "account-baseline"),  # buckets, log groups, Config role
+        description="DPP collection: AWS Config, VPC flow logs and DNS query logs on every VPC (DPP-LOG-3/4/5)",
     ),
 )
 
@@ -95,8 +129,10 @@ def build(app: App, config: BaselineConfig) -> dict[str, Stack]:
         for slug in planned.kind.after:
             earlier = [(p, s) for p, s in built.values() if p.kind.slug == slug]
             # Wait for the earlier kind in the same account and region when there is one,
-            # otherwise for every stack of that kind (e.g. the single archive).
-            local = [s for p, s in earlier if (p.account, p.region) == (planned.account, planned.region)]
-            for other in local or [s for _, s in earlier]:
+            # else in the same account (account-wide stacks), else for every stack of that
+            # kind (the single archive).
+            same_place = [s for p, s in earlier if (p.account, p.region) == (planned.account, planned.region)]
+            same_account = [s for p, s in earlier if p.account == planned.account]
+            for other in same_place or same_account or [s for _, s in earlier]:
                 stack.add_stack_dependency(other, f"{slug} must exist before {planned.kind.slug}")
     return {name: stack for name, (_, stack) in built.items()}

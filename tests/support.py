@@ -10,7 +10,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from checks.gate import install_gate
+from checks.gate import Gate, install_gate
 from configuration import BaselineConfig, load_config
 from stacks import topology
 
@@ -38,6 +38,7 @@ class BuiltApp:
     app: cdk.App
     config: BaselineConfig
     stacks: dict[str, cdk.Stack]
+    gate: Gate | None = None
 
     def stack(self, kind: str, region: str | None = None) -> cdk.Stack:
         matches = [s for name, s in self.stacks.items() if f"-{kind}-" in name and (region is None or name.endswith(region))]
@@ -54,6 +55,5 @@ def build_app(context: dict | None = None, *, with_gate: bool = False, outdir: s
     app = cdk.App(context=context, outdir=outdir)
     config = load_config(app.node.get_all_context())
     stacks = topology.build(app, config)
-    if with_gate:
-        install_gate(app, config)
-    return BuiltApp(app=app, config=config, stacks=stacks)
+    gate = install_gate(app, config) if with_gate else None
+    return BuiltApp(app=app, config=config, stacks=stacks, gate=gate)

@@ -26,15 +26,21 @@ def test_every_pack_is_registered(synthesized):
 
 
 def test_every_acknowledgement_suppresses_a_real_finding(synthesized):
-    """No stale acknowledgements: each one must match a finding at the path it names."""
+    """No stale acknowledgements: each one, where it was applied, suppressed a finding."""
     suppressed = {
         (v["acknowledgedId"], v["acknowledgedAt"])
         for p in synthesized.validation_report["pluginReports"]
         for v in p.get("suppressedViolations", [])
     }
-    suppressed_ids = {ack_id for ack_id, _ in suppressed}
-    for ack in acknowledgements(synthesized.built.config):
-        assert ack.rule in suppressed_ids, f"stale acknowledgement: {ack.rule} at {ack.path} suppresses nothing"
+    applied = {(a.acknowledgement.rule, a.construct_path) for a in synthesized.built.gate.acknowledged}
+    assert applied, "the gate applied no acknowledgements at all"
+    assert applied - suppressed == set(), "stale acknowledgements (rule, path) that suppress nothing"
+
+
+def test_every_acknowledgement_matches_a_construct(synthesized):
+    matched = {a.acknowledgement for a in synthesized.built.gate.acknowledged}
+    unmatched = [a for a in acknowledgements(synthesized.built.config) if a not in matched]
+    assert unmatched == [], "acknowledgements whose path matches no construct"
 
 
 def test_every_acknowledgement_has_a_reviewable_reason():

@@ -22,7 +22,46 @@ def test_default_plan_names_and_places_every_stack():
     assert planned == {
         ("dpp-prod-log-replica-111122223333-eu-central-1", "111122223333", "eu-central-1", True),
         ("dpp-prod-log-archive-111122223333-eu-west-1", "111122223333", "eu-west-1", True),
+        ("dpp-prod-monitoring-foundation-111122223333-eu-west-1", "111122223333", "eu-west-1", True),
+        ("dpp-prod-monitoring-foundation-111122223333-eu-central-1", "111122223333", "eu-central-1", True),
+        ("dpp-prod-account-baseline-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
+        ("dpp-prod-collection-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
+        ("dpp-prod-collection-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
     }
+
+
+def test_three_accounts_get_collection_in_every_region_and_one_trail_each():
+    config = load_config(three_account_context())
+    by_kind: dict[str, set] = {}
+    for p in topology.plan(config):
+        by_kind.setdefault(p.kind.slug, set()).add((p.account, p.region))
+    workloads = {"444455556666", "777788889999"}
+    assert by_kind["collection"] == {(a, r) for a in workloads for r in ("eu-west-1", "eu-central-1")}
+    assert by_kind["monitoring-foundation"] == by_kind["collection"]
+    assert by_kind["account-baseline"] == {(a, "eu-west-1") for a in workloads}
+
+
+def test_dependencies_order_deployments_within_each_account():
+    built = build_app(three_account_context())
+    names = lambda stacks: sorted(s.stack_name for s in stacks)  # noqa: E731
+    collection = built.stacks["dpp-prod-collection-444455556666-eu-central-1"]
+    assert names(collection.dependencies) == [
+        "dpp-prod-account-baseline-444455556666-eu-west-1",  # same account: the Config role
+        "dpp-prod-log-archive-111122223333-eu-west-1",  # the single archive
+        "dpp-prod-monitoring-foundation-444455556666-eu-central-1",  # same place: key, log groups
+    ]
+    baseline = built.stacks["dpp-prod-account-baseline-777788889999-eu-west-1"]
+    assert names(baseline.dependencies) == [
+        "dpp-prod-log-archive-111122223333-eu-west-1",
+        "dpp-prod-monitoring-foundation-777788889999-eu-west-1",
+    ]
+
+
+def test_only_stateful_stacks_are_termination_protected():
+    built = build_app()
+    for name, stack in built.stacks.items():
+        stateful = any(f"-{kind}-" in name for kind in ("log-archive", "log-replica", "monitoring-foundation"))
+        assert stack.termination_protection is stateful, name
 
 
 def test_plan_is_deterministic():

@@ -1,0 +1,149 @@
+"""Flow logs and DNS query logging for every VPC, including the ones created tomorrow
+(DPP-LOG-3, DPP-LOG-4), without a redeploy."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from capabilities.network_logs.flow_log_format import FLOW_LOG_FORMAT
+from capabilities.network_logs.vpc_flow_logs import FlowLogDestinations
+
+SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "flow_log_enforcer"
+
+
+class FlowLogEnforcer(Construct):
+    """A small function run on every CreateVpc (within seconds, via EventBridge) and once a
+    day over all VPCs of the region; see ``lambdas/flow_log_enforcer/handler.py``.
+
+    Its log group lives in the stateful foundation stack, so the function has a fixed name.
+    Failed runs are retried by Lambda and then kept in an encrypted dead-letter queue.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        function_name: str,
+        log_group_name: str,
+        destinations: FlowLogDestinations,
+        max_aggregation_interval: int,
+        query_log_config_id: str | None,
+        query_log_config_arn: str | None,
+        monitoring_key_alias: str,
+        account: str,
+        region: str,
+    ) -> None:
+        super().__init__(scope, id)
+        log_group_arn = f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}"
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias),
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        role = iam.Role(
+            self,
+            "Role",
+            description="Creates flow logs and DNS query-log associations for VPCs (DPP-LOG-3/4)",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        )
+        statements = [
+            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group_arn}:*"]),
+            iam.PolicyStatement(actions=["ec2:DescribeVpcs", "ec2:DescribeFlowLogs"], resources=["*"]),
+            iam.PolicyStatement(
+                actions=["ec2:CreateFlowLogs"],
+                resources=[f"arn:aws:ec2:{region}:{account}:vpc/*", f"arn:aws:ec2:{region}:{account}:vpc-flow-log/*"],
+            ),
+            iam.PolicyStatement(
+                actions=["ec2:CreateTags"],
+                resources=[f"arn:aws:ec2:{region}:{account}:vpc-flow-log/*"],
+                conditions={"StringEquals": {"ec2:CreateAction": "CreateFlowLogs"}},
+            ),
+            # Vended-log delivery to S3 is authorised through these two, which take no resource.
+            iam.PolicyStatement(actions=["logs:CreateLogDelivery", "logs:DeleteLogDelivery"], resources=["*"]),
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
+            iam.PolicyStatement(
+                actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                resources=[f"arn:aws:kms:{region}:{account}:key/*"],
+                conditions={
+                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": [monitoring_key_alias]},
+                    "StringEquals": {"kms:ViaService": f"sqs.{region}.amazonaws.com"},
+                },
+            ),
+        ]
+        if query_log_config_arn:
+            statements += [
+                iam.PolicyStatement(actions=["route53resolver:AssociateResolverQueryLogConfig"], resources=[query_log_config_arn]),
+                iam.PolicyStatement(actions=["route53resolver:ListResolverQueryLogConfigAssociations"], resources=["*"]),
+            ]
+        if destinations.delivery_role_arn:
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["iam:PassRole"],
+                    resources=[destinations.delivery_role_arn],
+                    conditions={"StringEquals": {"iam:PassedToService": "vpc-flow-logs.amazonaws.com"}},
+                )
+            )
+        policy = iam.ManagedPolicy(self, "Policy", description="Least privilege for the flow-log enforcer", roles=[role], statements=statements)
+
+        environment = {
+            "FLOW_LOG_DESTINATIONS": destinations.as_environment(),
+            "FLOW_LOG_FORMAT": FLOW_LOG_FORMAT,
+            "FLOW_LOG_MAX_AGGREGATION_INTERVAL": str(max_aggregation_interval),
+        }
+        if query_log_config_id:
+            environment["RESOLVER_QUERY_LOG_CONFIG_ID"] = query_log_config_id
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            function_name=function_name,
+            description="Gives every VPC flow logs and DNS query logging (DPP-LOG-3/4)",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="handler.handler",
+            code=lambda_.Code.from_asset(str(SOURCE)),
+            role=role.without_policy_updates(),  # every right is in the reviewed managed policy
+            timeout=Duration.minutes(5),
+            memory_size=256,
+            reserved_concurrent_executions=2,
+            environment=environment,
+            log_group=logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name),
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,  # never DEBUG (DPP-PII-2)
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
+            dead_letter_queue=self.dead_letters,
+            retry_attempts=2,
+        )
+        self.function.node.add_dependency(policy)
+        target = targets.LambdaFunction(self.function, retry_attempts=8, max_event_age=Duration.hours(24))
+        events.Rule(
+            self,
+            "OnCreateVpc",
+            description="A new VPC gets flow logs and DNS query logging within seconds (DPP-LOG-3/4)",
+            event_pattern=events.EventPattern(
+                source=["aws.ec2"],
+                detail_type=["AWS API Call via CloudTrail"],
+                detail={"eventSource": ["ec2.amazonaws.com"], "eventName": ["CreateVpc"]},
+            ),
+            targets=[target],
+        )
+        events.Rule(
+            self,
+            "DailySweep",
+            description="Daily check that every VPC in the region has flow logs and DNS query logging",
+            schedule=events.Schedule.rate(Duration.days(1)),
+            targets=[target],
+        )
+

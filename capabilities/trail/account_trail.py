@@ -1,0 +1,102 @@
+"""The account's CloudTrail trail (DPP-LOG-1, DPP-LOG-2, DPP-LOG-7, DPP-PRT-2, DPP-MON-1)."""
+from __future__ import annotations
+
+from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from capabilities.archive.prefixes import LogPrefix
+from configuration.model import TrailSettings
+
+
+def _selector(name: str, **fields: dict) -> dict:
+    """One advanced event selector; ``fields`` map a field name to its operator and values."""
+    return {
+        "name": name,
+        "fieldSelectors": [{"field": field, **condition} for field, condition in fields.items()],
+    }
+
+
+def event_selectors(settings: TrailSettings, archive_buckets: list[str]) -> list[dict]:
+    """Management events (read and write, all services, global ones included), S3 object
+    events for the buckets that hold Information, reads of the log archive itself (who looked
+    at the evidence)."""
+    selectors = [_selector("Management events", eventCategory={"equals": ["Management"]})]
+    if settings.data_events and settings.sensitive_buckets:
+        selectors.append(
+            _selector(
+                "Objects of buckets holding Information",
+                eventCategory={"equals": ["Data"]},
+                **{"resources.type": {"equals": ["AWS::S3::Object"]}},
+                **{"resources.ARN": {"startsWith": [f"arn:aws:s3:::{b}/" for b in settings.sensitive_buckets]}},
+            )
+        )
+    if settings.data_events:
+        # Reads only: the archive's writes are the trail's own deliveries and would loop.
+        selectors.append(
+            _selector(
+                "Reads of the log archive",
+                eventCategory={"equals": ["Data"]},
+                readOnly={"equals": ["true"]},
+                **{"resources.type": {"equals": ["AWS::S3::Object"]}},
+                **{"resources.ARN": {"startsWith": [f"arn:aws:s3:::{b}/" for b in archive_buckets]}},
+            )
+        )
+    return selectors
+
+
+class AccountTrail(Construct):
+    """A multi-region trail with global service events and log file validation, encrypted with
+    the archive key and delivered to the archive's ``cloudtrail/`` prefix, streamed to a
+    CloudWatch Logs group for real-time alarms, with data events and Insights as configured.
+
+    The archive key is named by alias ARN (CloudTrail accepts it), so no cross-stack or
+    cross-account reference is needed.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        settings: TrailSettings,
+        archive_bucket: str,
+        archive_key_alias_arn: str,
+        log_group_arn: str,
+        archive_buckets_to_watch: list[str],
+    ) -> None:
+        super().__init__(scope, id)
+        delivery_role = iam.Role(
+            self,
+            "CloudWatchDeliveryRole",
+            description="Lets CloudTrail stream this account's trail to its CloudWatch Logs group (DPP-MON-1)",
+            assumed_by=iam.ServicePrincipal("cloudtrail.amazonaws.com"),
+        )
+        iam.ManagedPolicy(
+            self,
+            "CloudWatchDeliveryPolicy",
+            description="Write to the trail's log group only",
+            roles=[delivery_role],
+            statements=[
+                iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group_arn}:log-stream:*"]),
+            ],
+        )
+        self.trail = cloudtrail.CfnTrail(
+            self,
+            "Trail",
+            is_logging=True,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=settings.log_file_validation,
+            s3_bucket_name=archive_bucket,
+            s3_key_prefix=LogPrefix.CLOUDTRAIL.value,
+            kms_key_id=archive_key_alias_arn,
+            cloud_watch_logs_log_group_arn=f"{log_group_arn}:*",
+            cloud_watch_logs_role_arn=delivery_role.role_arn,
+            advanced_event_selectors=event_selectors(settings, archive_buckets_to_watch),
+            insight_selectors=(
+                [{"insightType": "ApiCallRateInsight"}, {"insightType": "ApiErrorRateInsight"}] if settings.insights else None
+            ),
+        )
+        # The role's policy must exist before CloudTrail checks it can deliver.
+        self.trail.node.add_dependency(self.node.find_child("CloudWatchDeliveryPolicy"))

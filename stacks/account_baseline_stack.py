@@ -1,0 +1,39 @@
+"""Stateless, once per workload account (home region): the trail and account-wide IAM roles."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from capabilities.config_recorder import recorder_role
+from capabilities.trail import AccountTrail
+from configuration.model import BaselineConfig
+from configuration.naming import archive_names, monitoring_names
+
+
+class AccountBaselineStack(Stack):
+    """The multi-region trail (DPP-LOG-1, DPP-PRT-2, DPP-MON-1) and the Config role that the
+    recorders of every region use (IAM is global, so it is created once)."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        archive = archive_names(config)
+        names = monitoring_names(config, self.account)
+        self.trail = AccountTrail(
+            self,
+            "AccountTrail",
+            settings=config.trail,
+            archive_bucket=archive.archive_bucket,
+            archive_key_alias_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
+            log_group_arn=names.log_group_arn(self.region, names.trail_log_group),
+            archive_buckets_to_watch=[archive.archive_bucket, archive.config_staging_bucket, archive.replica_bucket],
+        )
+        if config.features.config_recorder:
+            recorder_role(
+                self,
+                "ConfigRecorderRole",
+                role_name=names.config_recorder_role,
+                staging_bucket=archive.config_staging_bucket,
+                account=self.account,
+                archive_region=archive.home_region,
+                archive_key_alias=archive.archive_key_alias,
+            )

@@ -1,0 +1,68 @@
+"""Stateless, per workload account and region: Config, flow logs, DNS query logs."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from capabilities.archive import LogPrefix
+from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
+from capabilities.network_logs import DnsQueryLogging, FlowLogDestinations, FlowLogEnforcer, VpcFlowLogs
+from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
+from configuration.model import BaselineConfig
+from configuration.naming import archive_names, enforcer_function_name, lambda_log_group, monitoring_names
+
+
+class CollectionStack(Stack):
+    """Records configuration changes (DPP-LOG-5) and network and DNS activity of every VPC
+    (DPP-LOG-3, DPP-LOG-4) in one region, all into the log archive."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        archive = archive_names(config)
+        names = monitoring_names(config, self.account)
+        is_home = self.region == config.home_region
+        account = next(a for a in config.accounts if a.account_id == self.account)
+        vpc_ids = [v.vpc_id for v in account.vpcs if v.region == self.region]
+
+        if config.features.config_recorder:
+            recorder = ConfigRecorder(
+                self,
+                "ConfigRecorder",
+                role_arn=f"arn:aws:iam::{self.account}:role/{names.config_recorder_role}",
+                is_home_region=is_home,
+                staging_bucket=archive.config_staging_bucket,
+                snapshot_frequency=config.collection.config_snapshot_frequency,
+            )
+            BaselineConfigRules(self, "BaselineRules", retention_days=config.retention_days, is_home_region=is_home, recorder=recorder.recorder)
+
+        dns = None
+        if config.features.dns_query_logs:
+            dns = DnsQueryLogging(
+                self,
+                "DnsQueryLogging",
+                destination_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.DNS_QUERY_LOGS.value}",
+                vpc_ids=vpc_ids,
+                name=f"{config.resource_prefix}-dns-query-logs",
+            )
+
+        if config.features.flow_logs:
+            destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}")
+            if config.collection.flow_logs_to_cloudwatch:
+                group_arn = names.log_group_arn(self.region, names.flow_log_group)
+                role = cloudwatch_delivery_role(self, "FlowLogDeliveryRole", log_group_arn=group_arn, account=self.account)
+                destinations = FlowLogDestinations(destinations.archive_arn, group_arn, role.role_arn)
+            VpcFlowLogs(self, "VpcFlowLogs", vpc_ids=vpc_ids, destinations=destinations, max_aggregation_interval=config.collection.flow_log_aggregation_seconds)
+            function_name = enforcer_function_name(config)
+            FlowLogEnforcer(
+                self,
+                "FlowLogEnforcer",
+                function_name=function_name,
+                log_group_name=lambda_log_group(function_name),
+                destinations=destinations,
+                max_aggregation_interval=config.collection.flow_log_aggregation_seconds,
+                query_log_config_id=dns.config.attr_id if dns else None,
+                query_log_config_arn=dns.config.attr_arn if dns else None,
+                monitoring_key_alias=names.monitoring_key_alias,
+                account=self.account,
+                region=self.region,
+            )

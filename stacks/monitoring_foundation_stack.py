@@ -1,0 +1,30 @@
+"""Stateful, per workload account and region: the monitoring key and the log groups."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from capabilities.foundation import MonitoringKey, protected_log_group
+from configuration.model import BaselineConfig
+from configuration.naming import enforcer_function_name, lambda_log_group, monitoring_names
+
+
+class MonitoringFoundationStack(Stack):
+    """Keys and log groups outlive the stateless stacks that write to them (DPP-PRT-3,
+    DPP-RET-1, DPP-PII-1): the trail's group (home region), the flow-log group when flow logs
+    also go to CloudWatch, and the flow-log enforcer's own group."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        names = monitoring_names(config, self.account)
+        self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region).key
+
+        def group(id: str, name: str) -> None:
+            protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)
+
+        if self.region == config.home_region:
+            group("TrailLogGroup", names.trail_log_group)
+        if config.features.flow_logs:
+            group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
+            if config.collection.flow_logs_to_cloudwatch:
+                group("FlowLogGroup", names.flow_log_group)
