@@ -9,26 +9,29 @@ from capabilities.archive.prefixes import LogPrefix
 from configuration.model import TrailSettings
 
 
-def _selector(name: str, **fields: dict) -> dict:
-    """One advanced event selector; ``fields`` map a field name to its operator and values."""
-    return {
-        "name": name,
-        "fieldSelectors": [{"field": field, **condition} for field, condition in fields.items()],
-    }
+Field = cloudtrail.CfnTrail.AdvancedFieldSelectorProperty
 
 
-def event_selectors(settings: TrailSettings, archive_buckets: list[str]) -> list[dict]:
+def _selector(name: str, *fields: Field) -> cloudtrail.CfnTrail.AdvancedEventSelectorProperty:
+    # Typed properties, not dicts: a misspelt operator (it is ``equal_to``) fails here
+    # instead of silently dropping the condition and logging far more than intended.
+    return cloudtrail.CfnTrail.AdvancedEventSelectorProperty(name=name, field_selectors=list(fields))
+
+
+def event_selectors(settings: TrailSettings, archive_buckets: list[str]) -> list[cloudtrail.CfnTrail.AdvancedEventSelectorProperty]:
     """Management events (read and write, all services, global ones included), S3 object
-    events for the buckets that hold Information, reads of the log archive itself (who looked
-    at the evidence)."""
-    selectors = [_selector("Management events", eventCategory={"equals": ["Management"]})]
+    events for the buckets that hold Information, and reads of the log archive itself (who
+    looked at the evidence)."""
+    selectors = [_selector("Management events", Field(field="eventCategory", equal_to=["Management"]))]
+    s3_objects = Field(field="resources.type", equal_to=["AWS::S3::Object"])
+    data = Field(field="eventCategory", equal_to=["Data"])
     if settings.data_events and settings.sensitive_buckets:
         selectors.append(
             _selector(
                 "Objects of buckets holding Information",
-                eventCategory={"equals": ["Data"]},
-                **{"resources.type": {"equals": ["AWS::S3::Object"]}},
-                **{"resources.ARN": {"startsWith": [f"arn:aws:s3:::{b}/" for b in settings.sensitive_buckets]}},
+                data,
+                s3_objects,
+                Field(field="resources.ARN", starts_with=[f"arn:aws:s3:::{b}/" for b in settings.sensitive_buckets]),
             )
         )
     if settings.data_events:
@@ -36,10 +39,10 @@ def event_selectors(settings: TrailSettings, archive_buckets: list[str]) -> list
         selectors.append(
             _selector(
                 "Reads of the log archive",
-                eventCategory={"equals": ["Data"]},
-                readOnly={"equals": ["true"]},
-                **{"resources.type": {"equals": ["AWS::S3::Object"]}},
-                **{"resources.ARN": {"startsWith": [f"arn:aws:s3:::{b}/" for b in archive_buckets]}},
+                data,
+                Field(field="readOnly", equal_to=["true"]),
+                s3_objects,
+                Field(field="resources.ARN", starts_with=[f"arn:aws:s3:::{b}/" for b in archive_buckets]),
             )
         )
     return selectors
@@ -95,7 +98,9 @@ class AccountTrail(Construct):
             cloud_watch_logs_role_arn=delivery_role.role_arn,
             advanced_event_selectors=event_selectors(settings, archive_buckets_to_watch),
             insight_selectors=(
-                [{"insightType": "ApiCallRateInsight"}, {"insightType": "ApiErrorRateInsight"}] if settings.insights else None
+                [cloudtrail.CfnTrail.InsightSelectorProperty(insight_type=t) for t in ("ApiCallRateInsight", "ApiErrorRateInsight")]
+                if settings.insights
+                else None
             ),
         )
         # The role's policy must exist before CloudTrail checks it can deliver.

@@ -117,7 +117,12 @@ def is_dns_associated(resolver, vpc_id: str, config_id: str) -> bool:
     return any(a.get("Status") in ("CREATING", "ACTIVE") for a in response.get("ResolverQueryLogConfigAssociations", []))
 
 
+def _error_code(error: Exception) -> str:
+    return error.response["Error"]["Code"] if isinstance(error, ClientError) else str(error)
+
+
 def enforce(vpc_ids: list[str], settings: Settings, ec2, resolver) -> Outcome:
+    """Covers each VPC; a failure in one step or VPC does not stop the others."""
     outcome = Outcome()
     for vpc_id in vpc_ids:
         outcome.checked += 1
@@ -127,12 +132,17 @@ def enforce(vpc_ids: list[str], settings: Settings, ec2, resolver) -> Outcome:
                 create_flow_log(ec2, vpc_id, destination, settings)
             if missing:
                 outcome.flow_logs_created.append(vpc_id)
-            if settings.query_log_config_id and not is_dns_associated(resolver, vpc_id, settings.query_log_config_id):
+        except (ClientError, EnforcementFailed) as error:
+            outcome.failed[vpc_id] = f"flow log: {_error_code(error)}"
+        if not settings.query_log_config_id:
+            continue
+        try:
+            if not is_dns_associated(resolver, vpc_id, settings.query_log_config_id):
                 resolver.associate_resolver_query_log_config(ResolverQueryLogConfigId=settings.query_log_config_id, ResourceId=vpc_id)
                 outcome.dns_associated.append(vpc_id)
-        except (ClientError, EnforcementFailed) as error:
-            code = error.response["Error"]["Code"] if isinstance(error, ClientError) else str(error)
-            outcome.failed[vpc_id] = code
+        except ClientError as error:
+            previous = outcome.failed.get(vpc_id)
+            outcome.failed[vpc_id] = "; ".join(filter(None, [previous, f"dns query logging: {_error_code(error)}"]))
     return outcome
 
 
