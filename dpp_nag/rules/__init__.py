@@ -1,4 +1,12 @@
 """Every rule of the DPP pack, grouped by service (one module per service)."""
-from dpp_nag.rules import kms, s3, stateful
+from dpp_nag.rules import cloudtrail, collection, kms, lambda_functions, logs, s3, stateful
 
-ALL_RULES = (*s3.RULES, *kms.RULES, *stateful.RULES)
+ALL_RULES = (
+    *s3.RULES,
+    *kms.RULES,
+    *stateful.RULES,
+    *cloudtrail.RULES,
+    *logs.RULES,
+    *collection.RULES,
+    *lambda_functions.RULES,
+)

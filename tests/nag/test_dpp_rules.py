@@ -9,7 +9,15 @@ import pytest
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_config as config
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
+
+from capabilities.foundation import protected_log_group
 
 from dpp_nag import ALL_RULES, DppChecks, PackSettings
 
@@ -72,6 +80,19 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-KmsRotation",
         "DPP-KmsNoOpenPrincipal",
         "DPP-StatefulRetained",
+        "DPP-TrailMultiRegion",
+        "DPP-TrailLogFileValidation",
+        "DPP-TrailKmsEncrypted",
+        "DPP-TrailToCloudWatchLogs",
+        "DPP-TrailManagementEvents",
+        "DPP-LogGroupRetention",
+        "DPP-LogGroupKms",
+        "DPP-LogGroupPiiMasking",
+        "DPP-FlowLogAllTraffic",
+        "DPP-ConfigRecordsAllResources",
+        "DPP-LambdaExplicitLogGroup",
+        "DPP-LambdaNoDebugLogging",
+        "DPP-LambdaFailuresKept",
     ]
 
 
@@ -144,3 +165,124 @@ def test_a_replica_bucket_counts_as_replicated():
 def test_retention_setting_raises_the_bar():
     assert "DPP-S3ObjectLockCompliance" in violations(lambda st: locked_pair(st, days=365), PackSettings(retention_days=400))
     assert violations(lambda st: locked_pair(st, days=400), PackSettings(retention_days=400)) == set()
+
+
+# --- trail -------------------------------------------------------------------------------------
+
+
+def trail(stack: cdk.Stack, **overrides) -> cloudtrail.CfnTrail:
+    props = dict(
+        is_logging=True,
+        s3_bucket_name="archive",
+        is_multi_region_trail=True,
+        include_global_service_events=True,
+        enable_log_file_validation=True,
+        kms_key_id="arn:aws:kms:eu-west-1:111122223333:alias/logs",
+        cloud_watch_logs_log_group_arn="arn:aws:logs:eu-west-1:111122223333:log-group:/trail:*",
+        cloud_watch_logs_role_arn="arn:aws:iam::111122223333:role/trail",
+    )
+    props.update(overrides)
+    return cloudtrail.CfnTrail(stack, "Trail", **props)
+
+
+Field = cloudtrail.CfnTrail.AdvancedFieldSelectorProperty
+
+
+def selector(*fields):
+    return [cloudtrail.CfnTrail.AdvancedEventSelectorProperty(field_selectors=list(fields))]
+
+
+def test_compliant_trail_passes():
+    assert violations(lambda st: trail(st)) == set()
+    assert violations(lambda st: trail(st, advanced_event_selectors=selector(Field(field="eventCategory", equal_to=["Management"])))) == set()
+
+
+@pytest.mark.parametrize(
+    "overrides, rule",
+    [
+        ({"is_multi_region_trail": False}, "DPP-TrailMultiRegion"),
+        ({"include_global_service_events": False}, "DPP-TrailMultiRegion"),
+        ({"enable_log_file_validation": False}, "DPP-TrailLogFileValidation"),
+        ({"kms_key_id": None}, "DPP-TrailKmsEncrypted"),
+        ({"cloud_watch_logs_log_group_arn": None}, "DPP-TrailToCloudWatchLogs"),
+        (
+            {"advanced_event_selectors": selector(Field(field="eventCategory", equal_to=["Management"]), Field(field="readOnly", equal_to=["false"]))},
+            "DPP-TrailManagementEvents",
+        ),
+        ({"advanced_event_selectors": selector(Field(field="eventCategory", equal_to=["Data"]))}, "DPP-TrailManagementEvents"),
+        (
+            {"event_selectors": [cloudtrail.CfnTrail.EventSelectorProperty(include_management_events=True, read_write_type="WriteOnly")]},
+            "DPP-TrailManagementEvents",
+        ),
+    ],
+)
+def test_weakened_trail_is_reported(overrides, rule):
+    assert rule in violations(lambda st: trail(st, **overrides))
+
+
+# --- log groups ----------------------------------------------------------------------------------
+
+
+def test_protected_log_group_passes():
+    key = lambda st: kms.Key(st, "K", enable_key_rotation=True, removal_policy=RemovalPolicy.RETAIN)  # noqa: E731
+    assert violations(lambda st: protected_log_group(st, "G", name="/g", key=key(st), retention_days=365)) == set()
+
+
+@pytest.mark.parametrize(
+    "props, rule",
+    [
+        ({"retention": logs.RetentionDays.THREE_MONTHS}, "DPP-LogGroupRetention"),
+        ({}, "DPP-LogGroupKms"),
+        ({}, "DPP-LogGroupPiiMasking"),
+    ],
+)
+def test_weak_log_group_is_reported(props, rule):
+    assert rule in violations(lambda st: logs.LogGroup(st, "G", removal_policy=RemovalPolicy.RETAIN, **props))
+
+
+def test_log_group_retention_follows_the_pack_setting():
+    def year(st):
+        key = kms.Key(st, "K", enable_key_rotation=True, removal_policy=RemovalPolicy.RETAIN)
+        protected_log_group(st, "G", name="/g", key=key, retention_days=365)
+
+    assert "DPP-LogGroupRetention" in violations(year, PackSettings(retention_days=400))
+
+
+# --- flow logs, Config, functions ------------------------------------------------------------------
+
+
+def test_flow_log_traffic_type():
+    flow = lambda t: lambda st: ec2.CfnFlowLog(st, "F", resource_id="vpc-0123456789abcdef0", resource_type="VPC", traffic_type=t, log_destination_type="s3", log_destination="arn:aws:s3:::a")  # noqa: E731
+    assert "DPP-FlowLogAllTraffic" in violations(flow("REJECT"))
+    assert violations(flow("ALL")) == set()
+
+
+def test_config_recorder_must_record_everything():
+    def recorder(all_supported):
+        return lambda st: config.CfnConfigurationRecorder(
+            st, "R", role_arn="arn:aws:iam::111122223333:role/c", recording_group=config.CfnConfigurationRecorder.RecordingGroupProperty(all_supported=all_supported, resource_types=None if all_supported else ["AWS::S3::Bucket"])
+        )
+
+    assert "DPP-ConfigRecordsAllResources" in violations(recorder(False))
+    assert violations(recorder(True)) == set()
+
+
+def function(stack: cdk.Stack, *, log_group=True, level="INFO", dlq=True) -> lambda_.Function:
+    return lambda_.Function(
+        stack,
+        "F",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(e, c): pass"),
+        log_group=logs.LogGroup.from_log_group_name(stack, "G", "/aws/lambda/f") if log_group else None,
+        logging_format=lambda_.LoggingFormat.JSON,
+        application_log_level_v2=getattr(lambda_.ApplicationLogLevel, level),
+        dead_letter_queue=sqs.Queue(stack, "Q", enforce_ssl=True) if dlq else None,
+    )
+
+
+def test_function_rules():
+    assert violations(lambda st: function(st)) == set()
+    assert "DPP-LambdaExplicitLogGroup" in violations(lambda st: function(st, log_group=False))
+    assert "DPP-LambdaNoDebugLogging" in violations(lambda st: function(st, level="DEBUG"))
+    assert "DPP-LambdaFailuresKept" in violations(lambda st: function(st, dlq=False))

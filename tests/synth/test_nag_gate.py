@@ -80,3 +80,10 @@ def test_early_expiry_fails_synth_with_the_dpp_rule(tmp_path):
     replica.add_lifecycle_rule(id="TooSoon", expiration=Duration.days(30))
     failures = failed_rules(built, tmp_path)
     assert ("DPP-S3LifecycleKeepsRetention", "dpp-prod-log-replica-111122223333-eu-central-1/LogArchiveReplica/ReplicaBucket/Resource") in failures
+
+
+def test_trail_validation_switched_off_behind_the_configuration_fails_synth(tmp_path):
+    built = build_app(with_gate=True, outdir=str(tmp_path))
+    trail = built.stack("account-baseline").node.find_child("AccountTrail").node.find_child("Trail")
+    trail.enable_log_file_validation = False
+    assert ("DPP-TrailLogFileValidation", "dpp-prod-account-baseline-111122223333-eu-west-1/AccountTrail/Trail") in failed_rules(built, tmp_path)

@@ -1,0 +1,57 @@
+"""Rules for the project's own functions (DPP-RET-1, DPP-PII-2, DPP-MON-6)."""
+from __future__ import annotations
+
+from aws_cdk import CfnResource
+
+from dpp_nag.framework import DppRule, RuleContext
+
+FUNCTION = "AWS::Lambda::Function"
+
+
+def _explicit_log_group(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    return bool((props.get("loggingConfig") or {}).get("logGroup"))
+
+
+def _no_debug(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    level = (props.get("loggingConfig") or {}).get("applicationLogLevel")
+    debug_env = any(str(v).upper() in ("DEBUG", "TRACE") for k, v in ((props.get("environment") or {}).get("variables") or {}).items() if "LOG" in k.upper())
+    return level not in ("DEBUG", "TRACE") and not debug_env
+
+
+def _failures_kept(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    if (props.get("deadLetterConfig") or {}).get("targetArn"):
+        return True
+    me = {"Ref": ctx.logical_id()}
+    for config in ctx.stack_resources("AWS::Lambda::EventInvokeConfig"):
+        invoke = ctx.props(config)
+        if invoke.get("functionName") == me and ((invoke.get("destinationConfig") or {}).get("onFailure") or {}).get("destination"):
+            return True
+    return False
+
+
+RULES = (
+    DppRule(
+        suffix="LambdaExplicitLogGroup",
+        requirements=("DPP-RET-1", "DPP-PRT-3"),
+        info="The function writes to an implicit log group (never expires, not KMS-encrypted, deleted with nothing)",
+        explanation="Create the log group yourself (retention, KMS, data protection, retained) and name it in logging_config / log_group.",
+        resource_types=(FUNCTION,),
+        check=_explicit_log_group,
+    ),
+    DppRule(
+        suffix="LambdaNoDebugLogging",
+        requirements=("DPP-PII-2",),
+        info="The function logs at DEBUG or TRACE level",
+        explanation="Use INFO or above in production: debug output tends to carry payloads and personal data.",
+        resource_types=(FUNCTION,),
+        check=_no_debug,
+    ),
+    DppRule(
+        suffix="LambdaFailuresKept",
+        requirements=("DPP-MON-6",),
+        info="The function has no dead-letter queue or on-failure destination: failed events vanish",
+        explanation="Set dead_letter_queue or an on-failure destination, so every event ends delivered or kept.",
+        resource_types=(FUNCTION,),
+        check=_failures_kept,
+    ),
+)
