@@ -1,0 +1,25 @@
+"""The README documents what the code does: the DPP rule table matches the pack."""
+from __future__ import annotations
+
+import re
+
+from dpp_nag import ALL_RULES
+from tests.support import ROOT
+
+
+def readme_rules() -> list[tuple[str, str, str, str]]:
+    text = (ROOT / "README.md").read_text()
+    table = text.split("<!-- dpp-rules:start -->")[1].split("<!-- dpp-rules:end -->")[0]
+    rows = [line for line in table.strip().splitlines()[2:] if line.startswith("|")]
+    return [tuple(cell.strip().strip("`") for cell in row.strip("|").split("|")) for row in rows]
+
+
+def test_readme_rule_table_matches_the_pack():
+    expected = [(r.rule_id, r.level.name.title(), ", ".join(r.requirements), r.info) for r in ALL_RULES]
+    assert readme_rules() == expected
+
+
+def test_every_requirement_id_cited_by_a_rule_exists():
+    ids = set(re.findall(r"\| (DPP-[A-Z]+-\d+) \|", (ROOT / "docs" / "requirements.md").read_text()))
+    for rule in ALL_RULES:
+        assert set(rule.requirements) <= ids, rule.rule_id
