@@ -199,13 +199,20 @@ class AppliedAcknowledgement:
 
 
 def apply_acknowledgements(app: App, config: BaselineConfig) -> list[AppliedAcknowledgement]:
-    """Acknowledges each entry on the outermost constructs its glob matches."""
+    """Acknowledges each entry on the outermost constructs its path (or glob) matches.
+
+    Construct paths are read once: each read crosses into the jsii runtime, and reading them
+    per acknowledgement made a 70-stack app spend minutes here.
+    """
+    by_path: dict[str, IConstruct] = {c.node.path: c for c in app.node.find_all() if c.node.path}
     applied: list[AppliedAcknowledgement] = []
-    constructs: list[IConstruct] = app.node.find_all()
     for ack in acknowledgements(config):
-        matched = [c for c in constructs if c.node.path and fnmatchcase(c.node.path, ack.path)]
-        outermost = [c for c in matched if not any(c.node.path.startswith(m.node.path + "/") for m in matched)]
-        for construct in outermost:
-            Validations.of(construct).acknowledge(Acknowledgment(id=ack.rule, reason=ack.reason))
-            applied.append(AppliedAcknowledgement(ack, construct.node.path))
+        if any(ch in ack.path for ch in "*?["):
+            matched = [p for p in by_path if fnmatchcase(p, ack.path)]
+            paths = [p for p in matched if not any(p.startswith(m + "/") for m in matched)]
+        else:
+            paths = [ack.path] if ack.path in by_path else []
+        for path in paths:
+            Validations.of(by_path[path]).acknowledge(Acknowledgment(id=ack.rule, reason=ack.reason))
+            applied.append(AppliedAcknowledgement(ack, path))
     return applied
