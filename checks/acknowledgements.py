@@ -175,6 +175,17 @@ def _collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
     ]
 
 
+def _detection(stack: str) -> list[Acknowledgement]:
+    return [
+        Acknowledgement(
+            "AwsSolutions::AwsSolutions-SQS3",
+            f"{stack}/FindingRoutes/DeadLetters",
+            "This queue is itself the dead-letter queue of the EventBridge rule targets (cdk-nag only "
+            "recognises SQS redrive); a dead-letter queue of a dead-letter queue would have nowhere further to go.",
+        )
+    ]
+
+
 def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
     """Every acknowledgement for this configuration, exact to the stack and finding."""
     acks: list[Acknowledgement] = []
@@ -189,6 +200,8 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _account_baseline(config, planned, stack)
         elif slug == "collection":
             acks += _collection(config, planned, stack)
+        elif slug == "detection":
+            acks += _detection(stack)
     return tuple(acks)
 
 

@@ -25,6 +25,19 @@ DEFAULTS: dict = {
         "flowLogAggregationSeconds": 600,
         "flowLogsToCloudWatch": False,
     },
+    "detection": {
+        "guardDutyProtections": {
+            "s3DataEvents": True,
+            "eksAuditLogs": True,
+            "runtimeMonitoring": True,
+            "ebsMalwareProtection": True,
+            "rdsLoginEvents": True,
+            "lambdaNetworkLogs": True,
+        },
+        "securityHubStandards": ["aws-foundational-security-best-practices", "cis-aws-foundations-benchmark-v3.0", "nist-800-53-r5"],
+        "guardDutyMinSeverity": "medium",
+        "securityHubMinSeverity": "medium",
+    },
     "businessHours": {
         "start": "08:00",
         "end": "18:00",

@@ -22,11 +22,14 @@ from configuration.model import (
     ACCOUNT_ROLES,
     MIN_RETENTION_DAYS,
     TARGET_KINDS,
+    GUARDDUTY_PROTECTIONS,
+    SECURITY_HUB_STANDARDS,
     Account,
     ArchiveSettings,
     BaselineConfig,
     BusinessHours,
     CollectionSettings,
+    DetectionSettings,
     Features,
     Impoc,
     NotificationTarget,
@@ -89,12 +92,19 @@ def config_from_dict(data: dict) -> BaselineConfig:
         archive=_archive(root.section("archive"), retention_days),
         trail=_trail(root.section("trail")),
         collection=_collection(root.section("collection")),
+        detection=_detection(root.section("detection")),
         notification_targets=_targets(root.section("notifications")),
         impoc=_impoc(root.section("impoc")),
         business_hours=_business_hours(root.section("businessHours")),
         features=_features(root.section("features")),
     )
     root.done()
+    if config.features.security_hub and not config.detection.security_hub_standards:
+        raise ConfigError(
+            "dpp.detection.securityHubStandards",
+            "is empty, so Security Hub would check nothing (DPP-LOG-6)",
+            f"enable at least one of: {', '.join(SECURITY_HUB_STANDARDS)}",
+        )
     return config
 
 
@@ -231,6 +241,21 @@ def _collection(section: Section) -> CollectionSettings:
         config_snapshot_frequency=section.choice("configSnapshotFrequency", _SNAPSHOT_FREQUENCIES),
         flow_log_aggregation_seconds=aggregation,
         flow_logs_to_cloudwatch=section.boolean("flowLogsToCloudWatch"),
+    )
+    section.done()
+    return settings
+
+
+def _detection(section: Section) -> DetectionSettings:
+    protections = section.section("guardDutyProtections")
+    enabled = tuple(name for name in GUARDDUTY_PROTECTIONS if protections.boolean(name))
+    protections.done()
+    severities = tuple(s.value for s in Severity)
+    settings = DetectionSettings(
+        guardduty_protections=enabled,
+        security_hub_standards=section.strings("securityHubStandards", check=lambda p, v: _check_choice(p, v, SECURITY_HUB_STANDARDS)),
+        guardduty_min_severity=Severity(section.choice("guardDutyMinSeverity", severities)),
+        security_hub_min_severity=Severity(section.choice("securityHubMinSeverity", severities)),
     )
     section.done()
     return settings

@@ -90,6 +90,33 @@ class CollectionSettings:
     flow_logs_to_cloudwatch: bool
 
 
+GUARDDUTY_PROTECTIONS = (
+    "s3DataEvents",
+    "eksAuditLogs",
+    "runtimeMonitoring",
+    "ebsMalwareProtection",
+    "rdsLoginEvents",
+    "lambdaNetworkLogs",
+)
+SECURITY_HUB_STANDARDS = (
+    "aws-foundational-security-best-practices",
+    "cis-aws-foundations-benchmark-v3.0",
+    "nist-800-53-r5",
+    "pci-dss-v3.2.1",
+    "pci-dss-v4.0.1",
+)
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    """GuardDuty, Security Hub and which of their findings reach people (DPP-LOG-6, DPP-MON-3/4)."""
+
+    guardduty_protections: tuple[str, ...]  # the enabled ones, from GUARDDUTY_PROTECTIONS
+    security_hub_standards: tuple[str, ...]
+    guardduty_min_severity: Severity
+    security_hub_min_severity: Severity
+
+
 @dataclass(frozen=True)
 class NotificationTarget:
     """Where alerts go (DPP-MON-5). Webhook URLs are never configuration: only the name of the
@@ -156,6 +183,7 @@ class BaselineConfig:
     archive: ArchiveSettings
     trail: TrailSettings
     collection: CollectionSettings
+    detection: DetectionSettings
     notification_targets: tuple[NotificationTarget, ...]
     impoc: Impoc
     business_hours: BusinessHours

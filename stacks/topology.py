@@ -15,6 +15,7 @@ from aws_cdk import App, Environment, Stack, Tags
 from configuration.model import BaselineConfig
 from stacks.account_baseline_stack import AccountBaselineStack
 from stacks.collection_stack import CollectionStack
+from stacks.detection_stack import DetectionStack
 from stacks.log_archive_replica_stack import LogArchiveReplicaStack
 from stacks.log_archive_stack import LogArchiveStack
 from stacks.monitoring_foundation_stack import MonitoringFoundationStack
@@ -89,6 +90,14 @@ KINDS: tuple[StackKind, ...] = (
         placement=_workload_regions,
         after=("log-archive", "monitoring-foundation", "account-baseline"),  # buckets, log groups, Config role
         description="DPP collection: AWS Config, VPC flow logs and DNS query logs on every VPC (DPP-LOG-3/4/5)",
+    ),
+    StackKind(
+        slug="detection",
+        stack_class=DetectionStack,
+        stateful=False,
+        placement=_workload_regions,
+        after=("monitoring-foundation",),  # topics and queues use the monitoring key
+        description="DPP detection: GuardDuty, Security Hub, severity topics and finding routes (DPP-LOG-6, DPP-MON-3/4/5, DPP-IR-1)",
     ),
 )
 

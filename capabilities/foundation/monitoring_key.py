@@ -11,7 +11,9 @@ class MonitoringKey(Construct):
     """A rotating customer-managed key, one per (account, region), retained on delete.
 
     CloudWatch Logs may use it only for this account's log groups in this region (the
-    encryption context CloudWatch Logs sets names the log group). Answers DPP-PRT-3.
+    encryption context CloudWatch Logs sets names the log group); EventBridge and CloudWatch
+    alarms may use it, for this account only, to publish to the encrypted severity topics and
+    dead-letter queues. Answers DPP-PRT-3.
     """
 
     def __init__(self, scope: Construct, id: str, *, alias: str, account: str, region: str) -> None:
@@ -32,5 +34,14 @@ class MonitoringKey(Construct):
                 actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                 resources=["*"],
                 conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}},
+            )
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AlertPublishersUseKeyForThisAccount",
+                principals=[iam.ServicePrincipal("events.amazonaws.com"), iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": account}},
             )
         )

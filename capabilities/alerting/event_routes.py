@@ -1,0 +1,220 @@
+"""Which events reach which severity topic, declared as data (DPP-MON-3, DPP-MON-4, DPP-IR-2).
+
+Each route is an EventBridge pattern in the service's own JSON form, a severity, what it
+means and the first steps for a responder. One construct renders them (``FindingRoutes``);
+the README's table and the incident response plan are generated from the same list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from configuration.model import BaselineConfig, Severity
+
+CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
+
+
+@dataclass(frozen=True)
+class EventRoute:
+    id: str
+    severity: Severity
+    pattern: dict
+    meaning: str
+    first_steps: str
+    requirements: tuple[str, ...]
+
+
+# GuardDuty's severity bands (1.0-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0-10.0 critical).
+_GUARDDUTY_BANDS = {
+    Severity.CRITICAL: [">=", 9],
+    Severity.HIGH: [">=", 7, "<", 9],
+    Severity.MEDIUM: [">=", 4, "<", 7],
+    Severity.LOW: [">=", 1, "<", 4],
+}
+# OCSF severity_id: 1 informational, 2 low, 3 medium, 4 high, 5 critical, 6 fatal.
+_OCSF_BANDS = {
+    Severity.CRITICAL: [">=", 5],
+    Severity.HIGH: ["=", 4],
+    Severity.MEDIUM: ["=", 3],
+    Severity.LOW: ["=", 2],
+}
+
+
+def _api_calls(event_source: str, names: list[str], **request_parameters: list) -> dict:
+    detail: dict = {"eventSource": [event_source], "eventName": names}
+    if request_parameters:
+        detail["requestParameters"] = request_parameters
+    return {"detail-type": [CLOUDTRAIL_API_CALL], "detail": detail}
+
+
+def _findings(config: BaselineConfig) -> list[EventRoute]:
+    routes = []
+    for severity in Severity:
+        if severity.at_least(config.detection.guardduty_min_severity):
+            routes.append(
+                EventRoute(
+                    id=f"GuardDuty{severity.value.title()}",
+                    severity=severity,
+                    pattern={"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], "detail": {"severity": [{"numeric": _GUARDDUTY_BANDS[severity]}]}},
+                    meaning=f"GuardDuty found {severity.value}-severity threat activity (compromised credentials or hosts, exfiltration, malware, reconnaissance).",
+                    first_steps="Open the finding in GuardDuty; identify the principal or resource and the remote IP; check CloudTrail for what the principal did; contain (revoke sessions, isolate) if confirmed.",
+                    requirements=("DPP-LOG-6", "DPP-MON-3", "DPP-MON-4"),
+                )
+            )
+        if severity.at_least(config.detection.security_hub_min_severity):
+            label = severity.value.upper()
+            routes.append(
+                EventRoute(
+                    id=f"SecurityHub{severity.value.title()}",
+                    severity=severity,
+                    pattern={
+                        "source": ["aws.securityhub"],
+                        "detail-type": ["Security Hub Findings - Imported"],
+                        "detail": {
+                            "findings": {
+                                "Severity": {"Label": [label]},
+                                "Workflow": {"Status": ["NEW"]},
+                                "RecordState": ["ACTIVE"],
+                                # GuardDuty findings already have their own route.
+                                "ProductName": [{"anything-but": "GuardDuty"}],
+                            }
+                        },
+                    },
+                    meaning=f"A new {severity.value} Security Hub finding (failed standard control or an integrated product's finding).",
+                    first_steps="Open the finding in Security Hub; read the control's remediation; fix or suppress with a documented reason.",
+                    requirements=("DPP-LOG-6", "DPP-MON-3"),
+                )
+            )
+            routes.append(
+                EventRoute(
+                    id=f"SecurityHubOcsf{severity.value.title()}",
+                    severity=severity,
+                    pattern={"source": ["aws.securityhub"], "detail-type": ["Findings Imported V2"], "detail": {"findings": {"severity_id": [{"numeric": _OCSF_BANDS[severity]}]}}},
+                    meaning=f"A {severity.value} finding in Security Hub's OCSF format (Findings Imported V2).",
+                    first_steps="Open the finding in Security Hub; follow its remediation; record the decision.",
+                    requirements=("DPP-LOG-6", "DPP-MON-3"),
+                )
+            )
+    return routes
+
+
+def _service_events() -> list[EventRoute]:
+    return [
+        EventRoute(
+            id="ConfigNonCompliant",
+            severity=Severity.HIGH,
+            pattern={
+                "source": ["aws.config"],
+                "detail-type": ["Config Rules Compliance Change"],
+                "detail": {"messageType": ["ComplianceChangeNotification"], "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]}},
+            },
+            meaning="A resource became non-compliant with a Config rule (the baseline's own checks included): a production configuration change weakened a control.",
+            first_steps="Open the rule in AWS Config; see the resource's configuration timeline for who changed what (CloudTrail link); revert or document.",
+            requirements=("DPP-LOG-5", "DPP-MON-3"),
+        ),
+        EventRoute(
+            id="CloudTrailInsight",
+            severity=Severity.HIGH,
+            pattern={"source": ["aws.cloudtrail"], "detail-type": ["AWS Insight via CloudTrail"], "detail": {"insightDetails": {"state": ["Start"]}}},
+            meaning="CloudTrail Insights saw an unusual API call rate or error rate: a possible spike, scripted access or brute force.",
+            first_steps="Open the Insights event; identify the API, the principals and source IPs behind the spike; confirm it is expected or contain.",
+            requirements=("DPP-MON-2", "DPP-MON-3"),
+        ),
+        EventRoute(
+            id="RootSignIn",
+            severity=Severity.CRITICAL,
+            pattern={"source": ["aws.signin"], "detail-type": ["AWS Console Sign In via CloudTrail"], "detail": {"userIdentity": {"type": ["Root"]}}},
+            meaning="Someone signed in (or tried to) as the account's root user.",
+            first_steps="Confirm with the root credential's custodian at once; if unexpected, reset the root password and MFA, and review everything the session did.",
+            requirements=("DPP-MON-3",),
+        ),
+    ]
+
+
+def _control_tampering(config: BaselineConfig) -> list[EventRoute]:
+    first_steps = "Find who made the call (userIdentity, sourceIPAddress) in the event; restore the control by redeploying the baseline; treat an unexplained change as an incident."
+    specs = [
+        ("TrailTampering", "cloudtrail.amazonaws.com", ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"], {}, "The trail was stopped, deleted or changed: API activity may no longer be logged."),
+        (
+            "ConfigTampering",
+            "config.amazonaws.com",
+            ["StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel", "PutConfigurationRecorder", "PutDeliveryChannel"],
+            {},
+            "The Config recorder or delivery channel was stopped, deleted or changed: configuration history may stop.",
+        ),
+        (
+            "GuardDutyTampering",
+            "guardduty.amazonaws.com",
+            ["DeleteDetector", "UpdateDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount", "DeletePublishingDestination", "CreateFilter", "UpdateFilter"],
+            {},
+            "GuardDuty was disabled, changed, disassociated, or a suppression filter was set: threats may go unseen.",
+        ),
+        (
+            "SecurityHubTampering",
+            "securityhub.amazonaws.com",
+            ["DisableSecurityHub", "BatchDisableStandards", "DeleteFindingAggregator", "UpdateStandardsControl", "DisassociateFromAdministratorAccount"],
+            {},
+            "Security Hub, a standard or a control was disabled: findings may stop.",
+        ),
+        ("KeyDisabledOrDeleted", "kms.amazonaws.com", ["DisableKey", "ScheduleKeyDeletion"], {}, "A KMS key was disabled or scheduled for deletion: logs it protects may become unreadable."),
+        (
+            "ArchiveTampering",
+            "s3.amazonaws.com",
+            [
+                "PutBucketPolicy",
+                "DeleteBucketPolicy",
+                "PutBucketLifecycle",
+                "DeleteBucketLifecycle",
+                "PutBucketVersioning",
+                "PutObjectLockConfiguration",
+                "PutBucketReplication",
+                "DeleteBucketReplication",
+                "PutBucketLogging",
+                "PutBucketEncryption",
+                "DeleteBucket",
+            ],
+            {"bucketName": [{"prefix": f"{config.resource_prefix}-"}]},
+            "A policy, lifecycle, lock, replication, logging or encryption setting of a log bucket was changed (or a change was attempted).",
+        ),
+        (
+            "FlowLogsDeleted",
+            "ec2.amazonaws.com",
+            ["DeleteFlowLogs"],
+            {},
+            "VPC flow logs were deleted: network traffic may no longer be recorded (the enforcer restores them within a day).",
+        ),
+        (
+            "DnsLoggingTampering",
+            "route53resolver.amazonaws.com",
+            ["DeleteResolverQueryLogConfig", "DisassociateResolverQueryLogConfig"],
+            {},
+            "DNS query logging was removed from a VPC.",
+        ),
+        (
+            "LogGroupTampering",
+            "logs.amazonaws.com",
+            ["DeleteLogGroup", "PutRetentionPolicy", "DeleteRetentionPolicy", "DeleteDataProtectionPolicy", "DisassociateKmsKey", "PutDataProtectionPolicy"],
+            {"logGroupName": [{"prefix": f"/dpp/{config.stage}/"}, {"prefix": f"/aws/lambda/{config.resource_prefix}-"}]},
+            "A baseline log group's retention, encryption or PII masking was changed, or the group was deleted.",
+        ),
+    ]
+    return [
+        EventRoute(
+            id=route_id,
+            severity=Severity.CRITICAL,
+            pattern=_api_calls(source, names, **params) | {"source": [f"aws.{source.split('.')[0]}"]},
+            meaning=meaning,
+            first_steps=first_steps,
+            requirements=("DPP-MON-3", "DPP-MON-6"),
+        )
+        for route_id, source, names, params, meaning in specs
+    ]
+
+
+def event_routes(config: BaselineConfig) -> list[EventRoute]:
+    """Every route for this configuration, in a stable order."""
+    routes: list[EventRoute] = []
+    if config.features.guardduty or config.features.security_hub:
+        routes += [r for r in _findings(config) if (r.id.startswith("GuardDuty") and config.features.guardduty) or (r.id.startswith("SecurityHub") and config.features.security_hub)]
+    routes += _service_events()
+    routes += _control_tampering(config)
+    return routes

@@ -1,0 +1,49 @@
+"""EventBridge rules that send events to the topic of their severity within seconds."""
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from capabilities.alerting.event_routes import EventRoute
+from configuration.model import Severity
+
+
+def event_pattern(pattern: dict) -> events.EventPattern:
+    return events.EventPattern(source=pattern.get("source"), detail_type=pattern.get("detail-type"), detail=pattern.get("detail"))
+
+
+class FindingRoutes(Construct):
+    """One rule per ``EventRoute``; EventBridge retries for 24 hours and keeps what it still
+    cannot deliver in an encrypted dead-letter queue (nothing lost, DPP-MON-6)."""
+
+    def __init__(self, scope: Construct, id: str, *, routes: list[EventRoute], topics: dict[Severity, sns.ITopic], key_alias: str) -> None:
+        super().__init__(scope, id)
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=kms.Alias.from_alias_name(self, "MonitoringKey", key_alias),
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.rules: dict[str, events.Rule] = {}
+        for route in routes:
+            self.rules[route.id] = events.Rule(
+                self,
+                route.id,
+                description=f"{route.severity.value}: {route.meaning}"[:512],
+                event_pattern=event_pattern(route.pattern),
+                targets=[
+                    targets.SnsTopic(
+                        topics[route.severity],
+                        dead_letter_queue=self.dead_letters,
+                        retry_attempts=185,
+                        max_event_age=Duration.hours(24),
+                    )
+                ],
+            )

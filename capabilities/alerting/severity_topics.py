@@ -1,0 +1,77 @@
+"""One encrypted SNS topic per severity (DPP-MON-5, DPP-IR-1, DPP-PRT-3)."""
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from configuration.model import Impoc, NotificationTarget, Severity
+
+
+def topic_name(prefix: str, severity: Severity) -> str:
+    """Alarms and the relay in other stacks find the topics by these names."""
+    return f"{prefix}-alerts-{severity.value}"
+
+
+class SeverityTopics(Construct):
+    """Topics ``<prefix>-alerts-<severity>``, encrypted with the monitoring key, TLS-only,
+    accepting publishes only from this account's principals and from CloudWatch and
+    EventBridge acting for this account. The IMPOC (and backup) get the critical topic by
+    e-mail (DPP-IR-1); e-mail targets get every topic at or above their minimum severity."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        prefix: str,
+        account: str,
+        key_alias: str,
+        impoc: Impoc,
+        targets: tuple[NotificationTarget, ...],
+    ) -> None:
+        super().__init__(scope, id)
+        key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
+        self.topics: dict[Severity, sns.Topic] = {}
+        for severity in Severity:
+            topic = sns.Topic(
+                self,
+                severity.value.title(),
+                topic_name=topic_name(prefix, severity),
+                display_name=f"DPP {severity.value} alerts",
+                master_key=key,
+                enforce_ssl=True,
+            )
+            topic.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="CloudWatchAlarmsOfThisAccountPublish",
+                    principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                    actions=["sns:Publish"],
+                    resources=[topic.topic_arn],
+                    conditions={"StringEquals": {"aws:SourceAccount": account}},
+                )
+            )
+            topic.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="DenyPublishersOutsideThisAccount",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=["sns:Publish"],
+                    resources=[topic.topic_arn],
+                    # Services have no principal account, and principals have no source account:
+                    # together these deny anything not acting for this account.
+                    conditions={"StringNotEqualsIfExists": {"aws:PrincipalAccount": account, "aws:SourceAccount": account}},
+                )
+            )
+            self.topics[severity] = topic
+        critical = self.topics[Severity.CRITICAL]
+        for address in filter(None, (impoc.email, impoc.backup_email)):
+            critical.add_subscription(subscriptions.EmailSubscription(address))
+        for target in targets:
+            if target.kind != "email":
+                continue
+            for severity, topic in self.topics.items():
+                if severity.at_least(target.min_severity) and not (severity is Severity.CRITICAL and target.address in (impoc.email, impoc.backup_email)):
+                    topic.add_subscription(subscriptions.EmailSubscription(target.address))

@@ -1,0 +1,43 @@
+"""Stateless, per workload account and region: GuardDuty, Security Hub, severity topics and
+the routes of findings and control changes to them."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from capabilities.alerting import FindingRoutes, SeverityTopics, event_routes
+from capabilities.detection import FindingsHub, ThreatDetection
+from configuration.model import BaselineConfig
+from configuration.naming import monitoring_names
+
+
+class DetectionStack(Stack):
+    """Threat detection and one place for findings (DPP-LOG-6), routed by severity within
+    seconds to encrypted topics (DPP-MON-3, DPP-MON-4, DPP-MON-5), the IMPOC on critical
+    (DPP-IR-1)."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        names = monitoring_names(config, self.account)
+        if config.features.guardduty:
+            ThreatDetection(self, "ThreatDetection", protections=config.detection.guardduty_protections, macie_enabled=config.features.macie)
+        if config.features.security_hub:
+            is_home = self.region == config.home_region
+            FindingsHub(
+                self,
+                "FindingsHub",
+                region=self.region,
+                standards=config.detection.security_hub_standards,
+                linked_regions=[r for r in config.regions if r != self.region] if is_home else [],
+            )
+        topics = SeverityTopics(
+            self,
+            "SeverityTopics",
+            prefix=config.resource_prefix,
+            account=self.account,
+            key_alias=names.monitoring_key_alias,
+            impoc=config.impoc,
+            targets=config.notification_targets,
+        )
+        self.topics = topics.topics
+        FindingRoutes(self, "FindingRoutes", routes=event_routes(config), topics=topics.topics, key_alias=names.monitoring_key_alias)
