@@ -1,9 +1,10 @@
 """EventBridge event-pattern matching, as the service documents it, for testing our rules
 against real sample events without AWS.
 
-Semantics: every field named in the pattern must match (AND); a list of values matches if
-any value does (OR); an event field that is a list matches if any element matches; nested
-objects recurse. Content filters: ``prefix``, ``suffix``, ``equals-ignore-case``,
+Semantics: every leaf of the pattern must match (AND); a list of values matches if any value
+does (OR); an event field that is a list matches if any element matches; arrays of objects
+are flattened, so a leaf path such as ``findings.Severity.Label`` collects the values of every
+element (two leaves may be satisfied by different elements, as in EventBridge). Content filters: ``prefix``, ``suffix``, ``equals-ignore-case``,
 ``wildcard``, ``anything-but`` (values, or ``{"prefix": ...}``), ``exists`` and ``numeric``.
 Values are compared with their JSON types (``"5"`` does not match ``5``).
 """
@@ -13,34 +14,45 @@ import fnmatch
 import operator
 from typing import Any
 
-_MISSING = object()
 _NUMERIC = {"<": operator.lt, "<=": operator.le, "=": operator.eq, ">=": operator.ge, ">": operator.gt}
 
 
 def matches(pattern: dict, event: dict) -> bool:
-    for key, expected in pattern.items():
-        actual = event.get(key, _MISSING) if isinstance(event, dict) else _MISSING
-        if isinstance(expected, dict):
-            if actual is _MISSING or not isinstance(actual, dict):
-                return False
-            if not matches(expected, actual):
-                return False
-        elif isinstance(expected, list):
-            if not _field_matches(expected, actual):
-                return False
+    return all(_leaf_matches(alternatives, _values_at(event, path)) for path, alternatives in _leaves(pattern))
+
+
+def _leaves(pattern: dict, prefix: tuple = ()):
+    for key, value in pattern.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, prefix + (key,))
+        elif isinstance(value, list):
+            yield prefix + (key,), value
         else:
-            raise ValueError(f"pattern value for {key!r} must be a list or an object, got {expected!r}")
-    return True
+            raise ValueError(f"pattern value for {'.'.join(prefix + (key,))!r} must be a list or an object, got {value!r}")
 
 
-def _field_matches(alternatives: list, actual: Any) -> bool:
-    candidates = actual if isinstance(actual, list) else [actual]
+def _values_at(event: dict, path: tuple) -> list:
+    """Every value at ``path``, looking through arrays at each step."""
+    current = [event]
+    for key in path:
+        found = []
+        for item in current:
+            for element in item if isinstance(item, list) else [item]:
+                if isinstance(element, dict) and key in element:
+                    found.append(element[key])
+        current = found
+    values = []
+    for value in current:
+        values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
+def _leaf_matches(alternatives: list, values: list) -> bool:
     for alternative in alternatives:
         if isinstance(alternative, dict) and "exists" in alternative:
-            if alternative["exists"] == (actual is not _MISSING):
+            if alternative["exists"] == bool(values):
                 return True
-            continue
-        if any(c is not _MISSING and _value_matches(alternative, c) for c in candidates):
+        elif any(_value_matches(alternative, value) for value in values):
             return True
     return False
 

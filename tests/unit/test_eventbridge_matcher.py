@@ -43,3 +43,14 @@ def test_exists():
     assert matches({"detail": {"state": [{"exists": True}]}}, EVENT)
     assert matches({"detail": {"nope": [{"exists": False}]}}, EVENT)
     assert not matches({"detail": {"state": [{"exists": False}]}}, EVENT)
+
+
+def test_arrays_of_objects_are_flattened_as_in_the_security_hub_example():
+    event = {"detail": {"findings": [{"Severity": {"Label": "LOW"}}, {"Severity": {"Label": "CRITICAL"}, "RecordState": "ACTIVE"}]}}
+    assert matches({"detail": {"findings": {"Severity": {"Label": ["CRITICAL"]}}}}, event)
+    assert not matches({"detail": {"findings": {"Severity": {"Label": ["HIGH"]}}}}, event)
+    assert matches({"detail": {"findings": {"RecordState": [{"exists": True}]}}}, event)
+
+
+def test_anything_but_does_not_match_a_missing_field():
+    assert not matches({"detail": {"nope": [{"anything-but": "x"}]}}, EVENT)

@@ -1,0 +1,261 @@
+"""Detection (DPP-LOG-6, DPP-MON-3..5, DPP-IR-1): detectors, standards, topics, and every
+route's pattern against real sample events (one that must match, one near miss)."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Template
+
+from capabilities.alerting import event_routes
+from capabilities.detection import standard_arn
+from configuration import ConfigError, load_config
+from tests.eventbridge_matcher import matches
+from tests.support import build_app, cdk_json_context, context_with
+
+ACCOUNT = "111122223333"
+EVENTS = Path(__file__).resolve().parent.parent / "events" / "detection"
+
+
+def sample(name: str) -> dict:
+    return json.loads((EVENTS / name).read_text())
+
+
+@pytest.fixture(scope="module")
+def routes():
+    return {r.id: r for r in event_routes(load_config(cdk_json_context()))}
+
+
+def routed(routes, event: dict) -> list[str]:
+    return [route_id for route_id, route in routes.items() if matches(route.pattern, event)]
+
+
+# --- routes against real events -------------------------------------------------------------
+
+
+def with_detail(event: dict, path: list, value) -> dict:
+    changed = copy.deepcopy(event)
+    node = changed
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return changed
+
+
+@pytest.mark.parametrize(
+    "severity, expected",
+    [(8, ["GuardDutyHigh"]), (7.0, ["GuardDutyHigh"]), (9.5, ["GuardDutyCritical"]), (8.9, ["GuardDutyHigh"]), (5.3, ["GuardDutyMedium"]), (2.0, [])],
+)
+def test_guardduty_findings_go_to_their_severity_band(routes, severity, expected):
+    assert routed(routes, with_detail(sample("guardduty-finding-high.json"), ["detail", "severity"], severity)) == expected
+
+
+def test_guardduty_low_band_is_routed_when_configured():
+    low = {r.id: r for r in event_routes(load_config(context_with(detection__guardDutyMinSeverity="low")))}
+    assert routed(low, with_detail(sample("guardduty-finding-high.json"), ["detail", "severity"], 2.0)) == ["GuardDutyLow"]
+
+
+def test_security_hub_asff_findings(routes):
+    finding = sample("securityhub-asff-high.json")
+    assert routed(routes, finding) == ["SecurityHubHigh"]
+    critical = with_detail(finding, ["detail", "findings", 0, "Severity", "Label"], "CRITICAL")
+    assert routed(routes, critical) == ["SecurityHubCritical"]
+    assert routed(routes, with_detail(finding, ["detail", "findings", 0, "Workflow", "Status"], "RESOLVED")) == []
+    assert routed(routes, with_detail(finding, ["detail", "findings", 0, "RecordState"], "ARCHIVED")) == []
+    # GuardDuty's copy in Security Hub is not notified twice.
+    assert routed(routes, with_detail(finding, ["detail", "findings", 0, "ProductName"], "GuardDuty")) == []
+    assert routed(routes, with_detail(finding, ["detail", "findings", 0, "Severity", "Label"], "LOW")) == []
+
+
+def test_security_hub_ocsf_findings(routes):
+    finding = sample("securityhub-ocsf-high.json")
+    assert routed(routes, finding) == ["SecurityHubOcsfHigh"]
+    assert routed(routes, with_detail(finding, ["detail", "findings", 0, "severity_id"], 5)) == ["SecurityHubOcsfCritical"]
+    assert routed(routes, with_detail(finding, ["detail", "findings", 0, "severity_id"], 6)) == ["SecurityHubOcsfCritical"]
+    assert routed(routes, with_detail(finding, ["detail", "findings", 0, "severity_id"], 1)) == []
+
+
+def test_config_non_compliance(routes):
+    change = sample("config-compliance-change.json")
+    assert routed(routes, change) == ["ConfigNonCompliant"]
+    assert routed(routes, with_detail(change, ["detail", "newEvaluationResult", "complianceType"], "COMPLIANT")) == []
+
+
+def test_cloudtrail_insights_start_only(routes):
+    insight = sample("cloudtrail-insight.json")
+    assert routed(routes, insight) == ["CloudTrailInsight"]
+    assert routed(routes, with_detail(insight, ["detail", "insightDetails", "state"], "End")) == []
+
+
+def test_root_sign_in_is_critical(routes):
+    sign_in = sample("console-sign-in-root.json")
+    assert routed(routes, sign_in) == ["RootSignIn"]
+    assert routes["RootSignIn"].severity.value == "critical"
+    assert routed(routes, with_detail(sign_in, ["detail", "userIdentity", "type"], "IAMUser")) == []
+
+
+def api_call(source: str, name: str, **request_parameters) -> dict:
+    event = sample("cloudtrail-api-call.json")
+    event["source"] = f"aws.{source.split('.')[0]}"
+    event["detail"]["eventSource"] = source
+    event["detail"]["eventName"] = name
+    event["detail"]["requestParameters"] = request_parameters or event["detail"]["requestParameters"]
+    return event
+
+
+TAMPERING = {
+    "TrailTampering": (api_call("cloudtrail.amazonaws.com", "StopLogging"), api_call("cloudtrail.amazonaws.com", "LookupEvents")),
+    "ConfigTampering": (
+        api_call("config.amazonaws.com", "StopConfigurationRecorder", configurationRecorderName="default"),
+        api_call("config.amazonaws.com", "DescribeConfigurationRecorders"),
+    ),
+    "GuardDutyTampering": (api_call("guardduty.amazonaws.com", "DeleteDetector", detectorId="12ab"), api_call("guardduty.amazonaws.com", "GetDetector", detectorId="12ab")),
+    "SecurityHubTampering": (api_call("securityhub.amazonaws.com", "DisableSecurityHub"), api_call("securityhub.amazonaws.com", "GetFindings")),
+    "KeyDisabledOrDeleted": (api_call("kms.amazonaws.com", "ScheduleKeyDeletion", keyId="1234abcd", pendingWindowInDays=7), api_call("kms.amazonaws.com", "Decrypt")),
+    "ArchiveTampering": (
+        api_call("s3.amazonaws.com", "PutBucketPolicy", bucketName=f"dpp-prod-log-archive-{ACCOUNT}-eu-west-1"),
+        api_call("s3.amazonaws.com", "PutBucketPolicy", bucketName="orders-exports"),
+    ),
+    "FlowLogsDeleted": (api_call("ec2.amazonaws.com", "DeleteFlowLogs", DeleteFlowLogsRequest={"FlowLogId": {"item": "fl-0123"}}), api_call("ec2.amazonaws.com", "DescribeFlowLogs")),
+    "DnsLoggingTampering": (
+        api_call("route53resolver.amazonaws.com", "DisassociateResolverQueryLogConfig", resolverQueryLogConfigId="rqlc-1", resourceId="vpc-0a1b"),
+        api_call("route53resolver.amazonaws.com", "ListResolverQueryLogConfigs"),
+    ),
+    "LogGroupTampering": (
+        api_call("logs.amazonaws.com", "PutRetentionPolicy", logGroupName="/dpp/prod/cloudtrail", retentionInDays=1),
+        api_call("logs.amazonaws.com", "PutRetentionPolicy", logGroupName="/aws/lambda/someone-else", retentionInDays=1),
+    ),
+}
+
+
+@pytest.mark.parametrize("route_id", sorted(TAMPERING))
+def test_control_changes_are_critical_and_near_misses_are_not(routes, route_id):
+    hit, miss = TAMPERING[route_id]
+    assert routed(routes, hit) == [route_id]
+    assert routes[route_id].severity.value == "critical"
+    assert routed(routes, miss) == []
+
+
+def test_every_control_change_route_has_a_test():
+    tampering = {r.id for r in event_routes(load_config(cdk_json_context())) if "DPP-MON-6" in r.requirements}
+    assert tampering == set(TAMPERING)
+
+
+def test_lambda_log_group_of_the_baseline_is_watched_too(routes):
+    event = api_call("logs.amazonaws.com", "DeleteLogGroup", logGroupName="/aws/lambda/dpp-prod-flow-log-enforcer")
+    assert routed(routes, event) == ["LogGroupTampering"]
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_guardduty_in_every_region_with_every_protection_plan(synthesized, region):
+    detector = next(iter(synthesized.template("detection", region).find_resources("AWS::GuardDuty::Detector").values()))["Properties"]
+    assert detector["Enable"] is True
+    assert detector["FindingPublishingFrequency"] == "FIFTEEN_MINUTES"
+    features = {f["Name"]: f for f in detector["Features"]}
+    assert set(features) == {"S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS"}
+    assert all(f["Status"] == "ENABLED" for f in features.values())
+    assert {a["Name"] for a in features["RUNTIME_MONITORING"]["AdditionalConfiguration"]} == {"EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"}
+
+
+def test_protection_plans_follow_configuration():
+    built = build_app(context_with(detection__guardDutyProtections__eksAuditLogs="false"))
+    detector = next(iter(built.template("detection", "eu-west-1").find_resources("AWS::GuardDuty::Detector").values()))["Properties"]
+    assert {f["Name"]: f["Status"] for f in detector["Features"]}["EKS_AUDIT_LOGS"] == "DISABLED"
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_security_hub_standards_per_region_and_aggregator_only_at_home(synthesized, region):
+    template = synthesized.template("detection", region)
+    hub = next(iter(template.find_resources("AWS::SecurityHub::Hub").values()))["Properties"]
+    assert hub["EnableDefaultStandards"] is False and hub["ControlFindingGenerator"] == "SECURITY_CONTROL"
+    standards = {s["Properties"]["StandardsArn"] for s in template.find_resources("AWS::SecurityHub::Standard").values()}
+    assert standards == {
+        f"arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
+        f"arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/3.0.0",
+        f"arn:aws:securityhub:{region}::standards/nist-800-53/v/5.0.0",
+    }
+    aggregators = template.find_resources("AWS::SecurityHub::FindingAggregator")
+    if region == "eu-west-1":
+        (aggregator,) = aggregators.values()
+        assert aggregator["Properties"] == {"RegionLinkingMode": "SPECIFIED_REGIONS", "Regions": ["eu-central-1"]}
+    else:
+        assert aggregators == {}
+
+
+def test_pci_standard_can_be_added():
+    built = build_app(context_with(detection__securityHubStandards='["pci-dss-v4.0.1"]'))
+    standards = {s["Properties"]["StandardsArn"] for s in built.template("detection", "eu-west-1").find_resources("AWS::SecurityHub::Standard").values()}
+    assert standards == {standard_arn("pci-dss-v4.0.1", "eu-west-1")}
+
+
+def test_security_hub_without_standards_is_refused():
+    with pytest.raises(ConfigError, match="securityHubStandards: is empty"):
+        load_config(context_with(detection__securityHubStandards="[]"))
+
+
+def topic_by_name(template: Template) -> dict[str, tuple[str, dict]]:
+    return {t["Properties"]["TopicName"]: (k, t) for k, t in template.find_resources("AWS::SNS::Topic").items()}
+
+
+def test_one_encrypted_topic_per_severity(synthesized):
+    topics = topic_by_name(synthesized.template("detection", "eu-central-1"))
+    assert set(topics) == {f"dpp-prod-alerts-{s}" for s in ("critical", "high", "medium", "low")}
+    for _, topic in topics.values():
+        assert topic["Properties"]["KmsMasterKeyId"] == f"arn:aws:kms:eu-central-1:{ACCOUNT}:alias/dpp-prod/monitoring"
+
+
+def test_topic_policies_are_tls_only_and_admit_only_this_account(synthesized):
+    template = synthesized.template("detection", "eu-west-1")
+    for logical_id, _ in topic_by_name(template).values():
+        policies = [p for p in template.find_resources("AWS::SNS::TopicPolicy").values() if {"Ref": logical_id} in p["Properties"]["Topics"]]
+        statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+        assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}} for s in statements)
+        foreign = [s for s in statements if s.get("Sid") == "DenyPublishersOutsideThisAccount"]
+        assert foreign and foreign[0]["Condition"] == {"StringNotEqualsIfExists": {"aws:PrincipalAccount": ACCOUNT, "aws:SourceAccount": ACCOUNT}}
+        allows = [s for s in statements if s["Effect"] == "Allow"]
+        for s in allows:
+            assert s["Principal"] in ({"Service": "cloudwatch.amazonaws.com"}, {"Service": "events.amazonaws.com"}), s
+
+
+def test_impoc_and_email_targets_are_subscribed_by_severity(synthesized):
+    template = synthesized.template("detection", "eu-west-1")
+    topics = {k: name for name, (k, _) in topic_by_name(template).items()}
+    subscribed = {(topics[s["Properties"]["TopicArn"]["Ref"]], s["Properties"]["Endpoint"]) for s in template.find_resources("AWS::SNS::Subscription").values()}
+    assert ("dpp-prod-alerts-critical", "impoc@example.com") in subscribed
+    assert ("dpp-prod-alerts-critical", "security-backup@example.com") in subscribed
+    # secops-email has minSeverity medium: critical, high, medium, not low
+    assert {t for t, e in subscribed if e == "secops@example.com"} == {"dpp-prod-alerts-critical", "dpp-prod-alerts-high", "dpp-prod-alerts-medium"}
+
+
+def test_every_route_is_a_rule_to_its_severity_topic_with_a_dead_letter_queue(synthesized, routes):
+    template = synthesized.template("detection", "eu-west-1")
+    topics = {k: name for name, (k, _) in topic_by_name(template).items()}
+    rules = {k: r["Properties"] for k, r in template.find_resources("AWS::Events::Rule").items()}
+    queue_id = next(iter(template.find_resources("AWS::SQS::Queue")))
+    for route in routes.values():
+        (props,) = [p for k, p in rules.items() if k.startswith(f"FindingRoutes{route.id}")]
+        assert props["EventPattern"] == route.pattern
+        (target,) = props["Targets"]
+        assert topics[target["Arn"]["Ref"]] == f"dpp-prod-alerts-{route.severity.value}"
+        assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue_id, "Arn"]}}
+        assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
+    assert len(rules) == len(routes)
+
+
+def test_monitoring_key_lets_eventbridge_and_cloudwatch_publish_for_this_account(synthesized):
+    key = next(iter(synthesized.template("monitoring-foundation", "eu-west-1").find_resources("AWS::KMS::Key").values()))
+    (statement,) = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "AlertPublishersUseKeyForThisAccount"]
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert sorted(statement["Principal"]["Service"]) == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+
+
+def test_macie_is_off_by_default_and_on_when_configured(synthesized):
+    assert synthesized.template("detection", "eu-west-1").find_resources("AWS::Macie::Session") == {}
+    built = build_app(context_with(features__macie="true"))
+    (session,) = built.template("detection", "eu-west-1").find_resources("AWS::Macie::Session").values()
+    assert session["Properties"] == {"FindingPublishingFrequency": "FIFTEEN_MINUTES", "Status": "ENABLED"}
