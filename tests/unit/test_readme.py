@@ -23,3 +23,14 @@ def test_every_requirement_id_cited_by_a_rule_exists():
     ids = set(re.findall(r"\| (DPP-[A-Z]+-\d+) \|", (ROOT / "docs" / "requirements.md").read_text()))
     for rule in ALL_RULES:
         assert set(rule.requirements) <= ids, rule.rule_id
+
+
+def test_readme_route_table_matches_the_routes():
+    from capabilities.alerting import event_routes
+    from capabilities.alerting.route_table import routes_markdown
+    from configuration import load_config
+    from tests.support import cdk_json_context
+
+    text = (ROOT / "README.md").read_text()
+    table = text.split("<!-- routes:start -->")[1].split("<!-- routes:end -->")[0].strip()
+    assert table == routes_markdown(event_routes(load_config(cdk_json_context())))
