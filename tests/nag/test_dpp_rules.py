@@ -12,6 +12,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_config as config
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_guardduty as guardduty
+from aws_cdk import aws_securityhub as securityhub
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -93,6 +96,10 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-LambdaExplicitLogGroup",
         "DPP-LambdaNoDebugLogging",
         "DPP-LambdaFailuresKept",
+        "DPP-GuardDutyEnabled",
+        "DPP-SecurityHubStandard",
+        "DPP-SnsTopicKms",
+        "DPP-SnsTopicTlsOnly",
     ]
 
 
@@ -286,3 +293,45 @@ def test_function_rules():
     assert "DPP-LambdaExplicitLogGroup" in violations(lambda st: function(st, log_group=False))
     assert "DPP-LambdaNoDebugLogging" in violations(lambda st: function(st, level="DEBUG"))
     assert "DPP-LambdaFailuresKept" in violations(lambda st: function(st, dlq=False))
+
+
+# --- detection and topics -------------------------------------------------------------------
+
+
+def detector(frequency="FIFTEEN_MINUTES", s3="ENABLED", enable=True):
+    return lambda st: guardduty.CfnDetector(
+        st, "D", enable=enable, finding_publishing_frequency=frequency, features=[guardduty.CfnDetector.CFNFeatureConfigurationProperty(name="S3_DATA_EVENTS", status=s3)]
+    )
+
+
+def test_guardduty_rule():
+    assert violations(detector()) == set()
+    assert "DPP-GuardDutyEnabled" in violations(detector(frequency="SIX_HOURS"))
+    assert "DPP-GuardDutyEnabled" in violations(detector(s3="DISABLED"))
+    assert "DPP-GuardDutyEnabled" in violations(detector(enable=False))
+
+
+def test_security_hub_needs_a_standard():
+    def hub(with_standard):
+        def build(st):
+            securityhub.CfnHub(st, "H", enable_default_standards=False)
+            if with_standard:
+                securityhub.CfnStandard(st, "S", standards_arn="arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0")
+
+        return build
+
+    assert "DPP-SecurityHubStandard" in violations(hub(False))
+    assert violations(hub(True)) == set()
+
+
+def test_topic_rules():
+    def topic(kms_key, tls):
+        def build(st):
+            key = kms.Key(st, "K", enable_key_rotation=True, removal_policy=RemovalPolicy.RETAIN) if kms_key else None
+            sns.Topic(st, "T", master_key=key, enforce_ssl=tls)
+
+        return build
+
+    assert violations(topic(True, True)) == set()
+    assert "DPP-SnsTopicKms" in violations(topic(False, True))
+    assert "DPP-SnsTopicTlsOnly" in violations(topic(True, False))

@@ -1,0 +1,72 @@
+"""Rules for threat detection and alert topics (DPP-LOG-6, DPP-MON-4, DPP-PRT-3)."""
+from __future__ import annotations
+
+from aws_cdk import CfnResource
+
+from dpp_nag.framework import DppRule, RuleContext, as_list, statements
+
+
+def _guardduty(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    if props.get("enable") is not True or props.get("findingPublishingFrequency") != "FIFTEEN_MINUTES":
+        return False
+    features = {f.get("name"): f.get("status") for f in props.get("features") or []}
+    s3_feature = features.get("S3_DATA_EVENTS") == "ENABLED"
+    s3_legacy = (((props.get("dataSources") or {}).get("s3Logs")) or {}).get("enable") is True
+    return s3_feature or s3_legacy
+
+
+def _security_hub_standard(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    return props.get("enableDefaultStandards") is True or bool(ctx.stack_resources("AWS::SecurityHub::Standard"))
+
+
+def _topic_kms(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    return bool(props.get("kmsMasterKeyId"))
+
+
+def _topic_tls_only(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    me = {"Ref": ctx.logical_id()}
+    for policy in ctx.stack_resources("AWS::SNS::TopicPolicy"):
+        policy_props = ctx.props(policy)
+        if me not in as_list(policy_props.get("topics")):
+            continue
+        for statement in statements(policy_props.get("policyDocument")):
+            condition = (statement.get("Condition") or {}).get("Bool") or {}
+            if statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false":
+                return True
+    return False
+
+
+RULES = (
+    DppRule(
+        suffix="GuardDutyEnabled",
+        requirements=("DPP-LOG-6", "DPP-MON-4"),
+        info="The GuardDuty detector is off, publishes less often than every 15 minutes, or lacks S3 protection",
+        explanation="Set enable=True, finding_publishing_frequency='FIFTEEN_MINUTES' and the S3_DATA_EVENTS feature ENABLED (exfiltration findings).",
+        resource_types=("AWS::GuardDuty::Detector",),
+        check=_guardduty,
+    ),
+    DppRule(
+        suffix="SecurityHubStandard",
+        requirements=("DPP-LOG-6",),
+        info="Security Hub is enabled without any standard",
+        explanation="Enable at least one standard (AWS::SecurityHub::Standard), e.g. AWS Foundational Security Best Practices.",
+        resource_types=("AWS::SecurityHub::Hub",),
+        check=_security_hub_standard,
+    ),
+    DppRule(
+        suffix="SnsTopicKms",
+        requirements=("DPP-PRT-3",),
+        info="The alert topic is not encrypted with a customer-managed KMS key",
+        explanation="Set master_key; its key policy must admit the publishing services (CloudWatch, EventBridge) for this account.",
+        resource_types=("AWS::SNS::Topic",),
+        check=_topic_kms,
+    ),
+    DppRule(
+        suffix="SnsTopicTlsOnly",
+        requirements=("DPP-PRT-3",),
+        info="The alert topic's policy does not deny publishing without TLS",
+        explanation="Set enforce_ssl=True (a Deny when aws:SecureTransport is false).",
+        resource_types=("AWS::SNS::Topic",),
+        check=_topic_tls_only,
+    ),
+)
