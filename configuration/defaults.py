@@ -38,6 +38,7 @@ DEFAULTS: dict = {
         "guardDutyMinSeverity": "medium",
         "securityHubMinSeverity": "medium",
     },
+    "alarms": {"disabled": [], "thresholds": {}, "custom": []},
     "businessHours": {
         "start": "08:00",
         "end": "18:00",

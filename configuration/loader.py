@@ -25,10 +25,12 @@ from configuration.model import (
     GUARDDUTY_PROTECTIONS,
     SECURITY_HUB_STANDARDS,
     Account,
+    AlarmSettings,
     ArchiveSettings,
     BaselineConfig,
     BusinessHours,
     CollectionSettings,
+    CustomAlarm,
     DetectionSettings,
     Features,
     Impoc,
@@ -93,6 +95,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         trail=_trail(root.section("trail")),
         collection=_collection(root.section("collection")),
         detection=_detection(root.section("detection")),
+        alarms=_alarms(root.section("alarms")),
         notification_targets=_targets(root.section("notifications")),
         impoc=_impoc(root.section("impoc")),
         business_hours=_business_hours(root.section("businessHours")),
@@ -105,7 +108,31 @@ def config_from_dict(data: dict) -> BaselineConfig:
             "is empty, so Security Hub would check nothing (DPP-LOG-6)",
             f"enable at least one of: {', '.join(SECURITY_HUB_STANDARDS)}",
         )
+    _check_alarm_ids(config)
     return config
+
+
+def _check_alarm_ids(config: BaselineConfig) -> None:
+    """Disabled and re-thresholded alarms must exist; custom IDs must not clash."""
+    from capabilities.alarms.catalogue import built_in_alarm_ids  # data only, no CDK
+
+    known = built_in_alarm_ids(config)
+    for i, alarm_id in enumerate(config.alarms.disabled):
+        if alarm_id not in known:
+            raise ConfigError(f"dpp.alarms.disabled[{i}]", f"{alarm_id!r} is not a built-in alarm", _suggest_id(alarm_id, known))
+    for alarm_id, _ in config.alarms.thresholds:
+        if alarm_id not in known:
+            raise ConfigError(f"dpp.alarms.thresholds.{alarm_id}", "is not a built-in alarm", _suggest_id(alarm_id, known))
+    for i, custom in enumerate(config.alarms.custom):
+        if custom.id in known:
+            raise ConfigError(f"dpp.alarms.custom[{i}].id", f"{custom.id!r} is a built-in alarm", "choose another id")
+
+
+def _suggest_id(alarm_id: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(alarm_id, sorted(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else "see the alarm table in the README for the IDs"
 
 
 def _read_file(name: str, base_dir: Path) -> dict:
@@ -256,6 +283,46 @@ def _detection(section: Section) -> DetectionSettings:
         security_hub_standards=section.strings("securityHubStandards", check=lambda p, v: _check_choice(p, v, SECURITY_HUB_STANDARDS)),
         guardduty_min_severity=Severity(section.choice("guardDutyMinSeverity", severities)),
         security_hub_min_severity=Severity(section.choice("securityHubMinSeverity", severities)),
+    )
+    section.done()
+    return settings
+
+
+def _alarms(section: Section) -> AlarmSettings:
+    thresholds_section = section.section("thresholds")
+    raw = thresholds_section.raw  # keys are alarm IDs, checked against the catalogue later
+    thresholds = []
+    for key in list(thresholds_section._data):
+        value = raw(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(thresholds_section.path(key), f"{describe(value)} is not a positive number", "give the count that should fire the alarm, e.g. 5")
+        thresholds.append((key, float(value)))
+    custom = []
+    ids: set[str] = set()
+    for path, item in section.items("custom"):
+        spec = Section(item, path)
+        alarm_id = spec.string("id", pattern=r"[A-Za-z][A-Za-z0-9]{2,63}", hint="use 3-64 letters and digits, starting with a letter")
+        if alarm_id in ids:
+            raise ConfigError(f"{path}.id", f"{alarm_id!r} is used twice", "give every custom alarm its own id")
+        ids.add(alarm_id)
+        pattern = spec.string("filterPattern", pattern=r"\{.*\}", hint="give a CloudWatch Logs JSON filter pattern in braces, e.g. { $.eventName = \"DeleteBucket\" }")
+        custom.append(
+            CustomAlarm(
+                id=alarm_id,
+                title=spec.string("title"),
+                severity=Severity(spec.choice("severity", tuple(s.value for s in Severity))),
+                filter_pattern=pattern,
+                threshold=float(spec.integer("threshold", 1, minimum=1)),
+                period_minutes=spec.integer("periodMinutes", 5, minimum=1),
+                meaning=spec.string("meaning"),
+                investigate=spec.string("investigate"),
+            )
+        )
+        spec.done()
+    settings = AlarmSettings(
+        disabled=section.strings("disabled"),
+        thresholds=tuple(thresholds),
+        custom=tuple(custom),
     )
     section.done()
     return settings

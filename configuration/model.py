@@ -118,6 +118,29 @@ class DetectionSettings:
 
 
 @dataclass(frozen=True)
+class CustomAlarm:
+    """A team's own metric-filter alarm on the trail's log group (DPP-MON-3)."""
+
+    id: str
+    title: str
+    severity: Severity
+    filter_pattern: str
+    threshold: float
+    period_minutes: int
+    meaning: str
+    investigate: str
+
+
+@dataclass(frozen=True)
+class AlarmSettings:
+    """Which built-in alarms are off, changed thresholds, and custom alarms."""
+
+    disabled: tuple[str, ...]
+    thresholds: tuple[tuple[str, float], ...]
+    custom: tuple[CustomAlarm, ...]
+
+
+@dataclass(frozen=True)
 class NotificationTarget:
     """Where alerts go (DPP-MON-5). Webhook URLs are never configuration: only the name of the
     Secrets Manager secret that holds one (DPP-PRT-3)."""
@@ -184,6 +207,7 @@ class BaselineConfig:
     trail: TrailSettings
     collection: CollectionSettings
     detection: DetectionSettings
+    alarms: AlarmSettings
     notification_targets: tuple[NotificationTarget, ...]
     impoc: Impoc
     business_hours: BusinessHours

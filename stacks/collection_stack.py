@@ -57,6 +57,7 @@ class CollectionStack(Stack):
                 self,
                 "FlowLogEnforcer",
                 function_name=function_name,
+                dead_letter_queue_name=f"{config.resource_prefix}-flow-log-enforcer-dead-letters",
                 log_group_name=lambda_log_group(function_name),
                 destinations=destinations,
                 max_aggregation_interval=config.collection.flow_log_aggregation_seconds,

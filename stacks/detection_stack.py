@@ -40,4 +40,11 @@ class DetectionStack(Stack):
             targets=config.notification_targets,
         )
         self.topics = topics.topics
-        FindingRoutes(self, "FindingRoutes", routes=event_routes(config), topics=topics.topics, key_alias=names.monitoring_key_alias)
+        FindingRoutes(
+            self,
+            "FindingRoutes",
+            routes=event_routes(config),
+            topics=topics.topics,
+            key_alias=names.monitoring_key_alias,
+            dead_letter_queue_name=f"{config.resource_prefix}-alert-routing-dead-letters",
+        )

@@ -14,6 +14,7 @@ from aws_cdk import App, Environment, Stack, Tags
 
 from configuration.model import BaselineConfig
 from stacks.account_baseline_stack import AccountBaselineStack
+from stacks.alarms_stack import AlarmsStack
 from stacks.collection_stack import CollectionStack
 from stacks.detection_stack import DetectionStack
 from stacks.log_archive_replica_stack import LogArchiveReplicaStack
@@ -98,6 +99,15 @@ KINDS: tuple[StackKind, ...] = (
         placement=_workload_regions,
         after=("monitoring-foundation",),  # topics and queues use the monitoring key
         description="DPP detection: GuardDuty, Security Hub, severity topics and finding routes (DPP-LOG-6, DPP-MON-3/4/5, DPP-IR-1)",
+    ),
+    StackKind(
+        slug="alarms",
+        stack_class=AlarmsStack,
+        stateful=False,
+        placement=_workload_regions,
+        # the trail's log group, the topics, the watched function and queues
+        after=("monitoring-foundation", "detection", "collection", "account-baseline"),
+        description="DPP alarms: CIS v3.0 section 4, DPP investigative alarms, monitors of the monitoring, dashboard (DPP-MON-2/3/6)",
     ),
 )
 

@@ -21,11 +21,14 @@ class FindingRoutes(Construct):
     """One rule per ``EventRoute``; EventBridge retries for 24 hours and keeps what it still
     cannot deliver in an encrypted dead-letter queue (nothing lost, DPP-MON-6)."""
 
-    def __init__(self, scope: Construct, id: str, *, routes: list[EventRoute], topics: dict[Severity, sns.ITopic], key_alias: str) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, routes: list[EventRoute], topics: dict[Severity, sns.ITopic], key_alias: str, dead_letter_queue_name: str
+    ) -> None:
         super().__init__(scope, id)
         self.dead_letters = sqs.Queue(
             self,
             "DeadLetters",
+            queue_name=dead_letter_queue_name,  # the alarms stack watches it by name
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=kms.Alias.from_alias_name(self, "MonitoringKey", key_alias),
             enforce_ssl=True,

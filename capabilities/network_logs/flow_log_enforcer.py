@@ -34,6 +34,7 @@ class FlowLogEnforcer(Construct):
         id: str,
         *,
         function_name: str,
+        dead_letter_queue_name: str,
         log_group_name: str,
         destinations: FlowLogDestinations,
         max_aggregation_interval: int,
@@ -48,6 +49,7 @@ class FlowLogEnforcer(Construct):
         self.dead_letters = sqs.Queue(
             self,
             "DeadLetters",
+            queue_name=dead_letter_queue_name,  # the alarms stack watches it by name
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias),
             enforce_ssl=True,

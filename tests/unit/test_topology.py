@@ -29,6 +29,8 @@ def test_default_plan_names_and_places_every_stack():
         ("dpp-prod-collection-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
         ("dpp-prod-detection-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
         ("dpp-prod-detection-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
+        ("dpp-prod-alarms-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
+        ("dpp-prod-alarms-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
     }
 
 
@@ -39,7 +41,7 @@ def test_three_accounts_get_collection_in_every_region_and_one_trail_each():
         by_kind.setdefault(p.kind.slug, set()).add((p.account, p.region))
     workloads = {"444455556666", "777788889999"}
     assert by_kind["collection"] == {(a, r) for a in workloads for r in ("eu-west-1", "eu-central-1")}
-    assert by_kind["monitoring-foundation"] == by_kind["collection"] == by_kind["detection"]
+    assert by_kind["monitoring-foundation"] == by_kind["collection"] == by_kind["detection"] == by_kind["alarms"]
     assert by_kind["account-baseline"] == {(a, "eu-west-1") for a in workloads}
 
 

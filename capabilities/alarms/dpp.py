@@ -1,0 +1,181 @@
+"""The DPP's investigative alarms that CIS lacks (DPP-MON-2, DPP-MON-3), and alarms on the
+monitoring itself (DPP-MON-6)."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from capabilities.alarms.spec import AlarmSpec, ContributorRule, MetricRef
+from configuration.model import BaselineConfig, BusinessHours, Severity
+
+_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")  # CloudWatch metric math DAY(): 1 = Monday
+
+
+def business_hours_utc(hours: BusinessHours, year: int = 2026) -> tuple[int, int]:
+    """Start and end of business hours as whole UTC hours, widened to cover both sides of
+    daylight saving (so the alarm may stay quiet for up to an hour at the edges, never fire
+    inside business hours)."""
+    zone = ZoneInfo(hours.time_zone)
+    starts, ends = [], []
+    for month in (1, 7):
+        offset = datetime(year, month, 15, tzinfo=zone).utcoffset().total_seconds() / 3600
+        start_h, start_m = (int(x) for x in hours.start.split(":"))
+        end_h, end_m = (int(x) for x in hours.end.split(":"))
+        starts.append(start_h + start_m / 60 - offset)
+        ends.append(end_h + end_m / 60 - offset)
+    return int(min(starts)) % 24, int(-(-max(ends) // 1)) % 24
+
+
+def outside_hours_expression(hours: BusinessHours) -> str:
+    start, end = business_hours_utc(hours)
+    off_days = [str(i + 1) for i, day in enumerate(_DAYS) if day not in hours.days]
+    if start < end:
+        hour_test = f"HOUR(m1) < {start} OR HOUR(m1) >= {end}"
+    else:  # the UTC window wraps midnight
+        hour_test = f"HOUR(m1) >= {end} AND HOUR(m1) < {start}"
+    day_test = " OR ".join(f"DAY(m1) == {d}" for d in off_days)
+    condition = f"{day_test} OR {hour_test}" if day_test else hour_test
+    return f"IF({condition}, m1, 0)"
+
+
+def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    break_glass = config.archive.break_glass_role_name
+    specs = [
+        AlarmSpec(
+            id="UnauthorizedCallsByOnePrincipal",
+            title="Many unauthorized calls by one principal",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-2",),
+            contributor=ContributorRule(
+                keys=("$.userIdentity.arn",),
+                match="$.errorCode",
+                starts_with=("AccessDenied", "UnauthorizedOperation", "Client.UnauthorizedOperation"),
+            ),
+            threshold=10,
+            meaning="One principal (user, role or session) made at least the threshold of refused calls in five minutes: enumeration with stolen credentials, or a broken deployment.",
+            investigate="The Contributor Insights rule dpp-<stage>-UnauthorizedCallsByOnePrincipal names the principal; review its calls and source IPs; revoke its sessions if not explained.",
+        ),
+        AlarmSpec(
+            id="ApiCallVolumeAnomaly",
+            title="Unexpected API request rate",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-2", "DPP-MON-3"),
+            filter_pattern='{ $.eventType = "AwsApiCall" }',
+            anomaly_band_width=3,
+            comparison="GreaterThanUpperThreshold",
+            evaluation_periods=3,
+            meaning="The number of API calls is above what the anomaly-detection model expects for this time: scripted access, a runaway job or data harvesting.",
+            investigate="Find the principals and APIs behind the spike (CloudTrail Lake or Logs Insights on the trail group); compare with deployments and batch jobs.",
+        ),
+        AlarmSpec(
+            id="BreakGlassRoleUsed",
+            title="Break-glass role used",
+            severity=Severity.CRITICAL,
+            requirements=("DPP-MON-3",),
+            filter_pattern=f'{{ ($.userIdentity.sessionContext.sessionIssuer.userName = "{break_glass}") || (($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "*:role/{break_glass}")) }}',
+            meaning="The break-glass role, the one principal exempt from the archive's protections, was assumed or used.",
+            investigate="Confirm the emergency with whoever assumed it; review every call of the session; rotate anything it touched.",
+        ),
+        AlarmSpec(
+            id="FailedConsoleSignInsBurst",
+            title="Failed console sign-ins at the lockout threshold",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-3",),
+            filter_pattern='{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+            threshold=10,
+            period_minutes=15,
+            meaning="At least 10 console sign-ins failed within 15 minutes, the DPP's lockout threshold (lockout itself belongs to the identity provider).",
+            investigate="Group failures by user name and source IP; lock the targeted accounts in the identity provider; block the source if hostile.",
+        ),
+        AlarmSpec(
+            id="AccessOutsideBusinessHours",
+            title="Console access outside business hours",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-3",),
+            filter_pattern='{ $.eventName = "ConsoleLogin" }',
+            expression=outside_hours_expression(config.business_hours),
+            meaning=f"Someone signed in to the console outside business hours ({config.business_hours.start}-{config.business_hours.end} {config.business_hours.time_zone}, {', '.join(config.business_hours.days)}).",
+            investigate="Confirm the sign-in with the person (on-call?); if unexpected, treat the credentials as compromised.",
+        ),
+        AlarmSpec(
+            id="TrailSilent",
+            title="No trail events for an hour",
+            severity=Severity.CRITICAL,
+            requirements=("DPP-MON-6",),
+            filter_pattern="{ $.eventVersion = * }",
+            comparison="LessThanThreshold",
+            period_minutes=60,
+            missing_data="breaching",
+            meaning="The trail delivered nothing to CloudWatch Logs for an hour: it was stopped, its delivery role broke, or the log group is unreachable.",
+            investigate="aws cloudtrail get-trail-status (LatestCloudWatchLogsDeliveryError); check the trail is logging and the delivery role's policy.",
+        ),
+    ]
+    if config.trail.data_events and config.trail.sensitive_buckets:
+        buckets = " || ".join(f'($.requestParameters.bucketName = "{b}")' for b in config.trail.sensitive_buckets)
+        specs.append(
+            AlarmSpec(
+                id="DataRetrievalAnomaly",
+                title="Unexpected data-retrieval volume",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-2", "DPP-MON-4"),
+                filter_pattern=f'{{ ($.eventSource = "s3.amazonaws.com") && ($.eventName = "GetObject") && ({buckets}) }}',
+                anomaly_band_width=3,
+                comparison="GreaterThanUpperThreshold",
+                evaluation_periods=3,
+                meaning="More objects than usual were read from the buckets that hold Information: possible bulk extraction.",
+                investigate="Identify the reader (userIdentity) and destination IPs; compare with known exports; block and revoke if unexplained.",
+            )
+        )
+    return specs
+
+
+def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """Faults of the monitoring itself: every region's enforcer and dead-letter queues."""
+    prefix = config.resource_prefix
+    enforcer = (("FunctionName", f"{prefix}-flow-log-enforcer"),)
+    specs = [
+        AlarmSpec(
+            id="AlertRoutingDeadLetters",
+            title="Alerts waiting in the routing dead-letter queue",
+            severity=Severity.CRITICAL,
+            requirements=("DPP-MON-6",),
+            metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-alert-routing-dead-letters"),), "Maximum"),
+            meaning="EventBridge could not deliver findings or control-change events to their topic for 24 hours; they are kept in the dead-letter queue.",
+            investigate="Read the queue's messages (they carry the error); fix the topic or key policy; redrive the events.",
+            home_region_only=False,
+        )
+    ]
+    if config.features.flow_logs:
+        specs += [
+            AlarmSpec(
+                id="FlowLogEnforcerErrors",
+                title="Flow-log enforcer failed",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-6", "DPP-LOG-3"),
+                metric=MetricRef("AWS/Lambda", "Errors", enforcer),
+                meaning="The function that gives new VPCs flow logs and DNS logging failed: a VPC may be unlogged.",
+                investigate="Read the function's log group for the VPC IDs and error codes; fix permissions or quotas; the daily sweep retries.",
+                home_region_only=False,
+            ),
+            AlarmSpec(
+                id="FlowLogEnforcerThrottles",
+                title="Flow-log enforcer throttled",
+                severity=Severity.MEDIUM,
+                requirements=("DPP-MON-6",),
+                metric=MetricRef("AWS/Lambda", "Throttles", enforcer),
+                meaning="Invocations of the flow-log enforcer were throttled (reserved concurrency reached).",
+                investigate="Lambda retries throttled asynchronous events; if it persists, raise the reserved concurrency.",
+                home_region_only=False,
+            ),
+            AlarmSpec(
+                id="FlowLogEnforcerDeadLetters",
+                title="Flow-log enforcer events in its dead-letter queue",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-6",),
+                metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-flow-log-enforcer-dead-letters"),), "Maximum"),
+                meaning="Some VPC events could not be handled after all retries.",
+                investigate="Read the messages for the VPC IDs; cover them by hand or fix the cause; the daily sweep also retries.",
+                home_region_only=False,
+            ),
+        ]
+    return specs

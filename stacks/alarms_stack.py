@@ -1,0 +1,50 @@
+"""Stateless, per workload account and region: alarms (trail-based ones at home) and the
+monitoring dashboard."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from capabilities.alarms.alarm_set import AlarmSet
+from capabilities.alarms.catalogue import alarm_specs
+from capabilities.alarms.dashboard import MonitoringDashboard
+from capabilities.alerting import topic_name
+from configuration.model import BaselineConfig, Severity
+from configuration.naming import monitoring_names
+
+
+class AlarmsStack(Stack):
+    """CIS v3.0 section 4 and the DPP's investigative alarms on the trail's log group (home
+    region), alarms on the monitoring itself (every region), each on the topic of its
+    severity; and a dashboard at home (DPP-MON-2, DPP-MON-3, DPP-MON-6)."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        is_home = self.region == config.home_region
+        names = monitoring_names(config, self.account)
+        specs = [s for s in alarm_specs(config) if is_home or not s.home_region_only]
+        namespace = f"DPP/{config.stage}"
+
+        def topic_arn(severity: Severity) -> str:
+            return f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, severity)}"
+
+        self.alarm_set = AlarmSet(
+            self,
+            "Alarms",
+            specs=specs,
+            prefix=config.resource_prefix,
+            namespace=namespace,
+            log_group_name=names.trail_log_group if is_home else None,
+            topic_arn=topic_arn,
+        )
+        if is_home:
+            MonitoringDashboard(
+                self,
+                "Dashboard",
+                name=f"{config.resource_prefix}-monitoring",
+                prefix=config.resource_prefix,
+                namespace=namespace,
+                specs=specs,
+                account=self.account,
+                region=self.region,
+            )
