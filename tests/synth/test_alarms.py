@@ -1,0 +1,276 @@
+"""Alarms (DPP-MON-2, DPP-MON-3, DPP-MON-6): every filter pattern against a real matching
+CloudTrail record and a close miss, and every alarm able to fire on one event."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from capabilities.alarms.catalogue import alarm_specs
+from capabilities.alarms.dpp import business_hours_utc, outside_hours_expression
+from configuration import ConfigError, load_config
+from configuration.model import BusinessHours
+from tests.filter_pattern import compile_pattern, matches
+from tests.support import build_app, cdk_json_context, context_with
+
+ACCOUNT = "111122223333"
+RECORDS = Path(__file__).resolve().parent.parent / "events" / "cloudtrail"
+
+
+def record(name: str, **changes) -> dict:
+    event = json.loads((RECORDS / f"{name}.json").read_text())
+    for dotted, value in changes.items():
+        node = event
+        *parents, leaf = dotted.split("__")
+        for key in parents:
+            node = node.setdefault(key, {})
+        if value is _DELETE:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    return event
+
+
+_DELETE = object()
+
+
+def api(source: str, name: str, **changes) -> dict:
+    return record("api-call-assumed-role", eventSource=source, eventName=name, **changes)
+
+
+def console(**changes) -> dict:
+    return record("console-login-iam-user", **changes)
+
+
+# spec id -> (matching record, close miss)
+CASES = {
+    "UnauthorizedApiCalls": (api("ec2.amazonaws.com", "DescribeInstances", errorCode="Client.UnauthorizedOperation"), api("ec2.amazonaws.com", "DescribeInstances")),
+    "ConsoleSignInWithoutMfa": (console(), console(additionalEventData__MFAUsed="Yes")),
+    "ConsoleSignInWithoutMfaIamUsers": (console(), console(responseElements__ConsoleLogin="Failure")),
+    "RootUsage": (record("root-api-call"), record("root-api-call", userIdentity__invokedBy="cloudtrail.amazonaws.com")),
+    "IamPolicyChanges": (api("iam.amazonaws.com", "PutRolePolicy"), api("iam.amazonaws.com", "GetRolePolicy")),
+    "CloudTrailChanges": (api("cloudtrail.amazonaws.com", "StopLogging"), api("cloudtrail.amazonaws.com", "GetTrailStatus")),
+    "ConsoleAuthenticationFailures": (
+        console(errorMessage="Failed authentication", responseElements__ConsoleLogin="Failure"),
+        console(),
+    ),
+    "KmsKeyDisabledOrScheduledForDeletion": (api("kms.amazonaws.com", "ScheduleKeyDeletion"), api("kms.amazonaws.com", "DescribeKey")),
+    "S3BucketPolicyChanges": (api("s3.amazonaws.com", "PutBucketPolicy"), api("s3.amazonaws.com", "GetBucketPolicy")),
+    "ConfigChanges": (api("config.amazonaws.com", "StopConfigurationRecorder"), api("config.amazonaws.com", "DescribeConfigurationRecorders")),
+    "SecurityGroupChanges": (api("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress"), api("ec2.amazonaws.com", "DescribeSecurityGroups")),
+    "NetworkAclChanges": (api("ec2.amazonaws.com", "ReplaceNetworkAclEntry"), api("ec2.amazonaws.com", "DescribeNetworkAcls")),
+    "NetworkGatewayChanges": (api("ec2.amazonaws.com", "AttachInternetGateway"), api("ec2.amazonaws.com", "DescribeInternetGateways")),
+    "RouteTableChanges": (api("ec2.amazonaws.com", "CreateRoute"), api("ec2.amazonaws.com", "DescribeRouteTables")),
+    "VpcChanges": (api("ec2.amazonaws.com", "CreateVpcPeeringConnection"), api("ec2.amazonaws.com", "DescribeVpcs")),
+    "OrganizationsChanges": (api("organizations.amazonaws.com", "LeaveOrganization"), api("organizations.amazonaws.com", "DescribeOrganization")),
+    "ApiCallVolumeAnomaly": (api("ec2.amazonaws.com", "DescribeInstances"), console()),
+    "BreakGlassRoleUsed": (
+        api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/DppBreakGlass", "roleSessionName": "incident-42"}),
+        api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/PlatformAdmin", "roleSessionName": "daily"}),
+    ),
+    "FailedConsoleSignInsBurst": (console(errorMessage="Failed authentication"), console()),
+    "AccessOutsideBusinessHours": (console(), api("signin.amazonaws.com", "GetSigninToken")),
+    "TrailSilent": (api("ec2.amazonaws.com", "DescribeInstances"), {"message": "not a CloudTrail record"}),
+    "DataRetrievalAnomaly": (record("s3-get-object-data-event"), record("s3-get-object-data-event", requestParameters__bucketName="public-assets")),
+}
+
+
+@pytest.fixture(scope="module")
+def specs():
+    config = load_config(context_with(trail__sensitiveBuckets='["orders-exports"]'))
+    return {s.id: s for s in alarm_specs(config)}
+
+
+def test_every_filter_alarm_has_a_case(specs):
+    assert {s.id for s in specs.values() if s.filter_pattern} == set(CASES)
+
+
+@pytest.mark.parametrize("spec_id", sorted(CASES))
+def test_filter_pattern_matches_the_event_and_not_the_close_miss(specs, spec_id):
+    hit, miss = CASES[spec_id]
+    pattern = specs[spec_id].filter_pattern
+    assert matches(pattern, hit), f"{spec_id} must count {hit.get('eventName')}"
+    assert not matches(pattern, miss), f"{spec_id} must not count the close miss"
+
+
+def test_break_glass_sessions_are_counted_too(specs):
+    session = record("api-call-assumed-role", userIdentity__sessionContext__sessionIssuer__userName="DppBreakGlass")
+    assert matches(specs["BreakGlassRoleUsed"].filter_pattern, session)
+
+
+def test_root_usage_excludes_aws_service_events(specs):
+    assert not matches(specs["RootUsage"].filter_pattern, record("root-api-call", eventType="AwsServiceEvent"))
+
+
+def test_unauthorized_calls_count_access_denied_but_not_log_delivery(specs):
+    pattern = specs["UnauthorizedApiCalls"].filter_pattern
+    assert matches(pattern, api("s3.amazonaws.com", "GetObject", errorCode="AccessDenied"))
+    # CIS 4.1's exclusions: both readings of its mixed &&/|| agree on these events
+    assert not matches(pattern, api("s3.amazonaws.com", "PutObject", errorCode="AccessDenied", sourceIPAddress="delivery.logs.amazonaws.com"))
+    assert not matches(pattern, api("s3.amazonaws.com", "HeadBucket", errorCode="AccessDenied"))
+
+
+def test_every_pattern_parses(specs):
+    for spec in specs.values():
+        if spec.filter_pattern:
+            compile_pattern(spec.filter_pattern)
+
+
+CIS_IDS = ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13", "4.14", "4.15"]
+
+
+def test_the_cis_monitoring_set_is_complete(specs):
+    assert sorted({s.cis for s in specs.values() if s.cis}, key=lambda c: int(c.split(".")[1])) == CIS_IDS
+
+
+# --- rendered alarms ------------------------------------------------------------------------
+
+
+def alarms_of(template) -> dict[str, dict]:
+    return {a["Properties"]["AlarmName"]: a["Properties"] for a in template.find_resources("AWS::CloudWatch::Alarm").values()}
+
+
+def test_every_alarm_can_fire_on_one_event_and_notifies_its_severity_topic(synthesized):
+    template = synthesized.template("alarms", "eu-west-1")
+    alarms = alarms_of(template)
+    specs = {s.id: s for s in alarm_specs(synthesized.built.config)}
+    assert set(alarms) == {f"dpp-prod-{i}" for i in specs}
+    for spec_id, spec in specs.items():
+        props = alarms[f"dpp-prod-{spec_id}"]
+        topic = f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-{spec.severity.value}"
+        assert props["ActionsEnabled"] is True and props["AlarmActions"] == [topic], spec_id
+        if spec.filter_pattern and spec.expression is None and spec.anomaly_band_width is None:
+            assert props["Statistic"] == "Sum", spec_id
+            if spec.comparison == "GreaterThanOrEqualToThreshold":
+                assert props["Threshold"] <= spec.threshold and spec.threshold >= 1, spec_id
+                assert props["Threshold"] == (10 if spec_id == "FailedConsoleSignInsBurst" else 1), spec_id
+        assert spec.meaning in props["AlarmDescription"] and spec.investigate[:40] in props["AlarmDescription"]
+
+
+def test_metric_filters_count_one_per_event_on_the_trail_group(synthesized):
+    template = synthesized.template("alarms", "eu-west-1")
+    filters = template.find_resources("AWS::Logs::MetricFilter")
+    specs = {s.id: s for s in alarm_specs(synthesized.built.config) if s.filter_pattern}
+    by_metric = {f["Properties"]["MetricTransformations"][0]["MetricName"]: f["Properties"] for f in filters.values()}
+    assert set(by_metric) == set(specs)
+    for metric, props in by_metric.items():
+        assert props["LogGroupName"] == "/dpp/prod/cloudtrail"
+        assert props["FilterPattern"] == specs[metric].filter_pattern
+        assert props["MetricTransformations"][0] == {"MetricName": metric, "MetricNamespace": "DPP/prod", "MetricValue": "1"}
+
+
+def test_per_principal_alarm_watches_a_contributor_insights_rule(synthesized):
+    template = synthesized.template("alarms", "eu-west-1")
+    (rule,) = template.find_resources("AWS::CloudWatch::InsightRule").values()
+    body = json.loads(rule["Properties"]["RuleBody"])
+    assert rule["Properties"]["RuleName"] == "dpp-prod-UnauthorizedCallsByOnePrincipal"
+    assert body["LogGroupNames"] == ["/dpp/prod/cloudtrail"]
+    assert body["Contribution"]["Keys"] == ["$.userIdentity.arn"]
+    assert body["Contribution"]["Filters"] == [{"Match": "$.errorCode", "StartsWith": ["AccessDenied", "UnauthorizedOperation", "Client.UnauthorizedOperation"]}]
+    alarm = alarms_of(template)["dpp-prod-UnauthorizedCallsByOnePrincipal"]
+    assert alarm["Metrics"][0]["Expression"] == "INSIGHT_RULE_METRIC('dpp-prod-UnauthorizedCallsByOnePrincipal', 'MaxContributorValue')"
+    assert alarm["Threshold"] == 10
+
+
+def test_anomaly_alarm_uses_a_detection_band(synthesized):
+    alarm = alarms_of(synthesized.template("alarms", "eu-west-1"))["dpp-prod-ApiCallVolumeAnomaly"]
+    assert alarm["ComparisonOperator"] == "GreaterThanUpperThreshold"
+    assert alarm["ThresholdMetricId"] == "band"
+    assert [m["Id"] for m in alarm["Metrics"]] == ["m1", "band"]
+    assert alarm["Metrics"][1]["Expression"] == "ANOMALY_DETECTION_BAND(m1, 3)"
+
+
+def test_silence_is_an_alarm(synthesized):
+    alarm = alarms_of(synthesized.template("alarms", "eu-west-1"))["dpp-prod-TrailSilent"]
+    assert (alarm["ComparisonOperator"], alarm["Threshold"], alarm["Period"], alarm["TreatMissingData"]) == ("LessThanThreshold", 1, 3600, "breaching")
+
+
+def test_other_regions_get_only_the_monitors_of_their_own_resources(synthesized):
+    alarms = alarms_of(synthesized.template("alarms", "eu-central-1"))
+    assert set(alarms) == {"dpp-prod-AlertRoutingDeadLetters", "dpp-prod-FlowLogEnforcerErrors", "dpp-prod-FlowLogEnforcerThrottles", "dpp-prod-FlowLogEnforcerDeadLetters"}
+    assert alarms["dpp-prod-FlowLogEnforcerErrors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-flow-log-enforcer"}]
+    assert alarms["dpp-prod-AlertRoutingDeadLetters"]["Dimensions"] == [{"Name": "QueueName", "Value": "dpp-prod-alert-routing-dead-letters"}]
+    queues = synthesized.template("detection", "eu-central-1").find_resources("AWS::SQS::Queue")
+    assert [q["Properties"]["QueueName"] for q in queues.values()] == ["dpp-prod-alert-routing-dead-letters"]
+
+
+def test_dashboard_shows_every_alarm(synthesized):
+    (dashboard,) = synthesized.template("alarms", "eu-west-1").find_resources("AWS::CloudWatch::Dashboard").values()
+    assert dashboard["Properties"]["DashboardName"] == "dpp-prod-monitoring"
+    body = json.loads(dashboard["Properties"]["DashboardBody"]) if isinstance(dashboard["Properties"]["DashboardBody"], str) else None
+    assert body is not None
+    alarm_widget = body["widgets"][0]["properties"]["alarms"]
+    assert len(alarm_widget) == len(alarm_specs(synthesized.built.config))
+    assert synthesized.template("alarms", "eu-central-1").find_resources("AWS::CloudWatch::Dashboard") == {}
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def test_alarms_can_be_switched_off_rethresholded_and_added():
+    context = cdk_json_context()
+    context["dpp"]["alarms"] = {
+        "disabled": ["VpcChanges"],
+        "thresholds": {"FailedConsoleSignInsBurst": 5},
+        "custom": [
+            {
+                "id": "OrdersBucketDeleted",
+                "title": "Orders bucket deleted",
+                "severity": "critical",
+                "filterPattern": '{ ($.eventName = "DeleteBucket") && ($.requestParameters.bucketName = "orders-exports") }',
+                "meaning": "The bucket holding order exports was deleted.",
+                "investigate": "Find who deleted it; restore from backup.",
+            }
+        ],
+    }
+    built = build_app(context)
+    alarms = alarms_of(built.template("alarms", "eu-west-1"))
+    assert "dpp-prod-VpcChanges" not in alarms
+    assert alarms["dpp-prod-FailedConsoleSignInsBurst"]["Threshold"] == 5
+    custom = alarms["dpp-prod-OrdersBucketDeleted"]
+    assert custom["AlarmActions"] == [f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-critical"]
+    assert custom["Statistic"] == "Sum" and custom["Threshold"] == 1
+
+
+@pytest.mark.parametrize(
+    "alarms, key",
+    [
+        ({"disabled": ["VpcChange"]}, "dpp.alarms.disabled[0]"),
+        ({"thresholds": {"RootUsag": 2}}, "dpp.alarms.thresholds.RootUsag"),
+        ({"thresholds": {"RootUsage": 0}}, "dpp.alarms.thresholds.RootUsage"),
+        ({"custom": [{"id": "RootUsage", "title": "x", "severity": "high", "filterPattern": "{ $.a = 1 }", "meaning": "m", "investigate": "i"}]}, "dpp.alarms.custom[0].id"),
+        ({"custom": [{"id": "Mine", "title": "x", "severity": "high", "filterPattern": "eventName=x", "meaning": "m", "investigate": "i"}]}, "dpp.alarms.custom[0].filterPattern"),
+    ],
+)
+def test_bad_alarm_configuration_names_the_key(alarms, key):
+    context = cdk_json_context()
+    context["dpp"]["alarms"] = alarms
+    with pytest.raises(ConfigError) as caught:
+        load_config(context)
+    assert caught.value.key == key
+
+
+def test_unknown_alarm_suggests_the_right_id():
+    context = cdk_json_context()
+    context["dpp"]["alarms"] = {"disabled": ["VpcChange"]}
+    with pytest.raises(ConfigError, match="did you mean 'VpcChanges'"):
+        load_config(context)
+
+
+# --- business hours -------------------------------------------------------------------------
+
+
+def test_business_hours_in_utc_cover_both_sides_of_daylight_saving():
+    london = BusinessHours(start="08:00", end="18:00", time_zone="Europe/London", days=("MON", "TUE", "WED", "THU", "FRI"))
+    assert business_hours_utc(london) == (7, 18)
+    berlin = BusinessHours(start="09:00", end="17:30", time_zone="Europe/Berlin", days=("MON",))
+    assert business_hours_utc(berlin) == (7, 17)
+    assert outside_hours_expression(berlin) == "IF(DAY(m1) == 2 OR DAY(m1) == 3 OR DAY(m1) == 4 OR DAY(m1) == 5 OR DAY(m1) == 6 OR DAY(m1) == 7 OR HOUR(m1) < 7 OR HOUR(m1) >= 17, m1, 0)"
+
+
+def test_a_window_that_wraps_midnight_in_utc():
+    tokyo = BusinessHours(start="08:00", end="18:00", time_zone="Asia/Tokyo", days=("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
+    assert business_hours_utc(tokyo) == (23, 9)
+    assert outside_hours_expression(tokyo) == "IF(HOUR(m1) >= 9 AND HOUR(m1) < 23, m1, 0)"
