@@ -34,3 +34,14 @@ def test_readme_route_table_matches_the_routes():
     text = (ROOT / "README.md").read_text()
     table = text.split("<!-- routes:start -->")[1].split("<!-- routes:end -->")[0].strip()
     assert table == routes_markdown(event_routes(load_config(cdk_json_context())))
+
+
+def test_readme_alarm_table_matches_the_specs():
+    from capabilities.alarms.alarm_table import alarms_markdown
+    from capabilities.alarms.catalogue import alarm_specs
+    from configuration import load_config
+    from tests.support import cdk_json_context
+
+    text = (ROOT / "README.md").read_text()
+    table = text.split("<!-- alarms:start -->")[1].split("<!-- alarms:end -->")[0].strip()
+    assert table == alarms_markdown(alarm_specs(load_config(cdk_json_context())))
