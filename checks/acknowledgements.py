@@ -186,6 +186,55 @@ def _detection(stack: str) -> list[Acknowledgement]:
     ]
 
 
+def _canary(config: BaselineConfig, planned: PlannedStack, stack: str, slug: str) -> list[Acknowledgement]:
+    if not config.canary.enabled or planned.region != config.home_region:
+        return []
+    if slug == "monitoring-foundation":
+        bucket = f"{stack}/CanaryBucket/Bucket"
+        return [
+            Acknowledgement(
+                "AwsSolutions::AwsSolutions-S1",
+                bucket,
+                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, "
+                "source IP and outcome, which is stronger evidence than server access logs.",
+            ),
+            *_in_public_packs(
+                "S3BucketLoggingEnabled",
+                bucket,
+                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, "
+                "source IP and outcome, which is stronger evidence than server access logs.",
+            ),
+            *_in_public_packs(
+                "S3BucketReplicationEnabled",
+                bucket,
+                "The decoy bucket holds only synthetic bait that is rewritten on every deployment; there is nothing to recover.",
+            ),
+        ]
+    names = monitoring_names(config, planned.account)
+    function = f"{stack}/Canary/Function"
+    synchronous = (
+        "CloudFormation invokes this custom-resource function synchronously and reports a failure on the stack "
+        "itself; a dead-letter queue only applies to asynchronous invocations."
+    )
+    return [
+        *_wildcards(
+            f"{stack}/Canary/Policy",
+            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-canary-writer:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        *_wildcards(f"{stack}/Canary/Policy", [names.key_arn_pattern(planned.region)], _alias_scoped(names.monitoring_key_alias, planned.region)),
+        Acknowledgement("DPP::DPP-LambdaFailuresKept", function, synchronous),
+        Acknowledgement("NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", function, synchronous),
+        Acknowledgement("HIPAA.Security::HIPAA.Security-LambdaDLQ", function, synchronous),
+        *_in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The function only calls S3 to write one object at deployment and handles no Information; a VPC would "
+            "add NAT or endpoints for no reduction in exposure.",
+        ),
+    ]
+
+
 def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
     """Every acknowledgement for this configuration, exact to the stack and finding."""
     acks: list[Acknowledgement] = []
@@ -202,6 +251,8 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _collection(config, planned, stack)
         elif slug == "detection":
             acks += _detection(stack)
+        if slug in ("monitoring-foundation", "alarms"):
+            acks += _canary(config, planned, stack, slug)
     return tuple(acks)
 
 

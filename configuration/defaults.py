@@ -39,6 +39,7 @@ DEFAULTS: dict = {
         "securityHubMinSeverity": "medium",
     },
     "alarms": {"disabled": [], "thresholds": {}, "custom": []},
+    "canary": {"enabled": True, "bucketNamePattern": "customer-data-exports-{account}-{region}"},
     "businessHours": {
         "start": "08:00",
         "end": "18:00",

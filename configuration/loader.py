@@ -27,6 +27,7 @@ from configuration.model import (
     Account,
     AlarmSettings,
     ArchiveSettings,
+    CanarySettings,
     BaselineConfig,
     BusinessHours,
     CollectionSettings,
@@ -96,6 +97,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         collection=_collection(root.section("collection")),
         detection=_detection(root.section("detection")),
         alarms=_alarms(root.section("alarms")),
+        canary=_canary(root.section("canary")),
         notification_targets=_targets(root.section("notifications")),
         impoc=_impoc(root.section("impoc")),
         business_hours=_business_hours(root.section("businessHours")),
@@ -324,6 +326,21 @@ def _alarms(section: Section) -> AlarmSettings:
         thresholds=tuple(thresholds),
         custom=tuple(custom),
     )
+    section.done()
+    return settings
+
+
+def _canary(section: Section) -> CanarySettings:
+    key = "bucketNamePattern"
+    pattern = section.string(key)
+    if "{account}" not in pattern or "{region}" not in pattern:
+        raise ConfigError(section.path(key), f"{describe(pattern)} lacks {{account}} or {{region}}", "include both so each account and region gets its own, globally unique, bucket name")
+    try:
+        longest = pattern.format(account="111122223333", region="ap-southeast-2")
+    except (KeyError, IndexError, ValueError):
+        raise ConfigError(section.path(key), f"{describe(pattern)} has a placeholder other than {{account}} and {{region}}", "use only {account} and {region}") from None
+    _check_bucket(section.path(key), longest)
+    settings = CanarySettings(enabled=section.boolean("enabled"), bucket_name_pattern=pattern)
     section.done()
     return settings
 

@@ -141,6 +141,17 @@ class AlarmSettings:
 
 
 @dataclass(frozen=True)
+class CanarySettings:
+    """Canary records (DPP-MON-2, DPP-MON-4)."""
+
+    enabled: bool
+    bucket_name_pattern: str  # with {account} and {region}
+
+    def bucket_name(self, account: str, region: str) -> str:
+        return self.bucket_name_pattern.format(account=account, region=region)
+
+
+@dataclass(frozen=True)
 class NotificationTarget:
     """Where alerts go (DPP-MON-5). Webhook URLs are never configuration: only the name of the
     Secrets Manager secret that holds one (DPP-PRT-3)."""
@@ -208,6 +219,7 @@ class BaselineConfig:
     collection: CollectionSettings
     detection: DetectionSettings
     alarms: AlarmSettings
+    canary: CanarySettings
     notification_targets: tuple[NotificationTarget, ...]
     impoc: Impoc
     business_hours: BusinessHours

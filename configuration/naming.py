@@ -125,3 +125,7 @@ def enforcer_function_name(config: BaselineConfig) -> str:
 
 def lambda_log_group(function_name: str) -> str:
     return f"/aws/lambda/{function_name}"
+
+
+def canary_writer_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-canary-writer"

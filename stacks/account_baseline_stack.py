@@ -26,6 +26,7 @@ class AccountBaselineStack(Stack):
             archive_key_alias_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
             log_group_arn=names.log_group_arn(self.region, names.trail_log_group),
             archive_buckets_to_watch=[archive.archive_bucket, archive.config_staging_bucket, archive.replica_bucket],
+            canary_buckets=[config.canary.bucket_name(self.account, self.region)] if config.canary.enabled else [],
         )
         if config.features.config_recorder:
             recorder_role(

@@ -9,8 +9,9 @@ from capabilities.alarms.alarm_set import AlarmSet
 from capabilities.alarms.catalogue import alarm_specs
 from capabilities.alarms.dashboard import MonitoringDashboard
 from capabilities.alerting import topic_name
+from capabilities.canary import CanaryWriter
 from configuration.model import BaselineConfig, Severity
-from configuration.naming import monitoring_names
+from configuration.naming import canary_writer_name, lambda_log_group, monitoring_names
 
 
 class AlarmsStack(Stack):
@@ -37,6 +38,17 @@ class AlarmsStack(Stack):
             log_group_name=names.trail_log_group if is_home else None,
             topic_arn=topic_arn,
         )
+        if is_home and config.canary.enabled:
+            CanaryWriter(
+                self,
+                "Canary",
+                function_name=canary_writer_name(config),
+                log_group_name=lambda_log_group(canary_writer_name(config)),
+                bucket_name=config.canary.bucket_name(self.account, self.region),
+                key_alias=names.monitoring_key_alias,
+                account=self.account,
+                region=self.region,
+            )
         if is_home:
             MonitoringDashboard(
                 self,

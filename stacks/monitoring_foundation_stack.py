@@ -4,15 +4,17 @@ from __future__ import annotations
 from aws_cdk import Stack
 from constructs import Construct
 
+from capabilities.canary import DecoyBucket
 from capabilities.foundation import MonitoringKey, protected_log_group
 from configuration.model import BaselineConfig
-from configuration.naming import enforcer_function_name, lambda_log_group, monitoring_names
+from configuration.naming import canary_writer_name, enforcer_function_name, lambda_log_group, monitoring_names
 
 
 class MonitoringFoundationStack(Stack):
     """Keys and log groups outlive the stateless stacks that write to them (DPP-PRT-3,
     DPP-RET-1, DPP-PII-1): the trail's group (home region), the flow-log group when flow logs
-    also go to CloudWatch, and the flow-log enforcer's own group."""
+    also go to CloudWatch, the functions' own groups; and at home the canary's decoy bucket
+    (DPP-MON-2)."""
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
@@ -24,6 +26,14 @@ class MonitoringFoundationStack(Stack):
 
         if self.region == config.home_region:
             group("TrailLogGroup", names.trail_log_group)
+            if config.canary.enabled:
+                DecoyBucket(
+                    self,
+                    "CanaryBucket",
+                    bucket_name=config.canary.bucket_name(self.account, self.region),
+                    key_alias_arn=f"arn:aws:kms:{self.region}:{self.account}:{names.monitoring_key_alias}",
+                )
+                group("CanaryWriterLogGroup", lambda_log_group(canary_writer_name(config)))
         if config.features.flow_logs:
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:

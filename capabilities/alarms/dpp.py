@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from capabilities.alarms.spec import AlarmSpec, ContributorRule, MetricRef
+from capabilities.canary.content import CANARY_KEY
 from configuration.model import BaselineConfig, BusinessHours, Severity
 
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")  # CloudWatch metric math DAY(): 1 = Monday
@@ -110,6 +111,19 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             investigate="aws cloudtrail get-trail-status (LatestCloudWatchLogsDeliveryError); check the trail is logging and the delivery role's policy.",
         ),
     ]
+    if config.canary.enabled:
+        decoy = config.canary.bucket_name_pattern.format(account="*", region="*")
+        specs.append(
+            AlarmSpec(
+                id="CanaryAccessed",
+                title="Canary record accessed",
+                severity=Severity.CRITICAL,
+                requirements=("DPP-MON-2", "DPP-MON-4"),
+                filter_pattern=f'{{ ($.eventSource = "s3.amazonaws.com") && ($.requestParameters.bucketName = "{decoy}") && ($.requestParameters.key = "{CANARY_KEY}") }}',
+                meaning="Someone or something touched the canary customer export, which no legitimate process reads: Information is being searched for or extracted. (It also fires once when a deployment first writes the canary.)",
+                investigate="Identify the principal, source IP and user agent in the data event; treat the principal's credentials as compromised; look for other reads by it.",
+            )
+        )
     if config.trail.data_events and config.trail.sensitive_buckets:
         buckets = " || ".join(f'($.requestParameters.bucketName = "{b}")' for b in config.trail.sensitive_buckets)
         specs.append(

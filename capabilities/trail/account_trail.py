@@ -18,10 +18,12 @@ def _selector(name: str, *fields: Field) -> cloudtrail.CfnTrail.AdvancedEventSel
     return cloudtrail.CfnTrail.AdvancedEventSelectorProperty(name=name, field_selectors=list(fields))
 
 
-def event_selectors(settings: TrailSettings, archive_buckets: list[str]) -> list[cloudtrail.CfnTrail.AdvancedEventSelectorProperty]:
+def event_selectors(
+    settings: TrailSettings, archive_buckets: list[str], canary_buckets: list[str] = ()
+) -> list[cloudtrail.CfnTrail.AdvancedEventSelectorProperty]:
     """Management events (read and write, all services, global ones included), S3 object
-    events for the buckets that hold Information, and reads of the log archive itself (who
-    looked at the evidence)."""
+    events for the buckets that hold Information, reads of the log archive itself (who looked
+    at the evidence) and every object call on the canary's decoy bucket."""
     selectors = [_selector("Management events", Field(field="eventCategory", equal_to=["Management"]))]
     s3_objects = Field(field="resources.type", equal_to=["AWS::S3::Object"])
     data = Field(field="eventCategory", equal_to=["Data"])
@@ -43,6 +45,16 @@ def event_selectors(settings: TrailSettings, archive_buckets: list[str]) -> list
                 Field(field="readOnly", equal_to=["true"]),
                 s3_objects,
                 Field(field="resources.ARN", starts_with=[f"arn:aws:s3:::{b}/" for b in archive_buckets]),
+            )
+        )
+    if canary_buckets:
+        # Independent of data_events: the canary only works if its access is logged.
+        selectors.append(
+            _selector(
+                "Canary records",
+                data,
+                s3_objects,
+                Field(field="resources.ARN", starts_with=[f"arn:aws:s3:::{b}/" for b in canary_buckets]),
             )
         )
     return selectors
@@ -67,6 +79,7 @@ class AccountTrail(Construct):
         archive_key_alias_arn: str,
         log_group_arn: str,
         archive_buckets_to_watch: list[str],
+        canary_buckets: list[str] = (),
     ) -> None:
         super().__init__(scope, id)
         delivery_role = iam.Role(
@@ -96,7 +109,7 @@ class AccountTrail(Construct):
             kms_key_id=archive_key_alias_arn,
             cloud_watch_logs_log_group_arn=f"{log_group_arn}:*",
             cloud_watch_logs_role_arn=delivery_role.role_arn,
-            advanced_event_selectors=event_selectors(settings, archive_buckets_to_watch),
+            advanced_event_selectors=event_selectors(settings, archive_buckets_to_watch, list(canary_buckets)),
             insight_selectors=(
                 [cloudtrail.CfnTrail.InsightSelectorProperty(insight_type=t) for t in ("ApiCallRateInsight", "ApiErrorRateInsight")]
                 if settings.insights

@@ -74,6 +74,14 @@ CASES = {
     "AccessOutsideBusinessHours": (console(), api("signin.amazonaws.com", "GetSigninToken")),
     "TrailSilent": (api("ec2.amazonaws.com", "DescribeInstances"), {"message": "not a CloudTrail record"}),
     "DataRetrievalAnomaly": (record("s3-get-object-data-event"), record("s3-get-object-data-event", requestParameters__bucketName="public-assets")),
+    "CanaryAccessed": (
+        record(
+            "s3-get-object-data-event",
+            requestParameters__bucketName=f"customer-data-exports-{ACCOUNT}-eu-west-1",
+            requestParameters__key="exports/customers/2026/customer-master-export.csv",
+        ),
+        record("s3-get-object-data-event", requestParameters__bucketName=f"customer-data-exports-{ACCOUNT}-eu-west-1", requestParameters__key="exports/customers/2026/other.csv"),
+    ),
 }
 
 

@@ -90,7 +90,8 @@ def test_sensitive_buckets_get_data_events_and_switches_are_honoured():
     }
     quiet = build_app(context_with(trail__dataEvents="false", trail__insights="false"))
     trail = only(quiet.template("account-baseline"), "AWS::CloudTrail::Trail")
-    assert list(selectors(trail)) == ["Management events"]
+    # the canary's selector stays: a canary nobody logs is no canary
+    assert list(selectors(trail)) == ["Management events", "Canary records"]
     assert "InsightSelectors" not in trail["Properties"]
 
 
@@ -268,7 +269,11 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
     template = synthesized.template("monitoring-foundation", "eu-west-1")
     key_id = next(iter(template.find_resources("AWS::KMS::Key")))
     groups = template.find_resources("AWS::Logs::LogGroup")
-    assert {g["Properties"]["LogGroupName"] for g in groups.values()} == {"/dpp/prod/cloudtrail", "/aws/lambda/dpp-prod-flow-log-enforcer"}
+    assert {g["Properties"]["LogGroupName"] for g in groups.values()} == {
+        "/dpp/prod/cloudtrail",
+        "/aws/lambda/dpp-prod-flow-log-enforcer",
+        "/aws/lambda/dpp-prod-canary-writer",
+    }
     for group in groups.values():
         props = group["Properties"]
         assert props["RetentionInDays"] == 365
@@ -306,10 +311,18 @@ def test_retention_between_cloudwatch_values_rounds_up():
     assert cloudwatch_retention_days(500) == 545
 
 
-PINNED_FOUNDATION = {"MonitoringKey5CE44490", "TrailLogGroup7A1F916A", "FlowLogEnforcerLogGroupCF94F4BD"}
+PINNED_FOUNDATION = {
+    "MonitoringKey5CE44490",
+    "TrailLogGroup7A1F916A",
+    "FlowLogEnforcerLogGroupCF94F4BD",
+    "CanaryWriterLogGroup195ACBD9",
+    "CanaryBucketD8677C56",
+}
 
 
 def test_foundation_logical_ids_are_pinned(synthesized):
     template = synthesized.template("monitoring-foundation", "eu-west-1")
-    stateful = {**template.find_resources("AWS::KMS::Key"), **template.find_resources("AWS::Logs::LogGroup")}
+    stateful = {**template.find_resources("AWS::KMS::Key"), **template.find_resources("AWS::Logs::LogGroup"), **template.find_resources("AWS::S3::Bucket")}
     assert set(stateful) == PINNED_FOUNDATION
+    for logical_id, resource in stateful.items():
+        assert resource["DeletionPolicy"] == "Retain" and resource["UpdateReplacePolicy"] == "Retain", logical_id

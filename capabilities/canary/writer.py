@@ -1,0 +1,71 @@
+"""Writes the canary object at deploy time through a custom resource of our own."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import CfnCustomResource, Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from capabilities.canary.content import CANARY_KEY, canary_csv
+
+SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "canary_writer"
+
+
+class CanaryWriter(Construct):
+    """A small function, invoked only by CloudFormation, that puts the canary object into the
+    decoy bucket on create and update (and leaves it on delete). Writing the object is itself
+    a data event on the canary, so the canary alarm fires once on first deployment: proof,
+    end to end, that it works."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, function_name: str, log_group_name: str, bucket_name: str, key_alias: str, account: str, region: str
+    ) -> None:
+        super().__init__(scope, id)
+        role = iam.Role(self, "Role", description="Writes the DPP canary object", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description="Put the canary object, nothing else",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:aws:s3:::{bucket_name}/{CANARY_KEY}"]),
+                iam.PolicyStatement(
+                    actions=["kms:GenerateDataKey"],
+                    resources=[f"arn:aws:kms:{region}:{account}:key/*"],
+                    conditions={
+                        "ForAnyValue:StringEquals": {"kms:ResourceAliases": [key_alias]},
+                        "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                    },
+                ),
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"],
+                ),
+            ],
+        )
+        function = lambda_.Function(
+            self,
+            "Function",
+            function_name=function_name,
+            description="Writes the DPP canary object (DPP-MON-2)",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="handler.handler",
+            code=lambda_.Code.from_asset(str(SOURCE)),
+            role=role.without_policy_updates(),
+            timeout=Duration.minutes(1),
+            memory_size=128,
+            reserved_concurrent_executions=1,
+            log_group=logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name),
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
+        )
+        function.node.add_dependency(policy)
+        self.object = CfnCustomResource(self, "CanaryObject", service_token=function.function_arn)
+        self.object.add_property_override("Bucket", bucket_name)
+        self.object.add_property_override("Key", CANARY_KEY)
+        self.object.add_property_override("Body", canary_csv())

@@ -1,0 +1,85 @@
+"""The canary writer against moto's S3, answering a local HTTP server that plays
+CloudFormation's pre-signed response URL."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("canary_writer", ROOT / "lambdas" / "canary_writer" / "handler.py")
+writer = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = writer
+spec.loader.exec_module(writer)
+
+
+class CloudFormation(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_PUT(self):  # noqa: N802
+        length = int(self.headers["Content-Length"])
+        CloudFormation.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cloudformation():
+    CloudFormation.received = []
+    server = HTTPServer(("127.0.0.1", 0), CloudFormation)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/response"
+    server.shutdown()
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        client = boto3.client("s3")
+        client.create_bucket(Bucket="decoy", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        yield client
+
+
+def request(url: str, kind: str, bucket: str = "decoy") -> dict:
+    return {
+        "RequestType": kind,
+        "ResponseURL": url,
+        "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/dpp-prod-alarms/1",
+        "RequestId": "req-1",
+        "LogicalResourceId": "CanaryObject",
+        "ResourceProperties": {"Bucket": bucket, "Key": "exports/x.csv", "Body": "customer_id\n1\n"},
+    }
+
+
+def test_create_writes_the_object_and_reports_success(s3, cloudformation):
+    writer.handler(request(cloudformation, "Create"), None)
+    assert s3.get_object(Bucket="decoy", Key="exports/x.csv")["Body"].read() == b"customer_id\n1\n"
+    (response,) = CloudFormation.received
+    assert (response["Status"], response["PhysicalResourceId"], response["LogicalResourceId"]) == ("SUCCESS", "canary:decoy/exports/x.csv", "CanaryObject")
+
+
+def test_delete_leaves_the_bait(s3, cloudformation):
+    writer.handler(request(cloudformation, "Create"), None)
+    writer.handler(request(cloudformation, "Delete"), None)
+    assert s3.get_object(Bucket="decoy", Key="exports/x.csv")
+    assert [r["Status"] for r in CloudFormation.received] == ["SUCCESS", "SUCCESS"]
+
+
+def test_a_failure_is_reported_to_cloudformation_not_swallowed(s3, cloudformation, caplog):
+    writer.handler(request(cloudformation, "Create", bucket="no-such-bucket"), None)
+    (response,) = CloudFormation.received
+    assert response["Status"] == "FAILED" and "NoSuchBucket" in response["Reason"]
+    assert "customer_id" not in caplog.text, "the content is never logged"
