@@ -10,6 +10,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_cloudtrail as cloudtrail
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_config as config
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_guardduty as guardduty
@@ -100,6 +101,9 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-SecurityHubStandard",
         "DPP-SnsTopicKms",
         "DPP-SnsTopicTlsOnly",
+        "DPP-AlarmCanFire",
+        "DPP-MetricFilterAlarmed",
+        "DPP-CisMonitoringPresent",
     ]
 
 
@@ -199,9 +203,28 @@ def selector(*fields):
     return [cloudtrail.CfnTrail.AdvancedEventSelectorProperty(field_selectors=list(fields))]
 
 
+def cis_monitoring(st: cdk.Stack, count: int | None = None) -> None:
+    """Metric filters with the CIS patterns (the first ``count`` of them), each alarmed."""
+    from dpp_nag.cis_patterns import CIS_PATTERNS
+
+    for i, pattern in enumerate(list(CIS_PATTERNS.values())[:count]):
+        logs.CfnMetricFilter(
+            st, f"F{i}", log_group_name="/trail", filter_pattern=pattern,
+            metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace="DPP/test", metric_name=f"M{i}", metric_value="1")],
+        )
+        cloudwatch.CfnAlarm(
+            st, f"A{i}", namespace="DPP/test", metric_name=f"M{i}", statistic="Sum", period=300, evaluation_periods=1, threshold=1,
+            comparison_operator="GreaterThanOrEqualToThreshold", alarm_actions=["arn:aws:sns:eu-west-1:111122223333:t"],
+        )
+
+
 def test_compliant_trail_passes():
-    assert violations(lambda st: trail(st)) == set()
-    assert violations(lambda st: trail(st, advanced_event_selectors=selector(Field(field="eventCategory", equal_to=["Management"])))) == set()
+    def build(st, **overrides):
+        trail(st, **overrides)
+        cis_monitoring(st)
+
+    assert violations(build) == set()
+    assert violations(lambda st: build(st, advanced_event_selectors=selector(Field(field="eventCategory", equal_to=["Management"])))) == set()
 
 
 @pytest.mark.parametrize(
@@ -335,3 +358,43 @@ def test_topic_rules():
     assert violations(topic(True, True)) == set()
     assert "DPP-SnsTopicKms" in violations(topic(False, True))
     assert "DPP-SnsTopicTlsOnly" in violations(topic(True, False))
+
+
+# --- alarms ------------------------------------------------------------------------------------
+
+
+def filter_and_alarm(statistic="Sum", actions=True, alarm=True):
+    def build(st):
+        logs.CfnMetricFilter(
+            st, "F", log_group_name="/trail", filter_pattern="{ $.eventName = DeleteTrail }",
+            metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace="DPP/test", metric_name="TrailDeleted", metric_value="1")],
+        )
+        if alarm:
+            cloudwatch.CfnAlarm(
+                st, "A", namespace="DPP/test", metric_name="TrailDeleted", statistic=statistic, period=300, evaluation_periods=1, threshold=1,
+                comparison_operator="GreaterThanOrEqualToThreshold", alarm_actions=["arn:aws:sns:eu-west-1:111122223333:t"] if actions else None,
+            )
+
+    return build
+
+
+def test_alarm_rules():
+    assert violations(filter_and_alarm()) == set()
+    assert "DPP-AlarmCanFire" in violations(filter_and_alarm(statistic="Average"))
+    assert "DPP-AlarmCanFire" in violations(filter_and_alarm(actions=False))
+    assert "DPP-MetricFilterAlarmed" in violations(filter_and_alarm(alarm=False))
+
+
+def test_cis_presence_is_checked_on_the_streaming_trail():
+    from dpp_nag.cis_patterns import CIS_PATTERNS
+
+    def with_filters(count):
+        def build(st):
+            trail(st)
+            cis_monitoring(st, count)
+
+        return build
+
+    assert violations(with_filters(len(CIS_PATTERNS))) == set()
+    assert "DPP-CisMonitoringPresent" in violations(with_filters(5))
+    assert "DPP-CisMonitoringPresent" not in violations(lambda st: trail(st, cloud_watch_logs_log_group_arn=None))
