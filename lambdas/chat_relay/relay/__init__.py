@@ -1,0 +1,1 @@
+"""The chat relay's runtime: parse notifications, redact, render per target, deliver."""

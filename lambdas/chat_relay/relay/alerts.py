@@ -1,0 +1,264 @@
+"""From an SNS notification to an ``Alert`` people can read (DPP-MON-5).
+
+Understands CloudWatch alarms (metric, metric-math and composite; ALARM, OK and
+INSUFFICIENT_DATA), GuardDuty findings (Critical band included), Security Hub findings in
+ASFF and OCSF, Config compliance changes (EventBridge and Config's own SNS notifications),
+CloudTrail Insights, console sign-ins and API calls (the control-change routes); anything
+else becomes a readable generic alert. Nothing is ever dropped.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+@dataclass
+class Alert:
+    title: str
+    severity: str
+    source: str
+    account: str = ""
+    region: str = ""
+    what: str = ""
+    resource: str = ""
+    link: str = ""
+    runbook: str = ""
+    state: str = ""  # ALARM / OK for alarms
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    message_id: str = ""
+
+
+def severity_from_topic(topic_arn: str) -> str:
+    """Topics are named ``<prefix>-alerts-<severity>``; anything else counts as high."""
+    suffix = topic_arn.rsplit(":", 1)[-1].rsplit("-", 1)[-1]
+    return suffix if suffix in SEVERITIES else "high"
+
+
+def console(region: str, path: str) -> str:
+    region = region or "us-east-1"
+    return f"https://{region}.console.aws.amazon.com/{path}"
+
+
+def _alarm(message: dict, severity: str) -> Alert:
+    description = message.get("AlarmDescription") or ""
+    meaning, _, runbook = description.partition(" Investigate: ")
+    region_code = _region_from_arn(message.get("AlarmArn", ""))
+    state = message.get("NewStateValue", "")
+    name = message.get("AlarmName", "alarm")
+    trigger = message.get("Trigger") or {}
+    facts = [("State", f"{message.get('OldStateValue', '?')} -> {state}")]
+    if trigger.get("MetricName"):
+        facts.append(("Metric", f"{trigger.get('Namespace', '')}/{trigger['MetricName']} {trigger.get('Statistic', '')} {trigger.get('ComparisonOperator', '')} {trigger.get('Threshold', '')}".strip()))
+    elif trigger.get("Metrics"):
+        expressions = [m.get("Expression") for m in trigger["Metrics"] if m.get("Expression")]
+        facts.append(("Metric math", "; ".join(expressions) or "metric query"))
+    elif message.get("AlarmRule"):
+        facts.append(("Composite rule", message["AlarmRule"]))
+    return Alert(
+        title=f"{'Resolved' if state == 'OK' else 'Alarm'}: {name}",
+        severity="low" if state == "OK" else severity,
+        source="CloudWatch alarm",
+        account=str(message.get("AWSAccountId", "")),
+        region=region_code,
+        what=message.get("NewStateReason", "") if state != "OK" else f"{name} is back to OK. {message.get('NewStateReason', '')}",
+        resource=name,
+        link=console(region_code, f"cloudwatch/home?region={region_code}#alarmsV2:alarm/{name}"),
+        runbook=runbook or meaning,
+        state=state,
+        facts=facts,
+    )
+
+
+def _region_from_arn(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 3 else ""
+
+
+def _guardduty(event: dict, severity: str) -> Alert:
+    detail = event.get("detail") or {}
+    score = detail.get("severity", 0)
+    band = "critical" if score >= 9 else "high" if score >= 7 else "medium" if score >= 4 else "low"
+    region = detail.get("region") or event.get("region", "")
+    resource = detail.get("resource") or {}
+    resource_text = resource.get("resourceType", "")
+    for key in ("instanceDetails", "accessKeyDetails", "s3BucketDetails", "eksClusterDetails"):
+        if key in resource:
+            value = resource[key]
+            ident = value.get("instanceId") or value.get("userName") or value.get("accessKeyId") or value.get("name") if isinstance(value, dict) else None
+            if isinstance(value, list) and value:
+                ident = value[0].get("name")
+            resource_text = f"{resource_text} {ident or ''}".strip()
+    return Alert(
+        title=f"GuardDuty: {detail.get('title', detail.get('type', 'finding'))}",
+        severity=band,
+        source="GuardDuty",
+        account=detail.get("accountId") or event.get("account", ""),
+        region=region,
+        what=detail.get("description", ""),
+        resource=resource_text,
+        link=console(region, f"guardduty/home?region={region}#/findings?fId={detail.get('id', '')}"),
+        runbook="Open the finding; identify the principal or resource and the remote IP; check CloudTrail for what it did; contain if confirmed.",
+        facts=[("Type", detail.get("type", "")), ("Severity", f"{score} ({band})"), ("Count", str((detail.get("service") or {}).get("count", 1)))],
+    )
+
+
+def _security_hub_asff(event: dict, severity: str) -> Alert:
+    finding = ((event.get("detail") or {}).get("findings") or [{}])[0]
+    label = ((finding.get("Severity") or {}).get("Label") or severity).lower()
+    region = finding.get("Region") or event.get("region", "")
+    resources = finding.get("Resources") or [{}]
+    remediation = ((finding.get("Remediation") or {}).get("Recommendation") or {}).get("Text", "")
+    return Alert(
+        title=f"Security Hub: {finding.get('Title', 'finding')}",
+        severity=label if label in SEVERITIES else severity,
+        source=f"Security Hub ({finding.get('ProductName', 'ASFF')})",
+        account=finding.get("AwsAccountId") or event.get("account", ""),
+        region=region,
+        what=finding.get("Description", ""),
+        resource=f"{resources[0].get('Type', '')} {resources[0].get('Id', '')}".strip(),
+        link=console(region, f"securityhub/home?region={region}#/findings?search=Id%3D%255Coperator%255C%253AEQUALS%255C%253A{finding.get('Id', '')}"),
+        runbook=remediation or "Open the finding in Security Hub and follow its remediation.",
+        facts=[("Control", (finding.get("Compliance") or {}).get("SecurityControlId", finding.get("GeneratorId", ""))), ("Status", (finding.get("Compliance") or {}).get("Status", ""))],
+    )
+
+
+_OCSF_SEVERITY = {1: "low", 2: "low", 3: "medium", 4: "high", 5: "critical", 6: "critical"}
+
+
+def _security_hub_ocsf(event: dict, severity: str) -> Alert:
+    finding = ((event.get("detail") or {}).get("findings") or [{}])[0]
+    info = finding.get("finding_info") or {}
+    cloud = finding.get("cloud") or {}
+    region = cloud.get("region") or event.get("region", "")
+    resources = finding.get("resources") or [{}]
+    return Alert(
+        title=f"Security Hub: {info.get('title', 'finding')}",
+        severity=_OCSF_SEVERITY.get(finding.get("severity_id"), severity),
+        source=f"Security Hub OCSF ({((finding.get('metadata') or {}).get('product') or {}).get('name', 'finding')})",
+        account=(cloud.get("account") or {}).get("uid") or event.get("account", ""),
+        region=region,
+        what=info.get("desc", "") or ", ".join(info.get("types") or []),
+        resource=f"{resources[0].get('type', '')} {resources[0].get('uid', '')}".strip(),
+        link=console(region, f"securityhub/v2/home?region={region}"),
+        runbook="Open the finding in Security Hub; follow its remediation; record the decision.",
+        facts=[("Severity", str(finding.get("severity", ""))), ("Status", str(finding.get("status", "")))],
+    )
+
+
+def _config_change(event: dict, severity: str) -> Alert:
+    detail = event.get("detail") or {}
+    new = detail.get("newEvaluationResult") or {}
+    qualifier = (new.get("evaluationResultIdentifier") or {}).get("evaluationResultQualifier") or {}
+    region = detail.get("awsRegion") or event.get("region", "")
+    rule = detail.get("configRuleName") or qualifier.get("configRuleName", "")
+    return Alert(
+        title=f"Config: {qualifier.get('resourceType', detail.get('resourceType', 'resource'))} is {new.get('complianceType', 'NON_COMPLIANT')}",
+        severity=severity,
+        source="AWS Config",
+        account=detail.get("awsAccountId") or event.get("account", ""),
+        region=region,
+        what=f"Rule {rule} now reports {new.get('complianceType', '')} (was {(detail.get('oldEvaluationResult') or {}).get('complianceType', 'unknown')}).",
+        resource=f"{qualifier.get('resourceType', detail.get('resourceType', ''))} {qualifier.get('resourceId', detail.get('resourceId', ''))}".strip(),
+        link=console(region, f"config/home?region={region}#/rules/details?configRuleName={rule}"),
+        runbook="See the resource's configuration timeline for who changed what; revert or document.",
+    )
+
+
+def _config_sns(message: dict, severity: str) -> Alert:
+    """Config's own SNS notification (ComplianceChangeNotification without EventBridge)."""
+    return _config_change({"detail": message, "account": message.get("awsAccountId", ""), "region": message.get("awsRegion", "")}, severity)
+
+
+def _insight(event: dict, severity: str) -> Alert:
+    detail = event.get("detail") or {}
+    insight = detail.get("insightDetails") or {}
+    region = detail.get("awsRegion") or event.get("region", "")
+    stats = ((insight.get("insightContext") or {}).get("statistics") or {})
+    baseline = (stats.get("baseline") or {}).get("average")
+    observed = (stats.get("insight") or {}).get("average")
+    return Alert(
+        title=f"CloudTrail Insights: unusual {insight.get('insightType', 'activity')} for {insight.get('eventName', 'an API')}",
+        severity=severity,
+        source="CloudTrail Insights",
+        account=detail.get("recipientAccountId") or event.get("account", ""),
+        region=region,
+        what=f"{insight.get('eventSource', '')} {insight.get('eventName', '')}: {observed} per minute against a baseline of {baseline} ({insight.get('state', '')}).",
+        resource=f"{insight.get('eventSource', '')} {insight.get('eventName', '')}".strip(),
+        link=console(region, f"cloudtrailv2/home?region={region}#/insights"),
+        runbook="Identify the principals and source IPs behind the change in rate; confirm it is expected or contain.",
+    )
+
+
+def _api_call(event: dict, severity: str) -> Alert:
+    detail = event.get("detail") or {}
+    identity = detail.get("userIdentity") or {}
+    who = identity.get("arn") or identity.get("type", "unknown principal")
+    region = detail.get("awsRegion") or event.get("region", "")
+    target = json.dumps(detail.get("requestParameters") or {}, sort_keys=True)[:300]
+    outcome = f"failed ({detail['errorCode']})" if detail.get("errorCode") else "succeeded"
+    sign_in = event.get("detail-type") == "AWS Console Sign In via CloudTrail"
+    return Alert(
+        title=f"{'Console sign-in' if sign_in else detail.get('eventName', 'API call')} by {identity.get('type', 'principal')}",
+        severity=severity,
+        source="CloudTrail",
+        account=detail.get("recipientAccountId") or event.get("account", ""),
+        region=region,
+        what=f"{detail.get('eventSource', '')} {detail.get('eventName', '')} {outcome}, called by {who} from {detail.get('sourceIPAddress', 'unknown')}.",
+        resource=target,
+        link=console(region, f"cloudtrailv2/home?region={region}#/events/{detail.get('eventID', '')}"),
+        runbook="Find who made the call and from where; confirm it was planned; restore the control (redeploy the baseline) and treat unexplained changes as incidents.",
+    )
+
+
+def _generic(payload: Any, subject: str, severity: str) -> Alert:
+    if isinstance(payload, dict):
+        body = json.dumps(payload, indent=1, sort_keys=True, default=str)
+        title = subject or payload.get("detail-type") or payload.get("source") or "Notification"
+        region = payload.get("region", "")
+        account = payload.get("account", "")
+    else:
+        body = str(payload)
+        title = subject or "Notification"
+        region = account = ""
+    return Alert(title=str(title), severity=severity, source="Other", account=str(account), region=str(region), what=body, runbook="Unrecognised notification, shown as received.")
+
+
+_EVENTS: dict[tuple[str, str], Callable[[dict, str], Alert]] = {
+    ("aws.guardduty", "GuardDuty Finding"): _guardduty,
+    ("aws.securityhub", "Security Hub Findings - Imported"): _security_hub_asff,
+    ("aws.securityhub", "Findings Imported V2"): _security_hub_ocsf,
+    ("aws.config", "Config Rules Compliance Change"): _config_change,
+    ("aws.cloudtrail", "AWS Insight via CloudTrail"): _insight,
+}
+
+
+def parse(message: str, subject: str, topic_arn: str, message_id: str = "") -> Alert:
+    """Never raises: a notification it cannot understand becomes a generic alert."""
+    severity = severity_from_topic(topic_arn)
+    try:
+        payload = json.loads(message)
+    except (TypeError, ValueError):
+        payload = message
+    try:
+        alert = _dispatch(payload, subject, severity)
+    except Exception:  # a malformed known event is still delivered, as received
+        alert = _generic(payload, subject, severity)
+    alert.message_id = message_id
+    return alert
+
+
+def _dispatch(payload: Any, subject: str, severity: str) -> Alert:
+    if isinstance(payload, dict):
+        if "AlarmName" in payload and "NewStateValue" in payload:
+            return _alarm(payload, severity)
+        if payload.get("messageType") == "ComplianceChangeNotification":
+            return _config_sns(payload, severity)
+        key = (payload.get("source"), payload.get("detail-type"))
+        if key in _EVENTS:
+            return _EVENTS[key](payload, severity)
+        if payload.get("detail-type") in ("AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail"):
+            return _api_call(payload, severity)
+    return _generic(payload, subject, severity)

@@ -1,0 +1,121 @@
+"""One batch of queued notifications to every target: each ends delivered, dead-lettered or
+retried, never lost and never posted twice to the same target (DPP-MON-5, DPP-MON-6)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from relay import render
+from relay.alerts import SEVERITIES, Alert, parse
+from relay.delivery import Deliverer, DeliveryFailed
+
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    kind: str  # slack | teams | chime | webhook
+    secret_name: str
+    min_severity: str
+    redact_pii: bool = True
+
+    def wants(self, alert: Alert) -> bool:
+        return _RANK.get(alert.severity, 0) <= _RANK[self.min_severity]
+
+    @staticmethod
+    def from_environment(raw: str) -> list["Target"]:
+        return [Target(t["name"], t["kind"], t["secretName"], t["minSeverity"], t.get("redactPii", True)) for t in json.loads(raw)]
+
+
+class Ledger(Protocol):
+    """Which (notification, target) pairs were already posted."""
+
+    def delivered(self, message_id: str, target: str) -> bool: ...
+
+    def record(self, message_id: str, target: str) -> None: ...
+
+
+@dataclass
+class Record:
+    """One SQS record carrying one SNS notification."""
+
+    receipt_id: str  # SQS messageId, for partial batch failures
+    body: str
+    alert: Alert
+
+
+@dataclass
+class Outcome:
+    posted: int = 0
+    digests: int = 0
+    dead_lettered: int = 0
+    retry: set[str] = field(default_factory=set)  # SQS message IDs to redeliver
+    skipped_duplicates: int = 0
+
+
+def read_records(sqs_records: list[dict]) -> list[Record]:
+    """SQS records whose body is an SNS notification; anything else is kept as a generic alert."""
+    records = []
+    for item in sqs_records:
+        body = item.get("body", "")
+        try:
+            envelope = json.loads(body)
+            if not isinstance(envelope, dict):
+                raise ValueError
+        except ValueError:
+            envelope = {"Message": body}
+        alert = parse(
+            str(envelope.get("Message", body)),
+            str(envelope.get("Subject") or ""),
+            str(envelope.get("TopicArn") or ""),
+            str(envelope.get("MessageId") or item.get("messageId", "")),
+        )
+        records.append(Record(item.get("messageId", ""), body, alert))
+    return records
+
+
+@dataclass
+class Relay:
+    targets: list[Target]
+    webhook_url: Callable[[str, bool], str]  # (secret name, refresh) -> URL
+    ledger: Ledger
+    dead_letter: Callable[[str, str, str], None]  # (body, target, reason)
+    deliverer: Deliverer
+    digest_threshold: int = 5  # more alerts than this for one target in one batch: digests
+    digest_size: int = 25
+
+    def process(self, records: list[Record]) -> Outcome:
+        outcome = Outcome()
+        for target in self.targets:
+            pending = []
+            for record in records:
+                if not target.wants(record.alert):
+                    continue
+                if self.ledger.delivered(record.alert.message_id, target.name):
+                    outcome.skipped_duplicates += 1
+                    continue
+                pending.append(record)
+            groups = [[r] for r in pending] if len(pending) <= self.digest_threshold else [pending[i : i + self.digest_size] for i in range(0, len(pending), self.digest_size)]
+            for position, group in enumerate(groups):
+                alert = group[0].alert if len(group) == 1 else render.digest([r.alert for r in group], self.digest_size)
+                payload = render.RENDERERS[target.kind](render.prepare(alert, target.redact_pii))
+                try:
+                    self.deliverer.deliver(target.name, lambda refresh: self.webhook_url(target.secret_name, refresh), payload)
+                except DeliveryFailed as failure:
+                    if failure.permanent:
+                        for record in group:
+                            self.dead_letter(record.body, target.name, failure.reason)
+                            self.ledger.record(record.alert.message_id, target.name)  # settled: not retried
+                        outcome.dead_lettered += len(group)
+                        continue
+                    # Out of time: this group and every later one for this target go back.
+                    for later in groups[position:]:
+                        outcome.retry.update(r.receipt_id for r in later)
+                    break
+                for record in group:
+                    self.ledger.record(record.alert.message_id, target.name)
+                outcome.posted += 1
+                outcome.digests += len(group) > 1
+        return outcome

@@ -1,0 +1,115 @@
+"""Posting to a webhook without losing or duplicating anything (DPP-MON-5, DPP-MON-6).
+
+- 2xx: delivered.
+- 429: wait for Retry-After (or back off) and retry while time remains.
+- 5xx, timeouts, connection errors: back off and retry while time remains, then give up as
+  *transient* (the message goes back to the queue and is tried again later).
+- 403, 404, 410 (revoked, unknown or archived webhook): the secret may have been rotated, so
+  it is re-read once and the post retried; if it fails again the failure is *permanent*.
+- Other 4xx (bad payload, too large): *permanent*; the message goes to the dead-letter queue.
+
+Posts to one webhook are at least ``pace_seconds`` apart (Slack allows about one per second).
+The URL is a credential: it is never logged or put in an exception message.
+"""
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Callable
+
+REFRESH_STATUSES = (403, 404, 410)
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, target: str, status: int | None, permanent: bool, reason: str) -> None:
+        self.target = target
+        self.status = status
+        self.permanent = permanent
+        self.reason = reason
+        super().__init__(f"delivery to {target} failed ({'permanent' if permanent else 'transient'}): {reason}")
+
+
+@dataclass
+class Response:
+    status: int | None  # None: no HTTP answer (timeout, connection refused)
+    retry_after: float | None = None
+    body: str = ""
+
+
+def http_post(url: str, payload: dict, timeout: float) -> Response:
+    data = json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https webhooks from Secrets Manager)
+            return Response(response.status, body=response.read(2048).decode(errors="replace"))
+    except urllib.error.HTTPError as error:
+        retry_after = error.headers.get("Retry-After") if error.headers else None
+        try:
+            seconds = float(retry_after) if retry_after is not None else None
+        except ValueError:
+            seconds = None
+        return Response(error.code, seconds, error.read(2048).decode(errors="replace") if error.fp else "")
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
+        return Response(None)
+
+
+@dataclass
+class Deliverer:
+    """Posts payloads for one invocation, within its deadline."""
+
+    deadline: Callable[[], float]  # seconds left in this invocation
+    post: Callable[[str, dict, float], Response] = http_post
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    pace_seconds: float = 1.0
+    initial_backoff: float = 1.0
+    request_timeout: float = 10.0
+    safety_margin: float = 15.0
+    retries: int = 0
+    _last_post: dict[str, float] = field(default_factory=dict)
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleeps if the invocation has time for it; False when it does not."""
+        if self.deadline() - seconds - self.request_timeout < self.safety_margin:
+            return False
+        self.sleep(seconds)
+        return True
+
+    def _pace(self, target: str) -> None:
+        last = self._last_post.get(target)
+        if last is not None:
+            gap = self.pace_seconds - (self.monotonic() - last)
+            if gap > 0:
+                self.sleep(gap)
+
+    def deliver(self, target: str, url_of: Callable[[bool], str], payload: dict) -> int:
+        """Posts ``payload``; returns the HTTP status, or raises ``DeliveryFailed``.
+
+        ``url_of(refresh)`` returns the webhook URL, re-reading the secret when asked.
+        """
+        refreshed = False
+        backoff = self.initial_backoff
+        url = url_of(False)
+        while True:
+            self._pace(target)
+            response = self.post(url, payload, self.request_timeout)
+            self._last_post[target] = self.monotonic()
+            status = response.status
+            if status is not None and 200 <= status < 300:
+                return status
+            if status in REFRESH_STATUSES and not refreshed:
+                refreshed = True
+                url = url_of(True)
+                self.retries += 1
+                continue
+            if status == 429 or status is None or status >= 500:
+                wait = response.retry_after if (status == 429 and response.retry_after is not None) else backoff
+                backoff = min(backoff * 2, 30.0)
+                self.retries += 1
+                if self._wait(wait):
+                    continue
+                raise DeliveryFailed(target, status, permanent=False, reason=f"HTTP {status or 'no answer'}; out of time for retries")
+            raise DeliveryFailed(target, status, permanent=True, reason=f"HTTP {status}: {response.body[:200]}")

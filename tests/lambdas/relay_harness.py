@@ -1,0 +1,103 @@
+"""A local stand-in for Slack, Teams and Chime webhooks, and the relay wired to moto."""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RELAY_SOURCE = ROOT / "lambdas" / "chat_relay"
+EVENTS = ROOT / "tests" / "events"
+TOPIC = "arn:aws:sns:eu-west-1:111122223333:dpp-prod-alerts-{}"
+
+if str(RELAY_SOURCE) not in sys.path:
+    sys.path.insert(0, str(RELAY_SOURCE))
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: str = "ok"
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class ChatServer:
+    """Records every POST per path; answers from a per-path script, then 200."""
+
+    def __init__(self) -> None:
+        self.posts: dict[str, list[dict]] = {}
+        self.times: dict[str, list[float]] = {}
+        self.scripts: dict[str, list[Reply]] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length", 0))
+                payload = json.loads(self.rfile.read(length) or b"null")
+                server.posts.setdefault(self.path, []).append(payload)
+                server.times.setdefault(self.path, []).append(time.monotonic())
+                script = server.scripts.get(self.path) or []
+                reply = script.pop(0) if script else Reply()
+                if reply.delay:
+                    time.sleep(reply.delay)
+                try:
+                    self.send_response(reply.status)
+                    for key, value in reply.headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body.encode())
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}{path}"
+
+    def __enter__(self) -> "ChatServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def sns_record(message, severity: str = "critical", message_id: str = "msg-1", subject: str | None = None) -> dict:
+    """An SQS record carrying an SNS notification, as the relay's queue delivers it."""
+    envelope = {
+        "Type": "Notification",
+        "MessageId": message_id,
+        "TopicArn": TOPIC.format(severity),
+        "Subject": subject,
+        "Message": message if isinstance(message, str) else json.dumps(message),
+        "Timestamp": "2026-11-21T00:00:41.600Z",
+    }
+    return {"messageId": f"sqs-{message_id}", "receiptHandle": "rh", "body": json.dumps(envelope), "attributes": {}, "eventSource": "aws:sqs"}
+
+
+def sample(path: str) -> dict:
+    return json.loads((EVENTS / path).read_text())
+
+
+class FakeContext:
+    function_name = "dpp-prod-chat-relay"
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:111122223333:function:dpp-prod-chat-relay"
+    aws_request_id = "req-0001"
+
+    def __init__(self, seconds: float = 300.0) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self.deadline - time.monotonic()) * 1000)

@@ -1,0 +1,232 @@
+"""The chat relay end to end: queue records in, posts to a real local HTTP server out, with
+moto standing in for Secrets Manager, DynamoDB and SQS."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+from tests.lambdas.relay_harness import ChatServer, FakeContext, Reply, sample, sns_record
+
+SLACK, TEAMS, CHIME = "/slack/T000/B000", "/teams/workflow", "/chime/incomingwebhooks"
+
+
+@pytest.fixture
+def server():
+    with ChatServer() as chat:
+        yield chat
+
+
+@pytest.fixture
+def relay(server, monkeypatch):
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+        "POWERTOOLS_METRICS_NAMESPACE": "DPP/test",
+        "PACE_SECONDS": "0.05",
+        "INITIAL_BACKOFF_SECONDS": "0.05",
+        "REQUEST_TIMEOUT_SECONDS": "0.5",
+        "SAFETY_MARGIN_SECONDS": "0.2",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        secrets = boto3.client("secretsmanager")
+        secrets.create_secret(Name="dpp/slack/secops", SecretString=server.url(SLACK))
+        secrets.create_secret(Name="dpp/teams/secops", SecretString=json.dumps({"url": server.url(TEAMS)}))
+        secrets.create_secret(Name="dpp/chime/legacy", SecretString=server.url(CHIME))
+        boto3.client("dynamodb").create_table(
+            TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST"
+        )
+        dlq = boto3.client("sqs").create_queue(QueueName="dead-letters")["QueueUrl"]
+        monkeypatch.setenv("LEDGER_TABLE", "ledger")
+        monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", dlq)
+        monkeypatch.setenv(
+            "TARGETS",
+            json.dumps(
+                [
+                    {"name": "secops-slack", "kind": "slack", "secretName": "dpp/slack/secops", "minSeverity": "high"},
+                    {"name": "secops-teams", "kind": "teams", "secretName": "dpp/teams/secops", "minSeverity": "critical"},
+                    {"name": "legacy-chime", "kind": "chime", "secretName": "dpp/chime/legacy", "minSeverity": "critical", "redactPii": False},
+                ]
+            ),
+        )
+        import handler as relay_handler
+
+        relay_handler.secrets.clear_cache()
+        yield relay_handler
+
+
+def run(relay, *records, seconds: float = 30.0) -> dict:
+    return relay.handler({"Records": list(records)}, FakeContext(seconds))
+
+
+def dead_letters() -> list[dict]:
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName="dead-letters")["QueueUrl"]
+    return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+
+
+# --- what is posted --------------------------------------------------------------------------
+
+
+def test_alarm_reaches_every_target_in_its_own_format(relay, server):
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    (slack,) = server.posts[SLACK]
+    assert slack["text"] == "[CRITICAL] Alarm: dpp-prod-RootUsage"
+    blocks = slack["attachments"][0]["blocks"]
+    assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "CRITICAL: Alarm: dpp-prod-RootUsage"}}
+    text = json.dumps(blocks)
+    assert "Confirm with the root credential's custodian immediately" in text  # the runbook line
+    assert "111122223333" in text and "eu-west-1" in text
+    assert "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/dpp-prod-RootUsage" in text
+    (card,) = server.posts[TEAMS]
+    content = card["attachments"][0]["content"]
+    assert card["type"] == "message" and content["type"] == "AdaptiveCard"
+    assert content["body"][0]["text"] == "CRITICAL: Alarm: dpp-prod-RootUsage"
+    assert content["actions"][0]["type"] == "Action.OpenUrl"
+    (chime,) = server.posts[CHIME]
+    assert chime["Content"].startswith("/md [CRITICAL] Alarm: dpp-prod-RootUsage")
+
+
+def test_targets_only_get_their_severities(relay, server):
+    run(relay, sns_record(sample("detection/cloudtrail-insight.json"), severity="high"))
+    assert len(server.posts[SLACK]) == 1
+    assert TEAMS not in server.posts and CHIME not in server.posts
+
+
+def test_resolved_alarms_are_low_and_say_so(relay, server):
+    run(relay, sns_record(sample("relay/cloudwatch-alarm-composite-ok.json"), severity="critical"))
+    assert SLACK not in server.posts  # OK transitions are low: below secops-slack's minimum
+
+
+# --- delivery guarantees ---------------------------------------------------------------------
+
+
+def test_429_is_retried_after_retry_after(relay, server):
+    server.scripts[SLACK] = [Reply(429, "rate_limited", {"Retry-After": "1"})]
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 2
+    assert server.times[SLACK][1] - server.times[SLACK][0] >= 0.95
+
+
+def test_server_errors_are_retried_with_backoff(relay, server):
+    server.scripts[SLACK] = [Reply(500, "oops"), Reply(503, "busy")]
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 3
+
+
+def test_timeouts_until_time_runs_out_requeue_the_record(relay, server):
+    server.scripts[SLACK] = [Reply(200, delay=1.0)] * 10
+    result = run(relay, sns_record(sample("relay/cloudwatch-alarm.json")), seconds=2.0)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "sqs-msg-1"}]}
+    assert dead_letters() == []
+
+
+def test_a_rotated_secret_is_picked_up_after_404(relay, server):
+    run(relay, sns_record(sample("relay/cloudwatch-alarm.json"), message_id="before"))  # URL now cached
+    boto3.client("secretsmanager").put_secret_value(SecretId="dpp/slack/secops", SecretString=server.url("/slack/T000/B001"))
+    server.scripts[SLACK] = [Reply(404, "no_service")]  # the old webhook was revoked
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"), message_id="after")) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 2  # the first delivery, then the 404
+    assert len(server.posts["/slack/T000/B001"]) == 1
+    assert dead_letters() == []
+
+
+def test_a_dead_webhook_sends_the_event_to_the_dead_letter_queue(relay, server):
+    server.scripts[SLACK] = [Reply(404, "no_service"), Reply(404, "no_service")]
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    (letter,) = dead_letters()
+    assert letter["MessageAttributes"]["target"]["StringValue"] == "secops-slack"
+    assert "404" in letter["MessageAttributes"]["reason"]["StringValue"]
+    assert json.loads(letter["Body"])["MessageId"] == "msg-1"
+    assert len(server.posts[TEAMS]) == 1  # the other targets still got it
+
+
+def test_a_rejected_payload_is_dead_lettered_not_retried(relay, server):
+    server.scripts[SLACK] = [Reply(400, "invalid_payload")]
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 1 and len(dead_letters()) == 1
+
+
+def test_the_same_notification_is_never_posted_twice(relay, server):
+    record = sns_record(sample("relay/cloudwatch-alarm.json"))
+    run(relay, record)
+    run(relay, record)
+    assert len(server.posts[SLACK]) == 1 and len(server.posts[TEAMS]) == 1
+
+
+def test_a_burst_is_folded_into_digests_and_paced(relay, server):
+    records = [sns_record(sample("relay/cloudwatch-alarm.json"), message_id=f"m{i}") for i in range(30)]
+    assert run(relay, *records) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 2  # 25 + 5
+    assert server.posts[SLACK][0]["text"].startswith("[CRITICAL] 25 alerts: 25 critical")
+    assert "... and" not in json.dumps(server.posts[SLACK][0])
+    gaps = [b - a for a, b in zip(server.times[SLACK], server.times[SLACK][1:])]
+    assert all(gap >= 0.045 for gap in gaps)
+
+
+# --- PII and secrets ---------------------------------------------------------------------------
+
+
+def test_pii_is_redacted_unless_the_target_opts_out(relay, server):
+    finding = sample("detection/guardduty-finding-high.json")
+    finding["detail"]["severity"] = 9.5
+    finding["detail"]["description"] = "Credentials used from 203.0.113.77 by jordan@example.com, call +44 20 7946 0000."
+    run(relay, sns_record(finding))
+    slack = json.dumps(server.posts[SLACK])
+    assert "203.0.113.77" not in slack and "jordan@example.com" not in slack and "7946" not in slack
+    assert "[ip redacted]" in slack and "[email redacted]" in slack and "[phone redacted]" in slack
+    assert "203.0.113.77" in json.dumps(server.posts[CHIME])  # redactPii: false
+
+
+def test_logs_carry_no_payload_secret_or_pii(relay, server, capsys, caplog):
+    finding = sample("detection/guardduty-finding-high.json")
+    finding["detail"]["description"] = "Seen from 203.0.113.77, owner jordan@example.com"
+    with caplog.at_level("DEBUG"):
+        run(relay, sns_record(finding, severity="critical"))
+    output = capsys.readouterr()
+    # every field of every log record (what the JSON formatter writes), plus stdout (metrics)
+    logged = output.out + output.err + "".join(json.dumps(r.__dict__, default=str) for r in caplog.records)
+    assert "batch relayed" in logged
+    for secret_or_pii in (server.url(SLACK), "T000/B000", "203.0.113.77", "jordan@example.com", "InstanceCredentialExfiltration"):
+        assert secret_or_pii not in logged
+
+
+# --- robustness ---------------------------------------------------------------------------------
+
+sqs_bodies = st.one_of(
+    st.text(max_size=300),
+    st.binary(max_size=100).map(lambda b: b.decode("latin-1")),
+    st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=40)),
+        lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=5)),
+        max_leaves=20,
+    ).map(json.dumps),
+    st.builds(
+        lambda message, subject: json.dumps({"Type": "Notification", "MessageId": "h", "TopicArn": "arn:aws:sns:eu-west-1:1:dpp-prod-alerts-critical", "Subject": subject, "Message": message}),
+        st.text(max_size=200),
+        st.one_of(st.none(), st.text(max_size=40)),
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=sqs_bodies)
+def test_any_message_ends_posted_dead_lettered_or_requeued(relay, server, body):
+    receipt = uuid.uuid4()  # fresh every run: a replayed ID would rightly count as a duplicate
+    body = body.replace('"MessageId": "h"', f'"MessageId": "{receipt}"')
+    before = sum(len(p) for p in server.posts.values())
+    letters_before = len(dead_letters())
+    result = relay.handler({"Records": [{"messageId": str(receipt), "body": body}]}, FakeContext(10))
+    posted = sum(len(p) for p in server.posts.values()) > before
+    requeued = result["batchItemFailures"] == [{"itemIdentifier": str(receipt)}]
+    dead_lettered = len(dead_letters()) > letters_before
+    assert posted or requeued or dead_lettered
