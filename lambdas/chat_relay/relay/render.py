@@ -23,7 +23,10 @@ def truncate(text: str, limit: int) -> str:
         return text
     marker = " ... {} more characters in the console"
     keep = limit - len(marker.format(len(text)))
-    return text[: max(keep, 0)] + marker.format(len(text) - max(keep, 0))
+    # The count's digits can shrink once the cut is known: settle the length exactly.
+    for _ in range(2):
+        keep = max(limit - len(marker.format(len(text) - keep)), 0)
+    return text[:keep] + marker.format(len(text) - keep)
 
 
 def redacted(alert: Alert) -> Alert:

@@ -1,0 +1,151 @@
+"""Every source the relay understands becomes a readable alert; rendering respects each
+service's limits; PII redaction leaves AWS identifiers alone."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.lambdas.relay_harness import TOPIC, sample
+
+from relay import render  # noqa: E402  (path set up by the harness import)
+from relay.alerts import parse, severity_from_topic
+from relay.redact import redact
+
+
+def alert_of(event, severity="high", subject=""):
+    return parse(json.dumps(event) if not isinstance(event, str) else event, subject, TOPIC.format(severity), "id-1")
+
+
+def test_severity_comes_from_the_topic():
+    assert severity_from_topic(TOPIC.format("critical")) == "critical"
+    assert severity_from_topic("arn:aws:sns:eu-west-1:1:someone-elses-topic") == "high"
+
+
+def test_metric_alarm():
+    alert = alert_of(sample("relay/cloudwatch-alarm.json"), "critical")
+    assert (alert.title, alert.severity, alert.source, alert.account, alert.region) == ("Alarm: dpp-prod-RootUsage", "critical", "CloudWatch alarm", "111122223333", "eu-west-1")
+    assert alert.runbook.startswith("Confirm with the root credential's custodian")
+    assert ("Metric", "DPP/prod/RootUsage SUM GreaterThanOrEqualToThreshold 1.0") in alert.facts
+
+
+def test_metric_math_alarm_shows_its_expression():
+    alert = alert_of(sample("relay/cloudwatch-alarm-metric-math.json"))
+    assert any(k == "Metric math" and "HOUR(m1)" in v for k, v in alert.facts)
+
+
+def test_composite_alarm_back_to_ok_is_a_low_resolution():
+    alert = alert_of(sample("relay/cloudwatch-alarm-composite-ok.json"), "critical")
+    assert alert.title == "Resolved: dpp-prod-MonitoringHealth" and alert.severity == "low" and alert.state == "OK"
+    assert any(k == "Composite rule" for k, _ in alert.facts)
+
+
+@pytest.mark.parametrize("score, band", [(9.5, "critical"), (8, "high"), (5, "medium"), (2, "low")])
+def test_guardduty_bands_including_critical(score, band):
+    finding = sample("detection/guardduty-finding-high.json")
+    finding["detail"]["severity"] = score
+    alert = alert_of(finding)
+    assert alert.severity == band
+    assert alert.title == "GuardDuty: Credentials for instance role OrdersWorkerRole used from external IP address."
+    assert "AccessKey" in alert.resource and "OrdersWorkerRole" in alert.resource
+    assert "guardduty/home?region=eu-west-1#/findings?fId=16afba5c5c43e07c9e3e5e2e544e95df" in alert.link
+
+
+def test_security_hub_asff():
+    alert = alert_of(sample("detection/securityhub-asff-high.json"))
+    assert alert.title == "Security Hub: S3 general purpose buckets should require requests to use SSL"
+    assert alert.severity == "high" and alert.resource == "AwsS3Bucket arn:aws:s3:::orders-exports"
+    assert ("Control", "S3.5") in alert.facts and alert.runbook.startswith("For information on how to correct")
+
+
+def test_security_hub_ocsf():
+    alert = alert_of(sample("detection/securityhub-ocsf-high.json"))
+    assert alert.title == "Security Hub: EC2 instance has a critical software vulnerability"
+    assert alert.severity == "high" and alert.source == "Security Hub OCSF (Inspector)"
+
+
+def test_config_change_via_eventbridge_and_via_config_sns():
+    via_events = alert_of(sample("detection/config-compliance-change.json"))
+    assert via_events.title == "Config: AWS::EC2::VPC is NON_COMPLIANT" and "vpc-0a1b2c3d4e5f60718" in via_events.resource
+    via_sns = alert_of(sample("relay/config-sns-compliance-change.json"))
+    assert via_sns.title == "Config: AWS::::Account is NON_COMPLIANT" and via_sns.source == "AWS Config"
+
+
+def test_cloudtrail_insight():
+    alert = alert_of(sample("detection/cloudtrail-insight.json"))
+    assert alert.title == "CloudTrail Insights: unusual ApiCallRateInsight for GetObject"
+    assert "412.7 per minute against a baseline of 2.1" in alert.what
+
+
+def test_control_change_and_root_sign_in():
+    change = alert_of(sample("detection/cloudtrail-api-call.json"), "critical")
+    assert change.title == "StopLogging by AssumedRole"
+    assert "cloudtrail.amazonaws.com StopLogging succeeded, called by arn:aws:sts::111122223333:assumed-role/PlatformAdmin/operator" in change.what
+    root = alert_of(sample("detection/console-sign-in-root.json"), "critical")
+    assert root.title == "Console sign-in by Root" and root.region == "us-east-1"
+
+
+@pytest.mark.parametrize("message", ["plain text from a script", '{"unexpected": ["json"]}', "{not json", '{"source": "aws.guardduty", "detail-type": "GuardDuty Finding", "detail": "broken"}', ""])
+def test_unknown_and_malformed_messages_become_generic_alerts(message):
+    alert = parse(message, "Subject line", TOPIC.format("medium"), "id")
+    assert alert.severity == "medium" and alert.title
+    if message:
+        assert message.strip("{}")[:10] in alert.what or alert.source != "Other"
+
+
+# --- limits ---------------------------------------------------------------------------------------
+
+
+def huge_alert():
+    alert = alert_of(sample("relay/cloudwatch-alarm.json"), "critical")
+    alert.what = "x" * 100_000
+    return alert
+
+
+def test_chime_is_truncated_visibly_to_4096():
+    content = render.chime(huge_alert())["Content"]
+    assert len(content) == 4096 and content.endswith("more characters in the console")
+
+
+def test_teams_card_fits_28_kb():
+    payload = render.teams(huge_alert())
+    assert len(json.dumps(payload).encode()) <= render.TEAMS_CARD_LIMIT
+    assert "more characters in the console" in json.dumps(payload)
+
+
+def test_slack_sections_fit_and_keep_a_text_fallback():
+    payload = render.slack(huge_alert())
+    assert payload["text"] == "[CRITICAL] Alarm: dpp-prod-RootUsage"
+    for block in payload["attachments"][0]["blocks"]:
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= render.SLACK_TEXT_LIMIT
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+
+
+def test_digest_lists_most_severe_first_and_counts_the_rest():
+    alerts = [alert_of(sample("relay/cloudwatch-alarm.json"), s) for s in ["low"] * 20 + ["critical"] * 10]
+    digest = render.digest(alerts, max_lines=25)
+    assert digest.severity == "critical" and digest.title == "30 alerts: 10 critical, 20 low"
+    lines = digest.what.splitlines()
+    assert lines[0].startswith("- [critical]") and lines[-1] == "- ... and 5 more"
+
+
+# --- redaction ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mail jordan.p@example.com now", "mail [email redacted] now"),
+        ("from 203.0.113.77:443", "from [ip redacted]:443"),
+        ("v6 2001:db8::8a2e:370:7334 seen", "v6 [ip redacted] seen"),
+        ("call +44 20 7946 0000 or (202) 555-0143", "call [phone redacted] or [phone redacted]"),
+        ("account 111122223333 role arn:aws:iam::111122223333:role/x at 2026-11-21T00:00:41Z", "account 111122223333 role arn:aws:iam::111122223333:role/x at 2026-11-21T00:00:41Z"),
+        ("vpc-0a1b2c3d4e5f60718 i-0abcdef1234567890", "vpc-0a1b2c3d4e5f60718 i-0abcdef1234567890"),
+        ("at 12:30:45 UTC", "at 12:30:45 UTC"),
+        ("loopback ::1 and fe80::1ff:fe23:4567:890a", "loopback [ip redacted] and [ip redacted]"),
+    ],
+)
+def test_redaction(text, expected):
+    assert redact(text) == expected
