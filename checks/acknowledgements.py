@@ -235,6 +235,46 @@ def _canary(config: BaselineConfig, planned: PlannedStack, stack: str, slug: str
     ]
 
 
+def _relay(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    names = monitoring_names(config, planned.account)
+    policy = f"{stack}/ChatRelay/Policy"
+    function = f"{stack}/ChatRelay/Function"
+    queue_driven = (
+        "The function is driven by an SQS queue whose redrive policy moves a record to a dead-letter queue after "
+        "five receipts, and it dead-letters permanent rejections itself; a Lambda DLQ applies only to asynchronous invocations."
+    )
+    return [
+        *_wildcards(
+            policy,
+            ["*"],
+            "xray:PutTraceSegments and xray:PutTelemetryRecords (Powertools Tracer) support no resource-level permissions.",
+        ),
+        *_wildcards(policy, [names.key_arn_pattern(planned.region)], _alias_scoped(names.monitoring_key_alias, planned.region)),
+        *_wildcards(
+            policy,
+            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-chat-relay:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        Acknowledgement("NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", function, queue_driven),
+        Acknowledgement("HIPAA.Security::HIPAA.Security-LambdaDLQ", function, queue_driven),
+        *_in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The relay posts to public chat webhooks over HTTPS and reads AWS APIs; a VPC would need a NAT gateway "
+            "in every covered region and adds no control over those destinations.",
+        ),
+        *(
+            Acknowledgement(
+                f"{pack}-DynamoDBInBackupPlan",
+                f"{stack}/ChatRelay/Ledger",
+                "The ledger only remembers for a day which notifications were already posted (to avoid duplicates); "
+                "it holds no evidence, and point-in-time recovery is on.",
+            )
+            for pack in ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security")
+        ),
+    ]
+
+
 def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
     """Every acknowledgement for this configuration, exact to the stack and finding."""
     acks: list[Acknowledgement] = []
@@ -251,6 +291,8 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _collection(config, planned, stack)
         elif slug == "detection":
             acks += _detection(stack)
+        elif slug == "relay":
+            acks += _relay(config, planned, stack)
         if slug in ("monitoring-foundation", "alarms"):
             acks += _canary(config, planned, stack, slug)
     return tuple(acks)

@@ -129,3 +129,7 @@ def lambda_log_group(function_name: str) -> str:
 
 def canary_writer_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-canary-writer"
+
+
+def relay_function_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-chat-relay"

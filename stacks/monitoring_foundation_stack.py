@@ -7,7 +7,7 @@ from constructs import Construct
 from capabilities.canary import DecoyBucket
 from capabilities.foundation import MonitoringKey, protected_log_group
 from configuration.model import BaselineConfig
-from configuration.naming import canary_writer_name, enforcer_function_name, lambda_log_group, monitoring_names
+from configuration.naming import canary_writer_name, enforcer_function_name, lambda_log_group, monitoring_names, relay_function_name
 
 
 class MonitoringFoundationStack(Stack):
@@ -34,6 +34,8 @@ class MonitoringFoundationStack(Stack):
                     key_alias_arn=f"arn:aws:kms:{self.region}:{self.account}:{names.monitoring_key_alias}",
                 )
                 group("CanaryWriterLogGroup", lambda_log_group(canary_writer_name(config)))
+        if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
+            group("ChatRelayLogGroup", lambda_log_group(relay_function_name(config)))
         if config.features.flow_logs:
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:

@@ -20,6 +20,7 @@ from stacks.detection_stack import DetectionStack
 from stacks.log_archive_replica_stack import LogArchiveReplicaStack
 from stacks.log_archive_stack import LogArchiveStack
 from stacks.monitoring_foundation_stack import MonitoringFoundationStack
+from stacks.relay_stack import RelayStack
 
 Placement = Callable[[BaselineConfig], list[tuple[str, str]]]
 
@@ -38,6 +39,12 @@ def _workload_home(config: BaselineConfig) -> list[tuple[str, str]]:
 
 def _workload_regions(config: BaselineConfig) -> list[tuple[str, str]]:
     return [(a.account_id, region) for a in config.workload_accounts for region in config.regions]
+
+
+def _relay_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    if not config.features.chat_relay or not any(t.is_webhook for t in config.notification_targets):
+        return []
+    return _workload_regions(config)
 
 
 @dataclass(frozen=True)
@@ -101,12 +108,20 @@ KINDS: tuple[StackKind, ...] = (
         description="DPP detection: GuardDuty, Security Hub, severity topics and finding routes (DPP-LOG-6, DPP-MON-3/4/5, DPP-IR-1)",
     ),
     StackKind(
+        slug="relay",
+        stack_class=RelayStack,
+        stateful=False,
+        placement=_relay_regions,
+        after=("monitoring-foundation", "detection"),  # its log group and key; the topics
+        description="DPP chat relay: severity topics to Slack, Microsoft Teams, Amazon Chime and webhooks (DPP-MON-5, DPP-PII-1)",
+    ),
+    StackKind(
         slug="alarms",
         stack_class=AlarmsStack,
         stateful=False,
         placement=_workload_regions,
         # the trail's log group, the topics, the watched function and queues
-        after=("monitoring-foundation", "detection", "collection", "account-baseline"),
+        after=("monitoring-foundation", "detection", "collection", "account-baseline", "relay"),
         description="DPP alarms: CIS v3.0 section 4, DPP investigative alarms, monitors of the monitoring, dashboard (DPP-MON-2/3/6)",
     ),
 )

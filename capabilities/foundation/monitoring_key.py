@@ -39,7 +39,11 @@ class MonitoringKey(Construct):
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AlertPublishersUseKeyForThisAccount",
-                principals=[iam.ServicePrincipal("events.amazonaws.com"), iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                principals=[
+                    iam.ServicePrincipal("events.amazonaws.com"),
+                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+                    iam.ServicePrincipal("sns.amazonaws.com"),  # topics deliver to the relay's encrypted queue
+                ],
                 actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                 resources=["*"],
                 conditions={"StringEquals": {"aws:SourceAccount": account}},

@@ -19,12 +19,25 @@ def _no_debug(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
 
 
 def _failures_kept(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    """Asynchronous invocations need a DLQ or on-failure destination; a function fed by an
+    SQS queue keeps failures through that queue's redrive policy."""
     if (props.get("deadLetterConfig") or {}).get("targetArn"):
         return True
     me = {"Ref": ctx.logical_id()}
     for config in ctx.stack_resources("AWS::Lambda::EventInvokeConfig"):
         invoke = ctx.props(config)
         if invoke.get("functionName") == me and ((invoke.get("destinationConfig") or {}).get("onFailure") or {}).get("destination"):
+            return True
+    redriven = {
+        ctx.logical_id(queue)
+        for queue in ctx.stack_resources("AWS::SQS::Queue")
+        if (ctx.props(queue).get("redrivePolicy") or {}).get("deadLetterTargetArn")
+    }
+    for mapping in ctx.stack_resources("AWS::Lambda::EventSourceMapping"):
+        source = ctx.props(mapping)
+        queue_arn = source.get("eventSourceArn") or {}
+        queue = (queue_arn.get("Fn::GetAtt") or [None])[0] if isinstance(queue_arn, dict) else None
+        if source.get("functionName") == me and queue in redriven:
             return True
     return False
 
@@ -49,8 +62,8 @@ RULES = (
     DppRule(
         suffix="LambdaFailuresKept",
         requirements=("DPP-MON-6",),
-        info="The function has no dead-letter queue or on-failure destination: failed events vanish",
-        explanation="Set dead_letter_queue or an on-failure destination, so every event ends delivered or kept.",
+        info="The function has no dead-letter queue, on-failure destination or redriven source queue: failed events vanish",
+        explanation="Set dead_letter_queue or an on-failure destination, or feed it from an SQS queue with a redrive policy, so every event ends delivered or kept.",
         resource_types=(FUNCTION,),
         check=_failures_kept,
     ),

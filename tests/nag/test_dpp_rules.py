@@ -398,3 +398,16 @@ def test_cis_presence_is_checked_on_the_streaming_trail():
     assert violations(with_filters(len(CIS_PATTERNS))) == set()
     assert "DPP-CisMonitoringPresent" in violations(with_filters(5))
     assert "DPP-CisMonitoringPresent" not in violations(lambda st: trail(st, cloud_watch_logs_log_group_arn=None))
+
+
+def test_a_function_fed_by_a_redriven_queue_keeps_its_failures():
+    from aws_cdk import aws_lambda_event_sources as sources
+
+    def build(st, redrive):
+        dlq = sqs.Queue(st, "DLQ", enforce_ssl=True)
+        queue = sqs.Queue(st, "Inbox", enforce_ssl=True, dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5) if redrive else None)
+        fn = function(st, dlq=False)
+        fn.add_event_source(sources.SqsEventSource(queue))
+
+    assert "DPP-LambdaFailuresKept" not in violations(lambda st: build(st, True))
+    assert "DPP-LambdaFailuresKept" in violations(lambda st: build(st, False))

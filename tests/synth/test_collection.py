@@ -273,6 +273,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/dpp/prod/cloudtrail",
         "/aws/lambda/dpp-prod-flow-log-enforcer",
         "/aws/lambda/dpp-prod-canary-writer",
+        "/aws/lambda/dpp-prod-chat-relay",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -285,7 +286,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
             assert f"data-identifier/{pii}" in identifiers, pii
     # the trail's group exists only at home
     other = synthesized.template("monitoring-foundation", "eu-central-1").find_resources("AWS::Logs::LogGroup")
-    assert {g["Properties"]["LogGroupName"] for g in other.values()} == {"/aws/lambda/dpp-prod-flow-log-enforcer"}
+    assert {g["Properties"]["LogGroupName"] for g in other.values()} == {"/aws/lambda/dpp-prod-flow-log-enforcer", "/aws/lambda/dpp-prod-chat-relay"}
 
 
 def test_monitoring_key_admits_cloudwatch_logs_for_this_account_and_region_only(synthesized):
@@ -317,6 +318,7 @@ PINNED_FOUNDATION = {
     "FlowLogEnforcerLogGroupCF94F4BD",
     "CanaryWriterLogGroup195ACBD9",
     "CanaryBucketD8677C56",
+    "ChatRelayLogGroup0B49C877",
 }
 
 

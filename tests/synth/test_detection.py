@@ -251,7 +251,7 @@ def test_monitoring_key_lets_eventbridge_and_cloudwatch_publish_for_this_account
     key = next(iter(synthesized.template("monitoring-foundation", "eu-west-1").find_resources("AWS::KMS::Key").values()))
     (statement,) = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "AlertPublishersUseKeyForThisAccount"]
     assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
-    assert sorted(statement["Principal"]["Service"]) == ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    assert sorted(statement["Principal"]["Service"]) == ["cloudwatch.amazonaws.com", "events.amazonaws.com", "sns.amazonaws.com"]
 
 
 def test_macie_is_off_by_default_and_on_when_configured(synthesized):

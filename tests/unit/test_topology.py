@@ -31,6 +31,8 @@ def test_default_plan_names_and_places_every_stack():
         ("dpp-prod-detection-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
         ("dpp-prod-alarms-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
         ("dpp-prod-alarms-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
+        ("dpp-prod-relay-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
+        ("dpp-prod-relay-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
     }
 
 

@@ -1,0 +1,147 @@
+"""SNS severity topics -> encrypted queue -> relay function -> Slack, Teams, Chime, webhooks
+(DPP-MON-5, DPP-MON-6, DPP-PII-1, DPP-PII-2)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from capabilities.relay.bundling import bundled_code
+from configuration.model import NotificationTarget
+
+SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "chat_relay"
+PACKAGES = ("aws_lambda_powertools", "aws_xray_sdk", "wrapt", "typing_extensions")
+FUNCTION_TIMEOUT = Duration.minutes(5)
+
+
+class ChatRelay(Construct):
+    """The relay reads the topics through a queue so a burst arrives in batches it can fold
+    into digests, and so one instance (reserved concurrency 1) paces posts to about one per
+    second per webhook. A record it cannot deliver in time goes back to the queue; after five
+    receipts, or at once for a permanent rejection, it lands in the dead-letter queue.
+    Webhook URLs stay in Secrets Manager: the function gets only the secret names."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        prefix: str,
+        targets: tuple[NotificationTarget, ...],
+        topics: list[sns.ITopic],
+        key_alias: str,
+        log_group_name: str,
+        metrics_namespace: str,
+        account: str,
+        region: str,
+    ) -> None:
+        super().__init__(scope, id)
+        key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            queue_name=f"{prefix}-chat-relay-dead-letters",  # watched by name from the alarms stack
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.inbox = sqs.Queue(
+            self,
+            "Inbox",
+            queue_name=f"{prefix}-chat-relay-inbox",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key,
+            enforce_ssl=True,
+            retention_period=Duration.days(4),
+            visibility_timeout=Duration.minutes(30),  # six times the function timeout, as Lambda advises
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=5),
+        )
+        self.ledger = dynamodb.Table(
+            self,
+            "Ledger",
+            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute="expires",
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
+            removal_policy=RemovalPolicy.DESTROY,  # a day of delivery receipts, not evidence
+        )
+        webhooks = [t for t in targets if t.is_webhook]
+        role = iam.Role(self, "Role", description="DPP chat relay", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description="Least privilege for the chat relay",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(
+                    actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+                    resources=[self.inbox.queue_arn],
+                ),
+                iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
+                iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[self.ledger.table_arn]),
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[f"arn:aws:secretsmanager:{region}:{account}:secret:{t.secret_name}-??????" for t in webhooks],
+                ),
+                iam.PolicyStatement(
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=[f"arn:aws:kms:{region}:{account}:key/*"],
+                    conditions={
+                        "ForAnyValue:StringEquals": {"kms:ResourceAliases": [key_alias]},
+                        "StringEquals": {"kms:ViaService": [f"sqs.{region}.amazonaws.com", f"dynamodb.{region}.amazonaws.com"]},
+                    },
+                ),
+                iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"]),
+                iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]),
+            ],
+        )
+        environment = {
+            "TARGETS": json.dumps(
+                [{"name": t.name, "kind": t.kind, "secretName": t.secret_name, "minSeverity": t.min_severity.value, "redactPii": t.redact_pii} for t in webhooks]
+            ),
+            "LEDGER_TABLE": self.ledger.table_name,
+            "DEAD_LETTER_QUEUE_URL": self.dead_letters.queue_url,
+            "POWERTOOLS_SERVICE_NAME": "dpp-chat-relay",
+            "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace,
+            "LOG_LEVEL": "INFO",  # never DEBUG (DPP-PII-2)
+        }
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            function_name=f"{prefix}-chat-relay",
+            description="Relays DPP alerts to chat (DPP-MON-5)",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="handler.handler",
+            code=bundled_code(SOURCE, PACKAGES),
+            role=role.without_policy_updates(),
+            timeout=FUNCTION_TIMEOUT,
+            memory_size=256,
+            reserved_concurrent_executions=1,
+            environment=environment,
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name),
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+            system_log_level_v2=lambda_.SystemLogLevel.WARN,
+        )
+        self.function.node.add_dependency(policy)
+        self.function.add_event_source(
+            sources.SqsEventSource(self.inbox, batch_size=100, max_batching_window=Duration.seconds(20), report_batch_item_failures=True)
+        )
+        for topic in topics:
+            topic.add_subscription(subscriptions.SqsSubscription(self.inbox))
