@@ -159,6 +159,51 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             home_region_only=False,
         )
     ]
+    if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
+        relay = (("FunctionName", f"{prefix}-chat-relay"),)
+        specs += [
+            AlarmSpec(
+                id="ChatRelayErrors",
+                title="Chat relay failed",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-6",),
+                metric=MetricRef("AWS/Lambda", "Errors", relay),
+                meaning="The chat relay raised an error: alerts may be reaching e-mail only until it recovers (records stay queued and are retried).",
+                investigate="Read the relay's log group (/aws/lambda/<prefix>-chat-relay) for the error; check its secrets and targets.",
+                home_region_only=False,
+            ),
+            AlarmSpec(
+                id="ChatRelayThrottles",
+                title="Chat relay throttled",
+                severity=Severity.MEDIUM,
+                requirements=("DPP-MON-6",),
+                metric=MetricRef("AWS/Lambda", "Throttles", relay),
+                meaning="The relay was throttled; queued alerts wait longer.",
+                investigate="Throttles are expected briefly under reserved concurrency 1; if they persist, check for a stuck invocation.",
+                home_region_only=False,
+            ),
+            AlarmSpec(
+                id="ChatRelayDeadLetters",
+                title="Alerts in the chat relay's dead-letter queue",
+                severity=Severity.CRITICAL,
+                requirements=("DPP-MON-6",),
+                metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-chat-relay-dead-letters"),), "Maximum"),
+                meaning="Alerts could not be delivered to a chat target (rejected webhook or repeated failure): people may not have seen them.",
+                investigate="Read the dead letters' target and reason attributes; fix the webhook secret or target; redrive the queue to the inbox.",
+                home_region_only=False,
+            ),
+            AlarmSpec(
+                id="ChatRelayBacklog",
+                title="Chat relay falling behind",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-1", "DPP-MON-6"),
+                metric=MetricRef("AWS/SQS", "ApproximateAgeOfOldestMessage", (("QueueName", f"{prefix}-chat-relay-inbox"),), "Maximum"),
+                threshold=900,
+                meaning="The oldest alert waiting for chat is over 15 minutes old: findings no longer reach people within minutes.",
+                investigate="Check the relay's errors and throttles and the targets' responses (429s); a large burst drains at about one digest per second.",
+                home_region_only=False,
+            ),
+        ]
     if config.features.flow_logs:
         specs += [
             AlarmSpec(

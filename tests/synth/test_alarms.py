@@ -197,7 +197,16 @@ def test_silence_is_an_alarm(synthesized):
 
 def test_other_regions_get_only_the_monitors_of_their_own_resources(synthesized):
     alarms = alarms_of(synthesized.template("alarms", "eu-central-1"))
-    assert set(alarms) == {"dpp-prod-AlertRoutingDeadLetters", "dpp-prod-FlowLogEnforcerErrors", "dpp-prod-FlowLogEnforcerThrottles", "dpp-prod-FlowLogEnforcerDeadLetters"}
+    assert set(alarms) == {
+        "dpp-prod-AlertRoutingDeadLetters",
+        "dpp-prod-FlowLogEnforcerErrors",
+        "dpp-prod-FlowLogEnforcerThrottles",
+        "dpp-prod-FlowLogEnforcerDeadLetters",
+        "dpp-prod-ChatRelayErrors",
+        "dpp-prod-ChatRelayThrottles",
+        "dpp-prod-ChatRelayDeadLetters",
+        "dpp-prod-ChatRelayBacklog",
+    }
     assert alarms["dpp-prod-FlowLogEnforcerErrors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-flow-log-enforcer"}]
     assert alarms["dpp-prod-AlertRoutingDeadLetters"]["Dimensions"] == [{"Name": "QueueName", "Value": "dpp-prod-alert-routing-dead-letters"}]
     queues = synthesized.template("detection", "eu-central-1").find_resources("AWS::SQS::Queue")

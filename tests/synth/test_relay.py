@@ -1,0 +1,90 @@
+"""The chat relay's infrastructure (DPP-MON-5, DPP-MON-6, DPP-PII-1, DPP-PII-2)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.support import build_app, cdk_json_context
+
+ACCOUNT = "111122223333"
+
+
+@pytest.fixture(scope="module")
+def relay(synthesized):
+    return synthesized.template("relay", "eu-west-1")
+
+
+def only(template, cfn_type):
+    (item,) = template.find_resources(cfn_type).values()
+    return item
+
+
+def test_queues_are_encrypted_and_the_inbox_redrives_to_the_dead_letter_queue(relay):
+    queues = {q["Properties"]["QueueName"]: q["Properties"] for q in relay.find_resources("AWS::SQS::Queue").values()}
+    inbox, dead = queues["dpp-prod-chat-relay-inbox"], queues["dpp-prod-chat-relay-dead-letters"]
+    for queue in (inbox, dead):
+        assert queue["KmsMasterKeyId"] == f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/dpp-prod/monitoring"
+    assert inbox["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert inbox["VisibilityTimeout"] == 1800  # six times the function's 300 s
+
+
+def test_the_topics_wanted_by_a_webhook_target_feed_the_inbox(relay):
+    topics = sorted(s["Properties"]["TopicArn"] for s in relay.find_resources("AWS::SNS::Subscription").values())
+    # secops-slack wants high and above, secops-teams critical: low and medium are not relayed
+    assert topics == [f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-critical", f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-high"]
+    for subscription in relay.find_resources("AWS::SNS::Subscription").values():
+        assert subscription["Properties"]["Protocol"] == "sqs"
+
+
+def test_the_function_is_paced_traced_logged_at_info_and_holds_no_secret(relay):
+    props = only(relay, "AWS::Lambda::Function")["Properties"]
+    assert props["FunctionName"] == "dpp-prod-chat-relay"
+    assert props["ReservedConcurrentExecutions"] == 1
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    assert props["LoggingConfig"]["ApplicationLogLevel"] == "INFO" and props["LoggingConfig"]["LogGroup"] == "/aws/lambda/dpp-prod-chat-relay"
+    env = props["Environment"]["Variables"]
+    assert env["LOG_LEVEL"] == "INFO"
+    targets = json.loads(env["TARGETS"])
+    assert [(t["name"], t["kind"], t["secretName"], t["minSeverity"]) for t in targets] == [
+        ("secops-slack", "slack", "dpp/slack/secops", "high"),
+        ("secops-teams", "teams", "dpp/teams/secops", "critical"),
+    ]
+    assert not re.search(r"https?://|hooks\.|webhook\.office|outlook\.office", json.dumps(env)), "no URL in the environment"
+    mapping = only(relay, "AWS::Lambda::EventSourceMapping")["Properties"]
+    assert (mapping["BatchSize"], mapping["MaximumBatchingWindowInSeconds"], mapping["FunctionResponseTypes"]) == (100, 20, ["ReportBatchItemFailures"])
+
+
+def test_the_role_reads_only_its_targets_secrets(relay):
+    policy = only(relay, "AWS::IAM::ManagedPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    by_action = {a: s for s in policy for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert by_action["secretsmanager:GetSecretValue"]["Resource"] == [
+        f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:dpp/slack/secops-??????",
+        f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:dpp/teams/secops-??????",
+    ]
+    assert not [a for a in by_action if a.endswith("*") or a.startswith("iam:") or "Delete" in a and a != "sqs:DeleteMessage"]
+    assert "Policies" not in only(relay, "AWS::IAM::Role")["Properties"]
+
+
+def test_the_code_is_bundled_with_powertools_and_no_compiled_files(synthesized):
+    function = only(synthesized.template("relay", "eu-west-1"), "AWS::Lambda::Function")
+    asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+    root = synthesized.outdir / f"asset.{asset_hash}"
+    assert (root / "handler.py").exists() and (root / "relay" / "batch.py").exists()
+    assert (root / "aws_lambda_powertools").is_dir() and (root / "aws_xray_sdk").is_dir()
+    assert not list(root.rglob("*.so")) and not list(root.rglob("__pycache__"))
+
+
+def test_monitors_watch_the_relay(synthesized):
+    alarms = {a["Properties"]["AlarmName"]: a["Properties"] for a in synthesized.template("alarms", "eu-central-1").find_resources("AWS::CloudWatch::Alarm").values()}
+    assert alarms["dpp-prod-ChatRelayDeadLetters"]["Dimensions"] == [{"Name": "QueueName", "Value": "dpp-prod-chat-relay-dead-letters"}]
+    assert alarms["dpp-prod-ChatRelayBacklog"]["Threshold"] == 900
+    assert alarms["dpp-prod-ChatRelayErrors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-chat-relay"}]
+
+
+def test_no_relay_without_webhook_targets():
+    context = cdk_json_context()
+    context["dpp"]["notifications"]["targets"] = [{"name": "mail", "kind": "email", "address": "secops@example.com"}]
+    built = build_app(context)
+    assert not [n for n in built.stacks if "-relay-" in n]
