@@ -33,7 +33,7 @@ CDK := cdk --no-notices
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
 	@echo "make test    run the test suite"
-	@echo "make bench   print synth timings (default, large and bare apps)"
+	@echo "make bench   print synth timings (default, large and bare apps) and the chat relay's figures"
 	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -65,6 +65,7 @@ test: setup
 
 bench: setup
 	$(PY) -m benchmarks.synth_time
+	$(PY) -m benchmarks.relay
 
 cdk: setup
 	$(CDK) $(ARGS)
