@@ -1,6 +1,9 @@
 """Rules for the project's own functions (DPP-RET-1, DPP-PII-2, DPP-MON-6)."""
 from __future__ import annotations
 
+import json
+import re
+
 from aws_cdk import CfnResource
 
 from dpp_nag.framework import DppRule, RuleContext
@@ -42,6 +45,25 @@ def _failures_kept(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     return False
 
 
+_SECRET_NAME = re.compile(r"(?i)(secret|token|password|passwd|api[_-]?key|private[_-]?key|webhook[_-]?url)")
+_SECRET_VALUE = re.compile(
+    r"(?i)https?://[^\s\"]*(hooks\.slack\.com|webhook\.office\.com|logic\.azure\.com|hooks\.chime\.aws|/services/T[A-Z0-9]+/)"
+    r"|xox[abpr]-[A-Za-z0-9-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|AKIA[0-9A-Z]{16}"
+)
+
+
+def _no_secrets_in_environment(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    variables = (props.get("environment") or {}).get("variables") or {}
+    for name, value in variables.items():
+        if not isinstance(value, str):
+            continue  # references (secret ARNs, table names) are resolved at deploy time
+        if _SECRET_VALUE.search(value):
+            return False
+        if _SECRET_NAME.search(name) and not name.upper().endswith(("_NAME", "_ARN", "_ID")) and value:
+            return False
+    return True
+
+
 RULES = (
     DppRule(
         suffix="LambdaExplicitLogGroup",
@@ -58,6 +80,14 @@ RULES = (
         explanation="Use INFO or above in production: debug output tends to carry payloads and personal data.",
         resource_types=(FUNCTION,),
         check=_no_debug,
+    ),
+    DppRule(
+        suffix="LambdaNoSecretsInEnvironment",
+        requirements=("DPP-PRT-3",),
+        info="The function's environment holds a secret (a webhook URL, token, key or password)",
+        explanation="Keep secrets in Secrets Manager and pass only the secret's name or ARN; read it at run time (Powertools parameters, with caching).",
+        resource_types=(FUNCTION,),
+        check=_no_secrets_in_environment,
     ),
     DppRule(
         suffix="LambdaFailuresKept",

@@ -96,6 +96,7 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-ConfigRecordsAllResources",
         "DPP-LambdaExplicitLogGroup",
         "DPP-LambdaNoDebugLogging",
+        "DPP-LambdaNoSecretsInEnvironment",
         "DPP-LambdaFailuresKept",
         "DPP-GuardDutyEnabled",
         "DPP-SecurityHubStandard",
@@ -411,3 +412,23 @@ def test_a_function_fed_by_a_redriven_queue_keeps_its_failures():
 
     assert "DPP-LambdaFailuresKept" not in violations(lambda st: build(st, True))
     assert "DPP-LambdaFailuresKept" in violations(lambda st: build(st, False))
+
+
+@pytest.mark.parametrize(
+    "environment, flagged",
+    [
+        ({"TARGETS": '[{"secretName": "dpp/slack/secops"}]', "LEDGER_TABLE": "t"}, False),
+        ({"SECRET_NAME": "dpp/slack/secops", "TOKEN_ARN": "arn:aws:secretsmanager:eu-west-1:1:secret:x"}, False),
+        ({"SLACK_URL": "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"}, True),
+        ({"TEAMS": "https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=xyz"}, True),
+        ({"API_TOKEN": "hunter2"}, True),
+        ({"BOT": "xoxb-1234567890-abcdefghij"}, True),
+    ],
+)
+def test_secrets_in_the_environment_are_reported(environment, flagged):
+    def build(st):
+        fn = function(st)
+        for key, value in environment.items():
+            fn.add_environment(key, value)
+
+    assert ("DPP-LambdaNoSecretsInEnvironment" in violations(build)) is flagged
