@@ -6,10 +6,10 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from capabilities.alerting.event_routes import EventRoute
+from capabilities.foundation.building_blocks import encrypted_queue
 from configuration.model import Severity
 
 
@@ -25,15 +25,7 @@ class FindingRoutes(Construct):
         self, scope: Construct, id: str, *, routes: list[EventRoute], topics: dict[Severity, sns.ITopic], key_alias: str, dead_letter_queue_name: str
     ) -> None:
         super().__init__(scope, id)
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            queue_name=dead_letter_queue_name,  # the alarms stack watches it by name
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=kms.Alias.from_alias_name(self, "MonitoringKey", key_alias),
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", key_alias))
         self.rules: dict[str, events.Rule] = {}
         for route in routes:
             self.rules[route.id] = events.Rule(

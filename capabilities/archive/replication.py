@@ -12,6 +12,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from capabilities.foundation.building_blocks import key_by_alias_statement
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -66,18 +68,8 @@ def grant_key(policy: iam.ManagedPolicy, *, key_arn: str, region: str, actions: 
 
 
 def grant_key_by_alias(policy: iam.ManagedPolicy, *, region: str, account: str, alias: str, actions: list[str]) -> None:
-    """KMS rights on whichever key carries ``alias`` in ``region`` (a key in another region,
-    whose ARN this stack cannot know), used through S3 only."""
-    policy.add_statements(
-        iam.PolicyStatement(
-            actions=actions,
-            resources=[f"arn:aws:kms:{region}:{account}:key/*"],
-            conditions={
-                "ForAnyValue:StringEquals": {"kms:ResourceAliases": [alias]},
-                "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
-            },
-        )
-    )
+    """KMS rights on the replica key, known here only by alias, used through S3 only."""
+    policy.add_statements(key_by_alias_statement(actions=actions, region=region, account=account, alias=alias, via_services=["s3"]))
 
 
 def replicate(bucket: s3.Bucket, *, role: iam.IRole, destinations: list[Destination], time_control: bool) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 from aws_cdk import CfnCustomResource, Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from capabilities.canary.content import CANARY_KEY, canary_csv
+from capabilities.foundation.building_blocks import key_by_alias_statement, monitoring_function
 
 SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "canary_writer"
 
@@ -32,37 +32,24 @@ class CanaryWriter(Construct):
             roles=[role],
             statements=[
                 iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:aws:s3:::{bucket_name}/{CANARY_KEY}"]),
-                iam.PolicyStatement(
-                    actions=["kms:GenerateDataKey"],
-                    resources=[f"arn:aws:kms:{region}:{account}:key/*"],
-                    conditions={
-                        "ForAnyValue:StringEquals": {"kms:ResourceAliases": [key_alias]},
-                        "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
-                    },
-                ),
+                key_by_alias_statement(actions=["kms:GenerateDataKey"], region=region, account=account, alias=key_alias, via_services=["s3"]),
                 iam.PolicyStatement(
                     actions=["logs:CreateLogStream", "logs:PutLogEvents"],
                     resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"],
                 ),
             ],
         )
-        function = lambda_.Function(
+        function = monitoring_function(
             self,
             "Function",
             function_name=function_name,
             description="Writes the DPP canary object (DPP-MON-2)",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            architecture=lambda_.Architecture.ARM_64,
-            handler="handler.handler",
             code=lambda_.Code.from_asset(str(SOURCE)),
-            role=role.without_policy_updates(),
+            role=role,
+            log_group_name=log_group_name,
             timeout=Duration.minutes(1),
             memory_size=128,
-            reserved_concurrent_executions=1,
-            log_group=logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name),
-            logging_format=lambda_.LoggingFormat.JSON,
-            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
-            system_log_level_v2=lambda_.SystemLogLevel.WARN,
+            reserved_concurrency=1,
         )
         function.node.add_dependency(policy)
         self.object = CfnCustomResource(self, "CanaryObject", service_token=function.function_arn)

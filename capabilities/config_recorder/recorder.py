@@ -6,6 +6,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from capabilities.archive.prefixes import LogPrefix
+from capabilities.foundation.building_blocks import key_by_alias_statement
 
 
 def recorder_role(scope: Construct, id: str, *, role_name: str, staging_bucket: str, account: str, archive_region: str, archive_key_alias: str) -> iam.Role:
@@ -30,14 +31,8 @@ def recorder_role(scope: Construct, id: str, *, role_name: str, staging_bucket: 
         statements=[
             iam.PolicyStatement(actions=["s3:GetBucketAcl", "s3:ListBucket"], resources=[f"arn:aws:s3:::{staging_bucket}"]),
             iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:aws:s3:::{staging_bucket}/{LogPrefix.CONFIG.objects(account)}"]),
-            iam.PolicyStatement(
-                actions=["kms:GenerateDataKey"],
-                resources=[f"arn:aws:kms:{archive_region}:*:key/*"],
-                conditions={
-                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": [archive_key_alias]},
-                    "StringEquals": {"kms:ViaService": f"s3.{archive_region}.amazonaws.com"},
-                },
-            ),
+            # The archive key may sit in another (log-archive) account: any account, pinned by alias.
+            key_by_alias_statement(actions=["kms:GenerateDataKey"], region=archive_region, account="*", alias=archive_key_alias, via_services=["s3"]),
         ],
     )
     return role

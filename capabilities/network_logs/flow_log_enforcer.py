@@ -10,10 +10,9 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
 from capabilities.network_logs.flow_log_format import FLOW_LOG_FORMAT
 from capabilities.network_logs.vpc_flow_logs import FlowLogDestinations
 
@@ -46,14 +45,8 @@ class FlowLogEnforcer(Construct):
     ) -> None:
         super().__init__(scope, id)
         log_group_arn = f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}"
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            queue_name=dead_letter_queue_name,  # the alarms stack watches it by name
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias),
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
+        self.dead_letters = encrypted_queue(
+            self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias)
         )
         role = iam.Role(
             self,
@@ -76,14 +69,7 @@ class FlowLogEnforcer(Construct):
             # Vended-log delivery to S3 is authorised through these two, which take no resource.
             iam.PolicyStatement(actions=["logs:CreateLogDelivery", "logs:DeleteLogDelivery"], resources=["*"]),
             iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
-            iam.PolicyStatement(
-                actions=["kms:GenerateDataKey", "kms:Decrypt"],
-                resources=[f"arn:aws:kms:{region}:{account}:key/*"],
-                conditions={
-                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": [monitoring_key_alias]},
-                    "StringEquals": {"kms:ViaService": f"sqs.{region}.amazonaws.com"},
-                },
-            ),
+            key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=account, alias=monitoring_key_alias, via_services=["sqs"]),
         ]
         if query_log_config_arn:
             statements += [
@@ -107,24 +93,18 @@ class FlowLogEnforcer(Construct):
         }
         if query_log_config_id:
             environment["RESOLVER_QUERY_LOG_CONFIG_ID"] = query_log_config_id
-        self.function = lambda_.Function(
+        self.function = monitoring_function(
             self,
             "Function",
             function_name=function_name,
             description="Gives every VPC flow logs and DNS query logging (DPP-LOG-3/4)",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            architecture=lambda_.Architecture.ARM_64,
-            handler="handler.handler",
             code=lambda_.Code.from_asset(str(SOURCE)),
-            role=role.without_policy_updates(),  # every right is in the reviewed managed policy
+            role=role,
+            log_group_name=log_group_name,
             timeout=Duration.minutes(5),
             memory_size=256,
-            reserved_concurrent_executions=2,
+            reserved_concurrency=2,
             environment=environment,
-            log_group=logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name),
-            logging_format=lambda_.LoggingFormat.JSON,
-            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,  # never DEBUG (DPP-PII-2)
-            system_log_level_v2=lambda_.SystemLogLevel.WARN,
             dead_letter_queue=self.dead_letters,
             retry_attempts=2,
         )

@@ -11,12 +11,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
 from capabilities.relay.bundling import bundled_code
 from configuration.model import NotificationTarget
 
@@ -48,23 +48,13 @@ class ChatRelay(Construct):
     ) -> None:
         super().__init__(scope, id)
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            queue_name=f"{prefix}-chat-relay-dead-letters",  # watched by name from the alarms stack
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        self.inbox = sqs.Queue(
+        self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=f"{prefix}-chat-relay-dead-letters", key=key)
+        self.inbox = encrypted_queue(
             self,
             "Inbox",
             queue_name=f"{prefix}-chat-relay-inbox",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=Duration.days(4),
+            key=key,
+            retention=Duration.days(4),
             visibility_timeout=Duration.minutes(30),  # six times the function timeout, as Lambda advises
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=5),
         )
@@ -97,14 +87,7 @@ class ChatRelay(Construct):
                     actions=["secretsmanager:GetSecretValue"],
                     resources=[f"arn:aws:secretsmanager:{region}:{account}:secret:{t.secret_name}-??????" for t in webhooks],
                 ),
-                iam.PolicyStatement(
-                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                    resources=[f"arn:aws:kms:{region}:{account}:key/*"],
-                    conditions={
-                        "ForAnyValue:StringEquals": {"kms:ResourceAliases": [key_alias]},
-                        "StringEquals": {"kms:ViaService": [f"sqs.{region}.amazonaws.com", f"dynamodb.{region}.amazonaws.com"]},
-                    },
-                ),
+                key_by_alias_statement(actions=["kms:Decrypt", "kms:GenerateDataKey"], region=region, account=account, alias=key_alias, via_services=["sqs", "dynamodb"]),
                 iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"]),
                 iam.PolicyStatement(actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources=["*"]),
             ],
@@ -119,25 +102,19 @@ class ChatRelay(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace,
             "LOG_LEVEL": "INFO",  # never DEBUG (DPP-PII-2)
         }
-        self.function = lambda_.Function(
+        self.function = monitoring_function(
             self,
             "Function",
             function_name=f"{prefix}-chat-relay",
             description="Relays DPP alerts to chat (DPP-MON-5)",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            architecture=lambda_.Architecture.ARM_64,
-            handler="handler.handler",
             code=bundled_code(SOURCE, PACKAGES),
-            role=role.without_policy_updates(),
+            role=role,
+            log_group_name=log_group_name,
             timeout=FUNCTION_TIMEOUT,
             memory_size=256,
-            reserved_concurrent_executions=1,
+            reserved_concurrency=1,
             environment=environment,
             tracing=lambda_.Tracing.ACTIVE,
-            log_group=logs.LogGroup.from_log_group_name(self, "LogGroup", log_group_name),
-            logging_format=lambda_.LoggingFormat.JSON,
-            application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
-            system_log_level_v2=lambda_.SystemLogLevel.WARN,
         )
         self.function.node.add_dependency(policy)
         self.function.add_event_source(

@@ -1,0 +1,90 @@
+"""The pieces every capability builds the same way, in one place: encrypted queues, the
+project's function settings, and KMS grants on a key known only by its alias."""
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+
+def key_by_alias_statement(*, actions: list[str], region: str, account: str, alias: str, via_services: list[str]) -> iam.PolicyStatement:
+    """KMS rights on whichever key carries ``alias`` (a key in another stack, region or
+    account, whose ARN this stack cannot know), used only through the named services."""
+    services = [f"{service}.{region}.amazonaws.com" for service in via_services]
+    return iam.PolicyStatement(
+        actions=actions,
+        resources=[f"arn:aws:kms:{region}:{account}:key/*"],
+        conditions={
+            "ForAnyValue:StringEquals": {"kms:ResourceAliases": [alias]},
+            "StringEquals": {"kms:ViaService": services[0] if len(services) == 1 else services},
+        },
+    )
+
+
+def encrypted_queue(
+    scope: Construct,
+    id: str,
+    *,
+    queue_name: str,
+    key: kms.IKey,
+    retention: Duration = Duration.days(14),
+    visibility_timeout: Duration | None = None,
+    dead_letter_queue: sqs.DeadLetterQueue | None = None,
+) -> sqs.Queue:
+    """A KMS-encrypted, TLS-only queue with a fixed name (alarms in other stacks watch it)."""
+    return sqs.Queue(
+        scope,
+        id,
+        queue_name=queue_name,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        enforce_ssl=True,
+        retention_period=retention,
+        visibility_timeout=visibility_timeout,
+        dead_letter_queue=dead_letter_queue,
+    )
+
+
+def monitoring_function(
+    scope: Construct,
+    id: str,
+    *,
+    function_name: str,
+    description: str,
+    code: lambda_.Code,
+    role: iam.Role,
+    log_group_name: str,
+    timeout: Duration,
+    memory_size: int,
+    reserved_concurrency: int,
+    environment: dict[str, str] | None = None,
+    **extra,
+) -> lambda_.Function:
+    """The project's function settings: current Python on Graviton, structured JSON logs at
+    INFO (never DEBUG, DPP-PII-2) into a log group that lives in the stateful foundation
+    stack (hence the fixed name), a role whose rights are all in a reviewed managed policy,
+    and a concurrency cap."""
+    return lambda_.Function(
+        scope,
+        id,
+        function_name=function_name,
+        description=description,
+        runtime=lambda_.Runtime.PYTHON_3_14,
+        architecture=lambda_.Architecture.ARM_64,
+        handler="handler.handler",
+        code=code,
+        role=role.without_policy_updates(),
+        timeout=timeout,
+        memory_size=memory_size,
+        reserved_concurrent_executions=reserved_concurrency,
+        environment=environment,
+        log_group=logs.LogGroup.from_log_group_name(scope, f"{id}LogGroup", log_group_name),
+        logging_format=lambda_.LoggingFormat.JSON,
+        application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+        system_log_level_v2=lambda_.SystemLogLevel.WARN,
+        **extra,
+    )
