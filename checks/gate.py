@@ -17,7 +17,15 @@ def nag_packs(app: App, config: BaselineConfig) -> list[NagPack]:
         NIST80053R5Checks(app),
         HIPAASecurityChecks(app),
         PCIDSS321Checks(app),
-        DppChecks(app, settings=PackSettings(retention_days=config.retention_days)),
+        DppChecks(
+            app,
+            settings=PackSettings(
+                retention_days=config.retention_days,
+                sensitive_buckets=config.trail.sensitive_buckets if config.trail.data_events else (),
+                canary_bucket_pattern=config.canary.bucket_name_pattern if config.canary.enabled else None,
+                impoc_email=config.impoc.email,
+            ),
+        ),
     ]
 
 

@@ -18,9 +18,17 @@ from cdk_nag import IApplyRule, NagMessageLevel, NagRuleCompliance
 
 @dataclass(frozen=True)
 class PackSettings:
-    """What varies between apps that use the pack (configurable, DPP-VER-1)."""
+    """What varies between apps that use the pack (configurable, DPP-VER-1).
+
+    ``sensitive_buckets``: buckets holding Information, whose object access a trail must log.
+    ``canary_bucket_pattern``: the decoy bucket per account and region ({account}, {region}).
+    ``impoc_email``: the address that must receive critical alerts (DPP-IR-1).
+    """
 
     retention_days: int = 365
+    sensitive_buckets: tuple[str, ...] = ()
+    canary_bucket_pattern: str | None = None
+    impoc_email: str | None = None
 
 
 @dataclass

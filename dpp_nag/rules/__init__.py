@@ -1,5 +1,5 @@
 """Every rule of the DPP pack, grouped by service (one module per service)."""
-from dpp_nag.rules import alarms, cloudtrail, collection, detection, kms, lambda_functions, logs, s3, stateful
+from dpp_nag.rules import alarms, cloudtrail, collection, coverage, detection, kms, lambda_functions, logs, s3, stateful
 
 ALL_RULES = (
     *s3.RULES,
@@ -11,4 +11,5 @@ ALL_RULES = (
     *lambda_functions.RULES,
     *detection.RULES,
     *alarms.RULES,
+    *coverage.RULES,
 )

@@ -28,12 +28,18 @@ from dpp_nag import ALL_RULES, DppChecks, PackSettings
 ENV = cdk.Environment(account="111122223333", region="eu-west-1")
 
 
-def violations(build: Callable[[cdk.Stack], None], settings: PackSettings | None = None) -> set[str]:
+# Presence rules ask the whole app for a capability; the per-resource tests below build one
+# resource at a time, so they leave these aside (and they have tests of their own).
+APP_WIDE = {"DPP-TrailPresent", "DPP-GuardDutyPresent", "DPP-SecurityHubPresent", "DPP-ConfigRecorderPresent"}
+
+
+def violations(build: Callable[[cdk.Stack], None], settings: PackSettings | None = None, app_wide: bool = False) -> set[str]:
     app = cdk.App(context={"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True})
     stack = cdk.Stack(app, "Rules", env=ENV)
     build(stack)
     report = DppChecks(app, settings=settings).validate_scope(stack)
-    return {v.rule_name for v in report.violations}
+    found = {v.rule_name for v in report.violations}
+    return found if app_wide else found - APP_WIDE
 
 
 def good_bucket(stack: cdk.Stack, id: str = "Archive", **overrides) -> s3.Bucket:
@@ -105,6 +111,17 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-AlarmCanFire",
         "DPP-MetricFilterAlarmed",
         "DPP-CisMonitoringPresent",
+        "DPP-TrailDataEventsSensitiveBuckets",
+        "DPP-TrailDataEventsCanary",
+        "DPP-VpcFlowLogged",
+        "DPP-ConfigRecorderDelivers",
+        "DPP-ConfigGlobalTypesOnce",
+        "DPP-LambdaReservedConcurrency",
+        "DPP-ImpocSubscribed",
+        "DPP-GuardDutyPresent",
+        "DPP-SecurityHubPresent",
+        "DPP-ConfigRecorderPresent",
+        "DPP-TrailPresent",
     ]
 
 
@@ -288,17 +305,28 @@ def test_flow_log_traffic_type():
     assert violations(flow("ALL")) == set()
 
 
+def config_recorder(st, all_supported=True, include_global=True, delivery=True, id="R"):
+    config.CfnConfigurationRecorder(
+        st,
+        id,
+        role_arn="arn:aws:iam::111122223333:role/c",
+        recording_group=config.CfnConfigurationRecorder.RecordingGroupProperty(
+            all_supported=all_supported, include_global_resource_types=include_global, resource_types=None if all_supported else ["AWS::S3::Bucket"]
+        ),
+    )
+    if delivery:
+        config.CfnDeliveryChannel(st, f"{id}Channel", s3_bucket_name="staging")
+
+
 def test_config_recorder_must_record_everything():
     def recorder(all_supported):
-        return lambda st: config.CfnConfigurationRecorder(
-            st, "R", role_arn="arn:aws:iam::111122223333:role/c", recording_group=config.CfnConfigurationRecorder.RecordingGroupProperty(all_supported=all_supported, resource_types=None if all_supported else ["AWS::S3::Bucket"])
-        )
+        return lambda st: config_recorder(st, all_supported=all_supported)
 
     assert "DPP-ConfigRecordsAllResources" in violations(recorder(False))
     assert violations(recorder(True)) == set()
 
 
-def function(stack: cdk.Stack, *, log_group=True, level="INFO", dlq=True) -> lambda_.Function:
+def function(stack: cdk.Stack, *, log_group=True, level="INFO", dlq=True, reserved: int | None = 1) -> lambda_.Function:
     return lambda_.Function(
         stack,
         "F",
@@ -309,6 +337,7 @@ def function(stack: cdk.Stack, *, log_group=True, level="INFO", dlq=True) -> lam
         logging_format=lambda_.LoggingFormat.JSON,
         application_log_level_v2=getattr(lambda_.ApplicationLogLevel, level),
         dead_letter_queue=sqs.Queue(stack, "Q", enforce_ssl=True) if dlq else None,
+        reserved_concurrent_executions=reserved,
     )
 
 
@@ -432,3 +461,114 @@ def test_secrets_in_the_environment_are_reported(environment, flagged):
             fn.add_environment(key, value)
 
     assert ("DPP-LambdaNoSecretsInEnvironment" in violations(build)) is flagged
+
+
+# --- coverage and presence -------------------------------------------------------------------
+
+
+def data_selector(*prefixes, read_only=None):
+    fields = [Field(field="eventCategory", equal_to=["Data"]), Field(field="resources.type", equal_to=["AWS::S3::Object"])]
+    if read_only is not None:
+        fields.append(Field(field="readOnly", equal_to=[read_only]))
+    if prefixes:
+        fields.append(Field(field="resources.ARN", starts_with=list(prefixes)))
+    return cloudtrail.CfnTrail.AdvancedEventSelectorProperty(field_selectors=fields)
+
+
+MANAGEMENT = cloudtrail.CfnTrail.AdvancedEventSelectorProperty(field_selectors=[Field(field="eventCategory", equal_to=["Management"])])
+
+
+@pytest.mark.parametrize(
+    "selectors, covered",
+    [
+        ([MANAGEMENT, data_selector("arn:aws:s3:::orders/")], True),
+        ([MANAGEMENT, data_selector()], True),  # every bucket
+        ([MANAGEMENT, data_selector("arn:aws:s3:::other/")], False),
+        ([MANAGEMENT, data_selector("arn:aws:s3:::orders/", read_only="true")], False),  # reads only
+        ([MANAGEMENT], False),
+    ],
+)
+def test_sensitive_buckets_need_data_events(selectors, covered):
+    settings = PackSettings(sensitive_buckets=("orders",))
+    found = violations(lambda st: trail(st, advanced_event_selectors=selectors), settings)
+    assert ("DPP-TrailDataEventsSensitiveBuckets" in found) is not covered
+
+
+def test_the_canary_bucket_of_the_trails_account_needs_data_events():
+    settings = PackSettings(canary_bucket_pattern="exports-{account}-{region}")
+    covered = [MANAGEMENT, data_selector("arn:aws:s3:::exports-111122223333-eu-west-1/")]
+    assert "DPP-TrailDataEventsCanary" not in violations(lambda st: trail(st, advanced_event_selectors=covered), settings)
+    assert "DPP-TrailDataEventsCanary" in violations(lambda st: trail(st, advanced_event_selectors=[MANAGEMENT]), settings)
+
+
+def test_every_vpc_needs_an_all_traffic_flow_log():
+    def vpc(traffic):
+        def build(st):
+            v = ec2.CfnVPC(st, "V", cidr_block="10.0.0.0/16")
+            if traffic:
+                ec2.CfnFlowLog(st, "F", resource_id=v.ref, resource_type="VPC", traffic_type=traffic, log_destination_type="s3", log_destination="arn:aws:s3:::a")
+
+        return build
+
+    assert "DPP-VpcFlowLogged" not in violations(vpc("ALL"))
+    assert "DPP-VpcFlowLogged" in violations(vpc("REJECT"))
+    assert "DPP-VpcFlowLogged" in violations(vpc(None))
+
+
+def test_config_needs_delivery_and_records_global_types_once():
+    assert "DPP-ConfigRecorderDelivers" in violations(lambda st: config_recorder(st, delivery=False))
+
+    def two_global(st):
+        config_recorder(st)
+        other = cdk.Stack(st.node.root, "Other", env=cdk.Environment(account="111122223333", region="eu-central-1"))
+        config_recorder(other)
+
+    assert "DPP-ConfigGlobalTypesOnce" in violations(two_global)
+
+    def one_global(st):
+        config_recorder(st)
+        other = cdk.Stack(st.node.root, "Other", env=cdk.Environment(account="111122223333", region="eu-central-1"))
+        config_recorder(other, include_global=False)
+
+    assert "DPP-ConfigGlobalTypesOnce" not in violations(one_global)
+
+
+def test_functions_need_reserved_concurrency():
+    assert "DPP-LambdaReservedConcurrency" in violations(lambda st: function(st, reserved=None))
+    assert "DPP-LambdaReservedConcurrency" not in violations(lambda st: function(st, reserved=2))
+
+
+def test_impoc_must_be_subscribed():
+    settings = PackSettings(impoc_email="impoc@example.com")
+
+    def with_subscription(address):
+        def build(st):
+            trail(st)
+            cis_monitoring(st)
+            topic = sns.Topic(st, "Critical", enforce_ssl=True, master_key=kms.Key(st, "TK", enable_key_rotation=True, removal_policy=RemovalPolicy.RETAIN))
+            from aws_cdk import aws_sns_subscriptions as subs
+
+            topic.add_subscription(subs.EmailSubscription(address))
+
+        return build
+
+    assert "DPP-ImpocSubscribed" not in violations(with_subscription("impoc@example.com"), settings)
+    assert "DPP-ImpocSubscribed" in violations(with_subscription("someone@example.com"), settings)
+
+
+def test_presence_rules_make_a_missing_capability_fail():
+    def baseline(st, guardduty=True, hub=True, recorder=True):
+        trail(st)
+        if guardduty:
+            detector()(st)
+        if hub:
+            securityhub.CfnHub(st, "H")
+            securityhub.CfnStandard(st, "S", standards_arn="arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0")
+        if recorder:
+            config_recorder(st)
+
+    assert not violations(baseline, app_wide=True) & APP_WIDE
+    assert "DPP-GuardDutyPresent" in violations(lambda st: baseline(st, guardduty=False), app_wide=True)
+    assert "DPP-SecurityHubPresent" in violations(lambda st: baseline(st, hub=False), app_wide=True)
+    assert "DPP-ConfigRecorderPresent" in violations(lambda st: baseline(st, recorder=False), app_wide=True)
+    assert "DPP-TrailPresent" in violations(lambda st: locked_pair(st), app_wide=True)

@@ -87,3 +87,10 @@ def test_trail_validation_switched_off_behind_the_configuration_fails_synth(tmp_
     trail = built.stack("account-baseline").node.find_child("AccountTrail").node.find_child("Trail")
     trail.enable_log_file_validation = False
     assert ("DPP-TrailLogFileValidation", "dpp-prod-account-baseline-111122223333-eu-west-1/AccountTrail/Trail") in failed_rules(built, tmp_path)
+
+
+def test_switching_off_a_dpp_mandated_capability_fails_synth(tmp_path):
+    from tests.support import context_with
+
+    built = build_app(context_with(features__guardDuty="false"), with_gate=True, outdir=str(tmp_path))
+    assert ("DPP-GuardDutyPresent", "dpp-prod-account-baseline-111122223333-eu-west-1/AccountTrail/Trail") in failed_rules(built, tmp_path)
