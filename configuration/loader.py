@@ -110,6 +110,12 @@ def config_from_dict(data: dict) -> BaselineConfig:
             "is empty, so Security Hub would check nothing (DPP-LOG-6)",
             f"enable at least one of: {', '.join(SECURITY_HUB_STANDARDS)}",
         )
+    if config.features.automated_responses:
+        raise ConfigError(
+            "dpp.features.automatedResponses",
+            "automated responses (DPP-IR-3) are not available in this version",
+            "leave it false; the README's status section says what is built",
+        )
     _check_alarm_ids(config)
     return config
 

@@ -41,6 +41,10 @@ def _workload_regions(config: BaselineConfig) -> list[tuple[str, str]]:
     return [(a.account_id, region) for a in config.workload_accounts for region in config.regions]
 
 
+def _alarm_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    return _workload_regions(config) if config.features.alarms else []
+
+
 def _relay_regions(config: BaselineConfig) -> list[tuple[str, str]]:
     if not config.features.chat_relay or not any(t.is_webhook for t in config.notification_targets):
         return []
@@ -119,7 +123,7 @@ KINDS: tuple[StackKind, ...] = (
         slug="alarms",
         stack_class=AlarmsStack,
         stateful=False,
-        placement=_workload_regions,
+        placement=_alarm_regions,
         # the trail's log group, the topics, the watched function and queues
         after=("monitoring-foundation", "detection", "collection", "account-baseline", "relay"),
         description="DPP alarms: CIS v3.0 section 4, DPP investigative alarms, monitors of the monitoring, dashboard (DPP-MON-2/3/6)",

@@ -248,3 +248,8 @@ def test_every_default_is_a_known_setting():
     required = {k: v for k, v in example_config_dict().items() if k not in DEFAULTS}
     config = config_from_dict(_merge(json.loads(json.dumps(DEFAULTS)), required))
     assert config.retention_days == 365
+
+
+def test_automated_responses_are_refused_until_they_exist():
+    error = error_of(features__automatedResponses="true")
+    assert error.key == "dpp.features.automatedResponses"

@@ -107,3 +107,10 @@ def test_stage_prefixes_every_stack_name():
     context["dpp:stage"] = "test"
     built = build_app(context)
     assert all(name.startswith("dpp-test-") for name in built.stacks)
+
+
+def test_alarms_can_be_switched_off():
+    context = cdk_json_context()
+    context["dpp:features.alarms"] = "false"
+    config = load_config(context)
+    assert not [p for p in topology.plan(config) if p.kind.slug == "alarms"]
