@@ -33,7 +33,15 @@ class CollectionStack(Stack):
                 staging_bucket=archive.config_staging_bucket,
                 snapshot_frequency=config.collection.config_snapshot_frequency,
             )
-            BaselineConfigRules(self, "BaselineRules", retention_days=config.retention_days, is_home_region=is_home, recorder=recorder.recorder)
+            holds_archive = is_home and self.account == archive.account
+            BaselineConfigRules(
+                self,
+                "BaselineRules",
+                retention_days=config.retention_days,
+                is_home_region=is_home,
+                recorder=recorder.recorder,
+                archive_buckets=[archive.archive_bucket] if holds_archive else [],
+            )
 
         dns = None
         if config.features.dns_query_logs:

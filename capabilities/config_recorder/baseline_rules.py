@@ -40,9 +40,19 @@ def baseline_rules(retention_days: int) -> tuple[BaselineRule, ...]:
 
 
 class BaselineConfigRules(Construct):
-    """One managed rule per ``BaselineRule`` that applies to this region."""
+    """One managed rule per ``BaselineRule`` that applies to this region; where the archive
+    lives, also its server access logging and Object Lock (DPP-LOG-7, DPP-PRT-2)."""
 
-    def __init__(self, scope: Construct, id: str, *, retention_days: int, is_home_region: bool, recorder: config.CfnConfigurationRecorder) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        retention_days: int,
+        is_home_region: bool,
+        recorder: config.CfnConfigurationRecorder,
+        archive_buckets: list[str] = (),
+    ) -> None:
         super().__init__(scope, id)
         self.rules: dict[str, config.ManagedRule] = {}
         for spec in baseline_rules(retention_days):
@@ -58,3 +68,18 @@ class BaselineConfigRules(Construct):
             # Config refuses rules while no recorder exists in the region.
             rule.node.add_dependency(recorder)
             self.rules[spec.id] = rule
+        for bucket in archive_buckets:
+            for rule_id, identifier, requirement, parameters in (
+                ("ArchiveAccessLogging", "S3_BUCKET_LOGGING_ENABLED", "DPP-LOG-7", None),
+                ("ArchiveObjectLock", "S3_BUCKET_DEFAULT_LOCK_ENABLED", "DPP-PRT-2", {"mode": "COMPLIANCE"}),
+            ):
+                rule = config.ManagedRule(
+                    self,
+                    rule_id,
+                    identifier=identifier,
+                    input_parameters=parameters,
+                    rule_scope=config.RuleScope.from_resource(config.ResourceType.S3_BUCKET, bucket),
+                    description=f"DPP baseline check on the log archive ({requirement})",
+                )
+                rule.node.add_dependency(recorder)
+                self.rules[rule_id] = rule

@@ -64,6 +64,17 @@ def _data_events_for_canary(node: CfnResource, props: dict, ctx: RuleContext) ->
     return _covers(everything, prefixes, pattern.format(account=ctx.stack.account, region=ctx.stack.region))
 
 
+def _canary_alarmed(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+    """Some metric filter in the account watches the canary bucket (named exactly or by the
+    pattern with wildcards); DPP-MetricFilterAlarmed then requires its alarm."""
+    pattern = ctx.settings.canary_bucket_pattern
+    if not pattern or props.get("isMultiRegionTrail") is not True or Token.is_unresolved(ctx.stack.account):
+        return None
+    names = {pattern.format(account=ctx.stack.account, region=ctx.stack.region), pattern.format(account="*", region="*")}
+    filters = _same_account(ctx, ctx.app_resources("AWS::Logs::MetricFilter"))
+    return any(any(name in (ctx.props(f).get("filterPattern") or "") for name in names) for f in filters)
+
+
 def _vpc_flow_logged(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     me = {"Ref": ctx.logical_id()}
     for flow_log in ctx.stack_resources("AWS::EC2::FlowLog"):
@@ -141,6 +152,14 @@ RULES = (
         "Select data events (reads and writes) on the canary's decoy bucket; a canary whose access is not logged can never fire.",
         (TRAIL,),
         _data_events_for_canary,
+    ),
+    _rule(
+        "CanaryAlarmPresent",
+        ("DPP-MON-2", "DPP-MON-4"),
+        "No metric filter in the trail's account watches the canary bucket",
+        "Add a metric filter on the trail's log group matching object calls on the canary (bucket and key), with an alarm.",
+        (TRAIL,),
+        _canary_alarmed,
     ),
     _rule(
         "VpcFlowLogged",

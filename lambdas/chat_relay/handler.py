@@ -14,6 +14,7 @@ import time
 import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
 from relay.batch import Relay, Target, read_records
@@ -93,7 +94,8 @@ def build_relay(context) -> Relay:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict, context) -> dict:
-    records = read_records(event.get("Records") or [])
+    batch = SQSEvent(event)
+    records = read_records([{"messageId": r.message_id, "body": r.body} for r in batch.records])
     logger.set_correlation_id(",".join(r.alert.message_id for r in records[:10]))
     relay = build_relay(context)
     outcome = relay.process(records)

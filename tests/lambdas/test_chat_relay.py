@@ -156,6 +156,14 @@ def test_a_rejected_payload_is_dead_lettered_not_retried(relay, server):
     assert len(server.posts[SLACK]) == 1 and len(dead_letters()) == 1
 
 
+def test_an_oversize_rejection_is_dead_lettered(relay, server):
+    server.scripts[TEAMS] = [Reply(413, "Payload Too Large")]
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    (letter,) = dead_letters()
+    assert letter["MessageAttributes"]["target"]["StringValue"] == "secops-teams"
+    assert "413" in letter["MessageAttributes"]["reason"]["StringValue"]
+
+
 def test_the_same_notification_is_never_posted_twice(relay, server):
     record = sns_record(sample("relay/cloudwatch-alarm.json"))
     run(relay, record)

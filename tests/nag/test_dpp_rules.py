@@ -113,6 +113,7 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-CisMonitoringPresent",
         "DPP-TrailDataEventsSensitiveBuckets",
         "DPP-TrailDataEventsCanary",
+        "DPP-CanaryAlarmPresent",
         "DPP-VpcFlowLogged",
         "DPP-ConfigRecorderDelivers",
         "DPP-ConfigGlobalTypesOnce",
@@ -499,6 +500,24 @@ def test_the_canary_bucket_of_the_trails_account_needs_data_events():
     covered = [MANAGEMENT, data_selector("arn:aws:s3:::exports-111122223333-eu-west-1/")]
     assert "DPP-TrailDataEventsCanary" not in violations(lambda st: trail(st, advanced_event_selectors=covered), settings)
     assert "DPP-TrailDataEventsCanary" in violations(lambda st: trail(st, advanced_event_selectors=[MANAGEMENT]), settings)
+
+
+def test_the_canary_needs_a_watching_metric_filter():
+    settings = PackSettings(canary_bucket_pattern="exports-{account}-{region}")
+
+    def with_filter(pattern):
+        def build(st):
+            trail(st)
+            logs.CfnMetricFilter(
+                st, "Canary", log_group_name="/trail", filter_pattern=pattern,
+                metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace="DPP/test", metric_name="Canary", metric_value="1")],
+            )
+
+        return build
+
+    watched = '{ ($.requestParameters.bucketName = "exports-*-*") && ($.requestParameters.key = "x.csv") }'
+    assert "DPP-CanaryAlarmPresent" not in violations(with_filter(watched), settings)
+    assert "DPP-CanaryAlarmPresent" in violations(with_filter('{ $.eventName = "GetObject" }'), settings)
 
 
 def test_every_vpc_needs_an_all_traffic_flow_log():

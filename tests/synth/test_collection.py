@@ -126,8 +126,12 @@ def test_config_rules_watch_the_baseline_account_wide_checks_only_at_home(synthe
         "ROOT_ACCOUNT_MFA_ENABLED",
         "ACCESS_KEYS_ROTATED",
     }
-    assert set(home) == regional | account_wide
+    archive = {"S3_BUCKET_LOGGING_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED"}  # where the archive lives
+    assert set(home) == regional | account_wide | archive
     assert set(other) == regional
+    for identifier in archive:
+        assert home[identifier]["Properties"]["Scope"] == {"ComplianceResourceId": ARCHIVE, "ComplianceResourceTypes": ["AWS::S3::Bucket"]}
+    assert home["S3_BUCKET_DEFAULT_LOCK_ENABLED"]["Properties"]["InputParameters"] == {"mode": "COMPLIANCE"}
     assert home["CW_LOGGROUP_RETENTION_PERIOD_CHECK"]["Properties"]["InputParameters"] == {"MinRetentionTime": "365"}
     assert home["VPC_FLOW_LOGS_ENABLED"]["Properties"]["InputParameters"] == {"trafficType": "ALL"}
     recorder_id = next(iter(synthesized.template("collection", "eu-west-1").find_resources("AWS::Config::ConfigurationRecorder")))
