@@ -33,6 +33,7 @@ CDK := cdk --no-notices
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
 	@echo "make test    run the test suite"
+	@echo "make report  write report/dpp-compliance.html and .md from the last synth"
 	@echo "make bench   print synth timings (default, large and bare apps) and the chat relay's figures"
 	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
 
@@ -59,6 +60,10 @@ synth: setup
 	@echo
 	@echo "Templates:  $(CURDIR)/cdk.out/*.template.json"
 	@echo "Nag report: $(CURDIR)/cdk.out/validation-report.json"
+	@$(PY) -m evidence cdk.out report
+
+report: setup
+	@$(PY) -m evidence cdk.out report
 
 test: setup
 	$(PY) -m pytest

@@ -10,6 +10,7 @@ import aws_cdk as cdk
 
 from checks.gate import install_gate
 from configuration import ConfigError, load_config
+from configuration.in_force import write_config_in_force
 from stacks import topology
 
 EXIT_CONFIG = 2
@@ -35,6 +36,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return EXIT_NAG
+    write_config_in_force(config, app.outdir)  # what the evidence report says was synthesized
     return 0
 
 

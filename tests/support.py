@@ -51,7 +51,8 @@ class BuiltApp:
 
 def build_app(context: dict | None = None, *, with_gate: bool = False, outdir: str | None = None) -> BuiltApp:
     """The app as app.py builds it, from the given context (default: cdk.json's)."""
-    context = cdk_json_context() if context is None else context
+    context = dict(cdk_json_context() if context is None else context)
+    context.setdefault("aws:cdk:enable-path-metadata", True)  # as the cdk CLI sets it
     app = cdk.App(context=context, outdir=outdir)
     config = load_config(app.node.get_all_context())
     stacks = topology.build(app, config)
