@@ -11,6 +11,7 @@ import aws_cdk as cdk
 from checks.gate import install_gate
 from configuration import ConfigError, load_config
 from configuration.in_force import write_config_in_force
+from evidence.incident_plan import write_incident_plan
 from stacks import topology
 
 EXIT_CONFIG = 2
@@ -36,7 +37,9 @@ def main() -> int:
             file=sys.stderr,
         )
         return EXIT_NAG
-    write_config_in_force(config, app.outdir)  # what the evidence report says was synthesized
+    # Evidence of exactly what was synthesized, beside the templates (make report reads them).
+    write_config_in_force(config, app.outdir)
+    write_incident_plan(config, app.outdir)
     return 0
 
 

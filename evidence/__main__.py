@@ -15,7 +15,7 @@ def main(argv: list[str]) -> int:
         return 2
     report = write_report(cdk_out, out_dir)
     missing = [r.requirement.id for r in report.rows if not r.status.startswith("met")]
-    print(f"Report:     {out_dir.resolve()}/dpp-compliance.html (and .md)")
+    print(f"Report:     {out_dir.resolve()}/dpp-compliance.html (and .md), incident-response-plan.md")
     print(f"            {len(report.rows) - len(missing)} of {len(report.rows)} requirements met" + (f"; {NOT_MET}: {', '.join(missing)}" if missing else ""))
     return 0
 

@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from dpp_nag import ALL_RULES
+from evidence.incident_plan import FILE_NAME as PLAN_FILE
 from evidence.mapping import CONTROLS, PROCEDURES
 from evidence.requirements import Requirement, load_requirements
 
@@ -99,11 +100,14 @@ def _matches(resource: Resource, control: tuple[str, str | None]) -> bool:
 def build_report(cdk_out: Path, requirements: list[Requirement] | None = None) -> Report:
     resources = read_assembly(cdk_out)
     verdicts, acknowledged = rule_verdicts(cdk_out)
+    procedures = dict(PROCEDURES)
+    if (cdk_out / PLAN_FILE).exists():
+        procedures["DPP-IR-2"] = f"The incident response plan ({PLAN_FILE}), generated at synth from the configuration and the alarm and route specifications."
     rows = []
     for requirement in requirements or load_requirements():
         found = [r for r in resources if any(_matches(r, c) for c in CONTROLS.get(requirement.id, []))]
         rules = [(rule.rule_id, verdicts.get(rule.rule_id, "not run")) for rule in ALL_RULES if requirement.id in rule.requirements]
-        procedure = PROCEDURES.get(requirement.id, "")
+        procedure = procedures.get(requirement.id, "")
         if any(v.startswith("fails") for _, v in rules):
             status = FAILING
         elif found and rules:
@@ -211,4 +215,6 @@ def write_report(cdk_out: Path, out_dir: Path) -> Report:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "dpp-compliance.md").write_text(render_markdown(report), encoding="utf-8")
     (out_dir / "dpp-compliance.html").write_text(render_html(report), encoding="utf-8")
+    if (cdk_out / PLAN_FILE).exists():
+        (out_dir / PLAN_FILE).write_text((cdk_out / PLAN_FILE).read_text(encoding="utf-8"), encoding="utf-8")
     return report

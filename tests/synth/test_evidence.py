@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from configuration.in_force import write_config_in_force
+from evidence.incident_plan import incident_plan, write_incident_plan
 from evidence.report import MET_CONTROL_CHECK, NOT_MET, build_report, render_html, render_markdown, write_report
 from evidence.requirements import load_requirements
 from tests.support import ROOT, build_app, context_with
@@ -17,6 +18,7 @@ from tests.support import ROOT, build_app, context_with
 @pytest.fixture(scope="module")
 def report(synthesized):
     write_config_in_force(synthesized.built.config, str(synthesized.outdir))
+    write_incident_plan(synthesized.built.config, str(synthesized.outdir))  # as app.py does after synth
     return build_report(synthesized.outdir)
 
 
@@ -31,7 +33,7 @@ def test_every_requirement_appears_exactly_once(report):
 
 def test_unbuilt_capabilities_are_not_met_in_red(report):
     status = {row.requirement.id: row.status for row in report.rows}
-    assert {i for i, s in status.items() if s == NOT_MET} == {"DPP-MON-7", "DPP-IR-2", "DPP-IR-3"}
+    assert {i for i, s in status.items() if s == NOT_MET} == {"DPP-MON-7", "DPP-IR-3"}
     assert status["DPP-PRT-2"] == MET_CONTROL_CHECK
     page = render_html(report)
     assert '<tr id="DPP-IR-3">' in page and 'class="not-met">NOT MET<' in page
@@ -74,7 +76,37 @@ def test_make_report_without_a_synth_says_so(tmp_path):
     assert result.stderr.strip() == f"report: {tmp_path / 'nothing'} holds no cloud assembly; run `make synth` first"
 
 
-def test_write_report_writes_both_formats(synthesized, tmp_path):
+def test_write_report_writes_both_formats_and_the_plan(report, synthesized, tmp_path):
     write_report(synthesized.outdir, tmp_path)
+    assert (tmp_path / "incident-response-plan.md").read_text().startswith("# Incident response plan")
     assert (tmp_path / "dpp-compliance.md").read_text().startswith("# DPP compliance report")
     assert (tmp_path / "dpp-compliance.html").read_text().startswith("<!DOCTYPE html>")
+
+
+# --- the incident response plan ---------------------------------------------------------------
+
+
+def test_the_plan_names_contacts_channels_and_every_alarm_and_route(synthesized):
+    from datetime import date
+
+    from capabilities.alarms.catalogue import alarm_specs
+    from capabilities.alerting import event_routes
+
+    config = synthesized.built.config
+    plan = incident_plan(config, today=date(2026, 11, 21))
+    assert "| Incident Management Point of Contact (primary, 24/7) | Security On-Call | impoc@example.com | +44 20 7946 0000 |" in plan
+    assert "| critical | immediately, 24/7 | 15 minutes |" in plan and "secops-teams (teams)" in plan
+    for spec in alarm_specs(config):
+        assert f"| `{spec.id}` |" in plan, spec.id
+    for route in event_routes(config):
+        assert f"| `{route.id}` |" in plan, route.id
+    assert "every six months (next: 2027-05-22)" in plan
+    assert "- [ ] Read the canary object" in plan
+    assert "dpp/slack/secops" not in plan
+
+
+def test_ir_2_is_not_met_without_the_plan(tmp_path):
+    built = build_app(outdir=str(tmp_path))
+    built.app.synth()
+    row = next(r for r in build_report(tmp_path).rows if r.requirement.id == "DPP-IR-2")
+    assert row.status == NOT_MET

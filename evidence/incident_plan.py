@@ -1,0 +1,127 @@
+"""The incident response plan (DPP-IR-1, DPP-IR-2, DPP-MON-4), generated from configuration and
+the alarm and route specifications at every synth, so it always matches what is deployed."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from capabilities.alarms.alarm_table import alarms_markdown
+from capabilities.alarms.catalogue import alarm_specs
+from capabilities.alerting import event_routes
+from capabilities.alerting.route_table import routes_markdown
+from configuration.model import BaselineConfig, Severity
+
+FILE_NAME = "incident-response-plan.md"
+
+_ESCALATION = {
+    Severity.CRITICAL: ("immediately, 24/7", "15 minutes", "IMPOC; if not acknowledged in 15 minutes, the backup contact; then the head of engineering"),
+    Severity.HIGH: ("within 1 hour, 24/7", "1 hour", "on-call engineer; the IMPOC if it touches Information or cannot be explained within 4 hours"),
+    Severity.MEDIUM: ("next business day", "1 business day", "the owning team; the IMPOC if it recurs or is linked to a higher alert"),
+    Severity.LOW: ("at the twice-weekly review", "1 week", "reviewed in the twice-weekly log review (DPP-MON-7)"),
+}
+
+
+def _channels(config: BaselineConfig, severity: Severity) -> str:
+    names = [f"{t.name} ({t.kind})" for t in config.notification_targets if severity.at_least(t.min_severity)]
+    if severity is Severity.CRITICAL:
+        names.insert(0, f"e-mail to the IMPOC ({config.impoc.email})" + (f" and backup ({config.impoc.backup_email})" if config.impoc.backup_email else ""))
+    return ", ".join(names) or "the dashboard only"
+
+
+def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
+    today = today or date.today()
+    impoc = config.impoc
+    accounts = ", ".join(f"{a.name} ({a.account_id})" for a in config.accounts)
+    lines = [
+        "# Incident response plan",
+        "",
+        f"Generated {today.isoformat()} from the baseline's configuration (stage `{config.stage}`; accounts {accounts}; "
+        f"regions {', '.join(config.regions)}). Regenerated at every synth: edit the configuration, not this file.",
+        "",
+        "## Incident Management Point of Contact (DPP-IR-1)",
+        "",
+        "| role | name | e-mail | phone |",
+        "|---|---|---|---|",
+        f"| {impoc.title} (primary, 24/7) | {impoc.name} | {impoc.email} | {impoc.phone} |",
+    ]
+    if impoc.backup_email:
+        lines.append(f"| Backup | | {impoc.backup_email} | |")
+    lines += [
+        "",
+        "The IMPOC coordinates the first response, manages communication with Amazon's security team, makes sure "
+        "security events are documented, oversees investigation and remediation, keeps this plan and its records "
+        "current, and runs the drills below. The IMPOC has authority to start incident procedures and access to the "
+        f"log reader role (`{config.resource_prefix}-log-reader`) and the break-glass role (`{config.archive.break_glass_role_name}`).",
+        "The IMPOC must also be registered as each account's security alternate contact (Account Management: "
+        "`aws account put-alternate-contact --alternate-contact-type SECURITY ...`).",
+        "",
+        "## Severities, response times and escalation",
+        "",
+        "| severity | respond | acknowledge within | escalation | channels |",
+        "|---|---|---|---|---|",
+    ]
+    for severity in Severity:
+        respond, acknowledge, escalation = _ESCALATION[severity]
+        lines.append(f"| {severity.value} | {respond} | {acknowledge} | {escalation} | {_channels(config, severity)} |")
+    lines += [
+        "",
+        "Primary channel: the chat targets and e-mail above. Backup channel: the IMPOC's phone. Status updates: at "
+        "least hourly on the incident channel while a critical incident is open; daily for high.",
+        "",
+        "## Investigation protocol",
+        "",
+        "1. Acknowledge the alert on its channel; open an incident record (below).",
+        "2. Preserve evidence: never delete or modify logs; the archive is WORM (Object Lock, compliance mode). Read it through the reader role; "
+        "check integrity with `aws cloudtrail validate-logs`.",
+        "3. Build the timeline from CloudTrail (the trail's log group for recent events, the archive for older ones), "
+        "VPC flow logs and DNS query logs; identify principals, source IPs and affected resources.",
+        "4. Decide whether Information (Amazon customer data) is involved. If it is, or may be, notify Amazon's "
+        "security team as the Data Protection Policy and your agreement require, through the IMPOC.",
+        "5. Contain (revoke sessions and keys, isolate hosts, block sources), eradicate, recover; engage third-party "
+        "responders when the scope exceeds the team.",
+        "6. Close with a root-cause analysis and the actions taken; update this plan when it proved wrong.",
+        "",
+        "Incident record: detection time and source (alarm or route), severity, IMPOC and responders, timeline, "
+        "Information involved (yes/no/unknown), notifications made (to whom, when), containment and recovery actions, "
+        "root cause, follow-ups.",
+        "",
+        "## Alarms: what each means and how to start",
+        "",
+        alarms_markdown(alarm_specs(config)),
+        "",
+        "## Routed events: what each means and how to start",
+        "",
+        routes_markdown(event_routes(config)),
+        "",
+        "## Information beyond its boundaries (DPP-MON-4)",
+        "",
+        "- Exposed credentials and keys: GuardDuty credential findings (routed above); AWS Health and AWS Trusted "
+        "Advisor notifications of exposed access keys go to the account's security contact, the IMPOC.",
+        "- Leaked customer data: the canary record alarm (`CanaryAccessed`); GuardDuty S3 exfiltration findings; "
+        "Macie, where enabled.",
+        "- Compromised system information and malicious actors' discussions of your systems: a dark-web monitoring "
+        "service chosen by the IMPOC; its findings are recorded as incidents here.",
+        "",
+        "## Keeping the plan current",
+        "",
+        f"- Review and verify this plan every six months (next: {(today + timedelta(days=182)).isoformat()}) and after "
+        "any major infrastructure or system change; senior management reviews the risk assessment annually.",
+        "- Keep evidence of: monitoring tests, validation of alert thresholds, verification of response procedures, "
+        "assessment of the IMPOC's effectiveness, dark-web monitoring results, drill outcomes.",
+        "",
+        "## Drill checklist (at each review)",
+        "",
+        "- [ ] Read the canary object with a test principal; confirm `CanaryAccessed` fires and reaches every channel.",
+        "- [ ] `aws guardduty create-sample-findings` in one region; confirm the routed messages arrive with the right severity.",
+        "- [ ] Confirm the relay's dead-letter queues are empty and its alarms are OK.",
+        "- [ ] `aws cloudtrail validate-logs` over the last week; confirm the digest chain is intact.",
+        "- [ ] Restore one day of logs from the replica region through the reader role.",
+        "- [ ] Walk through a tabletop scenario (leaked access key) with the IMPOC and the backup; record the outcome.",
+        "- [ ] Update contacts, thresholds and this plan's configuration; regenerate (`make synth`).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_incident_plan(config: BaselineConfig, outdir: str) -> None:
+    Path(outdir, FILE_NAME).write_text(incident_plan(config), encoding="utf-8")
