@@ -44,6 +44,7 @@ class Row:
 
 @dataclass
 class Report:
+    resources: list[Resource]
     rows: list[Row]
     acknowledged: list[dict]
     config: dict
@@ -121,7 +122,7 @@ def build_report(cdk_out: Path, requirements: list[Requirement] | None = None) -
         rows.append(Row(requirement, status, found, rules, procedure))
     config_file = cdk_out / "dpp-config-in-force.json"
     config = json.loads(config_file.read_text()) if config_file.exists() else {}
-    return Report(rows, acknowledged, config, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), _commit(), _versions())
+    return Report(resources, rows, acknowledged, config, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), _commit(), _versions())
 
 
 def _commit() -> str:
@@ -183,7 +184,13 @@ code { font-size: 0.8rem; }
 """
 
 
+def webhook_kinds(report: Report) -> list[str]:
+    return [t["kind"] for t in report.config.get("notification_targets", []) if t.get("kind") != "email"]
+
+
 def render_html(report: Report) -> str:
+    from evidence.diagram import architecture_svg
+
     e = html.escape
     met = sum(r.status.startswith("met") for r in report.rows)
     rows = []
@@ -201,7 +208,8 @@ def render_html(report: Report) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>DPP compliance report</title>"
         f"<style>{_CSS}</style></head><body>"
         f"<h1>DPP compliance report</h1><p>Generated {e(report.generated)} from commit {e(report.commit)}. {met} of {len(report.rows)} requirements met.</p>"
-        "<table><thead><tr><th>requirement</th><th>status</th><th>implemented by</th><th>checked by</th></tr></thead><tbody>"
+        + architecture_svg(report.resources, webhook_kinds(report))
+        + "<table><thead><tr><th>requirement</th><th>status</th><th>implemented by</th><th>checked by</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table><h2>Acknowledged findings</h2><table><thead><tr><th>pack</th><th>rule</th><th>at</th><th>reason</th></tr></thead><tbody>"
         + acks
@@ -217,4 +225,7 @@ def write_report(cdk_out: Path, out_dir: Path) -> Report:
     (out_dir / "dpp-compliance.html").write_text(render_html(report), encoding="utf-8")
     if (cdk_out / PLAN_FILE).exists():
         (out_dir / PLAN_FILE).write_text((cdk_out / PLAN_FILE).read_text(encoding="utf-8"), encoding="utf-8")
+    from evidence.diagram import architecture_svg
+
+    (out_dir / "architecture.svg").write_text(architecture_svg(report.resources, webhook_kinds(report)), encoding="utf-8")
     return report

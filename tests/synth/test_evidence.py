@@ -110,3 +110,19 @@ def test_ir_2_is_not_met_without_the_plan(tmp_path):
     built.app.synth()
     row = next(r for r in build_report(tmp_path).rows if r.requirement.id == "DPP-IR-2")
     assert row.status == NOT_MET
+
+
+# --- the architecture picture ------------------------------------------------------------------
+
+
+def test_the_picture_is_generated_from_the_app_and_the_committed_copy_is_current(report):
+    from evidence.diagram import architecture_svg
+    from evidence.report import webhook_kinds
+
+    svg = architecture_svg(report.resources, webhook_kinds(report))
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert "1 Object Lock bucket, KMS" in svg and "slack, teams" in svg
+    committed = (ROOT / "docs" / "architecture.svg").read_text()
+    assert committed == svg, "docs/architecture.svg is stale: run `make synth` and copy report/architecture.svg to docs/"
+    assert "<svg" in render_html(report)
