@@ -112,7 +112,8 @@ def _account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str)
     archive = archive_names(config)
     names = monitoring_names(config, planned.account)
     trail_group = names.log_group_arn(planned.region, names.trail_log_group)
-    acks = _wildcards(
+    acks = _deploy_action_function(config, planned, stack, "SecurityContact", "security-contact")
+    acks += _wildcards(
         f"{stack}/AccountTrail/CloudWatchDeliveryPolicy",
         [f"{trail_group}:log-stream:*"],
         "CloudTrail names the log streams it creates in the trail's log group; the grant covers streams of that one group.",
@@ -211,26 +212,33 @@ def _canary(config: BaselineConfig, planned: PlannedStack, stack: str, slug: str
             ),
         ]
     names = monitoring_names(config, planned.account)
-    function = f"{stack}/Canary/Function"
+    return [
+        *_deploy_action_function(config, planned, stack, "Canary", "canary-writer"),
+        *_wildcards(f"{stack}/Canary/Policy", [names.key_arn_pattern(planned.region)], _alias_scoped(names.monitoring_key_alias, planned.region)),
+    ]
+
+
+def _deploy_action_function(config: BaselineConfig, planned: PlannedStack, stack: str, construct: str, name: str) -> list[Acknowledgement]:
+    """A custom-resource function (lambdas/deploy_actions) that only CloudFormation invokes."""
+    function = f"{stack}/{construct}/Function"
     synchronous = (
         "CloudFormation invokes this custom-resource function synchronously and reports a failure on the stack "
         "itself; a dead-letter queue only applies to asynchronous invocations."
     )
     return [
         *_wildcards(
-            f"{stack}/Canary/Policy",
-            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-canary-writer:*"],
+            f"{stack}/{construct}/Policy",
+            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-{name}:*"],
             "Lambda names the log streams in the function's own log group; the grant covers that one group.",
         ),
-        *_wildcards(f"{stack}/Canary/Policy", [names.key_arn_pattern(planned.region)], _alias_scoped(names.monitoring_key_alias, planned.region)),
         Acknowledgement("DPP::DPP-LambdaFailuresKept", function, synchronous),
         Acknowledgement("NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", function, synchronous),
         Acknowledgement("HIPAA.Security::HIPAA.Security-LambdaDLQ", function, synchronous),
         *_in_public_packs(
             "LambdaInsideVPC",
             function,
-            "The function only calls S3 to write one object at deployment and handles no Information; a VPC would "
-            "add NAT or endpoints for no reduction in exposure.",
+            "The function only calls an AWS API once at deployment and handles no Information; a VPC would add NAT "
+            "or endpoints for no reduction in exposure.",
         ),
     ]
 

@@ -133,3 +133,7 @@ def canary_writer_name(config: BaselineConfig) -> str:
 
 def relay_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-chat-relay"
+
+
+def security_contact_function_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-security-contact"

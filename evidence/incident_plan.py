@@ -52,8 +52,8 @@ def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
         "security events are documented, oversees investigation and remediation, keeps this plan and its records "
         "current, and runs the drills below. The IMPOC has authority to start incident procedures and access to the "
         f"log reader role (`{config.resource_prefix}-log-reader`) and the break-glass role (`{config.archive.break_glass_role_name}`).",
-        "The IMPOC must also be registered as each account's security alternate contact (Account Management: "
-        "`aws account put-alternate-contact --alternate-contact-type SECURITY ...`).",
+        "Each deployment registers the IMPOC as every workload account's security alternate contact, so AWS's own "
+        "security notifications (abuse reports, exposed keys, Health security events) reach the IMPOC too.",
         "",
         "## Severities, response times and escalation",
         "",

@@ -5,14 +5,16 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from capabilities.config_recorder import recorder_role
+from capabilities.contacts import SecurityContact
 from capabilities.trail import AccountTrail
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names, monitoring_names
+from configuration.naming import archive_names, lambda_log_group, monitoring_names, security_contact_function_name
 
 
 class AccountBaselineStack(Stack):
-    """The multi-region trail (DPP-LOG-1, DPP-PRT-2, DPP-MON-1) and the Config role that the
-    recorders of every region use (IAM is global, so it is created once)."""
+    """The multi-region trail (DPP-LOG-1, DPP-PRT-2, DPP-MON-1), the Config role that the
+    recorders of every region use (IAM is global, so it is created once), and the IMPOC as the
+    account's security contact (DPP-IR-1)."""
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
@@ -38,3 +40,12 @@ class AccountBaselineStack(Stack):
                 archive_region=archive.home_region,
                 archive_key_alias=archive.archive_key_alias,
             )
+        SecurityContact(
+            self,
+            "SecurityContact",
+            impoc=config.impoc,
+            function_name=security_contact_function_name(config),
+            log_group_name=lambda_log_group(security_contact_function_name(config)),
+            account=self.account,
+            region=self.region,
+        )

@@ -7,7 +7,14 @@ from constructs import Construct
 from capabilities.canary import DecoyBucket
 from capabilities.foundation import MonitoringKey, protected_log_group
 from configuration.model import BaselineConfig
-from configuration.naming import canary_writer_name, enforcer_function_name, lambda_log_group, monitoring_names, relay_function_name
+from configuration.naming import (
+    canary_writer_name,
+    enforcer_function_name,
+    lambda_log_group,
+    monitoring_names,
+    relay_function_name,
+    security_contact_function_name,
+)
 
 
 class MonitoringFoundationStack(Stack):
@@ -26,6 +33,7 @@ class MonitoringFoundationStack(Stack):
 
         if self.region == config.home_region:
             group("TrailLogGroup", names.trail_log_group)
+            group("SecurityContactLogGroup", lambda_log_group(security_contact_function_name(config)))
             if config.canary.enabled:
                 DecoyBucket(
                     self,

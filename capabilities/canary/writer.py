@@ -11,7 +11,7 @@ from constructs import Construct
 from capabilities.canary.content import CANARY_KEY, canary_csv
 from capabilities.foundation.building_blocks import key_by_alias_statement, monitoring_function
 
-SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "canary_writer"
+SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "deploy_actions"
 
 
 class CanaryWriter(Construct):
@@ -53,6 +53,7 @@ class CanaryWriter(Construct):
         )
         function.node.add_dependency(policy)
         self.object = CfnCustomResource(self, "CanaryObject", service_token=function.function_arn)
+        self.object.add_property_override("Action", "PutCanaryObject")
         self.object.add_property_override("Bucket", bucket_name)
         self.object.add_property_override("Key", CANARY_KEY)
         self.object.add_property_override("Body", canary_csv())

@@ -278,6 +278,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-flow-log-enforcer",
         "/aws/lambda/dpp-prod-canary-writer",
         "/aws/lambda/dpp-prod-chat-relay",
+        "/aws/lambda/dpp-prod-security-contact",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -323,6 +324,7 @@ PINNED_FOUNDATION = {
     "CanaryWriterLogGroup195ACBD9",
     "CanaryBucketD8677C56",
     "ChatRelayLogGroup0B49C877",
+    "SecurityContactLogGroup505A0B83",
 }
 
 

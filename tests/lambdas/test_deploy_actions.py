@@ -1,5 +1,5 @@
-"""The canary writer against moto's S3, answering a local HTTP server that plays
-CloudFormation's pre-signed response URL."""
+"""The deploy-time custom resources (canary object, security contact) against moto, answering
+a local HTTP server that plays CloudFormation's pre-signed response URL."""
 from __future__ import annotations
 
 import importlib.util
@@ -14,7 +14,7 @@ import pytest
 from moto import mock_aws
 
 ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("canary_writer", ROOT / "lambdas" / "canary_writer" / "handler.py")
+spec = importlib.util.spec_from_file_location("deploy_actions", ROOT / "lambdas" / "deploy_actions" / "handler.py")
 writer = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = writer
 spec.loader.exec_module(writer)
@@ -60,7 +60,7 @@ def request(url: str, kind: str, bucket: str = "decoy") -> dict:
         "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/dpp-prod-alarms/1",
         "RequestId": "req-1",
         "LogicalResourceId": "CanaryObject",
-        "ResourceProperties": {"Bucket": bucket, "Key": "exports/x.csv", "Body": "customer_id\n1\n"},
+        "ResourceProperties": {"Action": "PutCanaryObject", "Bucket": bucket, "Key": "exports/x.csv", "Body": "customer_id\n1\n"},
     }
 
 
@@ -83,3 +83,36 @@ def test_a_failure_is_reported_to_cloudformation_not_swallowed(s3, cloudformatio
     (response,) = CloudFormation.received
     assert response["Status"] == "FAILED" and "NoSuchBucket" in response["Reason"]
     assert "customer_id" not in caplog.text, "the content is never logged"
+
+
+def contact_request(url: str, kind: str = "Create", action: str = "PutSecurityContact") -> dict:
+    return {
+        "RequestType": kind,
+        "ResponseURL": url,
+        "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/dpp-prod-account-baseline/1",
+        "RequestId": "req-2",
+        "LogicalResourceId": "SecurityContact",
+        "ResourceProperties": {
+            "Action": action,
+            "Name": "Security On-Call",
+            "Title": "Incident Management Point of Contact",
+            "EmailAddress": "impoc@example.com",
+            "PhoneNumber": "+44 20 7946 0000",
+        },
+    }
+
+
+def test_the_impoc_becomes_the_security_contact(s3, cloudformation, caplog):
+    writer.handler(contact_request(cloudformation), None)
+    contact = boto3.client("account").get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
+    assert (contact["Name"], contact["EmailAddress"], contact["PhoneNumber"]) == ("Security On-Call", "impoc@example.com", "+44 20 7946 0000")
+    assert CloudFormation.received[-1]["Status"] == "SUCCESS"
+    assert "impoc@example.com" not in caplog.text and "7946" not in caplog.text
+
+
+def test_delete_keeps_the_contact_and_an_unknown_action_fails_loudly(s3, cloudformation):
+    writer.handler(contact_request(cloudformation), None)
+    writer.handler(contact_request(cloudformation, "Delete"), None)
+    assert boto3.client("account").get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]["Name"] == "Security On-Call"
+    writer.handler(contact_request(cloudformation, action="DropDatabase"), None)
+    assert CloudFormation.received[-1]["Status"] == "FAILED" and "unknown action" in CloudFormation.received[-1]["Reason"]

@@ -1,0 +1,70 @@
+"""CloudFormation custom resources for the few things templates cannot say (DPP-MON-2, DPP-IR-1).
+
+``Action`` selects what to do on Create and Update; Delete leaves things as they are (a
+retained decoy keeps its bait; the account keeps its security contact). Each function that
+uses this code has a role allowing only its own action. Answers CloudFormation's pre-signed
+URL itself (no extra libraries). Logs the request type, action and outcome, never the
+content or contact details (DPP-PII-1).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.request
+
+import boto3
+
+logger = logging.getLogger()
+logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+
+
+def put_canary_object(props: dict) -> str:
+    boto3.client("s3").put_object(Bucket=props["Bucket"], Key=props["Key"], Body=props["Body"].encode(), ContentType="text/csv")
+    return f"canary:{props['Bucket']}/{props['Key']}"
+
+
+def put_security_contact(props: dict) -> str:
+    boto3.client("account").put_alternate_contact(
+        AlternateContactType="SECURITY",
+        Name=props["Name"],
+        Title=props["Title"],
+        EmailAddress=props["EmailAddress"],
+        PhoneNumber=props["PhoneNumber"],
+    )
+    return "security-contact"
+
+
+ACTIONS = {"PutCanaryObject": put_canary_object, "PutSecurityContact": put_security_contact}
+
+
+def respond(event: dict, status: str, reason: str, physical_id: str) -> None:
+    body = json.dumps(
+        {
+            "Status": status,
+            "Reason": reason[:500],
+            "PhysicalResourceId": physical_id,
+            "StackId": event["StackId"],
+            "RequestId": event["RequestId"],
+            "LogicalResourceId": event["LogicalResourceId"],
+        }
+    ).encode()
+    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(body))})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (CloudFormation's pre-signed HTTPS URL)
+        response.read()
+
+
+def handler(event: dict, context) -> None:
+    props = event.get("ResourceProperties", {})
+    action = props.get("Action", "")
+    physical_id = event.get("PhysicalResourceId") or f"{action}:{event.get('LogicalResourceId', '')}"
+    try:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if event["RequestType"] in ("Create", "Update"):
+            physical_id = ACTIONS[action](props)
+        logger.info(json.dumps({"message": "custom resource handled", "requestType": event["RequestType"], "action": action}))
+        respond(event, "SUCCESS", "ok", physical_id)
+    except Exception as error:  # every failure must reach CloudFormation, or the stack hangs for an hour
+        logger.error(json.dumps({"message": "custom resource failed", "requestType": event.get("RequestType"), "action": action, "error": type(error).__name__}))
+        respond(event, "FAILED", f"{type(error).__name__}: {error}", physical_id)
