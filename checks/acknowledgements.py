@@ -243,6 +243,28 @@ def _deploy_action_function(config: BaselineConfig, planned: PlannedStack, stack
     ]
 
 
+def _review_digest(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    if planned.region != config.home_region:
+        return []
+    names = monitoring_names(config, planned.account)
+    policy = f"{stack}/ReviewDigest/Policy"
+    return [
+        *_wildcards(policy, ["*"], "cloudwatch:DescribeAlarmHistory and config:DescribeComplianceByConfigRule are read-only and support no resource-level permissions."),
+        *_wildcards(policy, [names.key_arn_pattern(planned.region)], _alias_scoped(names.monitoring_key_alias, planned.region)),
+        *_wildcards(
+            policy,
+            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-review-digest:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        *_in_public_packs(
+            "LambdaInsideVPC",
+            f"{stack}/ReviewDigest/Function",
+            "The function only reads AWS APIs (CloudWatch, Security Hub, Config) and publishes to SNS; a VPC would "
+            "need NAT or several interface endpoints for no reduction in exposure.",
+        ),
+    ]
+
+
 def _relay(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
     names = monitoring_names(config, planned.account)
     policy = f"{stack}/ChatRelay/Policy"
@@ -303,6 +325,8 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _relay(config, planned, stack)
         if slug in ("monitoring-foundation", "alarms"):
             acks += _canary(config, planned, stack, slug)
+        if slug == "alarms":
+            acks += _review_digest(config, planned, stack)
     return tuple(acks)
 
 

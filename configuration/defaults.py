@@ -39,6 +39,7 @@ DEFAULTS: dict = {
         "securityHubMinSeverity": "medium",
     },
     "alarms": {"disabled": [], "thresholds": {}, "custom": []},
+    "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 84},
     "canary": {"enabled": True, "bucketNamePattern": "customer-data-exports-{account}-{region}"},
     "businessHours": {
         "start": "08:00",

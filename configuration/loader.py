@@ -36,6 +36,7 @@ from configuration.model import (
     Features,
     Impoc,
     NotificationTarget,
+    ReviewSettings,
     Severity,
     TrailSettings,
     VpcRef,
@@ -98,6 +99,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         detection=_detection(root.section("detection")),
         alarms=_alarms(root.section("alarms")),
         canary=_canary(root.section("canary")),
+        review=_review(root.section("review")),
         notification_targets=_targets(root.section("notifications")),
         impoc=_impoc(root.section("impoc")),
         business_hours=_business_hours(root.section("businessHours")),
@@ -332,6 +334,17 @@ def _alarms(section: Section) -> AlarmSettings:
         thresholds=tuple(thresholds),
         custom=tuple(custom),
     )
+    section.done()
+    return settings
+
+
+def _review(section: Section) -> ReviewSettings:
+    schedule = section.string(
+        "schedule",
+        pattern=r"(cron|rate)\(.+\)",
+        hint='use an EventBridge schedule expression, e.g. "cron(0 8 ? * MON,THU *)" (twice a week, the DPP minimum)',
+    )
+    settings = ReviewSettings(schedule=schedule, period_hours=section.integer("periodHours", minimum=1))
     section.done()
     return settings
 

@@ -152,6 +152,14 @@ class CanarySettings:
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    """The periodic review digest (DPP-MON-7: at least twice a week)."""
+
+    schedule: str  # EventBridge schedule expression
+    period_hours: int
+
+
+@dataclass(frozen=True)
 class NotificationTarget:
     """Where alerts go (DPP-MON-5). Webhook URLs are never configuration: only the name of the
     Secrets Manager secret that holds one (DPP-PRT-3)."""
@@ -220,6 +228,7 @@ class BaselineConfig:
     detection: DetectionSettings
     alarms: AlarmSettings
     canary: CanarySettings
+    review: ReviewSettings
     notification_targets: tuple[NotificationTarget, ...]
     impoc: Impoc
     business_hours: BusinessHours

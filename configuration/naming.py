@@ -137,3 +137,7 @@ def relay_function_name(config: BaselineConfig) -> str:
 
 def security_contact_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-security-contact"
+
+
+def review_digest_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-review-digest"

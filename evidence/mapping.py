@@ -30,7 +30,7 @@ CONTROLS: dict[str, list[Control]] = {
     "DPP-MON-4": [("AWS::GuardDuty::Detector", None), ("AWS::CloudWatch::Alarm", "CanaryAccessed")],
     "DPP-MON-5": [("AWS::SNS::Topic", None), ("AWS::Lambda::Function", "ChatRelay")],
     "DPP-MON-6": [("AWS::CloudWatch::Alarm", "TrailSilent"), ("AWS::CloudWatch::Alarm", "DeadLetters")],
-    "DPP-MON-7": [],
+    "DPP-MON-7": [("AWS::Events::Rule", "ReviewDigest"), ("AWS::SNS::Topic", "Review")],
     "DPP-IR-1": [("AWS::SNS::Subscription", "SeverityTopics"), ("AWS::CloudFormation::CustomResource", "SecurityContact")],
     "DPP-IR-2": [],
     "DPP-IR-3": [],

@@ -8,10 +8,11 @@ from constructs import Construct
 from capabilities.alarms.alarm_set import AlarmSet
 from capabilities.alarms.catalogue import alarm_specs
 from capabilities.alarms.dashboard import MonitoringDashboard
-from capabilities.alerting import topic_name
+from capabilities.alerting import review_topic_name, topic_name
 from capabilities.canary import CanaryWriter
+from capabilities.review import ReviewDigest
 from configuration.model import BaselineConfig, Severity
-from configuration.naming import canary_writer_name, lambda_log_group, monitoring_names
+from configuration.naming import canary_writer_name, lambda_log_group, monitoring_names, review_digest_name
 
 
 class AlarmsStack(Stack):
@@ -50,6 +51,18 @@ class AlarmsStack(Stack):
                 region=self.region,
             )
         if is_home:
+            ReviewDigest(
+                self,
+                "ReviewDigest",
+                prefix=config.resource_prefix,
+                schedule=config.review.schedule,
+                period_hours=config.review.period_hours,
+                review_topic_arn=f"arn:aws:sns:{self.region}:{self.account}:{review_topic_name(config.resource_prefix)}",
+                key_alias=names.monitoring_key_alias,
+                log_group_name=lambda_log_group(review_digest_name(config)),
+                account=self.account,
+                region=self.region,
+            )
             MonitoringDashboard(
                 self,
                 "Dashboard",

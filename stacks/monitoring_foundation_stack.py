@@ -13,6 +13,7 @@ from configuration.naming import (
     lambda_log_group,
     monitoring_names,
     relay_function_name,
+    review_digest_name,
     security_contact_function_name,
 )
 
@@ -34,6 +35,8 @@ class MonitoringFoundationStack(Stack):
         if self.region == config.home_region:
             group("TrailLogGroup", names.trail_log_group)
             group("SecurityContactLogGroup", lambda_log_group(security_contact_function_name(config)))
+            if config.features.alarms:
+                group("ReviewDigestLogGroup", lambda_log_group(review_digest_name(config)))
             if config.canary.enabled:
                 DecoyBucket(
                     self,

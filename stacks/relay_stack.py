@@ -5,7 +5,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from capabilities.alerting import topic_name
+from capabilities.alerting import review_topic_name, topic_name
 from capabilities.relay import ChatRelay
 from configuration.model import BaselineConfig, Severity
 from configuration.naming import lambda_log_group, monitoring_names, relay_function_name
@@ -27,6 +27,8 @@ class RelayStack(Stack):
             sns.Topic.from_topic_arn(self, f"{s.value.title()}Topic", f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, s)}")
             for s in relayed_severities(config)
         ]
+        # The review digest reaches every chat target (DPP-MON-7).
+        topics.append(sns.Topic.from_topic_arn(self, "ReviewTopic", f"arn:aws:sns:{self.region}:{self.account}:{review_topic_name(config.resource_prefix)}"))
         self.relay = ChatRelay(
             self,
             "ChatRelay",

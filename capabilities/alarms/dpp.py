@@ -159,6 +159,17 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             home_region_only=False,
         )
     ]
+    specs.append(
+        AlarmSpec(
+            id="ReviewDigestFailed",
+            title="Review digest failed",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-6", "DPP-MON-7"),
+            metric=MetricRef("AWS/Lambda", "Errors", (("FunctionName", f"{prefix}-review-digest"),)),
+            meaning="The twice-weekly review digest could not be built or published: the periodic review may not happen.",
+            investigate="Read the digest function's log group; fix permissions (Security Hub, Config, the review topic) and run it by hand.",
+        )
+    )
     if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
         relay = (("FunctionName", f"{prefix}-chat-relay"),)
         specs += [

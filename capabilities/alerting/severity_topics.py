@@ -1,4 +1,5 @@
-"""One encrypted SNS topic per severity (DPP-MON-5, DPP-IR-1, DPP-PRT-3)."""
+"""One encrypted SNS topic per severity, and the review topic (DPP-MON-5, DPP-MON-7, DPP-IR-1,
+DPP-PRT-3)."""
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
@@ -15,11 +16,17 @@ def topic_name(prefix: str, severity: Severity) -> str:
     return f"{prefix}-alerts-{severity.value}"
 
 
+def review_topic_name(prefix: str) -> str:
+    """The twice-weekly review digest's topic (DPP-MON-7)."""
+    return f"{prefix}-review"
+
+
 class SeverityTopics(Construct):
-    """Topics ``<prefix>-alerts-<severity>``, encrypted with the monitoring key, TLS-only,
-    accepting publishes only from this account's principals and from CloudWatch and
-    EventBridge acting for this account. The IMPOC (and backup) get the critical topic by
-    e-mail (DPP-IR-1); e-mail targets get every topic at or above their minimum severity."""
+    """Topics ``<prefix>-alerts-<severity>`` and ``<prefix>-review``, encrypted with the
+    monitoring key, TLS-only, accepting publishes only from this account's principals and from
+    CloudWatch and EventBridge acting for this account. The IMPOC (and backup) get the critical
+    topic by e-mail (DPP-IR-1); e-mail targets get every topic at or above their minimum
+    severity; everyone who receives alerts gets the review."""
 
     def __init__(
         self,
@@ -34,44 +41,45 @@ class SeverityTopics(Construct):
     ) -> None:
         super().__init__(scope, id)
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
-        self.topics: dict[Severity, sns.Topic] = {}
-        for severity in Severity:
-            topic = sns.Topic(
-                self,
-                severity.value.title(),
-                topic_name=topic_name(prefix, severity),
-                display_name=f"DPP {severity.value} alerts",
-                master_key=key,
-                enforce_ssl=True,
-            )
-            topic.add_to_resource_policy(
-                iam.PolicyStatement(
-                    sid="CloudWatchAlarmsOfThisAccountPublish",
-                    principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                    actions=["sns:Publish"],
-                    resources=[topic.topic_arn],
-                    conditions={"StringEquals": {"aws:SourceAccount": account}},
-                )
-            )
-            topic.add_to_resource_policy(
-                iam.PolicyStatement(
-                    sid="DenyPublishersOutsideThisAccount",
-                    effect=iam.Effect.DENY,
-                    principals=[iam.AnyPrincipal()],
-                    actions=["sns:Publish"],
-                    resources=[topic.topic_arn],
-                    # Services have no principal account, and principals have no source account:
-                    # together these deny anything not acting for this account.
-                    conditions={"StringNotEqualsIfExists": {"aws:PrincipalAccount": account, "aws:SourceAccount": account}},
-                )
-            )
-            self.topics[severity] = topic
-        critical = self.topics[Severity.CRITICAL]
-        for address in filter(None, (impoc.email, impoc.backup_email)):
-            critical.add_subscription(subscriptions.EmailSubscription(address))
+        self.topics: dict[Severity, sns.Topic] = {
+            severity: self._topic(severity.value.title(), topic_name(prefix, severity), f"DPP {severity.value} alerts", key, account) for severity in Severity
+        }
+        self.review = self._topic("Review", review_topic_name(prefix), "DPP twice-weekly review", key, account)
+        impoc_addresses = [a for a in (impoc.email, impoc.backup_email) if a]
+        for address in impoc_addresses:
+            self.topics[Severity.CRITICAL].add_subscription(subscriptions.EmailSubscription(address))
+            self.review.add_subscription(subscriptions.EmailSubscription(address))
         for target in targets:
             if target.kind != "email":
                 continue
+            already = target.address in impoc_addresses  # has critical and review through the IMPOC
+            if not already:
+                self.review.add_subscription(subscriptions.EmailSubscription(target.address))
             for severity, topic in self.topics.items():
-                if severity.at_least(target.min_severity) and not (severity is Severity.CRITICAL and target.address in (impoc.email, impoc.backup_email)):
+                if severity.at_least(target.min_severity) and not (already and severity is Severity.CRITICAL):
                     topic.add_subscription(subscriptions.EmailSubscription(target.address))
+
+    def _topic(self, id: str, name: str, display_name: str, key: kms.IKey, account: str) -> sns.Topic:
+        topic = sns.Topic(self, id, topic_name=name, display_name=display_name, master_key=key, enforce_ssl=True)
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsOfThisAccountPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={"StringEquals": {"aws:SourceAccount": account}},
+            )
+        )
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DenyPublishersOutsideThisAccount",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                # Services have no principal account, and principals have no source account:
+                # together these deny anything not acting for this account.
+                conditions={"StringNotEqualsIfExists": {"aws:PrincipalAccount": account, "aws:SourceAccount": account}},
+            )
+        )
+        return topic

@@ -279,6 +279,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-canary-writer",
         "/aws/lambda/dpp-prod-chat-relay",
         "/aws/lambda/dpp-prod-security-contact",
+        "/aws/lambda/dpp-prod-review-digest",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -325,6 +326,7 @@ PINNED_FOUNDATION = {
     "CanaryBucketD8677C56",
     "ChatRelayLogGroup0B49C877",
     "SecurityContactLogGroup505A0B83",
+    "ReviewDigestLogGroup67F9628A",
 }
 
 

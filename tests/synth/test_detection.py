@@ -204,7 +204,7 @@ def topic_by_name(template: Template) -> dict[str, tuple[str, dict]]:
 
 def test_one_encrypted_topic_per_severity(synthesized):
     topics = topic_by_name(synthesized.template("detection", "eu-central-1"))
-    assert set(topics) == {f"dpp-prod-alerts-{s}" for s in ("critical", "high", "medium", "low")}
+    assert set(topics) == {f"dpp-prod-alerts-{s}" for s in ("critical", "high", "medium", "low")} | {"dpp-prod-review"}
     for _, topic in topics.values():
         assert topic["Properties"]["KmsMasterKeyId"] == f"arn:aws:kms:eu-central-1:{ACCOUNT}:alias/dpp-prod/monitoring"
 
@@ -229,7 +229,9 @@ def test_impoc_and_email_targets_are_subscribed_by_severity(synthesized):
     assert ("dpp-prod-alerts-critical", "impoc@example.com") in subscribed
     assert ("dpp-prod-alerts-critical", "security-backup@example.com") in subscribed
     # secops-email has minSeverity medium: critical, high, medium, not low
-    assert {t for t, e in subscribed if e == "secops@example.com"} == {"dpp-prod-alerts-critical", "dpp-prod-alerts-high", "dpp-prod-alerts-medium"}
+    assert {t for t, e in subscribed if e == "secops@example.com"} == {"dpp-prod-alerts-critical", "dpp-prod-alerts-high", "dpp-prod-alerts-medium", "dpp-prod-review"}
+    # the review digest reaches the IMPOC and backup as well (DPP-MON-7)
+    assert {e for t, e in subscribed if t == "dpp-prod-review"} == {"impoc@example.com", "security-backup@example.com", "secops@example.com"}
 
 
 def test_every_route_is_a_rule_to_its_severity_topic_with_a_dead_letter_queue(synthesized, routes):

@@ -33,7 +33,11 @@ def test_queues_are_encrypted_and_the_inbox_redrives_to_the_dead_letter_queue(re
 def test_the_topics_wanted_by_a_webhook_target_feed_the_inbox(relay):
     topics = sorted(s["Properties"]["TopicArn"] for s in relay.find_resources("AWS::SNS::Subscription").values())
     # secops-slack wants high and above, secops-teams critical: low and medium are not relayed
-    assert topics == [f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-critical", f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-high"]
+    assert topics == [
+        f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-critical",
+        f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-high",
+        f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-review",  # the review digest goes to every target
+    ]
     for subscription in relay.find_resources("AWS::SNS::Subscription").values():
         assert subscription["Properties"]["Protocol"] == "sqs"
 

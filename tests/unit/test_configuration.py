@@ -253,3 +253,8 @@ def test_every_default_is_a_known_setting():
 def test_automated_responses_are_refused_until_they_exist():
     error = error_of(features__automatedResponses="true")
     assert error.key == "dpp.features.automatedResponses"
+
+
+def test_review_schedule_must_be_a_schedule_expression():
+    error = error_of(review__schedule='"every monday"')
+    assert error.key == "dpp.review.schedule" and "cron(" in error.fix

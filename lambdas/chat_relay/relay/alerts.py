@@ -29,6 +29,7 @@ class Alert:
     state: str = ""  # ALARM / OK for alarms
     facts: list[tuple[str, str]] = field(default_factory=list)
     message_id: str = ""
+    for_everyone: bool = False  # the twice-weekly review goes to every target, whatever its minimum
 
 
 def severity_from_topic(topic_arn: str) -> str:
@@ -213,6 +214,31 @@ def _api_call(event: dict, severity: str) -> Alert:
     )
 
 
+def _review(summary: dict, severity: str) -> Alert:
+    """The twice-weekly review digest (DPP-MON-7)."""
+    fired = summary.get("alarmsFired") or {}
+    findings = summary.get("findings") or {}
+    lines = [f"Alarms that fired: {sum(fired.values())}" + (f" ({', '.join(f'{k} x{v}' for k, v in sorted(fired.items()))})" if fired else "")]
+    lines.append(f"Canary record accessed: {summary.get('canaryHits', 0)} time(s)")
+    lines.append("New Security Hub findings: " + ", ".join(f"{n} {s.lower()}" for s, n in findings.items() if n) if any(findings.values()) else "New Security Hub findings: none")
+    if summary.get("findingsTruncated"):
+        lines.append("(finding counts stopped at 5,000: open Security Hub for the rest)")
+    rules = summary.get("nonCompliantRules") or []
+    lines.append(f"Non-compliant Config rules: {len(rules)}" + (f" ({', '.join(rules[:10])}{', ...' if len(rules) > 10 else ''})" if rules else ""))
+    region = summary.get("region", "")
+    return Alert(
+        title=f"Twice-weekly review: {summary.get('start', '?')} to {summary.get('end', '?')}",
+        severity="critical" if summary.get("canaryHits") else "low",
+        source="Review digest",
+        account=str(summary.get("account", "")),
+        region=region,
+        what="\n".join(lines),
+        link=console(region, f"cloudwatch/home?region={region}#dashboards"),
+        runbook="Review each item with the IMPOC; record the review (date, reviewers, decisions) as evidence for the six-monthly plan review.",
+        for_everyone=True,
+    )
+
+
 def _generic(payload: Any, subject: str, severity: str) -> Alert:
     if isinstance(payload, dict):
         body = json.dumps(payload, indent=1, sort_keys=True, default=str)
@@ -256,6 +282,8 @@ def _dispatch(payload: Any, subject: str, severity: str) -> Alert:
             return _alarm(payload, severity)
         if payload.get("messageType") == "ComplianceChangeNotification":
             return _config_sns(payload, severity)
+        if payload.get("kind") == "dpp-review":
+            return _review(payload, severity)
         key = (payload.get("source"), payload.get("detail-type"))
         if key in _EVENTS:
             return _EVENTS[key](payload, severity)

@@ -22,7 +22,7 @@ class Target:
     redact_pii: bool = True
 
     def wants(self, alert: Alert) -> bool:
-        return _RANK.get(alert.severity, 0) <= _RANK[self.min_severity]
+        return alert.for_everyone or _RANK.get(alert.severity, 0) <= _RANK[self.min_severity]
 
     @staticmethod
     def from_environment(raw: str) -> list["Target"]:

@@ -1,0 +1,105 @@
+"""The twice-weekly review (DPP-MON-7): a summary of what was logged and alerted since the
+last review, put in front of people through the review topic (e-mail and the chat relay).
+
+Counts alarms that fired (and the canary among them), new Security Hub findings by severity
+(GuardDuty's included, as Security Hub aggregates them) and Config rules that are
+non-compliant. Logs counts only (DPP-PII-1); a failure raises, so the scheduled invocation is
+retried and then kept in the dead-letter queue.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import datetime, timedelta, timezone
+
+import boto3
+
+logger = logging.getLogger()
+logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL")
+MAX_FINDINGS = 5000  # counting stops here; the digest says so
+
+
+def alarms_fired(cloudwatch, prefix: str, start: datetime, end: datetime) -> dict[str, int]:
+    fired: dict[str, int] = {}
+    for page in cloudwatch.get_paginator("describe_alarm_history").paginate(HistoryItemType="StateUpdate", StartDate=start, EndDate=end):
+        for item in page.get("AlarmHistoryItems", []):
+            name = item.get("AlarmName", "")
+            if not name.startswith(f"{prefix}-"):
+                continue
+            data = json.loads(item.get("HistoryData") or "{}")
+            if (data.get("newState") or {}).get("stateValue") == "ALARM":
+                short = name[len(prefix) + 1 :]
+                fired[short] = fired.get(short, 0) + 1
+    return fired
+
+
+def findings_by_severity(securityhub, start: datetime, end: datetime) -> tuple[dict[str, int], bool]:
+    counts = {s: 0 for s in SEVERITIES}
+    seen = 0
+    filters = {
+        "UpdatedAt": [{"Start": start.isoformat(), "End": end.isoformat()}],
+        "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
+        "WorkflowStatus": [{"Value": "NEW", "Comparison": "EQUALS"}, {"Value": "NOTIFIED", "Comparison": "EQUALS"}],
+    }
+    for page in securityhub.get_paginator("get_findings").paginate(Filters=filters, PaginationConfig={"PageSize": 100}):
+        for finding in page.get("Findings", []):
+            label = (finding.get("Severity") or {}).get("Label", "INFORMATIONAL")
+            counts[label if label in counts else "INFORMATIONAL"] += 1
+            seen += 1
+            if seen >= MAX_FINDINGS:
+                return counts, True
+    return counts, False
+
+
+def non_compliant_rules(config) -> list[str]:
+    rules = []
+    for page in config.get_paginator("describe_compliance_by_config_rule").paginate(ComplianceTypes=["NON_COMPLIANT"]):
+        rules += [r["ConfigRuleName"] for r in page.get("ComplianceByConfigRules", [])]
+    return sorted(rules)
+
+
+def summarise(cloudwatch, securityhub, config, *, prefix: str, start: datetime, end: datetime, account: str, region: str) -> dict:
+    fired = alarms_fired(cloudwatch, prefix, start, end)
+    findings, truncated = findings_by_severity(securityhub, start, end)
+    return {
+        "kind": "dpp-review",
+        "account": account,
+        "region": region,
+        "start": start.strftime("%Y-%m-%d %H:%M UTC"),
+        "end": end.strftime("%Y-%m-%d %H:%M UTC"),
+        "alarmsFired": fired,
+        "canaryHits": fired.get("CanaryAccessed", 0),
+        "findings": findings,
+        "findingsTruncated": truncated,
+        "nonCompliantRules": non_compliant_rules(config),
+    }
+
+
+def handler(event: dict, context) -> dict:
+    end = datetime.now(timezone.utc)
+    start = end - timedelta(hours=int(os.environ.get("PERIOD_HOURS", "84")))
+    summary = summarise(
+        boto3.client("cloudwatch"),
+        boto3.client("securityhub"),
+        boto3.client("config"),
+        prefix=os.environ["RESOURCE_PREFIX"],
+        start=start,
+        end=end,
+        account=os.environ.get("ACCOUNT_ID", ""),
+        region=os.environ.get("AWS_REGION", ""),
+    )
+    boto3.client("sns").publish(TopicArn=os.environ["REVIEW_TOPIC_ARN"], Subject=f"DPP review {summary['start']} to {summary['end']}"[:100], Message=json.dumps(summary))
+    logger.info(
+        json.dumps(
+            {
+                "message": "review digest published",
+                "alarmsFired": sum(summary["alarmsFired"].values()),
+                "findings": sum(summary["findings"].values()),
+                "nonCompliantRules": len(summary["nonCompliantRules"]),
+            }
+        )
+    )
+    return {"published": True}
