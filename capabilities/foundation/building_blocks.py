@@ -2,7 +2,9 @@
 project's function settings, and KMS grants on a key known only by its alias."""
 from __future__ import annotations
 
-from aws_cdk import Duration
+from pathlib import Path
+
+from aws_cdk import CfnCustomResource, Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -88,3 +90,54 @@ def monitoring_function(
         system_log_level_v2=lambda_.SystemLogLevel.WARN,
         **extra,
     )
+
+
+DEPLOY_ACTIONS_SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "deploy_actions"
+
+
+def deploy_action(
+    scope: Construct,
+    *,
+    resource_id: str,
+    action: str,
+    properties: dict[str, str],
+    statements: list[iam.PolicyStatement],
+    function_name: str,
+    log_group_name: str,
+    descriptions: tuple[str, str, str],  # role, policy, function (a policy's description change replaces it)
+    account: str,
+    region: str,
+):
+    """A CloudFormation custom resource run by ``lambdas/deploy_actions`` for the few things a
+    template cannot say; the function's role allows ``statements`` (its one action) and its
+    own log group, nothing else. Creates Role, Policy, Function and ``resource_id`` in
+    ``scope``."""
+    role_description, policy_description, function_description = descriptions
+    role = iam.Role(scope, "Role", description=role_description, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    policy = iam.ManagedPolicy(
+        scope,
+        "Policy",
+        description=policy_description,
+        roles=[role],
+        statements=[
+            *statements,
+            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"]),
+        ],
+    )
+    function = monitoring_function(
+        scope,
+        "Function",
+        function_name=function_name,
+        description=function_description,
+        code=lambda_.Code.from_asset(str(DEPLOY_ACTIONS_SOURCE)),
+        role=role,
+        log_group_name=log_group_name,
+        timeout=Duration.minutes(1),
+        memory_size=128,
+        reserved_concurrency=1,
+    )
+    function.node.add_dependency(policy)
+    resource = CfnCustomResource(scope, resource_id, service_token=function.function_arn)
+    for key, value in {"Action": action, **properties}.items():
+        resource.add_property_override(key, value)
+    return resource
