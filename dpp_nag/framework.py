@@ -8,7 +8,7 @@ CloudFormation properties (camelCase keys, as cdk's ``resolve`` returns them).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import jsii
@@ -37,7 +37,6 @@ class RuleContext:
 
     settings: PackSettings
     resource: CfnResource
-    _cache: dict = field(default_factory=dict)
 
     @property
     def stack(self) -> Stack:

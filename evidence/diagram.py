@@ -4,10 +4,9 @@ assembly actually deploys, across all accounts and regions. Deterministic SVG.""
 from __future__ import annotations
 
 import html
-from collections import Counter
 from dataclasses import dataclass
 
-from evidence.report import Resource
+from evidence.assembly import Resource
 
 _W, _H = 1180, 560
 _COLUMNS = (40, 290, 540, 790, 1000)

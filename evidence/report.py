@@ -12,6 +12,8 @@ from importlib import metadata
 from pathlib import Path
 
 from dpp_nag import ALL_RULES
+from evidence.assembly import Resource, read_assembly
+from evidence.diagram import architecture_svg
 from evidence.incident_plan import FILE_NAME as PLAN_FILE
 from evidence.mapping import CONTROLS, PROCEDURES
 from evidence.requirements import Requirement, load_requirements
@@ -21,16 +23,6 @@ MET_CONTROL = "met: control"
 MET_PROCEDURE = "met: procedure"
 NOT_MET = "NOT MET"
 FAILING = "FAILING CHECK"
-
-
-@dataclass(frozen=True)
-class Resource:
-    stack: str
-    account: str
-    region: str
-    logical_id: str
-    cfn_type: str
-    path: str
 
 
 @dataclass
@@ -51,20 +43,6 @@ class Report:
     generated: str
     commit: str
     versions: dict[str, str]
-
-
-def read_assembly(cdk_out: Path) -> list[Resource]:
-    manifest = json.loads((cdk_out / "manifest.json").read_text())
-    resources = []
-    for name, artifact in sorted(manifest.get("artifacts", {}).items()):
-        if artifact.get("type") != "aws:cloudformation:stack":
-            continue
-        _, account, region = artifact["environment"].rsplit("/", 2)
-        template = json.loads((cdk_out / artifact["properties"]["templateFile"]).read_text())
-        for logical_id, resource in template.get("Resources", {}).items():
-            path = (resource.get("Metadata") or {}).get("aws:cdk:path", logical_id)
-            resources.append(Resource(name, account, region, logical_id, resource["Type"], path))
-    return resources
 
 
 def rule_verdicts(cdk_out: Path) -> tuple[dict[str, str], list[dict]]:
@@ -189,8 +167,6 @@ def webhook_kinds(report: Report) -> list[str]:
 
 
 def render_html(report: Report) -> str:
-    from evidence.diagram import architecture_svg
-
     e = html.escape
     met = sum(r.status.startswith("met") for r in report.rows)
     rows = []
@@ -225,7 +201,5 @@ def write_report(cdk_out: Path, out_dir: Path) -> Report:
     (out_dir / "dpp-compliance.html").write_text(render_html(report), encoding="utf-8")
     if (cdk_out / PLAN_FILE).exists():
         (out_dir / PLAN_FILE).write_text((cdk_out / PLAN_FILE).read_text(encoding="utf-8"), encoding="utf-8")
-    from evidence.diagram import architecture_svg
-
     (out_dir / "architecture.svg").write_text(architecture_svg(report.resources, webhook_kinds(report)), encoding="utf-8")
     return report

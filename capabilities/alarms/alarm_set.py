@@ -116,12 +116,12 @@ class AlarmSet(Construct):
                 dimensions=[cloudwatch.CfnAlarm.DimensionProperty(name=n, value=v) for n, v in metric.dimensions] or None,
             )
             statistic = metric.statistic
-        watched_directly = spec.expression is None and spec.anomaly_band_width is None
         queries = [
             Query(
                 id="m1",
                 metric_stat=cloudwatch.CfnAlarm.MetricStatProperty(metric=stat, period=period, stat=statistic),
-                return_data=watched_directly,
+                # m1 is what the alarm reads unless an expression reads it (an anomaly band needs it returned too)
+                return_data=spec.expression is None,
                 label=spec.title,
             )
         ]
@@ -129,5 +129,4 @@ class AlarmSet(Construct):
             queries.append(Query(id="e1", expression=spec.expression, period=period, return_data=True, label=spec.title))
         if spec.anomaly_band_width is not None:
             queries.append(Query(id="band", expression=f"ANOMALY_DETECTION_BAND(m1, {spec.anomaly_band_width:g})", return_data=True, label="expected range"))
-            queries[0] = Query(id="m1", metric_stat=queries[0].metric_stat, return_data=True, label=spec.title)
         return queries

@@ -2,7 +2,7 @@
 and how to investigate it (DPP-MON-2/3/6, DPP-IR-2). ``AlarmSet`` renders specs."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from configuration.model import Severity
 
@@ -56,7 +56,6 @@ class AlarmSpec:
     missing_data: str = "notBreaching"
     cis: str | None = None  # CIS AWS Foundations Benchmark v3.0 recommendation
     home_region_only: bool = True
-    tags: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if not self.id.isidentifier():

@@ -26,14 +26,9 @@ def record(name: str, **changes) -> dict:
         *parents, leaf = dotted.split("__")
         for key in parents:
             node = node.setdefault(key, {})
-        if value is _DELETE:
-            node.pop(leaf, None)
-        else:
-            node[leaf] = value
+        node[leaf] = value
     return event
 
-
-_DELETE = object()
 
 
 def api(source: str, name: str, **changes) -> dict:

@@ -11,7 +11,7 @@ from relay.redact import redact
 SLACK_TEXT_LIMIT = 3000  # a section block's text
 TEAMS_CARD_LIMIT = 28 * 1024  # Teams workflow webhooks: Adaptive Card payload
 CHIME_LIMIT = 4096  # Chime webhooks: Content
-WEBHOOK_LIMIT = 256 * 1024
+WEBHOOK_TEXT_LIMIT = 64 * 1024  # per text field of a generic JSON webhook
 
 COLOURS = {"critical": "#B00020", "high": "#E8590C", "medium": "#F2C94C", "low": "#2D9CDB"}
 EMOJI = {"critical": ":rotating_light:", "high": ":warning:", "medium": ":large_yellow_circle:", "low": ":information_source:"}
@@ -118,11 +118,11 @@ def webhook(alert: Alert) -> dict:
         "source": alert.source,
         "account": alert.account,
         "region": alert.region,
-        "what": truncate(alert.what, 64 * 1024),
+        "what": truncate(alert.what, WEBHOOK_TEXT_LIMIT),
         "resource": alert.resource,
         "firstSteps": alert.runbook,
         "link": alert.link,
-        "text": truncate(plain_text(alert), 64 * 1024),
+        "text": truncate(plain_text(alert), WEBHOOK_TEXT_LIMIT),
     }
 
 
