@@ -38,6 +38,7 @@ def context(large: bool) -> dict:
                 {"id": "777788889999", "name": "reports", "roles": ["workload"]},
             ],
         )
+        ctx["dpp"]["detection"]["malwareScannedBuckets"][0]["account"] = "444455556666"
     return ctx
 
 

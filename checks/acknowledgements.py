@@ -176,8 +176,8 @@ def _collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
     ]
 
 
-def _detection(stack: str) -> list[Acknowledgement]:
-    return [
+def _detection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    acks = [
         Acknowledgement(
             "AwsSolutions::AwsSolutions-SQS3",
             f"{stack}/FindingRoutes/DeadLetters",
@@ -185,6 +185,28 @@ def _detection(stack: str) -> list[Acknowledgement]:
             "recognises SQS redrive); a dead-letter queue of a dead-letter queue would have nowhere further to go.",
         )
     ]
+    if config.features.guardduty:
+        archive = archive_names(config)
+        acks += _deploy_action_function(config, planned, stack, "FindingsExport", "archive-key-lookup")
+        acks += _wildcards(
+            f"{stack}/FindingsExport/Policy",
+            [f"arn:aws:kms:{archive.home_region}:{archive.account}:key/*"],
+            f"The archive key's ARN is what this function looks up; the statement matches only the key with alias "
+            f"{archive.archive_key_alias} (kms:ResourceAliases) and allows only kms:DescribeKey (metadata).",
+        )
+        if "s3MalwareProtection" in config.detection.guardduty_protections:
+            for bucket in config.detection.malware_scanned_buckets:
+                if (bucket.account, bucket.region) != (planned.account, planned.region):
+                    continue
+                policy = f"{stack}/MalwareScan-{bucket.name}/Policy"
+                objects = [f"arn:aws:s3:::{bucket.name}/{p}*" for p in bucket.prefixes] or [f"arn:aws:s3:::{bucket.name}/*"]
+                acks += _wildcards(
+                    policy,
+                    [f"arn:aws:events:{bucket.region}:{bucket.account}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*", *objects],
+                    "GuardDuty names its own EventBridge rule (fixed prefix, ManagedBy condition on changes) and scans and "
+                    "tags whichever objects are uploaded; the grants cover that rule and this bucket's scanned objects only.",
+                )
+    return acks
 
 
 def _canary(config: BaselineConfig, planned: PlannedStack, stack: str, slug: str) -> list[Acknowledgement]:
@@ -320,7 +342,7 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
         elif slug == "collection":
             acks += _collection(config, planned, stack)
         elif slug == "detection":
-            acks += _detection(stack)
+            acks += _detection(config, planned, stack)
         elif slug == "relay":
             acks += _relay(config, planned, stack)
         if slug in ("monitoring-foundation", "alarms"):

@@ -35,6 +35,7 @@ from configuration.model import (
     DetectionSettings,
     Features,
     Impoc,
+    MalwareScannedBucket,
     NotificationTarget,
     ReviewSettings,
     Severity,
@@ -96,7 +97,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         archive=_archive(root.section("archive"), retention_days),
         trail=_trail(root.section("trail")),
         collection=_collection(root.section("collection")),
-        detection=_detection(root.section("detection")),
+        detection=_detection(root.section("detection"), accounts, set(regions)),
         alarms=_alarms(root.section("alarms")),
         canary=_canary(root.section("canary")),
         review=_review(root.section("review")),
@@ -119,6 +120,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
             "leave it false; the README's status section says what is built",
         )
     _check_alarm_ids(config)
+    _check_malware_coverage(config)
     return config
 
 
@@ -283,7 +285,7 @@ def _collection(section: Section) -> CollectionSettings:
     return settings
 
 
-def _detection(section: Section) -> DetectionSettings:
+def _detection(section: Section, accounts: tuple[Account, ...], regions: set[str]) -> DetectionSettings:
     protections = section.section("guardDutyProtections")
     enabled = tuple(name for name in GUARDDUTY_PROTECTIONS if protections.boolean(name))
     protections.done()
@@ -293,9 +295,55 @@ def _detection(section: Section) -> DetectionSettings:
         security_hub_standards=section.strings("securityHubStandards", check=lambda p, v: _check_choice(p, v, SECURITY_HUB_STANDARDS)),
         guardduty_min_severity=Severity(section.choice("guardDutyMinSeverity", severities)),
         security_hub_min_severity=Severity(section.choice("securityHubMinSeverity", severities)),
+        malware_scanned_buckets=tuple(_scanned_bucket(path, item, accounts, regions) for path, item in section.items("malwareScannedBuckets")),
     )
+    names = [b.name for b in settings.malware_scanned_buckets]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise ConfigError(f"dpp.detection.malwareScannedBuckets[{i}].name", f"{name} is listed twice", "list each bucket once (one plan per bucket)")
     section.done()
     return settings
+
+
+def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions: set[str]) -> MalwareScannedBucket:
+    section = Section(item, path)
+    name = section.string("name")
+    _check_bucket(section.path("name"), name)
+    workloads = [a.account_id for a in accounts if a.is_workload]
+    if len(workloads) == 1:
+        account = section.string("account", workloads[0])
+    else:
+        account = section.string("account", pattern=r"\d{12}", hint="name the workload account that owns the bucket, e.g. \"111122223333\"")
+    if account not in workloads:
+        raise ConfigError(section.path("account"), f"{account} is not a workload account", f"use one of {', '.join(workloads)} (the plan is created in the bucket's own account)")
+    region = _region(section, "region")
+    if region not in regions:
+        raise ConfigError(section.path("region"), f"{region} is not among dpp.regions", f"add {region} to dpp.regions (the plan is created in the bucket's region)")
+    key = section.optional_string(
+        "kmsKeyArn",
+        pattern=rf"arn:aws:kms:{region}:{account}:key/[0-9a-f-]{{36}}|arn:aws:kms:{region}:{account}:key/mrk-[0-9a-f]{{32}}",
+        hint=f"give the ARN of the bucket's SSE-KMS key in {region} of account {account} (a key ARN, not an alias), or leave the key out for SSE-S3 buckets",
+    )
+    prefixes = section.strings("prefixes", [])
+    if len(prefixes) > 5:
+        raise ConfigError(section.path("prefixes"), f"has {len(prefixes)} prefixes; a malware protection plan takes at most 5", "scan the whole bucket (no prefixes) or list 5 or fewer")
+    section.done()
+    return MalwareScannedBucket(name=name, account=account, region=region, kms_key_arn=key, prefixes=prefixes)
+
+
+def _check_malware_coverage(config: BaselineConfig) -> None:
+    """With Malware Protection for S3 on, every sensitive bucket must be scanned: the trail's
+    sensitive buckets hold Amazon Information, where uploaded malware would do most harm."""
+    if not config.features.guardduty or "s3MalwareProtection" not in config.detection.guardduty_protections:
+        return
+    scanned = {b.name for b in config.detection.malware_scanned_buckets}
+    for i, name in enumerate(config.trail.sensitive_buckets):
+        if name not in scanned:
+            raise ConfigError(
+                f"dpp.trail.sensitiveBuckets[{i}]",
+                f"{name} is not in dpp.detection.malwareScannedBuckets, so uploads to it are not scanned for malware",
+                f'add {{"name": "{name}", "region": "<its region>"}} to dpp.detection.malwareScannedBuckets, or set dpp.detection.guardDutyProtections.s3MalwareProtection to false',
+            )
 
 
 def _alarms(section: Section) -> AlarmSettings:

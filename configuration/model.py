@@ -97,6 +97,7 @@ GUARDDUTY_PROTECTIONS = (
     "ebsMalwareProtection",
     "rdsLoginEvents",
     "lambdaNetworkLogs",
+    "s3MalwareProtection",
 )
 SECURITY_HUB_STANDARDS = (
     "aws-foundational-security-best-practices",
@@ -108,6 +109,17 @@ SECURITY_HUB_STANDARDS = (
 
 
 @dataclass(frozen=True)
+class MalwareScannedBucket:
+    """A bucket whose new objects GuardDuty Malware Protection for S3 scans (DPP-MON-4)."""
+
+    name: str
+    account: str
+    region: str
+    kms_key_arn: str | None  # the bucket's SSE-KMS key, which the scanning role must use
+    prefixes: tuple[str, ...]  # empty: the whole bucket
+
+
+@dataclass(frozen=True)
 class DetectionSettings:
     """GuardDuty, Security Hub and which of their findings reach people (DPP-LOG-6, DPP-MON-3/4)."""
 
@@ -115,6 +127,7 @@ class DetectionSettings:
     security_hub_standards: tuple[str, ...]
     guardduty_min_severity: Severity
     security_hub_min_severity: Severity
+    malware_scanned_buckets: tuple[MalwareScannedBucket, ...]
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,7 @@ def security_contact_function_name(config: BaselineConfig) -> str:
 
 def review_digest_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-review-digest"
+
+
+def key_lookup_function_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-archive-key-lookup"

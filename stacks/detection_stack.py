@@ -6,13 +6,14 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from capabilities.alerting import FindingRoutes, SeverityTopics, event_routes
-from capabilities.detection import FindingsHub, ThreatDetection
+from capabilities.detection import FindingsExport, FindingsHub, S3MalwareScan, ThreatDetection
 from configuration.model import BaselineConfig
-from configuration.naming import monitoring_names
+from configuration.naming import archive_names, key_lookup_function_name, lambda_log_group, monitoring_names
 
 
 class DetectionStack(Stack):
-    """Threat detection and one place for findings (DPP-LOG-6), routed by severity within
+    """Threat detection with findings exported to the archive and malware scanning of the
+    sensitive buckets, one place for findings (DPP-LOG-6), routed by severity within
     seconds to encrypted topics (DPP-MON-3, DPP-MON-4, DPP-MON-5), the IMPOC on critical
     (DPP-IR-1)."""
 
@@ -20,7 +21,21 @@ class DetectionStack(Stack):
         super().__init__(scope, id, **kwargs)
         names = monitoring_names(config, self.account)
         if config.features.guardduty:
-            ThreatDetection(self, "ThreatDetection", protections=config.detection.guardduty_protections, macie_enabled=config.features.macie)
+            detection = ThreatDetection(self, "ThreatDetection", protections=config.detection.guardduty_protections, macie_enabled=config.features.macie)
+            FindingsExport(
+                self,
+                "FindingsExport",
+                detector=detection.detector,
+                archive=archive_names(config),
+                function_name=key_lookup_function_name(config),
+                log_group_name=lambda_log_group(key_lookup_function_name(config)),
+                account=self.account,
+                region=self.region,
+            )
+            if "s3MalwareProtection" in config.detection.guardduty_protections:
+                for bucket in config.detection.malware_scanned_buckets:
+                    if (bucket.account, bucket.region) == (self.account, self.region):
+                        S3MalwareScan(self, f"MalwareScan-{bucket.name}", bucket=bucket)
         if config.features.security_hub:
             is_home = self.region == config.home_region
             FindingsHub(

@@ -10,6 +10,7 @@ from configuration.model import BaselineConfig
 from configuration.naming import (
     canary_writer_name,
     enforcer_function_name,
+    key_lookup_function_name,
     lambda_log_group,
     monitoring_names,
     relay_function_name,
@@ -21,7 +22,7 @@ from configuration.naming import (
 class MonitoringFoundationStack(Stack):
     """Keys and log groups outlive the stateless stacks that write to them (DPP-PRT-3,
     DPP-RET-1, DPP-PII-1): the trail's group (home region), the flow-log group when flow logs
-    also go to CloudWatch, the functions' own groups; and at home the canary's decoy bucket
+    also go to CloudWatch, the functions' own groups (the archive-key lookup's wherever GuardDuty runs); and at home the canary's decoy bucket
     (DPP-MON-2)."""
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
@@ -47,6 +48,8 @@ class MonitoringFoundationStack(Stack):
                 group("CanaryWriterLogGroup", lambda_log_group(canary_writer_name(config)))
         if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
             group("ChatRelayLogGroup", lambda_log_group(relay_function_name(config)))
+        if config.features.guardduty:
+            group("ArchiveKeyLookupLogGroup", lambda_log_group(key_lookup_function_name(config)))
         if config.features.flow_logs:
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:

@@ -108,8 +108,8 @@ KINDS: tuple[StackKind, ...] = (
         stack_class=DetectionStack,
         stateful=False,
         placement=_workload_regions,
-        after=("monitoring-foundation",),  # topics and queues use the monitoring key
-        description="DPP detection: GuardDuty, Security Hub, severity topics and finding routes (DPP-LOG-6, DPP-MON-3/4/5, DPP-IR-1)",
+        after=("log-archive", "monitoring-foundation"),  # findings export to the archive; topics use the monitoring key
+        description="DPP detection: GuardDuty (findings exported to the archive), Security Hub, severity topics and finding routes (DPP-LOG-6, DPP-MON-3/4/5, DPP-IR-1)",
     ),
     StackKind(
         slug="relay",

@@ -55,3 +55,21 @@ def admit_config(bucket: s3.Bucket, accounts: list[str]) -> None:
     conditions = {"StringEquals": {"aws:SourceAccount": accounts}}
     _acl_check(bucket, "ConfigChecksAcl", "config.amazonaws.com", conditions, ("s3:ListBucket",))
     _put(bucket, "ConfigWritesOwnPrefix", "config.amazonaws.com", LogPrefix.CONFIG, accounts, conditions)
+
+
+def admit_guardduty(bucket: s3.Bucket, accounts: list[str]) -> None:
+    """GuardDuty exports findings of the covered accounts' detectors (any region)."""
+    conditions = {
+        "StringEquals": {"aws:SourceAccount": accounts},
+        "ArnLike": {"aws:SourceArn": [f"arn:aws:guardduty:*:{a}:detector/*" for a in accounts]},
+    }
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="GuardDutyChecksLocation",
+            principals=[iam.ServicePrincipal("guardduty.amazonaws.com")],
+            actions=["s3:GetBucketLocation"],
+            resources=[bucket.bucket_arn],
+            conditions=conditions,
+        )
+    )
+    _put(bucket, "GuardDutyWritesOwnPrefix", "guardduty.amazonaws.com", LogPrefix.GUARDDUTY, accounts, conditions)

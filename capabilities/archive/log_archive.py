@@ -20,6 +20,8 @@ class LogArchive(Construct):
       replicated to the replica region (DPP-PRT-1/2/3/5, DPP-RET-1).
     - ``config_staging``: AWS Config refuses Object Lock buckets, so Config delivers here and
       S3 replication copies every object into the archive and the replica, where it is locked.
+      GuardDuty's findings export lands here too (prefix ``guardduty/``): AWS does not document
+      it writing to Object Lock buckets, and a refused export would be lost findings (DPP-LOG-6).
     - ``access_logs``: server access logs of both (DPP-LOG-7); SSE-S3 because S3 server access
       logging cannot write to SSE-KMS buckets.
     - ``reader_role``: the only way to read logs (DPP-PRT-4); tampering is denied to everyone
@@ -42,6 +44,8 @@ class LogArchive(Construct):
         archive_key.admit_cloudtrail(delivering_accounts)
         archive_key.admit_config(delivering_accounts)
         archive_key.admit_log_delivery(delivering_accounts)
+        archive_key.admit_guardduty(delivering_accounts)
+        archive_key.admit_key_lookup(delivering_accounts, owner=names.account)
         self.key = archive_key.key
 
         self.access_logs = secure_bucket(
@@ -86,6 +90,7 @@ class LogArchive(Construct):
         delivery.admit_cloudtrail(self.bucket, delivering_accounts)
         delivery.admit_log_delivery(self.bucket, delivering_accounts)
         delivery.admit_config(self.config_staging, delivering_accounts)
+        delivery.admit_guardduty(self.config_staging, delivering_accounts)
         for bucket in (self.bucket, self.config_staging, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=exempt)
             tamper.deny_reads_except(bucket, reader_role_arns=readers)

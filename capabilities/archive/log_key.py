@@ -79,3 +79,33 @@ class LogKey(Construct):
                 },
             )
         )
+
+    def admit_guardduty(self, accounts: list[str]) -> None:
+        """GuardDuty encrypts the findings that detectors of the covered accounts export."""
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="GuardDutyEncryptsCoveredAccountsFindings",
+                principals=[iam.ServicePrincipal("guardduty.amazonaws.com")],
+                actions=["kms:GenerateDataKey"],
+                resources=["*"],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": accounts},
+                    "ArnLike": {"aws:SourceArn": [f"arn:aws:guardduty:*:{a}:detector/*" for a in accounts]},
+                },
+            )
+        )
+
+    def admit_key_lookup(self, accounts: list[str], owner: str) -> None:
+        """Other covered accounts may read the key's metadata (its ARN, behind the alias they
+        know): GuardDuty's export accepts a key ARN only. Metadata, no cryptographic use."""
+        others = [a for a in accounts if a != owner]
+        if not others:
+            return  # the owning account's IAM already decides
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CoveredAccountsLookUpKeyArn",
+                principals=[iam.AccountPrincipal(a) for a in others],
+                actions=["kms:DescribeKey"],
+                resources=["*"],
+            )
+        )

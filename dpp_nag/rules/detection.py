@@ -1,4 +1,4 @@
-"""Rules for threat detection and alert topics (DPP-LOG-6, DPP-MON-4, DPP-PRT-3)."""
+"""Rules for threat detection and alert topics (DPP-LOG-6, DPP-MON-4, DPP-PRT-3, DPP-RET-1)."""
 from __future__ import annotations
 
 from aws_cdk import CfnResource
@@ -13,6 +13,22 @@ def _guardduty(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     s3_feature = features.get("S3_DATA_EVENTS") == "ENABLED"
     s3_legacy = (((props.get("dataSources") or {}).get("s3Logs")) or {}).get("enable") is True
     return s3_feature or s3_legacy
+
+
+def _findings_exported(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    """GuardDuty keeps findings 90 days; the DPP wants a year. A KMS-encrypted S3 publishing
+    destination of this detector in the same stack keeps them with the other logs."""
+    me = {"Ref": ctx.logical_id()}
+    for destination in ctx.stack_resources("AWS::GuardDuty::PublishingDestination"):
+        dest = ctx.props(destination)
+        properties = dest.get("destinationProperties") or {}
+        if dest.get("detectorId") == me and dest.get("destinationType") == "S3" and properties.get("kmsKeyArn") and properties.get("destinationArn"):
+            return True
+    return False
+
+
+def _malware_verdict_tagged(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+    return (((props.get("actions") or {}).get("tagging")) or {}).get("status") == "ENABLED"
 
 
 def _security_hub_standard(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
@@ -44,6 +60,22 @@ RULES = (
         explanation="Set enable=True, finding_publishing_frequency='FIFTEEN_MINUTES' and the S3_DATA_EVENTS feature ENABLED (exfiltration findings).",
         resource_types=("AWS::GuardDuty::Detector",),
         check=_guardduty,
+    ),
+    DppRule(
+        suffix="GuardDutyFindingsExported",
+        requirements=("DPP-LOG-6", "DPP-RET-1"),
+        info="The GuardDuty detector's findings are not exported, KMS-encrypted, to S3: GuardDuty keeps them only 90 days",
+        explanation="Add an AWS::GuardDuty::PublishingDestination for the detector (DestinationType S3, KmsKeyArn set) into the log archive.",
+        resource_types=("AWS::GuardDuty::Detector",),
+        check=_findings_exported,
+    ),
+    DppRule(
+        suffix="MalwareScanTagsVerdict",
+        requirements=("DPP-MON-4",),
+        info="The S3 malware protection plan does not tag scanned objects with the verdict",
+        explanation="Set Actions.Tagging.Status to ENABLED, so a bucket policy can refuse reads of objects tagged THREATS_FOUND.",
+        resource_types=("AWS::GuardDuty::MalwareProtectionPlan",),
+        check=_malware_verdict_tagged,
     ),
     DppRule(
         suffix="SecurityHubStandard",

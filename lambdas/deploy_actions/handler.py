@@ -1,7 +1,9 @@
-"""CloudFormation custom resources for the few things templates cannot say (DPP-MON-2, DPP-IR-1).
+"""CloudFormation custom resources for the few things templates cannot say (DPP-MON-2, DPP-IR-1,
+DPP-LOG-6).
 
 ``Action`` selects what to do on Create and Update; Delete leaves things as they are (a
-retained decoy keeps its bait; the account keeps its security contact). Each function that
+retained decoy keeps its bait; the account keeps its security contact; a looked-up key stays).
+An action returns the physical resource ID and the attributes the template may ``GetAtt``. Each function that
 uses this code has a role allowing only its own action. Answers CloudFormation's pre-signed
 URL itself (no extra libraries). Logs the request type, action and outcome, never the
 content or contact details (DPP-PII-1).
@@ -19,12 +21,15 @@ logger = logging.getLogger()
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 
-def put_canary_object(props: dict) -> str:
+Outcome = tuple[str, dict[str, str]]
+
+
+def put_canary_object(props: dict) -> Outcome:
     boto3.client("s3").put_object(Bucket=props["Bucket"], Key=props["Key"], Body=props["Body"].encode(), ContentType="text/csv")
-    return f"canary:{props['Bucket']}/{props['Key']}"
+    return f"canary:{props['Bucket']}/{props['Key']}", {}
 
 
-def put_security_contact(props: dict) -> str:
+def put_security_contact(props: dict) -> Outcome:
     boto3.client("account").put_alternate_contact(
         AlternateContactType="SECURITY",
         Name=props["Name"],
@@ -32,13 +37,24 @@ def put_security_contact(props: dict) -> str:
         EmailAddress=props["EmailAddress"],
         PhoneNumber=props["PhoneNumber"],
     )
-    return "security-contact"
+    return "security-contact", {}
 
 
-ACTIONS = {"PutCanaryObject": put_canary_object, "PutSecurityContact": put_security_contact}
+def describe_key(props: dict) -> Outcome:
+    """The key ARN behind an alias ARN, for services that refuse aliases (GuardDuty's findings
+    export). The key may be in another account and region: the client follows the ARN's region."""
+    alias_arn = props["KeyId"]
+    region = alias_arn.split(":")[3]
+    metadata = boto3.client("kms", region_name=region).describe_key(KeyId=alias_arn)["KeyMetadata"]
+    if metadata["KeyState"] != "Enabled":
+        raise ValueError(f"key {metadata['Arn']} behind {alias_arn} is {metadata['KeyState']}, not Enabled")
+    return metadata["Arn"], {"Arn": metadata["Arn"]}
 
 
-def respond(event: dict, status: str, reason: str, physical_id: str) -> None:
+ACTIONS = {"PutCanaryObject": put_canary_object, "PutSecurityContact": put_security_contact, "DescribeKey": describe_key}
+
+
+def respond(event: dict, status: str, reason: str, physical_id: str, data: dict[str, str] | None = None) -> None:
     body = json.dumps(
         {
             "Status": status,
@@ -47,6 +63,7 @@ def respond(event: dict, status: str, reason: str, physical_id: str) -> None:
             "StackId": event["StackId"],
             "RequestId": event["RequestId"],
             "LogicalResourceId": event["LogicalResourceId"],
+            "Data": data or {},
         }
     ).encode()
     request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(body))})
@@ -58,13 +75,14 @@ def handler(event: dict, context) -> None:
     props = event.get("ResourceProperties", {})
     action = props.get("Action", "")
     physical_id = event.get("PhysicalResourceId") or f"{action}:{event.get('LogicalResourceId', '')}"
+    data: dict[str, str] = {}
     try:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if event["RequestType"] in ("Create", "Update"):
-            physical_id = ACTIONS[action](props)
+            physical_id, data = ACTIONS[action](props)
         logger.info(json.dumps({"message": "custom resource handled", "requestType": event["RequestType"], "action": action}))
-        respond(event, "SUCCESS", "ok", physical_id)
+        respond(event, "SUCCESS", "ok", physical_id, data)
     except Exception as error:  # every failure must reach CloudFormation, or the stack hangs for an hour
         logger.error(json.dumps({"message": "custom resource failed", "requestType": event.get("RequestType"), "action": action, "error": type(error).__name__}))
         respond(event, "FAILED", f"{type(error).__name__}: {error}", physical_id)

@@ -116,3 +116,40 @@ def test_delete_keeps_the_contact_and_an_unknown_action_fails_loudly(s3, cloudfo
     assert boto3.client("account").get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]["Name"] == "Security On-Call"
     writer.handler(contact_request(cloudformation, action="DropDatabase"), None)
     assert CloudFormation.received[-1]["Status"] == "FAILED" and "unknown action" in CloudFormation.received[-1]["Reason"]
+
+
+def key_request(url: str, alias_arn: str, kind: str = "Create") -> dict:
+    return {
+        "RequestType": kind,
+        "ResponseURL": url,
+        "StackId": "arn:aws:cloudformation:eu-central-1:111122223333:stack/dpp-prod-detection/1",
+        "RequestId": "req-3",
+        "LogicalResourceId": "ArchiveKey",
+        "ResourceProperties": {"Action": "DescribeKey", "KeyId": alias_arn},
+    }
+
+
+def test_an_alias_arn_resolves_to_its_key_arn_in_the_alias_region(s3, cloudformation):
+    # The detection stack runs in eu-central-1; the archive key lives in eu-west-1.
+    kms = boto3.client("kms", region_name="eu-west-1")
+    key = kms.create_key(Description="archive")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/dpp-prod/log-archive", TargetKeyId=key["KeyId"])
+    alias_arn = f"arn:aws:kms:eu-west-1:{key['AWSAccountId']}:alias/dpp-prod/log-archive"
+    writer.handler(key_request(cloudformation, alias_arn), None)
+    (response,) = CloudFormation.received
+    assert response["Status"] == "SUCCESS"
+    assert response["PhysicalResourceId"] == key["Arn"] and response["Data"] == {"Arn": key["Arn"]}
+    assert ":key/" in key["Arn"]
+
+
+def test_a_disabled_or_missing_archive_key_fails_the_deployment(s3, cloudformation):
+    kms = boto3.client("kms", region_name="eu-west-1")
+    key = kms.create_key(Description="archive")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/dpp-prod/log-archive", TargetKeyId=key["KeyId"])
+    kms.disable_key(KeyId=key["KeyId"])
+    account = key["AWSAccountId"]
+    writer.handler(key_request(cloudformation, f"arn:aws:kms:eu-west-1:{account}:alias/dpp-prod/log-archive"), None)
+    writer.handler(key_request(cloudformation, f"arn:aws:kms:eu-west-1:{account}:alias/dpp-prod/absent"), None)
+    disabled, missing = CloudFormation.received
+    assert disabled["Status"] == "FAILED" and "Disabled" in disabled["Reason"]
+    assert missing["Status"] == "FAILED" and "NotFound" in missing["Reason"]

@@ -105,6 +105,8 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-LambdaNoSecretsInEnvironment",
         "DPP-LambdaFailuresKept",
         "DPP-GuardDutyEnabled",
+        "DPP-GuardDutyFindingsExported",
+        "DPP-MalwareScanTagsVerdict",
         "DPP-SecurityHubStandard",
         "DPP-SnsTopicKms",
         "DPP-SnsTopicTlsOnly",
@@ -352,10 +354,54 @@ def test_function_rules():
 # --- detection and topics -------------------------------------------------------------------
 
 
-def detector(frequency="FIFTEEN_MINUTES", s3="ENABLED", enable=True):
-    return lambda st: guardduty.CfnDetector(
-        st, "D", enable=enable, finding_publishing_frequency=frequency, features=[guardduty.CfnDetector.CFNFeatureConfigurationProperty(name="S3_DATA_EVENTS", status=s3)]
-    )
+def detector(frequency="FIFTEEN_MINUTES", s3="ENABLED", enable=True, export: dict | None = None):
+    export = {"destination_type": "S3", "kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"} if export is None else export
+
+    def build(st):
+        found = guardduty.CfnDetector(
+            st, "D", enable=enable, finding_publishing_frequency=frequency, features=[guardduty.CfnDetector.CFNFeatureConfigurationProperty(name="S3_DATA_EVENTS", status=s3)]
+        )
+        if export:
+            guardduty.CfnPublishingDestination(
+                st,
+                "Export",
+                detector_id=found.ref,
+                destination_type=export["destination_type"],
+                destination_properties=guardduty.CfnPublishingDestination.CFNDestinationPropertiesProperty(
+                    destination_arn="arn:aws:s3:::archive/guardduty", kms_key_arn=export["kms_key_arn"]
+                ),
+            )
+
+    return build
+
+
+def test_guardduty_findings_must_be_exported_encrypted():
+    assert "DPP-GuardDutyFindingsExported" in violations(detector(export={}))
+    assert "DPP-GuardDutyFindingsExported" in violations(detector(export={"destination_type": "S3", "kms_key_arn": None}))
+
+    def other_detectors_export(st):
+        detector(export={})(st)
+        other = guardduty.CfnDetector(st, "Other", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
+        guardduty.CfnPublishingDestination(
+            st, "OtherExport", detector_id=other.ref, destination_type="S3",
+            destination_properties=guardduty.CfnPublishingDestination.CFNDestinationPropertiesProperty(destination_arn="arn:aws:s3:::a", kms_key_arn="arn:aws:kms:eu-west-1:111122223333:key/k"),
+        )  # fmt: skip
+
+    assert "DPP-GuardDutyFindingsExported" in violations(other_detectors_export), "another detector's export does not count"
+
+
+def test_malware_plan_must_tag_the_verdict():
+    def plan(status):
+        return lambda st: guardduty.CfnMalwareProtectionPlan(
+            st,
+            "Plan",
+            role="arn:aws:iam::111122223333:role/scan",
+            protected_resource=guardduty.CfnMalwareProtectionPlan.CFNProtectedResourceProperty(s3_bucket=guardduty.CfnMalwareProtectionPlan.S3BucketProperty(bucket_name="orders")),
+            actions=guardduty.CfnMalwareProtectionPlan.CFNActionsProperty(tagging=guardduty.CfnMalwareProtectionPlan.CFNTaggingProperty(status=status)),
+        )
+
+    assert violations(plan("ENABLED")) == set()
+    assert "DPP-MalwareScanTagsVerdict" in violations(plan("DISABLED"))
 
 
 def test_guardduty_rule():

@@ -82,7 +82,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def specs():
-    config = load_config(context_with(trail__sensitiveBuckets='["orders-exports"]'))
+    config = load_config(context_with(trail__sensitiveBuckets='["orders-exports"]', detection__guardDutyProtections__s3MalwareProtection=False))
     return {s.id: s for s in alarm_specs(config)}
 
 

@@ -82,7 +82,7 @@ def test_trail_delivery_role_may_only_write_to_its_log_group(synthesized):
 
 
 def test_sensitive_buckets_get_data_events_and_switches_are_honoured():
-    built = build_app(context_with(trail__sensitiveBuckets='["orders-exports", "customer-uploads"]'))
+    built = build_app(context_with(trail__sensitiveBuckets='["orders-exports", "customer-uploads"]', detection__guardDutyProtections__s3MalwareProtection=False))
     found = selectors(only(built.template("account-baseline"), "AWS::CloudTrail::Trail"))
     assert found["Objects of buckets holding Information"][-1] == {
         "Field": "resources.ARN",
@@ -280,6 +280,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-chat-relay",
         "/aws/lambda/dpp-prod-security-contact",
         "/aws/lambda/dpp-prod-review-digest",
+        "/aws/lambda/dpp-prod-archive-key-lookup",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -292,7 +293,11 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
             assert f"data-identifier/{pii}" in identifiers, pii
     # the trail's group exists only at home
     other = synthesized.template("monitoring-foundation", "eu-central-1").find_resources("AWS::Logs::LogGroup")
-    assert {g["Properties"]["LogGroupName"] for g in other.values()} == {"/aws/lambda/dpp-prod-flow-log-enforcer", "/aws/lambda/dpp-prod-chat-relay"}
+    assert {g["Properties"]["LogGroupName"] for g in other.values()} == {
+        "/aws/lambda/dpp-prod-flow-log-enforcer",
+        "/aws/lambda/dpp-prod-chat-relay",
+        "/aws/lambda/dpp-prod-archive-key-lookup",
+    }
 
 
 def test_monitoring_key_admits_cloudwatch_logs_for_this_account_and_region_only(synthesized):
@@ -327,6 +332,7 @@ PINNED_FOUNDATION = {
     "ChatRelayLogGroup0B49C877",
     "SecurityContactLogGroup505A0B83",
     "ReviewDigestLogGroup67F9628A",
+    "ArchiveKeyLookupLogGroupA069D8EB",
 }
 
 

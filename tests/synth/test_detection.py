@@ -261,3 +261,118 @@ def test_macie_is_off_by_default_and_on_when_configured(synthesized):
     built = build_app(context_with(features__macie="true"))
     (session,) = built.template("detection", "eu-west-1").find_resources("AWS::Macie::Session").values()
     assert session["Properties"] == {"FindingPublishingFrequency": "FIFTEEN_MINUTES", "Status": "ENABLED"}
+
+
+# --- findings export and malware protection for S3 ----------------------------------------
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_every_detector_exports_findings_to_the_archive_with_the_archive_key(synthesized, region):
+    template = synthesized.template("detection", region)
+    (detector_id,) = template.find_resources("AWS::GuardDuty::Detector")
+    (lookup_id, lookup), = template.find_resources("AWS::CloudFormation::CustomResource").items()
+    assert lookup["Properties"]["Action"] == "DescribeKey"
+    assert lookup["Properties"]["KeyId"] == f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/dpp-prod/log-archive"  # home region, always
+    (destination,) = template.find_resources("AWS::GuardDuty::PublishingDestination").values()
+    assert {k: v for k, v in destination["Properties"].items() if k != "Tags"} == {
+        "DetectorId": {"Ref": detector_id},
+        "DestinationType": "S3",
+        "DestinationProperties": {
+            "DestinationArn": f"arn:aws:s3:::dpp-prod-config-staging-{ACCOUNT}-eu-west-1/guardduty",
+            "KmsKeyArn": {"Fn::GetAtt": [lookup_id, "Arn"]},
+        },
+    }
+
+
+def test_the_key_lookup_may_describe_the_archive_key_and_nothing_else(synthesized):
+    template = synthesized.template("detection", "eu-central-1")
+    (policy,) = [p for k, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("FindingsExport")]
+    kms, logs = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert kms == {
+        "Action": "kms:DescribeKey",
+        "Effect": "Allow",
+        "Resource": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/*",
+        "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/dpp-prod/log-archive"]}},
+    }
+    assert logs["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+
+
+def scan_plans(template: Template) -> dict:
+    return template.find_resources("AWS::GuardDuty::MalwareProtectionPlan")
+
+
+def test_sensitive_bucket_is_scanned_for_malware_in_its_own_region_only(synthesized):
+    assert not scan_plans(synthesized.template("detection", "eu-central-1"))
+    template = synthesized.template("detection", "eu-west-1")
+    (plan,) = scan_plans(template).values()
+    assert plan["Properties"]["ProtectedResource"] == {"S3Bucket": {"BucketName": "sp-api-orders-111122223333", "ObjectPrefixes": ["uploads/"]}}
+    assert plan["Properties"]["Actions"] == {"Tagging": {"Status": "ENABLED"}}
+    role_id = plan["Properties"]["Role"]["Fn::GetAtt"][0]
+    trust = template.find_resources("AWS::IAM::Role")[role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust == [
+        {
+            "Action": "sts:AssumeRole",
+            "Effect": "Allow",
+            "Principal": {"Service": "malware-protection-plan.guardduty.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        }
+    ]
+
+
+def scan_policy(template: Template) -> dict[str, dict]:
+    (policy,) = [p for k, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("MalwareScan")]
+    return {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+
+
+def test_the_scanning_role_is_limited_to_its_bucket_prefixes_and_managed_rule(synthesized):
+    statements = scan_policy(synthesized.template("detection", "eu-west-1"))
+    bucket = "arn:aws:s3:::sp-api-orders-111122223333"
+    assert statements["ReadObjectsToScan"]["Resource"] == f"{bucket}/uploads/*"
+    assert statements["TagScanResult"]["Resource"] == f"{bucket}/uploads/*"
+    assert statements["PutValidationObject"]["Resource"] == f"{bucket}/malware-protection-resource-validation-object"
+    assert statements["ManageOwnEventBridgeRule"]["Resource"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*"
+    assert statements["ManageOwnEventBridgeRule"]["Condition"] == {"StringLike": {"events:ManagedBy": "malware-protection-plan.guardduty.amazonaws.com"}}
+    assert "DecryptObjectsToScan" not in statements, "no KMS rights for an SSE-S3 bucket"
+
+
+def test_a_kms_encrypted_bucket_gets_decrypt_through_s3_only():
+    key = f"arn:aws:kms:eu-central-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    context = cdk_json_context()
+    context["dpp"]["detection"]["malwareScannedBuckets"] = [{"name": "sp-api-orders-111122223333", "region": "eu-central-1", "kmsKeyArn": key}]
+    template = build_app(context).template("detection", "eu-central-1")
+    statements = scan_policy(template)
+    assert statements["DecryptObjectsToScan"] == {
+        "Sid": "DecryptObjectsToScan",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Effect": "Allow",
+        "Resource": key,
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-central-1.amazonaws.com"}},
+    }
+    assert statements["ReadObjectsToScan"]["Resource"] == "arn:aws:s3:::sp-api-orders-111122223333/*", "no prefixes: the whole bucket"
+    (plan,) = scan_plans(template).values()
+    assert "ObjectPrefixes" not in plan["Properties"]["ProtectedResource"]["S3Bucket"]
+
+
+def test_malware_protection_for_s3_can_be_switched_off():
+    built = build_app(context_with(detection__guardDutyProtections__s3MalwareProtection=False))
+    assert not scan_plans(built.template("detection", "eu-west-1"))
+
+
+@pytest.mark.parametrize(
+    "change, key, words",
+    [
+        ({"trail": {"sensitiveBuckets": ["sp-api-orders-111122223333", "invoices"]}}, "dpp.trail.sensitiveBuckets[1]", "invoices is not in dpp.detection.malwareScannedBuckets"),
+        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "us-east-1"}]}}, "dpp.detection.malwareScannedBuckets[0].region", "not among dpp.regions"),
+        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "account": "999999999999"}]}}, "dpp.detection.malwareScannedBuckets[0].account", "not a workload account"),
+        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "kmsKeyArn": "alias/orders"}]}}, "dpp.detection.malwareScannedBuckets[0].kmsKeyArn", "not an alias"),
+        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "prefixes": ["a", "b", "c", "d", "e", "f"]}]}}, "dpp.detection.malwareScannedBuckets[0].prefixes", "at most 5"),
+        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1"}, {"name": "sp-api-orders-111122223333", "region": "eu-west-1"}]}}, "dpp.detection.malwareScannedBuckets[1].name", "listed twice"),
+    ],
+)
+def test_malware_scan_configuration_errors_name_the_key_and_the_fix(change, key, words):
+    context = cdk_json_context()
+    for section, value in change.items():
+        context["dpp"][section].update(value)
+    with pytest.raises(ConfigError) as error:
+        load_config(context)
+    assert error.value.key == key and words in str(error.value)

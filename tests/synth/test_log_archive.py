@@ -2,6 +2,8 @@
 default app, plus a configuration with a longer retention."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from aws_cdk.assertions import Match, Template
 
@@ -222,6 +224,36 @@ def test_each_service_may_only_write_its_own_prefix_for_covered_accounts(archive
     assert config["Principal"] == {"Service": "config.amazonaws.com"}
     assert config["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [staging_id, "Arn"]}, f"/config/AWSLogs/{ACCOUNT}/*"]]}
     assert config["Condition"] == {"StringEquals": {"aws:SourceAccount": [ACCOUNT]}}
+
+
+def test_guardduty_exports_findings_into_staging_under_its_own_prefix(archive):
+    # Into the unlocked staging bucket, from where replication locks them in both copies.
+    staging_id, _ = bucket_named(archive, STAGING)
+    statements = policy_of(archive, staging_id)
+    detectors = {
+        "StringEquals": {"aws:SourceAccount": [ACCOUNT]},
+        "ArnLike": {"aws:SourceArn": [f"arn:aws:guardduty:*:{ACCOUNT}:detector/*"]},
+    }
+    put = statement(statements, "GuardDutyWritesOwnPrefix")
+    assert put["Principal"] == {"Service": "guardduty.amazonaws.com"} and put["Action"] == "s3:PutObject"
+    assert put["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [staging_id, "Arn"]}, f"/guardduty/AWSLogs/{ACCOUNT}/*"]]}
+    assert put["Condition"] == detectors
+    location = statement(statements, "GuardDutyChecksLocation")
+    assert location["Action"] == "s3:GetBucketLocation" and location["Condition"] == detectors
+    archive_id, _ = bucket_named(archive, ARCHIVE)
+    assert not [s for s in policy_of(archive, archive_id) if "guardduty" in str(s.get("Principal"))], "GuardDuty never writes the locked bucket itself"
+    key = statement(key_statements(archive, "LogArchiveArchiveKey"), "GuardDutyEncryptsCoveredAccountsFindings")
+    assert key["Action"] == "kms:GenerateDataKey" and key["Condition"] == detectors
+
+
+def test_other_covered_accounts_may_only_describe_the_archive_key():
+    from tests.unit.test_topology import three_account_context
+
+    template = build_app(three_account_context()).template("log-archive")
+    lookup = statement(key_statements(template, "LogArchiveArchiveKey"), "CoveredAccountsLookUpKeyArn")
+    assert lookup["Action"] == "kms:DescribeKey"
+    principals = {json.dumps(p) for p in lookup["Principal"]["AWS"]}
+    assert all("444455556666" in p or "777788889999" in p for p in principals) and len(principals) == 2
 
 
 def test_allows_name_only_services_never_any_principal(archive, replica):

@@ -13,6 +13,7 @@ def three_account_context() -> dict:
         {"id": "444455556666", "name": "orders", "roles": ["workload"]},
         {"id": "777788889999", "name": "reports", "roles": ["workload"]},
     ]
+    context["dpp"]["detection"]["malwareScannedBuckets"][0]["account"] = "444455556666"
     return context
 
 
@@ -60,6 +61,11 @@ def test_dependencies_order_deployments_within_each_account():
     assert names(baseline.dependencies) == [
         "dpp-prod-log-archive-111122223333-eu-west-1",
         "dpp-prod-monitoring-foundation-777788889999-eu-west-1",
+    ]
+    detection = built.stacks["dpp-prod-detection-777788889999-eu-central-1"]
+    assert names(detection.dependencies) == [
+        "dpp-prod-log-archive-111122223333-eu-west-1",  # the findings export's bucket policy and key
+        "dpp-prod-monitoring-foundation-777788889999-eu-central-1",
     ]
 
 
