@@ -327,6 +327,71 @@ def _relay(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ac
     ]
 
 
+def _responses(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    """The automated responder (DPP-IR-3): acting on resources named only in findings."""
+    names = monitoring_names(config, planned.account)
+    region, account = planned.region, planned.account
+    policy, function = f"{stack}/Responder/Policy", f"{stack}/Responder/Function"
+    responses = config.responses
+    acks = [
+        *_wildcards(policy, [names.key_arn_pattern(region)], _alias_scoped(names.monitoring_key_alias, region)),
+        *_wildcards(
+            policy,
+            [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-responder:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        *_in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The responder only calls AWS APIs (IAM, EC2, WAF, SNS, DynamoDB); a VPC would need endpoints or NAT in every "
+            "covered region and would not narrow what it can reach.",
+        ),
+    ]
+    if responses.on("disableCredentials"):
+        acks += _wildcards(
+            policy,
+            [f"arn:aws:iam::{account}:user/*", f"arn:aws:iam::{account}:role/*"],
+            "The principal to act on is named only by the finding; the actions are limited to deactivating keys and "
+            "adding or removing the session-revocation inline policy, and an explicit Deny protects the break-glass "
+            "role and every excluded principal.",
+        )
+    if responses.on("isolateInstances"):
+        ec2 = lambda kind: f"arn:aws:ec2:{region}:{account}:{kind}/*"  # noqa: E731
+        acks += _wildcards(
+            policy,
+            ["*"],
+            "ec2:DescribeInstances and ec2:DescribeSecurityGroups support no resource-level permissions.",
+        )
+        acks += _wildcards(
+            policy,
+            [ec2("instance"), ec2("network-interface"), ec2("security-group"), ec2("volume"), ec2("vpc"), f"arn:aws:ec2:{region}::snapshot/*"],
+            "The instance to isolate is named only by the finding, and the isolation group and forensic snapshots are "
+            "created at response time; the actions are limited to swapping security groups, tagging, snapshotting and "
+            "creating the rule-less isolation group (egress revocation only on groups tagged dpp:isolation).",
+        )
+    if responses.on("notifyFailedSignIns") and region == config.home_region:
+        acks += _wildcards(
+            policy,
+            [f"arn:aws:logs:{region}:{account}:log-group:{names.trail_log_group}:*"],
+            "FilterLogEvents on the trail's one log group, to name the principals and sources of failed sign-ins.",
+        )
+    return acks
+
+
+def _response_ledger(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
+    if not config.features.automated_responses:
+        return []
+    return [
+        Acknowledgement(
+            f"{pack}-DynamoDBInBackupPlan",
+            f"{stack}/ResponseLedger",
+            "The response ledger has point-in-time recovery, deletion protection and is retained when its stack is "
+            "deleted; items never expire, and every response it records is also posted to the alert topics (e-mail).",
+        )
+        for pack in ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security")
+    ]
+
+
 def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
     """Every acknowledgement for this configuration, exact to the stack and finding."""
     acks: list[Acknowledgement] = []
@@ -345,6 +410,10 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _detection(config, planned, stack)
         elif slug == "relay":
             acks += _relay(config, planned, stack)
+        elif slug == "responses":
+            acks += _responses(config, planned, stack)
+        elif slug == "monitoring-foundation":
+            acks += _response_ledger(config, stack)
         if slug in ("monitoring-foundation", "alarms"):
             acks += _canary(config, planned, stack, slug)
         if slug == "alarms":

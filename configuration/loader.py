@@ -36,6 +36,8 @@ from configuration.model import (
     Features,
     Impoc,
     MalwareScannedBucket,
+    RESPONSES,
+    ResponseSettings,
     NotificationTarget,
     ReviewSettings,
     Severity,
@@ -101,6 +103,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         alarms=_alarms(root.section("alarms")),
         canary=_canary(root.section("canary")),
         review=_review(root.section("review")),
+        responses=_responses(root.section("responses")),
         notification_targets=_targets(root.section("notifications")),
         impoc=_impoc(root.section("impoc")),
         business_hours=_business_hours(root.section("businessHours")),
@@ -113,12 +116,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
             "is empty, so Security Hub would check nothing (DPP-LOG-6)",
             f"enable at least one of: {', '.join(SECURITY_HUB_STANDARDS)}",
         )
-    if config.features.automated_responses:
-        raise ConfigError(
-            "dpp.features.automatedResponses",
-            "automated responses (DPP-IR-3) are not available in this version",
-            "leave it false; the README's status section says what is built",
-        )
+    _check_responses(config)
     _check_alarm_ids(config)
     _check_malware_coverage(config)
     return config
@@ -384,6 +382,67 @@ def _alarms(section: Section) -> AlarmSettings:
     )
     section.done()
     return settings
+
+
+def _responses(section: Section) -> ResponseSettings:
+    enabled = tuple(name for name in RESPONSES if section.boolean(name))
+    min_severity = Severity(section.choice("minSeverity", ("critical", "high")))
+    cidrs = section.strings("trustedCidrs", check=_check_cidr)
+    settings = ResponseSettings(
+        enabled=enabled,
+        dry_run=section.boolean("dryRun"),
+        min_severity=min_severity,
+        excluded_role_names=section.strings("excludedRoleNames", check=_check_iam_name),
+        excluded_user_names=section.strings("excludedUserNames", check=_check_iam_name),
+        protected_instance_tag=section.string("protectedInstanceTag", pattern=r"[\w.:/=+@ -]{1,127}", hint="use a tag key of up to 127 characters"),
+        trusted_cidrs=cidrs,
+        ip_block_hours=section.integer("ipBlockHours", minimum=1, why=" hour (blocks expire so that a reused address is not blocked forever)"),
+    )
+    if settings.ip_block_hours > 720:
+        raise ConfigError(section.path("ipBlockHours"), f"{settings.ip_block_hours} hours is over 30 days", "use 720 or fewer; a longer block belongs in your WAF rules by hand")
+    section.done()
+    return settings
+
+
+def _check_cidr(path: str, value: str) -> None:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise ConfigError(path, f"{describe(value)} is not a network in CIDR notation", 'write it as address/length with host bits zero, e.g. "203.0.113.0/24"') from None
+
+
+def _check_iam_name(path: str, value: str) -> None:
+    if not re.fullmatch(r"[\w+=,.@-]{1,64}", value):
+        raise ConfigError(path, f"{describe(value)} is not an IAM name", "give the role or user name (not an ARN)")
+
+
+def _check_responses(config: BaselineConfig) -> None:
+    """Responses are opt-in twice over (the feature and each response) and need the
+    capabilities whose events they react to."""
+    responses = config.responses
+    if not config.features.automated_responses:
+        if responses.enabled:
+            raise ConfigError(
+                f"dpp.responses.{responses.enabled[0]}",
+                "is on but dpp.features.automatedResponses is false, so nothing would respond",
+                "set dpp.features.automatedResponses to true, or switch the response off",
+            )
+        return
+    if not responses.enabled:
+        raise ConfigError(
+            "dpp.features.automatedResponses",
+            "is true but no response is switched on",
+            f"switch on at least one of dpp.responses.{{{', '.join(RESPONSES)}}}",
+        )
+    for name in ("disableCredentials", "blockHostileIps", "isolateInstances"):
+        if responses.on(name) and not config.features.guardduty:
+            raise ConfigError(f"dpp.responses.{name}", "reacts to GuardDuty findings, but dpp.features.guardDuty is false", "switch GuardDuty on or this response off")
+    if responses.on("notifyFailedSignIns") and not config.features.alarms:
+        raise ConfigError("dpp.responses.notifyFailedSignIns", "reacts to the FailedConsoleSignInsBurst alarm, but dpp.features.alarms is false", "switch alarms on or this response off")
+    if responses.on("notifyFailedSignIns") and "FailedConsoleSignInsBurst" in config.alarms.disabled:
+        raise ConfigError("dpp.responses.notifyFailedSignIns", "reacts to the FailedConsoleSignInsBurst alarm, which dpp.alarms.disabled switches off", "enable that alarm or switch this response off")
 
 
 def _review(section: Section) -> ReviewSettings:

@@ -172,6 +172,27 @@ class ReviewSettings:
     period_hours: int
 
 
+RESPONSES = ("disableCredentials", "blockHostileIps", "isolateInstances", "notifyFailedSignIns")
+
+
+@dataclass(frozen=True)
+class ResponseSettings:
+    """Automated responses to high and critical findings (DPP-IR-3): each switched on by
+    itself, all in dry run (report only) until ``dry_run`` is false."""
+
+    enabled: tuple[str, ...]  # from RESPONSES
+    dry_run: bool
+    min_severity: "Severity"
+    excluded_role_names: tuple[str, ...]
+    excluded_user_names: tuple[str, ...]
+    protected_instance_tag: str
+    trusted_cidrs: tuple[str, ...]
+    ip_block_hours: int
+
+    def on(self, response: str) -> bool:
+        return response in self.enabled
+
+
 @dataclass(frozen=True)
 class NotificationTarget:
     """Where alerts go (DPP-MON-5). Webhook URLs are never configuration: only the name of the
@@ -242,6 +263,7 @@ class BaselineConfig:
     alarms: AlarmSettings
     canary: CanarySettings
     review: ReviewSettings
+    responses: ResponseSettings
     notification_targets: tuple[NotificationTarget, ...]
     impoc: Impoc
     business_hours: BusinessHours

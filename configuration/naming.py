@@ -145,3 +145,11 @@ def review_digest_name(config: BaselineConfig) -> str:
 
 def key_lookup_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-archive-key-lookup"
+
+
+def responder_function_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-responder"
+
+
+def response_ledger_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-response-ledger"

@@ -28,6 +28,62 @@ def _channels(config: BaselineConfig, severity: Severity) -> str:
     return ", ".join(names) or "the dashboard only"
 
 
+_RESPONSES = {
+    "disableCredentials": (
+        "Exposed or misused IAM credentials (GuardDuty AccessKey findings)",
+        "deactivates the IAM user's access key and attaches `dpp-revoke-older-sessions` (deny all to sessions issued before now) "
+        "to the user or role; root credentials, Identity Center and service-linked roles are reported for action by hand",
+    ),
+    "blockHostileIps": (
+        "Hostile IPs (GuardDuty findings with an inbound, probing or API-calling remote address)",
+        "adds the address to the WAF IP set `{prefix}-hostile-ips` for {hours} hours (attach it to your web ACLs with a Block rule); "
+        "private, reserved and trusted addresses are never blocked; a network ACL is not changed",
+    ),
+    "isolateInstances": (
+        "Compromised instance (GuardDuty Instance findings)",
+        "replaces the security groups of each of its network interfaces with the rule-less `{prefix}-isolation` group, tags it "
+        "`dpp:isolated` and snapshots its volumes (snapshots are kept as evidence); never stops or terminates it",
+    ),
+    "notifyFailedSignIns": (
+        "Repeated failed console sign-ins (the FailedConsoleSignInsBurst alarm)",
+        "posts the principals and source addresses behind the alarm; locking the account belongs to the identity provider, "
+        "beyond this template's reach: the IMPOC locks it there",
+    ),
+}
+
+
+def _automated_responses(config: BaselineConfig) -> list[str]:
+    """Which responses act on their own (DPP-IR-3), and how each is undone."""
+    lines = ["## Automated responses (DPP-IR-3)", ""]
+    responses = config.responses
+    if not config.features.automated_responses:
+        return lines + ["None: every containment step is taken by people (investigation protocol step 5).", ""]
+    mode = "**dry run**: each response only reports what it would have done" if responses.dry_run else "**acting**: each response below changes resources"
+    lines += [
+        f"Mode: {mode}. They answer GuardDuty findings of severity {responses.min_severity.value} and above, within seconds, "
+        "and post every action (what was done, to what, and the undo command) to the alert topics, and so to the channels above.",
+        "",
+        "| trigger | what the responder does |",
+        "|---|---|",
+    ]
+    for name in responses.enabled:
+        trigger, action = _RESPONSES[name]
+        lines.append(f"| {trigger} | {action.format(prefix=config.resource_prefix, hours=responses.ip_block_hours)} |")
+    excluded = [config.archive.break_glass_role_name, *responses.excluded_role_names]
+    lines += [
+        "",
+        f"Never touched: the roles {', '.join(excluded)}"
+        + (f", the users {', '.join(responses.excluded_user_names)}" if responses.excluded_user_names else "")
+        + f", and instances tagged `{responses.protected_instance_tag}`. Act on those by hand.",
+        "",
+        f"Undo: every message carries `aws lambda invoke --function-name {config.resource_prefix}-responder "
+        "--cli-binary-format raw-in-base64-out --payload '{\"undo\": \"<record id>\"}' undo.json`; the record of every "
+        f"action is kept in the DynamoDB table `{config.resource_prefix}-response-ledger` of the account and region.",
+        "",
+    ]
+    return lines
+
+
 def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
     today = today or date.today()
     impoc = config.impoc
@@ -93,6 +149,7 @@ def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
         "",
         routes_markdown(event_routes(config)),
         "",
+        *_automated_responses(config),
         "## Information beyond its boundaries (DPP-MON-4)",
         "",
         "- Exposed credentials and keys: GuardDuty credential findings (routed above); AWS Health and AWS Trusted "
@@ -117,6 +174,7 @@ def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
         "- [ ] `aws cloudtrail validate-logs` over the last week; confirm the digest chain is intact.",
         "- [ ] Restore one day of logs from the replica region through the reader role.",
         "- [ ] Walk through a tabletop scenario (leaked access key) with the IMPOC and the backup; record the outcome.",
+        "- [ ] With automated responses on: a sample finding's report reached the channels; undo one action with its command.",
         "- [ ] Update contacts, thresholds and this plan's configuration; regenerate (`make synth`).",
         "",
     ]

@@ -33,7 +33,7 @@ CONTROLS: dict[str, list[Control]] = {
     "DPP-MON-7": [("AWS::Events::Rule", "ReviewDigest"), ("AWS::SNS::Topic", "Review")],
     "DPP-IR-1": [("AWS::SNS::Subscription", "SeverityTopics"), ("AWS::CloudFormation::CustomResource", "SecurityContact")],
     "DPP-IR-2": [],
-    "DPP-IR-3": [],
+    "DPP-IR-3": [("AWS::Lambda::Function", "Responder"), ("AWS::Events::Rule", "Responder")],
     "DPP-VER-1": [],
     "DPP-VER-2": [],
     "DPP-VER-3": [],

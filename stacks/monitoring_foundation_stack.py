@@ -6,6 +6,7 @@ from constructs import Construct
 
 from capabilities.canary import DecoyBucket
 from capabilities.foundation import MonitoringKey, protected_log_group
+from capabilities.responses import ResponseLedger
 from configuration.model import BaselineConfig
 from configuration.naming import (
     canary_writer_name,
@@ -14,6 +15,8 @@ from configuration.naming import (
     lambda_log_group,
     monitoring_names,
     relay_function_name,
+    responder_function_name,
+    response_ledger_name,
     review_digest_name,
     security_contact_function_name,
 )
@@ -22,7 +25,7 @@ from configuration.naming import (
 class MonitoringFoundationStack(Stack):
     """Keys and log groups outlive the stateless stacks that write to them (DPP-PRT-3,
     DPP-RET-1, DPP-PII-1): the trail's group (home region), the flow-log group when flow logs
-    also go to CloudWatch, the functions' own groups (the archive-key lookup's wherever GuardDuty runs); and at home the canary's decoy bucket
+    also go to CloudWatch, the functions' own groups (the archive-key lookup's wherever GuardDuty runs), the record of automated responses (DPP-IR-3); and at home the canary's decoy bucket
     (DPP-MON-2)."""
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
@@ -50,6 +53,9 @@ class MonitoringFoundationStack(Stack):
             group("ChatRelayLogGroup", lambda_log_group(relay_function_name(config)))
         if config.features.guardduty:
             group("ArchiveKeyLookupLogGroup", lambda_log_group(key_lookup_function_name(config)))
+        if config.features.automated_responses:
+            group("ResponderLogGroup", lambda_log_group(responder_function_name(config)))
+            ResponseLedger(self, "ResponseLedger", table_name=response_ledger_name(config), key=self.key)
         if config.features.flow_logs:
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:

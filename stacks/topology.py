@@ -21,6 +21,7 @@ from stacks.log_archive_replica_stack import LogArchiveReplicaStack
 from stacks.log_archive_stack import LogArchiveStack
 from stacks.monitoring_foundation_stack import MonitoringFoundationStack
 from stacks.relay_stack import RelayStack
+from stacks.responses_stack import ResponsesStack
 
 Placement = Callable[[BaselineConfig], list[tuple[str, str]]]
 
@@ -49,6 +50,10 @@ def _relay_regions(config: BaselineConfig) -> list[tuple[str, str]]:
     if not config.features.chat_relay or not any(t.is_webhook for t in config.notification_targets):
         return []
     return _workload_regions(config)
+
+
+def _response_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    return _workload_regions(config) if config.features.automated_responses else []
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,14 @@ KINDS: tuple[StackKind, ...] = (
         # the trail's log group, the topics, the watched function and queues
         after=("monitoring-foundation", "detection", "collection", "account-baseline", "relay"),
         description="DPP alarms: CIS v3.0 section 4, DPP investigative alarms, monitors of the monitoring, dashboard (DPP-MON-2/3/6)",
+    ),
+    StackKind(
+        slug="responses",
+        stack_class=ResponsesStack,
+        stateful=False,
+        placement=_response_regions,
+        after=("monitoring-foundation", "detection", "alarms"),  # the ledger and log group, the topics, the alarm it reacts to
+        description="DPP automated responses (opt-in): disable exposed credentials, block hostile IPs, isolate instances, name failed sign-ins (DPP-IR-3)",
     ),
 )
 

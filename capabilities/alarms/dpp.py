@@ -248,4 +248,28 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
                 home_region_only=False,
             ),
         ]
+    if config.features.automated_responses:
+        responder = (("FunctionName", f"{prefix}-responder"),)
+        specs += [
+            AlarmSpec(
+                id="ResponderErrors",
+                title="Automated responder failed",
+                severity=Severity.CRITICAL,
+                requirements=("DPP-IR-3", "DPP-MON-6"),
+                metric=MetricRef("AWS/Lambda", "Errors", responder),
+                meaning="The automated responder raised an error: a finding may have gone unanswered (actions it could not take are reported as failed in its messages).",
+                investigate="Read the responder's log group for the finding IDs and error types; act on those findings by hand; fix permissions or quotas.",
+                home_region_only=False,
+            ),
+            AlarmSpec(
+                id="ResponderDeadLetters",
+                title="Findings in the automated responder's dead-letter queue",
+                severity=Severity.CRITICAL,
+                requirements=("DPP-IR-3", "DPP-MON-6"),
+                metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-responder-dead-letters"),), "Maximum"),
+                meaning="Findings or alarm events could not be delivered to the responder after all retries: no automated response was made for them.",
+                investigate="Read the queued events (finding IDs); respond by hand per the incident response plan; fix the cause and redrive if still relevant.",
+                home_region_only=False,
+            ),
+        ]
     return specs

@@ -149,3 +149,25 @@ def test_digest_lists_most_severe_first_and_counts_the_rest():
 )
 def test_redaction(text, expected):
     assert redact(text) == expected
+
+
+def test_automated_response_report_says_what_to_what_and_how_to_undo():
+    report = {
+        "kind": "dpp-response",
+        "dryRun": False,
+        "title": "Automated response to UnauthorizedAccess:EC2/SSHBruteForce",
+        "account": "111122223333",
+        "region": "eu-west-1",
+        "finding": {"id": "0f1e", "type": "UnauthorizedAccess:EC2/SSHBruteForce", "title": "t", "severity": 8.0},
+        "outcomes": [
+            {"action": "blockHostileIps", "target": "address 93.184.216.34", "status": "done", "what": "Blocked 93.184.216.34 in WAF IP set dpp-prod-hostile-ips for 24 hours.", "undo": "aws lambda invoke --function-name dpp-prod-responder --payload '{\"undo\": \"x\"}' undo.json", "recordId": "x", "facts": []},
+            {"action": "isolateInstances", "target": "instance i-0abc", "status": "excluded", "what": "Instance i-0abc carries the tag dpp:protected and is never touched.", "undo": "", "recordId": "", "facts": [["Volumes", "1"]]},
+        ],
+    }
+    alert = alert_of(report, "high")
+    assert (alert.source, alert.title, alert.severity) == ("Automated response", report["title"], "high")
+    assert "[done] Blocked 93.184.216.34" in alert.what and "Undo: aws lambda invoke" in alert.what and "[excluded]" in alert.what
+    assert alert.resource == "address 93.184.216.34, instance i-0abc"
+    assert ("Finding", "UnauthorizedAccess:EC2/SSHBruteForce (severity 8.0)") in alert.facts and ("Volumes", "1") in alert.facts
+    dry = alert_of({**report, "dryRun": True}, "high")
+    assert dry.title.startswith("[DRY RUN]") and "nothing was changed" in dry.runbook

@@ -201,6 +201,8 @@ def test_other_regions_get_only_the_monitors_of_their_own_resources(synthesized)
         "dpp-prod-ChatRelayThrottles",
         "dpp-prod-ChatRelayDeadLetters",
         "dpp-prod-ChatRelayBacklog",
+        "dpp-prod-ResponderErrors",
+        "dpp-prod-ResponderDeadLetters",
     }
     assert alarms["dpp-prod-FlowLogEnforcerErrors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-flow-log-enforcer"}]
     assert alarms["dpp-prod-AlertRoutingDeadLetters"]["Dimensions"] == [{"Name": "QueueName", "Value": "dpp-prod-alert-routing-dead-letters"}]

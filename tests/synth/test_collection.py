@@ -281,6 +281,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-security-contact",
         "/aws/lambda/dpp-prod-review-digest",
         "/aws/lambda/dpp-prod-archive-key-lookup",
+        "/aws/lambda/dpp-prod-responder",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -297,6 +298,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-flow-log-enforcer",
         "/aws/lambda/dpp-prod-chat-relay",
         "/aws/lambda/dpp-prod-archive-key-lookup",
+        "/aws/lambda/dpp-prod-responder",
     }
 
 
@@ -333,6 +335,7 @@ PINNED_FOUNDATION = {
     "SecurityContactLogGroup505A0B83",
     "ReviewDigestLogGroup67F9628A",
     "ArchiveKeyLookupLogGroupA069D8EB",
+    "ResponderLogGroupC9AC0688",
 }
 
 

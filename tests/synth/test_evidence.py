@@ -31,12 +31,10 @@ def test_every_requirement_appears_exactly_once(report):
         assert markdown.count(f"**{requirement_id}**") == 1, requirement_id
 
 
-def test_unbuilt_capabilities_are_not_met_in_red(report):
+def test_the_example_meets_every_requirement(report):
     status = {row.requirement.id: row.status for row in report.rows}
-    assert {i for i, s in status.items() if s == NOT_MET} == {"DPP-IR-3"}
+    assert {i for i, s in status.items() if s == NOT_MET} == set()
     assert status["DPP-PRT-2"] == MET_CONTROL_CHECK
-    page = render_html(report)
-    assert '<tr id="DPP-IR-3">' in page and 'class="not-met">NOT MET<' in page
 
 
 def test_rows_name_resources_per_account_and_region_and_rule_verdicts(report):
@@ -63,11 +61,16 @@ def test_html_is_well_formed(report):
     assert len(root.findall(".//tbody")[0].findall("tr")) == 28
 
 
-def test_removing_a_control_turns_its_row_to_not_met(tmp_path):
-    built = build_app(context_with(features__flowLogs="false"), outdir=str(tmp_path))
+def test_removing_a_control_turns_its_row_to_not_met_in_red(tmp_path):
+    off = {f"responses__{r}": False for r in ("disableCredentials", "blockHostileIps", "isolateInstances", "notifyFailedSignIns")}
+    built = build_app(context_with(features__flowLogs="false", features__automatedResponses=False, **off), outdir=str(tmp_path))
     built.app.synth()
-    row = next(r for r in build_report(tmp_path).rows if r.requirement.id == "DPP-LOG-3")
-    assert row.status == NOT_MET and row.resources == []
+    report = build_report(tmp_path)
+    rows = {r.requirement.id: r for r in report.rows}
+    assert rows["DPP-LOG-3"].status == NOT_MET and rows["DPP-LOG-3"].resources == []
+    assert rows["DPP-IR-3"].status == NOT_MET, "no responder, no automated responses"
+    page = render_html(report)
+    assert '<tr id="DPP-IR-3">' in page and 'class="not-met">NOT MET<' in page
 
 
 def test_make_report_without_a_synth_says_so(tmp_path):
@@ -103,6 +106,26 @@ def test_the_plan_names_contacts_channels_and_every_alarm_and_route(synthesized)
     assert "every six months (next: 2027-05-22)" in plan
     assert "- [ ] Read the canary object" in plan
     assert "dpp/slack/secops" not in plan
+
+
+def test_the_plan_says_which_responses_act_how_and_how_to_undo(synthesized):
+    from dataclasses import replace
+
+    config = synthesized.built.config
+    plan = incident_plan(config)
+    assert "Mode: **dry run**" in plan and "`dpp-prod-hostile-ips` for 24 hours" in plan
+    assert "Never touched: the roles DppBreakGlass, OrganizationAccountAccessRole" in plan
+    assert "--payload '{\"undo\": \"<record id>\"}'" in plan and "identity provider" in plan
+    acting = replace(config, responses=replace(config.responses, dry_run=False, enabled=("isolateInstances",)))
+    acting_plan = incident_plan(acting)
+    assert "Mode: **acting**" in acting_plan and "hostile-ips" not in acting_plan and "`dpp-prod-isolation`" in acting_plan
+    off = replace(config, features=replace(config.features, automated_responses=False))
+    assert "None: every containment step is taken by people" in incident_plan(off)
+
+
+def test_responses_answer_ir_3(report):
+    row = next(r for r in report.rows if r.requirement.id == "DPP-IR-3")
+    assert row.status != NOT_MET and any("Responder" in r.path for r in row.resources)
 
 
 def test_ir_2_is_not_met_without_the_plan(tmp_path):

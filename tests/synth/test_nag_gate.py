@@ -90,5 +90,7 @@ def test_trail_validation_switched_off_behind_the_configuration_fails_synth(tmp_
 def test_switching_off_a_dpp_mandated_capability_fails_synth(tmp_path):
     from tests.support import context_with
 
-    built = build_app(context_with(features__guardDuty="false"), with_gate=True, outdir=str(tmp_path))
+    # (the example's GuardDuty-driven responses go with it, or the configuration is refused)
+    off = {f"responses__{r}": False for r in ("disableCredentials", "blockHostileIps", "isolateInstances")}
+    built = build_app(context_with(features__guardDuty="false", **off), with_gate=True, outdir=str(tmp_path))
     assert ("DPP-GuardDutyPresent", "dpp-prod-account-baseline-111122223333-eu-west-1/AccountTrail/Trail") in failed_rules(built, tmp_path)

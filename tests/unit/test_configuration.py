@@ -38,7 +38,9 @@ def test_example_configuration_loads_with_defaults_applied():
     assert config.log_archive_account.account_id == "111122223333"
     assert [a.account_id for a in config.workload_accounts] == ["111122223333"]
     assert config.trail.log_file_validation and config.trail.insights and config.trail.data_events
-    assert config.features.flow_logs and not config.features.macie and not config.features.automated_responses
+    assert config.features.flow_logs and not config.features.macie
+    # the example shows every response, in dry run (they only report)
+    assert config.features.automated_responses and config.responses.dry_run and len(config.responses.enabled) == 4
     slack = config.notification_targets[0]
     assert (slack.kind, slack.secret_name, slack.min_severity, slack.redact_pii) == ("slack", "dpp/slack/secops", Severity.HIGH, True)
 
@@ -250,9 +252,37 @@ def test_every_default_is_a_known_setting():
     assert config.retention_days == 365
 
 
-def test_automated_responses_are_refused_until_they_exist():
-    error = error_of(features__automatedResponses="true")
-    assert error.key == "dpp.features.automatedResponses"
+def test_responses_are_opt_in_twice_and_dry_run_by_default():
+    from configuration import config_from_dict
+    from configuration.loader import _merge
+
+    required = {k: v for k, v in example_config_dict().items() if k not in DEFAULTS}
+    config = config_from_dict(_merge(json.loads(json.dumps(DEFAULTS)), required))
+    assert not config.features.automated_responses and config.responses.enabled == () and config.responses.dry_run
+
+
+@pytest.mark.parametrize(
+    "overrides, key, words",
+    [
+        ({"features__automatedResponses": "false"}, "dpp.responses.disableCredentials", "automatedResponses is false"),
+        (
+            {"responses__disableCredentials": "false", "responses__blockHostileIps": "false", "responses__isolateInstances": "false", "responses__notifyFailedSignIns": "false"},
+            "dpp.features.automatedResponses",
+            "no response is switched on",
+        ),
+        ({"features__guardDuty": "false"}, "dpp.responses.disableCredentials", "GuardDuty"),
+        ({"features__alarms": "false", "responses__disableCredentials": "false", "responses__blockHostileIps": "false", "responses__isolateInstances": "false"}, "dpp.responses.notifyFailedSignIns", "alarms"),
+        ({"alarms__disabled": '["FailedConsoleSignInsBurst"]'}, "dpp.responses.notifyFailedSignIns", "switches off"),
+        ({"responses__trustedCidrs": '["203.0.113.7/24"]'}, "dpp.responses.trustedCidrs[0]", "CIDR"),
+        ({"responses__excludedRoleNames": '["arn:aws:iam::111122223333:role/Admin"]'}, "dpp.responses.excludedRoleNames[0]", "not an IAM name"),
+        ({"responses__ipBlockHours": "0"}, "dpp.responses.ipBlockHours", "1"),
+        ({"responses__ipBlockHours": "9000"}, "dpp.responses.ipBlockHours", "30 days"),
+        ({"responses__minSeverity": "medium"}, "dpp.responses.minSeverity", "critical"),
+    ],
+)
+def test_response_configuration_errors_name_the_key_and_the_fix(overrides, key, words):
+    error = error_of(**overrides)
+    assert error.key == key and words in str(error), str(error)
 
 
 def test_review_schedule_must_be_a_schedule_expression():

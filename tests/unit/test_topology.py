@@ -34,6 +34,8 @@ def test_default_plan_names_and_places_every_stack():
         ("dpp-prod-alarms-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
         ("dpp-prod-relay-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
         ("dpp-prod-relay-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
+        ("dpp-prod-responses-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
+        ("dpp-prod-responses-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
     }
 
 
@@ -118,5 +120,6 @@ def test_stage_prefixes_every_stack_name():
 def test_alarms_can_be_switched_off():
     context = cdk_json_context()
     context["dpp:features.alarms"] = "false"
+    context["dpp:responses.notifyFailedSignIns"] = "false"  # it reacts to an alarm
     config = load_config(context)
     assert not [p for p in topology.plan(config) if p.kind.slug == "alarms"]

@@ -3,7 +3,8 @@
 Understands CloudWatch alarms (metric, metric-math and composite; ALARM, OK and
 INSUFFICIENT_DATA), GuardDuty findings (Critical band included), Security Hub findings in
 ASFF and OCSF, Config compliance changes (EventBridge and Config's own SNS notifications),
-CloudTrail Insights, console sign-ins and API calls (the control-change routes); anything
+CloudTrail Insights, console sign-ins and API calls (the control-change routes), the
+review digest and the automated responder's reports; anything
 else becomes a readable generic alert. Nothing is ever dropped.
 """
 from __future__ import annotations
@@ -239,6 +240,38 @@ def _review(summary: dict, severity: str) -> Alert:
     )
 
 
+def _response(message: dict, severity: str) -> Alert:
+    """A report of the automated responder (DPP-IR-3): what was done, to what, how to undo it."""
+    outcomes = message.get("outcomes") or []
+    lines, facts = [], []
+    for outcome in outcomes:
+        lines.append(f"[{outcome.get('status', '?')}] {outcome.get('what', '')}")
+        if outcome.get("undo"):
+            lines.append(f"Undo: {outcome['undo']}")
+        facts += [(str(k), str(v)) for k, v in outcome.get("facts") or []]
+    finding = message.get("finding") or {}
+    if finding:
+        facts.insert(0, ("Finding", f"{finding.get('type', '?')} (severity {finding.get('severity', '?')})"))
+    region = str(message.get("region", ""))
+    dry = bool(message.get("dryRun"))
+    return Alert(
+        title=("[DRY RUN] " if dry else "") + str(message.get("title") or "Automated response"),
+        severity=severity,
+        source="Automated response",
+        account=str(message.get("account", "")),
+        region=region,
+        what="\n".join(lines),
+        resource=", ".join(str(o.get("target", "")) for o in outcomes),
+        link=console(region, f"guardduty/home?region={region}#/findings?search=id%3D{finding['id']}") if finding.get("id") else "",
+        runbook=(
+            "Dry run: nothing was changed. Review what would have been done; set dpp.responses.dryRun to false when it is right."
+            if dry
+            else "Confirm the finding; if it was benign, run the undo command. Anything failed or excluded needs a person now."
+        ),
+        facts=facts,
+    )
+
+
 def _generic(payload: Any, subject: str, severity: str) -> Alert:
     if isinstance(payload, dict):
         body = json.dumps(payload, indent=1, sort_keys=True, default=str)
@@ -284,6 +317,8 @@ def _dispatch(payload: Any, subject: str, severity: str) -> Alert:
             return _config_sns(payload, severity)
         if payload.get("kind") == "dpp-review":
             return _review(payload, severity)
+        if payload.get("kind") == "dpp-response":
+            return _response(payload, severity)
         key = (payload.get("source"), payload.get("detail-type"))
         if key in _EVENTS:
             return _EVENTS[key](payload, severity)

@@ -1,0 +1,105 @@
+"""Automated responses to high and critical findings (DPP-IR-3), each switched on by
+configuration and all in dry run until ``dpp.responses.dryRun`` is false.
+
+Events: GuardDuty findings (credentials, hostile IPs, compromised instances), the
+FailedConsoleSignInsBurst alarm's state change, a schedule that lifts expired IP blocks, and
+``{"undo": "<record id>"}`` from the documented undo command. Logs only what kind of thing
+happened to which finding, never a payload, a user name or an address (DPP-PII-1).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+
+from respond import credentials, hostile_ips, instances, report, sign_ins
+from respond.context import Context
+from respond.findings import parse_finding
+from respond.ledger import Ledger
+from respond.outcome import ALREADY, DONE, Outcome
+from respond.settings import Settings
+
+logger = Logger(service="dpp-responder", level=os.environ.get("LOG_LEVEL", "INFO"))
+for _noisy in ("botocore", "boto3", "urllib3"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
+
+FINDING_RESPONSES = (credentials, hostile_ips, instances)
+UNDO = {credentials.ACTION: credentials.undo, hostile_ips.ACTION: hostile_ips.undo, instances.ACTION: instances.undo}
+
+
+def build_context(settings: Settings | None = None) -> Context:
+    settings = settings or Settings.from_environment()
+    return Context(
+        settings=settings,
+        ledger=Ledger(boto3.resource("dynamodb").Table(settings.ledger_table)),
+        iam=boto3.client("iam"),
+        ec2=boto3.client("ec2"),
+        wafv2=boto3.client("wafv2"),
+        logs=boto3.client("logs"),
+        sns=boto3.client("sns"),
+    )
+
+
+def _digest(text: str) -> str:
+    """A stable, non-reversible handle for a target, so logs correlate without naming it."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _log(outcomes: list[Outcome], **fields: Any) -> None:
+    for o in outcomes:
+        logger.info("response", action=o.action, status=o.status, target=_digest(o.target), **fields)
+
+
+def process(event: Any, ctx: Context) -> dict:
+    if isinstance(event, dict) and "undo" in event:
+        return _undo(str(event["undo"]), ctx)
+    if isinstance(event, dict) and event.get("detail-type") == "Scheduled Event":
+        outcomes = hostile_ips.unblock_expired(ctx) if ctx.settings.ip_set else []
+        _log(outcomes)
+        report.publish(ctx, outcomes, "low", title="Expired IP blocks lifted")
+        return {"handled": "schedule", "outcomes": len(outcomes)}
+    if sign_ins.ACTION in ctx.settings.enabled and sign_ins.applies(event, ctx):
+        outcomes = sign_ins.respond(event, ctx)
+        _log(outcomes)
+        report.publish(ctx, outcomes, "high", title="Repeated failed console sign-ins", account=str(event.get("account", "")), region=str(event.get("region", "")))
+        return {"handled": "sign-ins", "outcomes": len(outcomes)}
+    finding = parse_finding(event)
+    if finding is None:
+        logger.info("ignored", reason="not a GuardDuty finding")
+        return {"ignored": "not a GuardDuty finding"}
+    if finding.severity < ctx.settings.min_severity:
+        logger.info("ignored", reason="below minimum severity", findingId=finding.id)
+        return {"ignored": "below minimum severity"}
+    outcomes: list[Outcome] = []
+    for response in FINDING_RESPONSES:
+        if response.ACTION in ctx.settings.enabled and response.applies(finding):
+            outcomes += response.respond(finding, ctx)
+    _log(outcomes, findingId=finding.id, findingType=finding.type)
+    if not outcomes:
+        return {"ignored": "no response applies"}
+    report.publish(ctx, outcomes, report.severity(outcomes, finding), finding=finding)
+    return {"handled": finding.id, "outcomes": [o.status for o in outcomes]}
+
+
+def _undo(record_id: str, ctx: Context) -> dict:
+    record = ctx.ledger.get(record_id)
+    if record is None or record.get("action") not in UNDO:
+        raise ValueError(f"no reversible action recorded under {record_id!r}: copy the id from the response message")
+    if record.get("status") == "undone":
+        outcome = Outcome("undo", record_id, ALREADY, "Already undone.")
+    else:
+        what = UNDO[record["action"]](record, ctx)
+        ctx.ledger.mark(record_id, "undone")
+        outcome = Outcome("undo", record_id, DONE, what)
+    _log([outcome])
+    report.publish(ctx, [outcome], "high", title="Automated response undone")
+    return {"undone": record_id, "status": outcome.status, "what": outcome.what}
+
+
+@logger.inject_lambda_context(log_event=False)
+def handler(event: dict, context: Any) -> dict:
+    return process(event, build_context())

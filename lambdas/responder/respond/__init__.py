@@ -1,0 +1,1 @@
+"""Automated responses to high and critical findings (DPP-IR-3)."""
