@@ -42,6 +42,14 @@ def context(large: bool) -> dict:
     return ctx
 
 
+def organization_context() -> dict:
+    """examples/organization.json over 17 regions: three member OUs, one StackSet."""
+    ctx = json.loads((ROOT / "cdk.json").read_text())["context"]
+    ctx["dpp"] = json.loads((ROOT / "examples" / "organization.json").read_text())
+    ctx["dpp"].update(regions=LARGE_REGIONS, homeRegion="eu-west-1", replicaRegion="eu-central-1")
+    return ctx
+
+
 def timed(script: str, ctx: dict | None) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as outdir:
         env = {**os.environ, "CDK_OUTDIR": outdir}
@@ -61,6 +69,7 @@ def main() -> None:
         ("bare one-resource app (floor)", "benchmarks/bare_app.py", None),
         ("default configuration, 5 nag packs", "app.py", context(large=False)),
         ("3 accounts x 17 regions, 5 nag packs", "app.py", context(large=True)),
+        ("organization, 3 OUs x 17 regions, 5 nag packs", "app.py", organization_context()),
     ]
     print(f"synth time, median of {RUNS} runs, each a fresh process ({os.cpu_count()} cores)")
     floor = None
@@ -68,7 +77,7 @@ def main() -> None:
         samples = [timed(script, ctx) for _ in range(RUNS)]
         median = statistics.median(s for s, _ in samples)
         floor = floor or median
-        print(f"  {label:<40} {median:6.2f} s  {samples[0][1]:3d} stacks  {median / floor:5.1f}x floor")
+        print(f"  {label:<48} {median:6.2f} s  {samples[0][1]:3d} stacks  {median / floor:5.1f}x floor")
 
 
 if __name__ == "__main__":

@@ -119,32 +119,42 @@ def _account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str)
         "CloudTrail names the log streams it creates in the trail's log group; the grant covers streams of that one group.",
     )
     if config.features.config_recorder:
-        acks += [
-            Acknowledgement(
-                "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]",
-                f"{stack}/ConfigRecorderRole",
-                "AWS_ConfigRole is AWS's policy for reading resource configurations; AWS updates it as Config "
-                "supports new resource types, which a hand-written copy would miss (DPP-LOG-5 records all types).",
-            ),
-            *_wildcards(
-                f"{stack}/ConfigRecorderRoleDeliveryPolicy",
-                [f"arn:aws:s3:::{archive.config_staging_bucket}/config/AWSLogs/{planned.account}/*"],
-                "AWS Config chooses the object keys below this account's own prefix of the staging bucket.",
-            ),
-            *_wildcards(
-                f"{stack}/ConfigRecorderRoleDeliveryPolicy",
-                [f"arn:aws:kms:{archive.home_region}:*:key/*"],
-                _alias_scoped(archive.archive_key_alias, archive.home_region),
-            ),
-        ]
+        acks += _config_role(config, stack, planned.account)
     return acks
+
+
+def _config_role(config: BaselineConfig, stack: str, account: str) -> list[Acknowledgement]:
+    archive = archive_names(config)
+    return [
+        Acknowledgement(
+            "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]",
+            f"{stack}/ConfigRecorderRole",
+            "AWS_ConfigRole is AWS's policy for reading resource configurations; AWS updates it as Config "
+            "supports new resource types, which a hand-written copy would miss (DPP-LOG-5 records all types).",
+        ),
+        *_wildcards(
+            f"{stack}/ConfigRecorderRoleDeliveryPolicy",
+            [f"arn:aws:s3:::{archive.config_staging_bucket}/config/AWSLogs/{account}/*"],
+            "AWS Config chooses the object keys below this account's own prefix of the staging bucket.",
+        ),
+        *_wildcards(
+            f"{stack}/ConfigRecorderRoleDeliveryPolicy",
+            [f"arn:aws:kms:{archive.home_region}:*:key/*"],
+            _alias_scoped(archive.archive_key_alias, archive.home_region),
+        ),
+    ]
 
 
 def _collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
     if not config.features.flow_logs:
         return []
-    names = monitoring_names(config, planned.account)
-    region, account = planned.region, planned.account
+    return _enforcer(config, stack, planned.region, planned.account)
+
+
+def _enforcer(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
+    """The flow-log enforcer, in a collection stack or (with ``<AWS::Region>`` and
+    ``<AWS::AccountId>`` as cdk-nag shows pseudo parameters) the member baseline."""
+    names = monitoring_names(config, account)
     policy = f"{stack}/FlowLogEnforcer/Policy"
     function = f"{stack}/FlowLogEnforcer/Function"
     return [
@@ -210,7 +220,7 @@ def _detection(config: BaselineConfig, planned: PlannedStack, stack: str) -> lis
 
 
 def _canary(config: BaselineConfig, planned: PlannedStack, stack: str, slug: str) -> list[Acknowledgement]:
-    if not config.canary.enabled or planned.region != config.home_region:
+    if not config.canary.enabled or not config.trail_home(planned.account, planned.region):
         return []
     if slug == "monitoring-foundation":
         bucket = f"{stack}/CanaryBucket/Bucket"
@@ -414,6 +424,8 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _responses(config, planned, stack)
         elif slug == "monitoring-foundation":
             acks += _response_ledger(config, stack)
+        elif slug in ("org-admin", "org-security"):
+            acks += _organization(config, planned, stack)
         if slug in ("monitoring-foundation", "alarms"):
             acks += _canary(config, planned, stack, slug)
         if slug == "alarms":
@@ -427,7 +439,7 @@ class AppliedAcknowledgement:
     construct_path: str
 
 
-def apply_acknowledgements(app: App, config: BaselineConfig) -> list[AppliedAcknowledgement]:
+def apply_acknowledgements(app: App, config: BaselineConfig, acks: tuple[Acknowledgement, ...] | None = None) -> list[AppliedAcknowledgement]:
     """Acknowledges each entry on the outermost constructs its path (or glob) matches.
 
     Construct paths are read once: each read crosses into the jsii runtime, and reading them
@@ -435,7 +447,7 @@ def apply_acknowledgements(app: App, config: BaselineConfig) -> list[AppliedAckn
     """
     by_path: dict[str, IConstruct] = {c.node.path: c for c in app.node.find_all() if c.node.path}
     applied: list[AppliedAcknowledgement] = []
-    for ack in acknowledgements(config):
+    for ack in acknowledgements(config) if acks is None else acks:
         if any(ch in ack.path for ch in "*?["):
             matched = [p for p in by_path if fnmatchcase(p, ack.path)]
             paths = [p for p in matched if not any(p.startswith(m + "/") for m in matched)]
@@ -445,3 +457,54 @@ def apply_acknowledgements(app: App, config: BaselineConfig) -> list[AppliedAckn
             Validations.of(by_path[path]).acknowledge(Acknowledgment(id=ack.rule, reason=ack.reason))
             applied.append(AppliedAcknowledgement(ack, path))
     return applied
+
+
+def _organization(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    """The organization deploy actions and the Config aggregator's role."""
+    slug = planned.kind.slug
+    construct = "Delegation" if slug == "org-admin" else "GuardDuty"
+    acks: list[Acknowledgement] = []
+    if slug == "org-admin" or config.features.guardduty:
+        acks += _deploy_action_function(config, planned, stack, construct, "organization-admin")
+    if slug == "org-admin":
+        acks += _wildcards(
+            f"{stack}/Delegation/Policy",
+            ["*"],
+            "GuardDuty's organization-admin calls and Organizations' service-access and delegation calls take no "
+            "resource ARNs; the Organizations writes are limited to the named service principals.",
+        )
+        acks += _wildcards(
+            f"{stack}/Delegation/Policy",
+            [f"arn:aws:iam::{planned.account}:role/aws-service-role/guardduty.amazonaws.com/*"],
+            "Only GuardDuty's own service-linked role, which enabling its organization administrator creates.",
+        )
+    elif config.features.guardduty:
+        acks += _wildcards(f"{stack}/GuardDuty/Policy", ["*"], "guardduty:ListDetectors takes no resource ARN.")
+        acks += _wildcards(
+            f"{stack}/GuardDuty/Policy",
+            [f"arn:aws:guardduty:{planned.region}:{planned.account}:detector/*"],
+            "The detector's ID is created by the detection stack; the grant is this account's detectors in this region, one action.",
+        )
+    if slug == "org-security" and config.features.config_recorder and planned.region == config.home_region:
+        acks.append(
+            Acknowledgement(
+                "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSConfigRoleForOrganizations]",
+                f"{stack}/Config/AggregatorRole",
+                "AWSConfigRoleForOrganizations is AWS's policy for an organization aggregator (read-only Organizations "
+                "calls); AWS maintains it as the aggregator's needs change.",
+            )
+        )
+    return acks
+
+
+def member_acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
+    """The member baseline template's (one stack, deployed by the StackSet everywhere); its
+    account and region are CloudFormation pseudo parameters, as cdk-nag names them."""
+    from capabilities.organization.member_stackset import MEMBER_STACK
+
+    acks: list[Acknowledgement] = []
+    if config.features.flow_logs:
+        acks += _enforcer(config, MEMBER_STACK, "<AWS::Region>", "<AWS::AccountId>")
+    if config.features.config_recorder:
+        acks += _config_role(config, MEMBER_STACK, "<AWS::AccountId>")
+    return tuple(acks)

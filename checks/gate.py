@@ -35,8 +35,9 @@ class Gate:
     acknowledged: list[AppliedAcknowledgement]
 
 
-def install_gate(app: App, config: BaselineConfig) -> Gate:
-    """Adds the packs and applies the acknowledgements; call after the stacks exist."""
+def install_gate(app: App, config: BaselineConfig, acknowledgements=None) -> Gate:
+    """Adds the packs and applies the acknowledgements (default: those of the planned stacks);
+    call after the stacks exist."""
     packs = nag_packs(app, config)
     Validations.of(app).add_plugins(*packs)
-    return Gate(packs=packs, acknowledged=apply_acknowledgements(app, config))
+    return Gate(packs=packs, acknowledged=apply_acknowledgements(app, config, acknowledgements))

@@ -62,6 +62,7 @@ DEFAULTS: dict = {
         "timeZone": "UTC",
         "days": ["MON", "TUE", "WED", "THU", "FRI"],
     },
+    "organization": {"enabled": False, "id": "", "memberOrganizationalUnits": []},
     "features": {
         "flowLogs": True,
         "dnsQueryLogs": True,

@@ -38,6 +38,7 @@ from configuration.model import (
     MalwareScannedBucket,
     RESPONSES,
     ResponseSettings,
+    OrganizationSettings,
     NotificationTarget,
     ReviewSettings,
     Severity,
@@ -89,6 +90,9 @@ def config_from_dict(data: dict) -> BaselineConfig:
         raise ConfigError(root.path("replicaRegion"), f"is the home region {home_region}, but the archive's backup must be geographically separate (DPP-PRT-5)", "choose another region")
     retention_days = root.integer("retentionDays", minimum=MIN_RETENTION_DAYS, why=" days the DPP requires (12 months, DPP-RET-1)")
     accounts = _accounts(root, set(regions))
+    organization = _organization(root.section("organization"))
+    if not organization.enabled and not any(a.is_workload for a in accounts):
+        raise ConfigError(root.path("accounts"), "no account has the role workload, so nothing would be monitored", "give the role workload to the accounts that run your SP-API systems")
     config = BaselineConfig(
         stage=stage,
         home_region=home_region,
@@ -108,8 +112,10 @@ def config_from_dict(data: dict) -> BaselineConfig:
         impoc=_impoc(root.section("impoc")),
         business_hours=_business_hours(root.section("businessHours")),
         features=_features(root.section("features")),
+        organization=organization,
     )
     root.done()
+    _check_account_roles(config)
     if config.features.security_hub and not config.detection.security_hub_standards:
         raise ConfigError(
             "dpp.detection.securityHubStandards",
@@ -228,9 +234,67 @@ def _accounts(root: Section, regions: set[str]) -> tuple[Account, ...]:
     if len(archives) != 1:
         found = ", ".join(a.account_id for a in archives) or "none"
         raise ConfigError(root.path("accounts"), f"exactly one account must have the role log-archive (found: {found})", "give the role log-archive to the one account that holds the archive")
-    if not any(a.is_workload for a in accounts):
-        raise ConfigError(root.path("accounts"), "no account has the role workload, so nothing would be monitored", "give the role workload to the accounts that run your SP-API systems")
     return tuple(accounts)
+
+
+def _organization(section: Section) -> OrganizationSettings:
+    enabled = section.boolean("enabled")
+    if not enabled:
+        settings = OrganizationSettings(enabled=False, organization_id="", member_ous=())
+        section.raw("id", None)
+        section.raw("memberOrganizationalUnits", None)
+        section.done()
+        return settings
+    settings = OrganizationSettings(
+        enabled=True,
+        organization_id=section.string("id", pattern=r"o-[a-z0-9]{10,32}", hint='use the organization ID, e.g. "o-a1b2c3d4e5" (aws organizations describe-organization)'),
+        member_ous=section.strings("memberOrganizationalUnits", non_empty=True, check=_check_ou),
+    )
+    section.done()
+    return settings
+
+
+def _check_ou(path: str, value: str) -> None:
+    if not re.fullmatch(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}", value):
+        raise ConfigError(path, f"{describe(value)} is not an OU or root ID", 'use IDs such as "ou-ab12-cd34ef56" or the root "r-ab12"')
+
+
+def _check_account_roles(config: BaselineConfig) -> None:
+    """Single-account mode needs workload accounts; organization mode needs exactly one
+    management, one security and one log-archive account, each a different account."""
+    accounts = config.accounts
+    management = [a for a in accounts if a.is_management]
+    security = [a for a in accounts if a.is_security]
+    if not config.org_mode:
+        for account in management + security:
+            role = "management" if account.is_management else "security"
+            index = accounts.index(account)
+            raise ConfigError(f"dpp.accounts[{index}].roles", f"the role {role} exists only in organization mode", "set dpp.organization.enabled to true (with its id and memberOrganizationalUnits), or remove the role")
+        return
+    for role, found in (("management", management), ("security", security)):
+        if len(found) != 1:
+            listed = ", ".join(a.account_id for a in found) or "none"
+            raise ConfigError("dpp.accounts", f"organization mode needs exactly one account with the role {role} (found: {listed})", f"give the role {role} to exactly one account")
+    for index, account in enumerate(accounts):
+        special = [r for r in ("management", "security", "log-archive") if r in account.roles]
+        if len(special) > 1:
+            raise ConfigError(
+                f"dpp.accounts[{index}].roles",
+                f"{account.account_id} has the roles {' and '.join(special)}; in organization mode each needs its own account (the logs must sit apart from who administers them, DPP-PRT-4)",
+                "use a separate account for each of management, security and log-archive",
+            )
+        if account.is_workload:
+            raise ConfigError(
+                f"dpp.accounts[{index}].roles",
+                "in organization mode workload accounts are the members of dpp.organization.memberOrganizationalUnits, not listed here",
+                "remove the role workload and put the account in one of those OUs",
+            )
+    if config.features.automated_responses:
+        raise ConfigError(
+            "dpp.features.automatedResponses",
+            "automated responses act inside one account and are not deployed to organization members",
+            "set it to false in organization mode (findings from every member still reach the security account's topics)",
+        )
 
 
 def _check_choice(path: str, value: str, choices: tuple[str, ...]) -> None:
@@ -304,6 +368,8 @@ def _detection(section: Section, accounts: tuple[Account, ...], regions: set[str
 
 
 def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions: set[str]) -> MalwareScannedBucket:
+    if not any(a.is_workload for a in accounts):
+        raise ConfigError(path, "malware protection plans are created in the bucket's own account, and organization mode lists no workload accounts", "leave dpp.detection.malwareScannedBuckets empty and create the plans in the member accounts (README, organization mode)")
     section = Section(item, path)
     name = section.string("name")
     _check_bucket(section.path("name"), name)
@@ -332,7 +398,7 @@ def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions
 def _check_malware_coverage(config: BaselineConfig) -> None:
     """With Malware Protection for S3 on, every sensitive bucket must be scanned: the trail's
     sensitive buckets hold Amazon Information, where uploaded malware would do most harm."""
-    if not config.features.guardduty or "s3MalwareProtection" not in config.detection.guardduty_protections:
+    if not config.features.guardduty or "s3MalwareProtection" not in config.detection.guardduty_protections or config.org_mode:
         return
     scanned = {b.name for b in config.detection.malware_scanned_buckets}
     for i, name in enumerate(config.trail.sensitive_buckets):

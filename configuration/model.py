@@ -27,7 +27,7 @@ class Severity(str, Enum):
         return self.rank <= other.rank
 
 
-ACCOUNT_ROLES = ("log-archive", "workload")
+ACCOUNT_ROLES = ("log-archive", "workload", "management", "security")
 TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook")
 
 
@@ -45,6 +45,9 @@ class Account:
 
     ``log-archive`` holds the WORM archive (DPP-PRT-1/4); ``workload`` runs the systems that
     touch Information and gets collection, detection and alarms. One account may be both.
+    In organization mode, ``management`` is the organization's management account (it owns
+    the organization trail and the member StackSet) and ``security`` the delegated
+    administrator of GuardDuty, Security Hub and Config (DPP-PRT-4: logs apart from workloads).
     """
 
     account_id: str
@@ -59,6 +62,14 @@ class Account:
     @property
     def is_workload(self) -> bool:
         return "workload" in self.roles
+
+    @property
+    def is_management(self) -> bool:
+        return "management" in self.roles
+
+    @property
+    def is_security(self) -> bool:
+        return "security" in self.roles
 
 
 @dataclass(frozen=True)
@@ -247,6 +258,16 @@ class Features:
 
 
 @dataclass(frozen=True)
+class OrganizationSettings:
+    """Organization mode (DPP-PRT-4, DPP-LOG-1/5/6 at organization scale): an organization
+    trail, delegated administrators and a service-managed StackSet for every member account."""
+
+    enabled: bool
+    organization_id: str
+    member_ous: tuple[str, ...]  # OU or root IDs the member StackSet deploys to (and follows)
+
+
+@dataclass(frozen=True)
 class BaselineConfig:
     """Everything the stacks need, validated (see ``configuration.loader``)."""
 
@@ -268,6 +289,7 @@ class BaselineConfig:
     impoc: Impoc
     business_hours: BusinessHours
     features: Features
+    organization: OrganizationSettings
 
     @property
     def log_archive_account(self) -> Account:
@@ -276,6 +298,36 @@ class BaselineConfig:
     @property
     def workload_accounts(self) -> tuple[Account, ...]:
         return tuple(a for a in self.accounts if a.is_workload)
+
+    @property
+    def org_mode(self) -> bool:
+        return self.organization.enabled
+
+    @property
+    def management_account(self) -> Account:
+        return next(a for a in self.accounts if a.is_management)
+
+    @property
+    def security_account(self) -> Account:
+        return next(a for a in self.accounts if a.is_security)
+
+    @property
+    def monitored_accounts(self) -> tuple[Account, ...]:
+        """Accounts this app deploys monitoring into directly: the workload accounts, or in
+        organization mode the management and security accounts (members get the StackSet)."""
+        if self.org_mode:
+            return (self.management_account, self.security_account)
+        return self.workload_accounts
+
+    @property
+    def trail_accounts(self) -> tuple[Account, ...]:
+        """Accounts with a trail of their own: each workload account, or the management
+        account's organization trail."""
+        return (self.management_account,) if self.org_mode else self.workload_accounts
+
+    def trail_home(self, account: str, region: str) -> bool:
+        """Where a trail's log group, its alarms and the canary live."""
+        return region == self.home_region and any(a.account_id == account for a in self.trail_accounts)
 
     @property
     def resource_prefix(self) -> str:

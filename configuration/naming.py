@@ -153,3 +153,7 @@ def responder_function_name(config: BaselineConfig) -> str:
 
 def response_ledger_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-response-ledger"
+
+
+def organization_admin_function_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-organization-admin"

@@ -31,19 +31,60 @@ class PackSettings:
     impoc_email: str | None = None
 
 
+class AppIndex:
+    """The app's resources by type and stack, and their resolved properties, read once.
+
+    Rules that relate resources (an alarm and the metric filters of the whole app) would
+    otherwise walk the construct tree, across the jsii bridge, once per resource checked:
+    quadratic, and minutes on a 17-region organization. The app does not change while it is
+    validated, so one walk serves the whole pack run."""
+
+    def __init__(self, root) -> None:
+        self.by_type: dict[str, list[CfnResource]] = {}
+        self.by_stack: dict[tuple[str, str], list[CfnResource]] = {}
+        for construct in root.node.find_all():
+            if isinstance(construct, CfnResource):
+                cfn_type = construct.cfn_resource_type
+                self.by_type.setdefault(cfn_type, []).append(construct)
+                self.by_stack.setdefault((Stack.of(construct).node.path, cfn_type), []).append(construct)
+        # Keyed by the proxy object's identity (the entry holds the object, so the identity
+        # stays unique): reading a construct path is itself a round trip to the jsii runtime.
+        self._props: dict[int, tuple[CfnResource, dict]] = {}
+        self._memo: dict[str, Any] = {}
+
+    def props(self, resource: CfnResource) -> dict:
+        entry = self._props.get(id(resource))
+        if entry is None:
+            entry = (resource, Stack.of(resource).resolve(resource._cfn_properties) or {})
+            self._props[id(resource)] = entry
+        return entry[1]
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value derived from the whole app (the set of metric-filter metrics, say), once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
 @dataclass
 class RuleContext:
     """What a check may need beyond its own resource: the settings and the whole app."""
 
     settings: PackSettings
     resource: CfnResource
+    index: AppIndex | None = None
+
+    def _app(self) -> AppIndex:
+        if self.index is None:
+            self.index = AppIndex(self.resource.node.root)
+        return self.index
 
     @property
     def stack(self) -> Stack:
         return Stack.of(self.resource)
 
     def props(self, resource: CfnResource) -> dict:
-        return Stack.of(resource).resolve(resource._cfn_properties) or {}
+        return self._app().props(resource)
 
     def logical_id(self, resource: CfnResource | None = None) -> str:
         target = resource or self.resource
@@ -51,12 +92,14 @@ class RuleContext:
 
     def stack_resources(self, cfn_type: str) -> list[CfnResource]:
         """Resources of one CloudFormation type in the rule's stack."""
-        return [c for c in self.stack.node.find_all() if isinstance(c, CfnResource) and c.cfn_resource_type == cfn_type]
+        return list(self._app().by_stack.get((self.stack.node.path, cfn_type), []))
 
     def app_resources(self, cfn_type: str) -> list[CfnResource]:
         """Resources of one CloudFormation type anywhere in the app (cross-stack relations)."""
-        root = self.resource.node.root
-        return [c for c in root.node.find_all() if isinstance(c, CfnResource) and c.cfn_resource_type == cfn_type]
+        return list(self._app().by_type.get(cfn_type, []))
+
+    def app_wide(self, key: str, compute: Callable[[], Any]) -> Any:
+        return self._app().memo(key, compute)
 
 
 Check = Callable[[CfnResource, dict, RuleContext], "bool | None"]
@@ -81,10 +124,11 @@ class DppRule:
 class AppliedRule:
     """The jsii object cdk-nag calls back into: every field a property, ``rule`` a method."""
 
-    def __init__(self, rule: DppRule, node: CfnResource, settings: PackSettings) -> None:
+    def __init__(self, rule: DppRule, node: CfnResource, settings: PackSettings, index: "Callable[[], AppIndex] | None" = None) -> None:
         self._rule = rule
         self._node = node
         self._settings = settings
+        self._index = index
 
     @property
     def rule_suffix_override(self) -> str:
@@ -107,7 +151,7 @@ class AppliedRule:
         return self._node
 
     def rule(self, node: CfnResource) -> Any:
-        ctx = RuleContext(settings=self._settings, resource=node)
+        ctx = RuleContext(settings=self._settings, resource=node, index=self._index() if self._index else None)
         verdict = self._rule.check(node, ctx.props(node), ctx)
         if verdict is None:
             return NagRuleCompliance.NOT_APPLICABLE

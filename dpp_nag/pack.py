@@ -5,7 +5,7 @@ from aws_cdk import CfnResource
 from cdk_nag import NagPack
 from constructs import IConstruct
 
-from dpp_nag.framework import AppliedRule, DppRule, PackSettings
+from dpp_nag.framework import AppIndex, AppliedRule, DppRule, PackSettings
 from dpp_nag.rules import ALL_RULES
 
 
@@ -21,6 +21,7 @@ class DppChecks(NagPack):
         self._pack_name = "DPP"
         self._settings = settings or PackSettings()
         self._by_type: dict[str, list[DppRule]] = {}
+        self._indexes: dict[str, AppIndex] = {}  # per app root, built on first use
         for rule in rules:
             for cfn_type in rule.resource_types:
                 self._by_type.setdefault(cfn_type, []).append(rule)
@@ -32,5 +33,16 @@ class DppChecks(NagPack):
     def _check_resource(self, node: IConstruct) -> None:
         if not isinstance(node, CfnResource):
             return
-        for rule in self._by_type.get(node.cfn_resource_type, ()):
-            self._apply_rule(AppliedRule(rule, node, self._settings))
+        rules = self._by_type.get(node.cfn_resource_type, ())
+        if not rules:
+            return
+        root = node.node.root
+        key = f"{id(root)}"
+
+        def index() -> AppIndex:
+            if key not in self._indexes:
+                self._indexes[key] = AppIndex(root)
+            return self._indexes[key]
+
+        for rule in rules:
+            self._apply_rule(AppliedRule(rule, node, self._settings, index))

@@ -1,4 +1,5 @@
-"""Stateless, once per workload account (home region): the trail and account-wide IAM roles."""
+"""Stateless, once per workload account (home region), or once for the organization in its
+management account: the trail and account-wide IAM roles."""
 from __future__ import annotations
 
 from aws_cdk import Stack
@@ -29,6 +30,7 @@ class AccountBaselineStack(Stack):
             log_group_arn=names.log_group_arn(self.region, names.trail_log_group),
             archive_buckets_to_watch=[archive.archive_bucket, archive.config_staging_bucket, archive.replica_bucket],
             canary_buckets=[config.canary.bucket_name(self.account, self.region)] if config.canary.enabled else [],
+            organization=config.org_mode,
         )
         if config.features.config_recorder:
             recorder_role(

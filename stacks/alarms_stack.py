@@ -23,8 +23,9 @@ class AlarmsStack(Stack):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
         is_home = self.region == config.home_region
+        trail_home = config.trail_home(self.account, self.region)  # the trail's log group is here
         names = monitoring_names(config, self.account)
-        specs = [s for s in alarm_specs(config) if is_home or not s.home_region_only]
+        specs = [s for s in alarm_specs(config) if trail_home or not s.home_region_only]
         namespace = f"DPP/{config.stage}"
 
         def topic_arn(severity: Severity) -> str:
@@ -36,10 +37,10 @@ class AlarmsStack(Stack):
             specs=specs,
             prefix=config.resource_prefix,
             namespace=namespace,
-            log_group_name=names.trail_log_group if is_home else None,
+            log_group_name=names.trail_log_group if trail_home else None,
             topic_arn=topic_arn,
         )
-        if is_home and config.canary.enabled:
+        if trail_home and config.canary.enabled:
             CanaryWriter(
                 self,
                 "Canary",

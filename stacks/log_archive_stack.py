@@ -5,6 +5,7 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from capabilities.archive import LogArchive
+from capabilities.archive.audience import Audience
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names
 
@@ -21,5 +22,16 @@ class LogArchiveStack(Stack):
             names=archive_names(config),
             retention_days=config.retention_days,
             settings=config.archive,
-            delivering_accounts=[a.account_id for a in config.workload_accounts],
+            audience=archive_audience(config),
+            key_readers=[a.account_id for a in config.monitored_accounts],
         )
+
+
+def archive_audience(config: BaselineConfig) -> Audience:
+    """Single mode: the workload accounts; organization mode: the organization's members,
+    with the management account's organization trail."""
+    return Audience(
+        accounts=() if config.org_mode else tuple(a.account_id for a in config.workload_accounts),
+        trail_accounts=tuple(a.account_id for a in config.trail_accounts),
+        organization_id=config.organization.organization_id or None,
+    )

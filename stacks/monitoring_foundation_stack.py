@@ -12,6 +12,7 @@ from configuration.naming import (
     canary_writer_name,
     enforcer_function_name,
     key_lookup_function_name,
+    organization_admin_function_name,
     lambda_log_group,
     monitoring_names,
     relay_function_name,
@@ -36,11 +37,13 @@ class MonitoringFoundationStack(Stack):
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)
 
-        if self.region == config.home_region:
+        if config.trail_home(self.account, self.region):
             group("TrailLogGroup", names.trail_log_group)
             group("SecurityContactLogGroup", lambda_log_group(security_contact_function_name(config)))
+        if self.region == config.home_region:
             if config.features.alarms:
                 group("ReviewDigestLogGroup", lambda_log_group(review_digest_name(config)))
+        if config.trail_home(self.account, self.region):
             if config.canary.enabled:
                 DecoyBucket(
                     self,
@@ -53,6 +56,8 @@ class MonitoringFoundationStack(Stack):
             group("ChatRelayLogGroup", lambda_log_group(relay_function_name(config)))
         if config.features.guardduty:
             group("ArchiveKeyLookupLogGroup", lambda_log_group(key_lookup_function_name(config)))
+        if config.org_mode and (self.account, self.region) in _organization_function_places(config):
+            group("OrganizationAdminLogGroup", lambda_log_group(organization_admin_function_name(config)))
         if config.features.automated_responses:
             group("ResponderLogGroup", lambda_log_group(responder_function_name(config)))
             ResponseLedger(self, "ResponseLedger", table_name=response_ledger_name(config), key=self.key)
@@ -60,3 +65,12 @@ class MonitoringFoundationStack(Stack):
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:
                 group("FlowLogGroup", names.flow_log_group)
+
+
+def _organization_function_places(config: BaselineConfig) -> set[tuple[str, str]]:
+    """Where the organization deploy actions run: the management account at home (delegation)
+    and the security account in every region (GuardDuty auto-enable)."""
+    places = {(config.management_account.account_id, config.home_region)}
+    if config.features.guardduty:
+        places |= {(config.security_account.account_id, r) for r in config.regions}
+    return places

@@ -21,6 +21,7 @@ from stacks.log_archive_replica_stack import LogArchiveReplicaStack
 from stacks.log_archive_stack import LogArchiveStack
 from stacks.monitoring_foundation_stack import MonitoringFoundationStack
 from stacks.relay_stack import RelayStack
+from stacks.organization_stacks import OrganizationAdminStack, OrganizationSecurityStack
 from stacks.responses_stack import ResponsesStack
 
 Placement = Callable[[BaselineConfig], list[tuple[str, str]]]
@@ -34,12 +35,28 @@ def _archive_replica(config: BaselineConfig) -> list[tuple[str, str]]:
     return [(config.log_archive_account.account_id, config.replica_region)]
 
 
-def _workload_home(config: BaselineConfig) -> list[tuple[str, str]]:
-    return [(a.account_id, config.home_region) for a in config.workload_accounts]
+def _trail_home(config: BaselineConfig) -> list[tuple[str, str]]:
+    return [(a.account_id, config.home_region) for a in config.trail_accounts]
 
 
 def _workload_regions(config: BaselineConfig) -> list[tuple[str, str]]:
-    return [(a.account_id, region) for a in config.workload_accounts for region in config.regions]
+    """Every covered region of each account monitored directly (organization mode: the
+    management and security accounts; members get the StackSet)."""
+    return [(a.account_id, region) for a in config.monitored_accounts for region in config.regions]
+
+
+def _collection_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    """Service-managed StackSets never deploy to the management account, so in organization
+    mode it gets collection stacks of its own; members get the same through the StackSet."""
+    return [(a.account_id, region) for a in config.trail_accounts for region in config.regions]
+
+
+def _management_home(config: BaselineConfig) -> list[tuple[str, str]]:
+    return [(config.management_account.account_id, config.home_region)] if config.org_mode else []
+
+
+def _security_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    return [(config.security_account.account_id, region) for region in config.regions] if config.org_mode else []
 
 
 def _alarm_regions(config: BaselineConfig) -> list[tuple[str, str]]:
@@ -66,6 +83,7 @@ class StackKind:
     placement: Placement
     after: tuple[str, ...] = ()
     description: str = ""
+    after_everywhere: tuple[str, ...] = ()  # kinds that must exist in every account and region first
 
 
 # Deployment order follows list order; ``after`` states the ordering that matters.
@@ -96,7 +114,7 @@ KINDS: tuple[StackKind, ...] = (
         slug="account-baseline",
         stack_class=AccountBaselineStack,
         stateful=False,
-        placement=_workload_home,
+        placement=_trail_home,
         after=("log-archive", "monitoring-foundation"),  # trail delivers to both
         description="DPP account baseline: multi-region CloudTrail and account-wide roles (DPP-LOG-1, DPP-PRT-2, DPP-MON-1)",
     ),
@@ -104,7 +122,7 @@ KINDS: tuple[StackKind, ...] = (
         slug="collection",
         stack_class=CollectionStack,
         stateful=False,
-        placement=_workload_regions,
+        placement=_collection_regions,
         after=("log-archive", "monitoring-foundation", "account-baseline"),  # buckets, log groups, Config role
         description="DPP collection: AWS Config, VPC flow logs and DNS query logs on every VPC (DPP-LOG-3/4/5)",
     ),
@@ -140,6 +158,24 @@ KINDS: tuple[StackKind, ...] = (
         placement=_response_regions,
         after=("monitoring-foundation", "detection", "alarms"),  # the ledger and log group, the topics, the alarm it reacts to
         description="DPP automated responses (opt-in): disable exposed credentials, block hostile IPs, isolate instances, name failed sign-ins (DPP-IR-3)",
+    ),
+    StackKind(
+        slug="org-admin",
+        stack_class=OrganizationAdminStack,
+        stateful=False,
+        placement=_management_home,
+        after=("log-archive",),  # members deliver to the archive
+        # Delegation finds Security Hub and GuardDuty already on in the management and security accounts.
+        after_everywhere=("detection",),
+        description="DPP organization: delegated administrators and the member baseline StackSet (DPP-PRT-4, DPP-LOG-1/5/6)",
+    ),
+    StackKind(
+        slug="org-security",
+        stack_class=OrganizationSecurityStack,
+        stateful=False,
+        placement=_security_regions,
+        after=("org-admin", "detection"),  # delegation first; the security account's own detector and aggregator
+        description="DPP organization: GuardDuty auto-enable, Security Hub central configuration, Config aggregator and organization rules (DPP-LOG-5/6)",
     ),
 )
 
@@ -186,4 +222,8 @@ def build(app: App, config: BaselineConfig) -> dict[str, Stack]:
             same_account = [s for p, s in earlier if p.account == planned.account]
             for other in same_place or same_account or [s for _, s in earlier]:
                 stack.add_stack_dependency(other, f"{slug} must exist before {planned.kind.slug}")
+        for slug in planned.kind.after_everywhere:
+            for p, other in built.values():
+                if p.kind.slug == slug:
+                    stack.add_stack_dependency(other, f"{slug} must exist everywhere before {planned.kind.slug}")
     return {name: stack for name, (_, stack) in built.items()}

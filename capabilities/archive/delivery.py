@@ -1,75 +1,51 @@
-"""Bucket-policy grants that admit each delivering service to its own prefix only (DPP-PRT-1/4)."""
+"""Bucket-policy grants that admit each delivering service to its own prefix only, for the
+covered accounts or organization only (DPP-PRT-1/4)."""
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
+from capabilities.archive.audience import Audience
 from capabilities.archive.prefixes import LogPrefix
 
 
-def _acl_check(bucket: s3.Bucket, sid: str, service: str, conditions: dict, extra_actions: tuple[str, ...] = ()) -> None:
+def _grant(bucket: s3.Bucket, sid: str, service: str, actions: list[str], resources: list[str], conditions: dict) -> None:
     bucket.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid=sid,
-            principals=[iam.ServicePrincipal(service)],
-            actions=["s3:GetBucketAcl", *extra_actions],
-            resources=[bucket.bucket_arn],
-            conditions=conditions,
-        )
+        iam.PolicyStatement(sid=sid, principals=[iam.ServicePrincipal(service)], actions=actions, resources=resources, conditions=conditions)
     )
 
 
-def _put(bucket: s3.Bucket, sid: str, service: str, prefix: LogPrefix, accounts: list[str], conditions: dict) -> None:
-    bucket.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid=sid,
-            principals=[iam.ServicePrincipal(service)],
-            actions=["s3:PutObject"],
-            resources=[bucket.arn_for_objects(prefix.objects(a)) for a in accounts],
-            conditions=conditions,
-        )
-    )
+def _objects(bucket: s3.Bucket, patterns: list[str]) -> list[str]:
+    return [bucket.arn_for_objects(p) for p in patterns]
 
 
-def admit_cloudtrail(bucket: s3.Bucket, accounts: list[str]) -> None:
+def admit_cloudtrail(bucket: s3.Bucket, audience: Audience) -> None:
+    """Only the covered trails: each account's, or the management account's organization trail."""
+    accounts = list(audience.trail_accounts)
     conditions = {
         "StringEquals": {"aws:SourceAccount": accounts},
         "ArnLike": {"aws:SourceArn": [f"arn:aws:cloudtrail:*:{a}:trail/*" for a in accounts]},
     }
-    _acl_check(bucket, "CloudTrailChecksAcl", "cloudtrail.amazonaws.com", conditions)
-    _put(bucket, "CloudTrailWritesOwnPrefix", "cloudtrail.amazonaws.com", LogPrefix.CLOUDTRAIL, accounts, conditions)
+    _grant(bucket, "CloudTrailChecksAcl", "cloudtrail.amazonaws.com", ["s3:GetBucketAcl"], [bucket.bucket_arn], conditions)
+    _grant(bucket, "CloudTrailWritesOwnPrefix", "cloudtrail.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.trail_prefixes(LogPrefix.CLOUDTRAIL.value)), conditions)
 
 
-def admit_log_delivery(bucket: s3.Bucket, accounts: list[str]) -> None:
+def admit_log_delivery(bucket: s3.Bucket, audience: Audience) -> None:
     """VPC flow logs and Route 53 Resolver query logs arrive through the log-delivery service."""
-    conditions = {
-        "StringEquals": {"aws:SourceAccount": accounts},
-        "ArnLike": {"aws:SourceArn": [f"arn:aws:logs:*:{a}:*" for a in accounts]},
-    }
-    _acl_check(bucket, "LogDeliveryChecksAcl", "delivery.logs.amazonaws.com", conditions)
-    _put(bucket, "LogDeliveryWritesFlowLogs", "delivery.logs.amazonaws.com", LogPrefix.VPC_FLOW_LOGS, accounts, conditions)
-    _put(bucket, "LogDeliveryWritesDnsQueryLogs", "delivery.logs.amazonaws.com", LogPrefix.DNS_QUERY_LOGS, accounts, conditions)
+    conditions = audience.source("arn:aws:logs:*:{account}:*")
+    _grant(bucket, "LogDeliveryChecksAcl", "delivery.logs.amazonaws.com", ["s3:GetBucketAcl"], [bucket.bucket_arn], conditions)
+    _grant(bucket, "LogDeliveryWritesFlowLogs", "delivery.logs.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.VPC_FLOW_LOGS.value)), conditions)
+    _grant(bucket, "LogDeliveryWritesDnsQueryLogs", "delivery.logs.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.DNS_QUERY_LOGS.value)), conditions)
 
 
-def admit_config(bucket: s3.Bucket, accounts: list[str]) -> None:
-    conditions = {"StringEquals": {"aws:SourceAccount": accounts}}
-    _acl_check(bucket, "ConfigChecksAcl", "config.amazonaws.com", conditions, ("s3:ListBucket",))
-    _put(bucket, "ConfigWritesOwnPrefix", "config.amazonaws.com", LogPrefix.CONFIG, accounts, conditions)
+def admit_config(bucket: s3.Bucket, audience: Audience) -> None:
+    conditions = audience.account_only()
+    _grant(bucket, "ConfigChecksAcl", "config.amazonaws.com", ["s3:GetBucketAcl", "s3:ListBucket"], [bucket.bucket_arn], conditions)
+    _grant(bucket, "ConfigWritesOwnPrefix", "config.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.CONFIG.value)), conditions)
 
 
-def admit_guardduty(bucket: s3.Bucket, accounts: list[str]) -> None:
-    """GuardDuty exports findings of the covered accounts' detectors (any region)."""
-    conditions = {
-        "StringEquals": {"aws:SourceAccount": accounts},
-        "ArnLike": {"aws:SourceArn": [f"arn:aws:guardduty:*:{a}:detector/*" for a in accounts]},
-    }
-    bucket.add_to_resource_policy(
-        iam.PolicyStatement(
-            sid="GuardDutyChecksLocation",
-            principals=[iam.ServicePrincipal("guardduty.amazonaws.com")],
-            actions=["s3:GetBucketLocation"],
-            resources=[bucket.bucket_arn],
-            conditions=conditions,
-        )
-    )
-    _put(bucket, "GuardDutyWritesOwnPrefix", "guardduty.amazonaws.com", LogPrefix.GUARDDUTY, accounts, conditions)
+def admit_guardduty(bucket: s3.Bucket, audience: Audience) -> None:
+    """GuardDuty exports findings of the covered detectors (any region)."""
+    conditions = audience.source("arn:aws:guardduty:*:{account}:detector/*")
+    _grant(bucket, "GuardDutyChecksLocation", "guardduty.amazonaws.com", ["s3:GetBucketLocation"], [bucket.bucket_arn], conditions)
+    _grant(bucket, "GuardDutyWritesOwnPrefix", "guardduty.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.GUARDDUTY.value)), conditions)

@@ -7,6 +7,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from capabilities.archive import delivery, replication, tamper
+from capabilities.archive.audience import Audience
 from capabilities.archive.log_key import LogKey
 from capabilities.archive.secure_bucket import retention_lifecycle, secure_bucket
 from configuration.model import ArchiveSettings
@@ -36,16 +37,17 @@ class LogArchive(Construct):
         names: ArchiveNames,
         retention_days: int,
         settings: ArchiveSettings,
-        delivering_accounts: list[str],
+        audience: Audience,
+        key_readers: list[str],
     ) -> None:
         super().__init__(scope, id)
         region = names.home_region
         archive_key = LogKey(self, "ArchiveKey", alias=names.archive_key_alias, description="Encrypts the DPP log archive (DPP-PRT-3)")
-        archive_key.admit_cloudtrail(delivering_accounts)
-        archive_key.admit_config(delivering_accounts)
-        archive_key.admit_log_delivery(delivering_accounts)
-        archive_key.admit_guardduty(delivering_accounts)
-        archive_key.admit_key_lookup(delivering_accounts, owner=names.account)
+        archive_key.admit_cloudtrail(audience)
+        archive_key.admit_config(audience)
+        archive_key.admit_log_delivery(audience)
+        archive_key.admit_guardduty(audience)
+        archive_key.admit_key_lookup(audience, owner=names.account, readers=key_readers)
         self.key = archive_key.key
 
         self.access_logs = secure_bucket(
@@ -87,10 +89,10 @@ class LogArchive(Construct):
 
         exempt = [names.role_arn(settings.break_glass_role_name), names.deploy_role_arn(region)]
         readers = [self.reader_role.role_arn, names.role_arn(settings.break_glass_role_name)]
-        delivery.admit_cloudtrail(self.bucket, delivering_accounts)
-        delivery.admit_log_delivery(self.bucket, delivering_accounts)
-        delivery.admit_config(self.config_staging, delivering_accounts)
-        delivery.admit_guardduty(self.config_staging, delivering_accounts)
+        delivery.admit_cloudtrail(self.bucket, audience)
+        delivery.admit_log_delivery(self.bucket, audience)
+        delivery.admit_config(self.config_staging, audience)
+        delivery.admit_guardduty(self.config_staging, audience)
         for bucket in (self.bucket, self.config_staging, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=exempt)
             tamper.deny_reads_except(bucket, reader_role_arns=readers)

@@ -6,6 +6,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from capabilities.archive.audience import Audience
+
 
 class LogKey(Construct):
     """A rotating KMS key that only named AWS services, acting for the covered accounts, may use.
@@ -29,8 +31,10 @@ class LogKey(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
 
-    def admit_cloudtrail(self, accounts: list[str]) -> None:
-        """CloudTrail encrypts log and digest files for trails of the covered accounts."""
+    def admit_cloudtrail(self, audience: Audience) -> None:
+        """CloudTrail encrypts log and digest files for trails of the covered accounts (in
+        organization mode, the management account's organization trail)."""
+        accounts = list(audience.trail_accounts)
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="CloudTrailEncryptsCoveredAccountsTrails",
@@ -53,7 +57,7 @@ class LogKey(Construct):
             )
         )
 
-    def admit_config(self, accounts: list[str]) -> None:
+    def admit_config(self, audience: Audience) -> None:
         """AWS Config encrypts configuration history and snapshots of the covered accounts."""
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
@@ -61,11 +65,11 @@ class LogKey(Construct):
                 principals=[iam.ServicePrincipal("config.amazonaws.com")],
                 actions=["kms:Decrypt", "kms:GenerateDataKey"],
                 resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": accounts}},
+                conditions=audience.account_only(),
             )
         )
 
-    def admit_log_delivery(self, accounts: list[str]) -> None:
+    def admit_log_delivery(self, audience: Audience) -> None:
         """The log-delivery service writes VPC flow logs and Resolver query logs."""
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
@@ -73,14 +77,11 @@ class LogKey(Construct):
                 principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
                 actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
                 resources=["*"],
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": accounts},
-                    "ArnLike": {"aws:SourceArn": [f"arn:aws:logs:*:{a}:*" for a in accounts]},
-                },
+                conditions=audience.source("arn:aws:logs:*:{account}:*"),
             )
         )
 
-    def admit_guardduty(self, accounts: list[str]) -> None:
+    def admit_guardduty(self, audience: Audience) -> None:
         """GuardDuty encrypts the findings that detectors of the covered accounts export."""
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
@@ -88,17 +89,26 @@ class LogKey(Construct):
                 principals=[iam.ServicePrincipal("guardduty.amazonaws.com")],
                 actions=["kms:GenerateDataKey"],
                 resources=["*"],
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": accounts},
-                    "ArnLike": {"aws:SourceArn": [f"arn:aws:guardduty:*:{a}:detector/*" for a in accounts]},
-                },
+                conditions=audience.source("arn:aws:guardduty:*:{account}:detector/*"),
             )
         )
 
-    def admit_key_lookup(self, accounts: list[str], owner: str) -> None:
-        """Other covered accounts may read the key's metadata (its ARN, behind the alias they
-        know): GuardDuty's export accepts a key ARN only. Metadata, no cryptographic use."""
-        others = [a for a in accounts if a != owner]
+    def admit_key_lookup(self, audience: Audience, owner: str, readers: list[str]) -> None:
+        """Other covered accounts (``readers``, or any account of the organization) may read the
+        key's metadata (its ARN, behind the alias they know): GuardDuty's export accepts a key
+        ARN only. Metadata, no cryptographic use."""
+        if audience.organization_id:
+            self.key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="CoveredAccountsLookUpKeyArn",
+                    principals=[iam.AnyPrincipal()],
+                    actions=["kms:DescribeKey"],
+                    resources=["*"],
+                    conditions={"StringEquals": {"aws:PrincipalOrgID": audience.organization_id}},
+                )
+            )
+            return
+        others = [a for a in readers if a != owner]
         if not others:
             return  # the owning account's IAM already decides
         self.key.add_to_resource_policy(

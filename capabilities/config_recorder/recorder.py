@@ -1,6 +1,7 @@
 """AWS Config recording in one region (DPP-LOG-5)."""
 from __future__ import annotations
 
+from aws_cdk import IResolvable
 from aws_cdk import aws_config as config
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -9,7 +10,7 @@ from capabilities.archive.prefixes import LogPrefix
 from capabilities.foundation.building_blocks import key_by_alias_statement
 
 
-def recorder_role(scope: Construct, id: str, *, role_name: str, staging_bucket: str, account: str, archive_region: str, archive_key_alias: str) -> iam.Role:
+def recorder_role(scope: Construct, id: str, *, role_name: str | None, staging_bucket: str, account: str, archive_region: str, archive_key_alias: str) -> iam.Role:
     """The account's Config role (IAM is global: created once, in the home region).
 
     AWS_ConfigRole is AWS's managed policy for reading resource configurations; AWS keeps it
@@ -49,7 +50,7 @@ class ConfigRecorder(Construct):
         id: str,
         *,
         role_arn: str,
-        is_home_region: bool,
+        is_home_region: bool | IResolvable,
         staging_bucket: str,
         snapshot_frequency: str,
     ) -> None:

@@ -41,3 +41,16 @@ class ThreatDetection(Construct):
         if macie_enabled:
             # Sensitive-data discovery for Information found beyond its boundaries (DPP-MON-4).
             macie.CfnSession(self, "Macie", status="ENABLED", finding_publishing_frequency="FIFTEEN_MINUTES")
+
+
+def organization_features(protections: tuple[str, ...]) -> list[dict]:
+    """The same plans for every member account (GuardDuty's UpdateOrganizationConfiguration
+    format): ALL for each configured plan, NONE for the others."""
+    features = []
+    for name, (feature, addons) in _FEATURES.items():
+        auto_enable = "ALL" if name in protections else "NONE"
+        entry: dict = {"Name": feature, "AutoEnable": auto_enable}
+        if addons:
+            entry["AdditionalConfiguration"] = [{"Name": addon, "AutoEnable": auto_enable} for addon in addons]
+        features.append(entry)
+    return features

@@ -64,6 +64,7 @@ def monitoring_function(
     memory_size: int,
     reserved_concurrency: int,
     environment: dict[str, str] | None = None,
+    handler: str = "handler.handler",
     **extra,
 ) -> lambda_.Function:
     """The project's function settings: current Python on Graviton, structured JSON logs at
@@ -77,7 +78,7 @@ def monitoring_function(
         description=description,
         runtime=lambda_.Runtime.PYTHON_3_14,
         architecture=lambda_.Architecture.ARM_64,
-        handler="handler.handler",
+        handler=handler,
         code=code,
         role=role.without_policy_updates(),
         timeout=timeout,
@@ -100,7 +101,7 @@ def deploy_action(
     *,
     resource_id: str,
     action: str,
-    properties: dict[str, str],
+    properties: dict[str, object],  # strings or lists of strings
     statements: list[iam.PolicyStatement],
     function_name: str,
     log_group_name: str,

@@ -42,6 +42,7 @@ class FlowLogEnforcer(Construct):
         monitoring_key_alias: str,
         account: str,
         region: str,
+        inline: bool = False,
     ) -> None:
         super().__init__(scope, id)
         log_group_arn = f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}"
@@ -98,7 +99,10 @@ class FlowLogEnforcer(Construct):
             "Function",
             function_name=function_name,
             description="Gives every VPC flow logs and DNS query logging (DPP-LOG-3/4)",
-            code=lambda_.Code.from_asset(str(SOURCE)),
+            # Inline for StackSets, which cannot carry asset files to every member account; the
+            # same reviewed source either way.
+            code=lambda_.Code.from_inline((SOURCE / "handler.py").read_text()) if inline else lambda_.Code.from_asset(str(SOURCE)),
+            handler="index.handler" if inline else "handler.handler",
             role=role,
             log_group_name=log_group_name,
             timeout=Duration.minutes(5),

@@ -80,6 +80,7 @@ class AccountTrail(Construct):
         log_group_arn: str,
         archive_buckets_to_watch: list[str],
         canary_buckets: list[str] = (),
+        organization: bool = False,
     ) -> None:
         super().__init__(scope, id)
         delivery_role = iam.Role(
@@ -102,6 +103,9 @@ class AccountTrail(Construct):
             "Trail",
             is_logging=True,
             is_multi_region_trail=True,
+            # Organization mode: one trail in the management account logs every member account,
+            # which cannot stop or change it (DPP-LOG-1, DPP-PRT-4).
+            is_organization_trail=True if organization else None,
             include_global_service_events=True,
             enable_log_file_validation=settings.log_file_validation,
             s3_bucket_name=archive_bucket,

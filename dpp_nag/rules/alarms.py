@@ -26,11 +26,10 @@ def _watched_metrics(props: dict) -> list[tuple[str, str, str | None]]:
 def _alarm_can_fire(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     if props.get("actionsEnabled") is False or not props.get("alarmActions"):
         return False
-    filters = {
-        (t.get("metricNamespace"), t.get("metricName"))
-        for f in ctx.app_resources(FILTER)
-        for t in ctx.props(f).get("metricTransformations") or []
-    }
+    filters = ctx.app_wide(
+        "filter-metrics",
+        lambda: {(t.get("metricNamespace"), t.get("metricName")) for f in ctx.app_resources(FILTER) for t in ctx.props(f).get("metricTransformations") or []},
+    )
     # A metric-filter count must be summed: Average of a 1-per-event count stays at 1 and
     # Minimum/Maximum ignore how many events came, so the alarm would mislead or never fire.
     return all(stat in ("Sum", "SampleCount") for namespace, name, stat in _watched_metrics(props) if (namespace, name) in filters)
@@ -38,10 +37,8 @@ def _alarm_can_fire(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
 
 def _filter_alarmed(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     mine = {(t.get("metricNamespace"), t.get("metricName")) for t in props.get("metricTransformations") or []}
-    for alarm in ctx.app_resources(ALARM):
-        if mine & {(ns, name) for ns, name, _ in _watched_metrics(ctx.props(alarm))}:
-            return True
-    return False
+    watched = ctx.app_wide("alarm-metrics", lambda: {(ns, name) for alarm in ctx.app_resources(ALARM) for ns, name, _ in _watched_metrics(ctx.props(alarm))})
+    return bool(mine & watched)
 
 
 def _cis_present(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:

@@ -51,7 +51,43 @@ def describe_key(props: dict) -> Outcome:
     return metadata["Arn"], {"Arn": metadata["Arn"]}
 
 
-ACTIONS = {"PutCanaryObject": put_canary_object, "PutSecurityContact": put_security_contact, "DescribeKey": describe_key}
+def enable_organization_admins(props: dict) -> Outcome:
+    """From the management account: the security account becomes GuardDuty's delegated
+    administrator in every covered region and AWS Config's (trusted access first). Idempotent."""
+    admin = props["AdminAccountId"]
+    for region in props["Regions"]:
+        guardduty = boto3.client("guardduty", region_name=region)
+        current = guardduty.list_organization_admin_accounts().get("AdminAccounts", [])
+        if not any(a.get("AdminAccountId") == admin for a in current):
+            guardduty.enable_organization_admin_account(AdminAccountId=admin)
+    organizations = boto3.client("organizations")
+    for service in props.get("DelegatedServices", []):
+        organizations.enable_aws_service_access(ServicePrincipal=service)
+        try:
+            organizations.register_delegated_administrator(AccountId=admin, ServicePrincipal=service)
+        except organizations.exceptions.AccountAlreadyRegisteredException:
+            pass
+    return f"organization-admins:{admin}", {}
+
+
+def configure_guardduty_organization(props: dict) -> Outcome:
+    """From the delegated administrator, in one region: every member account, present and
+    future, gets GuardDuty with the configured protection plans."""
+    guardduty = boto3.client("guardduty")
+    detectors = guardduty.list_detectors().get("DetectorIds", [])
+    if not detectors:
+        raise ValueError("no GuardDuty detector in this region of the security account: deploy its detection stack first")
+    guardduty.update_organization_configuration(DetectorId=detectors[0], AutoEnableOrganizationMembers=props["AutoEnable"], Features=json.loads(props["Features"]))
+    return f"guardduty-organization:{detectors[0]}", {}
+
+
+ACTIONS = {
+    "PutCanaryObject": put_canary_object,
+    "PutSecurityContact": put_security_contact,
+    "DescribeKey": describe_key,
+    "EnableOrganizationAdmins": enable_organization_admins,
+    "ConfigureGuardDutyOrganization": configure_guardduty_organization,
+}
 
 
 def respond(event: dict, status: str, reason: str, physical_id: str, data: dict[str, str] | None = None) -> None:

@@ -153,3 +153,81 @@ def test_a_disabled_or_missing_archive_key_fails_the_deployment(s3, cloudformati
     disabled, missing = CloudFormation.received
     assert disabled["Status"] == "FAILED" and "Disabled" in disabled["Reason"]
     assert missing["Status"] == "FAILED" and "NotFound" in missing["Reason"]
+
+
+# --- organization delegation (moto lacks these calls: botocore's Stubber checks each request
+# against the service model instead) ---------------------------------------------------------
+
+from botocore.stub import Stubber  # noqa: E402
+
+_REAL_CLIENT = boto3.client  # the handler's boto3.client is replaced below; this one makes the stubs
+
+
+class Clients:
+    """boto3.client stand-in handing out stubbed clients, one per (service, region)."""
+
+    def __init__(self) -> None:
+        self.stubs: dict[tuple[str, str | None], Stubber] = {}
+
+    def __call__(self, service: str, region_name: str | None = None):
+        key = (service, region_name)
+        if key not in self.stubs:
+            client = _REAL_CLIENT(service, region_name=region_name or "eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+            self.stubs[key] = Stubber(client)
+            self.stubs[key].activate()
+        return self.stubs[key].client
+
+    def stub(self, service: str, region: str | None = None) -> Stubber:
+        self(service, region)
+        return self.stubs[(service, region)]
+
+
+def org_request(url: str, action: str, **props) -> dict:
+    return {
+        "RequestType": "Create",
+        "ResponseURL": url,
+        "StackId": "arn:aws:cloudformation:eu-west-1:444455556666:stack/dpp-prod-org-admin/1",
+        "RequestId": "req-4",
+        "LogicalResourceId": "Delegation",
+        "ResourceProperties": {"Action": action, **props},
+    }
+
+
+def test_guardduty_and_config_are_delegated_in_every_region_once(cloudformation, monkeypatch):
+    clients = Clients()
+    monkeypatch.setattr(writer.boto3, "client", clients)
+    for region, current in (("eu-west-1", []), ("eu-central-1", [{"AdminAccountId": "777788889999", "AdminStatus": "ENABLED"}])):
+        stub = clients.stub("guardduty", region)
+        stub.add_response("list_organization_admin_accounts", {"AdminAccounts": current})
+        if not current:  # already delegated in eu-central-1: not asked again
+            stub.add_response("enable_organization_admin_account", {}, {"AdminAccountId": "777788889999"})
+    orgs = clients.stub("organizations")
+    for service in ("config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"):
+        orgs.add_response("enable_aws_service_access", {}, {"ServicePrincipal": service})
+        if service == "config.amazonaws.com":
+            orgs.add_response("register_delegated_administrator", {}, {"AccountId": "777788889999", "ServicePrincipal": service})
+        else:
+            orgs.add_client_error("register_delegated_administrator", "AccountAlreadyRegisteredException")
+    writer.handler(
+        org_request(cloudformation, "EnableOrganizationAdmins", AdminAccountId="777788889999", Regions=["eu-west-1", "eu-central-1"], DelegatedServices=["config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"]),
+        None,
+    )
+    assert CloudFormation.received[-1]["Status"] == "SUCCESS", CloudFormation.received[-1]["Reason"]
+    for stub in clients.stubs.values():
+        stub.assert_no_pending_responses()
+
+
+def test_guardduty_auto_enables_every_member_with_the_configured_plans(cloudformation, monkeypatch):
+    clients = Clients()
+    monkeypatch.setattr(writer.boto3, "client", clients)
+    features = [{"Name": "S3_DATA_EVENTS", "AutoEnable": "ALL"}, {"Name": "RUNTIME_MONITORING", "AutoEnable": "NONE", "AdditionalConfiguration": [{"Name": "EKS_ADDON_MANAGEMENT", "AutoEnable": "NONE"}]}]
+    stub = clients.stub("guardduty")
+    stub.add_response("list_detectors", {"DetectorIds": ["12abc34d567e8fa901bc2d34e56789f0"]})
+    stub.add_response("update_organization_configuration", {}, {"DetectorId": "12abc34d567e8fa901bc2d34e56789f0", "AutoEnableOrganizationMembers": "ALL", "Features": features})
+    writer.handler(org_request(cloudformation, "ConfigureGuardDutyOrganization", AutoEnable="ALL", Features=json.dumps(features)), None)
+    assert CloudFormation.received[-1]["Status"] == "SUCCESS", CloudFormation.received[-1]["Reason"]
+    stub.assert_no_pending_responses()
+    # without the security account's own detector in the region, the deployment fails visibly
+    stub.add_response("list_detectors", {"DetectorIds": []})
+    writer.handler(org_request(cloudformation, "ConfigureGuardDutyOrganization", AutoEnable="ALL", Features="[]"), None)
+    assert CloudFormation.received[-1]["Status"] == "FAILED" and "detection stack" in CloudFormation.received[-1]["Reason"]

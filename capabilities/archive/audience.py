@@ -1,0 +1,39 @@
+"""Who may deliver into the archive: listed accounts, or a whole organization (DPP-PRT-4).
+
+Service principals act for an account or an organization, so grants are pinned with
+``aws:SourceAccount`` (each listed account, its own ``AWSLogs/<account>/`` prefix) or, in
+organization mode, ``aws:SourceOrgID`` (any member, whose accounts this app cannot list; the
+delivering service writes each member's objects under ``AWSLogs/<account>/``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Audience:
+    accounts: tuple[str, ...]  # accounts that deliver in their own name (single mode: all; organization: none listed)
+    trail_accounts: tuple[str, ...]  # accounts whose trails deliver (organization: the management account)
+    organization_id: str | None = None
+
+    def source(self, arn_pattern: str) -> dict:
+        """Conditions for a service acting for the audience; ``arn_pattern`` has ``{account}``."""
+        if self.organization_id:
+            return {"StringEquals": {"aws:SourceOrgID": self.organization_id}, "ArnLike": {"aws:SourceArn": [arn_pattern.format(account="*")]}}
+        return {"StringEquals": {"aws:SourceAccount": list(self.accounts)}, "ArnLike": {"aws:SourceArn": [arn_pattern.format(account=a) for a in self.accounts]}}
+
+    def account_only(self) -> dict:
+        if self.organization_id:
+            return {"StringEquals": {"aws:SourceOrgID": self.organization_id}}
+        return {"StringEquals": {"aws:SourceAccount": list(self.accounts)}}
+
+    def prefixes(self, prefix: str) -> list[str]:
+        """Object-key patterns the audience may write under ``prefix``."""
+        if self.organization_id:
+            return [f"{prefix}/AWSLogs/*"]
+        return [f"{prefix}/AWSLogs/{a}/*" for a in self.accounts]
+
+    def trail_prefixes(self, prefix: str) -> list[str]:
+        """An organization trail writes its own account's and its members' logs under the
+        organization ID; an account trail under its account."""
+        own = [f"{prefix}/AWSLogs/{a}/*" for a in self.trail_accounts]
+        return own + [f"{prefix}/AWSLogs/{self.organization_id}/*"] if self.organization_id else own
