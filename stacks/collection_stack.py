@@ -6,10 +6,11 @@ from constructs import Construct
 
 from capabilities.archive import LogPrefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
-from capabilities.network_logs import DnsQueryLogging, FlowLogDestinations, FlowLogEnforcer, VpcFlowLogs
+from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names, enforcer_function_name, lambda_log_group, monitoring_names
+from configuration.naming import archive_names, monitoring_names
+from stacks.vpc_logging import log_every_vpc
 
 
 class CollectionStack(Stack):
@@ -43,35 +44,19 @@ class CollectionStack(Stack):
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
             )
 
-        dns = None
-        if config.features.dns_query_logs:
-            dns = DnsQueryLogging(
-                self,
-                "DnsQueryLogging",
-                destination_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.DNS_QUERY_LOGS.value}",
-                vpc_ids=vpc_ids,
-                name=f"{config.resource_prefix}-dns-query-logs",
-            )
-
+        destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}")
         if config.features.flow_logs:
-            destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}")
             if config.collection.flow_logs_to_cloudwatch:
                 group_arn = names.log_group_arn(self.region, names.flow_log_group)
                 role = cloudwatch_delivery_role(self, "FlowLogDeliveryRole", log_group_arn=group_arn, account=self.account)
                 destinations = FlowLogDestinations(destinations.archive_arn, group_arn, role.role_arn)
             VpcFlowLogs(self, "VpcFlowLogs", vpc_ids=vpc_ids, destinations=destinations, max_aggregation_interval=config.collection.flow_log_aggregation_seconds)
-            function_name = enforcer_function_name(config)
-            FlowLogEnforcer(
-                self,
-                "FlowLogEnforcer",
-                function_name=function_name,
-                dead_letter_queue_name=f"{config.resource_prefix}-flow-log-enforcer-dead-letters",
-                log_group_name=lambda_log_group(function_name),
-                destinations=destinations,
-                max_aggregation_interval=config.collection.flow_log_aggregation_seconds,
-                query_log_config_id=dns.config.attr_id if dns else None,
-                query_log_config_arn=dns.config.attr_arn if dns else None,
-                monitoring_key_alias=names.monitoring_key_alias,
-                account=self.account,
-                region=self.region,
-            )
+        log_every_vpc(
+            self,
+            config,
+            vpc_ids=vpc_ids,
+            destinations=destinations,
+            monitoring_key_alias=names.monitoring_key_alias,
+            account=self.account,
+            region=self.region,
+        )

@@ -13,9 +13,10 @@ from constructs import Construct
 from capabilities.archive import LogPrefix
 from capabilities.config_recorder import ConfigRecorder, recorder_role
 from capabilities.foundation import MonitoringKey, protected_log_group
-from capabilities.network_logs import DnsQueryLogging, FlowLogDestinations, FlowLogEnforcer
+from capabilities.network_logs import FlowLogDestinations
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, enforcer_function_name, lambda_log_group, monitoring_names
+from stacks.vpc_logging import log_every_vpc
 
 
 class MemberBaselineStack(Stack):
@@ -47,34 +48,19 @@ class MemberBaselineStack(Stack):
                 snapshot_frequency=config.collection.config_snapshot_frequency,
             )
 
-        dns = None
-        if config.features.dns_query_logs:
-            dns = DnsQueryLogging(
-                self,
-                "DnsQueryLogging",
-                destination_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.DNS_QUERY_LOGS.value}",
-                vpc_ids=[],  # every VPC, existing and new, is associated by the enforcer
-                name=f"{config.resource_prefix}-dns-query-logs",
-            )
-
         if config.features.flow_logs:
-            function_name = enforcer_function_name(config)
-            protected_log_group(self, "FlowLogEnforcerLogGroup", name=lambda_log_group(function_name), key=key, retention_days=config.retention_days)
-            enforcer = FlowLogEnforcer(
-                self,
-                "FlowLogEnforcer",
-                function_name=function_name,
-                dead_letter_queue_name=f"{config.resource_prefix}-flow-log-enforcer-dead-letters",
-                log_group_name=lambda_log_group(function_name),
-                destinations=FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}"),
-                max_aggregation_interval=config.collection.flow_log_aggregation_seconds,
-                query_log_config_id=dns.config.attr_id if dns else None,
-                query_log_config_arn=dns.config.attr_arn if dns else None,
-                monitoring_key_alias=names.monitoring_key_alias,
-                account=Aws.ACCOUNT_ID,
-                region=Aws.REGION,
-                inline=True,
-            )
+            protected_log_group(self, "FlowLogEnforcerLogGroup", name=lambda_log_group(enforcer_function_name(config)), key=key, retention_days=config.retention_days)
+        enforcer = log_every_vpc(
+            self,
+            config,
+            vpc_ids=[],  # every VPC, existing and new, is covered by the enforcer
+            destinations=FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}"),
+            monitoring_key_alias=names.monitoring_key_alias,
+            account=Aws.ACCOUNT_ID,
+            region=Aws.REGION,
+            inline=True,
+        )
+        if enforcer is not None:
             # The key (and its alias) and the log group exist before the function and queue use them.
             enforcer.node.add_dependency(key)
             enforcer.node.add_dependency(self.node.find_child("FlowLogEnforcerLogGroup"))

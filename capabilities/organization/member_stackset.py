@@ -74,5 +74,6 @@ class MemberBaselineStackSet(Construct):
                     regions=list(config.regions),
                 )
             ],
-            template_body=json.dumps(self.template.body, separators=(",", ":")),
+            # Sorted keys: the body changes only when the template does, not with construction order.
+            template_body=json.dumps(self.template.body, separators=(",", ":"), sort_keys=True),
         )
