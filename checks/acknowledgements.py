@@ -109,7 +109,6 @@ def _log_replica(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
 
 
 def _account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
-    archive = archive_names(config)
     names = monitoring_names(config, planned.account)
     trail_group = names.log_group_arn(planned.region, names.trail_log_group)
     acks = _deploy_action_function(config, planned, stack, "SecurityContact", "security-contact")

@@ -46,7 +46,7 @@ from configuration.model import (
     VpcRef,
 )
 from configuration.reader import Section, describe
-from configuration.regions import COMMERCIAL_REGIONS, OPT_IN_REGIONS
+from configuration.regions import COMMERCIAL_REGIONS
 
 CONTEXT_KEY = "dpp"
 FILE_KEY = "dpp:config"
@@ -574,7 +574,7 @@ def _secret_name(target: Section, kind: str) -> str:
     if isinstance(value, str) and re.match(r"(?i)^[a-z][a-z0-9+.-]*://|^hooks\.|\.(com|net|io)/", value):
         raise ConfigError(
             target.path(key),
-            f"looks like a URL, but webhook URLs are credentials and must not sit in configuration or templates (DPP-PRT-3)",
+            "looks like a URL, but webhook URLs are credentials and must not sit in configuration or templates (DPP-PRT-3)",
             f"store the URL in an AWS Secrets Manager secret and give its name here, e.g. \"dpp/{kind}/secops\"",
         )
     return target.string(key, pattern=r"[A-Za-z0-9/_+=.@-]{1,512}", hint="use a Secrets Manager secret name (letters, digits and /_+=.@-)")

@@ -1,7 +1,6 @@
 """Rules for the project's own functions (DPP-RET-1, DPP-PII-2, DPP-MON-6)."""
 from __future__ import annotations
 
-import json
 import re
 
 from aws_cdk import CfnResource

@@ -3,7 +3,6 @@ changes nothing, exclusions are never touched, malformed and low findings are ig
 repeated findings are answered once, and every action can be undone."""
 from __future__ import annotations
 
-import copy
 import json
 import sys
 import time

@@ -2,7 +2,6 @@
 CloudTrail record and a close miss, and every alarm able to fire on one event."""
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 

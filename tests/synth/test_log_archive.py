@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Template
 
 from capabilities.archive.tamper import TAMPER_ACTIONS
 from tests.support import build_app, context_with

@@ -3,7 +3,7 @@ issued before now (DPP-IR-3). Root credentials and Identity Center roles are out
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 from respond.context import Context
 from respond.findings import Finding
