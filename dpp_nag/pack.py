@@ -21,7 +21,7 @@ class DppChecks(NagPack):
         self._pack_name = "DPP"
         self._settings = settings or PackSettings()
         self._by_type: dict[str, list[DppRule]] = {}
-        self._indexes: dict[str, AppIndex] = {}  # per app root, built on first use
+        self._indexes: dict[int, AppIndex] = {}  # per app root, built on first use
         for rule in rules:
             for cfn_type in rule.resource_types:
                 self._by_type.setdefault(cfn_type, []).append(rule)
@@ -37,7 +37,7 @@ class DppChecks(NagPack):
         if not rules:
             return
         root = node.node.root
-        key = f"{id(root)}"
+        key = id(root)
 
         def index() -> AppIndex:
             if key not in self._indexes:

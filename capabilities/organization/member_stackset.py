@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass
-
 from aws_cdk import App
 from aws_cdk import aws_cloudformation as cloudformation
 from constructs import Construct
@@ -17,13 +15,7 @@ MEMBER_STACK = "MemberBaseline"
 MAX_TEMPLATE_BYTES = 51_200
 
 
-@dataclass(frozen=True)
-class MemberTemplate:
-    body: dict
-    report: dict  # the nag validation report of the member template (all packs)
-
-
-def member_template(config: BaselineConfig) -> MemberTemplate:
+def member_template(config: BaselineConfig) -> dict:
     """Synthesizes the member baseline in an app of its own, under the same five nag packs and
     the member acknowledgements: the StackSet deploys only what passed them."""
     from checks.acknowledgements import member_acknowledgements
@@ -36,16 +28,10 @@ def member_template(config: BaselineConfig) -> MemberTemplate:
         install_gate(app, config, member_acknowledgements(config))
         assembly = app.synth()  # raises, naming the finding, if a pack fails
         body = assembly.get_stack_by_name(MEMBER_STACK).template
-        report_path = f"{outdir}/validation-report.json"
-        try:
-            with open(report_path) as handle:
-                report = json.load(handle)
-        except OSError:
-            report = {}
     size = len(json.dumps(body, separators=(",", ":")))
     if size > MAX_TEMPLATE_BYTES:
         raise ValueError(f"the member baseline template is {size} bytes, over the StackSet limit of {MAX_TEMPLATE_BYTES}")
-    return MemberTemplate(body=body, report=report)
+    return body
 
 
 class MemberBaselineStackSet(Construct):
@@ -55,7 +41,7 @@ class MemberBaselineStackSet(Construct):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig) -> None:
         super().__init__(scope, id)
-        self.template = member_template(config)
+        self.template = member_template(config)  # the member stack's CloudFormation template
         self.stack_set = cloudformation.CfnStackSet(
             self,
             "StackSet",
@@ -75,5 +61,5 @@ class MemberBaselineStackSet(Construct):
                 )
             ],
             # Sorted keys: the body changes only when the template does, not with construction order.
-            template_body=json.dumps(self.template.body, separators=(",", ":"), sort_keys=True),
+            template_body=json.dumps(self.template, separators=(",", ":"), sort_keys=True),
         )
