@@ -102,9 +102,25 @@ def test_targets_only_get_their_severities(relay, server):
     assert TEAMS not in server.posts and CHIME not in server.posts
 
 
-def test_resolved_alarms_are_low_and_say_so(relay, server):
-    run(relay, sns_record(sample("relay/cloudwatch-alarm-composite-ok.json"), severity="critical"))
-    assert SLACK not in server.posts  # OK transitions are low: below secops-slack's minimum
+def test_a_clear_reaches_every_target_that_saw_the_alarm(relay, server):
+    """Issue 16.3: an OK transition arrives on the alarm's own topic (its OK action) and goes
+    wherever the ALARM went, not only to low-severity targets."""
+    alarm = sample("relay/cloudwatch-alarm-composite-ok.json") | {"NewStateValue": "ALARM", "OldStateValue": "OK"}
+    run(relay, sns_record(alarm, severity="critical", message_id="alarm"))
+    run(relay, sns_record(sample("relay/cloudwatch-alarm-composite-ok.json"), severity="critical", message_id="clear"))
+    for path in (SLACK, TEAMS, CHIME):
+        alarmed, cleared = server.posts[path]
+        assert "Resolved: dpp-prod-MonitoringHealth" in json.dumps(cleared) and "Resolved" not in json.dumps(alarmed)
+    assert server.posts[SLACK][1]["text"] == "[RESOLVED] Resolved: dpp-prod-MonitoringHealth"
+
+
+def test_a_notification_twice_in_one_batch_is_posted_once(relay, server):
+    """Issue 16.4: SNS and SQS deliver at least once, so one batch can hold two copies (same
+    SNS MessageId, different SQS message IDs)."""
+    first = sns_record(sample("relay/cloudwatch-alarm.json"), message_id="same")
+    second = first | {"messageId": "sqs-copy"}
+    assert run(relay, first, second) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 1 and len(server.posts[TEAMS]) == 1 and len(server.posts[CHIME]) == 1
 
 
 # --- delivery guarantees ---------------------------------------------------------------------

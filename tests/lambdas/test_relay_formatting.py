@@ -34,9 +34,9 @@ def test_metric_math_alarm_shows_its_expression():
     assert any(k == "Metric math" and "HOUR(m1)" in v for k, v in alert.facts)
 
 
-def test_composite_alarm_back_to_ok_is_a_low_resolution():
+def test_composite_alarm_back_to_ok_is_a_resolution_with_the_alarms_severity():
     alert = alert_of(sample("relay/cloudwatch-alarm-composite-ok.json"), "critical")
-    assert alert.title == "Resolved: dpp-prod-MonitoringHealth" and alert.severity == "low" and alert.state == "OK"
+    assert alert.title == "Resolved: dpp-prod-MonitoringHealth" and alert.severity == "critical" and alert.state == "OK"
     assert any(k == "Composite rule" for k, _ in alert.facts)
 
 

@@ -61,7 +61,9 @@ def _alarm(message: dict, severity: str) -> Alert:
         facts.append(("Composite rule", message["AlarmRule"]))
     return Alert(
         title=f"{'Resolved' if state == 'OK' else 'Alarm'}: {name}",
-        severity="low" if state == "OK" else severity,
+        # A clear arrives on the alarm's own topic (its OK action) and keeps that severity, so it
+        # reaches every target that saw the alarm (issue 16.3).
+        severity=severity,
         source="CloudWatch alarm",
         account=str(message.get("AWSAccountId", "")),
         region=region_code,

@@ -76,6 +76,22 @@ def read_records(sqs_records: list[dict]) -> list[Record]:
     return records
 
 
+def _unique(records: list[Record], outcome: Outcome) -> list[Record]:
+    """One record per SNS message: SNS and SQS deliver at least once, so a batch can carry
+    two copies under different SQS message IDs. The copy is settled with the original (posted,
+    dead-lettered or retried with it), so deleting it loses nothing."""
+    seen: set[str] = set()
+    unique = []
+    for record in records:
+        key = record.alert.message_id
+        if key and key in seen:
+            outcome.skipped_duplicates += 1
+            continue
+        seen.add(key)
+        unique.append(record)
+    return unique
+
+
 @dataclass
 class Relay:
     targets: list[Target]
@@ -88,6 +104,7 @@ class Relay:
 
     def process(self, records: list[Record]) -> Outcome:
         outcome = Outcome()
+        records = _unique(records, outcome)
         for target in self.targets:
             pending = []
             for record in records:

@@ -15,6 +15,7 @@ WEBHOOK_TEXT_LIMIT = 64 * 1024  # per text field of a generic JSON webhook
 
 COLOURS = {"critical": "#B00020", "high": "#E8590C", "medium": "#F2C94C", "low": "#2D9CDB"}
 EMOJI = {"critical": ":rotating_light:", "high": ":warning:", "medium": ":large_yellow_circle:", "low": ":information_source:"}
+RESOLVED_COLOUR = "#2EB67D"
 TEAMS_STYLE = {"critical": "attention", "high": "warning", "medium": "accent", "low": "good"}
 
 
@@ -44,8 +45,13 @@ def prepare(alert: Alert, redact_pii: bool) -> Alert:
     return redacted(alert) if redact_pii else alert
 
 
+def label(alert: Alert) -> str:
+    """The severity, or RESOLVED for a clear (which keeps its alarm's severity for routing)."""
+    return "RESOLVED" if alert.state == "OK" else alert.severity.upper()
+
+
 def plain_text(alert: Alert) -> str:
-    lines = [f"[{alert.severity.upper()}] {alert.title}", f"{alert.source} | account {alert.account or '?'} | {alert.region or '?'}"]
+    lines = [f"[{label(alert)}] {alert.title}", f"{alert.source} | account {alert.account or '?'} | {alert.region or '?'}"]
     if alert.what:
         lines.append(f"What happened: {alert.what}")
     if alert.resource:
@@ -63,7 +69,7 @@ def slack(alert: Alert) -> dict:
     body = "\n".join(filter(None, [f"*What happened:* {alert.what}" if alert.what else "", f"*Resource:* {alert.resource}" if alert.resource else ""]))
     fields = [{"type": "mrkdwn", "text": truncate(f"*{k}:* {v}", 2000)} for k, v in [("Account", alert.account), ("Region", alert.region), *alert.facts] if v][:10]
     blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": truncate(f"{alert.severity.upper()}: {alert.title}", 150)}},
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(f"{label(alert)}: {alert.title}", 150)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(f"{EMOJI.get(alert.severity, '')} {alert.source}", 300)}]},
     ]
     if body:
@@ -74,7 +80,7 @@ def slack(alert: Alert) -> dict:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(f"*First steps:* {alert.runbook}", SLACK_TEXT_LIMIT)}})
     if alert.link:
         blocks.append({"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Open in the AWS console"}, "url": alert.link[:3000]}]})
-    return {"text": truncate(f"[{alert.severity.upper()}] {alert.title}", 3000), "attachments": [{"color": COLOURS.get(alert.severity, "#808080"), "blocks": blocks}]}
+    return {"text": truncate(f"[{label(alert)}] {alert.title}", 3000), "attachments": [{"color": RESOLVED_COLOUR if alert.state == "OK" else COLOURS.get(alert.severity, "#808080"), "blocks": blocks}]}
 
 
 def teams(alert: Alert) -> dict:
@@ -83,7 +89,7 @@ def teams(alert: Alert) -> dict:
     def card(what: str) -> dict:
         facts = [{"title": k, "value": v} for k, v in [("Account", alert.account), ("Region", alert.region), ("Source", alert.source), *alert.facts] if v]
         body = [
-            {"type": "TextBlock", "size": "Large", "weight": "Bolder", "wrap": True, "style": "heading", "color": TEAMS_STYLE.get(alert.severity, "default"), "text": f"{alert.severity.upper()}: {alert.title}"},
+            {"type": "TextBlock", "size": "Large", "weight": "Bolder", "wrap": True, "style": "heading", "color": "good" if alert.state == "OK" else TEAMS_STYLE.get(alert.severity, "default"), "text": f"{label(alert)}: {alert.title}"},
             {"type": "TextBlock", "wrap": True, "text": what},
             {"type": "FactSet", "facts": facts},
         ]
