@@ -107,7 +107,6 @@ class FlowLogEnforcer(Construct):
             log_group_name=log_group_name,
             timeout=Duration.minutes(5),
             memory_size=256,
-            reserved_concurrency=2,
             environment=environment,
             dead_letter_queue=self.dead_letters,
             retry_attempts=2,
@@ -121,7 +120,8 @@ class FlowLogEnforcer(Construct):
             event_pattern=events.EventPattern(
                 source=["aws.ec2"],
                 detail_type=["AWS API Call via CloudTrail"],
-                detail={"eventSource": ["ec2.amazonaws.com"], "eventName": ["CreateVpc"]},
+                # A failed call created nothing (CloudTrail records it with errorCode).
+                detail={"eventSource": ["ec2.amazonaws.com"], "eventName": ["CreateVpc"], "errorCode": [{"exists": False}]},
             ),
             targets=[target],
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import urllib.request
 
 import boto3
@@ -103,8 +104,35 @@ def respond(event: dict, status: str, reason: str, physical_id: str, data: dict[
         }
     ).encode()
     request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(body))})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (CloudFormation's pre-signed HTTPS URL)
+    with urllib.request.urlopen(request, timeout=ANSWER_MARGIN_SECONDS - 2) as response:  # noqa: S310 (CloudFormation's pre-signed HTTPS URL)
         response.read()
+
+
+# CloudFormation must hear back before Lambda stops the function, or the stack waits for the
+# custom resource's ServiceTimeout: the action gets the time left minus this margin, which
+# covers answering the pre-signed URL.
+ANSWER_MARGIN_SECONDS = 10
+
+
+def _run_with_deadline(work, seconds: float):
+    """``work()``'s result, or TimeoutError when it is still running after ``seconds`` (the
+    worker thread is left behind; Lambda freezes it when the handler returns)."""
+    outcome: dict = {}
+
+    def worker() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the caller, which reports it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    thread.join(max(seconds, 0))
+    if thread.is_alive():
+        raise TimeoutError(f"the action did not finish within {int(seconds)} s of the function's time")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def handler(event: dict, context) -> None:
@@ -112,13 +140,14 @@ def handler(event: dict, context) -> None:
     action = props.get("Action", "")
     physical_id = event.get("PhysicalResourceId") or f"{action}:{event.get('LogicalResourceId', '')}"
     data: dict[str, str] = {}
+    remaining = context.get_remaining_time_in_millis() / 1000 if context is not None else 60.0
     try:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if event["RequestType"] in ("Create", "Update"):
-            physical_id, data = ACTIONS[action](props)
+            physical_id, data = _run_with_deadline(lambda: ACTIONS[action](props), remaining - ANSWER_MARGIN_SECONDS)
         logger.info(json.dumps({"message": "custom resource handled", "requestType": event["RequestType"], "action": action}))
         respond(event, "SUCCESS", "ok", physical_id, data)
-    except Exception as error:  # every failure must reach CloudFormation, or the stack hangs for an hour
+    except Exception as error:  # every failure must reach CloudFormation, or the stack hangs until ServiceTimeout
         logger.error(json.dumps({"message": "custom resource failed", "requestType": event.get("RequestType"), "action": action, "error": type(error).__name__}))
         respond(event, "FAILED", f"{type(error).__name__}: {error}", physical_id)

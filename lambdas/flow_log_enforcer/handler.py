@@ -60,18 +60,36 @@ class EnforcementFailed(RuntimeError):
     """Raised so that Lambda retries the event and finally dead-letters it."""
 
 
-def vpc_ids_from(event: dict, ec2) -> list[str]:
-    """The VPC a CreateVpc event names, or every VPC in the region for the daily sweep."""
+def vpc_ids_from(event: dict, ec2, account: str) -> list[str]:
+    """The VPC a CreateVpc event names, or every VPC of this account in the region for the
+    daily sweep.
+
+    A failed CreateVpc call is recorded by CloudTrail too, with ``errorCode`` and no
+    ``responseElements`` (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html):
+    no VPC exists, so there is nothing to cover. VPCs shared with this account through AWS RAM
+    are listed by DescribeVpcs with the owner's ``OwnerId``; a VPC's flow logs are its owner's
+    to create (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html,
+    https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-limitations.html), so the sweep
+    leaves them to the owner's baseline instead of dead-lettering and alarming every day."""
     detail = event.get("detail") or {}
     if detail.get("eventName") == "CreateVpc":
+        if detail.get("errorCode"):
+            return []
         vpc_id = ((detail.get("responseElements") or {}).get("vpc") or {}).get("vpcId")
         if not vpc_id:
             raise EnforcementFailed("CreateVpc event without responseElements.vpc.vpcId (the call may have failed)")
         return [vpc_id]
     ids: list[str] = []
     for page in ec2.get_paginator("describe_vpcs").paginate():
-        ids.extend(v["VpcId"] for v in page["Vpcs"])
+        ids.extend(v["VpcId"] for v in page["Vpcs"] if not account or v.get("OwnerId") == account)
     return ids
+
+
+def _account(context) -> str:
+    """This account's ID, from the function's own ARN (arn:aws:lambda:region:account:function:name)."""
+    arn = getattr(context, "invoked_function_arn", "") or ""
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 4 else os.environ.get("ACCOUNT_ID", "")
 
 
 def _same_destination(log: dict, destination: Destination) -> bool:
@@ -150,7 +168,11 @@ def handler(event: dict, context) -> dict:
     settings = Settings.from_environment()
     ec2 = boto3.client("ec2")
     resolver = boto3.client("route53resolver")
-    outcome = enforce(vpc_ids_from(event, ec2), settings, ec2, resolver)
+    detail = event.get("detail") or {}
+    if detail.get("eventName") == "CreateVpc" and detail.get("errorCode"):
+        logger.info(json.dumps({"message": "failed CreateVpc call ignored: no VPC was created", "errorCode": str(detail["errorCode"])[:64]}))
+        return {"ignored": "failed CreateVpc call"}
+    outcome = enforce(vpc_ids_from(event, ec2, _account(context)), settings, ec2, resolver)
     summary = {
         "checked": outcome.checked,
         "flowLogsCreated": outcome.flow_logs_created,

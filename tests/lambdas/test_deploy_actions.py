@@ -231,3 +231,52 @@ def test_guardduty_auto_enables_every_member_with_the_configured_plans(cloudform
     stub.add_response("list_detectors", {"DetectorIds": []})
     writer.handler(org_request(cloudformation, "ConfigureGuardDutyOrganization", AutoEnable="ALL", Features="[]"), None)
     assert CloudFormation.received[-1]["Status"] == "FAILED" and "detection stack" in CloudFormation.received[-1]["Reason"]
+
+
+# --- deadline guard (issue 16 item 12) ----------------------------------------------------------
+
+
+class LambdaContext:
+    """The one method of Lambda's context object the handler reads."""
+
+    def __init__(self, remaining_ms: int) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def test_an_action_that_would_outlive_the_function_is_answered_failed_in_time(cloudformation, monkeypatch):
+    import time
+
+    release = threading.Event()
+    monkeypatch.setitem(writer.ACTIONS, "Slow", lambda props: release.wait(30) and ("slow", {}))
+    slow = {**org_request(cloudformation, "Slow"), "LogicalResourceId": "Slow"}
+    started = time.monotonic()
+    try:
+        # 1.5 s left after the margin for answering
+        writer.handler(slow, LambdaContext(int((writer.ANSWER_MARGIN_SECONDS + 1.5) * 1000)))
+    finally:
+        release.set()
+    elapsed = time.monotonic() - started
+    (response,) = CloudFormation.received
+    assert response["Status"] == "FAILED" and "TimeoutError" in response["Reason"]
+    assert elapsed < 1.5 + 2, "answered before Lambda's timeout would have stopped the function"
+
+
+def test_a_quick_action_is_unaffected_by_the_guard(s3, cloudformation):
+    writer.handler(request(cloudformation, "Create"), LambdaContext(60_000))
+    assert CloudFormation.received[-1]["Status"] == "SUCCESS"
+
+
+def test_every_deploy_action_tells_cloudformation_how_long_to_wait(synthesized):
+    # ServiceTimeout (1-3600 s, default 3600):
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html#cfn-cloudformation-customresource-servicetimeout
+    found = 0
+    for stack in synthesized.built.stacks.values():
+        template = synthesized.assembly.get_stack_by_name(stack.stack_name).template
+        for resource in (r for r in template.get("Resources", {}).values() if r["Type"] == "AWS::CloudFormation::CustomResource"):
+            found += 1
+            timeout = resource["Properties"].get("ServiceTimeout")
+            assert timeout is not None and 60 < int(timeout) <= 3600, "longer than the function's minute, far below CloudFormation's hour"
+    assert found, "the default app has deploy actions (canary object, security contact)"

@@ -138,3 +138,48 @@ def test_cloudwatch_destination_matching_uses_the_group_name():
     assert not handler._same_destination({**log, "TrafficType": "REJECT"}, destination)
     s3_with_prefix = handler.Destination(kind="s3", arn=f"{S3_DESTINATION}/vpc-flow-logs")
     assert handler._same_destination({"LogDestinationType": "s3", "TrafficType": "ALL", "LogDestination": f"{S3_DESTINATION}/vpc-flow-logs/"}, s3_with_prefix)
+
+
+# --- failed calls and shared VPCs (issue 16 item 12) -------------------------------------------
+
+
+def failed_create_vpc_event() -> dict:
+    """CloudTrail records a refused call too, with errorCode/errorMessage and no responseElements
+    (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)."""
+    failed = event("cloudtrail-create-vpc.json")
+    failed["detail"].update(errorCode="VpcLimitExceeded", errorMessage="The maximum number of VPCs has been reached.", responseElements=None)
+    return failed
+
+
+def test_a_failed_create_vpc_call_is_ignored_not_dead_lettered(aws):
+    assert handler.handler(failed_create_vpc_event(), None) == {"ignored": "failed CreateVpc call"}
+
+
+def test_the_rule_does_not_send_failed_create_vpc_calls():
+    from tests.eventbridge_matcher import matches
+    from tests.support import build_app
+
+    template = build_app().template("collection", "eu-west-1")
+    (pattern,) = [r["Properties"]["EventPattern"] for k, r in template.find_resources("AWS::Events::Rule").items() if "OnCreateVpc" in k]
+    assert matches(pattern, event("cloudtrail-create-vpc.json"))
+    assert not matches(pattern, failed_create_vpc_event())
+
+
+def test_the_sweep_skips_vpcs_shared_with_this_account_through_ram():
+    from botocore.stub import Stubber
+
+    ec2 = boto3.client("ec2", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x")
+    stub = Stubber(ec2)
+    stub.add_response(
+        "describe_vpcs",
+        {"Vpcs": [{"VpcId": "vpc-0own00000000000aa", "OwnerId": "111122223333"}, {"VpcId": "vpc-0shared000000000bb", "OwnerId": "444455556666"}]},
+    )
+    with stub:
+        assert handler.vpc_ids_from(event("scheduled-event.json"), ec2, "111122223333") == ["vpc-0own00000000000aa"]
+
+
+def test_the_account_comes_from_the_functions_own_arn():
+    class Context:
+        invoked_function_arn = "arn:aws:lambda:eu-west-1:111122223333:function:dpp-prod-flow-log-enforcer"
+
+    assert handler._account(Context()) == "111122223333"
