@@ -63,6 +63,7 @@ class AlarmsStack(Stack):
                 log_group_name=lambda_log_group(review_digest_name(config)),
                 account=self.account,
                 region=self.region,
+                regions=config.regions,
             )
             MonitoringDashboard(
                 self,

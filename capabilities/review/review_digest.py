@@ -1,6 +1,7 @@
 """A scheduled summary of what was logged and alerted, put in front of people (DPP-MON-7)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from aws_cdk import Duration
@@ -18,8 +19,8 @@ SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "review_digest"
 
 class ReviewDigest(Construct):
     """On the configured schedule (default Monday and Thursday 08:00 UTC), counts the alarms
-    that fired, canary hits, new Security Hub findings by severity and non-compliant Config
-    rules over the period, and publishes the digest to the review topic, which reaches the
+    that fired, canary hits and non-compliant Config rules in every covered region, and new
+    Security Hub findings by severity (aggregated in the home region), over the period, and publishes the digest to the review topic, which reaches the
     IMPOC, the e-mail targets and, through the relay, every chat target. A failed run is
     retried and then kept in a dead-letter queue (alarmed)."""
 
@@ -36,6 +37,7 @@ class ReviewDigest(Construct):
         log_group_name: str,
         account: str,
         region: str,
+        regions: tuple[str, ...] = (),
     ) -> None:
         super().__init__(scope, id)
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
@@ -66,8 +68,8 @@ class ReviewDigest(Construct):
             log_group_name=log_group_name,
             timeout=Duration.minutes(5),
             memory_size=256,
-            reserved_concurrency=1,
-            environment={"RESOURCE_PREFIX": prefix, "REVIEW_TOPIC_ARN": review_topic_arn, "PERIOD_HOURS": str(period_hours), "ACCOUNT_ID": account},
+            # Every covered region's alarms and Config rules are read from here (DPP-MON-7).
+            environment={"RESOURCE_PREFIX": prefix, "REVIEW_TOPIC_ARN": review_topic_arn, "PERIOD_HOURS": str(period_hours), "ACCOUNT_ID": account, "REGIONS": json.dumps(sorted({region, *regions}))},
             dead_letter_queue=dead_letters,
             retry_attempts=2,
         )

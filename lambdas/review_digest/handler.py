@@ -1,9 +1,10 @@
 """The twice-weekly review (DPP-MON-7): a summary of what was logged and alerted since the
 last review, put in front of people through the review topic (e-mail and the chat relay).
 
-Counts alarms that fired (and the canary among them), new Security Hub findings by severity
-(GuardDuty's included, as Security Hub aggregates them) and Config rules that are
-non-compliant. Logs counts only (DPP-PII-1); a failure raises, so the scheduled invocation is
+Counts alarms that fired (and the canary among them) and Config rules that are non-compliant
+in every covered region (``REGIONS``: alarms and rules are regional, so the home region alone
+would miss the others), and new Security Hub findings by severity (GuardDuty's included) in
+the home region, where the finding aggregator collects every linked region's. Logs counts only (DPP-PII-1); a failure raises, so the scheduled invocation is
 retried and then kept in the dead-letter queue.
 """
 from __future__ import annotations
@@ -61,35 +62,52 @@ def non_compliant_rules(config) -> list[str]:
     return sorted(rules)
 
 
-def summarise(cloudwatch, securityhub, config, *, prefix: str, start: datetime, end: datetime, account: str, region: str) -> dict:
-    fired = alarms_fired(cloudwatch, prefix, start, end)
+def summarise(cloudwatch, securityhub, config, *, prefix: str, start: datetime, end: datetime, account: str, region: str, others: dict | None = None) -> dict:
+    """``cloudwatch`` and ``config`` are the home region's clients; ``others`` maps every other
+    covered region to its (cloudwatch, config) pair."""
+    regional = {region: (cloudwatch, config), **(others or {})}
+    fired: dict[str, int] = {}
+    by_region: dict[str, dict[str, int]] = {}
+    rules: list[str] = []
+    for name, (regional_cloudwatch, regional_config) in regional.items():
+        here = alarms_fired(regional_cloudwatch, prefix, start, end)
+        by_region[name] = here
+        for alarm, count in here.items():
+            fired[alarm] = fired.get(alarm, 0) + count
+        # A rule name is the same in every region: name the region when there are several.
+        rules += [r if len(regional) == 1 else f"{r} ({name})" for r in non_compliant_rules(regional_config)]
     findings, truncated = findings_by_severity(securityhub, start, end)
     return {
         "kind": "dpp-review",
         "account": account,
         "region": region,
+        "regions": sorted(regional),
         "start": start.strftime("%Y-%m-%d %H:%M UTC"),
         "end": end.strftime("%Y-%m-%d %H:%M UTC"),
         "alarmsFired": fired,
+        "alarmsFiredByRegion": {r: by_region[r] for r in sorted(by_region) if by_region[r]},
         "canaryHits": fired.get("CanaryAccessed", 0),
         "findings": findings,
         "findingsTruncated": truncated,
-        "nonCompliantRules": non_compliant_rules(config),
+        "nonCompliantRules": sorted(rules),
     }
 
 
 def handler(event: dict, context) -> dict:
     end = datetime.now(timezone.utc)
     start = end - timedelta(hours=int(os.environ.get("PERIOD_HOURS", "84")))
+    home = os.environ.get("AWS_REGION", "")
+    others = {r: (boto3.client("cloudwatch", region_name=r), boto3.client("config", region_name=r)) for r in json.loads(os.environ.get("REGIONS", "[]")) if r != home}
     summary = summarise(
         boto3.client("cloudwatch"),
         boto3.client("securityhub"),
         boto3.client("config"),
+        others=others,
         prefix=os.environ["RESOURCE_PREFIX"],
         start=start,
         end=end,
         account=os.environ.get("ACCOUNT_ID", ""),
-        region=os.environ.get("AWS_REGION", ""),
+        region=home,
     )
     boto3.client("sns").publish(TopicArn=os.environ["REVIEW_TOPIC_ARN"], Subject=f"DPP review {summary['start']} to {summary['end']}"[:100], Message=json.dumps(summary))
     logger.info(

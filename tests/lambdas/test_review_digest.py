@@ -114,3 +114,59 @@ def test_the_relay_shows_the_digest_to_every_target():
     assert Target("teams", "teams", "s", "critical").wants(alert)
     canary = parse(json.dumps({**summary, "canaryHits": 1}), "", "arn:aws:sns:eu-west-1:1:dpp-prod-review", "m")
     assert canary.severity == "critical"
+
+
+def test_every_covered_region_is_counted_not_only_the_home_region(aws):
+    """Alarms and Config rules are regional (issue 16 item 13): a per-region alarm that fired in
+    eu-central-1 and a rule non-compliant there are in the digest, named with their region."""
+    home_cw, home_cfg = stubbed([history("dpp-prod-RootUsage", "ALARM")], ["dpp-prod-collection-BaselineRulesRootMfa"])
+    other_cw = boto3.client("cloudwatch", region_name="eu-central-1")
+    other_cfg = boto3.client("config", region_name="eu-central-1")
+    cw_stub, cfg_stub = Stubber(other_cw), Stubber(other_cfg)
+    cw_stub.add_response(
+        "describe_alarm_history",
+        {"AlarmHistoryItems": [history("dpp-prod-FlowLogEnforcerErrors", "ALARM"), history("dpp-prod-RootUsage", "ALARM")]},
+        {"HistoryItemType": "StateUpdate", "StartDate": ANY, "EndDate": ANY},
+    )
+    cfg_stub.add_response(
+        "describe_compliance_by_config_rule",
+        {"ComplianceByConfigRules": [{"ConfigRuleName": "dpp-prod-collection-BaselineRulesRootMfa", "Compliance": {"ComplianceType": "NON_COMPLIANT"}}]},
+        {"ComplianceTypes": ["NON_COMPLIANT"]},
+    )
+    cw_stub.activate()
+    cfg_stub.activate()
+    summary = digest.summarise(home_cw, aws, home_cfg, prefix="dpp-prod", start=START, end=END, account="111122223333", region="eu-west-1", others={"eu-central-1": (other_cw, other_cfg)})
+    assert summary["alarmsFired"] == {"RootUsage": 2, "FlowLogEnforcerErrors": 1}
+    assert summary["alarmsFiredByRegion"] == {"eu-central-1": {"FlowLogEnforcerErrors": 1, "RootUsage": 1}, "eu-west-1": {"RootUsage": 1}}
+    assert summary["nonCompliantRules"] == ["dpp-prod-collection-BaselineRulesRootMfa (eu-central-1)", "dpp-prod-collection-BaselineRulesRootMfa (eu-west-1)"]
+    assert summary["regions"] == ["eu-central-1", "eu-west-1"]
+    cw_stub.assert_no_pending_responses()
+    cfg_stub.assert_no_pending_responses()
+
+
+def test_the_handler_reads_every_configured_region(aws, monkeypatch):
+    topic = boto3.client("sns").create_topic(Name="dpp-prod-review")["TopicArn"]
+    monkeypatch.setenv("RESOURCE_PREFIX", "dpp-prod")
+    monkeypatch.setenv("REVIEW_TOPIC_ARN", topic)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("REGIONS", json.dumps(["eu-central-1", "eu-west-1"]))
+    asked: list[tuple[str, str | None]] = []
+    real_client = boto3.client
+    pairs = [stubbed([], []) for _ in range(2)]  # home, eu-central-1
+
+    def client(name, *args, **kwargs):
+        if name in ("cloudwatch", "config"):
+            asked.append((name, kwargs.get("region_name")))
+            pair = pairs[0] if kwargs.get("region_name") in (None, "eu-west-1") else pairs[1]
+            return pair[0] if name == "cloudwatch" else pair[1]
+        return real_client(name, *args, **kwargs)
+
+    monkeypatch.setattr(digest.boto3, "client", client)
+    assert digest.handler({}, None) == {"published": True}
+    assert ("cloudwatch", "eu-central-1") in asked and ("config", "eu-central-1") in asked
+
+
+def test_the_digest_function_is_told_every_covered_region(synthesized):
+    functions = synthesized.template("alarms", "eu-west-1").find_resources("AWS::Lambda::Function")
+    (env,) = [f["Properties"]["Environment"]["Variables"] for f in functions.values() if "REVIEW_TOPIC_ARN" in f["Properties"].get("Environment", {}).get("Variables", {})]
+    assert json.loads(env["REGIONS"]) == sorted(synthesized.built.config.regions) and len(synthesized.built.config.regions) > 1
