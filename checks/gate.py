@@ -21,7 +21,8 @@ def nag_packs(app: App, config: BaselineConfig) -> list[NagPack]:
             app,
             settings=PackSettings(
                 retention_days=config.retention_days,
-                sensitive_buckets=config.trail.sensitive_buckets if config.trail.data_events else (),
+                # what the configuration asks for, even with trail.dataEvents off: then the rule fails
+                sensitive_buckets=config.trail.sensitive_buckets,
                 canary_bucket_pattern=config.canary.bucket_name_pattern if config.canary.enabled else None,
                 impoc_email=config.impoc.email,
             ),

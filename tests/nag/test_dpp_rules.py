@@ -637,3 +637,18 @@ def test_presence_rules_make_a_missing_capability_fail():
     assert "DPP-SecurityHubPresent" in violations(lambda st: baseline(st, hub=False), app_wide=True)
     assert "DPP-ConfigRecorderPresent" in violations(lambda st: baseline(st, recorder=False), app_wide=True)
     assert "DPP-TrailPresent" in violations(lambda st: locked_pair(st), app_wide=True)
+
+
+@pytest.mark.parametrize("data_events", [True, False])
+def test_the_gate_hands_the_pack_the_configured_sensitive_buckets_even_with_data_events_off(data_events):
+    """With trail.dataEvents=false the trail logs no object access of the buckets the
+    configuration names as holding Information: the rule must fail, not pass for want of buckets."""
+    from checks.gate import nag_packs
+    from tests.support import build_app, context_with
+
+    built = build_app(context_with(trail__dataEvents=data_events))
+    pack = next(p for p in nag_packs(built.app, built.config) if isinstance(p, DppChecks))
+    report = pack.validate_scope(built.stack("account-baseline"))
+    failing = {v.rule_name for v in report.violations}
+    assert built.config.trail.sensitive_buckets == ("sp-api-orders-111122223333",)
+    assert ("DPP-TrailDataEventsSensitiveBuckets" in failing) is not data_events
