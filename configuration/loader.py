@@ -33,6 +33,7 @@ from configuration.model import (
     CollectionSettings,
     CustomAlarm,
     DetectionSettings,
+    EscalationContact,
     Features,
     Impoc,
     MalwareScannedBucket,
@@ -587,9 +588,22 @@ def _impoc(section: Section) -> Impoc:
         phone=section.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0000"),
         title=section.string("title", "Incident Management Point of Contact"),
         backup_email=section.optional_string("backupEmail", pattern=_EMAIL, hint="use an e-mail address"),
+        escalation=tuple(_escalation_contact(path, item) for path, item in section.items("escalation", [])),
     )
     section.done()
     return impoc
+
+
+def _escalation_contact(path: str, item) -> EscalationContact:
+    section = Section(item, path)
+    contact = EscalationContact(
+        name=section.string("name", pattern=r".*\S.*", hint="name the person"),
+        role=section.string("role", pattern=r".*\S.*", hint="say what they are, e.g. Head of engineering"),
+        email=section.string("email", pattern=_EMAIL, hint="use an e-mail address"),
+        phone=section.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0000"),
+    )
+    section.done()
+    return contact
 
 
 def _business_hours(section: Section) -> BusinessHours:

@@ -222,14 +222,26 @@ class NotificationTarget:
 
 
 @dataclass(frozen=True)
+class EscalationContact:
+    """Someone the incident response plan escalates to, in order (DPP-IR-2)."""
+
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
 class Impoc:
-    """The Incident Management Point of Contact, reachable 24/7 (DPP-IR-1)."""
+    """The Incident Management Point of Contact, reachable 24/7 (DPP-IR-1), and whom the plan
+    escalates to after the IMPOC and the backup (DPP-IR-2)."""
 
     name: str
     email: str
     phone: str
     title: str
     backup_email: str | None = None
+    escalation: tuple[EscalationContact, ...] = ()
 
 
 @dataclass(frozen=True)
