@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.lambdas.relay_harness import TOPIC, sample
 
@@ -171,3 +173,162 @@ def test_automated_response_report_says_what_to_what_and_how_to_undo():
     assert ("Finding", "UnauthorizedAccess:EC2/SSHBruteForce (severity 8.0)") in alert.facts and ("Volumes", "1") in alert.facts
     dry = alert_of({**report, "dryRun": True}, "high")
     assert dry.title.startswith("[DRY RUN]") and "nothing was changed" in dry.runbook
+
+
+# --- redaction: the spellings that leaked (issue 16.1) and generated spellings ---------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Login from 198.51.100.23.", "Login from [ip redacted]."),
+        ("mapped ::ffff:198.51.100.23 and ::FFFF:c633:6417.", "mapped [ip redacted] and [ip redacted]."),
+        ("call +49 30 901820 today", "call [phone redacted] today"),
+        ("by arn:aws:iam::111122223333:user/staff/jordan.smith today", "by arn:aws:iam::111122223333:user/staff/[name redacted] today"),
+        ("version 1.2.3.4.5 stays", "version 1.2.3.4.5 stays"),
+    ],
+)
+def test_redaction_of_the_spellings_that_leaked(text, expected):
+    assert redact(text) == expected
+
+
+def test_names_and_postal_addresses_in_identity_fields_are_redacted():
+    event = sample("detection/cloudtrail-api-call.json")
+    event["detail"]["eventSource"], event["detail"]["eventName"] = "identitystore.amazonaws.com", "CreateUser"
+    event["detail"]["userIdentity"]["arn"] = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0a1b/Jordan Smith"
+    event["detail"]["userIdentity"]["principalId"] = "AROAEXAMPLEID:Jordan Smith"
+    event["detail"]["requestParameters"] = {
+        "userName": "mrivera",
+        "displayName": "Maria Rivera",
+        "name": {"givenName": "Maria", "familyName": "Rivera"},
+        "addresses": [{"streetAddress": "12 Quay Street", "locality": "Dublin", "postalCode": "D02 X285", "country": "IE"}],
+    }
+    alert = render.prepare(alert_of(event, "critical"), True)
+    text = json.dumps([render.slack(alert), render.teams(alert), render.chime(alert)])
+    for personal in ("Jordan Smith", "mrivera", "Maria", "Rivera", "12 Quay Street", "Dublin", "D02 X285"):
+        assert personal not in text
+    assert "[name redacted]" in text and "AWSReservedSSO_Admin_0a1b" in text and "111122223333" in text  # the role and account stay
+
+
+def test_a_role_name_is_not_a_person():
+    alert = render.prepare(alert_of(sample("detection/guardduty-finding-high.json")), True)
+    assert "OrdersWorkerRole" in alert.resource and "OrdersWorkerRole" in json.dumps(render.slack(alert))
+
+
+_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+_after = st.sampled_from(["", ".", ",", ";", ")", "!", "\n", ". Next"])
+_ipv4 = st.ip_addresses(v=4).map(str)
+_ipv6 = st.one_of(
+    st.ip_addresses(v=6).flatmap(lambda a: st.sampled_from([a.compressed, a.exploded, a.compressed.upper()])),
+    _ipv4.flatmap(lambda v4: st.sampled_from([f"::ffff:{v4}", f"::FFFF:{v4}", f"0:0:0:0:0:ffff:{v4}"])),
+)
+_email = st.builds(
+    lambda local, labels, tld: f"{local}@{'.'.join(labels)}.{tld}",
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-", min_size=1, max_size=12).filter(lambda s: s[0] not in ".-"),
+    st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10), min_size=1, max_size=3),
+    st.sampled_from(["com", "de", "co", "example", "IE"]),
+)
+_phone = st.builds(
+    lambda country, groups, sep: "+" + country + sep + sep.join(groups),
+    st.integers(1, 999).map(str),
+    st.lists(st.integers(10, 99999).map(str), min_size=2, max_size=4),
+    st.sampled_from([" ", "-", ".", ""]),
+).filter(lambda p: 8 <= sum(c.isdigit() for c in p) <= 15)
+_nanp = st.builds(
+    lambda a, b, c, form: form.format(a, b, c),
+    st.integers(200, 999), st.integers(200, 999), st.integers(0, 9999).map(lambda n: f"{n:04d}"),
+    st.sampled_from(["({}) {}-{}", "{}-{}-{}", "{}.{}.{}", "{} {} {}", "({}){}-{}"]),
+)
+_spellings = st.one_of(
+    _ipv4.map(lambda v: (v, "[ip redacted]")),
+    _ipv4.flatmap(lambda v: st.integers(1, 65535).map(lambda port: (f"{v}:{port}", f"[ip redacted]:{port}"))),
+    _ipv6.map(lambda v: (v, "[ip redacted]")),
+    _ipv6.map(lambda v: (f"[{v}]:443", "[[ip redacted]]:443")),
+    _email.map(lambda v: (v, "[email redacted]")),
+    _phone.map(lambda v: (v, "[phone redacted]")),
+    _nanp.map(lambda v: (v, "[phone redacted]")),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(before=_words, spelling=_spellings, after=_after)
+def test_every_generated_spelling_is_redacted_in_place(before, spelling, after):
+    value, placeholder = spelling
+    assert redact(f"{before} {value}{after}") == f"{before} {placeholder}{after}"
+
+
+_aws_text = st.one_of(
+    st.integers(10**11, 10**12 - 1).map(lambda n: f"account {n}"),
+    st.integers(10**11, 10**12 - 1).map(lambda n: f"arn:aws:iam::{n}:role/Admin"),
+    st.text(alphabet="0123456789abcdef", min_size=17, max_size=17).map(lambda h: f"i-{h} vpc-{h[:8]}"),
+    st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)).map(lambda t: "v{}.{}.{}".format(*t)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_aws_text)
+def test_aws_identifiers_and_times_stay(text):
+    assert redact(text) == text
+
+
+# --- markup from events is escaped for each target (issue 16.2) -----------------------------------
+
+HOSTILE = "<!here> <!channel> <https://evil.example|here> & [click](https://evil.example) **now** @All @present"
+
+
+def hostile_finding():
+    finding = sample("detection/securityhub-asff-high.json")
+    finding["detail"]["findings"][0]["Title"] = HOSTILE
+    finding["detail"]["findings"][0]["Description"] = HOSTILE
+    return render.prepare(alert_of(finding), True)
+
+
+def slack_texts(payload):
+    """Every mrkdwn text Slack parses: the top-level text and mrkdwn text objects."""
+    texts = [payload["text"]]
+    for block in payload["attachments"][0]["blocks"]:
+        for text in [block.get("text") or {}, *(block.get("fields") or []), *(block.get("elements") or [])]:
+            if isinstance(text, dict) and text.get("type") == "mrkdwn":
+                texts.append(text["text"])
+    return texts
+
+
+def test_slack_gets_no_mention_or_link_from_an_event():
+    """Slack parses &, < and > as control characters; they are sent as &amp;, &lt; and &gt;
+    (https://api.slack.com/reference/surfaces/formatting#escaping)."""
+    texts = slack_texts(render.slack(hostile_finding()))
+    for text in texts:
+        assert "<!" not in text and "<https" not in text and " & " not in text
+    joined = "\n".join(texts)
+    assert "&lt;!here&gt; &lt;!channel&gt; &lt;https://evil.example|here&gt; &amp;" in joined
+    assert "*What happened:*" in joined  # the relay's own markup still works
+
+
+def test_teams_gets_no_markdown_link_from_an_event():
+    """Adaptive Card TextBlocks and FactSet values render a CommonMark subset, links included
+    (https://learn.microsoft.com/microsoftteams/platform/concepts/cards/cards-format,
+    https://learn.microsoft.com/adaptive-cards/create/textfeatures): markdown characters from
+    an event are backslash-escaped."""
+    card = render.teams(hostile_finding())["attachments"][0]["content"]
+    texts = [b["text"] for b in card["body"] if b["type"] == "TextBlock"] + [f["value"] for b in card["body"] if b["type"] == "FactSet" for f in b["facts"]]
+    joined = "\n".join(texts)
+    assert "[click](https://evil.example)" not in joined and "**now**" not in joined
+    assert r"\[click\]\(https://evil.example\)" in joined and r"\*\*now\*\*" in joined
+    assert "**First steps:**" in joined  # the relay's own markup still works
+
+
+def test_chime_gets_no_annotation_or_markdown_link_from_an_event():
+    """Chime webhook messages render markdown and @All / @Present annotations
+    (https://docs.aws.amazon.com/chime/latest/dg/webhooks.html)."""
+    content = render.chime(hostile_finding())["Content"]
+    assert "@All" not in content and "@present" not in content.lower()
+    assert "[click](https://evil.example)" not in content and r"\[click\]" in content
+
+
+def test_a_console_link_cannot_be_pointed_elsewhere_by_an_event():
+    finding = sample("detection/guardduty-finding-high.json")
+    finding["detail"]["region"] = "evil.example/#"
+    finding["detail"]["id"] = "x) [here](https://evil.example"
+    link = alert_of(finding).link
+    assert link.startswith("https://us-east-1.console.aws.amazon.com/guardduty/") and " " not in link and "(" not in link and "[" not in link

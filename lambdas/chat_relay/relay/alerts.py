@@ -10,8 +10,12 @@ else becomes a readable generic alert. Nothing is ever dropped.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import quote
+
+from relay.redact import personal_values
 
 SEVERITIES = ("critical", "high", "medium", "low")
 
@@ -30,6 +34,7 @@ class Alert:
     state: str = ""  # ALARM / OK for alarms
     facts: list[tuple[str, str]] = field(default_factory=list)
     message_id: str = ""
+    personal: frozenset[str] = frozenset()  # names and addresses from identity fields, masked when redacting
     for_everyone: bool = False  # the twice-weekly review goes to every target, whatever its minimum
 
 
@@ -39,8 +44,14 @@ def severity_from_topic(topic_arn: str) -> str:
     return suffix if suffix in SEVERITIES else "high"
 
 
+_REGION = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$")
+
+
 def console(region: str, path: str) -> str:
-    region = region or "us-east-1"
+    """A console link built from event fields: a region that is not a region name cannot
+    change the host, and characters that could end a link in chat markup are percent-encoded."""
+    region = region if _REGION.match(region or "") else "us-east-1"
+    path = quote(path, safe="/:?=#&%+~-._,@")
     return f"https://{region}.console.aws.amazon.com/{path}"
 
 
@@ -308,6 +319,10 @@ def parse(message: str, subject: str, topic_arn: str, message_id: str = "") -> A
     except Exception:  # a malformed known event is still delivered, as received
         alert = _generic(payload, subject, severity)
     alert.message_id = message_id
+    try:
+        alert.personal = frozenset(personal_values(payload))
+    except RecursionError:  # absurdly nested JSON: the generic rendering is still redacted by pattern
+        pass
     return alert
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from relay import escape
 from relay.alerts import Alert
 from relay.redact import redact
 
@@ -31,13 +32,16 @@ def truncate(text: str, limit: int) -> str:
 
 
 def redacted(alert: Alert) -> Alert:
+    def clean(text: str) -> str:
+        return redact(text, alert.personal)
+
     return replace(
         alert,
-        title=redact(alert.title),
-        what=redact(alert.what),
-        resource=redact(alert.resource),
-        runbook=redact(alert.runbook),
-        facts=[(k, redact(v)) for k, v in alert.facts],
+        title=clean(alert.title),
+        what=clean(alert.what),
+        resource=clean(alert.resource),
+        runbook=clean(alert.runbook),
+        facts=[(k, clean(v)) for k, v in alert.facts],
     )
 
 
@@ -65,11 +69,14 @@ def plain_text(alert: Alert) -> str:
 
 
 def slack(alert: Alert) -> dict:
-    """Block Kit with a top-level ``text`` fallback (notifications and screen readers)."""
+    """Block Kit with a top-level ``text`` fallback (notifications and screen readers). The
+    header is ``plain_text``, which Slack does not parse; everything else is mrkdwn."""
+    title = alert.title
+    alert = escape.escaped(alert, escape.slack)
     body = "\n".join(filter(None, [f"*What happened:* {alert.what}" if alert.what else "", f"*Resource:* {alert.resource}" if alert.resource else ""]))
     fields = [{"type": "mrkdwn", "text": truncate(f"*{k}:* {v}", 2000)} for k, v in [("Account", alert.account), ("Region", alert.region), *alert.facts] if v][:10]
     blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": truncate(f"{label(alert)}: {alert.title}", 150)}},
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(f"{label(alert)}: {title}", 150)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(f"{EMOJI.get(alert.severity, '')} {alert.source}", 300)}]},
     ]
     if body:
@@ -86,6 +93,8 @@ def slack(alert: Alert) -> dict:
 def teams(alert: Alert) -> dict:
     """An Adaptive Card as Teams workflow webhooks ("Post to a channel when a webhook request
     is received") expect it, shrunk until it fits the 28 KB limit."""
+    alert = escape.escaped(alert, escape.markdown)
+
     def card(what: str) -> dict:
         facts = [{"title": k, "value": v} for k, v in [("Account", alert.account), ("Region", alert.region), ("Source", alert.source), *alert.facts] if v]
         body = [
@@ -113,11 +122,12 @@ def teams(alert: Alert) -> dict:
 
 def chime(alert: Alert) -> dict:
     """Amazon Chime webhooks (legacy: Chime ended service on 2026-02-20)."""
-    return {"Content": truncate(f"/md {plain_text(alert)}", CHIME_LIMIT)}
+    return {"Content": truncate(f"/md {plain_text(escape.escaped(alert, escape.chime))}", CHIME_LIMIT)}
 
 
 def webhook(alert: Alert) -> dict:
-    """A generic JSON webhook: the alert's fields and a plain-text rendering."""
+    """A generic JSON webhook: the alert's fields and a plain-text rendering, unescaped (the
+    receiver decides how to display them)."""
     return {
         "severity": alert.severity,
         "title": alert.title,
@@ -155,5 +165,6 @@ def digest(alerts: list[Alert], max_lines: int = 25) -> Alert:
         region=top.region,
         what="\n".join(lines),
         link=top.link,
+        personal=frozenset().union(*(a.personal for a in alerts)),
         runbook="A burst of alerts was folded into this digest to stay within the chat service's rate limit; open each in the console.",
     )
