@@ -20,7 +20,7 @@ from respond import credentials, hostile_ips, instances, report, sign_ins
 from respond.context import Context
 from respond.findings import parse_finding
 from respond.ledger import Ledger
-from respond.outcome import ALREADY, DONE, Outcome
+from respond.outcome import ALREADY, DONE, FAILED, Outcome
 from respond.settings import Settings
 
 logger = Logger(service="dpp-responder", level=os.environ.get("LOG_LEVEL", "INFO"))
@@ -54,6 +54,19 @@ def _log(outcomes: list[Outcome], **fields: Any) -> None:
         logger.info("response", action=o.action, status=o.status, target=_digest(o.target), **fields)
 
 
+class ResponseIncomplete(RuntimeError):
+    """Raised after the report is published, so Lambda retries what failed (then dead-letters)."""
+
+
+def _guarded(action: str, target: str, run, ctx: Context) -> tuple[list[Outcome], bool]:
+    """A response that raises still leaves the others' outcomes to be published; True when it raised."""
+    try:
+        return run(), False
+    except Exception as error:
+        ctx.errors.append(type(error).__name__)
+        return [Outcome(action, target, FAILED, f"Could not respond: {type(error).__name__}: {str(error)[:300]}. Retried; act by hand if it fails again.")], True
+
+
 def process(event: Any, ctx: Context) -> dict:
     if isinstance(event, dict) and "undo" in event:
         return _undo(str(event["undo"]), ctx)
@@ -63,9 +76,10 @@ def process(event: Any, ctx: Context) -> dict:
         report.publish(ctx, outcomes, "low", title="Expired IP blocks lifted")
         return {"handled": "schedule", "outcomes": len(outcomes)}
     if sign_ins.ACTION in ctx.settings.enabled and sign_ins.applies(event, ctx):
-        outcomes = sign_ins.respond(event, ctx)
+        outcomes = sign_ins.respond(event, ctx)  # a failed query raises: retried, never marked done
         _log(outcomes)
         report.publish(ctx, outcomes, "high", title="Repeated failed console sign-ins", account=str(event.get("account", "")), region=str(event.get("region", "")))
+        sign_ins.reported(outcomes, ctx)
         return {"handled": "sign-ins", "outcomes": len(outcomes)}
     finding = parse_finding(event)
     if finding is None:
@@ -75,13 +89,18 @@ def process(event: Any, ctx: Context) -> dict:
         logger.info("ignored", reason="below minimum severity", findingId=finding.id)
         return {"ignored": "below minimum severity"}
     outcomes: list[Outcome] = []
+    raised = False
     for response in FINDING_RESPONSES:
         if response.ACTION in ctx.settings.enabled and response.applies(finding):
-            outcomes += response.respond(finding, ctx)
+            got, failed = _guarded(response.ACTION, f"finding {finding.id}", lambda response=response: response.respond(finding, ctx), ctx)
+            raised = raised or failed
+            outcomes += got
     _log(outcomes, findingId=finding.id, findingType=finding.type)
     if not outcomes:
         return {"ignored": "no response applies"}
     report.publish(ctx, outcomes, report.severity(outcomes, finding), finding=finding)
+    if raised:
+        raise ResponseIncomplete("a response raised after the others acted; their report is published and this event is retried")
     return {"handled": finding.id, "outcomes": [o.status for o in outcomes]}
 
 

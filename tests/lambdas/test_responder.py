@@ -26,8 +26,10 @@ responder = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = responder
 _spec.loader.exec_module(responder)
 
-from respond.credentials import REVOKE_POLICY  # noqa: E402
+from respond.credentials import revocation_document, revoked_principals  # noqa: E402
 from respond.settings import Settings  # noqa: E402
+
+REVOKE_POLICY = "dpp-prod-revoke-older-sessions"
 
 REGION = "eu-west-1"
 PUBLIC_IP = "93.184.216.34"
@@ -61,6 +63,12 @@ class World:
         self.protected_id = self.run_instance(subnet, [{"Key": "dpp:protected", "Value": "payments"}])
         ip_set = self.wafv2.create_ip_set(Name="dpp-prod-hostile-ips", Scope="REGIONAL", IPAddressVersion="IPV4", Addresses=[])["Summary"]
         self.ip_set = {"Name": "dpp-prod-hostile-ips", "Id": ip_set["Id"], "Scope": "REGIONAL"}
+        self.ip_set_arn = ip_set["ARN"]
+        self.vpc = vpc
+        visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "shop"}
+        web_acl = self.wafv2.create_web_acl(Name="shop-frontend", Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=visibility, Rules=[])["Summary"]
+        self.web_acl = {"Name": "shop-frontend", "Id": web_acl["Id"], "Scope": "REGIONAL", "ARN": web_acl["ARN"]}
+        self.revoke_policy_arn = self.iam.create_policy(PolicyName=REVOKE_POLICY, PolicyDocument=revocation_document({}))["Policy"]["Arn"]
         sns = boto3.client("sns", region_name=REGION)
         self.queue = self.sqs.create_queue(QueueName="posted")["QueueUrl"]
         queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -94,7 +102,10 @@ class World:
                 "AWS_LAMBDA_FUNCTION_NAME": "dpp-prod-responder",
                 "TOPICS": json.dumps(self.topics),
                 "LEDGER_TABLE": "ledger",
-                "IP_SET": json.dumps(self.ip_set),
+                "IP_SET": json.dumps({**self.ip_set, "ARN": self.ip_set_arn}),
+                "REVOKE_POLICY_ARN": self.revoke_policy_arn,
+                "WEB_ACLS": json.dumps([self.web_acl] if env.get("web_acls", True) else []),
+                "NETWORK_ACL_VPCS": json.dumps([self.vpc] if env.get("network_acls") else []),
                 "TRAIL_LOG_GROUP": "/dpp/prod/cloudtrail",
                 "FAILED_SIGN_IN_ALARM": "dpp-prod-FailedConsoleSignInsBurst",
             }
@@ -113,6 +124,21 @@ class World:
             for m in batch:
                 messages.append(json.loads(m["Body"]))
                 self.sqs.delete_message(QueueUrl=self.queue, ReceiptHandle=m["ReceiptHandle"])
+
+    def revoked(self) -> dict[str, str]:
+        policy = self.iam.get_policy(PolicyArn=self.revoke_policy_arn)["Policy"]
+        document = self.iam.get_policy_version(PolicyArn=self.revoke_policy_arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]
+        return revoked_principals(document)
+
+    def attached(self, kind: str, name: str) -> list[str]:
+        if kind == "user":
+            return [p["PolicyArn"] for p in self.iam.list_attached_user_policies(UserName=name)["AttachedPolicies"]]
+        return [p["PolicyArn"] for p in self.iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]]
+
+    def inline(self, kind: str, name: str) -> list[str]:
+        if kind == "user":
+            return self.iam.list_user_policies(UserName=name)["PolicyNames"]
+        return self.iam.list_role_policies(RoleName=name)["PolicyNames"]
 
     def key_status(self) -> str:
         return self.iam.list_access_keys(UserName="reporting-bot")["AccessKeyMetadata"][0]["Status"]
@@ -164,10 +190,9 @@ def test_an_exposed_user_key_is_deactivated_and_older_sessions_revoked(world):
     result = responder.process(user_key_finding(world), world.context(enabled=["disableCredentials"]))
     assert result["outcomes"] == ["done", "done"]
     assert world.key_status() == "Inactive"
-    policy = world.iam.get_user_policy(UserName="reporting-bot", PolicyName=REVOKE_POLICY)["PolicyDocument"]
-    policy = json.loads(policy) if isinstance(policy, str) else policy
-    (statement,) = policy["Statement"]
-    assert statement["Effect"] == "Deny" and statement["Action"] == "*" and "aws:TokenIssueTime" in statement["Condition"]["DateLessThan"]
+    assert world.attached("user", "reporting-bot") == [world.revoke_policy_arn] and world.inline("user", "reporting-bot") == []
+    (user_arn,) = world.revoked()
+    assert user_arn.endswith(":user/reporting-bot")
     (message,) = world.posted()
     assert message["kind"] == "dpp-response" and message["dryRun"] is False
     key_outcome = message["outcomes"][0]
@@ -177,7 +202,8 @@ def test_an_exposed_user_key_is_deactivated_and_older_sessions_revoked(world):
 
 def test_a_misused_role_gets_its_sessions_revoked(world):
     responder.process(event("guardduty-finding-high.json"), world.context(enabled=["disableCredentials"]))
-    assert world.iam.get_role_policy(RoleName="OrdersWorkerRole", PolicyName=REVOKE_POLICY)
+    assert world.attached("role", "OrdersWorkerRole") == [world.revoke_policy_arn] and world.inline("role", "OrdersWorkerRole") == []
+    assert list(world.revoked()) == [world.iam.get_role(RoleName="OrdersWorkerRole")["Role"]["Arn"]]
 
 
 def test_break_glass_role_and_excluded_users_are_never_touched(world):
@@ -185,7 +211,7 @@ def test_break_glass_role_and_excluded_users_are_never_touched(world):
     finding["detail"]["resource"]["accessKeyDetails"]["userName"] = "DppBreakGlass"
     result = responder.process(finding, world.context(enabled=["disableCredentials"]))
     assert result["outcomes"] == ["excluded"]
-    assert world.iam.list_role_policies(RoleName="DppBreakGlass")["PolicyNames"] == []
+    assert world.inline("role", "DppBreakGlass") == [] and world.attached("role", "DppBreakGlass") == []
     assert world.posted()[0]["outcomes"][0]["status"] == "excluded", "people hear that nothing was done"
 
 
@@ -247,22 +273,56 @@ def test_a_protected_instance_is_never_touched(world):
 # --- failed sign-ins --------------------------------------------------------------------------
 
 
-def test_failed_sign_ins_are_reported_with_principals_and_sources(world):
-    now = time.time()
-    failures = [{"eventName": "ConsoleLogin", "errorMessage": "Failed authentication", "userIdentity": {"type": "IAMUser", "userName": "alice"}, "sourceIPAddress": PUBLIC_IP}] * 11
-    success = {"eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Success"}, "userIdentity": {"userName": "bob"}, "sourceIPAddress": "192.0.2.1"}
+MASKED = "*" * 8  # what FilterLogEvents returns for masked data without unmask
+
+
+def put_trail_events(world: World, now: float, records: list[dict]) -> None:
     world.logs.put_log_events(
         logGroupName="/dpp/prod/cloudtrail", logStreamName="trail",
-        logEvents=[{"timestamp": int(now * 1000) - 1000, "message": json.dumps(r)} for r in [*failures, success]],
+        logEvents=[{"timestamp": int(now * 1000) - 1000, "message": json.dumps(r)} for r in records],
     )  # fmt: skip
+
+
+def test_failed_sign_ins_are_counted_by_principal_without_personal_data(world):
+    """The trail log group masks names and addresses (data protection policy), and the report
+    goes to chat: it names principals by IAM's unique ID and type, never by name or address,
+    and hands investigators a Logs Insights query to run with logs:Unmask (DPP-PII-1.b)."""
+    now = time.time()
+    # As FilterLogEvents returns them from the masked log group.
+    failure = {"eventName": "ConsoleLogin", "errorMessage": "Failed authentication", "userIdentity": {"type": "IAMUser", "principalId": "AIDACKCEVSQ6C2EXAMPLE", "userName": MASKED}, "sourceIPAddress": MASKED}
+    success = {"eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Success"}, "userIdentity": {"type": "IAMUser", "principalId": "AIDAOTHER000000000000"}, "sourceIPAddress": MASKED}
+    put_trail_events(world, now, [failure] * 11 + [success])
     ctx = world.context(enabled=["notifyFailedSignIns"], clock=lambda: now)
     assert responder.process(event("alarm-failed-sign-ins.json"), ctx)["handled"] == "sign-ins"
     (message,) = world.posted()
     facts = dict(message["outcomes"][0]["facts"])
-    assert facts["Principals"] == "alice x11" and facts["Sources"] == f"{PUBLIC_IP} x11", "only failures are counted"
+    assert facts["Failed sign-ins"] == "11" and facts["Principal IDs"] == "AIDACKCEVSQ6C2EXAMPLE x11", "only failures are counted"
+    assert facts["Principal types"] == "IAMUser x11"
+    assert "unmask(@message)" in facts["Query"] and facts["Logs Insights"].startswith("https://eu-west-1.console.aws.amazon.com/cloudwatch/")
+    assert "*" not in json.dumps(message["outcomes"][0]["what"]) and MASKED not in json.dumps(facts), "no masked values dressed up as data"
     assert "identity provider" in message["outcomes"][0]["what"]
     responder.process(event("alarm-failed-sign-ins.json"), ctx)
     assert world.posted() == [], "the same alarm transition is reported once"
+
+
+def test_a_throttled_log_query_is_retried_not_marked_reported(world, monkeypatch):
+    now = time.time()
+    put_trail_events(world, now, [{"eventName": "ConsoleLogin", "errorMessage": "Failed authentication", "userIdentity": {"type": "IAMUser", "principalId": "AIDACKCEVSQ6C2EXAMPLE"}}])
+    ctx = world.context(enabled=["notifyFailedSignIns"], clock=lambda: now)
+    real = ctx.logs.filter_log_events
+    from botocore.exceptions import ClientError
+
+    def throttled(**kwargs):
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "FilterLogEvents")
+
+    monkeypatch.setattr(ctx.logs, "filter_log_events", throttled)
+    with pytest.raises(ClientError):
+        responder.process(event("alarm-failed-sign-ins.json"), ctx)  # Lambda retries the async event
+    assert world.posted() == []
+    monkeypatch.setattr(ctx.logs, "filter_log_events", real)
+    responder.process(event("alarm-failed-sign-ins.json"), ctx)
+    (message,) = world.posted()
+    assert dict(message["outcomes"][0]["facts"])["Failed sign-ins"] == "1", "the retry reports; nothing is lost"
 
 
 # --- dry run, ignoring, idempotency, undo ---------------------------------------------------
@@ -273,7 +333,7 @@ def test_dry_run_changes_nothing_and_says_what_it_would_do(world):
     for finding in (user_key_finding(world), instance_finding(world), instance_finding(world, "guardduty-ssh-brute-force.json")):
         responder.process(finding, ctx)
     assert world.key_status() == "Active"
-    assert world.iam.list_user_policies(UserName="reporting-bot")["PolicyNames"] == []
+    assert world.attached("user", "reporting-bot") == [] and world.revoked() == {}
     assert world.addresses() == [] and world.groups(world.instance_id) == [world.app_group] and world.snapshots() == []
     messages = world.posted()
     assert len(messages) == 3 and all(m["dryRun"] for m in messages)
@@ -324,7 +384,7 @@ def test_every_action_is_undone_by_its_documented_command(world):
     for record_id in records:
         assert responder.process({"undo": record_id}, ctx)["status"] == "done"
     assert world.key_status() == "Active"
-    assert world.iam.list_user_policies(UserName="reporting-bot")["PolicyNames"] == []
+    assert world.attached("user", "reporting-bot") == [] and world.revoked() == {}
     assert world.addresses() == [] and world.groups(world.instance_id) == [world.app_group]
     assert "dpp:isolated" not in {t["Key"] for t in world.instance(world.instance_id).get("Tags", [])}
     assert world.snapshots(), "forensic snapshots are evidence and stay"
@@ -340,7 +400,10 @@ def test_a_failed_action_is_reported_as_critical_and_retried_next_time(world):
     assert "failed" in result["outcomes"]
     (message,) = world.posted()
     assert any(o["status"] == "failed" and "by hand" in o["what"] for o in message["outcomes"])
-    assert world.context().ledger.get(f"{finding['detail']['id']}#disableCredentials#user:no-such-user") is None
+    record = world.context().ledger.get(f"{finding['detail']['id']}#disableCredentials#user:no-such-user")
+    assert record["status"] == "failed", "the intent is recorded first, and marked failed: never an unrecorded change"
+    again = responder.process(finding, world.context(enabled=["disableCredentials"]))
+    assert "failed" in again["outcomes"], "the next occurrence tries again instead of reporting 'already done'"
 
 
 def test_logs_name_no_user_address_or_payload(world, monkeypatch):
@@ -354,3 +417,129 @@ def test_logs_name_no_user_address_or_payload(world, monkeypatch):
     assert '"message":"response"' in logged and '"findingId":"a1b2c3d4e5f60718293a4b5c6d7e8f90"' in logged
     for secret in ("reporting-bot", PUBLIC_IP, world.key_id, "secretsmanager"):
         assert secret not in logged
+
+
+# --- issue 16: no grants, blocks that block, IPv6 isolation, ledger ordering -----------------
+
+
+def test_revoking_attaches_the_one_managed_policy_and_keeps_each_principals_time(world):
+    """Item 7: no inline policy is written; one project-managed deny policy is attached, with
+    one statement per principal, so revoking a second principal leaves the first one's time."""
+    early, late = time.time(), time.time() + 3600
+    responder.process(event("guardduty-finding-high.json"), world.context(enabled=["disableCredentials"], clock=lambda: early))
+    role_arn = world.iam.get_role(RoleName="OrdersWorkerRole")["Role"]["Arn"]
+    first = world.revoked()[role_arn]
+    responder.process(user_key_finding(world), world.context(enabled=["disableCredentials"], clock=lambda: late))
+    revoked = world.revoked()
+    assert revoked[role_arn] == first and len(revoked) == 2
+    assert world.inline("role", "OrdersWorkerRole") == [] and world.inline("user", "reporting-bot") == []
+    policy = world.iam.get_policy(PolicyArn=world.revoke_policy_arn)["Policy"]
+    document = world.iam.get_policy_version(PolicyArn=world.revoke_policy_arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]
+    document = json.loads(document) if isinstance(document, str) else document
+    assert {s["Effect"] for s in document["Statement"]} == {"Deny"}, "the policy the responder writes only ever denies"
+
+
+def test_many_revocations_stay_within_iams_five_policy_versions(world):
+    for n in range(7):
+        finding = event("guardduty-finding-high.json")
+        finding["detail"]["id"] = f"finding-{n}"
+        responder.process(finding, world.context(enabled=["disableCredentials"], clock=lambda n=n: time.time() + n))
+    assert len(world.iam.list_policy_versions(PolicyArn=world.revoke_policy_arn)["Versions"]) <= 5
+
+
+def test_a_blocked_address_is_blocked_in_the_web_acl_and_the_network_acls(world):
+    """Item 8: the IP set is referenced by a Block rule in the configured web ACL, and the
+    configured VPC's network ACLs get a deny entry ahead of their allow rules."""
+    now = time.time()
+    ctx = world.context(enabled=["blockHostileIps"], network_acls=True, clock=lambda: now)
+    result = responder.process(instance_finding(world, "guardduty-ssh-brute-force.json"), ctx)
+    assert result["outcomes"] == ["done"]
+    acl = world.wafv2.get_web_acl(**{k: world.web_acl[k] for k in ("Name", "Id", "Scope")})["WebACL"]
+    (rule,) = acl["Rules"]
+    assert rule["Statement"]["IPSetReferenceStatement"]["ARN"] == world.ip_set_arn and "Block" in rule["Action"]
+    (nacl,) = world.ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [world.vpc]}])["NetworkAcls"]
+    deny = [e for e in nacl["Entries"] if e.get("CidrBlock") == f"{PUBLIC_IP}/32" and not e["Egress"]]
+    assert [(e["RuleAction"], e["Protocol"]) for e in deny] == [("deny", "-1")]
+    allows = [e["RuleNumber"] for e in nacl["Entries"] if e["RuleAction"] == "allow" and not e["Egress"]]
+    assert deny[0]["RuleNumber"] < min(allows), "evaluated before the allow rules"
+    (message,) = world.posted()
+    what = message["outcomes"][0]["what"]
+    assert "web ACL shop-frontend" in what and nacl["NetworkAclId"] in what, "the report says where the block took effect"
+    # a second finding does not add a second rule or entry
+    second = instance_finding(world, "guardduty-ssh-brute-force.json")
+    second["detail"]["id"] = "another-finding"
+    responder.process(second, ctx)
+    assert len(world.wafv2.get_web_acl(**{k: world.web_acl[k] for k in ("Name", "Id", "Scope")})["WebACL"]["Rules"]) == 1
+    # expiry lifts both
+    later = world.context(enabled=["blockHostileIps"], network_acls=True, clock=lambda: now + 24 * 3600 + 1)
+    responder.process({"detail-type": "Scheduled Event", "source": "aws.events"}, later)
+    (nacl,) = world.ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [world.vpc]}])["NetworkAcls"]
+    assert not [e for e in nacl["Entries"] if e.get("CidrBlock") == f"{PUBLIC_IP}/32"] and world.addresses() == []
+
+
+def test_with_nowhere_to_enforce_the_block_is_reported_as_ineffective(world):
+    result = responder.process(instance_finding(world, "guardduty-ssh-brute-force.json"), world.context(enabled=["blockHostileIps"], web_acls=False))
+    assert result["outcomes"] == ["failed"]
+    (message,) = world.posted()
+    assert "blocked nowhere" in message["outcomes"][0]["what"]
+
+
+def test_isolation_revokes_ipv6_egress_too(world):
+    """Item 9: in a VPC with an IPv6 CIDR a new security group also allows all IPv6 egress
+    (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html); moto models it."""
+    vpc = world.ec2.create_vpc(CidrBlock="10.9.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    subnet = world.ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    group = world.ec2.create_security_group(GroupName="v6-app", Description="app", VpcId=vpc)["GroupId"]
+    instance_id = world.ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[group])["Instances"][0]["InstanceId"]
+    assert responder.process(instance_finding(world, instance_id=instance_id), world.context(enabled=["isolateInstances"]))["outcomes"] == ["done"]
+    (isolation,) = world.groups(instance_id)
+    described = world.ec2.describe_security_groups(GroupIds=[isolation])["SecurityGroups"][0]
+    assert described["IpPermissionsEgress"] == [] and described["IpPermissions"] == []
+
+
+def test_an_instance_that_no_longer_exists_is_reported_not_raised(world):
+    result = responder.process(instance_finding(world, instance_id="i-0123456789abcdef0"), world.context(enabled=["isolateInstances"]))
+    assert result["outcomes"] == ["not possible"]
+    (message,) = world.posted()
+    assert "no longer exists" in message["outcomes"][0]["what"]
+
+
+def test_a_failed_snapshot_leaves_a_recorded_undoable_isolation_that_the_next_occurrence_completes(world, monkeypatch):
+    """Item 10: the record with the original groups is written before the first change."""
+    ctx = world.context(enabled=["isolateInstances"])
+    real = ctx.ec2.create_snapshot
+
+    def broken(**kwargs):
+        raise RuntimeError("SnapshotLimitExceeded")
+
+    monkeypatch.setattr(ctx.ec2, "create_snapshot", broken)
+    assert responder.process(instance_finding(world), ctx)["outcomes"] == ["failed"]
+    record_id = f"9e8d7c6b5a4938271605f4e3d2c1b0a9#isolateInstances#instance:{world.instance_id}"
+    record = ctx.ledger.get(record_id)
+    assert record["status"] == "failed" and list(record["originalGroups"].values()) == [[world.app_group]]
+    (message,) = world.posted()
+    assert message["outcomes"][0]["undo"], "people can undo what was done"
+    monkeypatch.setattr(ctx.ec2, "create_snapshot", real)
+    assert responder.process(instance_finding(world), ctx)["outcomes"] == ["done"], "resumed, not 'already isolated'"
+    assert world.snapshots() and ctx.ledger.get(record_id)["status"] == "done"
+    assert responder.process({"undo": record_id}, ctx)["status"] == "done"
+    assert world.groups(world.instance_id) == [world.app_group], "the original groups, not the isolation group"
+
+
+def test_a_response_that_raises_does_not_drop_what_the_others_did(world, monkeypatch):
+    """Item 10: the credentials were disabled; the instance lookup throttles; the report of
+    the disabled key is still published, then the event is retried."""
+    finding = user_key_finding(world)
+    finding["detail"]["resource"]["instanceDetails"] = {"instanceId": world.instance_id}
+    ctx = world.context(enabled=["disableCredentials", "isolateInstances"])
+    monkeypatch.setattr(responder.instances, "applies", lambda f: True)
+
+    def throttled(**kwargs):
+        raise RuntimeError("RequestLimitExceeded")
+
+    monkeypatch.setattr(ctx.ec2, "describe_instances", throttled)
+    with pytest.raises(responder.ResponseIncomplete):
+        responder.process(finding, ctx)
+    assert world.key_status() == "Inactive"
+    (message,) = world.posted()
+    assert [o["status"] for o in message["outcomes"]] == ["done", "done", "failed"]

@@ -1,6 +1,8 @@
 """The response ledger (DynamoDB, retained): one item per action taken, keyed by finding,
 action and target, so a repeated finding is answered once and every action can be undone
-from what the item holds. IP blocks have one item per address with its expiry."""
+from what the item holds. An item is written when an action starts ("started"), before any
+change, and marked "done", "failed" or "undone" (DPP-IR-3). IP blocks have one item per
+address with its expiry and the network ACL entries that enforce it."""
 from __future__ import annotations
 
 import time
@@ -8,6 +10,8 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
+
+DONE_STATUS = "done"
 
 
 class Ledger:
@@ -33,16 +37,39 @@ class Ledger:
     def mark(self, record_id: str, status: str) -> None:
         self.table.update_item(Key={"id": record_id}, UpdateExpression="SET #s = :s, changedAt = :t", ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": status, ":t": int(time.time())})
 
-    def block(self, ip: str, expires_at: int, finding_id: str) -> None:
-        """One item per blocked address; a newer finding extends the block."""
-        self.table.put_item(Item={"id": f"block#{ip}", "kind": "ip-block", "ip": ip, "status": "active", "expiresAt": expires_at, "findingId": finding_id})
+    def complete(self, record_id: str, **fields: Any) -> None:
+        """Marks a started action done, with what it produced (snapshot IDs, the group used)."""
+        names = {"#s": "status", **{f"#f{i}": k for i, k in enumerate(fields)}}
+        values = {":s": DONE_STATUS, ":t": int(time.time()), **{f":f{i}": v for i, v in enumerate(fields.values())}}
+        sets = ["#s = :s", "changedAt = :t", *[f"#f{i} = :f{i}" for i in range(len(fields))]]
+        self.table.update_item(Key={"id": record_id}, UpdateExpression="SET " + ", ".join(sets), ExpressionAttributeNames=names, ExpressionAttributeValues=values)
 
-    def expired_blocks(self, now: int) -> list[str]:
-        found: list[str] = []
+    def block(self, ip: str, expires_at: int, finding_id: str) -> None:
+        """One item per blocked address; a newer finding extends the block. Written before the
+        address is added anywhere, so no block is ever without its expiry."""
+        self.table.update_item(
+            Key={"id": f"block#{ip}"},
+            UpdateExpression="SET kind = :k, ip = :ip, #s = :s, expiresAt = :e, findingId = :f",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":k": "ip-block", ":ip": ip, ":s": "active", ":e": expires_at, ":f": finding_id},
+        )
+
+    def add_network_acl_entries(self, ip: str, entries: list[dict]) -> None:
+        """Remembers the network ACL entries that enforce a block, so expiry and undo remove
+        exactly those (network ACL entries carry no tags)."""
+        if entries:
+            self.table.update_item(
+                Key={"id": f"block#{ip}"},
+                UpdateExpression="SET networkAclEntries = list_append(if_not_exists(networkAclEntries, :empty), :e)",
+                ExpressionAttributeValues={":e": entries, ":empty": []},
+            )
+
+    def expired_blocks(self, now: int) -> list[dict]:
+        found: list[dict] = []
         kwargs: dict[str, Any] = {"FilterExpression": Attr("kind").eq("ip-block") & Attr("status").eq("active") & Attr("expiresAt").lte(now)}
         while True:
             page = self.table.scan(**kwargs)
-            found += [item["ip"] for item in page.get("Items", [])]
+            found += page.get("Items", [])
             if "LastEvaluatedKey" not in page:
                 return found
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -25,6 +25,9 @@ class Settings:
     trail_log_group: str
     failed_sign_in_alarm: str
     failed_sign_in_minutes: int
+    revoke_policy_arn: str  # the one deny policy the responder may attach (disableCredentials)
+    web_acls: tuple[dict, ...]  # Name, Id, Scope, ARN of the web ACLs that enforce the IP set
+    network_acl_vpcs: tuple[str, ...]  # VPC IDs whose network ACLs get deny entries
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -46,4 +49,7 @@ class Settings:
             trail_log_group=env.get("TRAIL_LOG_GROUP", ""),
             failed_sign_in_alarm=env.get("FAILED_SIGN_IN_ALARM", ""),
             failed_sign_in_minutes=int(env.get("FAILED_SIGN_IN_MINUTES", "15")),
+            revoke_policy_arn=env.get("REVOKE_POLICY_ARN", ""),
+            web_acls=tuple(json.loads(env.get("WEB_ACLS", "[]"))),
+            network_acl_vpcs=tuple(json.loads(env.get("NETWORK_ACL_VPCS", "[]"))),
         )
