@@ -19,6 +19,7 @@ from configuration.naming import archive_names, monitoring_names
 from stacks.topology import PlannedStack, plan
 
 _PUBLIC_PACKS = ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security", "PCI.DSS.321::PCI.DSS.321")
+_CONCURRENCY_PACKS = _PUBLIC_PACKS[:2]  # PCI DSS 3.2.1 has no function-concurrency rule
 
 
 @dataclass(frozen=True)
@@ -401,9 +402,25 @@ def _response_ledger(config: BaselineConfig, stack: str) -> list[Acknowledgement
     ]
 
 
+def _unreserved_functions(config: BaselineConfig) -> list[Acknowledgement]:
+    """The public packs ask every function for a function-level concurrency limit."""
+    reason = (
+        "No reserved concurrency by default: Lambda keeps 10 executions unreserved per account and region, so in "
+        "accounts whose quota is 10 (new accounts, accounts a StackSet vends) any reservation fails the stack "
+        "(https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). dpp.functions.reservedConcurrency "
+        "adds one where the quota allows; the chat relay is paced by its SQS mapping's MaximumConcurrency instead, "
+        "because a reservation throttles the poller's batches into late receives and dead letters."
+    )
+    # With a reservation configured only the SQS-fed relay is left without one.
+    path = "*/ChatRelay/Function" if config.functions.reserved_concurrency else "*/Function"
+    if config.functions.reserved_concurrency and not any(t.is_webhook for t in config.notification_targets):
+        return []
+    return [Acknowledgement(f"{pack}-LambdaConcurrency", path, reason) for pack in _CONCURRENCY_PACKS]
+
+
 def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
     """Every acknowledgement for this configuration, exact to the stack and finding."""
-    acks: list[Acknowledgement] = []
+    acks: list[Acknowledgement] = _unreserved_functions(config)
     for planned in plan(config):
         stack = planned.name(config)
         slug = planned.kind.slug
@@ -417,6 +434,15 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _collection(config, planned, stack)
         elif slug == "detection":
             acks += _detection(config, planned, stack)
+        elif slug == "global-events":
+            acks.append(
+                Acknowledgement(
+                    "AwsSolutions::AwsSolutions-SQS3",
+                    f"{stack}/GlobalEventForwarder/DeadLetters",
+                    "This queue is itself the dead-letter queue of the forwarding rule's target (cdk-nag only "
+                    "recognises SQS redrive); a dead-letter queue of a dead-letter queue would have nowhere further to go.",
+                )
+            )
         elif slug == "relay":
             acks += _relay(config, planned, stack)
         elif slug == "responses":
@@ -503,6 +529,16 @@ def member_acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ..
 
     acks: list[Acknowledgement] = []
     if config.features.flow_logs:
+        # Members are never given a reservation: vended accounts start with a quota of 10.
+        acks += [
+            Acknowledgement(
+                f"{pack}-LambdaConcurrency",
+                f"{MEMBER_STACK}/*/Function",
+                "Member accounts vended by the organization start with a Lambda concurrency quota of 10, which refuses "
+                "any reservation (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).",
+            )
+            for pack in _CONCURRENCY_PACKS
+        ]
         acks += _enforcer(config, MEMBER_STACK, "<AWS::Region>", "<AWS::AccountId>")
     if config.features.config_recorder:
         acks += _config_role(config, MEMBER_STACK, "<AWS::AccountId>")

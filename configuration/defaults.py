@@ -13,7 +13,11 @@ DEFAULTS: dict = {
         "transitionToGlacierDays": 90,
         "breakGlassRoleName": "DppBreakGlass",
         "replicationTimeControl": False,
+        "readerPrincipals": [],
+        "readerRequiresMfa": True,
+        "coldStorageClass": "GLACIER_IR",
     },
+    "functions": {"reservedConcurrency": None},
     "trail": {
         "logFileValidation": True,
         "dataEvents": True,
@@ -54,6 +58,8 @@ DEFAULTS: dict = {
         "protectedInstanceTag": "dpp:protected",
         "trustedCidrs": [],
         "ipBlockHours": 24,
+        "webAclArns": [],
+        "networkAclVpcArns": [],
     },
     "canary": {"enabled": True, "bucketNamePattern": "customer-data-exports-{account}-{region}"},
     "businessHours": {

@@ -34,7 +34,9 @@ from configuration.model import (
     CustomAlarm,
     DetectionSettings,
     EscalationContact,
+    COLD_STORAGE_CLASSES,
     Features,
+    FunctionSettings,
     Impoc,
     MalwareScannedBucket,
     RESPONSES,
@@ -114,6 +116,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         business_hours=_business_hours(root.section("businessHours")),
         features=_features(root.section("features")),
         organization=organization,
+        functions=_functions(root.section("functions")),
     )
     root.done()
     _check_account_roles(config)
@@ -311,7 +314,25 @@ def _archive(section: Section, retention_days: int) -> ArchiveSettings:
         transition_to_glacier_days=to_glacier,
         break_glass_role_name=section.string("breakGlassRoleName", pattern=r"[\w+=,.@-]{1,64}", hint="use an IAM role name (not an ARN)"),
         replication_time_control=section.boolean("replicationTimeControl"),
+        reader_principals=section.strings("readerPrincipals", check=_check_principal_arn),
+        reader_requires_mfa=section.boolean("readerRequiresMfa"),
+        cold_storage_class=section.choice("coldStorageClass", COLD_STORAGE_CLASSES),
     )
+    section.done()
+    return settings
+
+
+def _check_principal_arn(path: str, value: str) -> None:
+    """An IAM role or user ARN (trust policies name principals by ARN)."""
+    if not re.fullmatch(r"arn:aws:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}", value, flags=re.ASCII):
+        raise ConfigError(path, f"{describe(value)} is not an IAM role or user ARN", "give an ARN such as arn:aws:iam::111122223333:role/SecurityInvestigator")
+
+
+def _functions(section: Section) -> FunctionSettings:
+    value = section.raw("reservedConcurrency", None)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ConfigError(section.path("reservedConcurrency"), f"{describe(value)} is not a whole number of at least 1", "remove the key (no reservation, the default) or give a number such as 2")
+    settings = FunctionSettings(reserved_concurrency=value)
     section.done()
     return settings
 
@@ -464,6 +485,8 @@ def _responses(section: Section) -> ResponseSettings:
         protected_instance_tag=section.string("protectedInstanceTag", pattern=r"[\w.:/=+@ -]{1,127}", hint="use a tag key of up to 127 characters"),
         trusted_cidrs=cidrs,
         ip_block_hours=section.integer("ipBlockHours", minimum=1, why=" hour (blocks expire so that a reused address is not blocked forever)"),
+        web_acl_arns=section.strings("webAclArns", check=_check_web_acl_arn),
+        network_acl_vpc_arns=section.strings("networkAclVpcArns", check=_check_vpc_arn),
     )
     if settings.ip_block_hours > 720:
         raise ConfigError(section.path("ipBlockHours"), f"{settings.ip_block_hours} hours is over 30 days", "use 720 or fewer; a longer block belongs in your WAF rules by hand")
@@ -478,6 +501,17 @@ def _check_cidr(path: str, value: str) -> None:
         ipaddress.ip_network(value, strict=True)
     except ValueError:
         raise ConfigError(path, f"{describe(value)} is not a network in CIDR notation", 'write it as address/length with host bits zero, e.g. "203.0.113.0/24"') from None
+
+
+def _check_web_acl_arn(path: str, value: str) -> None:
+    # A regional web ACL can reference only an IP set of its own region (the responder's).
+    if not re.fullmatch(r"arn:aws:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]{1,128}/[0-9a-f-]{36}", value):
+        raise ConfigError(path, f"{describe(value)} is not a regional WAF web ACL ARN", 'give arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (CloudFront web ACLs cannot use a regional IP set)')
+
+
+def _check_vpc_arn(path: str, value: str) -> None:
+    if not re.fullmatch(r"arn:aws:ec2:[a-z0-9-]+:\d{12}:vpc/vpc-[0-9a-f]{8,17}", value):
+        raise ConfigError(path, f"{describe(value)} is not a VPC ARN", "give arn:aws:ec2:<region>:<account>:vpc/vpc-<id>, so each account and region blocks in its own VPCs")
 
 
 def _check_iam_name(path: str, value: str) -> None:
@@ -506,6 +540,17 @@ def _check_responses(config: BaselineConfig) -> None:
     for name in ("disableCredentials", "blockHostileIps", "isolateInstances"):
         if responses.on(name) and not config.features.guardduty:
             raise ConfigError(f"dpp.responses.{name}", "reacts to GuardDuty findings, but dpp.features.guardDuty is false", "switch GuardDuty on or this response off")
+    places = [("dpp.responses.webAclArns", a) for a in responses.web_acl_arns] + [("dpp.responses.networkAclVpcArns", a) for a in responses.network_acl_vpc_arns]
+    for key, arn in places:
+        region, account = arn.split(":")[3], arn.split(":")[4]
+        if region not in config.regions or account not in {a.account_id for a in config.workload_accounts}:
+            raise ConfigError(key, f"{arn} is in {account}/{region}, which this baseline does not cover", "list web ACLs and VPCs of the workload accounts and covered regions only")
+    if responses.on("blockHostileIps") and not responses.dry_run and not places:
+        raise ConfigError(
+            "dpp.responses.blockHostileIps",
+            "acts (dryRun false) but no web ACL or VPC is configured, so a blocked address would be blocked nowhere",
+            "list web ACLs in dpp.responses.webAclArns and/or VPCs in dpp.responses.networkAclVpcArns, or keep dryRun true",
+        )
     if responses.on("notifyFailedSignIns") and not config.features.alarms:
         raise ConfigError("dpp.responses.notifyFailedSignIns", "reacts to the FailedConsoleSignInsBurst alarm, but dpp.features.alarms is false", "switch alarms on or this response off")
     if responses.on("notifyFailedSignIns") and "FailedConsoleSignInsBurst" in config.alarms.disabled:

@@ -72,6 +72,13 @@ class Account:
         return "security" in self.roles
 
 
+# S3 storage classes the archive may age into. Glacier Instant Retrieval is read like Standard
+# (millisecond GETs, Athena included); the other two need a RestoreObject first.
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html
+COLD_STORAGE_CLASSES = ("GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+RESTORE_STORAGE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")
+
+
 @dataclass(frozen=True)
 class ArchiveSettings:
     """The log archive's lifecycle and protection (DPP-PRT-2/4/5, DPP-RET-1)."""
@@ -80,6 +87,16 @@ class ArchiveSettings:
     transition_to_glacier_days: int
     break_glass_role_name: str
     replication_time_control: bool
+    # DPP-PRT-4.a: who may assume the reader role (IAM role or user ARNs; none: break-glass only),
+    # with MFA unless switched off, and a cold tier that stays readable for the whole retention.
+    reader_principals: tuple[str, ...] = ()
+    reader_requires_mfa: bool = True
+    cold_storage_class: str = "GLACIER_IR"
+
+    @property
+    def cold_tier_needs_restore(self) -> bool:
+        """Glacier Flexible Retrieval and Deep Archive objects must be restored before a read."""
+        return self.cold_storage_class in RESTORE_STORAGE_CLASSES
 
 
 @dataclass(frozen=True)
@@ -199,6 +216,10 @@ class ResponseSettings:
     protected_instance_tag: str
     trusted_cidrs: tuple[str, ...]
     ip_block_hours: int
+    # Where a blocked address is enforced: regional web ACLs that get a Block rule on the IP
+    # set, and VPCs whose network ACLs get deny entries (each ARN names its account and region).
+    web_acl_arns: tuple[str, ...] = ()
+    network_acl_vpc_arns: tuple[str, ...] = ()
 
     def on(self, response: str) -> bool:
         return response in self.enabled
@@ -270,6 +291,14 @@ class Features:
 
 
 @dataclass(frozen=True)
+class FunctionSettings:
+    """The project's Lambda functions. No reserved concurrency by default: accounts whose
+    concurrency quota is 10 refuse any reservation (DPP-MON-6: monitoring that deploys)."""
+
+    reserved_concurrency: int | None = None
+
+
+@dataclass(frozen=True)
 class OrganizationSettings:
     """Organization mode (DPP-PRT-4, DPP-LOG-1/5/6 at organization scale): an organization
     trail, delegated administrators and a service-managed StackSet for every member account."""
@@ -302,6 +331,7 @@ class BaselineConfig:
     business_hours: BusinessHours
     features: Features
     organization: OrganizationSettings
+    functions: FunctionSettings = FunctionSettings()
 
     @property
     def log_archive_account(self) -> Account:
@@ -325,17 +355,21 @@ class BaselineConfig:
 
     @property
     def monitored_accounts(self) -> tuple[Account, ...]:
-        """Accounts this app deploys monitoring into directly: the workload accounts, or in
-        organization mode the management and security accounts (members get the StackSet)."""
+        """Accounts this app deploys monitoring into directly: the workload accounts and the
+        log-archive account (break-glass use, archive-policy changes and reader-role reads happen
+        there, DPP-LOG-1, DPP-LOG-7), or in organization mode the management and security
+        accounts (members, the log-archive account among them, get the StackSet and the
+        organization trail)."""
         if self.org_mode:
             return (self.management_account, self.security_account)
-        return self.workload_accounts
+        archive = self.log_archive_account
+        return self.workload_accounts + (() if archive.is_workload else (archive,))
 
     @property
     def trail_accounts(self) -> tuple[Account, ...]:
-        """Accounts with a trail of their own: each workload account, or the management
-        account's organization trail."""
-        return (self.management_account,) if self.org_mode else self.workload_accounts
+        """Accounts with a trail of their own: each monitored account (the log-archive account
+        too), or the management account's organization trail."""
+        return (self.management_account,) if self.org_mode else self.monitored_accounts
 
     def trail_home(self, account: str, region: str) -> bool:
         """Where a trail's log group, its alarms and the canary live."""

@@ -58,7 +58,8 @@ class DetectionStack(Stack):
         FindingRoutes(
             self,
             "FindingRoutes",
-            routes=event_routes(config),
+            # Global-service routes only at home, which receives those events from us-east-1.
+            routes=[r for r in event_routes(config) if not r.is_global or self.region == config.home_region],
             topics=topics.topics,
             key_alias=names.monitoring_key_alias,
             dead_letter_queue_name=f"{config.resource_prefix}-alert-routing-dead-letters",

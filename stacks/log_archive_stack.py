@@ -28,10 +28,10 @@ class LogArchiveStack(Stack):
 
 
 def archive_audience(config: BaselineConfig) -> Audience:
-    """Single mode: the workload accounts; organization mode: the organization's members,
+    """Single mode: the monitored accounts (workloads and the log-archive account); organization mode: the organization's members,
     with the management account's organization trail."""
     return Audience(
-        accounts=() if config.org_mode else tuple(a.account_id for a in config.workload_accounts),
+        accounts=() if config.org_mode else tuple(a.account_id for a in config.monitored_accounts),
         trail_accounts=tuple(a.account_id for a in config.trail_accounts),
         organization_id=config.organization.organization_id or None,
     )

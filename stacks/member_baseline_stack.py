@@ -24,7 +24,7 @@ class MemberBaselineStack(Stack):
         super().__init__(scope, id, **kwargs)
         archive = archive_names(config)
         names = monitoring_names(config, Aws.ACCOUNT_ID)
-        key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=Aws.ACCOUNT_ID, region=Aws.REGION).key
+        key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=Aws.ACCOUNT_ID, region=Aws.REGION, prefix=config.resource_prefix).key
         at_home = CfnCondition(self, "HomeRegion", expression=Fn.condition_equals(Aws.REGION, config.home_region))
 
         if config.features.config_recorder:

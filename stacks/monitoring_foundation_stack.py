@@ -32,7 +32,7 @@ class MonitoringFoundationStack(Stack):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
         names = monitoring_names(config, self.account)
-        self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region).key
+        self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix).key
 
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)

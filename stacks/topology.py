@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from aws_cdk import App, Environment, Stack, Tags
+from aws_cdk import App, Aspects, Environment, Stack, Tags
 
+from capabilities.foundation.concurrency import ReserveConcurrency
+
+from capabilities.alerting.event_routes import GLOBAL_EVENTS_REGION
 from configuration.model import BaselineConfig
 from stacks.account_baseline_stack import AccountBaselineStack
 from stacks.alarms_stack import AlarmsStack
 from stacks.collection_stack import CollectionStack
 from stacks.detection_stack import DetectionStack
+from stacks.global_events_stack import GlobalEventsStack
 from stacks.log_archive_replica_stack import LogArchiveReplicaStack
 from stacks.log_archive_stack import LogArchiveStack
 from stacks.monitoring_foundation_stack import MonitoringFoundationStack
@@ -57,6 +61,13 @@ def _management_home(config: BaselineConfig) -> list[tuple[str, str]]:
 
 def _security_regions(config: BaselineConfig) -> list[tuple[str, str]]:
     return [(config.security_account.account_id, region) for region in config.regions] if config.org_mode else []
+
+
+def _global_events_region(config: BaselineConfig) -> list[tuple[str, str]]:
+    """us-east-1 of every directly monitored account, unless it is the home region."""
+    if config.home_region == GLOBAL_EVENTS_REGION:
+        return []
+    return [(a.account_id, GLOBAL_EVENTS_REGION) for a in config.monitored_accounts]
 
 
 def _alarm_regions(config: BaselineConfig) -> list[tuple[str, str]]:
@@ -135,6 +146,14 @@ KINDS: tuple[StackKind, ...] = (
         description="DPP detection: GuardDuty (findings exported to the archive), Security Hub, severity topics and finding routes (DPP-LOG-6, DPP-MON-3/4/5, DPP-IR-1)",
     ),
     StackKind(
+        slug="global-events",
+        stack_class=GlobalEventsStack,
+        stateful=False,
+        placement=_global_events_region,
+        after=("detection",),  # the home region's routes receive what it forwards
+        description="DPP global events: IAM, STS and sign-in events forwarded from us-east-1 to the home region's alert routes (DPP-MON-3)",
+    ),
+    StackKind(
         slug="relay",
         stack_class=RelayStack,
         stateful=False,
@@ -211,6 +230,8 @@ def build(app: App, config: BaselineConfig) -> dict[str, Stack]:
         )
         Tags.of(stack).add("dpp:stage", config.stage)
         Tags.of(stack).add("dpp:component", planned.kind.slug)
+        if config.functions.reserved_concurrency:
+            Aspects.of(stack).add(ReserveConcurrency(config.functions.reserved_concurrency))
         built[name] = (planned, stack)
     for planned, stack in built.values():
         for slug in planned.kind.after:

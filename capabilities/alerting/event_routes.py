@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from configuration.model import BaselineConfig, Severity
 
 CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
+# Events of global services reach EventBridge in us-east-1 only
+# (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-iam.html: "IAM ... events are
+# only available in the US East (N. Virginia) Region"; AWS sign-in and STS's global endpoint
+# alike, https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html).
+GLOBAL_EVENTS_REGION = "us-east-1"
+GLOBAL_SOURCES = ("aws.iam", "aws.sts", "aws.signin")
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,13 @@ class EventRoute:
     meaning: str
     first_steps: str
     requirements: tuple[str, ...]
+
+    @property
+    def is_global(self) -> bool:
+        """Matches only global-service events: rendered in the home region, which receives
+        them from us-east-1 (``GlobalEventForwarder``), and nowhere else, so none is missed
+        and none is counted twice."""
+        return set(self.pattern.get("source", ())) <= set(GLOBAL_SOURCES)
 
 
 # GuardDuty's severity bands (1.0-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0-10.0 critical).
@@ -174,6 +187,22 @@ def _control_tampering(config: BaselineConfig) -> list[EventRoute]:
             ],
             {"bucketName": [{"prefix": f"{config.resource_prefix}-"}]},
             "A policy, lifecycle, lock, replication, logging or encryption setting of a log bucket was changed (or a change was attempted).",
+        ),
+        (
+            "BaselineRoleTampering",
+            "iam.amazonaws.com",
+            [
+                "UpdateAssumeRolePolicy",
+                "PutRolePolicy",
+                "AttachRolePolicy",
+                "DetachRolePolicy",
+                "DeleteRolePolicy",
+                "DeleteRole",
+                "PutRolePermissionsBoundary",
+                "DeleteRolePermissionsBoundary",
+            ],
+            {"roleName": [{"prefix": f"{config.resource_prefix}-"}, config.archive.break_glass_role_name]},
+            "The trust or permissions of a baseline role (archive reader, replication, Config, responders) or of the break-glass role were changed.",
         ),
         (
             "FlowLogsDeleted",

@@ -61,6 +61,7 @@ class LogArchive(Construct):
             retention_days,
             to_infrequent_access_days=settings.transition_to_infrequent_access_days,
             to_glacier_days=settings.transition_to_glacier_days,
+            cold_storage_class=settings.cold_storage_class,
         )
         self.bucket = secure_bucket(
             self,
@@ -84,7 +85,7 @@ class LogArchive(Construct):
             self, "ReplicationRole", role_name=names.replication_role, account=names.account
         )
         self._replicate(names, settings)
-        self.reader_role = self._reader_role(names)
+        self.reader_role = self._reader_role(names, settings)
 
         exempt = [names.role_arn(settings.break_glass_role_name), names.deploy_role_arn(region)]
         readers = [self.reader_role.role_arn, names.role_arn(settings.break_glass_role_name)]
@@ -97,6 +98,7 @@ class LogArchive(Construct):
             tamper.deny_reads_except(bucket, reader_role_arns=readers)
         for bucket in (self.bucket, self.config_staging):
             tamper.deny_weaker_encryption(bucket)
+        archive_key.deny_tampering(exempt_role_arns=exempt)
 
     def _replicate(self, names: ArchiveNames, settings: ArchiveSettings) -> None:
         role, policy = self.replication_role, self._replication_policy
@@ -120,26 +122,38 @@ class LogArchive(Construct):
             policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Encrypt", "kms:GenerateDataKey"]
         )
 
-    def _reader_role(self, names: ArchiveNames) -> iam.Role:
+    def _reader_role(self, names: ArchiveNames, settings: ArchiveSettings) -> iam.Role:
+        """Need-to-know reads (DPP-PRT-4.a): only the configured principals (none configured:
+        the break-glass role) may assume it, with MFA unless switched off, for an hour at a
+        time; every assumption alarms (``ArchiveReaderRoleAssumed``). Where the cold tier needs
+        a restore, the role may restore objects too (README: restoring archived logs)."""
+        trusted = list(settings.reader_principals) or [names.role_arn(settings.break_glass_role_name)]
         role = iam.Role(
             self,
             "LogReaderRole",
             role_name=names.reader_role,
             description="Need-to-know, read-only access to the DPP log archive and its replica (DPP-PRT-4)",
-            assumed_by=iam.AccountPrincipal(names.account),
+            assumed_by=iam.CompositePrincipal(*[iam.ArnPrincipal(arn) for arn in trusted]),
             max_session_duration=Duration.hours(1),
         )
+        # One trust statement for every trusted principal, with the MFA condition on it (the
+        # L2 role cannot put a condition on a composite principal).
+        trust: dict = {"Effect": "Allow", "Principal": {"AWS": trusted if len(trusted) > 1 else trusted[0]}, "Action": "sts:AssumeRole"}
+        if settings.reader_requires_mfa:
+            trust["Condition"] = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+        cfn_role: iam.CfnRole = role.node.default_child  # type: ignore[assignment]
+        cfn_role.assume_role_policy_document = {"Version": "2012-10-17", "Statement": [trust]}
         policy = iam.ManagedPolicy(self, "LogReaderPolicy", description="Read-only access to the DPP log archive", roles=[role])
         buckets = [names.archive_bucket, names.config_staging_bucket, names.access_log_bucket, names.replica_bucket, names.replica_access_log_bucket]
+        object_actions = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes"]
+        if settings.cold_tier_needs_restore:
+            object_actions.append("s3:RestoreObject")
         policy.add_statements(
             iam.PolicyStatement(
                 actions=["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation"],
                 resources=[names.bucket_arn(b) for b in buckets],
             ),
-            iam.PolicyStatement(
-                actions=["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes"],
-                resources=[f"{names.bucket_arn(b)}/*" for b in buckets],
-            ),
+            iam.PolicyStatement(actions=object_actions, resources=[f"{names.bucket_arn(b)}/*" for b in buckets]),
         )
         replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt"])
         replication.grant_key_by_alias(policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Decrypt"])

@@ -7,6 +7,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from capabilities.archive.audience import Audience
+from capabilities.archive.tamper import KEY_TAMPER_ACTIONS
 
 
 class LogKey(Construct):
@@ -29,6 +30,23 @@ class LogKey(Construct):
             enable_key_rotation=True,
             pending_window=Duration.days(30),
             removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def deny_tampering(self, *, exempt_role_arns: list[str]) -> None:
+        """Nobody but the break-glass role and the CloudFormation execution role that deploys
+        this reviewed code may disable, delete or re-policy the key (DPP-PRT-4.b): root's
+        ``kms:*`` delegation stays, so the key remains manageable (no lockout: the exempt roles
+        keep every right, and KMS's policy lockout check passes because the deploying role,
+        which calls PutKeyPolicy, stays exempt)."""
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DenyKeyTamperingExceptBreakGlassAndDeployment",
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=list(KEY_TAMPER_ACTIONS),
+                resources=["*"],
+                conditions={"ArnNotLike": {"aws:PrincipalArn": exempt_role_arns}},
+            )
         )
 
     def admit_cloudtrail(self, audience: Audience) -> None:

@@ -21,7 +21,8 @@ class LogArchiveReplica(Construct):
     def __init__(self, scope: Construct, id: str, *, names: ArchiveNames, retention_days: int, settings: ArchiveSettings) -> None:
         super().__init__(scope, id)
         region = names.replica_region
-        self.key = LogKey(self, "ReplicaKey", alias=names.replica_key_alias, description="Encrypts the DPP log archive replica (DPP-PRT-3, DPP-PRT-5)").key
+        replica_key = LogKey(self, "ReplicaKey", alias=names.replica_key_alias, description="Encrypts the DPP log archive replica (DPP-PRT-3, DPP-PRT-5)")
+        self.key = replica_key.key
         self.access_logs = secure_bucket(
             self,
             "AccessLogBucket",
@@ -40,6 +41,7 @@ class LogArchiveReplica(Construct):
                 retention_days,
                 to_infrequent_access_days=settings.transition_to_infrequent_access_days,
                 to_glacier_days=settings.transition_to_glacier_days,
+                cold_storage_class=settings.cold_storage_class,
             ),
             locked_days=retention_days,
         )
@@ -48,3 +50,4 @@ class LogArchiveReplica(Construct):
             tamper.deny_tampering(bucket, exempt_role_arns=[break_glass, names.deploy_role_arn(region)])
             tamper.deny_reads_except(bucket, reader_role_arns=[names.role_arn(names.reader_role), break_glass])
         tamper.deny_weaker_encryption(self.bucket)
+        replica_key.deny_tampering(exempt_role_arns=[break_glass, names.deploy_role_arn(region)])

@@ -48,22 +48,34 @@ def secure_bucket(
     )
 
 
+_COLD_CLASSES = {
+    "GLACIER_IR": s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+    "GLACIER": s3.StorageClass.GLACIER,
+    "DEEP_ARCHIVE": s3.StorageClass.DEEP_ARCHIVE,
+}
+
+
 def retention_lifecycle(
     retention_days: int,
     *,
     to_infrequent_access_days: int | None = None,
     to_glacier_days: int | None = None,
+    cold_storage_class: str = "GLACIER_IR",
 ) -> list[s3.LifecycleRule]:
     """Colder tiers over time; current and noncurrent versions expire only once retention ends.
 
     Expiry never comes before ``retention_days`` (DPP-RET-1); on a locked bucket S3 also
-    refuses to remove a version before its lock lapses, whatever a rule says.
+    refuses to remove a version before its lock lapses, whatever a rule says. The cold tier
+    is Glacier Instant Retrieval unless configured otherwise: its objects are read with a
+    plain GET (Athena too), so logs stay readable for the whole retention (DPP-PRT-4.a);
+    Glacier Flexible Retrieval and Deep Archive need a restore first
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html).
     """
     transitions = []
     if to_infrequent_access_days is not None:
         transitions.append(s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS, transition_after=Duration.days(to_infrequent_access_days)))
     if to_glacier_days is not None and to_glacier_days < retention_days:
-        transitions.append(s3.Transition(storage_class=s3.StorageClass.GLACIER, transition_after=Duration.days(to_glacier_days)))
+        transitions.append(s3.Transition(storage_class=_COLD_CLASSES[cold_storage_class], transition_after=Duration.days(to_glacier_days)))
     return [
         s3.LifecycleRule(
             id="ColderTiersThenExpiryAfterRetention",

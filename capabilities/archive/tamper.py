@@ -29,6 +29,19 @@ TAMPER_ACTIONS = (
 
 READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:RestoreObject")
 
+# Key-policy actions that would make the archive unreadable or its key unmanageable by the
+# baseline: disabling or deleting the key, replacing its policy, turning rotation off, moving
+# its aliases (DPP-PRT-4.b). Cancelling a scheduled deletion stays open to administrators.
+KEY_TAMPER_ACTIONS = (
+    "kms:DisableKey",
+    "kms:ScheduleKeyDeletion",
+    "kms:PutKeyPolicy",
+    "kms:DisableKeyRotation",
+    "kms:DeleteAlias",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+)
+
 
 def deny_tampering(bucket: s3.Bucket, *, exempt_role_arns: list[str]) -> None:
     """Denies ``TAMPER_ACTIONS`` to every principal but the break-glass role and the
@@ -60,9 +73,19 @@ def deny_reads_except(bucket: s3.Bucket, *, reader_role_arns: list[str]) -> None
 
 
 def deny_weaker_encryption(bucket: s3.Bucket) -> None:
-    """Refuses writes that ask for SSE-S3 or other non-KMS encryption; writes without the header
-    get the bucket's KMS default. (No key-ID condition: a trail configured by key alias may send
-    a header that would not match, and a refused delivery is a lost log.)"""
+    """Refuses writes that ask for a weaker encryption than KMS (SSE-S3, SSE-C).
+
+    Only a header that is present and wrong is denied (``Null: false`` and ``StringNotEquals``,
+    both must hold). A negated operator alone is true when the key is absent, and the services
+    that rely on the bucket's default encryption send no ``x-amz-server-side-encryption``
+    header at all (AWS Config without S3KmsKeyArn, VPC flow logs, Route 53 Resolver query
+    logs): denying the absent header would refuse every one of their deliveries. Those objects
+    get the bucket's KMS default.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+    (negated operators match when the key is missing; the Null operator tests presence).
+    DSSE-KMS (``aws:kms:dsse``) is at least as strong and stays allowed. No key-ID condition:
+    a trail configured by key alias may send a header that would not match, and a refused
+    delivery is a lost log."""
     bucket.add_to_resource_policy(
         iam.PolicyStatement(
             sid="DenyObjectsWithoutKms",
@@ -70,6 +93,9 @@ def deny_weaker_encryption(bucket: s3.Bucket) -> None:
             principals=[iam.AnyPrincipal()],
             actions=["s3:PutObject"],
             resources=[bucket.arn_for_objects("*")],
-            conditions={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+            conditions={
+                "Null": {"s3:x-amz-server-side-encryption": "false"},
+                "StringNotEquals": {"s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"]},
+            },
         )
     )

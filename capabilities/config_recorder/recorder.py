@@ -33,7 +33,10 @@ def recorder_role(scope: Construct, id: str, *, role_name: str | None, staging_b
             iam.PolicyStatement(actions=["s3:GetBucketAcl", "s3:ListBucket"], resources=[f"arn:aws:s3:::{staging_bucket}"]),
             iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:aws:s3:::{staging_bucket}/{LogPrefix.CONFIG.objects(account)}"]),
             # The archive key may sit in another (log-archive) account: any account, pinned by alias.
-            key_by_alias_statement(actions=["kms:GenerateDataKey"], region=archive_region, account="*", alias=archive_key_alias, via_services=["s3"]),
+            # Decrypt as well as GenerateDataKey: AWS documents both for delivery to a bucket
+            # encrypted with a customer managed key
+            # (https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html).
+            key_by_alias_statement(actions=["kms:Decrypt", "kms:GenerateDataKey"], region=archive_region, account="*", alias=archive_key_alias, via_services=["s3"]),
         ],
     )
     return role

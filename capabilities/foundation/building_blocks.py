@@ -62,15 +62,20 @@ def monitoring_function(
     log_group_name: str,
     timeout: Duration,
     memory_size: int,
-    reserved_concurrency: int,
     environment: dict[str, str] | None = None,
     handler: str = "handler.handler",
     **extra,
 ) -> lambda_.Function:
     """The project's function settings: current Python on Graviton, structured JSON logs at
     INFO (never DEBUG, DPP-PII-2) into a log group that lives in the stateful foundation
-    stack (hence the fixed name), a role whose rights are all in a reviewed managed policy,
-    and a concurrency cap."""
+    stack (hence the fixed name), a role whose rights are all in a reviewed managed policy.
+
+    No reserved concurrency: in accounts whose Lambda concurrency quota is 10 (new accounts,
+    accounts a StackSet vends) any reservation fails the stack, because Lambda keeps 10
+    unreserved ("decreases account's UnreservedConcurrentExecution below its minimum value").
+    ``dpp.functions.reservedConcurrency`` adds one where the quota allows
+    (``capabilities.foundation.concurrency``); SQS consumers are paced by their event source
+    mapping's maximum concurrency instead."""
     return lambda_.Function(
         scope,
         id,
@@ -83,7 +88,6 @@ def monitoring_function(
         role=role.without_policy_updates(),
         timeout=timeout,
         memory_size=memory_size,
-        reserved_concurrent_executions=reserved_concurrency,
         environment=environment,
         log_group=logs.LogGroup.from_log_group_name(scope, f"{id}LogGroup", log_group_name),
         logging_format=lambda_.LoggingFormat.JSON,
@@ -94,6 +98,7 @@ def monitoring_function(
 
 
 DEPLOY_ACTIONS_SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "deploy_actions"
+DEPLOY_ACTION_SERVICE_TIMEOUT_SECONDS = 180  # 1 to 3600; three times the function timeout
 
 
 def deploy_action(
@@ -135,10 +140,13 @@ def deploy_action(
         log_group_name=log_group_name,
         timeout=Duration.minutes(1),
         memory_size=128,
-        reserved_concurrency=1,
     )
     function.node.add_dependency(policy)
-    resource = CfnCustomResource(scope, resource_id, service_token=function.function_arn)
+    # CloudFormation's own limit on waiting for an answer (default one hour), above the
+    # function's one-minute timeout: the handler's deadline guard answers FAILED before Lambda
+    # stops it, and this catches what no code can (an init failure). ServiceTimeout:
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html#cfn-cloudformation-customresource-servicetimeout
+    resource = CfnCustomResource(scope, resource_id, service_token=function.function_arn, service_timeout=DEPLOY_ACTION_SERVICE_TIMEOUT_SECONDS)
     for key, value in {"Action": action, **properties}.items():
         resource.add_property_override(key, value)
     return resource

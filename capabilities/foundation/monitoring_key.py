@@ -11,12 +11,12 @@ class MonitoringKey(Construct):
     """A rotating customer-managed key, one per (account, region), retained on delete.
 
     CloudWatch Logs may use it only for this account's log groups in this region (the
-    encryption context CloudWatch Logs sets names the log group); EventBridge and CloudWatch
-    alarms may use it, for this account only, to publish to the encrypted severity topics and
-    dead-letter queues. Answers DPP-PRT-3.
+    encryption context CloudWatch Logs sets names the log group); CloudWatch alarms and SNS may
+    use it for this account only (``aws:SourceAccount``), EventBridge for this project's topics
+    and queues in this account and region only (their encryption context). Answers DPP-PRT-3.
     """
 
-    def __init__(self, scope: Construct, id: str, *, alias: str, account: str, region: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, alias: str, account: str, region: str, prefix: str) -> None:
         super().__init__(scope, id)
         self.key = kms.Key(
             self,
@@ -36,16 +36,31 @@ class MonitoringKey(Construct):
                 conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:*"}},
             )
         )
+        # CloudWatch alarms and SNS (topics -> the relay's encrypted queue) send aws:SourceAccount.
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
-                sid="AlertPublishersUseKeyForThisAccount",
-                principals=[
-                    iam.ServicePrincipal("events.amazonaws.com"),
-                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
-                    iam.ServicePrincipal("sns.amazonaws.com"),  # topics deliver to the relay's encrypted queue
-                ],
+                sid="AlarmsAndTopicsUseKeyForThisAccount",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com"), iam.ServicePrincipal("sns.amazonaws.com")],
                 actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                 resources=["*"],
                 conditions={"StringEquals": {"aws:SourceAccount": account}},
             )
         )
+        # EventBridge does not: the SNS developer guide says aws:SourceAccount, aws:SourceArn and
+        # aws:SourceOrgID are not supported in a key policy for EventBridge publishing to an
+        # encrypted topic (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+        # It is scoped instead by the encryption context SNS and SQS set: only this account's
+        # topics and queues of this project, in this region.
+        for sid, context_key, arn in (
+            ("EventBridgePublishesToProjectTopics", "kms:EncryptionContext:aws:sns:topicArn", f"arn:aws:sns:{region}:{account}:{prefix}-*"),
+            ("EventBridgeDeadLettersToProjectQueues", "kms:EncryptionContext:aws:sqs:arn", f"arn:aws:sqs:{region}:{account}:{prefix}-*"),
+        ):
+            self.key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=sid,
+                    principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                    actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                    resources=["*"],
+                    conditions={"ArnLike": {context_key: arn}},
+                )
+            )

@@ -23,12 +23,15 @@ from configuration.model import NotificationTarget
 SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "chat_relay"
 PACKAGES = ("aws_lambda_powertools", "aws_xray_sdk", "wrapt", "typing_extensions")
 FUNCTION_TIMEOUT = Duration.minutes(5)
+# Lambda's minimum for an SQS mapping's maximum concurrency (2 to 1,000):
+# https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+RELAY_MAX_CONCURRENCY = 2
 
 
 class ChatRelay(Construct):
     """The relay reads the topics through a queue so a burst arrives in batches it can fold
-    into digests, and so one instance (reserved concurrency 1) paces posts to about one per
-    second per webhook. A record it cannot deliver in time goes back to the queue; after five
+    into digests; the event source mapping's maximum concurrency (2, Lambda's minimum) bounds
+    how many instances post at once, and each paces its posts to about one per second per webhook. A record it cannot deliver in time goes back to the queue; after five
     receipts, or at once for a permanent rejection, it lands in the dead-letter queue.
     Webhook URLs stay in Secrets Manager: the function gets only the secret names."""
 
@@ -112,13 +115,21 @@ class ChatRelay(Construct):
             log_group_name=log_group_name,
             timeout=FUNCTION_TIMEOUT,
             memory_size=256,
-            reserved_concurrency=1,
             environment=environment,
             tracing=lambda_.Tracing.ACTIVE,
         )
         self.function.node.add_dependency(policy)
         self.function.add_event_source(
-            sources.SqsEventSource(self.inbox, batch_size=100, max_batching_window=Duration.seconds(20), report_batch_item_failures=True)
+            # Paced by the mapping, not by reserved concurrency: a reservation below the poller's
+            # concurrency throttles its batches, which come back only after the visibility timeout
+            # and count as receives (delayed alerts, dead letters).
+            sources.SqsEventSource(
+                self.inbox,
+                batch_size=100,
+                max_batching_window=Duration.seconds(20),
+                report_batch_item_failures=True,
+                max_concurrency=RELAY_MAX_CONCURRENCY,
+            )
         )
         for topic in topics:
             topic.add_subscription(subscriptions.SqsSubscription(self.inbox))

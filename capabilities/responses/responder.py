@@ -110,7 +110,6 @@ class AutomatedResponder(Construct):
             log_group_name=log_group_name,
             timeout=Duration.minutes(2),
             memory_size=256,
-            reserved_concurrency=2,
             environment=environment,
             dead_letter_queue=self.dead_letters,
             retry_attempts=2,

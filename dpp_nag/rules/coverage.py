@@ -96,8 +96,23 @@ def _global_types_once(node: CfnResource, props: dict, ctx: RuleContext) -> bool
     return len(global_ones) == 1
 
 
-def _reserved_concurrency(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
-    return props.get("reservedConcurrentExecutions") is not None
+def _sqs_consumer_paced(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+    """An SQS mapping sets its maximum concurrency, and its function reserves none: a reservation
+    below the poller's concurrency throttles batches, which return only after the visibility
+    timeout and count as receives (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html)."""
+    source = props.get("eventSourceArn")
+    queue_ids = {ctx.logical_id(q) for q in ctx.stack_resources("AWS::SQS::Queue")}
+    from_queue = isinstance(source, dict) and (source.get("Fn::GetAtt") or [None])[0] in queue_ids
+    if not from_queue and ":sqs:" not in str(source):
+        return None
+    if not (props.get("scalingConfig") or {}).get("maximumConcurrency"):
+        return False
+    target = props.get("functionName")
+    target_id = target.get("Ref") if isinstance(target, dict) else None
+    for function in ctx.stack_resources("AWS::Lambda::Function"):
+        if ctx.logical_id(function) == target_id and ctx.props(function).get("reservedConcurrentExecutions") is not None:
+            return False
+    return True
 
 
 def _present(cfn_type: str, predicate=lambda props: True):
@@ -186,12 +201,12 @@ RULES = (
         _global_types_once,
     ),
     _rule(
-        "LambdaReservedConcurrency",
+        "LambdaSqsConsumerPaced",
         ("DPP-MON-6",),
-        "The function has no reserved concurrency: a flood can starve it or it can starve others",
-        "Set reserved_concurrent_executions (the relay uses 1 to pace webhook posts).",
-        ("AWS::Lambda::Function",),
-        _reserved_concurrency,
+        "An SQS event source mapping is not paced by its maximum concurrency, or its function reserves concurrency (throttled batches return late and dead-letter)",
+        "Set max_concurrency on the SqsEventSource and no reserved_concurrent_executions on its function.",
+        ("AWS::Lambda::EventSourceMapping",),
+        _sqs_consumer_paced,
     ),
     _rule(
         "ImpocSubscribed",

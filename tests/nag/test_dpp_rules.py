@@ -119,7 +119,7 @@ def test_the_pack_rule_list_is_pinned():
         "DPP-VpcFlowLogged",
         "DPP-ConfigRecorderDelivers",
         "DPP-ConfigGlobalTypesOnce",
-        "DPP-LambdaReservedConcurrency",
+        "DPP-LambdaSqsConsumerPaced",
         "DPP-ImpocSubscribed",
         "DPP-GuardDutyPresent",
         "DPP-SecurityHubPresent",
@@ -329,7 +329,7 @@ def test_config_recorder_must_record_everything():
     assert violations(recorder(True)) == set()
 
 
-def function(stack: cdk.Stack, *, log_group=True, level="INFO", dlq=True, reserved: int | None = 1) -> lambda_.Function:
+def function(stack: cdk.Stack, *, log_group=True, level="INFO", dlq=True, reserved: int | None = None) -> lambda_.Function:
     return lambda_.Function(
         stack,
         "F",
@@ -598,9 +598,22 @@ def test_config_needs_delivery_and_records_global_types_once():
     assert "DPP-ConfigGlobalTypesOnce" not in violations(one_global)
 
 
-def test_functions_need_reserved_concurrency():
-    assert "DPP-LambdaReservedConcurrency" in violations(lambda st: function(st, reserved=None))
-    assert "DPP-LambdaReservedConcurrency" not in violations(lambda st: function(st, reserved=2))
+def test_sqs_consumers_are_paced_by_the_mapping_not_by_reserved_concurrency():
+    """https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html: a reservation
+    below the poller's concurrency throttles batches; MaximumConcurrency paces them."""
+    from aws_cdk import aws_lambda_event_sources as sources
+
+    def consumer(*, reserved=None, max_concurrency=None):
+        def build(st):
+            fn = function(st, reserved=reserved)
+            queue = sqs.Queue(st, "Inbox", enforce_ssl=True)
+            fn.add_event_source(sources.SqsEventSource(queue, max_concurrency=max_concurrency))
+        return build
+
+    assert "DPP-LambdaSqsConsumerPaced" in violations(consumer())
+    assert "DPP-LambdaSqsConsumerPaced" in violations(consumer(reserved=1, max_concurrency=2))
+    assert "DPP-LambdaSqsConsumerPaced" not in violations(consumer(max_concurrency=2))
+    assert "DPP-LambdaSqsConsumerPaced" not in violations(lambda st: function(st))  # no mapping: nothing to pace
 
 
 def test_impoc_must_be_subscribed():

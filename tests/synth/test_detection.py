@@ -118,6 +118,10 @@ TAMPERING = {
         api_call("s3.amazonaws.com", "PutBucketPolicy", bucketName=f"dpp-prod-log-archive-{ACCOUNT}-eu-west-1"),
         api_call("s3.amazonaws.com", "PutBucketPolicy", bucketName="orders-exports"),
     ),
+    "BaselineRoleTampering": (
+        api_call("iam.amazonaws.com", "UpdateAssumeRolePolicy", roleName="dpp-prod-log-reader", policyDocument="{}"),
+        api_call("iam.amazonaws.com", "UpdateAssumeRolePolicy", roleName="app-deployer", policyDocument="{}"),
+    ),
     "FlowLogsDeleted": (api_call("ec2.amazonaws.com", "DeleteFlowLogs", DeleteFlowLogsRequest={"FlowLogId": {"item": "fl-0123"}}), api_call("ec2.amazonaws.com", "DescribeFlowLogs")),
     "DnsLoggingTampering": (
         api_call("route53resolver.amazonaws.com", "DisassociateResolverQueryLogConfig", resolverQueryLogConfigId="rqlc-1", resourceId="vpc-0a1b"),
@@ -249,11 +253,36 @@ def test_every_route_is_a_rule_to_its_severity_topic_with_a_dead_letter_queue(sy
     assert len(rules) == len(routes)
 
 
-def test_monitoring_key_lets_eventbridge_and_cloudwatch_publish_for_this_account(synthesized):
+def test_monitoring_key_lets_eventbridge_publish_without_source_conditions(synthesized):
+    """The SNS developer guide: aws:SourceAccount/aws:SourceArn are not supported in the key
+    policy for EventBridge -> encrypted topic (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    EventBridge is scoped by the SNS and SQS encryption context instead; alarms and SNS keep
+    aws:SourceAccount, which they send. Evaluated for real in tests/access."""
     key = next(iter(synthesized.template("monitoring-foundation", "eu-west-1").find_resources("AWS::KMS::Key").values()))
-    (statement,) = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "AlertPublishersUseKeyForThisAccount"]
-    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
-    assert sorted(statement["Principal"]["Service"]) == ["cloudwatch.amazonaws.com", "events.amazonaws.com", "sns.amazonaws.com"]
+    statements = {s.get("Sid"): s for s in key["Properties"]["KeyPolicy"]["Statement"]}
+    for sid in ("EventBridgePublishesToProjectTopics", "EventBridgeDeadLettersToProjectQueues"):
+        assert statements[sid]["Principal"] == {"Service": "events.amazonaws.com"}
+        assert "aws:SourceAccount" not in json.dumps(statements[sid]) and "aws:SourceArn" not in json.dumps(statements[sid])
+    assert statements["EventBridgePublishesToProjectTopics"]["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-*"}}
+    others = statements["AlarmsAndTopicsUseKeyForThisAccount"]
+    assert others["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    assert sorted(others["Principal"]["Service"]) == ["cloudwatch.amazonaws.com", "sns.amazonaws.com"]
+
+
+def test_global_service_routes_run_at_home_only_and_us_east_1_forwards_them(synthesized, routes):
+    """IAM, STS and sign-in events reach EventBridge in us-east-1 only."""
+    global_ids = {r.id for r in routes.values() if r.is_global}
+    assert global_ids == {"RootSignIn", "BaselineRoleTampering"}
+
+    def rule_ids(region):
+        return {k for k in synthesized.template("detection", region).find_resources("AWS::Events::Rule")}
+
+    assert all(any(k.startswith(f"FindingRoutes{g}") for k in rule_ids("eu-west-1")) for g in global_ids)
+    assert not any(k.startswith(f"FindingRoutes{g}") for g in global_ids for k in rule_ids("eu-central-1"))
+    forwarder = synthesized.template("global-events", "us-east-1")
+    (rule,) = forwarder.find_resources("AWS::Events::Rule").values()
+    assert rule["Properties"]["EventPattern"] == {"source": ["aws.iam", "aws.sts", "aws.signin"]}
+    assert rule["Properties"]["Targets"][0]["Arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
 
 
 def test_macie_is_off_by_default_and_on_when_configured(synthesized):

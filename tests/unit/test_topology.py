@@ -32,6 +32,7 @@ def test_default_plan_names_and_places_every_stack():
         ("dpp-prod-detection-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
         ("dpp-prod-alarms-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
         ("dpp-prod-alarms-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
+        ("dpp-prod-global-events-111122223333-us-east-1", "111122223333", "us-east-1", False),
         ("dpp-prod-relay-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
         ("dpp-prod-relay-111122223333-eu-central-1", "111122223333", "eu-central-1", False),
         ("dpp-prod-responses-111122223333-eu-west-1", "111122223333", "eu-west-1", False),
@@ -44,10 +45,13 @@ def test_three_accounts_get_collection_in_every_region_and_one_trail_each():
     by_kind: dict[str, set] = {}
     for p in topology.plan(config):
         by_kind.setdefault(p.kind.slug, set()).add((p.account, p.region))
-    workloads = {"444455556666", "777788889999"}
-    assert by_kind["collection"] == {(a, r) for a in workloads for r in ("eu-west-1", "eu-central-1")}
+    # The dedicated log-archive account is monitored like the workloads (DPP-LOG-1: every
+    # account, the log-archive account too): break-glass use and reader-role reads happen there.
+    monitored = {"444455556666", "777788889999", "111122223333"}
+    assert by_kind["collection"] == {(a, r) for a in monitored for r in ("eu-west-1", "eu-central-1")}
     assert by_kind["monitoring-foundation"] == by_kind["collection"] == by_kind["detection"] == by_kind["alarms"]
-    assert by_kind["account-baseline"] == {(a, "eu-west-1") for a in workloads}
+    assert by_kind["account-baseline"] == {(a, "eu-west-1") for a in monitored}
+    assert by_kind["global-events"] == {(a, "us-east-1") for a in monitored}
 
 
 def test_dependencies_order_deployments_within_each_account():

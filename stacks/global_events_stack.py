@@ -1,0 +1,24 @@
+"""Stateless, per monitored account, in us-east-1 when that is not the home region: forwards
+global-service events to the home region (DPP-MON-3, DPP-MON-6)."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from capabilities.alerting.global_events import GlobalEventForwarder
+from configuration.model import BaselineConfig
+
+
+class GlobalEventsStack(Stack):
+    """IAM, STS and AWS sign-in events exist in us-east-1 only; the routes that watch them run
+    in the home region, so this stack deploys there whatever the covered regions are."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+        super().__init__(scope, id, **kwargs)
+        GlobalEventForwarder(
+            self,
+            "GlobalEventForwarder",
+            home_region=config.home_region,
+            account=self.account,
+            dead_letter_queue_name=f"{config.resource_prefix}-global-events-dead-letters",
+        )

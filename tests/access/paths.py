@@ -1,0 +1,339 @@
+"""Every request AWS services make on the project's behalf, and the tampering and reading
+attempts of people, as data: one row per path, each citing the AWS page that documents the
+request (principal, action, resource, and the context keys AWS sends, or does not send).
+
+``expect`` is what the synthesized policies must decide: ``Allowed`` for a delivery the
+baseline depends on, ``Denied`` (explicitly or implicitly) for an attempt it must refuse.
+Rows are generated from the configuration's names so they follow a renamed stage or account.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from configuration.model import BaselineConfig
+from configuration.naming import archive_names, monitoring_names
+from tests.access.simulator import Request
+
+# The AWS pages the rows encode.
+DOC_CLOUDTRAIL_S3 = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html"
+DOC_CLOUDTRAIL_KMS = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html"
+DOC_CONFIG_S3 = "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html"
+DOC_CONFIG_KMS = "https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html"
+DOC_VENDED_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html"
+DOC_FLOW_LOGS_S3 = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html"
+DOC_RESOLVER_S3 = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs-choosing-target-resource.html"
+DOC_GUARDDUTY_EXPORT = "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html"
+DOC_ACCESS_LOGGING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html"
+DOC_REPLICATION_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html"
+DOC_LOGS_KMS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
+DOC_SNS_KMS = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
+DOC_SNS_SQS = "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html"
+DOC_EVENTS_CROSS_REGION = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html"
+DOC_EVENTS_DLQ = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
+DOC_CONDITION_OPERATORS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
+DOC_MFA_KEY = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent"
+DOC_KEY_POLICY = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
+DOC_S3_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html"
+DOC_KMS_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html"
+
+ALLOWED = "Allowed"
+DENIED = "Denied"
+
+
+@dataclass(frozen=True)
+class AccessPath:
+    id: str
+    doc: str
+    request: Request
+    expect: str  # ALLOWED or DENIED
+    why: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+
+def _service(principal: str, action: str, resource: str, **context) -> Request:
+    return Request(principal=principal, action=action, resource=resource, context=context)
+
+
+def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
+    """The deliveries of every monitored account into the archive, and the alert paths."""
+    names = archive_names(config)
+    home, replica_region = config.home_region, config.replica_region
+    archive, staging, access = names.archive_bucket, names.config_staging_bucket, names.access_log_bucket
+    archive_key = f"arn:aws:kms:{home}:{names.account}:{names.archive_key_alias}"
+    replica_key = f"arn:aws:kms:{replica_region}:{names.account}:{names.replica_key_alias}"
+    rows: list[AccessPath] = []
+    for account in (a.account_id for a in config.monitored_accounts):
+        for region in config.regions:
+            trail = f"arn:aws:cloudtrail:{home}:{account}:trail/{config.resource_prefix}-trail"
+            src = {"aws:SourceAccount": account}
+            rows += [
+                AccessPath(f"cloudtrail-acl-{account}-{region}", DOC_CLOUDTRAIL_S3, _service("cloudtrail.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{archive}", **src, **{"aws:SourceArn": trail}), ALLOWED),
+                AccessPath(
+                    f"cloudtrail-put-{account}-{region}",
+                    DOC_CLOUDTRAIL_S3,
+                    _service(
+                        "cloudtrail.amazonaws.com",
+                        "s3:PutObject",
+                        f"arn:aws:s3:::{archive}/cloudtrail/AWSLogs/{account}/CloudTrail/{region}/2026/12/01/{account}_CloudTrail_{region}_x.json.gz",
+                        **src,
+                        **{"aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control", "s3:x-amz-server-side-encryption": "aws:kms"},
+                    ),
+                    ALLOWED,
+                ),
+                AccessPath(
+                    f"cloudtrail-kms-{account}-{region}",
+                    DOC_CLOUDTRAIL_KMS,
+                    _service("cloudtrail.amazonaws.com", "kms:GenerateDataKey", archive_key, **src, **{"aws:SourceArn": trail, "kms:EncryptionContext:aws:cloudtrail:arn": trail}),
+                    ALLOWED,
+                ),
+                # VPC flow logs and Resolver query logs: the log-delivery service, relying on
+                # the bucket's default encryption (no encryption header, DOC_CONDITION_OPERATORS:
+                # a negated operator matches an absent key).
+                *[
+                    AccessPath(
+                        f"{prefix}-put-{account}-{region}",
+                        doc,
+                        _service(
+                            "delivery.logs.amazonaws.com",
+                            "s3:PutObject",
+                            f"arn:aws:s3:::{archive}/{prefix}/AWSLogs/{account}/{service_dir}/{region}/2026/12/01/x.log.gz",
+                            **src,
+                            **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*", "s3:x-amz-acl": "bucket-owner-full-control"},
+                        ),
+                        ALLOWED,
+                        "no x-amz-server-side-encryption header: the bucket's KMS default applies",
+                    )
+                    for prefix, service_dir, doc in (("vpc-flow-logs", "vpcflowlogs", DOC_FLOW_LOGS_S3), ("dns-query-logs", "vpcdnsquerylogs", DOC_RESOLVER_S3))
+                ],
+                AccessPath(f"log-delivery-acl-{account}-{region}", DOC_VENDED_LOGS, _service("delivery.logs.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{archive}", **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}), ALLOWED),
+                AccessPath(
+                    f"log-delivery-kms-{account}-{region}",
+                    DOC_VENDED_LOGS,
+                    _service("delivery.logs.amazonaws.com", "kms:GenerateDataKey", archive_key, **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}),
+                    ALLOWED,
+                ),
+                # AWS Config without S3KmsKeyArn sends no encryption header (the defect this
+                # suite was written for: the old deny refused it).
+                AccessPath(
+                    f"config-put-service-{account}-{region}",
+                    DOC_CONFIG_S3,
+                    _service("config.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{region}/2026/12/1/ConfigHistory/x.json.gz", **src, **{"s3:x-amz-acl": "bucket-owner-full-control"}),
+                    ALLOWED,
+                    "no x-amz-server-side-encryption header",
+                ),
+                AccessPath(f"config-acl-service-{account}-{region}", DOC_CONFIG_S3, _service("config.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{staging}", **src), ALLOWED),
+                AccessPath(f"config-list-service-{account}-{region}", DOC_CONFIG_S3, _service("config.amazonaws.com", "s3:ListBucket", f"arn:aws:s3:::{staging}", **src), ALLOWED),
+                *[
+                    AccessPath(f"config-kms-{action.split(':')[1]}-{account}-{region}", DOC_CONFIG_KMS, _service("config.amazonaws.com", action, archive_key, **src), ALLOWED)
+                    for action in ("kms:GenerateDataKey", "kms:Decrypt")
+                ],
+            ]
+            if config.features.guardduty:
+                detector = f"arn:aws:guardduty:{region}:{account}:detector/0123456789abcdef"
+                gd = {"aws:SourceAccount": account, "aws:SourceArn": detector}
+                rows += [
+                    AccessPath(f"guardduty-location-{account}-{region}", DOC_GUARDDUTY_EXPORT, _service("guardduty.amazonaws.com", "s3:GetBucketLocation", f"arn:aws:s3:::{staging}", **gd), ALLOWED),
+                    AccessPath(
+                        f"guardduty-put-{account}-{region}",
+                        DOC_GUARDDUTY_EXPORT,
+                        _service("guardduty.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{staging}/guardduty/AWSLogs/{account}/GuardDuty/{region}/2026/12/01/x.jsonl.gz", **gd, **{"s3:x-amz-server-side-encryption": "aws:kms"}),
+                        ALLOWED,
+                    ),
+                    AccessPath(f"guardduty-kms-{account}-{region}", DOC_GUARDDUTY_EXPORT, _service("guardduty.amazonaws.com", "kms:GenerateDataKey", archive_key, **gd), ALLOWED),
+                ]
+        # Config's own role (same account as the staging bucket, or cross-account).
+        config_role = monitoring_names(config, account).config_recorder_role
+        role_arn = f"arn:aws:iam::{account}:role/{config_role}"
+        rows += [
+            AccessPath(
+                f"config-put-role-{account}",
+                DOC_CONFIG_S3,
+                Request(role_arn, "s3:PutObject", f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{home}/2026/12/1/x.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control"}),
+                ALLOWED,
+            ),
+            *[
+                AccessPath(
+                    f"config-role-kms-{action.split(':')[1]}-{account}",
+                    DOC_CONFIG_KMS,
+                    Request(role_arn, action, archive_key, {"kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
+                    ALLOWED,
+                )
+                for action in ("kms:GenerateDataKey", "kms:Decrypt")
+            ],
+        ]
+    # S3 server access logs of the archive and staging buckets.
+    for source, prefix in ((archive, "log-archive"), (staging, "config-staging")):
+        rows.append(
+            AccessPath(
+                f"access-logging-{prefix}",
+                DOC_ACCESS_LOGGING,
+                _service("logging.s3.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{access}/{prefix}/2026-12-01-00-00-00-ABCDEF", **{"aws:SourceAccount": names.account, "aws:SourceArn": f"arn:aws:s3:::{source}"}),
+                ALLOWED,
+            )
+        )
+    # Replication into the replica region (both buckets) and from staging into the archive.
+    replication_role = names.role_arn(names.replication_role)
+    via_home, via_replica = {"kms:ViaService": f"s3.{home}.amazonaws.com"}, {"kms:ViaService": f"s3.{replica_region}.amazonaws.com"}
+    rows += [
+        AccessPath("replication-read-archive", DOC_REPLICATION_KMS, Request(replication_role, "s3:GetObjectVersionForReplication", f"arn:aws:s3:::{archive}/cloudtrail/x"), ALLOWED),
+        AccessPath("replication-read-staging", DOC_REPLICATION_KMS, Request(replication_role, "s3:GetObjectVersionForReplication", f"arn:aws:s3:::{staging}/config/x"), ALLOWED),
+        AccessPath("replication-write-replica", DOC_REPLICATION_KMS, Request(replication_role, "s3:ReplicateObject", f"arn:aws:s3:::{names.replica_bucket}/cloudtrail/x"), ALLOWED),
+        AccessPath("replication-write-archive", DOC_REPLICATION_KMS, Request(replication_role, "s3:ReplicateObject", f"arn:aws:s3:::{archive}/config/x"), ALLOWED),
+        AccessPath("replication-decrypt-source", DOC_REPLICATION_KMS, Request(replication_role, "kms:Decrypt", archive_key, {**via_home, "kms:ResourceAliases": [names.archive_key_alias]}), ALLOWED),
+        AccessPath("replication-encrypt-replica", DOC_REPLICATION_KMS, Request(replication_role, "kms:Encrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED),
+        AccessPath("replication-no-delete-markers", DOC_S3_ACTIONS, Request(replication_role, "s3:ReplicateDelete", f"arn:aws:s3:::{names.replica_bucket}/cloudtrail/x"), DENIED),
+    ]
+    rows += alert_paths(config)
+    return rows
+
+
+def alert_paths(config: BaselineConfig) -> list[AccessPath]:
+    """CloudWatch Logs, alarms, EventBridge and SNS using each monitored region's key."""
+    rows: list[AccessPath] = []
+    prefix = config.resource_prefix
+    for account in (a.account_id for a in config.monitored_accounts):
+        names = monitoring_names(config, account)
+        for region in config.regions:
+            key = f"arn:aws:kms:{region}:{account}:{names.monitoring_key_alias}"
+            topic = f"arn:aws:sns:{region}:{account}:{prefix}-alerts-critical"
+            routes_dlq = f"arn:aws:sqs:{region}:{account}:{prefix}-alert-routing-dead-letters"
+            rule = "<rule:FindingRoutesGuardDutyCritical>" if config.features.guardduty else "<rule:FindingRoutesRootSignIn>"
+            rows += [
+                AccessPath(
+                    f"logs-kms-{account}-{region}",
+                    DOC_LOGS_KMS,
+                    _service(f"logs.{region}.amazonaws.com", "kms:GenerateDataKey", key, **{"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:{names.trail_log_group}"}),
+                    ALLOWED,
+                ),
+                AccessPath(
+                    f"alarm-kms-{account}-{region}",
+                    DOC_SNS_KMS,
+                    _service("cloudwatch.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x", "kms:EncryptionContext:aws:sns:topicArn": topic}),
+                    ALLOWED,
+                ),
+                AccessPath("alarm-publish-" + f"{account}-{region}", DOC_SNS_KMS, _service("cloudwatch.amazonaws.com", "sns:Publish", topic, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x"}), ALLOWED),
+                # EventBridge sends no aws:SourceAccount to KMS on this path (the SNS developer
+                # guide); only the encryption context identifies the topic or queue.
+                AccessPath(
+                    f"events-kms-topic-{account}-{region}",
+                    DOC_SNS_KMS,
+                    _service("events.amazonaws.com", "kms:GenerateDataKey", key, **{"kms:EncryptionContext:aws:sns:topicArn": topic}),
+                    ALLOWED,
+                    "no aws:SourceAccount or aws:SourceArn",
+                ),
+                AccessPath(
+                    f"events-kms-other-topic-{account}-{region}",
+                    DOC_SNS_KMS,
+                    _service("events.amazonaws.com", "kms:GenerateDataKey", key, **{"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:{region}:999999999999:someone-else"}),
+                    DENIED,
+                    "another account's topic may not use the key",
+                ),
+                AccessPath("events-publish-" + f"{account}-{region}", DOC_SNS_KMS, _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": rule, "aws:SourceAccount": account}), ALLOWED),
+                AccessPath(
+                    f"events-kms-dlq-{account}-{region}",
+                    DOC_EVENTS_DLQ,
+                    _service("events.amazonaws.com", "kms:GenerateDataKey", key, **{"kms:EncryptionContext:aws:sqs:arn": routes_dlq}),
+                    ALLOWED,
+                ),
+                AccessPath("events-dlq-send-" + f"{account}-{region}", DOC_EVENTS_DLQ, _service("events.amazonaws.com", "sqs:SendMessage", routes_dlq, **{"aws:SourceArn": rule}), ALLOWED),
+            ]
+            if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
+                inbox = f"arn:aws:sqs:{region}:{account}:{prefix}-chat-relay-inbox"
+                rows += [
+                    AccessPath(f"sns-to-relay-{account}-{region}", DOC_SNS_SQS, _service("sns.amazonaws.com", "sqs:SendMessage", inbox, **{"aws:SourceArn": topic, "aws:SourceAccount": account}), ALLOWED),
+                    AccessPath(f"sns-kms-{account}-{region}", DOC_SNS_KMS, _service("sns.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": topic}), ALLOWED),
+                ]
+    return rows
+
+
+def people_paths(config: BaselineConfig) -> list[AccessPath]:
+    """Administrators of the log-archive account tamper and read; only break-glass (and the
+    deploying CloudFormation role) may change the archive, only the reader role may read."""
+    names = archive_names(config)
+    account = names.account
+    admin = f"arn:aws:iam::{account}:role/Administrator"
+    break_glass = names.role_arn(config.archive.break_glass_role_name)
+    reader = names.role_arn(names.reader_role)
+    deployer = names.deploy_role_arn(config.home_region)
+    keys = {
+        "archive": f"arn:aws:kms:{config.home_region}:{account}:{names.archive_key_alias}",
+        "replica": f"arn:aws:kms:{config.replica_region}:{account}:{names.replica_key_alias}",
+    }
+    buckets = {"archive": names.archive_bucket, "staging": names.config_staging_bucket, "replica": names.replica_bucket, "access-logs": names.access_log_bucket}
+    rows: list[AccessPath] = []
+    for label, bucket in buckets.items():
+        for action in ("s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutReplicationConfiguration", "s3:PutBucketVersioning"):
+            rows.append(AccessPath(f"admin-{action.split(':')[1]}-{label}", DOC_S3_ACTIONS, Request(admin, action, f"arn:aws:s3:::{bucket}", administrator=True), DENIED))
+        rows += [
+            AccessPath(f"admin-DeleteObjectVersion-{label}", DOC_S3_ACTIONS, Request(admin, "s3:DeleteObjectVersion", f"arn:aws:s3:::{bucket}/cloudtrail/x", administrator=True), DENIED),
+            AccessPath(f"admin-read-{label}", DOC_S3_ACTIONS, Request(admin, "s3:GetObject", f"arn:aws:s3:::{bucket}/cloudtrail/x", administrator=True), DENIED),
+            AccessPath(f"reader-read-{label}", DOC_S3_ACTIONS, Request(reader, "s3:GetObject", f"arn:aws:s3:::{bucket}/cloudtrail/x"), ALLOWED),
+            AccessPath(f"break-glass-policy-{label}", DOC_S3_ACTIONS, Request(break_glass, "s3:PutBucketPolicy", f"arn:aws:s3:::{bucket}", administrator=True), ALLOWED),
+        ]
+    rows.append(AccessPath("deployer-policy-archive", DOC_S3_ACTIONS, Request(deployer, "s3:PutBucketPolicy", f"arn:aws:s3:::{names.archive_bucket}", administrator=True), ALLOWED))
+    rows.append(
+        AccessPath(
+            "admin-weaker-encryption",
+            DOC_CONDITION_OPERATORS,
+            Request(admin, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/x", {"s3:x-amz-server-side-encryption": "AES256"}, administrator=True),
+            DENIED,
+            "a present, weaker encryption header is refused",
+        )
+    )
+    for label, key in keys.items():
+        for action in ("kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKeyRotation"):
+            rows.append(AccessPath(f"admin-{action.split(':')[1]}-{label}-key", DOC_KMS_ACTIONS, Request(admin, action, key, administrator=True), DENIED))
+            rows.append(AccessPath(f"break-glass-{action.split(':')[1]}-{label}-key", DOC_KEY_POLICY, Request(break_glass, action, key, administrator=True), ALLOWED, "the key stays manageable"))
+        via = config.home_region if label == "archive" else config.replica_region
+        alias = names.archive_key_alias if label == "archive" else names.replica_key_alias
+        rows.append(AccessPath(f"reader-decrypt-{label}-key", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", key, {"kms:ViaService": f"s3.{via}.amazonaws.com", "kms:ResourceAliases": [alias]}), ALLOWED))
+    trusted = list(config.archive.reader_principals) or [break_glass]
+    mfa = {"aws:MultiFactorAuthPresent": "true"}
+    rows += [
+        AccessPath("reader-assumed-by-trusted-with-mfa", DOC_MFA_KEY, Request(trusted[0], "sts:AssumeRole", reader, mfa, administrator=True), ALLOWED),
+        AccessPath("reader-not-assumed-by-admin", DOC_MFA_KEY, Request(admin, "sts:AssumeRole", reader, mfa, administrator=True), DENIED, "the account is not trusted, only named principals"),
+    ]
+    if config.archive.reader_requires_mfa:
+        rows.append(AccessPath("reader-not-assumed-without-mfa", DOC_MFA_KEY, Request(trusted[0], "sts:AssumeRole", reader, {"aws:MultiFactorAuthPresent": "false"}, administrator=True), DENIED))
+        rows.append(AccessPath("reader-not-assumed-with-mfa-key-absent", DOC_MFA_KEY, Request(trusted[0], "sts:AssumeRole", reader, administrator=True), DENIED, "long-term keys send no MFA key"))
+    return rows
+
+
+def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
+    """Deliveries in another account's name, or with a weaker header, are refused."""
+    names = archive_names(config)
+    stranger = "999999999999"
+    return [
+        AccessPath(
+            "stranger-cloudtrail-put",
+            DOC_CLOUDTRAIL_S3,
+            _service(
+                "cloudtrail.amazonaws.com",
+                "s3:PutObject",
+                f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{stranger}/CloudTrail/x.json.gz",
+                **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:cloudtrail:{config.home_region}:{stranger}:trail/t", "s3:x-amz-acl": "bucket-owner-full-control"},
+            ),
+            DENIED,
+        ),
+        AccessPath(
+            "stranger-flow-logs-put",
+            DOC_FLOW_LOGS_S3,
+            _service("delivery.logs.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{stranger}/x", **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{config.home_region}:{stranger}:*"}),
+            DENIED,
+        ),
+        AccessPath(
+            "cloudtrail-sse-s3-refused",
+            DOC_CONDITION_OPERATORS,
+            _service(
+                "cloudtrail.amazonaws.com",
+                "s3:PutObject",
+                f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{config.monitored_accounts[0].account_id}/CloudTrail/x.json.gz",
+                **{"aws:SourceAccount": config.monitored_accounts[0].account_id, "aws:SourceArn": f"arn:aws:cloudtrail:{config.home_region}:{config.monitored_accounts[0].account_id}:trail/t", "s3:x-amz-server-side-encryption": "AES256"},
+            ),
+            DENIED,
+        ),
+    ]
+
+
+def all_paths(config: BaselineConfig) -> list[AccessPath]:
+    return delivery_paths(config) + people_paths(config) + intruder_paths(config)
