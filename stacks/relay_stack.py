@@ -40,4 +40,5 @@ class RelayStack(Stack):
             metrics_namespace=f"DPP/{config.stage}/Relay",
             account=self.account,
             region=self.region,
+            secrets_region=config.home_region,  # webhook secrets live in the home region only
         )

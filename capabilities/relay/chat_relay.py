@@ -21,7 +21,9 @@ from capabilities.relay.bundling import bundled_code
 from configuration.model import NotificationTarget
 
 SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "chat_relay"
-PACKAGES = ("aws_lambda_powertools", "aws_xray_sdk", "wrapt", "typing_extensions")
+# Standard library only: boto3, Powertools and the X-Ray SDK cost more than the relay's
+# cold-start and per-event budgets (issue 16.6). Lambda's active tracing needs no SDK.
+PACKAGES: tuple[str, ...] = ()
 FUNCTION_TIMEOUT = Duration.minutes(5)
 # Lambda's minimum for an SQS mapping's maximum concurrency (2 to 1,000):
 # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
@@ -33,7 +35,9 @@ class ChatRelay(Construct):
     into digests; the event source mapping's maximum concurrency (2, Lambda's minimum) bounds
     how many instances post at once, and each paces its posts to about one per second per webhook. A record it cannot deliver in time goes back to the queue; after five
     receipts, or at once for a permanent rejection, it lands in the dead-letter queue.
-    Webhook URLs stay in Secrets Manager: the function gets only the secret names."""
+    Webhook URLs stay in Secrets Manager: the function gets only the secret names, and every
+    region's relay reads them from ``secrets_region`` (the home region), so each URL is stored
+    and rotated in one place."""
 
     def __init__(
         self,
@@ -48,8 +52,10 @@ class ChatRelay(Construct):
         metrics_namespace: str,
         account: str,
         region: str,
+        secrets_region: str | None = None,
     ) -> None:
         super().__init__(scope, id)
+        secrets_region = secrets_region or region
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
         self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=f"{prefix}-chat-relay-dead-letters", key=key)
         self.inbox = encrypted_queue(
@@ -88,7 +94,8 @@ class ChatRelay(Construct):
                 iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[self.ledger.table_arn]),
                 iam.PolicyStatement(
                     actions=["secretsmanager:GetSecretValue"],
-                    resources=[f"arn:aws:secretsmanager:{region}:{account}:secret:{t.secret_name}-??????" for t in webhooks],
+                    # Secrets Manager appends six random characters to a secret's ARN.
+                    resources=[f"arn:aws:secretsmanager:{secrets_region}:{account}:secret:{t.secret_name}-??????" for t in webhooks],
                 ),
                 key_by_alias_statement(actions=["kms:Decrypt", "kms:GenerateDataKey"], region=region, account=account, alias=key_alias, via_services=["sqs", "dynamodb"]),
                 iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"]),
@@ -101,8 +108,8 @@ class ChatRelay(Construct):
             ),
             "LEDGER_TABLE": self.ledger.table_name,
             "DEAD_LETTER_QUEUE_URL": self.dead_letters.queue_url,
-            "POWERTOOLS_SERVICE_NAME": "dpp-chat-relay",
-            "POWERTOOLS_METRICS_NAMESPACE": metrics_namespace,
+            "HOME_REGION": secrets_region,  # where the webhook secrets are read
+            "METRICS_NAMESPACE": metrics_namespace,
             "LOG_LEVEL": "INFO",  # never DEBUG (DPP-PII-2)
         }
         self.function = monitoring_function(

@@ -1,119 +1,93 @@
 """Relays alerts from the severity topics (via an SQS queue) to chat (DPP-MON-5).
 
-Thin: wiring of AWS clients, Powertools (Logger with the SQS/SNS message ID as correlation
-ID, Metrics, Tracer, Secrets with caching) and the batch logic in ``relay.batch``. Logs only
-counts, target names and IDs: never a payload, a secret or personal data (DPP-PII-1).
+Thin: configuration and clients, built once per container on the first invocation, and the
+batch logic in ``relay.batch``. Standard library only (no boto3, Powertools or X-Ray SDK: they
+cost more than the relay's cold-start and per-event budgets, issue 16.6); Lambda's active
+tracing still records every invocation. Logs only counts, target names and IDs: never a
+payload, a secret or personal data (DPP-PII-1).
 """
 from __future__ import annotations
 
-import json
-import logging
 import os
-import time
 
-import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes import SQSEvent
-from aws_lambda_powertools.utilities.parameters import SecretsProvider
-
+from relay.aws import Client
 from relay.batch import Relay, Target, read_records
 from relay.delivery import Deliverer
+from relay.stores import DeadLetters, DynamoLedger
+from relay.telemetry import Telemetry
+from relay.webhooks import WebhookSecrets
 
-logger = Logger(service="dpp-chat-relay", level=os.environ.get("LOG_LEVEL", "INFO"))
-# The AWS SDK logs response bodies at DEBUG, and a Secrets Manager response body is the
-# webhook URL: keep the SDK quiet whatever the function's log level (DPP-PII-1).
-for _noisy in ("botocore", "boto3", "urllib3", "s3transfer"):
-    logging.getLogger(_noisy).setLevel(logging.WARNING)
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "DPP/Relay"), service="dpp-chat-relay")
-tracer = Tracer(service="dpp-chat-relay")
-secrets = SecretsProvider()
 SECRET_MAX_AGE = 300
 
 
-def webhook_url(secret_name: str, refresh: bool) -> str:
-    """The URL stored in the secret: the whole string, or its ``url`` field if it is JSON."""
-    value = secrets.get(secret_name, max_age=SECRET_MAX_AGE, force_fetch=refresh)
-    if isinstance(value, bytes):
-        value = value.decode()
-    text = str(value).strip()
-    if text.startswith("{"):
-        return str(json.loads(text)["url"])
-    return text
+class _Container:
+    """What outlives an invocation: configuration, clients, the secret cache, connections."""
+
+    def __init__(self) -> None:
+        region = os.environ["AWS_REGION"] if "AWS_REGION" in os.environ else os.environ["AWS_DEFAULT_REGION"]
+        self.targets = Target.from_environment(os.environ["TARGETS"])
+        # Webhook secrets live in the home region only: one place to store and rotate them.
+        self.secrets = WebhookSecrets(Client("secretsmanager", os.environ.get("HOME_REGION") or region), SECRET_MAX_AGE)
+        self.ledger = DynamoLedger(os.environ["LEDGER_TABLE"], Client("dynamodb", region))
+        self.dead_letters = DeadLetters(os.environ["DEAD_LETTER_QUEUE_URL"], Client("sqs", region))
+        self.telemetry = Telemetry(os.environ.get("METRICS_NAMESPACE", "DPP/Relay"), os.environ.get("LOG_LEVEL", "INFO"))
+        self.pacing = {
+            "pace_seconds": float(os.environ.get("PACE_SECONDS", "1.0")),
+            "initial_backoff": float(os.environ.get("INITIAL_BACKOFF_SECONDS", "1.0")),
+            "request_timeout": float(os.environ.get("REQUEST_TIMEOUT_SECONDS", "10")),
+            "safety_margin": float(os.environ.get("SAFETY_MARGIN_SECONDS", "15")),
+        }
 
 
-class DynamoLedger:
-    """(SNS message ID, target) pairs already posted, kept for a day."""
-
-    def __init__(self, table_name: str, client=None) -> None:
-        self.table = table_name
-        self.client = client or boto3.client("dynamodb")
-
-    def _key(self, message_id: str, target: str) -> dict:
-        return {"id": {"S": f"{message_id}#{target}"}}
-
-    def delivered(self, message_id: str, target: str) -> bool:
-        return "Item" in self.client.get_item(TableName=self.table, Key=self._key(message_id, target), ConsistentRead=True)
-
-    def record(self, message_id: str, target: str) -> None:
-        item = self._key(message_id, target) | {"expires": {"N": str(int(time.time()) + 86400)}}
-        self.client.put_item(TableName=self.table, Item=item)
+_container: _Container | None = None
 
 
-def dead_letter_sender(queue_url: str, client=None):
-    sqs = client or boto3.client("sqs")
-
-    def send(body: str, target: str, reason: str) -> None:
-        sqs.send_message(
-            QueueUrl=queue_url,
-            MessageBody=body,
-            MessageAttributes={"target": {"DataType": "String", "StringValue": target}, "reason": {"DataType": "String", "StringValue": reason[:256]}},
-        )
-
-    return send
+def reset() -> None:
+    """Forget the container's state (tests change the environment between cases)."""
+    global _container
+    _container = None
 
 
-def build_relay(context) -> Relay:
-    remaining = (lambda: context.get_remaining_time_in_millis() / 1000) if context else (lambda: 300.0)
-    return Relay(
-        targets=Target.from_environment(os.environ["TARGETS"]),
-        webhook_url=webhook_url,
-        ledger=DynamoLedger(os.environ["LEDGER_TABLE"]),
-        dead_letter=dead_letter_sender(os.environ["DEAD_LETTER_QUEUE_URL"]),
-        deliverer=Deliverer(
-            deadline=remaining,
-            pace_seconds=float(os.environ.get("PACE_SECONDS", "1.0")),
-            initial_backoff=float(os.environ.get("INITIAL_BACKOFF_SECONDS", "1.0")),
-            request_timeout=float(os.environ.get("REQUEST_TIMEOUT_SECONDS", "10")),
-            safety_margin=float(os.environ.get("SAFETY_MARGIN_SECONDS", "15")),
-        ),
-    )
-
-
-@logger.inject_lambda_context(log_event=False, clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
 def handler(event: dict, context) -> dict:
-    batch = SQSEvent(event)
-    records = read_records([{"messageId": r.message_id, "body": r.body} for r in batch.records])
-    logger.set_correlation_id(",".join(r.alert.message_id for r in records[:10]))
-    relay = build_relay(context)
+    global _container
+    if _container is None:
+        _container = _Container()
+    box = _container
+    remaining = (lambda: context.get_remaining_time_in_millis() / 1000) if context else (lambda: 300.0)
+    records = read_records(event.get("Records") or [])
+    box.telemetry.context = {
+        "function_request_id": getattr(context, "aws_request_id", ""),
+        "correlation_id": ",".join(r.alert.message_id for r in records[:10]),
+    }
+    relay = Relay(
+        targets=box.targets,
+        webhook_url=box.secrets.url,
+        ledger=box.ledger,
+        dead_letter=box.dead_letters,
+        deliverer=Deliverer(deadline=remaining, **box.pacing),
+    )
     outcome = relay.process(records)
-    metrics.add_metric(name="Received", unit=MetricUnit.Count, value=len(records))
-    metrics.add_metric(name="Posted", unit=MetricUnit.Count, value=outcome.posted)
-    metrics.add_metric(name="Digests", unit=MetricUnit.Count, value=outcome.digests)
-    metrics.add_metric(name="Retries", unit=MetricUnit.Count, value=relay.deliverer.retries)
-    metrics.add_metric(name="DeadLettered", unit=MetricUnit.Count, value=outcome.dead_lettered)
-    metrics.add_metric(name="Requeued", unit=MetricUnit.Count, value=len(outcome.retry))
-    logger.info(
+    box.telemetry.metrics(
+        {
+            "Received": len(records),
+            "Posted": outcome.posted,
+            "Digests": outcome.digests,
+            "Retries": relay.deliverer.retries,
+            "DeadLettered": outcome.dead_lettered,
+            "Requeued": len(outcome.retry),
+        }
+    )
+    for target, failures in outcome.failures.items():  # one alarm per target watches this
+        box.telemetry.metrics({"TargetFailures": failures}, {"Target": target})
+    box.telemetry.log(
+        "INFO",
         "batch relayed",
-        extra={
-            "received": len(records),
-            "posted": outcome.posted,
-            "digests": outcome.digests,
-            "deadLettered": outcome.dead_lettered,
-            "requeued": len(outcome.retry),
-            "duplicatesSkipped": outcome.skipped_duplicates,
-        },
+        received=len(records),
+        posted=outcome.posted,
+        digests=outcome.digests,
+        deadLettered=outcome.dead_lettered,
+        requeued=len(outcome.retry),
+        duplicatesSkipped=outcome.skipped_duplicates,
+        failingTargets=sorted(t for t, n in outcome.failures.items() if n),
     )
     return {"batchItemFailures": [{"itemIdentifier": receipt} for receipt in sorted(outcome.retry)]}

@@ -101,3 +101,20 @@ class FakeContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return int((self.deadline - time.monotonic()) * 1000)
+
+
+def moto_send(url: str, headers: dict, body: bytes, timeout: float) -> tuple[int, bytes]:
+    """The relay's AWS transport, answered by moto's in-process backends (what ``mock_aws``
+    does for botocore), so the relay's own signing and JSON protocol code is what runs."""
+    from botocore.awsrequest import AWSPreparedRequest
+    from botocore.compat import HTTPHeaders
+    from moto.core.models import botocore_stubber
+
+    message = HTTPHeaders()
+    for key, value in headers.items():
+        message[key] = value
+    request = AWSPreparedRequest("POST", url, message, body, stream_output=False)
+    answer = botocore_stubber.process_request(request)
+    assert answer is not None, f"moto does not serve {url}"
+    status, _, content = answer
+    return status, content.encode() if isinstance(content, str) else content

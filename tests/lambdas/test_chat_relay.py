@@ -3,6 +3,7 @@ moto standing in for Secrets Manager, DynamoDB and SQS."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 import boto3
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.lambdas.relay_harness import ChatServer, FakeContext, Reply, sample, sns_record
+from tests.lambdas.relay_harness import ChatServer, FakeContext, Reply, moto_send, sample, sns_record
 
 SLACK, TEAMS, CHIME = "/slack/T000/B000", "/teams/workflow", "/chime/incomingwebhooks"
 
@@ -28,8 +29,7 @@ def relay(server, monkeypatch):
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "eu-west-1",
-        "POWERTOOLS_TRACE_DISABLED": "1",
-        "POWERTOOLS_METRICS_NAMESPACE": "DPP/test",
+        "METRICS_NAMESPACE": "DPP/test",
         "PACE_SECONDS": "0.05",
         "INITIAL_BACKOFF_SECONDS": "0.05",
         "REQUEST_TIMEOUT_SECONDS": "0.5",
@@ -59,8 +59,10 @@ def relay(server, monkeypatch):
             ),
         )
         import handler as relay_handler
+        import relay.aws
 
-        relay_handler.secrets.clear_cache()
+        monkeypatch.setattr(relay.aws, "send", moto_send)
+        relay_handler.reset()
         yield relay_handler
 
 
@@ -164,6 +166,38 @@ def test_a_dead_webhook_sends_the_event_to_the_dead_letter_queue(relay, server):
     assert "404" in letter["MessageAttributes"]["reason"]["StringValue"]
     assert json.loads(letter["Body"])["MessageId"] == "msg-1"
     assert len(server.posts[TEAMS]) == 1  # the other targets still got it
+
+
+def with_targets(monkeypatch, relay, *extra):
+    monkeypatch.setenv("TARGETS", json.dumps(json.loads(os.environ["TARGETS"]) + list(extra)))
+    relay.reset()
+
+
+def emf_metrics(stdout: str) -> list[dict]:
+    """The CloudWatch embedded metric format documents the function printed."""
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{") and '"_aws"' in line]
+
+
+@pytest.mark.parametrize("broken_secret", ["missing", "not-a-url"])
+def test_a_target_whose_secret_is_unreadable_fails_only_its_own_deliveries(relay, server, monkeypatch, capsys, broken_secret):
+    """Issue 16.5: one broken target dead-letters its own deliveries (naming itself and why),
+    every other target still gets the alert, and the per-target metric its alarm watches says
+    which target is broken."""
+    if broken_secret == "not-a-url":
+        boto3.client("secretsmanager").create_secret(Name="dpp/teams/broken", SecretString=json.dumps({"uri": "oops"}))
+    with_targets(monkeypatch, relay, {"name": "ops-teams", "kind": "teams", "secretName": "dpp/teams/broken", "minSeverity": "low"})
+    capsys.readouterr()
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 1 and len(server.posts[TEAMS]) == 1 and len(server.posts[CHIME]) == 1
+    (letter,) = dead_letters()
+    assert letter["MessageAttributes"]["target"]["StringValue"] == "ops-teams"
+    assert "secret" in letter["MessageAttributes"]["reason"]["StringValue"]
+    failures = {
+        d["Target"]: d["TargetFailures"]
+        for d in emf_metrics(capsys.readouterr().out)
+        if "TargetFailures" in d and ["service", "Target"] in d["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+    }
+    assert failures == {"ops-teams": 1, "secops-slack": 0, "secops-teams": 0, "legacy-chime": 0}
 
 
 def test_a_rejected_payload_is_dead_lettered_not_retried(relay, server):

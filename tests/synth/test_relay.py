@@ -45,7 +45,7 @@ def test_the_topics_wanted_by_a_webhook_target_feed_the_inbox(relay):
 def test_the_function_is_paced_traced_logged_at_info_and_holds_no_secret(relay):
     props = only(relay, "AWS::Lambda::Function")["Properties"]
     assert props["FunctionName"] == "dpp-prod-chat-relay"
-    assert props["ReservedConcurrentExecutions"] == 1
+    assert "ReservedConcurrentExecutions" not in props  # paced by the mapping's maximum concurrency
     assert props["TracingConfig"] == {"Mode": "Active"}
     assert props["LoggingConfig"]["ApplicationLogLevel"] == "INFO" and props["LoggingConfig"]["LogGroup"] == "/aws/lambda/dpp-prod-chat-relay"
     env = props["Environment"]["Variables"]
@@ -58,25 +58,32 @@ def test_the_function_is_paced_traced_logged_at_info_and_holds_no_secret(relay):
     assert not re.search(r"https?://|hooks\.|webhook\.office|outlook\.office", json.dumps(env)), "no URL in the environment"
     mapping = only(relay, "AWS::Lambda::EventSourceMapping")["Properties"]
     assert (mapping["BatchSize"], mapping["MaximumBatchingWindowInSeconds"], mapping["FunctionResponseTypes"]) == (100, 20, ["ReportBatchItemFailures"])
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 2}
 
 
-def test_the_role_reads_only_its_targets_secrets(relay):
-    policy = only(relay, "AWS::IAM::ManagedPolicy")["Properties"]["PolicyDocument"]["Statement"]
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_every_regions_relay_reads_only_its_targets_secrets_in_the_home_region(synthesized, region):
+    """Issue 15.11: the secrets exist once, in the home region (eu-west-1), so one place rotates
+    them; the relay of every other region reads them there."""
+    template = synthesized.template("relay", region)
+    policy = only(template, "AWS::IAM::ManagedPolicy")["Properties"]["PolicyDocument"]["Statement"]
     by_action = {a: s for s in policy for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
     assert by_action["secretsmanager:GetSecretValue"]["Resource"] == [
         f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:dpp/slack/secops-??????",
         f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:dpp/teams/secops-??????",
     ]
+    assert only(template, "AWS::Lambda::Function")["Properties"]["Environment"]["Variables"]["HOME_REGION"] == "eu-west-1"
     assert not [a for a in by_action if a.endswith("*") or a.startswith("iam:") or "Delete" in a and a != "sqs:DeleteMessage"]
-    assert "Policies" not in only(relay, "AWS::IAM::Role")["Properties"]
+    assert "Policies" not in only(template, "AWS::IAM::Role")["Properties"]
 
 
-def test_the_code_is_bundled_with_powertools_and_no_compiled_files(synthesized):
+def test_the_code_is_bundled_alone_with_no_compiled_files(synthesized):
+    """The relay uses the standard library only (issue 16.6): nothing else is bundled."""
     function = only(synthesized.template("relay", "eu-west-1"), "AWS::Lambda::Function")
     asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
     root = synthesized.outdir / f"asset.{asset_hash}"
     assert (root / "handler.py").exists() and (root / "relay" / "batch.py").exists()
-    assert (root / "aws_lambda_powertools").is_dir() and (root / "aws_xray_sdk").is_dir()
+    assert sorted(p.name for p in root.iterdir()) == ["handler.py", "relay"]
     assert not list(root.rglob("*.so")) and not list(root.rglob("__pycache__"))
 
 

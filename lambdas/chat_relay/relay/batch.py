@@ -9,6 +9,7 @@ from typing import Callable, Protocol
 from relay import render
 from relay.alerts import SEVERITIES, Alert, parse
 from relay.delivery import Deliverer, DeliveryFailed
+from relay.webhooks import SecretUnavailable
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -53,6 +54,7 @@ class Outcome:
     dead_lettered: int = 0
     retry: set[str] = field(default_factory=set)  # SQS message IDs to redeliver
     skipped_duplicates: int = 0
+    failures: dict[str, int] = field(default_factory=dict)  # per target: dead-lettered, or held back by an unreadable secret
 
 
 def read_records(sqs_records: list[dict]) -> list[Record]:
@@ -95,7 +97,7 @@ def _unique(records: list[Record], outcome: Outcome) -> list[Record]:
 @dataclass
 class Relay:
     targets: list[Target]
-    webhook_url: Callable[[str, bool], str]  # (secret name, refresh) -> URL
+    webhook_url: Callable[[str, bool], str]  # (secret name, refresh) -> URL; may raise SecretUnavailable
     ledger: Ledger
     dead_letter: Callable[[str, str, str], None]  # (body, target, reason)
     deliverer: Deliverer
@@ -106,6 +108,7 @@ class Relay:
         outcome = Outcome()
         records = _unique(records, outcome)
         for target in self.targets:
+            outcome.failures[target.name] = 0
             pending = []
             for record in records:
                 if not target.wants(record.alert):
@@ -115,24 +118,43 @@ class Relay:
                     continue
                 pending.append(record)
             groups = [[r] for r in pending] if len(pending) <= self.digest_threshold else [pending[i : i + self.digest_size] for i in range(0, len(pending), self.digest_size)]
-            for position, group in enumerate(groups):
-                alert = group[0].alert if len(group) == 1 else render.digest([r.alert for r in group], self.digest_size)
-                payload = render.RENDERERS[target.kind](render.prepare(alert, target.redact_pii))
-                try:
-                    self.deliverer.deliver(target.name, lambda refresh: self.webhook_url(target.secret_name, refresh), payload)
-                except DeliveryFailed as failure:
-                    if failure.permanent:
-                        for record in group:
-                            self.dead_letter(record.body, target.name, failure.reason)
-                            self.ledger.record(record.alert.message_id, target.name)  # settled: not retried
-                        outcome.dead_lettered += len(group)
-                        continue
-                    # Out of time: this group and every later one for this target go back.
-                    for later in groups[position:]:
-                        outcome.retry.update(r.receipt_id for r in later)
-                    break
-                for record in group:
-                    self.ledger.record(record.alert.message_id, target.name)
-                outcome.posted += 1
-                outcome.digests += len(group) > 1
+            self._deliver(target, groups, outcome)
         return outcome
+
+    def _deliver(self, target: Target, groups: list[list[Record]], outcome: Outcome) -> None:
+        """One target's groups, in order. A failure here is this target's alone (issue 16.5)."""
+
+        def url_of(refresh: bool) -> str:
+            try:
+                return self.webhook_url(target.secret_name, refresh)
+            except SecretUnavailable as unavailable:
+                raise DeliveryFailed(target.name, None, unavailable.permanent, unavailable.reason, secret=True) from None
+
+        for position, group in enumerate(groups):
+            alert = group[0].alert if len(group) == 1 else render.digest([r.alert for r in group], self.digest_size)
+            payload = render.RENDERERS[target.kind](render.prepare(alert, target.redact_pii))
+            try:
+                self.deliverer.deliver(target.name, url_of, payload)
+            except DeliveryFailed as failure:
+                if failure.permanent:
+                    # A broken secret breaks every later group too: settle them all now.
+                    settled = [r for later in groups[position:] for r in later] if failure.secret else group
+                    for record in settled:
+                        self.dead_letter(record.body, target.name, failure.reason)
+                        self.ledger.record(record.alert.message_id, target.name)  # settled: not retried
+                    outcome.dead_lettered += len(settled)
+                    outcome.failures[target.name] += len(settled)
+                    if failure.secret:
+                        return
+                    continue
+                # Out of time, or the secret service is unavailable: this group and every later
+                # one for this target go back to the queue.
+                later = [r for g in groups[position:] for r in g]
+                outcome.retry.update(r.receipt_id for r in later)
+                if failure.secret:
+                    outcome.failures[target.name] += len(later)
+                return
+            for record in group:
+                self.ledger.record(record.alert.message_id, target.name)
+            outcome.posted += 1
+            outcome.digests += len(group) > 1

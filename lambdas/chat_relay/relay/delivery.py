@@ -13,22 +13,24 @@ The URL is a credential: it is never logged or put in an exception message.
 """
 from __future__ import annotations
 
+import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from typing import Callable
+
+from relay import wire
 
 REFRESH_STATUSES = (403, 404, 410)
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, target: str, status: int | None, permanent: bool, reason: str) -> None:
+    def __init__(self, target: str, status: int | None, permanent: bool, reason: str, secret: bool = False) -> None:
         self.target = target
         self.status = status
         self.permanent = permanent
         self.reason = reason
+        self.secret = secret  # the webhook's secret could not be read, nothing was posted
         super().__init__(f"delivery to {target} failed ({'permanent' if permanent else 'transient'}): {reason}")
 
 
@@ -40,20 +42,16 @@ class Response:
 
 
 def http_post(url: str, payload: dict, timeout: float) -> Response:
-    data = json.dumps(payload).encode()
-    request = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https webhooks from Secrets Manager)
-            return Response(response.status, body=response.read(2048).decode(errors="replace"))
-    except urllib.error.HTTPError as error:
-        retry_after = error.headers.get("Retry-After") if error.headers else None
-        try:
-            seconds = float(retry_after) if retry_after is not None else None
-        except ValueError:
-            seconds = None
-        return Response(error.code, seconds, error.read(2048).decode(errors="replace") if error.fp else "")
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
+        status, headers, body = wire.post(url, {"Content-Type": "application/json"}, json.dumps(payload).encode(), timeout, max_body=2048)
+    except (OSError, http.client.HTTPException):
         return Response(None)
+    retry_after = headers.get("retry-after")
+    try:
+        seconds = float(retry_after) if retry_after is not None else None
+    except ValueError:
+        seconds = None
+    return Response(status, seconds, body.decode(errors="replace"))
 
 
 @dataclass
