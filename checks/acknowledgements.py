@@ -15,7 +15,9 @@ from aws_cdk import Acknowledgment, App, Validations
 from constructs import IConstruct
 
 from configuration.model import BaselineConfig
+from capabilities.archive.log_archive import reader_buckets
 from configuration.naming import archive_names, monitoring_names
+from stacks.log_archive_stack import intake_regions
 from stacks.topology import PlannedStack, plan
 
 _PUBLIC_PACKS = ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security", "PCI.DSS.321::PCI.DSS.321")
@@ -73,10 +75,18 @@ def _log_archive(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
         ),
         *_wildcards(
             f"{stack}/LogArchive/LogReaderPolicy",
-            objects(names.archive_bucket, names.config_staging_bucket, names.access_log_bucket, names.replica_bucket, names.replica_access_log_bucket),
+            objects(*reader_buckets(names, intake_regions(config))),
             _LOG_OBJECTS + " Read-only; the buckets deny reads to every other principal (DPP-PRT-4).",
         ),
         *_wildcards(f"{stack}/LogArchive/LogReaderPolicy", replica_key, _alias_scoped(names.replica_key_alias, names.replica_region)),
+        *[
+            ack
+            for region in intake_regions(config)
+            if region != names.replica_region  # the replica region's key wildcard is acknowledged above
+            for ack in _wildcards(
+                f"{stack}/LogArchive/LogReaderPolicy", [f"arn:aws:kms:{region}:{names.account}:key/*"], _alias_scoped(names.intake_key_alias, region)
+            )
+        ],
         *_wildcards(
             f"{stack}/LogArchive/ReplicationRolePolicy",
             objects(names.archive_bucket, names.config_staging_bucket, names.replica_bucket),
@@ -106,6 +116,38 @@ def _log_replica(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
             "This bucket is the replication destination (the geographically separate copy, DPP-PRT-5); "
             "replicating it again would only add a third region.",
         ),
+    ]
+
+
+def _log_intake(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    names = archive_names(config)
+    region = planned.region
+    access_logs = f"{stack}/RegionalLogIntake/AccessLogBucket"
+    policy = f"{stack}/RegionalLogIntake/ReplicationRolePolicy"
+    return [
+        *_in_public_packs(
+            "S3DefaultEncryptionKMS",
+            access_logs,
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the intake's "
+            "access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+        ),
+        *_in_public_packs(
+            "S3BucketReplicationEnabled",
+            access_logs,
+            "Access logs of the intake stay in its region for the full retention period behind deny-delete and "
+            "need-to-know policies; replicating them into the archive would log its own writes without end.",
+        ),
+        *_wildcards(
+            policy,
+            [f"{names.bucket_arn(b)}/*" for b in (names.intake_bucket(region), names.archive_bucket, names.replica_bucket)],
+            _LOG_OBJECTS + " Replication reads source versions and writes replicas; it cannot delete (no s3:ReplicateDelete).",
+        ),
+        *[
+            ack
+            for key_region, alias in ((names.home_region, names.archive_key_alias), (names.replica_region, names.replica_key_alias))
+            if key_region != region or True
+            for ack in _wildcards(policy, [f"arn:aws:kms:{key_region}:{names.account}:key/*"], _alias_scoped(alias, key_region))
+        ],
     ]
 
 
@@ -337,6 +379,10 @@ def _relay(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ac
     ]
 
 
+def _here(arns: tuple[str, ...], region: str, account: str) -> bool:
+    return any(a.split(":")[3] == region and a.split(":")[4] == account for a in arns)
+
+
 def _responses(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
     """The automated responder (DPP-IR-3): acting on resources named only in findings."""
     names = monitoring_names(config, planned.account)
@@ -357,27 +403,52 @@ def _responses(config: BaselineConfig, planned: PlannedStack, stack: str) -> lis
             "covered region and would not narrow what it can reach.",
         ),
     ]
-    if responses.on("disableCredentials"):
+    acting = not responses.dry_run
+    acks += _wildcards(
+        f"{stack}/Responder/Boundary",
+        ["*"],
+        "A permissions boundary grants nothing: it caps the responder's role at the listed actions; IAM attach "
+        "rights in it are limited to the one revocation policy (iam:PolicyARN) and its own, the CDK bootstrap "
+        "and break-glass roles are denied every IAM action.",
+    )
+    if responses.on("disableCredentials") and acting:
         acks += _wildcards(
             policy,
             [f"arn:aws:iam::{account}:user/*", f"arn:aws:iam::{account}:role/*"],
             "The principal to act on is named only by the finding; the actions are limited to deactivating keys and "
-            "adding or removing the session-revocation inline policy, and an explicit Deny protects the break-glass "
-            "role and every excluded principal.",
+            "attaching or detaching the one project-managed revocation policy (iam:PolicyARN), and an explicit Deny "
+            "protects its own role, the CDK bootstrap roles, the break-glass role and every excluded principal.",
         )
     if responses.on("isolateInstances"):
-        ec2 = lambda kind: f"arn:aws:ec2:{region}:{account}:{kind}/*"  # noqa: E731
         acks += _wildcards(
             policy,
             ["*"],
-            "ec2:DescribeInstances and ec2:DescribeSecurityGroups support no resource-level permissions.",
+            "ec2:DescribeInstances, ec2:DescribeSecurityGroups, ec2:DescribeSnapshots and ec2:DescribeNetworkAcls support no resource-level permissions.",
         )
+    elif responses.on("blockHostileIps") and acting and _here(responses.network_acl_vpc_arns, region, account):
+        acks += _wildcards(policy, ["*"], "ec2:DescribeNetworkAcls supports no resource-level permissions.")
+    if responses.on("isolateInstances") and acting:
+        ec2 = lambda kind: f"arn:aws:ec2:{region}:{account}:{kind}/*"  # noqa: E731
         acks += _wildcards(
             policy,
             [ec2("instance"), ec2("network-interface"), ec2("security-group"), ec2("volume"), ec2("vpc"), f"arn:aws:ec2:{region}::snapshot/*"],
             "The instance to isolate is named only by the finding, and the isolation group and forensic snapshots are "
             "created at response time; the actions are limited to swapping security groups, tagging, snapshotting and "
-            "creating the rule-less isolation group (egress revocation only on groups tagged dpp:isolation).",
+            "creating the rule-less isolation group (rule revocation only on groups tagged dpp:isolation).",
+        )
+    if responses.on("blockHostileIps") and acting and _here(responses.network_acl_vpc_arns, region, account):
+        acks += _wildcards(
+            policy,
+            [f"arn:aws:ec2:{region}:{account}:network-acl/*"],
+            "Network ACL IDs are looked up at response time; entries may be created or deleted only in the network "
+            "ACLs of the VPCs listed in dpp.responses.networkAclVpcArns (ec2:Vpc).",
+        )
+    if responses.on("blockHostileIps") and acting and _here(responses.web_acl_arns, region, account):
+        acks += _wildcards(
+            policy,
+            [*(f"arn:aws:wafv2:{region}:{account}:regional/{kind}/*" for kind in ("ipset", "rulegroup", "regexpatternset")), f"arn:aws:wafv2:{region}:*:regional/managedruleset/*"],
+            "UpdateWebACL writes the configured web ACL back whole and needs the IP sets and rule groups its existing "
+            "rules reference; the web ACLs it may update are only those listed in dpp.responses.webAclArns.",
         )
     if responses.on("notifyFailedSignIns") and region == config.home_region:
         acks += _wildcards(
@@ -428,6 +499,8 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _log_archive(config, stack)
         elif slug == "log-replica":
             acks += _log_replica(config, stack)
+        elif slug == "log-intake":
+            acks += _log_intake(config, planned, stack)
         elif slug == "account-baseline":
             acks += _account_baseline(config, planned, stack)
         elif slug == "collection":

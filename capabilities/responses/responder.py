@@ -1,5 +1,13 @@
 """The responder: GuardDuty findings, the failed-sign-in alarm and a schedule -> a function
-whose rights cover only the responses switched on (DPP-IR-3, DPP-PII-1)."""
+whose rights cover only the responses switched on (DPP-IR-3, DPP-PII-1).
+
+It can grant nothing: no inline-policy rights anywhere; IAM attach rights only for the one
+project-managed deny policy (``iam:PolicyARN``,
+https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html);
+a permissions boundary on its own role caps it at the actions listed here whatever policy is
+added later (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html);
+explicit denies keep its own role, the CDK bootstrap roles (``cdk-*``) and the break-glass and
+excluded roles untouchable; and in a dry run it holds no write rights at all."""
 from __future__ import annotations
 
 import json
@@ -20,6 +28,10 @@ from configuration.model import ResponseSettings
 SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "responder"
 PACKAGES = ("aws_lambda_powertools", "typing_extensions")
 SEVERITY_FLOOR = {"critical": 9.0, "high": 7.0}  # GuardDuty's bands
+IAM_ACTIONS = (
+    "iam:UpdateAccessKey", "iam:GetUser", "iam:GetRole", "iam:AttachUserPolicy", "iam:DetachUserPolicy", "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
+)  # fmt: skip
 
 
 class AutomatedResponder(Construct):
@@ -48,6 +60,9 @@ class AutomatedResponder(Construct):
     ) -> None:
         super().__init__(scope, id)
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
+        acting = not settings.dry_run
+        here = lambda arns: [a for a in arns if a.split(":")[3] == region and a.split(":")[4] == account]  # noqa: E731
+        web_acl_arns, vpc_arns = here(settings.web_acl_arns), here(settings.network_acl_vpc_arns)
         self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=f"{prefix}-responder-dead-letters", key=key)
         self.ip_set = None
         if settings.on("blockHostileIps"):
@@ -62,8 +77,38 @@ class AutomatedResponder(Construct):
                 ip_address_version="IPV4",
                 addresses=[],
             )
+        self.revocation_policy = None
+        if settings.on("disableCredentials"):
+            # The responder keeps its statements (one Deny per revoked principal); CloudFormation
+            # only creates it, with a statement that never matches, and never changes it again.
+            self.revocation_policy = iam.ManagedPolicy(
+                self,
+                "RevocationPolicy",
+                managed_policy_name=f"{prefix}-revoke-older-sessions-{region}",
+                description="DPP responder: denies sessions issued before a revoked principal's revocation time",
+                document=iam.PolicyDocument.from_json(
+                    {"Version": "2012-10-17", "Statement": [{"Sid": "DppRevokeNobody", "Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"DateLessThan": {"aws:TokenIssueTime": "1970-01-01T00:00:00Z"}}}]}
+                ),
+            )
+        revocation_arn = f"arn:aws:iam::{account}:policy/{prefix}-revoke-older-sessions-{region}"
         ledger_arn = f"arn:aws:dynamodb:{region}:{account}:table/{ledger_table}"
-        role = iam.Role(self, "Role", description="DPP automated responder", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        role_name = f"{prefix}-responder-{region}"
+        own_role_arn = f"arn:aws:iam::{account}:role/{role_name}"
+        protected = self._protected_principals(settings, break_glass_role, account, own_role_arn)
+        boundary = iam.ManagedPolicy(
+            self,
+            "Boundary",
+            description="Ceiling for the DPP responder: no grants, its own and the bootstrap roles untouchable",
+            statements=self._boundary_statements(revocation_arn, protected),
+        )
+        role = iam.Role(
+            self,
+            "Role",
+            role_name=role_name,  # named, so the denies can name it without a reference cycle
+            description="DPP automated responder",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            permissions_boundary=boundary,
+        )
         statements = [
             iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"], resources=[ledger_arn]),
             iam.PolicyStatement(actions=["sns:Publish"], resources=sorted(topic_arns.values())),
@@ -71,10 +116,32 @@ class AutomatedResponder(Construct):
             key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=account, alias=key_alias, via_services=["sns", "sqs", "dynamodb"]),
             iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"]),
         ]
-        statements += self._credential_statements(settings, break_glass_role, account)
-        if self.ip_set is not None:
+        # Every IAM action this policy can allow, denied on the untouchable principals (the
+        # boundary denies them iam:* as well).
+        statements.append(iam.PolicyStatement(effect=iam.Effect.DENY, actions=list(IAM_ACTIONS), resources=protected))
+        if acting:
+            statements += self._credential_statements(settings, account, revocation_arn)
+        if self.ip_set is not None and acting:
             statements.append(iam.PolicyStatement(actions=["wafv2:GetIPSet", "wafv2:UpdateIPSet"], resources=[self.ip_set.attr_arn]))
-        statements += self._instance_statements(settings, account, region)
+            if web_acl_arns:
+                # UpdateWebACL writes the whole ACL back, so it needs the sets and rule groups its rules reference.
+                statements.append(iam.PolicyStatement(actions=["wafv2:GetWebACL"], resources=web_acl_arns))
+                statements.append(
+                    iam.PolicyStatement(
+                        actions=["wafv2:UpdateWebACL"],
+                        resources=[*web_acl_arns, *(f"arn:aws:wafv2:{region}:{account}:regional/{kind}/*" for kind in ("ipset", "rulegroup", "regexpatternset")), f"arn:aws:wafv2:{region}:*:regional/managedruleset/*"],
+                    )
+                )
+            if vpc_arns:
+                statements.append(iam.PolicyStatement(actions=["ec2:DescribeNetworkAcls"], resources=["*"]))
+                statements.append(
+                    iam.PolicyStatement(
+                        actions=["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry"],
+                        resources=[f"arn:aws:ec2:{region}:{account}:network-acl/*"],
+                        conditions={"ArnEquals": {"ec2:Vpc": vpc_arns}},
+                    )
+                )
+        statements += self._instance_statements(settings, account, region, acting)
         if settings.on("notifyFailedSignIns") and trail_log_group:
             statements.append(
                 iam.PolicyStatement(actions=["logs:FilterLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{trail_log_group}:*"])
@@ -99,7 +166,11 @@ class AutomatedResponder(Construct):
             "LOG_LEVEL": "INFO",  # never DEBUG (DPP-PII-2)
         }
         if self.ip_set is not None:
-            environment["IP_SET"] = json.dumps({"Name": f"{prefix}-hostile-ips", "Id": self.ip_set.attr_id, "Scope": "REGIONAL"})
+            environment["IP_SET"] = json.dumps({"Name": f"{prefix}-hostile-ips", "Id": self.ip_set.attr_id, "Scope": "REGIONAL", "ARN": self.ip_set.attr_arn})
+            environment["WEB_ACLS"] = json.dumps([{"Name": a.split("/")[-2], "Id": a.split("/")[-1], "Scope": "REGIONAL", "ARN": a} for a in web_acl_arns])
+            environment["NETWORK_ACL_VPCS"] = json.dumps([a.rsplit("/", 1)[-1] for a in vpc_arns])
+        if self.revocation_policy is not None:
+            environment["REVOKE_POLICY_ARN"] = revocation_arn
         self.function = monitoring_function(
             self,
             "Function",
@@ -151,37 +222,78 @@ class AutomatedResponder(Construct):
             )
 
     @staticmethod
-    def _credential_statements(settings: ResponseSettings, break_glass_role: str, account: str) -> list[iam.PolicyStatement]:
+    def _protected_principals(settings: ResponseSettings, break_glass_role: str, account: str, own_role_arn: str) -> list[str]:
+        """Never touched by any IAM action: the responder's own role, the CDK bootstrap roles
+        (which deploy this baseline), the break-glass role and every excluded principal."""
+        roles = [f"arn:aws:iam::{account}:role/{r}" for r in sorted({break_glass_role, *settings.excluded_role_names})]
+        users = [f"arn:aws:iam::{account}:user/{u}" for u in sorted(settings.excluded_user_names)]
+        return [own_role_arn, f"arn:aws:iam::{account}:role/cdk-*", *roles, *users]
+
+    @staticmethod
+    def _boundary_statements(revocation_arn: str, protected: list[str]) -> list[iam.PolicyStatement]:
+        """The most any policy on the responder's role can ever give it (a boundary grants
+        nothing by itself): no inline policies, no role or user changes, no other policy."""
+        attach_one = {"ArnEquals": {"iam:PolicyARN": revocation_arn}}
+        return [
+            iam.PolicyStatement(
+                sid="ServicesTheResponderUses",
+                actions=[
+                    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan", "sns:Publish", "sqs:SendMessage",
+                    "kms:GenerateDataKey", "kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents", "logs:FilterLogEvents",
+                    "ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots", "ec2:DescribeNetworkAcls", "ec2:CreateSecurityGroup",
+                    "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyNetworkInterfaceAttribute", "ec2:CreateSnapshot",
+                    "ec2:CreateTags", "ec2:DeleteTags", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
+                    "wafv2:GetIPSet", "wafv2:UpdateIPSet", "wafv2:GetWebACL", "wafv2:UpdateWebACL",
+                    "iam:UpdateAccessKey", "iam:GetUser", "iam:GetRole",
+                ],
+                resources=["*"],
+            ),  # fmt: skip
+            iam.PolicyStatement(
+                sid="AttachOnlyTheRevocationPolicy",
+                actions=["iam:AttachUserPolicy", "iam:DetachUserPolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+                resources=["*"],
+                conditions=attach_one,
+            ),
+            iam.PolicyStatement(
+                sid="KeepTheRevocationPolicy",
+                actions=["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion"],
+                resources=[revocation_arn],
+            ),
+            iam.PolicyStatement(sid="Untouchable", effect=iam.Effect.DENY, actions=["iam:*"], resources=protected),
+        ]
+
+    @staticmethod
+    def _credential_statements(settings: ResponseSettings, account: str, revocation_arn: str) -> list[iam.PolicyStatement]:
         if not settings.on("disableCredentials"):
             return []
         users, roles = f"arn:aws:iam::{account}:user/*", f"arn:aws:iam::{account}:role/*"
-        protected = [f"arn:aws:iam::{account}:role/{r}" for r in sorted({break_glass_role, *settings.excluded_role_names})]
-        protected += [f"arn:aws:iam::{account}:user/{u}" for u in sorted(settings.excluded_user_names)]
+        attach_one = {"ArnEquals": {"iam:PolicyARN": revocation_arn}}
         return [
-            iam.PolicyStatement(actions=["iam:UpdateAccessKey", "iam:PutUserPolicy", "iam:DeleteUserPolicy"], resources=[users]),
-            iam.PolicyStatement(actions=["iam:PutRolePolicy", "iam:DeleteRolePolicy"], resources=[roles]),
-            # Whatever a bug or a forged event asks, the excluded principals stay untouched.
+            iam.PolicyStatement(actions=["iam:UpdateAccessKey", "iam:GetUser"], resources=[users]),
+            iam.PolicyStatement(actions=["iam:GetRole"], resources=[roles]),
+            # Only the one deny policy may be attached or detached (iam:PolicyARN).
+            iam.PolicyStatement(actions=["iam:AttachUserPolicy", "iam:DetachUserPolicy"], resources=[users], conditions=attach_one),
+            iam.PolicyStatement(actions=["iam:AttachRolePolicy", "iam:DetachRolePolicy"], resources=[roles], conditions=attach_one),
             iam.PolicyStatement(
-                effect=iam.Effect.DENY,
-                actions=["iam:UpdateAccessKey", "iam:PutUserPolicy", "iam:DeleteUserPolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
-                resources=protected,
+                actions=["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion"],
+                resources=[revocation_arn],
             ),
         ]
 
     @staticmethod
-    def _instance_statements(settings: ResponseSettings, account: str, region: str) -> list[iam.PolicyStatement]:
+    def _instance_statements(settings: ResponseSettings, account: str, region: str, acting: bool) -> list[iam.PolicyStatement]:
         if not settings.on("isolateInstances"):
             return []
         arn = lambda kind: f"arn:aws:ec2:{region}:{account}:{kind}/*"  # noqa: E731
+        # Describe calls take no resource-level permissions; a dry run reads, nothing more.
+        describe = [iam.PolicyStatement(actions=["ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots"], resources=["*"])]
+        if not acting:
+            return describe
+        isolated = {"StringEquals": {"aws:ResourceTag/dpp:isolation": "true"}}
         return [
-            # Describe calls take no resource-level permissions.
-            iam.PolicyStatement(actions=["ec2:DescribeInstances", "ec2:DescribeSecurityGroups"], resources=["*"]),
+            *describe,
             iam.PolicyStatement(actions=["ec2:CreateSecurityGroup"], resources=[arn("vpc"), arn("security-group")]),
-            iam.PolicyStatement(
-                actions=["ec2:RevokeSecurityGroupEgress"],
-                resources=[arn("security-group")],
-                conditions={"StringEquals": {"aws:ResourceTag/dpp:isolation": "true"}},
-            ),
+            iam.PolicyStatement(actions=["ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"], resources=[arn("security-group")], conditions=isolated),
             iam.PolicyStatement(actions=["ec2:ModifyNetworkInterfaceAttribute"], resources=[arn("network-interface"), arn("security-group")]),
             iam.PolicyStatement(actions=["ec2:CreateSnapshot"], resources=[arn("volume"), f"arn:aws:ec2:{region}::snapshot/*"]),
             iam.PolicyStatement(actions=["ec2:CreateTags"], resources=[arn("instance"), arn("security-group"), f"arn:aws:ec2:{region}::snapshot/*"]),

@@ -86,8 +86,21 @@ def test_the_example_deploys_every_response_in_dry_run(synthesized):
 def test_excluded_principals_are_denied_whatever_else_is_allowed(synthesized):
     statements = policy_statements(synthesized.template("responses", "eu-west-1"))
     (deny,) = [s for s in statements if s["Effect"] == "Deny"]
-    assert set(deny["Action"]) == {"iam:UpdateAccessKey", "iam:PutUserPolicy", "iam:DeleteUserPolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"}
-    assert deny["Resource"] == [f"arn:aws:iam::{ACCOUNT}:role/DppBreakGlass", f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole"]
+    from capabilities.responses.responder import IAM_ACTIONS
+
+    assert set(deny["Action"]) == set(IAM_ACTIONS) >= actions_of(statements) & {a for a in IAM_ACTIONS}
+    assert set(deny["Resource"]) == {
+        f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-responder-eu-west-1",
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-*",
+        f"arn:aws:iam::{ACCOUNT}:role/DppBreakGlass",
+        f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole",
+    }
+
+
+def test_a_dry_run_holds_no_iam_or_write_rights(synthesized):
+    """Item 7: the example deploys in dry run; its responder can read, never change."""
+    allowed = actions_of(policy_statements(synthesized.template("responses", "eu-west-1")))
+    assert not {a for a in allowed if a.startswith(("iam:", "wafv2:Update", "ec2:Create", "ec2:Modify", "ec2:Revoke", "ec2:Delete"))}
 
 
 def test_the_responder_never_gets_terminate_stop_or_delete_rights(synthesized):
@@ -156,3 +169,142 @@ def test_without_the_feature_there_is_no_responder_anywhere():
 def test_responses_stack_waits_for_topics_ledger_and_alarms(synthesized, region):
     stack = synthesized.built.stack("responses", region)
     assert sorted(s.stack_name.rsplit("-", 4)[0].removeprefix("dpp-prod-") for s in stack.dependencies) == ["alarms", "detection", "monitoring-foundation"]
+
+
+# --- issue 16 item 7: would AWS let the responder grant anything? --------------------------------
+
+ACTING = dict(responses__dryRun=False, responses__networkAclVpcArns=[f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f67890"])
+
+
+@pytest.fixture(scope="module")
+def acting():
+    return build_app(context_with(**ACTING)).template("responses", "eu-west-1")
+
+
+def _matches(pattern: str, value: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    return fnmatchcase(value.lower() if pattern.startswith(("iam:", "ec2:", "wafv2:")) else value, pattern.lower() if pattern.startswith(("iam:", "ec2:", "wafv2:")) else pattern)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _applies(statement: dict, action: str, resource: str, context: dict[str, str]) -> bool:
+    """Action and resource wildcards, and the condition operators these policies use
+    (ArnEquals/ArnLike and StringEquals on single values; a missing key never matches)."""
+    if not any(_matches(a, action) for a in _as_list(statement.get("Action", []))):
+        return False
+    if not any(_matches(r, resource) for r in _as_list(statement.get("Resource", []))):
+        return False
+    for operator, keys in statement.get("Condition", {}).items():
+        for key, expected in keys.items():
+            if key not in context:
+                return False
+            if operator in ("ArnEquals", "ArnLike", "StringEquals", "StringLike"):
+                if not any(_matches(e, context[key]) for e in _as_list(expected)):
+                    return False
+            else:
+                return False  # an operator this model does not know never allows
+    return True
+
+
+def allowed(policies: list[list[dict]], boundary: list[dict], action: str, resource: str, **context: str) -> bool:
+    """IAM's evaluation for an identity in its own account: an explicit Deny anywhere wins; the
+    identity policies must Allow, and so must the permissions boundary
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)."""
+    every = [s for p in policies for s in p] + boundary
+    if any(s["Effect"] == "Deny" and _applies(s, action, resource, context) for s in every):
+        return False
+    identity = any(s["Effect"] == "Allow" and _applies(s, action, resource, context) for p in policies for s in p)
+    ceiling = any(s["Effect"] == "Allow" and _applies(s, action, resource, context) for s in boundary)
+    return identity and ceiling
+
+
+def _resolved(template: Template, statements: list[dict]) -> list[dict]:
+    """Replaces the CloudFormation references these tests meet with plain ARNs."""
+    text = json.dumps(statements)
+    for logical_id, resource in template.find_resources("AWS::WAFv2::IPSet").items():
+        text = text.replace(json.dumps({"Fn::GetAtt": [logical_id, "Arn"]}), json.dumps(f"arn:aws:wafv2:eu-west-1:{ACCOUNT}:regional/ipset/dpp-prod-hostile-ips/1"))
+    return json.loads(text)
+
+
+def responder_policies(template: Template) -> tuple[list[list[dict]], list[dict]]:
+    policies = template.find_resources("AWS::IAM::ManagedPolicy")
+    (boundary,) = [p for k, p in policies.items() if k.startswith("ResponderBoundary")]
+    (policy,) = [p for k, p in policies.items() if k.startswith("ResponderPolicy")]
+    (role,) = [r for k, r in template.find_resources("AWS::IAM::Role").items() if k.startswith("ResponderRole")]
+    assert role["Properties"]["PermissionsBoundary"] == {"Ref": [k for k in policies if k.startswith("ResponderBoundary")][0]}
+    return [_resolved(template, policy["Properties"]["PolicyDocument"]["Statement"])], _resolved(template, boundary["Properties"]["PolicyDocument"]["Statement"])
+
+
+REVOCATION = f"arn:aws:iam::{ACCOUNT}:policy/dpp-prod-revoke-older-sessions-eu-west-1"
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def test_the_responder_can_attach_only_the_revocation_policy(acting):
+    policies, boundary = responder_policies(acting)
+    victim = f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole"
+    assert allowed(policies, boundary, "iam:AttachRolePolicy", victim, **{"iam:PolicyARN": REVOCATION})
+    assert allowed(policies, boundary, "iam:AttachUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot", **{"iam:PolicyARN": REVOCATION})
+    assert not allowed(policies, boundary, "iam:AttachRolePolicy", victim, **{"iam:PolicyARN": ADMIN})
+    assert not allowed(policies, boundary, "iam:AttachUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot", **{"iam:PolicyARN": ADMIN})
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["iam:PutRolePolicy", "iam:PutUserPolicy", "iam:CreatePolicy", "iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:AddUserToGroup", "iam:PassRole", "iam:CreateLoginProfile"],
+)
+def test_the_responder_can_grant_nothing(acting, action):
+    policies, boundary = responder_policies(acting)
+    for resource in (f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot", f"arn:aws:iam::{ACCOUNT}:policy/anything", "*"):
+        assert not allowed(policies, boundary, action, resource, **{"iam:PolicyARN": REVOCATION})
+
+
+@pytest.mark.parametrize("role", ["dpp-prod-responder-eu-west-1", "cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1", "cdk-hnb659fds-deploy-role-111122223333-eu-west-1", "DppBreakGlass"])
+def test_its_own_role_the_bootstrap_roles_and_break_glass_are_untouchable(acting, role):
+    policies, boundary = responder_policies(acting)
+    arn = f"arn:aws:iam::{ACCOUNT}:role/{role}"
+    for action in ("iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"):
+        assert not allowed(policies, boundary, action, arn, **{"iam:PolicyARN": REVOCATION})
+
+
+def test_only_the_revocation_policy_gets_new_versions(acting):
+    policies, boundary = responder_policies(acting)
+    assert allowed(policies, boundary, "iam:CreatePolicyVersion", REVOCATION)
+    assert not allowed(policies, boundary, "iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/OrdersAccess")
+    assert not allowed(policies, boundary, "iam:SetDefaultPolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/OrdersAccess")
+
+
+def test_the_revocation_policy_is_created_denying_nobody(acting):
+    (policy,) = [p for k, p in acting.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("ResponderRevocationPolicy")]
+    assert policy["Properties"]["ManagedPolicyName"] == "dpp-prod-revoke-older-sessions-eu-west-1"
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Condition"] == {"DateLessThan": {"aws:TokenIssueTime": "1970-01-01T00:00:00Z"}}
+
+
+def test_network_acl_entries_only_in_the_configured_vpcs(acting):
+    policies, boundary = responder_policies(acting)
+    acl = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:network-acl/acl-0123456789abcdef0"
+    configured = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f67890"
+    assert allowed(policies, boundary, "ec2:CreateNetworkAclEntry", acl, **{"ec2:Vpc": configured})
+    assert not allowed(policies, boundary, "ec2:CreateNetworkAclEntry", acl, **{"ec2:Vpc": f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0ffffffffffffffff"})
+    env = function_env(acting)
+    assert json.loads(env["NETWORK_ACL_VPCS"]) == ["vpc-0a1b2c3d4e5f67890"]
+
+
+def test_web_acls_of_this_account_and_region_are_handed_to_the_responder():
+    arn = f"arn:aws:wafv2:eu-west-1:{ACCOUNT}:regional/webacl/shop-frontend/a1b2c3d4-5678-90ab-cdef-111122223333"
+    other = f"arn:aws:wafv2:eu-central-1:{ACCOUNT}:regional/webacl/shop-eu/a1b2c3d4-5678-90ab-cdef-444455556666"
+    built = build_app(context_with(responses__dryRun=False, responses__webAclArns=[arn, other]))
+    env = function_env(built.template("responses", "eu-west-1"))
+    assert json.loads(env["WEB_ACLS"]) == [{"Name": "shop-frontend", "Id": "a1b2c3d4-5678-90ab-cdef-111122223333", "Scope": "REGIONAL", "ARN": arn}]
+    assert [w["Name"] for w in json.loads(function_env(built.template("responses", "eu-central-1"))["WEB_ACLS"])] == ["shop-eu"]
+
+
+def test_acting_with_nowhere_to_block_is_refused():
+    from configuration.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="blocked nowhere"):
+        build_app(context_with(responses__dryRun=False))
