@@ -33,7 +33,7 @@ CDK := cdk --no-notices
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
 	@echo "make test    run the test suite"
-	@echo "make report  write report/dpp-compliance.html and .md from the last synth"
+	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot)"
 	@echo "make bench   print synth timings (default, large and bare apps) and the chat relay's figures"
 	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
 
@@ -56,6 +56,8 @@ $(LOCAL_NODE_BIN)/.installed: tools/node/package.json tools/node/package-lock.js
 setup: $(VENV)/.installed node_modules/.installed $(LOCAL_NODE_STAMP)
 
 synth: setup
+	@# templates of stacks no longer in the configuration must not outlive them (CI uploads cdk.out)
+	rm -f cdk.out/*.template.json cdk.out/*.assets.json cdk.out/*.metadata.json
 	$(CDK) synth --quiet $(CONTEXT)
 	@echo
 	@echo "Templates:  $(CURDIR)/cdk.out/*.template.json"
@@ -64,6 +66,7 @@ synth: setup
 
 report: setup
 	@$(PY) -m evidence cdk.out report
+	@$(PY) -m evidence.screenshot cdk.out report docs
 
 # Debian's Chromium renders the compliance report in a test (issue: a screenshot shows the
 # table). Installed where the machine allows it (root with apt-get); elsewhere the test says why it skips.

@@ -14,9 +14,9 @@ def main(argv: list[str]) -> int:
         print(f"report: {cdk_out} holds no cloud assembly; run `make synth` first", file=sys.stderr)
         return 2
     report = write_report(cdk_out, out_dir)
-    missing = [r.requirement.id for r in report.rows if not r.status.startswith("met")]
+    missing = [g.requirement.id for g in report.grades if g.status == NOT_MET]
     print(f"Report:     {out_dir.resolve()}/dpp-compliance.html (and .md), incident-response-plan.md")
-    print(f"            {len(report.rows) - len(missing)} of {len(report.rows)} requirements met" + (f"; {NOT_MET}: {', '.join(missing)}" if missing else ""))
+    print(f"            {report.summary()}" + (f"; {NOT_MET}: {', '.join(missing)}" if missing else ""))
     return 0
 
 

@@ -1,9 +1,10 @@
 """What the synthesized cloud assembly deploys: every resource with its stack, account, region
-and construct path (the evidence report and the architecture picture read it)."""
+construct path and CloudFormation properties (the evidence report grades what these say, and the
+architecture picture counts them)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -15,7 +16,11 @@ class Resource:
     logical_id: str
     cfn_type: str
     path: str
+    properties: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def place(self) -> str:
+        return f"{self.account}/{self.region}"
 
 
 def read_assembly(cdk_out: Path) -> list[Resource]:
@@ -28,5 +33,5 @@ def read_assembly(cdk_out: Path) -> list[Resource]:
         template = json.loads((cdk_out / artifact["properties"]["templateFile"]).read_text())
         for logical_id, resource in template.get("Resources", {}).items():
             path = (resource.get("Metadata") or {}).get("aws:cdk:path", logical_id)
-            resources.append(Resource(name, account, region, logical_id, resource["Type"], path))
+            resources.append(Resource(name, account, region, logical_id, resource["Type"], path, resource.get("Properties") or {}))
     return resources

@@ -1,101 +1,114 @@
-"""The architecture picture, drawn from the synthesized app (not by hand): sources -> archive
--> alarms and routes -> severity topics -> relay -> people. Each box counts what the cloud
-assembly actually deploys, across all accounts and regions. Deterministic SVG."""
+"""The architecture picture, drawn from the synthesized app (not by hand): each box counts the
+distinct things the cloud assembly deploys (5 topics in 2 regions, not 10 resources) inside the
+boundary of the account role that holds them (log-archive, workload, organization), and every
+capability present in the synth has its box. Deterministic SVG (DPP-VER-2)."""
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
+import json
 
 from evidence.assembly import Resource
-
-_W, _H = 1180, 560
-_COLUMNS = (40, 290, 540, 790, 1000)
-_BOX_W, _BOX_H = 180, 62
+from evidence.svg_layout import Box, Boundary, render
 
 
-@dataclass(frozen=True)
-class Box:
-    key: str
-    column: int
-    row: int
-    title: str
-    detail: str
+def _of(resources: list[Resource], cfn_type: str, marker: str | None = None) -> list[Resource]:
+    return [r for r in resources if r.cfn_type == cfn_type and (marker is None or marker in r.path or marker in r.logical_id)]
 
 
-def _count(resources: list[Resource], cfn_type: str, marker: str | None = None) -> int:
-    return sum(1 for r in resources if r.cfn_type == cfn_type and (marker is None or marker in r.path or marker in r.logical_id))
+def _distinct(resources: list[Resource], key: str | None = None) -> int:
+    """Distinct things: by physical name where there is one, else by logical ID (the same
+    construct synthesized in several regions is one thing in several places)."""
+    return len({str(r.properties.get(key)) if key and r.properties.get(key) else r.logical_id for r in resources})
 
 
-def _boxes(resources: list[Resource], webhook_kinds: list[str]) -> list[Box]:
-    c = lambda t, m=None: _count(resources, t, m)  # noqa: E731
-    regions = sorted({(r.account, r.region) for r in resources})
-    return [
-        Box("trail", 0, 0, "CloudTrail", f"{c('AWS::CloudTrail::Trail')} multi-region trail(s)"),
-        Box("flow", 0, 1, "VPC Flow Logs", f"{c('AWS::EC2::FlowLog')} named; enforcer in {c('AWS::Lambda::Function', 'FlowLogEnforcer')} region(s)"),
-        Box("dns", 0, 2, "Route 53 Resolver", f"{c('AWS::Route53Resolver::ResolverQueryLoggingConfig')} query-log config(s)"),
-        Box("config", 0, 3, "AWS Config", f"{c('AWS::Config::ConfigurationRecorder')} recorder(s), {c('AWS::Config::ConfigRule')} rules"),
-        Box("findings", 0, 4, "GuardDuty, Security Hub", f"{c('AWS::GuardDuty::Detector')} detector(s), {c('AWS::SecurityHub::Hub')} hub(s)"),
-        Box("archive", 1, 0, "WORM log archive", f"{c('AWS::S3::Bucket', 'ArchiveBucket')} Object Lock bucket, KMS"),
-        Box("staging", 1, 1, "Config staging", f"{c('AWS::S3::Bucket', 'ConfigStagingBucket')} bucket, replicated"),
-        Box("loggroup", 1, 2, "CloudWatch Logs", f"{c('AWS::Logs::LogGroup')} group(s), PII masked"),
-        Box("replica", 2, 0, "Replica region", f"{c('AWS::S3::Bucket', 'ReplicaBucket')} Object Lock bucket"),
-        Box("alarms", 2, 1, "Alarms", f"{c('AWS::Logs::MetricFilter')} filters, {c('AWS::CloudWatch::Alarm')} alarms"),
-        Box("canary", 2, 2, "Canary records", f"{c('AWS::CloudFormation::CustomResource', 'Canary')} decoy(s)"),
-        Box("routes", 2, 4, "EventBridge routes", f"{c('AWS::Events::Rule', 'FindingRoutes')} rules"),
-        Box("topics", 3, 2, "Severity topics", f"{c('AWS::SNS::Topic')} topics (KMS) in {len(regions)} place(s)"),
-        Box("email", 4, 1, "E-mail", f"{c('AWS::SNS::Subscription', 'SeverityTopics')} subscription(s), IMPOC"),
-        Box("relay", 4, 3, "Chat relay", ", ".join(sorted(set(webhook_kinds))) or "no webhook targets"),
+def _regions(resources: list[Resource]) -> str:
+    regions = sorted({r.region for r in resources})
+    return f"{len(regions)} region{'s' if len(regions) != 1 else ''}" if regions else "nowhere"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 'es' if word.endswith('s') else 's'}"
+
+
+def _boxes(resources: list[Resource], config: dict) -> tuple[list[Box], list[Box], list[Box]]:
+    """(log-archive boxes, workload boxes, boxes of the people reached)."""
+    of = lambda t, m=None: _of(resources, t, m)  # noqa: E731
+    archive, replica = of("AWS::S3::Bucket", "ArchiveBucket"), of("AWS::S3::Bucket", "ReplicaBucket")
+    lock = next(iter([((b.properties.get("ObjectLockConfiguration") or {}).get("Rule") or {}).get("DefaultRetention", {}) for b in archive]), {})
+    store = [
+        Box("archive", 0, 0, "WORM log archive", [f"{_plural(len(archive), 'bucket')}, Object Lock {lock.get('Mode', 'off')} {lock.get('Days', '?')} days, KMS"]),
+        Box("staging", 1, 0, "Staging bucket", [f"{_plural(len(of('AWS::S3::Bucket', 'ConfigStagingBucket')), 'bucket')}: Config history and GuardDuty findings, replicated into the archive"]),
+        Box("replica", 2, 0, "Replica region", [f"{_plural(len(replica), 'bucket')} in {', '.join(sorted({r.region for r in replica})) or 'no region'}, same protection"]),
     ]
+    trails = of("AWS::CloudTrail::Trail")
+    enforcers, named = of("AWS::Lambda::Function", "FlowLogEnforcer"), of("AWS::EC2::FlowLog")
+    dns = of("AWS::Route53Resolver::ResolverQueryLoggingConfig")
+    recorders, rules = of("AWS::Config::ConfigurationRecorder"), of("AWS::Config::ConfigRule")
+    detectors, hubs = of("AWS::GuardDuty::Detector"), of("AWS::SecurityHub::Hub")
+    standards = {str(s.properties.get("StandardsArn")).split("standards/")[-1] for s in of("AWS::SecurityHub::Standard")}
+    exports, malware = of("AWS::GuardDuty::PublishingDestination"), of("AWS::GuardDuty::MalwareProtectionPlan")
+    groups, filters, alarms = of("AWS::Logs::LogGroup"), of("AWS::Logs::MetricFilter"), of("AWS::CloudWatch::Alarm")
+    canaries, routes = of("AWS::CloudFormation::CustomResource", "Canary"), of("AWS::Events::Rule", "FindingRoutes")
+    topics, digest = of("AWS::SNS::Topic"), of("AWS::Events::Rule", "ReviewDigest")
+    responders, relays = of("AWS::Lambda::Function", "Responder"), of("AWS::Lambda::Function", "ChatRelay")
+    sources = [
+        (trails, Box("trail", 0, 0, "CloudTrail", [f"{_plural(_distinct(trails, 'TrailName'), 'multi-region trail')}" + (" (organization)" if any(t.properties.get("IsOrganizationTrail") for t in trails) else "") + ", data events on sensitive buckets"])),
+        (enforcers + named, Box("flow", 0, 1, "VPC Flow Logs", [f"enforcer in {_regions(enforcers)} (every VPC, ALL traffic), {_plural(len(named), 'named VPC flow log')}; to the archive"])),
+        (dns, Box("dns", 0, 2, "Route 53 Resolver", [f"DNS query logging in {_regions(dns)}; to the archive"])),
+        (recorders, Box("config", 0, 3, "AWS Config", [f"recorder in {_regions(recorders)}, {_plural(_distinct(rules), 'rule')}; to the staging bucket"])),
+        (detectors + hubs, Box("findings", 0, 4, "GuardDuty, Security Hub", [f"detector in {_regions(detectors)}; hub in {_regions(hubs)} with {_plural(len(standards), 'standard')}"])),
+        (malware, Box("malware", 0, 5, "Malware Protection", [f"S3 scans of {_plural(_distinct(malware), 'bucket')}: " + ", ".join(sorted({str((m.properties.get('ProtectedResource') or {}).get('S3Bucket', {}).get('BucketName')) for m in malware}))])),
+        (groups, Box("loggroup", 1, 0, "CloudWatch Logs", [f"{_plural(_distinct(groups, 'LogGroupName'), 'log group')} in {_regions(groups)}, KMS, PII masked"])),
+        (filters + alarms, Box("alarms", 1, 1, "Alarms", [f"{_plural(_distinct(alarms, 'AlarmName'), 'alarm')}, {_plural(_distinct(filters), 'metric filter')}, in {_regions(alarms)}"])),
+        (canaries, Box("canary", 1, 2, "Canary records", [f"{_plural(len(canaries), 'decoy object')} in {_regions(canaries)}"])),
+        (routes, Box("routes", 1, 4, "EventBridge routes", [f"{_plural(_distinct(routes), 'route')} (findings, control changes) in {_regions(routes)}"])),
+        (exports, Box("export", 1, 5, "Findings export", [f"GuardDuty findings from {_regions(exports)} to the staging bucket (KMS)"])),
+        (topics, Box("topics", 2, 1, "Alert topics", [f"{_plural(_distinct(topics, 'TopicName'), 'topic')} (KMS) in {_regions(topics)}: " + ", ".join(sorted({str(t.properties.get('TopicName', '')).rsplit('-', 1)[-1] for t in topics}))])),
+        (digest, Box("digest", 2, 3, "Review digest", [", ".join(sorted({str(d.properties.get("ScheduleExpression")) for d in digest})) + " (UTC)"])),
+        (responders, Box("responses", 2, 4, "Automated responses", _responder_lines(responders))),
+        (relays, Box("relay", 3, 1, "Chat relay", [f"in {_regions(relays)}"])),
+    ]
+    workload = [box for found, box in sources if found]
+    targets = config.get("notification_targets", [])
+    emails = sorted({str(s.properties.get("Endpoint")) for s in of("AWS::SNS::Subscription") if s.properties.get("Protocol") == "email"})
+    people = [Box("email", 0, 0, "E-mail", [f"{_plural(len(emails), 'address')}: IMPOC, backup and e-mail targets"])] if emails else []
+    chats = sorted({f"{t['name']} ({t['kind']})" for t in targets if t.get("kind") != "email"})
+    if relays and chats:
+        people.append(Box("chat", 0, 1, "Chat targets", [", ".join(chats)]))
+    return store, workload, people
 
 
-_EDGES = (
+def _responder_lines(responders: list[Resource]) -> list[str]:
+    if not responders:
+        return []
+    variables = (responders[0].properties.get("Environment") or {}).get("Variables", {})
+    enabled = json.loads(variables.get("RESPONSES", "[]") or "[]")
+    mode = "dry run" if str(variables.get("DRY_RUN", "")).lower() == "true" else "acting"
+    return [f"{_plural(len(enabled), 'response')}, {mode}, in {_regions(responders)}"]
+
+
+_EDGES = [
+    # sources below the trail name their destination in their text: lines up to the archive would cross other boxes
     ("trail", "archive"),
-    ("trail", "loggroup"),
-    ("flow", "archive"),
-    ("dns", "archive"),
-    ("config", "staging"),
-    ("staging", "archive"),
-    ("archive", "replica"),
-    ("loggroup", "alarms"),
-    ("canary", "alarms"),
-    ("findings", "routes"),
-    ("config", "routes"),
-    ("alarms", "topics"),
-    ("routes", "topics"),
-    ("topics", "email"),
-    ("topics", "relay"),
-)
+    ("staging", "archive"), ("archive", "replica"), ("trail", "loggroup"), ("loggroup", "alarms"), ("canary", "alarms"),
+    ("findings", "routes"), ("findings", "export"), ("config", "routes"), ("alarms", "topics"), ("routes", "topics"),
+    ("topics", "relay"), ("topics", "email"), ("relay", "chat"), ("findings", "responses"), ("malware", "findings"),
+    ("digest", "topics"),
+]
 
 
-def _centre(box: Box) -> tuple[float, float, float, float]:
-    x, y = _COLUMNS[box.column], 60 + box.row * 100
-    return x, y, x + _BOX_W, y + _BOX_H / 2
+def _accounts(config: dict, role: str) -> list[str]:
+    return [a["account_id"] for a in config.get("accounts", []) if role in a.get("roles", [])]
 
 
-def architecture_svg(resources: list[Resource], webhook_kinds: list[str]) -> str:
-    boxes = {b.key: b for b in _boxes(resources, webhook_kinds)}
-    e = html.escape
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" viewBox="0 0 {_W} {_H}" font-family="sans-serif" font-size="12">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>',
-        f'<rect width="{_W}" height="{_H}" fill="#ffffff"/>',
-        '<text x="40" y="30" font-size="16" font-weight="bold">DPP logging baseline: what this app deploys</text>',
-    ]
-    for source, target in _EDGES:
-        sx, sy, ex, _ = _centre(boxes[source])
-        tx, ty, _, _ = _centre(boxes[target])
-        if boxes[target].column > boxes[source].column:  # left to right: side to side
-            start, end = (ex, sy + _BOX_H / 2), (tx, ty + _BOX_H / 2)
-        elif boxes[target].row < boxes[source].row:  # same column, upwards: top to bottom edge
-            start, end = (sx + _BOX_W / 2, sy), (tx + _BOX_W / 2, ty + _BOX_H)
-        else:  # same column, downwards
-            start, end = (sx + _BOX_W / 2, sy + _BOX_H), (tx + _BOX_W / 2, ty)
-        parts.append(f'<line x1="{start[0]:.0f}" y1="{start[1]:.0f}" x2="{end[0]:.0f}" y2="{end[1]:.0f}" stroke="#555" stroke-width="1.4" marker-end="url(#arrow)"/>')
-    for box in boxes.values():
-        x, y, _, _ = _centre(box)
-        parts.append(f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="8" fill="#eef3fb" stroke="#2d5aa0"/>')
-        parts.append(f'<text x="{x + 10}" y="{y + 24}" font-weight="bold">{e(box.title)}</text>')
-        parts.append(f'<text x="{x + 10}" y="{y + 44}" font-size="10.5">{e(box.detail)}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+def architecture_svg(resources: list[Resource], config: dict) -> str:
+    store, workload, people = _boxes(resources, config)
+    archive_accounts = sorted({r.account for r in resources if r.cfn_type == "AWS::S3::Bucket" and "ArchiveBucket" in r.path})
+    shared = [a for a in _accounts(config, "workload") if a in archive_accounts]
+    workload_label = "workload account " + ", ".join(_accounts(config, "workload")) + (" (the same account as the archive)" if shared else "")
+    if config.get("organization", {}).get("enabled"):
+        workload_label = ("organization: management " + ", ".join(_accounts(config, "management")) + ", security "
+                          + ", ".join(_accounts(config, "security")) + "; members through the StackSet")
+    boundaries = [Boundary("log-archive account " + (", ".join(archive_accounts) or "(none synthesized)"), store)]
+    if workload:
+        boundaries.append(Boundary(workload_label, workload))
+    return render("DPP logging baseline: what this app deploys", boundaries, people, _EDGES)

@@ -1,55 +1,129 @@
-"""The incident response plan (DPP-IR-1, DPP-IR-2, DPP-MON-4), generated from configuration and
-the alarm and route specifications at every synth, so it always matches what is deployed."""
+"""The incident response plan (DPP-IR-1, DPP-IR-2, DPP-MON-4, DPP-MON-7, DPP-VER-4), generated from
+configuration and the alarm and route specifications at every synth, so it always matches what is
+deployed: contacts and escalation from dpp.impoc, only the channels that exist, each alarm with
+its threshold, the review schedule with its time zone, and the next plan review counted from
+the last recorded one (none is recorded until an evidence register exists)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
 
-from capabilities.alarms.alarm_table import alarms_markdown
 from capabilities.alarms.catalogue import alarm_specs
+from capabilities.alarms.spec import AlarmSpec
 from capabilities.alerting import event_routes
 from capabilities.alerting.route_table import routes_markdown
 from configuration.model import BaselineConfig, Severity
 
 FILE_NAME = "incident-response-plan.md"
 
-_ESCALATION = {
-    Severity.CRITICAL: ("immediately, 24/7", "15 minutes", "IMPOC; if not acknowledged in 15 minutes, the backup contact; then the head of engineering"),
-    Severity.HIGH: ("within 1 hour, 24/7", "1 hour", "on-call engineer; the IMPOC if it touches Information or cannot be explained within 4 hours"),
-    Severity.MEDIUM: ("next business day", "1 business day", "the owning team; the IMPOC if it recurs or is linked to a higher alert"),
-    Severity.LOW: ("at the twice-weekly review", "1 week", "reviewed in the twice-weekly log review (DPP-MON-7)"),
+# EventBridge evaluates the cron and rate expressions of scheduled rules in UTC:
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+SCHEDULE_TIME_ZONE = "UTC"
+REVIEW_EVERY = timedelta(days=182)  # six months (DPP-VER-4)
+NO_REVIEW = '<span style="color:#b00020">**no review recorded**</span>'
+
+_RESPONSE = {
+    Severity.CRITICAL: ("immediately, 24/7", "15 minutes"),
+    Severity.HIGH: ("within 1 hour, 24/7", "1 hour"),
+    Severity.MEDIUM: ("next business day", "1 business day"),
+    Severity.LOW: ("at the periodic review", "1 week"),
 }
 
 
+def _escalation(config: BaselineConfig, severity: Severity) -> str:
+    """Who is next, by name from dpp.impoc (nobody is named who is not configured)."""
+    impoc = config.impoc
+    chain = [f"{impoc.name} (IMPOC)"]
+    if impoc.backup_email:
+        chain.append(f"after 15 minutes unacknowledged, the backup ({impoc.backup_email})")
+    chain += [f"then {c.name} ({c.role})" for c in impoc.escalation]
+    if not impoc.escalation:
+        chain.append("then nobody named: configure dpp.impoc.escalation")
+    if severity is Severity.CRITICAL:
+        return "; ".join(chain)
+    if severity is Severity.HIGH:
+        return f"the channels below; {impoc.name} (IMPOC) if it touches Information or cannot be explained within 4 hours"
+    if severity is Severity.MEDIUM:
+        return f"the channels below; {impoc.name} (IMPOC) if it recurs or is linked to a higher alert"
+    return "looked at in the periodic review (DPP-MON-7)"
+
+
+def chat_targets(config: BaselineConfig) -> list:
+    """Webhook targets that something delivers to: the relay exists only with features.chatRelay."""
+    return [t for t in config.notification_targets if t.is_webhook] if config.features.chat_relay else []
+
+
 def _channels(config: BaselineConfig, severity: Severity) -> str:
-    names = [f"{t.name} ({t.kind})" for t in config.notification_targets if severity.at_least(t.min_severity)]
+    names = [f"e-mail {t.name} ({t.address})" for t in config.notification_targets if t.kind == "email" and severity.at_least(t.min_severity)]
+    names += [f"{t.name} ({t.kind})" for t in chat_targets(config) if severity.at_least(t.min_severity)]
     if severity is Severity.CRITICAL:
         names.insert(0, f"e-mail to the IMPOC ({config.impoc.email})" + (f" and backup ({config.impoc.backup_email})" if config.impoc.backup_email else ""))
     return ", ".join(names) or "the dashboard only"
 
 
+def _threshold(spec: AlarmSpec) -> str:
+    """The alarm's threshold as it is deployed (configured alarms.thresholds applied)."""
+    minutes = spec.period_minutes * spec.evaluation_periods
+    if spec.anomaly_band_width is not None:
+        return f"above the anomaly band ({spec.anomaly_band_width:g} standard deviations) for {minutes} min"
+    sign = {"GreaterThanOrEqualToThreshold": ">=", "GreaterThanThreshold": ">", "LessThanThreshold": "<", "LessThanOrEqualToThreshold": "<="}.get(spec.comparison, spec.comparison)
+    what = "calls by the top principal" if spec.contributor else "events" if spec.filter_pattern else "datapoints"
+    return f"{sign} {spec.threshold:g} {what} in {minutes} min"
+
+
+def _alarms_table(config: BaselineConfig) -> str:
+    if not config.features.alarms:
+        return "None: alarms are switched off (features.alarms); only the routed events below reach people."
+    lines = ["| alarm | severity | threshold | what it means | first steps to investigate |", "|---|---|---|---|---|"]
+    for spec in alarm_specs(config):
+        lines.append(f"| `{spec.id}` | {spec.severity.value} | {_threshold(spec)} | {spec.meaning} | {spec.investigate} |")
+    return "\n".join(lines)
+
+
+def next_review(today: date, last_review: date | None) -> str:
+    """Counted from the last recorded review (DPP-VER-4); red when none is recorded or overdue."""
+    if last_review is None:
+        return NO_REVIEW
+    due = last_review + REVIEW_EVERY
+    if due < today:
+        return f'<span style="color:#b00020">**overdue since {due.isoformat()}**</span> (last review {last_review.isoformat()})'
+    return f"{due.isoformat()} (last review {last_review.isoformat()})"
+
+
 _RESPONSES = {
     "disableCredentials": (
         "Exposed or misused IAM credentials (GuardDuty AccessKey findings)",
-        "deactivates the IAM user's access key and attaches `dpp-revoke-older-sessions` (deny all to sessions issued before now) "
-        "to the user or role; root credentials, Identity Center and service-linked roles are reported for action by hand",
+        "deactivates the IAM user's access key and attaches the managed policy `{prefix}-revoke-older-sessions-<region>` (deny all "
+        "to the principal's sessions issued before now) to the user or role; it writes no inline policy and can attach no other "
+        "policy; root credentials, Identity Center, service-linked and CDK bootstrap roles are reported for action by hand",
     ),
     "blockHostileIps": (
         "Hostile IPs (GuardDuty findings with an inbound, probing or API-calling remote address)",
-        "adds the address to the WAF IP set `{prefix}-hostile-ips` for {hours} hours (attach it to your web ACLs with a Block rule); "
-        "private, reserved and trusted addresses are never blocked; a network ACL is not changed",
+        "adds the address to the WAF IP set `{prefix}-hostile-ips` for {hours} hours and blocks it where traffic passes: {where}; "
+        "private, reserved and trusted addresses are never blocked; the report of each block says where it took effect",
     ),
     "isolateInstances": (
         "Compromised instance (GuardDuty Instance findings)",
-        "replaces the security groups of each of its network interfaces with the rule-less `{prefix}-isolation` group, tags it "
+        "replaces the security groups of each of its network interfaces with the `{prefix}-isolation` group (no IPv4 or IPv6 rules), tags it "
         "`dpp:isolated` and snapshots its volumes (snapshots are kept as evidence); never stops or terminates it",
     ),
     "notifyFailedSignIns": (
         "Repeated failed console sign-ins (the FailedConsoleSignInsBurst alarm)",
-        "posts the principals and source addresses behind the alarm; locking the account belongs to the identity provider, "
-        "beyond this template's reach: the IMPOC locks it there",
+        "posts the number of failures and the principals by type and IAM unique ID (names and source addresses stay masked in the "
+        "trail log group, DPP-PII-1.b) with a Logs Insights query to run with `logs:Unmask`; locking the account belongs to the "
+        "identity provider, beyond this template's reach: the IMPOC locks it there",
     ),
 }
+
+
+def _blocked_where(config: BaselineConfig) -> str:
+    """Where a blocked address is enforced (dpp.responses.webAclArns / networkAclVpcArns)."""
+    responses = config.responses
+    places = [f"a Block rule on the set in web ACL `{a.split('/')[-2]}` ({a.split(':')[4]}, {a.split(':')[3]})" for a in responses.web_acl_arns]
+    places += [f"deny entries in the network ACLs of `{a.rsplit('/', 1)[-1]}` ({a.split(':')[4]}, {a.split(':')[3]})" for a in responses.network_acl_vpc_arns]
+    if not places:
+        return "**nowhere yet**: no web ACL references the set and no VPC is configured (set dpp.responses.webAclArns or networkAclVpcArns; acting without one is refused)"
+    return "; ".join(places)
 
 
 def _automated_responses(config: BaselineConfig) -> list[str]:
@@ -68,7 +142,7 @@ def _automated_responses(config: BaselineConfig) -> list[str]:
     ]
     for name in responses.enabled:
         trigger, action = _RESPONSES[name]
-        lines.append(f"| {trigger} | {action.format(prefix=config.resource_prefix, hours=responses.ip_block_hours)} |")
+        lines.append(f"| {trigger} | {action.format(prefix=config.resource_prefix, hours=responses.ip_block_hours, where=_blocked_where(config))} |")
     excluded = [config.archive.break_glass_role_name, *responses.excluded_role_names]
     lines += [
         "",
@@ -84,7 +158,8 @@ def _automated_responses(config: BaselineConfig) -> list[str]:
     return lines
 
 
-def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
+def incident_plan(config: BaselineConfig, today: date | None = None, last_review: date | None = None) -> str:
+    """``last_review``: the last recorded review of this plan; None until an evidence register exists."""
     today = today or date.today()
     impoc = config.impoc
     accounts = ", ".join(f"{a.name} ({a.account_id})" for a in config.accounts)
@@ -102,6 +177,10 @@ def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
     ]
     if impoc.backup_email:
         lines.append(f"| Backup | | {impoc.backup_email} | |")
+    for contact in impoc.escalation:
+        lines.append(f"| Escalation: {contact.role} | {contact.name} | {contact.email} | {contact.phone} |")
+    if not impoc.escalation:
+        lines.append("| Escalation | none configured (dpp.impoc.escalation) | | |")
     lines += [
         "",
         "The IMPOC coordinates the first response, manages communication with Amazon's security team, makes sure "
@@ -117,12 +196,19 @@ def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
         "|---|---|---|---|---|",
     ]
     for severity in Severity:
-        respond, acknowledge, escalation = _ESCALATION[severity]
-        lines.append(f"| {severity.value} | {respond} | {acknowledge} | {escalation} | {_channels(config, severity)} |")
+        respond, acknowledge = _RESPONSE[severity]
+        lines.append(f"| {severity.value} | {respond} | {acknowledge} | {_escalation(config, severity)} | {_channels(config, severity)} |")
+    primary = ", ".join([f"{t.name} ({t.kind})" for t in chat_targets(config)] + ["e-mail"])
+    review = config.review
     lines += [
         "",
-        "Primary channel: the chat targets and e-mail above. Backup channel: the IMPOC's phone. Status updates: at "
+        f"Primary channel: {primary}. Backup channel: the IMPOC's phone ({impoc.phone}). Status updates: at "
         "least hourly on the incident channel while a critical incident is open; daily for high.",
+        "",
+        (f"Periodic review (DPP-MON-7): the review digest runs on `{review.schedule}`, evaluated in {SCHEDULE_TIME_ZONE} "
+         f"(EventBridge scheduled rules run in UTC), covering the last {review.period_hours} hours of every covered region."
+         if config.features.alarms else
+         "Periodic review (DPP-MON-7): no review digest is deployed (it belongs to the alarms stack: features.alarms); review by hand twice a week."),
         "",
         "## Investigation protocol",
         "",
@@ -143,7 +229,7 @@ def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
         "",
         "## Alarms: what each means and how to start",
         "",
-        alarms_markdown(alarm_specs(config)),
+        _alarms_table(config),
         "",
         "## Routed events: what each means and how to start",
         "",
@@ -161,7 +247,7 @@ def incident_plan(config: BaselineConfig, today: date | None = None) -> str:
         "",
         "## Keeping the plan current",
         "",
-        f"- Review and verify this plan every six months (next: {(today + timedelta(days=182)).isoformat()}) and after "
+        f"- Review and verify this plan every six months (next: {next_review(today, last_review)}) and after "
         "any major infrastructure or system change; senior management reviews the risk assessment annually.",
         "- Keep evidence of: monitoring tests, validation of alert thresholds, verification of response procedures, "
         "assessment of the IMPOC's effectiveness, dark-web monitoring results, drill outcomes.",

@@ -1,106 +1,73 @@
-"""The DPP compliance report: for every requirement, its status, the resources that implement
-it per account and region, the DPP rules that check it with their verdicts, and every
-acknowledged finding with its reason; then the configuration in force and provenance."""
+"""The DPP compliance report (DPP-VER-2): every clause of docs/requirements.md graded met /
+partial / not met from the assembly and the configuration in force, with its controls (where),
+the checks that show they work and what is missing; requirements rolled up from their clauses;
+then every acknowledged finding with its reason, the configuration in force and provenance."""
 from __future__ import annotations
 
 import html
 import json
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from dpp_nag import ALL_RULES
-from evidence.assembly import Resource, read_assembly
+from evidence.assembly import Resource
+from evidence.clauses import GRADERS
 from evidence.diagram import architecture_svg
+from evidence.facts import Facts
+from evidence.grading import MET, NOT_MET, PARTIAL, Finding, RequirementGrade, grade_clause, roll_up
 from evidence.incident_plan import FILE_NAME as PLAN_FILE
-from evidence.mapping import CONTROLS, PROCEDURES
+from evidence.incident_plan import NO_REVIEW
 from evidence.requirements import Requirement, load_requirements
 
-MET_CONTROL_CHECK = "met: control + check"
-MET_CONTROL = "met: control"
-MET_PROCEDURE = "met: procedure"
-NOT_MET = "NOT MET"
-FAILING = "FAILING CHECK"
-
-
-@dataclass
-class Row:
-    requirement: Requirement
-    status: str
-    resources: list[Resource] = field(default_factory=list)
-    rules: list[tuple[str, str]] = field(default_factory=list)  # (rule ID, verdict)
-    procedure: str = ""
+__all__ = ["MET", "NOT_MET", "PARTIAL", "Report", "build_report", "render_html", "render_markdown", "write_report"]
 
 
 @dataclass
 class Report:
     resources: list[Resource]
-    rows: list[Row]
+    grades: list[RequirementGrade]
     acknowledged: list[dict]
     config: dict
     generated: str
     commit: str
     versions: dict[str, str]
 
+    @property
+    def clauses(self):
+        return [c for g in self.grades for c in g.clauses]
 
-def rule_verdicts(cdk_out: Path) -> tuple[dict[str, str], list[dict]]:
-    """DPP rule ID -> verdict, and every acknowledged finding of every pack."""
-    report_file = cdk_out / "validation-report.json"
-    if not report_file.exists():
-        return {r.rule_id: "not run" for r in ALL_RULES}, []
-    report = json.loads(report_file.read_text())
-    failing: dict[str, int] = {}
-    suppressed: dict[str, int] = {}
-    acknowledged = []
-    for plugin in report.get("pluginReports", []):
-        for violation in plugin.get("violations", []):
-            failing[violation["ruleName"]] = failing.get(violation["ruleName"], 0) + len(violation.get("violatingConstructs", []))
-        for violation in plugin.get("suppressedViolations", []):
-            suppressed[violation["ruleName"]] = suppressed.get(violation["ruleName"], 0) + 1
-            acknowledged.append({"pack": plugin["pluginName"], "rule": violation["ruleName"], "at": violation.get("acknowledgedAt", ""), "reason": violation.get("reason", "")})
-    verdicts = {}
-    for rule in ALL_RULES:
-        if failing.get(rule.rule_id):
-            verdicts[rule.rule_id] = f"fails ({failing[rule.rule_id]})"
-        elif suppressed.get(rule.rule_id):
-            verdicts[rule.rule_id] = f"passes, {suppressed[rule.rule_id]} acknowledged"
-        else:
-            verdicts[rule.rule_id] = "passes"
-    return verdicts, acknowledged
+    def clause(self, clause_id: str):
+        return next(c for c in self.clauses if c.clause.id == clause_id)
+
+    def requirement(self, requirement_id: str) -> RequirementGrade:
+        return next(g for g in self.grades if g.requirement.id == requirement_id)
+
+    def summary(self) -> str:
+        def count(items, status):
+            return sum(1 for i in items if i.status == status)
+
+        return (
+            f"{count(self.clauses, MET)} of {len(self.clauses)} clauses met, {count(self.clauses, PARTIAL)} partial, "
+            f"{count(self.clauses, NOT_MET)} not met; requirements: {count(self.grades, MET)} met, "
+            f"{count(self.grades, PARTIAL)} partial, {count(self.grades, NOT_MET)} not met (of {len(self.grades)})"
+        )
 
 
-def _matches(resource: Resource, control: tuple[str, str | None]) -> bool:
-    cfn_type, marker = control
-    return resource.cfn_type == cfn_type and (marker is None or marker in resource.path or marker in resource.logical_id)
+def _ungraded(facts: Facts) -> Finding:
+    return Finding(answer="no grader for this clause yet")
 
 
 def build_report(cdk_out: Path, requirements: list[Requirement] | None = None) -> Report:
-    resources = read_assembly(cdk_out)
-    verdicts, acknowledged = rule_verdicts(cdk_out)
-    procedures = dict(PROCEDURES)
-    if (cdk_out / PLAN_FILE).exists():
-        procedures["DPP-IR-2"] = f"The incident response plan ({PLAN_FILE}), generated at synth from the configuration and the alarm and route specifications."
-    rows = []
+    """Grades every clause from what cdk_out holds (DPP-VER-2)."""
+    facts = Facts.read(cdk_out)
+    grades = []
     for requirement in requirements or load_requirements():
-        found = [r for r in resources if any(_matches(r, c) for c in CONTROLS.get(requirement.id, []))]
-        rules = [(rule.rule_id, verdicts.get(rule.rule_id, "not run")) for rule in ALL_RULES if requirement.id in rule.requirements]
-        procedure = procedures.get(requirement.id, "")
-        if any(v.startswith("fails") for _, v in rules):
-            status = FAILING
-        elif found and rules:
-            status = MET_CONTROL_CHECK
-        elif found:
-            status = MET_CONTROL
-        elif procedure:
-            status = MET_PROCEDURE
-        else:
-            status = NOT_MET
-        rows.append(Row(requirement, status, found, rules, procedure))
-    config_file = cdk_out / "dpp-config-in-force.json"
-    config = json.loads(config_file.read_text()) if config_file.exists() else {}
-    return Report(resources, rows, acknowledged, config, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), _commit(), _versions())
+        clause_grades = [grade_clause(c, GRADERS.get(c.id, _ungraded)(facts), facts) for c in requirement.clauses]
+        grades.append(roll_up(requirement, clause_grades))
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return Report(facts.resources, grades, facts.acknowledged, facts.config, generated, _commit(), _versions())
 
 
 def _commit() -> str:
@@ -122,28 +89,37 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _where(resources: list[Resource], limit: int = 8) -> list[str]:
-    lines = [f"{r.account} {r.region}: {r.path} ({r.cfn_type})" for r in resources[:limit]]
-    if len(resources) > limit:
-        lines.append(f"... and {len(resources) - limit} more")
-    return lines
+def _checks_text(grade, code=lambda t: f"`{t}`") -> list[str]:
+    return [f"{r.check.kind} {code(r.check.ref)}" + (f" (rows {', '.join(r.check.rows)})" if r.check.rows else "") + f": {r.state}" for r in grade.checks]
 
 
 def render_markdown(report: Report) -> str:
-    met = sum(r.status.startswith("met") for r in report.rows)
     out = [
         "# DPP compliance report",
         "",
-        f"Generated {report.generated} from commit {report.commit}. {met} of {len(report.rows)} requirements met.",
+        f"Generated {report.generated} from commit {report.commit}. {report.summary()}.",
         "",
-        "| requirement | status | implemented by | checked by |",
-        "|---|---|---|---|",
+        f"Incident response plan ({PLAN_FILE}): next review {NO_REVIEW} (no evidence register yet, DPP-VER-4).",
+        "",
+        "Each clause is graded by the rule of docs/requirements.md: **met** needs a control and a verified check "
+        "(a DPP rule's verdict in this synth, or a test that exists under that name); **partial** names what is not "
+        "covered; **not met** says what would answer it.",
+        "",
+        "| clause | status | controls (where) | checks | missing / would answer it |",
+        "|---|---|---|---|---|",
     ]
-    for row in report.rows:
-        where = "<br>".join(_where(row.resources)) or (row.procedure or "nothing")
-        checks = "<br>".join(f"`{rule}`: {verdict}" for rule, verdict in row.rules) or "no automated check"
-        status = row.status if row.status.startswith("met") else f"**{row.status}**"
-        out.append(f"| **{row.requirement.id}** {row.requirement.text} | {status} | {where} | {checks} |")
+    for grade in report.grades:
+        out.append(f"| **{grade.requirement.id}** {grade.requirement.text} | **{grade.status}** | | | |")
+        for clause in grade.clauses:
+            if clause.clause.id == grade.requirement.id and len(grade.clauses) == 1:
+                label = "(the requirement as a whole)"
+            else:
+                label = f"{clause.clause.id} {clause.clause.text}"
+            status = clause.status if clause.status == MET else f"**{clause.status}**"
+            out.append(
+                f"| {label} | {status} | {'<br>'.join(clause.controls) or 'none'} | "
+                f"{'<br>'.join(_checks_text(clause)) or 'none'} | {'<br>'.join(clause.missing) or ''} |"
+            )
     out += ["", "## Acknowledged findings", "", "| pack | rule | at | reason |", "|---|---|---|---|"]
     out += [f"| {a['pack']} | `{a['rule']}` | {a['at']} | {a['reason']} |" for a in report.acknowledged]
     out += ["", "## Configuration in force", "", "```json", json.dumps(report.config, indent=2, sort_keys=True), "```", "", "## Tools", ""]
@@ -153,39 +129,51 @@ def render_markdown(report: Report) -> str:
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; }
-table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
-th, td { border: 1px solid #ccc; padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; }
+svg { max-width: 100%; height: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 0.85rem; table-layout: fixed; }
+th, td { border: 1px solid #ccc; padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 th { background: #f0f0f0; }
+th:nth-child(1) { width: 22%; } th:nth-child(2) { width: 6%; } th:nth-child(3) { width: 24%; } th:nth-child(4) { width: 26%; }
+tr.requirement td:first-child { background: #f7f7f7; font-weight: 600; }
+code { word-break: break-all; }
 .met { color: #1e6b2e; font-weight: 600; }
+.partial { color: #1b1b1b; background: #ffd45c; font-weight: 700; }
 .not-met { color: #fff; background: #b00020; font-weight: 700; }
 code { font-size: 0.8rem; }
+.plan-review { margin: 0.5rem 0 1rem; }
 """
 
-
-def webhook_kinds(report: Report) -> list[str]:
-    return [t["kind"] for t in report.config.get("notification_targets", []) if t.get("kind") != "email"]
+_CSS_CLASS = {MET: "met", PARTIAL: "partial", NOT_MET: "not-met"}
 
 
 def render_html(report: Report) -> str:
     e = html.escape
-    met = sum(r.status.startswith("met") for r in report.rows)
     rows = []
-    for row in report.rows:
-        css = "met" if row.status.startswith("met") else "not-met"
-        where = "<br/>".join(e(line) for line in _where(row.resources)) or e(row.procedure or "nothing")
-        checks = "<br/>".join(f"<code>{e(rule)}</code>: {e(verdict)}" for rule, verdict in row.rules) or "no automated check"
+    for grade in report.grades:
         rows.append(
-            f"<tr id=\"{e(row.requirement.id)}\"><td><strong>{e(row.requirement.id)}</strong> {e(row.requirement.text)}</td>"
-            f"<td class=\"{css}\">{e(row.status)}</td><td>{where}</td><td>{checks}</td></tr>"
+            f"<tr class=\"requirement\" id=\"{e(grade.requirement.id)}\"><td><strong>{e(grade.requirement.id)}</strong> {e(grade.requirement.text)}</td>"
+            f"<td class=\"{_CSS_CLASS[grade.status]}\">{e(grade.status)}</td><td colspan=\"3\"></td></tr>"
         )
+        for clause in grade.clauses:
+            label = "(the requirement as a whole)" if clause.clause.id == grade.requirement.id else f"{clause.clause.id} {clause.clause.text}"
+            checks = "<br/>".join(
+                f"{e(r.check.kind)} <code>{e(r.check.ref)}</code>" + (f" (rows {e(', '.join(r.check.rows))})" if r.check.rows else "") + f": {e(r.state)}"
+                for r in clause.checks
+            ) or "none"
+            rows.append(
+                f"<tr class=\"clause\" id=\"{e(clause.clause.id)}-clause\"><td>{e(label)}</td><td class=\"{_CSS_CLASS[clause.status]}\">{e(clause.status)}</td>"
+                f"<td>{'<br/>'.join(e(c) for c in clause.controls) or 'none'}</td><td>{checks}</td><td>{'<br/>'.join(e(m) for m in clause.missing)}</td></tr>"
+            )
     acks = "".join(f"<tr><td>{e(a['pack'])}</td><td><code>{e(a['rule'])}</code></td><td>{e(a['at'])}</td><td>{e(a['reason'])}</td></tr>" for a in report.acknowledged)
     tools = "".join(f"<li>{e(name)}: {e(version)}</li>" for name, version in report.versions.items())
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>DPP compliance report</title>"
         f"<style>{_CSS}</style></head><body>"
-        f"<h1>DPP compliance report</h1><p>Generated {e(report.generated)} from commit {e(report.commit)}. {met} of {len(report.rows)} requirements met.</p>"
-        + architecture_svg(report.resources, webhook_kinds(report))
-        + "<table><thead><tr><th>requirement</th><th>status</th><th>implemented by</th><th>checked by</th></tr></thead><tbody>"
+        f"<h1>DPP compliance report</h1><p>Generated {e(report.generated)} from commit {e(report.commit)}. {e(report.summary())}.</p>"
+        f"<p class=\"plan-review\">Incident response plan ({PLAN_FILE}): next review <span class=\"not-met\">no review recorded</span> "
+        "(no evidence register yet, DPP-VER-4).</p>"
+        + architecture_svg(report.resources, report.config)
+        + "<table><thead><tr><th>clause</th><th>status</th><th>controls (where)</th><th>checks</th><th>missing / would answer it</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table><h2>Acknowledged findings</h2><table><thead><tr><th>pack</th><th>rule</th><th>at</th><th>reason</th></tr></thead><tbody>"
         + acks
@@ -201,5 +189,5 @@ def write_report(cdk_out: Path, out_dir: Path) -> Report:
     (out_dir / "dpp-compliance.html").write_text(render_html(report), encoding="utf-8")
     if (cdk_out / PLAN_FILE).exists():
         (out_dir / PLAN_FILE).write_text((cdk_out / PLAN_FILE).read_text(encoding="utf-8"), encoding="utf-8")
-    (out_dir / "architecture.svg").write_text(architecture_svg(report.resources, webhook_kinds(report)), encoding="utf-8")
+    (out_dir / "architecture.svg").write_text(architecture_svg(report.resources, report.config), encoding="utf-8")
     return report

@@ -1,39 +1,56 @@
-"""The HTML report renders in a real browser (headless Chromium from Debian's packages)."""
+"""The HTML report renders in a real browser (headless Chromium from Debian's packages), and the
+README's screenshot of it is not older than the grades it shows."""
 from __future__ import annotations
 
 import shutil
 import struct
 import subprocess
+import zlib
 
 import pytest
 
 from configuration.in_force import write_config_in_force
 from evidence.incident_plan import write_incident_plan
-from evidence.report import write_report
+from evidence.report import build_report, write_report
+from evidence.screenshot import KEYWORD, WINDOW, capture, fingerprint, text_chunks, with_text_chunk
+from tests.support import ROOT
 
 CHROMIUM = shutil.which("chromium")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it where it can: root with apt-get)")
-def test_the_report_renders_with_its_table(synthesized, tmp_path):
+@pytest.fixture(scope="module")
+def current(synthesized):
     write_config_in_force(synthesized.built.config, str(synthesized.outdir))
     write_incident_plan(synthesized.built.config, str(synthesized.outdir))
+    return build_report(synthesized.outdir)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it where it can: root with apt-get)")
+def test_the_report_renders_with_its_table(current, synthesized, tmp_path):
     write_report(synthesized.outdir, tmp_path)
-    shots = {}
-    for name, url in (("report", (tmp_path / "dpp-compliance.html").as_uri()), ("blank", "about:blank")):
-        png = tmp_path / f"{name}.png"
-        subprocess.run(
-            [
-                CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={tmp_path / ('profile-' + name)}", f"--screenshot={png}", "--window-size=1400,1600", url,
-            ],
-            check=True, capture_output=True, timeout=120,
-        )
-        data = png.read_bytes()
+    report = capture(CHROMIUM, tmp_path / "dpp-compliance.html", tmp_path / "report.png")
+    blank = tmp_path / "blank.html"
+    blank.write_text("<!DOCTYPE html><html><body></body></html>")
+    empty = capture(CHROMIUM, blank, tmp_path / "blank.png")
+    for data in (report, empty):
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
-        shots[name] = data
-    width, height = struct.unpack(">II", shots["report"][16:24])
-    assert (width, height) == (1400, 1600)
+    assert struct.unpack(">II", report[16:24]) == WINDOW
     # A page with the table, the picture and text compresses far worse than an empty one.
-    assert len(shots["report"]) > 20 * len(shots["blank"])
+    assert len(report) > 20 * len(empty)
+
+
+def test_the_readme_screenshot_shows_the_current_grades(current):
+    png = (ROOT / "docs" / "report-screenshot.png").read_bytes()
+    assert text_chunks(png).get(KEYWORD) == fingerprint(current), (
+        "docs/report-screenshot.png is older than the report it shows: run `make report` (it renders it in Chromium)"
+    )
+
+
+def test_the_fingerprint_chunk_is_a_valid_png_text_chunk():
+    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    marked = with_text_chunk(png, KEYWORD, "abc123")
+    assert text_chunks(marked) == {KEYWORD: "abc123"}
+    length = struct.unpack(">I", marked[8:12])[0]
+    body = marked[12:16 + length]
+    assert struct.unpack(">I", marked[16 + length:20 + length])[0] == zlib.crc32(body)
+    assert marked.endswith(png[8:])

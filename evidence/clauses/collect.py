@@ -1,0 +1,328 @@
+"""Collect: DPP-LOG-1 .. DPP-LOG-8, graded on what the trails, flow logs, resolver configs,
+recorders and detectors of the assembly actually record, in which accounts and regions."""
+from __future__ import annotations
+
+import json
+
+from evidence.checks import access, case, rule
+from evidence.clauses import grades
+from evidence.facts import Facts, where
+from evidence.grading import Finding
+
+TRAIL = "AWS::CloudTrail::Trail"
+STACKSET = "AWS::CloudFormation::StackSet"
+_COLLECTION = "tests/synth/test_collection.py"
+
+
+def _full_selector(fields: dict) -> bool:
+    return "readOnly" not in fields  # a read-only or write-only selector does not log access as a whole
+
+
+def management_events_logged(props: dict) -> bool:
+    advanced = props.get("AdvancedEventSelectors")
+    if advanced:
+        for selector in advanced:
+            fields = {f.get("Field"): f for f in selector.get("FieldSelectors", [])}
+            if (fields.get("eventCategory") or {}).get("Equals") == ["Management"] and _full_selector(fields):
+                return True
+        return False
+    basic = props.get("EventSelectors")
+    if basic:
+        return any(s.get("IncludeManagementEvents", True) and s.get("ReadWriteType", "All") == "All" for s in basic)
+    return True  # no selectors: CloudTrail logs all management events
+
+
+def data_event_prefixes(props: dict, resource_type: str) -> tuple[bool, list[str]]:
+    """(every resource of the type logged?, ARN prefixes logged) for reads and writes."""
+    everything, prefixes = False, []
+    for selector in props.get("AdvancedEventSelectors") or []:
+        fields = {f.get("Field"): f for f in selector.get("FieldSelectors", [])}
+        if (fields.get("eventCategory") or {}).get("Equals") != ["Data"] or not _full_selector(fields):
+            continue
+        if resource_type not in ((fields.get("resources.type") or {}).get("Equals") or []):
+            continue
+        arn = fields.get("resources.ARN")
+        if arn is None:
+            everything = True
+        else:
+            prefixes += list(arn.get("StartsWith") or []) + list(arn.get("Equals") or [])
+    return everything, prefixes
+
+
+def multi_region_trails(f: Facts) -> list:
+    return [t for t in f.of_type(TRAIL) if t.properties.get("IsMultiRegionTrail") is True and t.properties.get("IncludeGlobalServiceEvents") is True]
+
+
+def _trail_gaps(f: Facts, trails: list) -> list[str]:
+    if any(t.properties.get("IsOrganizationTrail") for t in trails):
+        return []
+    covered = {t.account for t in trails}
+    return [f"account {a} ({', '.join(roles)}) has no trail of its own" for a, roles in f.account_roles() if a not in covered]
+
+
+@grades("DPP-LOG-1.a")
+def management_events(f: Facts) -> Finding:
+    found = Finding(checks=[
+        rule("DPP-TrailMultiRegion"), rule("DPP-TrailManagementEvents"), rule("DPP-TrailPresent"),
+        case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+        case(f"{_COLLECTION}::test_trail_records_management_events_and_reads_of_the_archive"),
+        access("cloudtrail-put"),
+    ])
+    trails = [t for t in multi_region_trails(f) if management_events_logged(t.properties)]
+    if not trails:
+        found.answer = "a multi-region trail with global service and management events (the account-baseline stack)"
+        return found
+    kind = "organization trail (every member account)" if any(t.properties.get("IsOrganizationTrail") for t in trails) else "multi-region trail"
+    found.controls.append(f"{kind}, global service events, all management events: {where(trails)}")
+    found.gaps += _trail_gaps(f, trails)
+    return found
+
+
+@grades("DPP-LOG-1.b")
+def data_events(f: Facts) -> Finding:
+    found = Finding(checks=[
+        rule("DPP-TrailDataEventsSensitiveBuckets"),
+        case(f"{_COLLECTION}::test_sensitive_buckets_get_data_events_and_switches_are_honoured"),
+        case("tests/nag/test_dpp_rules.py::test_sensitive_buckets_need_data_events"),
+    ])
+    buckets = f.setting("trail.sensitive_buckets", []) or []
+    trails = multi_region_trails(f)
+    if not buckets:
+        found.answer = "name the buckets holding Information in trail.sensitiveBuckets"
+        return found
+    covered = []
+    for bucket in buckets:
+        for trail in trails:
+            everything, prefixes = data_event_prefixes(trail.properties, "AWS::S3::Object")
+            if everything or any(f"arn:aws:s3:::{bucket}/".startswith(p) or p.rstrip("/") == f"arn:aws:s3:::{bucket}" for p in prefixes):
+                covered.append(bucket)
+                break
+    if not covered:
+        found.answer = ("switch on trail.dataEvents (it is false: no object access of " + ", ".join(buckets) + " is logged)") if not f.setting("trail.data_events", True) \
+            else "a data-event selector (reads and writes) for each bucket of trail.sensitiveBuckets"
+        return found
+    found.controls.append(f"S3 object data events (reads and writes) on {', '.join(covered)}: {where(trails)}")
+    found.gaps += [f"bucket {b} is configured as sensitive but its object access is not logged" for b in buckets if b not in covered]
+    for cfn_type, what in (("AWS::DynamoDB::Table", "DynamoDB tables"), ("AWS::Lambda::Function", "Lambda functions")):
+        if not any(any(data_event_prefixes(t.properties, cfn_type)) for t in trails):
+            found.gaps.append(f"{what} holding or serving Information: no configuration key names them and no trail selects their data events")
+    return found
+
+
+@grades("DPP-LOG-1.c")
+def console_sign_ins(f: Facts) -> Finding:
+    found = Finding(checks=[
+        case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+        case("tests/synth/test_detection.py::test_root_sign_in_is_critical"),
+        case("tests/synth/test_alarms.py::test_filter_pattern_matches_the_event_and_not_the_close_miss"),
+    ])
+    trails = [t for t in multi_region_trails(f) if management_events_logged(t.properties)]
+    if not trails:
+        found.answer = "a multi-region trail with global service events (console sign-ins are global-service management events)"
+        return found
+    found.controls.append(f"AWS console sign-ins: the multi-region trail with global service events, {where(trails)}")
+    found.gaps += _trail_gaps(f, trails)
+    found.gaps.append("the application's own admin dashboard: not logged by this project (DPP-LOG-8)")
+    return found
+
+
+_FLOW_FIELDS_NEEDED = ("srcaddr", "dstaddr", "srcport", "dstport", "action", "start", "end")
+
+
+@grades("DPP-LOG-2.a")
+def service_log_fields(f: Facts) -> Finding:
+    found = Finding(checks=[
+        case(f"{_COLLECTION}::test_flow_log_format_carries_every_field_the_dpp_names"),
+        case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+    ])
+    trails = multi_region_trails(f)
+    if trails:
+        found.controls.append(f"CloudTrail records (time, source IP, identity, event, error code, resources): {where(trails)}")
+    formats = [(r, json.dumps(r.properties.get("LogFormat", ""))) for r in f.of_type("AWS::EC2::FlowLog")]
+    formats += [(r, json.dumps((r.properties.get("Environment") or {}).get("Variables", {}).get("FLOW_LOG_FORMAT", ""))) for r in f.of_type("AWS::Lambda::Function", "FlowLogEnforcer")]
+    if formats:
+        short = [r for r, fmt in formats if not all(f"${{{field}}}" in fmt for field in _FLOW_FIELDS_NEEDED)]
+        found.controls.append(f"flow-log format with addresses, ports, action and times: {where([r for r, _ in formats])}")
+        found.gaps += [f"{r.path}: flow-log format lacks some of {', '.join(_FLOW_FIELDS_NEEDED)}" for r in short]
+    else:
+        found.gaps.append("flow logs: none deployed (switch on features.flowLogs)")
+    if f.of_type("AWS::Route53Resolver::ResolverQueryLoggingConfig") or f.of_type(STACKSET, "MemberBaseline"):
+        found.controls.append(f"Route 53 Resolver query logs: {where(f.of_type('AWS::Route53Resolver::ResolverQueryLoggingConfig'))}")
+    else:
+        found.gaps.append("DNS query logs: none deployed (switch on features.dnsQueryLogs)")
+    if not trails:
+        found.answer = "a multi-region trail"
+        found.controls = []
+    return found
+
+
+@grades("DPP-LOG-2.b")
+def application_logs(f: Facts) -> Finding:
+    return Finding(answer=(
+        "a logging helper the SP-API application imports, shipped and tested here: structured JSON with a correlation ID and the "
+        "DPP-LOG-2 fields, one record per SP-API call (operation, marketplace, outcome, no payload). The project's own functions "
+        "log JSON (Lambda LogFormat JSON), but that is not the application"
+    ))
+
+
+def _per_place(f: Facts, found: Finding, resources: list, label: str, feature: str) -> Finding:
+    members = f.of_type(STACKSET, "MemberBaseline")
+    if not resources and not members:
+        found.answer = f"switch on features.{feature}" if not f.feature(feature) else f"{label} in every configured account and region"
+        return found
+    if resources:
+        found.controls.append(f"{label}: {where(resources)}")
+    if members:
+        found.controls.append(f"member accounts: the member baseline StackSet ({where(members)})")
+    found.gaps += [f"no {label} in {p}" for p in f.missing_places(resources)]
+    return found
+
+
+@grades("DPP-LOG-3")
+def flow_logs(f: Facts) -> Finding:
+    found = Finding(checks=[
+        rule("DPP-VpcFlowLogged"), rule("DPP-FlowLogAllTraffic"),
+        case(f"{_COLLECTION}::test_every_other_vpc_is_covered_by_the_enforcer"),
+        case("tests/lambdas/test_flow_log_enforcer.py::test_a_new_vpc_gets_an_all_traffic_flow_log_and_dns_logging"),
+        case("tests/lambdas/test_flow_log_enforcer.py::test_daily_sweep_covers_every_vpc_including_the_default_one"),
+        case("tests/synth/test_log_archive.py::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
+        access("vpc-flow-logs-put"),
+    ])
+    enforcers = f.of_type("AWS::Lambda::Function", "FlowLogEnforcer")
+    _per_place(f, found, enforcers, "flow-log enforcer (ALL traffic, new VPCs on CreateVpc, daily sweep)", "flowLogs")
+    named = f.of_type("AWS::EC2::FlowLog")
+    if named:
+        found.controls.append(f"flow logs of the named VPCs: {where(named)}")
+    return found
+
+
+@grades("DPP-LOG-4")
+def dns_logs(f: Facts) -> Finding:
+    found = Finding(checks=[
+        case(f"{_COLLECTION}::test_named_vpcs_are_associated_with_dns_query_logging"),
+        case("tests/lambdas/test_flow_log_enforcer.py::test_a_new_vpc_gets_an_all_traffic_flow_log_and_dns_logging"),
+        case("tests/synth/test_log_archive.py::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
+        access("dns-query-logs-put"),
+    ])
+    configs = f.of_type("AWS::Route53Resolver::ResolverQueryLoggingConfig")
+    _per_place(f, found, configs, "Route 53 Resolver query logging to the archive", "dnsQueryLogs")
+    if configs and not f.of_type("AWS::Lambda::Function", "FlowLogEnforcer"):
+        found.gaps.append("VPCs created after deployment are associated by the flow-log enforcer, which is off (features.flowLogs)")
+    return found
+
+
+@grades("DPP-LOG-5")
+def config_history(f: Facts) -> Finding:
+    found = Finding(checks=[
+        rule("DPP-ConfigRecordsAllResources"), rule("DPP-ConfigGlobalTypesOnce"), rule("DPP-ConfigRecorderDelivers"), rule("DPP-ConfigRecorderPresent"),
+        case(f"{_COLLECTION}::test_config_records_everything_and_global_types_once"),
+        case("tests/synth/test_log_archive.py::test_config_staging_has_no_object_lock_and_feeds_both_locked_copies"),
+        access("config-put-service", "config-put-role"),
+    ])
+    recorders = [r for r in f.of_type("AWS::Config::ConfigurationRecorder") if (r.properties.get("RecordingGroup") or {}).get("AllSupported") is True]
+    _per_place(f, found, recorders, "Config recorder of every supported type, delivering to the staging bucket replicated into the archive", "configRecorder")
+    delivering = {r.place for r in f.of_type("AWS::Config::DeliveryChannel")}
+    found.gaps += [f"recorder in {r.place} has no delivery channel" for r in recorders if r.place not in delivering]
+    return found
+
+
+_PLANS = {
+    "s3DataEvents": "S3_DATA_EVENTS", "eksAuditLogs": "EKS_AUDIT_LOGS", "runtimeMonitoring": "RUNTIME_MONITORING",
+    "ebsMalwareProtection": "EBS_MALWARE_PROTECTION", "rdsLoginEvents": "RDS_LOGIN_EVENTS", "lambdaNetworkLogs": "LAMBDA_NETWORK_LOGS",
+}
+
+
+@grades("DPP-LOG-6")
+def threat_detection(f: Facts) -> Finding:
+    found = Finding(checks=[
+        rule("DPP-GuardDutyEnabled"), rule("DPP-GuardDutyPresent"), rule("DPP-SecurityHubPresent"), rule("DPP-SecurityHubStandard"),
+        case("tests/synth/test_detection.py::test_guardduty_in_every_region_with_every_protection_plan"),
+        case("tests/synth/test_detection.py::test_security_hub_standards_per_region_and_aggregator_only_at_home"),
+        access("guardduty-put"),
+    ])
+    detectors = [r for r in f.of_type("AWS::GuardDuty::Detector") if r.properties.get("Enable") is True]
+    hubs = f.of_type("AWS::SecurityHub::Hub")
+    standards = f.of_type("AWS::SecurityHub::Standard")
+    if not detectors and not hubs:
+        found.answer = "switch on features.guardDuty and features.securityHub"
+        return found
+    if detectors:
+        found.controls.append(f"GuardDuty detectors: {where(detectors)}")
+    else:
+        found.gaps.append("GuardDuty: no detector anywhere (switch on features.guardDuty)")
+    if hubs:
+        found.controls.append(f"Security Hub with {len({json.dumps(s.properties.get('StandardsArn')) for s in standards})} standard(s): {where(hubs)}")
+    else:
+        found.gaps.append("Security Hub: no hub anywhere (switch on features.securityHub)")
+    if detectors:
+        found.gaps += [f"no GuardDuty detector in {p}" for p in f.missing_places(detectors)]
+    if hubs:
+        found.gaps += [f"no Security Hub in {p}" for p in f.missing_places(hubs)]
+        with_standards = {s.place for s in standards}
+        found.gaps += [f"Security Hub in {h.place} has no standard enabled" for h in hubs if h.place not in with_standards]
+    for detector in detectors:
+        enabled = {feat.get("Name") for feat in detector.properties.get("Features") or [] if feat.get("Status") == "ENABLED"}
+        off = [key for key, name in _PLANS.items() if name not in enabled]
+        if off:
+            found.gaps.append(f"GuardDuty in {detector.place}: protection plans off: {', '.join(off)} (detection.guardDutyProtections)")
+    return found
+
+
+@grades("DPP-LOG-7")
+def log_store_access(f: Facts) -> Finding:
+    found = Finding(checks=[
+        case("tests/synth/test_log_archive.py::test_archive_access_is_logged_to_the_access_log_bucket"),
+        case(f"{_COLLECTION}::test_trail_records_management_events_and_reads_of_the_archive"),
+        access("access-logging"),
+    ])
+    archive = f.of_type("AWS::S3::Bucket", "ArchiveBucket") + f.of_type("AWS::S3::Bucket", "ReplicaBucket")
+    logged = [b for b in archive if b.properties.get("LoggingConfiguration")]
+    if not logged:
+        found.answer = "S3 server access logging on the archive and replica buckets, and trail data events on reads of the archive"
+        return found
+    found.controls.append(f"S3 server access logs of the archive buckets: {where(logged)}")
+    found.gaps += [f"{b.path}: no server access logging" for b in archive if b not in logged]
+    archive_names = [str(b.properties.get("BucketName")) for b in archive]
+    reads = [t for t in multi_region_trails(f) if any(any(n in p for n in archive_names) for p in _all_prefixes(t.properties))]
+    if reads:
+        found.controls.append(f"trail data events on reads of the archive: {where(reads)}")
+    archive_accounts = {b.account for b in archive}
+    found.gaps += [f"the log-archive account {a} has no trail logging reads of the archive" for a in archive_accounts if a not in {t.account for t in reads}]
+    return found
+
+
+def _all_prefixes(props: dict) -> list[str]:
+    prefixes = []
+    for selector in props.get("AdvancedEventSelectors") or []:
+        for field in selector.get("FieldSelectors", []):
+            if field.get("Field") == "resources.ARN":
+                prefixes += list(field.get("StartsWith") or []) + list(field.get("Equals") or [])
+    return prefixes
+
+
+_WORKLOAD_CHANNELS = {
+    "load balancer access logs": ("elb-logging-enabled", "ELB_LOGGING_ENABLED"),
+    "API Gateway access logs": ("api-gw-execution-logging-enabled", "API_GW_EXECUTION_LOGGING_ENABLED"),
+    "CloudFront logs": ("cloudfront-accesslogs-enabled", "CLOUDFRONT_ACCESSLOGS_ENABLED"),
+    "WAF logs": ("wafv2-logging-enabled", "WAFV2_LOGGING_ENABLED"),
+    "RDS/Aurora audit logs": ("rds-logging-enabled", "RDS_LOGGING_ENABLED"),
+}
+
+
+@grades("DPP-LOG-8")
+def workload_channels(f: Facts) -> Finding:
+    found = Finding(checks=[case("tests/synth/test_collection.py::test_config_rules_watch_the_baseline_account_wide_checks_only_at_home")])
+    identifiers = {str((r.properties.get("Source") or {}).get("SourceIdentifier")) for r in f.of_type("AWS::Config::ConfigRule")}
+    detected = [name for name, (_, ident) in _WORKLOAD_CHANNELS.items() if ident in identifiers]
+    if detected:
+        found.controls.append(f"Config rules detecting at run time: {', '.join(detected)}")
+    missing = [f"{name} (Config rule {rule_name})" for name, (rule_name, ident) in _WORKLOAD_CHANNELS.items() if ident not in identifiers]
+    what = (
+        "a pack the application's CDK stacks apply (rules for load balancer, API Gateway, CloudFront, WAF, RDS, agent and "
+        "log-group logging) and, at run time, Config rules: " + "; ".join(missing)
+    )
+    if detected:
+        found.gaps += [f"not detected: {m}" for m in missing] + ["not enforced at synth for the application's stacks (no pack for them)", "container and host logs (agents): not checked"]
+    else:
+        found.answer = what
+    return found

@@ -1,0 +1,311 @@
+"""Monitor and alert: DPP-MON-1 .. DPP-MON-8, graded on the alarms (by catalogue ID, with actions
+that can notify), the EventBridge routes, topics, subscriptions and the relay as synthesized."""
+from __future__ import annotations
+
+import json
+
+from evidence.checks import access, case, rule
+from evidence.clauses import grades
+from evidence.facts import Facts, where
+from evidence.grading import Finding
+
+_ALARMS = "tests/synth/test_alarms.py"
+_FIRES = case(f"{_ALARMS}::test_every_alarm_can_fire_on_one_event_and_notifies_its_severity_topic")
+_MATCHES = case(f"{_ALARMS}::test_filter_pattern_matches_the_event_and_not_the_close_miss")
+_CAN_FIRE = rule("DPP-AlarmCanFire")
+
+
+def _why_missing(f: Facts, alarm_id: str) -> str:
+    if not f.feature("alarms"):
+        return "switch on features.alarms"
+    if alarm_id in (f.setting("alarms.disabled", []) or []):
+        return f"remove {alarm_id} from alarms.disabled"
+    return "not in the catalogue for this configuration"
+
+
+def alarms(f: Facts, found: Finding, wanted: dict[str, str]) -> Finding:
+    """Adds a control per alarm of ``wanted`` (ID -> what it watches) that exists with actions,
+    and a gap per one that does not; no control at all leaves the clause not met."""
+    present = []
+    for alarm_id, what in wanted.items():
+        resources = f.alarms_with_actions(alarm_id)
+        if resources:
+            threshold = resources[0].properties.get("Threshold")
+            present.append(f"{what}: alarm {alarm_id}" + (f" (threshold {threshold:g})" if isinstance(threshold, (int, float)) else " (anomaly band)") + f", {where(resources)}")
+        else:
+            found.gaps.append(f"{what}: alarm {alarm_id} absent ({_why_missing(f, alarm_id)})")
+    found.controls += present
+    if not present:
+        found.answer = "; ".join(sorted({g.split("(")[-1].rstrip(")") for g in found.gaps})) or "alarms on the trail's log group"
+        found.gaps = []
+    return found
+
+
+def routes(f: Facts, marker: str) -> list:
+    return [r for r in f.of_type("AWS::Events::Rule", f"FindingRoutes{marker}") if r.properties.get("Targets")]
+
+
+@grades("DPP-MON-1")
+def real_time(f: Facts) -> Finding:
+    found = Finding(checks=[
+        rule("DPP-TrailToCloudWatchLogs"), rule("DPP-GuardDutyEnabled"),
+        case("tests/synth/test_collection.py::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+        case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band"),
+        case("tests/synth/test_detection.py::test_every_route_is_a_rule_to_its_severity_topic_with_a_dead_letter_queue"),
+    ])
+    streamed = [t for t in f.of_type("AWS::CloudTrail::Trail") if t.properties.get("CloudWatchLogsLogGroupArn")]
+    if not streamed:
+        found.answer = "stream the trail to CloudWatch Logs"
+        return found
+    found.controls.append(f"trail streamed to CloudWatch Logs: {where(streamed)}")
+    finding_routes = routes(f, "GuardDuty") + routes(f, "SecurityHub")
+    if finding_routes:
+        found.controls.append(f"findings routed to the severity topics: {where(finding_routes)}")
+        found.gaps += [f"no finding route in {p}" for p in f.missing_places(finding_routes)]
+    else:
+        found.gaps.append("findings reach nobody: no GuardDuty or Security Hub route (features.guardDuty, features.securityHub)")
+    slow = [d for d in f.of_type("AWS::GuardDuty::Detector") if d.properties.get("FindingPublishingFrequency", "SIX_HOURS") != "FIFTEEN_MINUTES"]
+    found.gaps += [f"GuardDuty in {d.place} publishes less often than every 15 minutes" for d in slow]
+    return found
+
+
+@grades("DPP-MON-2")
+def investigative(f: Facts) -> Finding:
+    found = Finding(checks=[_CAN_FIRE, rule("DPP-CanaryAlarmPresent"), rule("DPP-TrailDataEventsCanary"), _FIRES, _MATCHES,
+                            case("tests/synth/test_canary.py::test_every_object_call_on_the_decoy_is_a_trail_data_event")])
+    return alarms(f, found, {
+        "UnauthorizedCallsByOnePrincipal": "multiple unauthorized calls",
+        "ApiCallVolumeAnomaly": "unexpected request rate",
+        "DataRetrievalAnomaly": "unexpected data-retrieval volume",
+        "CanaryAccessed": "access to canary records",
+    })
+
+
+@grades("DPP-MON-3.a")
+def privileged_access(f: Facts) -> Finding:
+    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES, case(f"{_ALARMS}::test_break_glass_sessions_are_counted_too"),
+                            case("tests/synth/test_detection.py::test_root_sign_in_is_critical")])
+    alarms(f, found, {"RootUsage": "root activity", "BreakGlassRoleUsed": "break-glass role"})
+    if found.controls:
+        found.gaps.append("administrator roles and Identity Center permission sets: no alarm on their use (no configuration key names them)")
+    return found
+
+
+@grades("DPP-MON-3.b")
+def failed_logins(f: Facts) -> Finding:
+    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES])
+    alarms(f, found, {"ConsoleAuthenticationFailures": "failed console logins", "FailedConsoleSignInsBurst": "failures at the lockout threshold"})
+    burst = f.alarm("FailedConsoleSignInsBurst")
+    if burst and float(burst[0].properties.get("Threshold") or 0) > 10:
+        found.gaps.append(f"FailedConsoleSignInsBurst fires at {burst[0].properties['Threshold']:g}, above the DPP's 10")
+    return found
+
+
+@grades("DPP-MON-3.c")
+def outside_hours(f: Facts) -> Finding:
+    found = Finding(checks=[_CAN_FIRE, _FIRES, case(f"{_ALARMS}::test_business_hours_in_utc_cover_both_sides_of_daylight_saving"),
+                            case(f"{_ALARMS}::test_a_window_that_wraps_midnight_in_utc")])
+    zone = f.setting("business_hours.time_zone", "?")
+    return alarms(f, found, {"AccessOutsideBusinessHours": f"console access outside {f.setting('business_hours.start', '?')}-{f.setting('business_hours.end', '?')} {zone}"})
+
+
+@grades("DPP-MON-3.d")
+def unexpected_locations(f: Facts) -> Finding:
+    found = Finding(checks=[case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band")])
+    guardduty = routes(f, "GuardDuty")
+    if guardduty:
+        found.controls.append(f"GuardDuty findings on unusual locations (e.g. UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B) routed: {where(guardduty)}")
+    if not any("awsRegion" in json.dumps(m.properties.get("FilterPattern", "")) for m in f.of_type("AWS::Logs::MetricFilter")):
+        found.gaps.append("calls in regions outside the covered list (" + ", ".join(f.regions) + "): no alarm (would answer: a metric filter on awsRegion not in regions)")
+    if not guardduty:
+        found.answer = "switch on features.guardDuty (location findings), and an alarm on calls outside the covered regions"
+    return found
+
+
+@grades("DPP-MON-3.e")
+def data_transfer(f: Facts) -> Finding:
+    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES])
+    alarms(f, found, {"DataRetrievalAnomaly": "reads of the sensitive buckets above their usual volume", "CanaryAccessed": "canary record read"})
+    if found.controls:
+        found.gaps.append("large transfers above a defined byte threshold: no alarm counts bytes (S3 BytesDownloaded or flow-log bytes); no configuration key sets the threshold")
+    elif not f.setting("trail.data_events", True):
+        found.answer = "switch on trail.dataEvents (reads of the sensitive buckets are what the alarm counts)"
+    return found
+
+
+@grades("DPP-MON-3.f")
+def volume_spikes(f: Facts) -> Finding:
+    found = Finding(checks=[_CAN_FIRE, case(f"{_ALARMS}::test_anomaly_alarm_uses_a_detection_band"), case("tests/synth/test_detection.py::test_cloudtrail_insights_start_only")])
+    alarms(f, found, {"ApiCallVolumeAnomaly": "API call volume against its baseline"})
+    insights = routes(f, "CloudTrailInsight")
+    if insights:
+        found.controls.append(f"CloudTrail Insights events routed: {where(insights)}")
+    return found
+
+
+_CONTROL_ROUTES = ("TrailTampering", "ConfigTampering", "GuardDutyTampering", "SecurityHubTampering", "FlowLogsDeleted", "KeyDisabledOrDeleted", "ArchiveTampering")
+
+
+@grades("DPP-MON-3.g")
+def configuration_changes(f: Facts) -> Finding:
+    found = Finding(checks=[
+        case("tests/synth/test_detection.py::test_control_changes_are_critical_and_near_misses_are_not"),
+        case("tests/synth/test_detection.py::test_every_control_change_route_has_a_test"),
+        case("tests/synth/test_detection.py::test_config_non_compliance"),
+    ])
+    present = [r for r in _CONTROL_ROUTES if routes(f, r)]
+    if present:
+        found.controls.append(f"security-control changes routed as critical: {', '.join(present)} ({where([x for r in present for x in routes(f, r)])})")
+        found.gaps += [f"no route {r}" for r in _CONTROL_ROUTES if r not in present]
+        found.gaps += [f"control-change routes missing in {p}" for p in f.missing_places([x for r in present for x in routes(f, r)])]
+    config_routes = routes(f, "ConfigNonCompliant")
+    if config_routes:
+        found.controls.append(f"configuration changes recorded by Config, non-compliance routed: {where(config_routes)}")
+    else:
+        found.gaps.append("production configuration changes: no Config non-compliance route (features.configRecorder)")
+    if not present:
+        found.answer = "EventBridge routes for changes to the trail, Config, GuardDuty, Security Hub, flow logs, keys and the archive policy"
+        found.controls = []
+    return found
+
+
+@grades("DPP-MON-3.h")
+def workload_health(f: Facts) -> Finding:
+    found = Finding()
+    budgets = f.of_type("AWS::Budgets::Budget") + f.of_type("AWS::CE::AnomalyMonitor")
+    if budgets:
+        found.controls.append(f"cost monitor: {where(budgets)}")
+        found.gaps.append("workload utilization, availability and performance: no alarm")
+    found.answer = ("workload alarms on utilization, availability and latency (custom alarms on the workload's metrics: "
+                    "a configuration key such as alarms.workload) and a cost anomaly monitor (AWS::CE::AnomalyMonitor)")
+    return found
+
+
+@grades("DPP-MON-4")
+def beyond_boundaries(f: Facts) -> Finding:
+    found = Finding(checks=[
+        rule("DPP-GuardDutyEnabled"), rule("DPP-MalwareScanTagsVerdict"), rule("DPP-CanaryAlarmPresent"),
+        case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band"),
+        case("tests/synth/test_canary.py::test_every_object_call_on_the_decoy_is_a_trail_data_event"),
+        case("tests/synth/test_detection.py::test_sensitive_bucket_is_scanned_for_malware_in_its_own_region_only"),
+    ])
+    guardduty = [d for d in f.of_type("AWS::GuardDuty::Detector") if "S3_DATA_EVENTS" in json.dumps(d.properties.get("Features"))]
+    if guardduty:
+        found.controls.append(f"GuardDuty S3 protection (exfiltration findings): {where(guardduty)}")
+    else:
+        found.gaps.append("exfiltration findings: GuardDuty S3 protection off (features.guardDuty, detection.guardDutyProtections.s3DataEvents)")
+    canary = f.alarms_with_actions("CanaryAccessed")
+    if canary:
+        found.controls.append(f"canary records alarmed: {where(canary)}")
+    else:
+        found.gaps.append("canary records: none alarmed (canary.enabled, features.alarms)")
+    malware = f.of_type("AWS::GuardDuty::MalwareProtectionPlan")
+    if malware:
+        found.controls.append(f"Malware Protection for S3 on the sensitive buckets: {where(malware)}")
+    if not f.of_type("AWS::Macie::Session"):
+        found.gaps.append("sensitive-data discovery: Macie off (features.macie)")
+    if not any("aws.health" in json.dumps(r.properties.get("EventPattern")) for r in f.of_type("AWS::Events::Rule")):
+        found.gaps.append("exposed credentials from AWS Health risk events: reach the security contact by e-mail only, no route to the alert topics")
+    found.gaps.append("dark-web monitoring: a procedure in the plan, but no recorded results (no evidence register)")
+    if not found.controls:
+        found.answer = "GuardDuty S3 protection, canary records with their alarm, Macie, a route for AWS Health risk events"
+    return found
+
+
+@grades("DPP-MON-5")
+def notify_people(f: Facts) -> Finding:
+    found = Finding(checks=[
+        case("tests/lambdas/test_chat_relay.py::test_alarm_reaches_every_target_in_its_own_format"),
+        case("tests/lambdas/test_chat_relay.py::test_a_clear_reaches_every_target_that_saw_the_alarm"),
+        case("tests/synth/test_relay.py::test_the_topics_wanted_by_a_webhook_target_feed_the_inbox"),
+        case("tests/synth/test_detection.py::test_impoc_and_email_targets_are_subscribed_by_severity"),
+        access("alarm-publish", "events-publish", "sns-to-relay"),
+    ])
+    targets = f.config.get("notification_targets", [])
+    relays = f.of_type("AWS::Lambda::Function", "ChatRelay")
+    subscriptions = f.of_type("AWS::SNS::Subscription")
+    emails = {str(s.properties.get("Endpoint")) for s in subscriptions if s.properties.get("Protocol") == "email"}
+    reached = []
+    for target in targets:
+        if target.get("kind") == "email":
+            (reached if target.get("address") in emails else found.gaps).append(
+                f"e-mail {target['name']}" if target.get("address") in emails else f"e-mail target {target['name']}: not subscribed")
+        elif relays:
+            reached.append(f"{target['kind']} {target['name']} through the chat relay ({where(relays)})")
+        else:
+            found.gaps.append(f"{target['kind']} target {target['name']}: no chat relay deployed (features.chatRelay)")
+    if relays:
+        found.gaps += [f"no chat relay in {p}" for p in f.missing_places(relays)]
+    if reached:
+        found.controls.append("alarm -> SNS -> " + "; ".join(reached))
+    else:
+        found.answer = "notification targets reached through the severity topics (e-mail subscriptions, the chat relay)"
+    return found
+
+
+@grades("DPP-MON-6")
+def monitoring_faults(f: Facts) -> Finding:
+    found = Finding(checks=[_CAN_FIRE, rule("DPP-LambdaFailuresKept"),
+                            case(f"{_ALARMS}::test_silence_is_an_alarm"), case("tests/synth/test_relay.py::test_monitors_watch_the_relay")])
+    alarms(f, found, {
+        "TrailSilent": "a stopped trail (no events for an hour)",
+        "AlertRoutingDeadLetters": "failed alert routing",
+        "ChatRelayDeadLetters": "failed chat delivery",
+        "FlowLogEnforcerErrors": "flow-log enforcer failures",
+    })
+    if found.controls:
+        for route in ("ConfigTampering", "TrailTampering"):
+            if not routes(f, route):
+                found.gaps.append(f"no {route} route (a stopped recorder or trail is not reported)")
+        found.gaps.append("log delivery failures (flow-log and DNS delivery errors, Config delivery failures): no alarm")
+    return found
+
+
+@grades("DPP-MON-7")
+def periodic_review(f: Facts) -> Finding:
+    found = Finding(checks=[
+        case("tests/lambdas/test_review_digest.py::test_the_digest_counts_alarms_canary_findings_and_non_compliance"),
+        case("tests/lambdas/test_review_digest.py::test_the_handler_publishes_to_the_review_topic"),
+        case("tests/unit/test_configuration.py::test_review_schedule_must_be_a_schedule_expression"),
+        rule("DPP-LambdaFailuresKept"),
+    ])
+    schedules = f.of_type("AWS::Events::Rule", "ReviewDigest")
+    if not schedules:
+        found.answer = "the review digest (alarms stack, home region)"
+        return found
+    expression = str(schedules[0].properties.get("ScheduleExpression", ""))
+    found.controls.append(f"review digest on {expression} (UTC): {where(schedules)}")
+    if _runs_per_week(expression) < 2:
+        found.gaps.append(f"the digest runs fewer than twice a week ({expression}; review.schedule)")
+    digests = f.of_type("AWS::Lambda::Function", "ReviewDigest")
+    regions_seen = json.dumps([d.properties.get("Environment") for d in digests])
+    if len(f.regions) > 1 and "REGIONS" not in regions_seen:
+        found.gaps.append("the digest summarises the home region only: " + ", ".join(r for r in f.regions if r != f.home_region) + " not included")
+    found.gaps.append("its review is not recorded (no evidence register)")
+    return found
+
+
+def _runs_per_week(expression: str) -> float:
+    if expression.startswith("rate("):
+        amount, unit = expression[5:-1].split()
+        per_day = {"minute": 1440, "minutes": 1440, "hour": 24, "hours": 24, "day": 1, "days": 1}[unit] / float(amount)
+        return per_day * 7
+    if expression.startswith("cron("):
+        fields = expression[5:-1].split()
+        if len(fields) == 6 and fields[4] not in ("?", "*"):
+            return float(len(fields[4].split(",")))
+        return 7.0
+    return 0.0
+
+
+@grades("DPP-MON-8")
+def monitoring_drills(f: Facts) -> Finding:
+    found = Finding()
+    drills = [r for r in f.resources if "AlertPathDrill" in r.path]
+    if drills:
+        found.controls.append(f"alert-path drills: {where(drills)}")
+        found.gaps.append("drill outcomes not yet recorded as evidence")
+    found.answer = ("a scheduled and on-demand drill that raises each alert path (sample finding, alarm, canary read, tampering event), "
+                    "records raised/routed/delivered per target and latency as evidence, and alarms when a path fails; "
+                    "today only the plan's drill checklist, done by hand and not recorded")
+    return found
