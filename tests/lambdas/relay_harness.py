@@ -24,6 +24,7 @@ class Reply:
     body: str = "ok"
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
+    drop: bool = False  # close the connection afterwards without saying so (an idle timeout)
 
 
 class ChatServer:
@@ -33,6 +34,7 @@ class ChatServer:
         self.posts: dict[str, list[dict]] = {}
         self.times: dict[str, list[float]] = {}
         self.scripts: dict[str, list[Reply]] = {}
+        self.ports: set[int] = set()  # client ports seen: one per connection
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +42,7 @@ class ChatServer:
                 length = int(self.headers.get("Content-Length", 0))
                 payload = json.loads(self.rfile.read(length) or b"null")
                 server.posts.setdefault(self.path, []).append(payload)
+                server.ports.add(self.client_address[1])
                 server.times.setdefault(self.path, []).append(time.monotonic())
                 script = server.scripts.get(self.path) or []
                 reply = script.pop(0) if script else Reply()
@@ -52,6 +55,8 @@ class ChatServer:
                     self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
                     self.wfile.write(reply.body.encode())
+                    if reply.drop:
+                        self.close_connection = True
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import uuid
 
 import boto3
@@ -12,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.lambdas.relay_harness import ChatServer, FakeContext, Reply, moto_send, sample, sns_record
+from tests.lambdas.relay_harness import RELAY_SOURCE, ChatServer, FakeContext, Reply, moto_send, sample, sns_record
 
 SLACK, TEAMS, CHIME = "/slack/T000/B000", "/teams/workflow", "/chime/incomingwebhooks"
 
@@ -288,3 +290,112 @@ def test_any_message_ends_posted_dead_lettered_or_requeued(relay, server, body):
     requeued = result["batchItemFailures"] == [{"itemIdentifier": str(receipt)}]
     dead_lettered = len(dead_letters()) > letters_before
     assert posted or requeued or dead_lettered
+
+
+# --- cost (issue 16.6): measured in `make bench`; here only what makes it cheap ----------------------
+
+
+def test_the_handler_imports_no_sdk_and_nothing_heavy():
+    """Cold import is dominated by what the handler imports: boto3/botocore, Powertools and
+    the X-Ray SDK cost more than the whole 150 ms budget, so none of them is imported."""
+    code = "import sys, handler; print(sorted(m for m in sys.modules if m.split('.')[0] in {'boto3', 'botocore', 'aws_lambda_powertools', 'aws_xray_sdk', 'urllib3', 'wrapt', 'requests'}))"
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-1", "PYTHONPATH": str(RELAY_SOURCE)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_clients_are_built_once_per_container(relay, server, monkeypatch):
+    from relay import aws as relay_aws
+
+    built = []
+    original = relay_aws.Client.__init__
+
+    def counting(self, service, region, *args, **kwargs):
+        built.append(service)
+        original(self, service, region, *args, **kwargs)
+
+    monkeypatch.setattr(relay_aws.Client, "__init__", counting)
+    for message_id in ("one", "two", "three"):
+        run(relay, sns_record(sample("relay/cloudwatch-alarm.json"), message_id=message_id))
+    assert sorted(built) == ["dynamodb", "secretsmanager", "sqs"]
+    assert len(server.posts[SLACK]) == 3
+
+
+def test_the_secret_is_read_once_per_cache_period(relay, server, monkeypatch):
+    from relay import aws as relay_aws
+
+    calls = []
+    monkeypatch.setattr(relay_aws, "send", lambda url, headers, body, timeout: calls.append(headers["X-Amz-Target"]) or moto_send(url, headers, body, timeout))
+    for message_id in ("one", "two"):
+        run(relay, sns_record(sample("relay/cloudwatch-alarm.json"), message_id=message_id))
+    assert calls.count("secretsmanager.GetSecretValue") == 3  # one per target, not per invocation
+
+
+# --- the relay's own AWS client ------------------------------------------------------------------
+
+
+def test_requests_are_signed_as_botocore_signs_them(monkeypatch):
+    """Signature Version 4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html),
+    checked against botocore's signer for the same request."""
+    from datetime import datetime, timezone
+
+    import botocore.auth
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from relay.aws import sign
+
+    now = datetime(2026, 11, 21, 0, 0, 41, tzinfo=timezone.utc)
+    url, body = "https://dynamodb.eu-west-1.amazonaws.com/", b'{"TableName":"ledger"}'
+    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.GetItem"}
+    ours = sign("dynamodb", "eu-west-1", url, headers, body, now, ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session-token"))
+    request = AWSRequest("POST", url, data=body, headers=dict(headers))
+    signer = SigV4Auth(Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session-token"), "dynamodb", "eu-west-1")
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda *args, **kwargs: now.replace(tzinfo=None))
+    signer.add_auth(request)
+    assert ours["Authorization"] == request.headers["Authorization"]
+    assert ours["X-Amz-Security-Token"] == "session-token"
+
+
+@pytest.mark.parametrize("service", ["secretsmanager", "dynamodb", "sqs"])
+def test_each_services_protocol_matches_its_service_model(service):
+    """Target prefix, JSON version and signing name as botocore's service models define them."""
+    import botocore.session
+
+    from relay.aws import SERVICES
+
+    metadata = botocore.session.get_session().get_service_model(service).metadata
+    assert SERVICES[service] == (metadata["endpointPrefix"], metadata["targetPrefix"], metadata["jsonVersion"])
+    assert metadata.get("signingName", metadata["endpointPrefix"]) == SERVICES[service][0]
+
+
+def test_throttling_is_retried_and_a_missing_resource_is_not(monkeypatch):
+    import relay.aws
+
+    answers = [(400, b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"slow down"}'), (200, b'{"Item":{}}')]
+    monkeypatch.setattr(relay.aws, "send", lambda *args: answers.pop(0))
+    monkeypatch.setattr(relay.aws.time, "sleep", lambda seconds: None)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "a")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "b")
+    client = relay.aws.Client("dynamodb", "eu-west-1")
+    assert client.call("GetItem", {}) == {"Item": {}} and answers == []
+    monkeypatch.setattr(relay.aws, "send", lambda *args: (400, b'{"__type":"com.amazonaws.secretsmanager#ResourceNotFoundException","Message":"gone"}'))
+    with pytest.raises(relay.aws.AwsError) as raised:
+        client.call("GetItem", {})
+    assert raised.value.code == "ResourceNotFoundException" and not raised.value.retryable
+
+
+def test_connections_are_kept_open_between_posts():
+    """One TCP connection serves consecutive posts to a server that keeps it alive, and a
+    connection the server dropped while idle is replaced without losing the post."""
+    from relay import wire
+
+    with ChatServer() as chat:
+        chat.httpd.RequestHandlerClass.protocol_version = "HTTP/1.1"  # keep-alive
+        chat.scripts["/keep"] = [Reply(), Reply(), Reply(drop=True)]
+        for _ in range(3):
+            assert wire.post(chat.url("/keep"), {"Content-Type": "application/json"}, b"{}", 2.0)[0] == 200
+        assert len(chat.ports) == 1
+        assert wire.post(chat.url("/keep"), {"Content-Type": "application/json"}, b"{}", 2.0)[0] == 200
+        assert len(chat.posts["/keep"]) == 4 and len(chat.ports) == 2
