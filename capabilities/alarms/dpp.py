@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from capabilities.alarms.spec import AlarmSpec, ContributorRule, MetricRef
 from capabilities.canary.content import CANARY_KEY
+from capabilities.relay.monitors import target_alarms
 from configuration.model import BaselineConfig, BusinessHours, Severity
 
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")  # CloudWatch metric math DAY(): 1 = Monday
@@ -215,6 +216,7 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
                 home_region_only=False,
             ),
         ]
+        specs += target_alarms(config)  # one per chat target, naming it
     if config.features.flow_logs:
         specs += [
             AlarmSpec(

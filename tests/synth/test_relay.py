@@ -94,6 +94,21 @@ def test_monitors_watch_the_relay(synthesized):
     assert alarms["dpp-prod-ChatRelayErrors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-chat-relay"}]
 
 
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_each_chat_target_has_an_alarm_naming_it_on_the_metric_the_relay_emits(synthesized, region):
+    """Issue 16.5: the relay emits TargetFailures per target (dimensions service and Target, in
+    its METRICS_NAMESPACE); one alarm per configured target watches it."""
+    env = only(synthesized.template("relay", region), "AWS::Lambda::Function")["Properties"]["Environment"]["Variables"]
+    alarms = {a["Properties"]["AlarmName"]: a["Properties"] for a in synthesized.template("alarms", region).find_resources("AWS::CloudWatch::Alarm").values()}
+    for target in ("secops-slack", "secops-teams"):
+        alarm = alarms[f"dpp-prod-ChatRelayTarget_{target.replace('-', '_')}"]
+        assert target in alarm["AlarmDescription"]
+        (query,) = [m for m in alarm["Metrics"] if "MetricStat" in m] if "Metrics" in alarm else [None]
+        metric = query["MetricStat"]["Metric"] if query else alarm
+        assert (metric["Namespace"], metric["MetricName"]) == (env["METRICS_NAMESPACE"], "TargetFailures")
+        assert sorted((d["Name"], d["Value"]) for d in metric["Dimensions"]) == [("Target", target), ("service", "dpp-chat-relay")]
+
+
 def test_no_relay_without_webhook_targets():
     context = cdk_json_context()
     context["dpp"]["notifications"]["targets"] = [{"name": "mail", "kind": "email", "address": "secops@example.com"}]
