@@ -181,53 +181,61 @@ def acting():
     return build_app(context_with(**ACTING)).template("responses", "eu-west-1")
 
 
-def _matches(pattern: str, value: str) -> bool:
-    from fnmatch import fnmatchcase
-
-    return fnmatchcase(value.lower() if pattern.startswith(("iam:", "ec2:", "wafv2:")) else value, pattern.lower() if pattern.startswith(("iam:", "ec2:", "wafv2:")) else pattern)
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-responder-eu-west-1"
 
 
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
+def decide(policies: list[list[dict]], boundary: list[dict], requests: list[tuple[str, str, dict]]) -> list[str]:
+    """What IAM decides for the responder's role, by an independent evaluator
+    (@cloud-copilot/iam-simulate, the access-path tests' runner): its identity policies and its
+    permissions boundary (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+    Each request is (action, resource ARN, context keys AWS sends)."""
+    import shutil
+    import subprocess
+
+    from tests.access.simulator import ROOT, RUNNER
+
+    document = lambda statements: {"Version": "2012-10-17", "Statement": statements}  # noqa: E731
+    batch = [
+        {
+            "id": i,
+            "simulation": {
+                "identityPolicies": [{"name": f"p{n}", "policy": document(p)} for n, p in enumerate(policies)],
+                "permissionBoundaryPolicies": [{"name": "boundary", "policy": document(boundary)}],
+                "serviceControlPolicies": [],
+                "resourceControlPolicies": [],
+                "request": {
+                    "action": action,
+                    "principal": ROLE,
+                    "resource": {"resource": resource, "accountId": ACCOUNT},
+                    "contextVariables": {"aws:PrincipalArn": ROLE, "aws:PrincipalAccount": ACCOUNT, **context},
+                },
+            },
+        }
+        for i, (action, resource, context) in enumerate(requests)
+    ]
+    node = shutil.which("node")
+    assert node, "node is needed for the IAM evaluator (make test installs it)"
+    completed = subprocess.run([node, str(RUNNER)], input=json.dumps(batch), capture_output=True, text=True, cwd=ROOT, check=True, timeout=300)
+    results = json.loads(completed.stdout)
+    for request, result in zip(requests, results):
+        assert result["result"] != "Error" and not result.get("ignored"), (request, result)
+    return [r["result"] for r in results]
 
 
-def _applies(statement: dict, action: str, resource: str, context: dict[str, str]) -> bool:
-    """Action and resource wildcards, and the condition operators these policies use
-    (ArnEquals/ArnLike and StringEquals on single values; a missing key never matches)."""
-    if not any(_matches(a, action) for a in _as_list(statement.get("Action", []))):
-        return False
-    if not any(_matches(r, resource) for r in _as_list(statement.get("Resource", []))):
-        return False
-    for operator, keys in statement.get("Condition", {}).items():
-        for key, expected in keys.items():
-            if key not in context:
-                return False
-            if operator in ("ArnEquals", "ArnLike", "StringEquals", "StringLike"):
-                if not any(_matches(e, context[key]) for e in _as_list(expected)):
-                    return False
-            else:
-                return False  # an operator this model does not know never allows
-    return True
-
-
-def allowed(policies: list[list[dict]], boundary: list[dict], action: str, resource: str, **context: str) -> bool:
-    """IAM's evaluation for an identity in its own account: an explicit Deny anywhere wins; the
-    identity policies must Allow, and so must the permissions boundary
-    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html)."""
-    every = [s for p in policies for s in p] + boundary
-    if any(s["Effect"] == "Deny" and _applies(s, action, resource, context) for s in every):
-        return False
-    identity = any(s["Effect"] == "Allow" and _applies(s, action, resource, context) for p in policies for s in p)
-    ceiling = any(s["Effect"] == "Allow" and _applies(s, action, resource, context) for s in boundary)
-    return identity and ceiling
+def allowed_all(policies, boundary, requests) -> list[bool]:
+    return [d == "Allowed" for d in decide(policies, boundary, requests)]
 
 
 def _resolved(template: Template, statements: list[dict]) -> list[dict]:
-    """Replaces the CloudFormation references these tests meet with plain ARNs."""
+    """CloudFormation references resolved to the ARNs they will have (the access-path tests'
+    resolver); the IP set, which it does not know, by its fixed name."""
+    from tests.access.policies import Resolver, StackTemplate
+
     text = json.dumps(statements)
-    for logical_id, resource in template.find_resources("AWS::WAFv2::IPSet").items():
+    for logical_id in template.find_resources("AWS::WAFv2::IPSet"):
         text = text.replace(json.dumps({"Fn::GetAtt": [logical_id, "Arn"]}), json.dumps(f"arn:aws:wafv2:eu-west-1:{ACCOUNT}:regional/ipset/dpp-prod-hostile-ips/1"))
-    return json.loads(text)
+    stack = StackTemplate(name="dpp-prod-responses-111122223333-eu-west-1", account=ACCOUNT, region="eu-west-1", template=template.to_json())
+    return Resolver(stack).resolve(json.loads(text))
 
 
 def responder_policies(template: Template) -> tuple[list[list[dict]], list[dict]]:
@@ -245,36 +253,60 @@ ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 def test_the_responder_can_attach_only_the_revocation_policy(acting):
     policies, boundary = responder_policies(acting)
-    victim = f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole"
-    assert allowed(policies, boundary, "iam:AttachRolePolicy", victim, **{"iam:PolicyARN": REVOCATION})
-    assert allowed(policies, boundary, "iam:AttachUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot", **{"iam:PolicyARN": REVOCATION})
-    assert not allowed(policies, boundary, "iam:AttachRolePolicy", victim, **{"iam:PolicyARN": ADMIN})
-    assert not allowed(policies, boundary, "iam:AttachUserPolicy", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot", **{"iam:PolicyARN": ADMIN})
+    victim, user = f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot"
+    decisions = allowed_all(
+        policies,
+        boundary,
+        [
+            ("iam:AttachRolePolicy", victim, {"iam:PolicyARN": REVOCATION}),
+            ("iam:AttachUserPolicy", user, {"iam:PolicyARN": REVOCATION}),
+            ("iam:AttachRolePolicy", victim, {"iam:PolicyARN": ADMIN}),
+            ("iam:AttachUserPolicy", user, {"iam:PolicyARN": ADMIN}),
+        ],
+    )
+    assert decisions == [True, True, False, False]
 
 
-@pytest.mark.parametrize(
-    "action",
-    ["iam:PutRolePolicy", "iam:PutUserPolicy", "iam:CreatePolicy", "iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:AddUserToGroup", "iam:PassRole", "iam:CreateLoginProfile"],
-)
-def test_the_responder_can_grant_nothing(acting, action):
+def test_the_responder_can_grant_nothing(acting):
+    """No inline policy, policy, role, user, key, login, group membership or role passing,
+    on any ordinary principal (the requests a granting function would make)."""
     policies, boundary = responder_policies(acting)
-    for resource in (f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot", f"arn:aws:iam::{ACCOUNT}:policy/anything", "*"):
-        assert not allowed(policies, boundary, action, resource, **{"iam:PolicyARN": REVOCATION})
+    role, user = f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", f"arn:aws:iam::{ACCOUNT}:user/reporting-bot"
+    policy, group = f"arn:aws:iam::{ACCOUNT}:policy/OrdersAccess", f"arn:aws:iam::{ACCOUNT}:group/admins"
+    requests = [
+        ("iam:PutRolePolicy", role, {}), ("iam:PutUserPolicy", user, {}), ("iam:PutGroupPolicy", group, {}),
+        ("iam:CreatePolicy", policy, {}), ("iam:CreatePolicyVersion", policy, {}), ("iam:SetDefaultPolicyVersion", policy, {}),
+        ("iam:CreateRole", role, {}), ("iam:UpdateAssumeRolePolicy", role, {}), ("iam:PassRole", role, {}),
+        ("iam:PutRolePermissionsBoundary", role, {}), ("iam:DeleteRolePermissionsBoundary", role, {}),
+        ("iam:CreateUser", user, {}), ("iam:CreateAccessKey", user, {}), ("iam:CreateLoginProfile", user, {}), ("iam:AddUserToGroup", group, {}),
+        ("iam:AttachGroupPolicy", group, {"iam:PolicyARN": REVOCATION}),
+    ]  # fmt: skip
+    assert [r for r, ok in zip(requests, allowed_all(policies, boundary, requests)) if ok] == []
 
 
 @pytest.mark.parametrize("role", ["dpp-prod-responder-eu-west-1", "cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1", "cdk-hnb659fds-deploy-role-111122223333-eu-west-1", "DppBreakGlass"])
 def test_its_own_role_the_bootstrap_roles_and_break_glass_are_untouchable(acting, role):
     policies, boundary = responder_policies(acting)
     arn = f"arn:aws:iam::{ACCOUNT}:role/{role}"
-    for action in ("iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"):
-        assert not allowed(policies, boundary, action, arn, **{"iam:PolicyARN": REVOCATION})
+    requests = [(a, arn, {"iam:PolicyARN": REVOCATION}) for a in ("iam:AttachRolePolicy", "iam:DetachRolePolicy")]
+    requests += [(a, arn, {}) for a in ("iam:PutRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy", "iam:GetRole")]
+    assert decide(policies, boundary, requests) == ["ExplicitlyDenied"] * len(requests)
 
 
 def test_only_the_revocation_policy_gets_new_versions(acting):
     policies, boundary = responder_policies(acting)
-    assert allowed(policies, boundary, "iam:CreatePolicyVersion", REVOCATION)
-    assert not allowed(policies, boundary, "iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/OrdersAccess")
-    assert not allowed(policies, boundary, "iam:SetDefaultPolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/OrdersAccess")
+    other = f"arn:aws:iam::{ACCOUNT}:policy/OrdersAccess"
+    decisions = allowed_all(policies, boundary, [("iam:CreatePolicyVersion", REVOCATION, {}), ("iam:CreatePolicyVersion", other, {}), ("iam:DeletePolicyVersion", other, {})])
+    assert decisions == [True, False, False]
+
+
+def test_the_boundary_caps_whatever_is_attached_later(acting):
+    """A policy granting everything, attached to the role by someone later, still leaves the
+    responder unable to grant: the boundary is the ceiling."""
+    _, boundary = responder_policies(acting)
+    everything = [[{"Effect": "Allow", "Action": "*", "Resource": "*"}]]
+    requests = [("iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", {}), ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", {"iam:PolicyARN": ADMIN}), ("iam:CreateUser", f"arn:aws:iam::{ACCOUNT}:user/backdoor", {})]
+    assert allowed_all(everything, boundary, requests) == [False, False, False]
 
 
 def test_the_revocation_policy_is_created_denying_nobody(acting):
@@ -288,10 +320,9 @@ def test_network_acl_entries_only_in_the_configured_vpcs(acting):
     policies, boundary = responder_policies(acting)
     acl = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:network-acl/acl-0123456789abcdef0"
     configured = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f67890"
-    assert allowed(policies, boundary, "ec2:CreateNetworkAclEntry", acl, **{"ec2:Vpc": configured})
-    assert not allowed(policies, boundary, "ec2:CreateNetworkAclEntry", acl, **{"ec2:Vpc": f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0ffffffffffffffff"})
-    env = function_env(acting)
-    assert json.loads(env["NETWORK_ACL_VPCS"]) == ["vpc-0a1b2c3d4e5f67890"]
+    other = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0ffffffffffffffff"
+    assert allowed_all(policies, boundary, [("ec2:CreateNetworkAclEntry", acl, {"ec2:Vpc": configured}), ("ec2:CreateNetworkAclEntry", acl, {"ec2:Vpc": other})]) == [True, False]
+    assert json.loads(function_env(acting)["NETWORK_ACL_VPCS"]) == ["vpc-0a1b2c3d4e5f67890"]
 
 
 def test_web_acls_of_this_account_and_region_are_handed_to_the_responder():
