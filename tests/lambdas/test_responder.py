@@ -485,8 +485,9 @@ def test_with_nowhere_to_enforce_the_block_is_reported_as_ineffective(world):
 
 
 def test_isolation_revokes_ipv6_egress_too(world):
-    """Item 9: in a VPC with an IPv6 CIDR a new security group also allows all IPv6 egress
-    (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html); moto models it."""
+    """Item 9: in a VPC with an IPv6 CIDR the outbound defaults also allow all IPv6 traffic
+    (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html); moto gives
+    new groups the same ::/0 egress rule."""
     vpc = world.ec2.create_vpc(CidrBlock="10.9.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
     subnet = world.ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
     group = world.ec2.create_security_group(GroupName="v6-app", Description="app", VpcId=vpc)["GroupId"]

@@ -5,14 +5,15 @@ in the network ACLs of each configured VPC (``dpp.responses.networkAclVpcArns``)
 says where the block took effect; with neither configured it says the block is in the IP set
 only, which blocks nothing until a web ACL references it.
 
-WAF: an IP set reference statement blocks the set's addresses in the web ACL that uses it,
-and a regional web ACL can only use an IP set of its own region
-(https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-ipset-match.html).
-Network ACLs: rules are evaluated in rule-number order, lowest first, and a network ACL has
-20 inbound rules by default (quota adjustable to 40)
-(https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html,
-https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html): the deny entry takes
-the lowest free number, and a full ACL or an allow rule that comes first is reported."""
+WAF: an IP set match statement references the set by ARN, and a change to the set applies to
+every rule that references it
+(https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-ipset-match.html);
+the responder's set is REGIONAL, so only regional web ACLs can reference it.
+Network ACLs: entries are processed in ascending rule-number order
+(https://docs.aws.amazon.com/cli/latest/reference/ec2/create-network-acl-entry.html) and the
+number of rules per network ACL is a quota
+(https://docs.aws.amazon.com/general/latest/gr/vpc-service.html): the deny entry takes the
+lowest free number, and a full ACL or an allow rule that comes first is reported."""
 from __future__ import annotations
 
 import ipaddress

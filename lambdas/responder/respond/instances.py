@@ -2,9 +2,9 @@
 it, and snapshot its volumes for forensics; never stop or terminate it (DPP-IR-3).
 
 A security-group change does not cut connections already tracked; the isolation group has no
-rules at all, so new traffic in or out is refused and tracked flows end as they idle. A new
-security group comes with an allow-all IPv4 egress rule and, in a VPC with an IPv6 CIDR, an
-allow-all IPv6 (``::/0``) one (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html):
+rules at all, so new traffic in or out is refused and tracked flows end as they idle. A
+security group's outbound defaults allow all IPv4 traffic and, in a VPC with an IPv6 CIDR, all
+IPv6 traffic (``::/0``, https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html):
 every rule the group has is revoked, whichever family, each time the group is used.
 
 The ledger record (with the original groups, for undo) is written before the first change;
