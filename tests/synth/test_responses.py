@@ -353,3 +353,22 @@ def test_the_incident_plan_says_where_blocks_take_effect():
     vpc = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f67890"
     plan = incident_plan(replace(config, responses=replace(config.responses, web_acl_arns=(arn,), network_acl_vpc_arns=(vpc,))))
     assert "web ACL `shop-frontend`" in plan and "network ACLs of `vpc-0a1b2c3d4e5f67890`" in plan and "nowhere" not in plan
+
+
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ({"responses__webAclArns": [f"arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/cdn/a1b2c3d4-5678-90ab-cdef-111122223333"]}, "dpp.responses.webAclArns[0]"),
+        ({"responses__networkAclVpcArns": ["vpc-0a1b2c3d4e5f67890"]}, "dpp.responses.networkAclVpcArns[0]"),
+        ({"responses__networkAclVpcArns": [f"arn:aws:ec2:ap-south-1:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f67890"]}, "dpp.responses.networkAclVpcArns"),
+        ({"responses__webAclArns": ["arn:aws:wafv2:eu-west-1:999999999999:regional/webacl/x/a1b2c3d4-5678-90ab-cdef-111122223333"]}, "dpp.responses.webAclArns"),
+    ],
+)
+def test_enforcement_points_are_validated_with_the_key_in_the_error(override, key):
+    """A CloudFront (global) web ACL cannot reference the regional IP set; a bare VPC ID names
+    no account or region; one outside the baseline's accounts and regions would never be used."""
+    from configuration.errors import ConfigError
+
+    with pytest.raises(ConfigError) as raised:
+        build_app(context_with(**override))
+    assert raised.value.key.startswith(key) and "\n" not in str(raised.value)
