@@ -15,6 +15,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 import boto3
+from botocore.exceptions import ClientError
 
 logger = logging.getLogger()
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
@@ -69,13 +70,21 @@ def summarise(cloudwatch, securityhub, config, *, prefix: str, start: datetime, 
     fired: dict[str, int] = {}
     by_region: dict[str, dict[str, int]] = {}
     rules: list[str] = []
+    unread: dict[str, str] = {}
     for name, (regional_cloudwatch, regional_config) in regional.items():
-        here = alarms_fired(regional_cloudwatch, prefix, start, end)
+        try:
+            here = alarms_fired(regional_cloudwatch, prefix, start, end)
+            found = non_compliant_rules(regional_config)
+        except ClientError as error:
+            if name == region:
+                raise  # the home region unread is a failed digest: retried, then dead-lettered
+            unread[name] = error.response["Error"]["Code"]  # said in the digest, the others still counted
+            continue
         by_region[name] = here
         for alarm, count in here.items():
             fired[alarm] = fired.get(alarm, 0) + count
         # A rule name is the same in every region: name the region when there are several.
-        rules += [r if len(regional) == 1 else f"{r} ({name})" for r in non_compliant_rules(regional_config)]
+        rules += [r if len(regional) == 1 else f"{r} ({name})" for r in found]
     findings, truncated = findings_by_severity(securityhub, start, end)
     return {
         "kind": "dpp-review",
@@ -90,6 +99,7 @@ def summarise(cloudwatch, securityhub, config, *, prefix: str, start: datetime, 
         "findings": findings,
         "findingsTruncated": truncated,
         "nonCompliantRules": sorted(rules),
+        "unreadRegions": unread,
     }
 
 

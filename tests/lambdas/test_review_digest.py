@@ -170,3 +170,14 @@ def test_the_digest_function_is_told_every_covered_region(synthesized):
     functions = synthesized.template("alarms", "eu-west-1").find_resources("AWS::Lambda::Function")
     (env,) = [f["Properties"]["Environment"]["Variables"] for f in functions.values() if "REVIEW_TOPIC_ARN" in f["Properties"].get("Environment", {}).get("Variables", {})]
     assert json.loads(env["REGIONS"]) == sorted(synthesized.built.config.regions) and len(synthesized.built.config.regions) > 1
+
+
+def test_a_region_that_cannot_be_read_is_named_and_the_others_still_counted(aws):
+    home_cw, home_cfg = stubbed([history("dpp-prod-RootUsage", "ALARM")], [])
+    other_cw = boto3.client("cloudwatch", region_name="eu-central-1")
+    other_cfg = boto3.client("config", region_name="eu-central-1")
+    cw_stub = Stubber(other_cw)
+    cw_stub.add_client_error("describe_alarm_history", "AccessDenied")
+    cw_stub.activate()
+    summary = digest.summarise(home_cw, aws, home_cfg, prefix="dpp-prod", start=START, end=END, account="111122223333", region="eu-west-1", others={"eu-central-1": (other_cw, other_cfg)})
+    assert summary["alarmsFired"] == {"RootUsage": 1} and summary["unreadRegions"] == {"eu-central-1": "AccessDenied"}
