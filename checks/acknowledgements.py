@@ -155,11 +155,21 @@ def _account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str)
     names = monitoring_names(config, planned.account)
     trail_group = names.log_group_arn(planned.region, names.trail_log_group)
     acks = _deploy_action_function(config, planned, stack, "SecurityContact", "security-contact")
-    acks += _wildcards(
-        f"{stack}/AccountTrail/CloudWatchDeliveryPolicy",
-        [f"{trail_group}:log-stream:*"],
-        "CloudTrail names the log streams it creates in the trail's log group; the grant covers streams of that one group.",
-    )
+    has_trail = config.trail_home(planned.account, planned.region)
+    if config.org_mode and has_trail:
+        acks += _deploy_action_function(config, planned, stack, "OrganizationServiceAccess", "organization-access")
+        acks += _wildcards(
+            f"{stack}/OrganizationServiceAccess/Policy",
+            ["*"],
+            "Organizations' EnableAWSServiceAccess and ListAWSServiceAccessForOrganization take no resource ARN; the "
+            "write is limited to the CloudTrail and Security Hub service principals (organizations:ServicePrincipal).",
+        )
+    if has_trail:
+        acks += _wildcards(
+            f"{stack}/AccountTrail/CloudWatchDeliveryPolicy",
+            [f"{trail_group}:log-stream:*"],
+            "CloudTrail names the log streams it creates in the trail's log group; the grant covers streams of that one group.",
+        )
     if config.features.config_recorder:
         acks += _config_role(config, stack, planned.account)
     return acks

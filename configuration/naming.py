@@ -49,6 +49,27 @@ class ArchiveNames:
     def replica_access_log_bucket(self) -> str:
         return self._bucket("access-logs", self.replica_region)
 
+    def intake_bucket(self, region: str) -> str:
+        """A covered region's intake for flow logs and DNS query logs, replicated into the
+        archive and its replica (Route 53 Resolver writes only to destinations in its own
+        region; flow logs are kept to the same documented, same-region path)."""
+        return self._bucket("log-intake", region)
+
+    def intake_access_log_bucket(self, region: str) -> str:
+        return self._bucket("intake-access-logs", region)
+
+    def intake_replication_role(self, region: str) -> str:
+        return f"{self.prefix}-log-intake-replication-{region}"
+
+    def network_log_bucket(self, region: str) -> str:
+        """Where a region's flow logs and DNS query logs land: the archive at home, else the
+        region's intake."""
+        return self.archive_bucket if region == self.home_region else self.intake_bucket(region)
+
+    @property
+    def intake_key_alias(self) -> str:
+        return f"alias/{self.prefix}/log-intake"
+
     @property
     def archive_key_alias(self) -> str:
         return f"alias/{self.prefix}/log-archive"
@@ -104,6 +125,11 @@ class MonitoringNames:
     def flow_log_group(self) -> str:
         return f"/dpp/{self.stage}/vpc-flow-logs"
 
+    def member_config_recorder_role(self, region: str) -> str:
+        """A member account's recorder role in one region (IAM is global, each region's StackSet
+        instance has its own); named so the archive can admit members' roles by pattern."""
+        return f"{self.config_recorder_role}-{region}"
+
     @property
     def config_recorder_role(self) -> str:
         return f"{self.prefix}-config-recorder"
@@ -157,3 +183,7 @@ def response_ledger_name(config: BaselineConfig) -> str:
 
 def organization_admin_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-organization-admin"
+
+
+def organization_access_function_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-organization-access"

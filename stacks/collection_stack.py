@@ -44,7 +44,8 @@ class CollectionStack(Stack):
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
             )
 
-        destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}")
+        # The archive at home, the region's intake elsewhere (same-region delivery, replicated into the archive).
+        destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.network_log_bucket(self.region)}/{LogPrefix.VPC_FLOW_LOGS.value}")
         if config.features.flow_logs:
             if config.collection.flow_logs_to_cloudwatch:
                 group_arn = names.log_group_arn(self.region, names.flow_log_group)

@@ -24,7 +24,15 @@ class LogArchiveStack(Stack):
             settings=config.archive,
             audience=archive_audience(config),
             key_readers=[a.account_id for a in config.monitored_accounts],
+            intake_regions=intake_regions(config),
         )
+
+
+def intake_regions(config: BaselineConfig) -> list[str]:
+    """Covered regions whose flow logs and DNS query logs arrive through a regional intake."""
+    if not (config.features.flow_logs or config.features.dns_query_logs):
+        return []
+    return [r for r in config.regions if r != config.home_region]
 
 
 def archive_audience(config: BaselineConfig) -> Audience:
@@ -34,4 +42,5 @@ def archive_audience(config: BaselineConfig) -> Audience:
         accounts=() if config.org_mode else tuple(a.account_id for a in config.monitored_accounts),
         trail_accounts=tuple(a.account_id for a in config.trail_accounts),
         organization_id=config.organization.organization_id or None,
+        detector_accounts=tuple(a.account_id for a in config.monitored_accounts) if config.features.guardduty else (),
     )

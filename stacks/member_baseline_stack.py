@@ -7,7 +7,7 @@ of this app exists in a member account), the flow-log enforcer's code is inline 
 carry no asset files), and its stateful resources are retained."""
 from __future__ import annotations
 
-from aws_cdk import Aws, CfnCondition, Fn, Stack
+from aws_cdk import Aws, CfnCondition, CfnResource, CfnWaitConditionHandle, Fn, Stack
 from constructs import Construct
 
 from capabilities.archive import LogPrefix
@@ -28,12 +28,13 @@ class MemberBaselineStack(Stack):
         at_home = CfnCondition(self, "HomeRegion", expression=Fn.condition_equals(Aws.REGION, config.home_region))
 
         if config.features.config_recorder:
-            # IAM is global but every region's instance has its own (unnamed) role: instances
-            # of one account must not collide on a name.
+            # IAM is global but every region's instance has its own role: instances of one
+            # account must not collide on a name.
             role = recorder_role(
                 self,
                 "ConfigRecorderRole",
-                role_name=None,
+                # Named (per region: IAM is global) so the archive admits members' roles by pattern.
+                role_name=names.member_config_recorder_role(Aws.REGION),
                 staging_bucket=archive.config_staging_bucket,
                 account=Aws.ACCOUNT_ID,
                 archive_region=archive.home_region,
@@ -50,11 +51,14 @@ class MemberBaselineStack(Stack):
 
         if config.features.flow_logs:
             protected_log_group(self, "FlowLogEnforcerLogGroup", name=lambda_log_group(enforcer_function_name(config)), key=key, retention_days=config.retention_days)
+        # The archive at home, the region's intake elsewhere (Resolver writes in its own region only).
+        network_bucket = Fn.condition_if(at_home.logical_id, archive.archive_bucket, archive.intake_bucket(Aws.REGION)).to_string()
         enforcer = log_every_vpc(
             self,
             config,
             vpc_ids=[],  # every VPC, existing and new, is covered by the enforcer
-            destinations=FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}"),
+            destinations=FlowLogDestinations(archive_arn=f"arn:aws:s3:::{network_bucket}/{LogPrefix.VPC_FLOW_LOGS.value}"),
+            network_bucket=network_bucket,
             monitoring_key_alias=names.monitoring_key_alias,
             account=Aws.ACCOUNT_ID,
             region=Aws.REGION,
@@ -64,3 +68,28 @@ class MemberBaselineStack(Stack):
             # The key (and its alias) and the log group exist before the function and queue use them.
             enforcer.node.add_dependency(key)
             enforcer.node.add_dependency(self.node.find_child("FlowLogEnforcerLogGroup"))
+        _only_outside(self, [a.account_id for a in config.monitored_accounts])
+
+
+def _only_outside(stack: Stack, accounts: list[str]) -> None:
+    """Every resource is conditioned on the account not being one this app monitors with its
+    own stacks (the security account may sit in a member OU): there the StackSet's key alias,
+    log group and recorder would collide with that account's own ("already exists"). A
+    StackSet's account filters are ignored by automatic deployment, so the template decides
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html).
+    An unconditioned placeholder keeps the stack valid where everything else is skipped."""
+    outside = [Fn.condition_not(Fn.condition_equals(Aws.ACCOUNT_ID, a)) for a in accounts]
+    applies = CfnCondition(stack, "NotMonitoredDirectly", expression=outside[0] if len(outside) == 1 else Fn.condition_and(*outside))
+    combined: dict[str, CfnCondition] = {}
+    for child in stack.node.find_all():
+        if not isinstance(child, CfnResource) or child.cfn_resource_type == "AWS::CDK::Metadata":
+            continue
+        existing = child.cfn_options.condition
+        if existing is None:
+            child.cfn_options.condition = applies
+        else:
+            key = existing.logical_id
+            if key not in combined:
+                combined[key] = CfnCondition(stack, f"{key}AndNotMonitoredDirectly", expression=Fn.condition_and(existing, applies))
+            child.cfn_options.condition = combined[key]
+    CfnWaitConditionHandle(stack, "Placeholder")

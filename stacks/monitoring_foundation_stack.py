@@ -13,6 +13,7 @@ from configuration.naming import (
     enforcer_function_name,
     key_lookup_function_name,
     organization_admin_function_name,
+    organization_access_function_name,
     lambda_log_group,
     monitoring_names,
     relay_function_name,
@@ -58,6 +59,8 @@ class MonitoringFoundationStack(Stack):
             group("ArchiveKeyLookupLogGroup", lambda_log_group(key_lookup_function_name(config)))
         if config.org_mode and (self.account, self.region) in _organization_function_places(config):
             group("OrganizationAdminLogGroup", lambda_log_group(organization_admin_function_name(config)))
+        if config.org_mode and config.trail_home(self.account, self.region):
+            group("OrganizationAccessLogGroup", lambda_log_group(organization_access_function_name(config)))
         if config.features.automated_responses:
             group("ResponderLogGroup", lambda_log_group(responder_function_name(config)))
             ResponseLedger(self, "ResponseLedger", table_name=response_ledger_name(config), key=self.key)

@@ -23,6 +23,7 @@ from stacks.detection_stack import DetectionStack
 from stacks.global_events_stack import GlobalEventsStack
 from stacks.log_archive_replica_stack import LogArchiveReplicaStack
 from stacks.log_archive_stack import LogArchiveStack
+from stacks.log_intake_stack import LogIntakeStack
 from stacks.monitoring_foundation_stack import MonitoringFoundationStack
 from stacks.relay_stack import RelayStack
 from stacks.organization_stacks import OrganizationAdminStack, OrganizationSecurityStack
@@ -39,8 +40,15 @@ def _archive_replica(config: BaselineConfig) -> list[tuple[str, str]]:
     return [(config.log_archive_account.account_id, config.replica_region)]
 
 
-def _trail_home(config: BaselineConfig) -> list[tuple[str, str]]:
-    return [(a.account_id, config.home_region) for a in config.trail_accounts]
+def _intake_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    if not (config.features.flow_logs or config.features.dns_query_logs):
+        return []
+    return [(config.log_archive_account.account_id, r) for r in config.regions if r != config.home_region]
+
+
+def _account_home(config: BaselineConfig) -> list[tuple[str, str]]:
+    """Every directly monitored account at home (its trail, if it has one, and its Config role)."""
+    return [(a.account_id, config.home_region) for a in config.monitored_accounts]
 
 
 def _workload_regions(config: BaselineConfig) -> list[tuple[str, str]]:
@@ -50,9 +58,11 @@ def _workload_regions(config: BaselineConfig) -> list[tuple[str, str]]:
 
 
 def _collection_regions(config: BaselineConfig) -> list[tuple[str, str]]:
-    """Service-managed StackSets never deploy to the management account, so in organization
-    mode it gets collection stacks of its own; members get the same through the StackSet."""
-    return [(a.account_id, region) for a in config.trail_accounts for region in config.regions]
+    """Every directly monitored account and region. Service-managed StackSets never deploy to
+    the management account, and the member baseline skips the security account (whose own
+    stacks hold the same key alias and log groups), so in organization mode both get
+    collection stacks of their own; members get the same through the StackSet."""
+    return _workload_regions(config)
 
 
 def _management_home(config: BaselineConfig) -> list[tuple[str, str]]:
@@ -115,6 +125,14 @@ KINDS: tuple[StackKind, ...] = (
         description="DPP log archive: KMS, Object Lock WORM, access logs, reader role (DPP-PRT-1..5, DPP-RET-1, DPP-LOG-7)",
     ),
     StackKind(
+        slug="log-intake",
+        stack_class=LogIntakeStack,
+        stateful=True,
+        placement=_intake_regions,
+        after=("log-replica", "log-archive"),  # replication needs both destination buckets
+        description="DPP log intake: a covered region's flow logs and DNS query logs, replicated into the WORM archive and its replica (DPP-LOG-3/4, DPP-PRT-5)",
+    ),
+    StackKind(
         slug="monitoring-foundation",
         stack_class=MonitoringFoundationStack,
         stateful=True,
@@ -125,7 +143,7 @@ KINDS: tuple[StackKind, ...] = (
         slug="account-baseline",
         stack_class=AccountBaselineStack,
         stateful=False,
-        placement=_trail_home,
+        placement=_account_home,
         after=("log-archive", "monitoring-foundation"),  # trail delivers to both
         description="DPP account baseline: multi-region CloudTrail and account-wide roles (DPP-LOG-1, DPP-PRT-2, DPP-MON-1)",
     ),
@@ -134,7 +152,7 @@ KINDS: tuple[StackKind, ...] = (
         stack_class=CollectionStack,
         stateful=False,
         placement=_collection_regions,
-        after=("log-archive", "monitoring-foundation", "account-baseline"),  # buckets, log groups, Config role
+        after=("log-archive", "log-intake", "monitoring-foundation", "account-baseline"),  # buckets, log groups, Config role
         description="DPP collection: AWS Config, VPC flow logs and DNS query logs on every VPC (DPP-LOG-3/4/5)",
     ),
     StackKind(
@@ -183,7 +201,7 @@ KINDS: tuple[StackKind, ...] = (
         stack_class=OrganizationAdminStack,
         stateful=False,
         placement=_management_home,
-        after=("log-archive",),  # members deliver to the archive
+        after=("log-archive", "account-baseline"),  # members deliver to the archive; trusted access for Security Hub
         # Delegation finds Security Hub and GuardDuty already on in the management and security accounts.
         after_everywhere=("detection",),
         description="DPP organization: delegated administrators and the member baseline StackSet (DPP-PRT-4, DPP-LOG-1/5/6)",
@@ -237,11 +255,12 @@ def build(app: App, config: BaselineConfig) -> dict[str, Stack]:
         for slug in planned.kind.after:
             earlier = [(p, s) for p, s in built.values() if p.kind.slug == slug]
             # Wait for the earlier kind in the same account and region when there is one,
-            # else in the same account (account-wide stacks), else for every stack of that
-            # kind (the single archive).
+            # else in the same account (account-wide stacks), else in the same region (the
+            # region's log intake), else for every stack of that kind (the single archive).
             same_place = [s for p, s in earlier if (p.account, p.region) == (planned.account, planned.region)]
             same_account = [s for p, s in earlier if p.account == planned.account]
-            for other in same_place or same_account or [s for _, s in earlier]:
+            same_region = [s for p, s in earlier if p.region == planned.region]  # a region's intake
+            for other in same_place or same_account or same_region or [s for _, s in earlier]:
                 stack.add_stack_dependency(other, f"{slug} must exist before {planned.kind.slug}")
         for slug in planned.kind.after_everywhere:
             for p, other in built.values():

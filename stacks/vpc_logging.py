@@ -20,16 +20,18 @@ def log_every_vpc(
     account: str,
     region: str,
     inline: bool = False,
+    network_bucket: str | None = None,
 ) -> FlowLogEnforcer | None:
     """The query-log configuration (associated with ``vpc_ids`` now, every other VPC by the
-    enforcer) and the enforcer, as the features switch them on."""
-    archive = archive_names(config)
+    enforcer) and the enforcer, as the features switch them on. ``network_bucket`` is where
+    the region's logs land (default: the archive at home, the region's intake elsewhere)."""
+    network_bucket = network_bucket or archive_names(config).network_log_bucket(region)
     dns = None
     if config.features.dns_query_logs:
         dns = DnsQueryLogging(
             scope,
             "DnsQueryLogging",
-            destination_arn=f"arn:aws:s3:::{archive.archive_bucket}/{LogPrefix.DNS_QUERY_LOGS.value}",
+            destination_arn=f"arn:aws:s3:::{network_bucket}/{LogPrefix.DNS_QUERY_LOGS.value}",
             vpc_ids=vpc_ids,
             name=f"{config.resource_prefix}-dns-query-logs",
         )

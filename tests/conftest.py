@@ -33,3 +33,14 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     built = build_app(with_gate=True, outdir=str(outdir))
     assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
     return Synthesized(built=built, assembly=assembly, outdir=outdir)
+
+
+@pytest.fixture(scope="session")
+def organization_synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The organization example (examples/organization.json), synthesized once with every pack."""
+    from tests.synth.test_organization import org_context
+
+    outdir = tmp_path_factory.mktemp("org.out")
+    built = build_app(org_context(), with_gate=True, outdir=str(outdir))
+    assembly = built.app.synth()
+    return Synthesized(built=built, assembly=assembly, outdir=outdir)

@@ -14,6 +14,17 @@ class Audience:
     accounts: tuple[str, ...]  # accounts that deliver in their own name (single mode: all; organization: none listed)
     trail_accounts: tuple[str, ...]  # accounts whose trails deliver (organization: the management account)
     organization_id: str | None = None
+    # Accounts whose GuardDuty detectors export findings: the monitored accounts (in organization
+    # mode the delegated administrator exports the members' findings too). Pinned by
+    # aws:SourceAccount, which GuardDuty documents; it documents no aws:SourceOrgID
+    # (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+    detector_accounts: tuple[str, ...] = ()
+
+    def detectors(self) -> dict:
+        return {
+            "StringEquals": {"aws:SourceAccount": list(self.detector_accounts)},
+            "ArnLike": {"aws:SourceArn": [f"arn:aws:guardduty:*:{a}:detector/*" for a in self.detector_accounts]},
+        }
 
     def source(self, arn_pattern: str) -> dict:
         """Conditions for a service acting for the audience; ``arn_pattern`` has ``{account}``."""

@@ -38,14 +38,27 @@ def admit_log_delivery(bucket: s3.Bucket, audience: Audience) -> None:
     _grant(bucket, "LogDeliveryWritesDnsQueryLogs", "delivery.logs.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.DNS_QUERY_LOGS.value)), conditions)
 
 
-def admit_config(bucket: s3.Bucket, audience: Audience) -> None:
+def admit_config(bucket: s3.Bucket, audience: Audience, *, member_role_pattern: str | None = None) -> None:
+    """AWS Config delivers with the recorder's role, and across accounts retries as
+    config.amazonaws.com when the bucket policy does not admit the role
+    (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html). The
+    service principal "won't work with organization ID ... based conditions" (same page), so in
+    organization mode the members' recorder roles (``member_role_pattern``) are admitted by
+    ``aws:PrincipalOrgID`` instead."""
     conditions = audience.account_only()
     _grant(bucket, "ConfigChecksAcl", "config.amazonaws.com", ["s3:GetBucketAcl", "s3:ListBucket"], [bucket.bucket_arn], conditions)
     _grant(bucket, "ConfigWritesOwnPrefix", "config.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.CONFIG.value)), conditions)
+    if audience.organization_id and member_role_pattern:
+        members = {"StringEquals": {"aws:PrincipalOrgID": audience.organization_id}, "ArnLike": {"aws:PrincipalArn": member_role_pattern}}
+        for sid, actions, resources in (
+            ("MemberConfigRolesCheckAcl", ["s3:GetBucketAcl", "s3:ListBucket"], [bucket.bucket_arn]),
+            ("MemberConfigRolesWriteOwnPrefix", ["s3:PutObject", "s3:PutObjectAcl"], _objects(bucket, audience.prefixes(LogPrefix.CONFIG.value))),
+        ):
+            bucket.add_to_resource_policy(iam.PolicyStatement(sid=sid, principals=[iam.AnyPrincipal()], actions=actions, resources=resources, conditions=members))
 
 
 def admit_guardduty(bucket: s3.Bucket, audience: Audience) -> None:
     """GuardDuty exports findings of the covered detectors (any region)."""
-    conditions = audience.source("arn:aws:guardduty:*:{account}:detector/*")
+    conditions = audience.detectors()
     _grant(bucket, "GuardDutyChecksLocation", "guardduty.amazonaws.com", ["s3:GetBucketLocation"], [bucket.bucket_arn], conditions)
     _grant(bucket, "GuardDutyWritesOwnPrefix", "guardduty.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.GUARDDUTY.value)), conditions)

@@ -38,14 +38,19 @@ class LogArchive(Construct):
         settings: ArchiveSettings,
         audience: Audience,
         key_readers: list[str],
+        intake_regions: list[str] = (),
     ) -> None:
         super().__init__(scope, id)
+        self._intake_regions = list(intake_regions)
         region = names.home_region
         archive_key = LogKey(self, "ArchiveKey", alias=names.archive_key_alias, description="Encrypts the DPP log archive (DPP-PRT-3)")
         archive_key.admit_cloudtrail(audience)
         archive_key.admit_config(audience)
         archive_key.admit_log_delivery(audience)
-        archive_key.admit_guardduty(audience)
+        if audience.detector_accounts:
+            archive_key.admit_guardduty(audience)
+        member_roles = f"arn:aws:iam::*:role/{names.prefix}-config-recorder*"  # members: -<region>; management and security: none
+        archive_key.admit_member_config_roles(audience, role_pattern=member_roles, region=region)
         archive_key.admit_key_lookup(audience, owner=names.account, readers=key_readers)
         self.key = archive_key.key
 
@@ -91,8 +96,9 @@ class LogArchive(Construct):
         readers = [self.reader_role.role_arn, names.role_arn(settings.break_glass_role_name)]
         delivery.admit_cloudtrail(self.bucket, audience)
         delivery.admit_log_delivery(self.bucket, audience)
-        delivery.admit_config(self.config_staging, audience)
-        delivery.admit_guardduty(self.config_staging, audience)
+        delivery.admit_config(self.config_staging, audience, member_role_pattern=member_roles)
+        if audience.detector_accounts:
+            delivery.admit_guardduty(self.config_staging, audience)
         for bucket in (self.bucket, self.config_staging, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=exempt)
             tamper.deny_reads_except(bucket, reader_role_arns=readers)
@@ -144,7 +150,7 @@ class LogArchive(Construct):
         cfn_role: iam.CfnRole = role.node.default_child  # type: ignore[assignment]
         cfn_role.assume_role_policy_document = {"Version": "2012-10-17", "Statement": [trust]}
         policy = iam.ManagedPolicy(self, "LogReaderPolicy", description="Read-only access to the DPP log archive", roles=[role])
-        buckets = [names.archive_bucket, names.config_staging_bucket, names.access_log_bucket, names.replica_bucket, names.replica_access_log_bucket]
+        buckets = reader_buckets(names, self._intake_regions)
         object_actions = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes"]
         if settings.cold_tier_needs_restore:
             object_actions.append("s3:RestoreObject")
@@ -157,4 +163,14 @@ class LogArchive(Construct):
         )
         replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt"])
         replication.grant_key_by_alias(policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Decrypt"])
+        for region in self._intake_regions:
+            replication.grant_key_by_alias(policy, region=region, account=names.account, alias=names.intake_key_alias, actions=["kms:Decrypt"])
         return role
+
+
+def reader_buckets(names: ArchiveNames, intake_regions: list[str]) -> list[str]:
+    """Every bucket that holds logs or their access logs: what the reader role may read."""
+    buckets = [names.archive_bucket, names.config_staging_bucket, names.access_log_bucket, names.replica_bucket, names.replica_access_log_bucket]
+    for region in intake_regions:
+        buckets += [names.intake_bucket(region), names.intake_access_log_bucket(region)]
+    return buckets

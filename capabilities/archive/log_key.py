@@ -87,6 +87,24 @@ class LogKey(Construct):
             )
         )
 
+    def admit_member_config_roles(self, audience: Audience, *, role_pattern: str, region: str) -> None:
+        """Organization mode: members' recorder roles encrypt their deliveries, through S3 only
+        (the Config service principal cannot be scoped to an organization)."""
+        if not audience.organization_id:
+            return
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="MemberConfigRolesEncryptDeliveries",
+                principals=[iam.AnyPrincipal()],
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=["*"],
+                conditions={
+                    "StringEquals": {"aws:PrincipalOrgID": audience.organization_id, "kms:ViaService": f"s3.{region}.amazonaws.com"},
+                    "ArnLike": {"aws:PrincipalArn": role_pattern},
+                },
+            )
+        )
+
     def admit_log_delivery(self, audience: Audience) -> None:
         """The log-delivery service writes VPC flow logs and Resolver query logs."""
         self.key.add_to_resource_policy(
@@ -107,7 +125,7 @@ class LogKey(Construct):
                 principals=[iam.ServicePrincipal("guardduty.amazonaws.com")],
                 actions=["kms:GenerateDataKey"],
                 resources=["*"],
-                conditions=audience.source("arn:aws:guardduty:*:{account}:detector/*"),
+                conditions=audience.detectors(),
             )
         )
 

@@ -31,7 +31,9 @@ def recorder_role(scope: Construct, id: str, *, role_name: str | None, staging_b
         roles=[role],
         statements=[
             iam.PolicyStatement(actions=["s3:GetBucketAcl", "s3:ListBucket"], resources=[f"arn:aws:s3:::{staging_bucket}"]),
-            iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:aws:s3:::{staging_bucket}/{LogPrefix.CONFIG.objects(account)}"]),
+            # PutObjectAcl too: AWS asks it of a recorder role delivering to another account's bucket
+            # (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
+            iam.PolicyStatement(actions=["s3:PutObject", "s3:PutObjectAcl"], resources=[f"arn:aws:s3:::{staging_bucket}/{LogPrefix.CONFIG.objects(account)}"]),
             # The archive key may sit in another (log-archive) account: any account, pinned by alias.
             # Decrypt as well as GenerateDataKey: AWS documents both for delivery to a bucket
             # encrypted with a customer managed key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from aws_cdk import App
+from aws_cdk import App, BootstraplessSynthesizer
 from aws_cdk import aws_cloudformation as cloudformation
 from constructs import Construct
 
@@ -24,7 +24,14 @@ def member_template(config: BaselineConfig) -> dict:
 
     with tempfile.TemporaryDirectory() as outdir:
         app = App(outdir=outdir, context={"aws:cdk:enable-path-metadata": True})
-        MemberBaselineStack(app, MEMBER_STACK, config=config, description="DPP member baseline: AWS Config, VPC flow logs and DNS query logs (DPP-LOG-3/4/5)")
+        # Members are never CDK-bootstrapped: no BootstrapVersion parameter or rule, no assets.
+        MemberBaselineStack(
+            app,
+            MEMBER_STACK,
+            config=config,
+            description="DPP member baseline: AWS Config, VPC flow logs and DNS query logs (DPP-LOG-3/4/5)",
+            synthesizer=BootstraplessSynthesizer(),
+        )
         install_gate(app, config, member_acknowledgements(config))
         assembly = app.synth()  # raises, naming the finding, if a pack fails
         body = assembly.get_stack_by_name(MEMBER_STACK).template

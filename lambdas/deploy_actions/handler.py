@@ -71,6 +71,15 @@ def enable_organization_admins(props: dict) -> Outcome:
     return f"organization-admins:{admin}", {}
 
 
+def enable_service_access(props: dict) -> Outcome:
+    """From the management account: trusted access for the named services (idempotent: AWS
+    accepts enabling what is already enabled)."""
+    organizations = boto3.client("organizations")
+    for service in props["ServicePrincipals"]:
+        organizations.enable_aws_service_access(ServicePrincipal=service)
+    return "service-access:" + ",".join(sorted(props["ServicePrincipals"])), {}
+
+
 def configure_guardduty_organization(props: dict) -> Outcome:
     """From the delegated administrator, in one region: every member account, present and
     future, gets GuardDuty with the configured protection plans."""
@@ -88,6 +97,7 @@ ACTIONS = {
     "DescribeKey": describe_key,
     "EnableOrganizationAdmins": enable_organization_admins,
     "ConfigureGuardDutyOrganization": configure_guardduty_organization,
+    "EnableServiceAccess": enable_service_access,
 }
 
 

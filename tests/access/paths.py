@@ -64,26 +64,31 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
     rows: list[AccessPath] = []
     for account in (a.account_id for a in config.monitored_accounts):
         for region in config.regions:
-            trail = f"arn:aws:cloudtrail:{home}:{account}:trail/{config.resource_prefix}-trail"
+            trail_owner = config.management_account.account_id if config.org_mode else account
+            trail = f"arn:aws:cloudtrail:{home}:{trail_owner}:trail/{config.resource_prefix}-trail"
             src = {"aws:SourceAccount": account}
+            if config.org_mode:
+                src["aws:SourceOrgID"] = config.organization.organization_id
+            trail_src = {"aws:SourceAccount": trail_owner, "aws:SourceArn": trail}
+            trail_key = f"cloudtrail/AWSLogs/{config.organization.organization_id}/{account}" if config.org_mode else f"cloudtrail/AWSLogs/{account}"
             rows += [
-                AccessPath(f"cloudtrail-acl-{account}-{region}", DOC_CLOUDTRAIL_S3, _service("cloudtrail.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{archive}", **src, **{"aws:SourceArn": trail}), ALLOWED),
+                AccessPath(f"cloudtrail-acl-{account}-{region}", DOC_CLOUDTRAIL_S3, _service("cloudtrail.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{archive}", **trail_src), ALLOWED),
                 AccessPath(
                     f"cloudtrail-put-{account}-{region}",
                     DOC_CLOUDTRAIL_S3,
                     _service(
                         "cloudtrail.amazonaws.com",
                         "s3:PutObject",
-                        f"arn:aws:s3:::{archive}/cloudtrail/AWSLogs/{account}/CloudTrail/{region}/2026/12/01/{account}_CloudTrail_{region}_x.json.gz",
-                        **src,
-                        **{"aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control", "s3:x-amz-server-side-encryption": "aws:kms"},
+                        f"arn:aws:s3:::{archive}/{trail_key}/CloudTrail/{region}/2026/12/01/{account}_CloudTrail_{region}_x.json.gz",
+                        **trail_src,
+                        **{"s3:x-amz-acl": "bucket-owner-full-control", "s3:x-amz-server-side-encryption": "aws:kms"},
                     ),
                     ALLOWED,
                 ),
                 AccessPath(
                     f"cloudtrail-kms-{account}-{region}",
                     DOC_CLOUDTRAIL_KMS,
-                    _service("cloudtrail.amazonaws.com", "kms:GenerateDataKey", archive_key, **src, **{"aws:SourceArn": trail, "kms:EncryptionContext:aws:cloudtrail:arn": trail}),
+                    _service("cloudtrail.amazonaws.com", "kms:GenerateDataKey", archive_key, **trail_src, **{"kms:EncryptionContext:aws:cloudtrail:arn": trail}),
                     ALLOWED,
                 ),
                 # VPC flow logs and Resolver query logs: the log-delivery service, relying on
@@ -96,7 +101,7 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
                         _service(
                             "delivery.logs.amazonaws.com",
                             "s3:PutObject",
-                            f"arn:aws:s3:::{archive}/{prefix}/AWSLogs/{account}/{service_dir}/{region}/2026/12/01/x.log.gz",
+                            f"arn:aws:s3:::{names.network_log_bucket(region)}/{prefix}/AWSLogs/{account}/{service_dir}/{region}/2026/12/01/x.log.gz",
                             **src,
                             **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*", "s3:x-amz-acl": "bucket-owner-full-control"},
                         ),
@@ -105,15 +110,18 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
                     )
                     for prefix, service_dir, doc in (("vpc-flow-logs", "vpcflowlogs", DOC_FLOW_LOGS_S3), ("dns-query-logs", "vpcdnsquerylogs", DOC_RESOLVER_S3))
                 ],
-                AccessPath(f"log-delivery-acl-{account}-{region}", DOC_VENDED_LOGS, _service("delivery.logs.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{archive}", **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}), ALLOWED),
+                AccessPath(f"log-delivery-acl-{account}-{region}", DOC_VENDED_LOGS, _service("delivery.logs.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{names.network_log_bucket(region)}", **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}), ALLOWED),
                 AccessPath(
                     f"log-delivery-kms-{account}-{region}",
                     DOC_VENDED_LOGS,
-                    _service("delivery.logs.amazonaws.com", "kms:GenerateDataKey", archive_key, **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}),
+                    _service("delivery.logs.amazonaws.com", "kms:GenerateDataKey", archive_key if region == home else f"arn:aws:kms:{region}:{names.account}:{names.intake_key_alias}", **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}),
                     ALLOWED,
                 ),
-                # AWS Config without S3KmsKeyArn sends no encryption header (the defect this
-                # suite was written for: the old deny refused it).
+            ]
+            # AWS Config without S3KmsKeyArn sends no encryption header (the defect this suite
+            # was written for: the old deny refused it). Its service principal cannot be scoped
+            # to an organization (DOC_CONFIG_S3), so in organization mode only the role path is.
+            rows += [] if config.org_mode else [
                 AccessPath(
                     f"config-put-service-{account}-{region}",
                     DOC_CONFIG_S3,
@@ -144,23 +152,7 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
         # Config's own role (same account as the staging bucket, or cross-account).
         config_role = monitoring_names(config, account).config_recorder_role
         role_arn = f"arn:aws:iam::{account}:role/{config_role}"
-        rows += [
-            AccessPath(
-                f"config-put-role-{account}",
-                DOC_CONFIG_S3,
-                Request(role_arn, "s3:PutObject", f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{home}/2026/12/1/x.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control"}),
-                ALLOWED,
-            ),
-            *[
-                AccessPath(
-                    f"config-role-kms-{action.split(':')[1]}-{account}",
-                    DOC_CONFIG_KMS,
-                    Request(role_arn, action, archive_key, {"kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
-                    ALLOWED,
-                )
-                for action in ("kms:GenerateDataKey", "kms:Decrypt")
-            ],
-        ]
+        rows += config_role_paths(config, account, role_arn)
     # S3 server access logs of the archive and staging buckets.
     for source, prefix in ((archive, "log-archive"), (staging, "config-staging")):
         rows.append(
@@ -183,7 +175,98 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath("replication-encrypt-replica", DOC_REPLICATION_KMS, Request(replication_role, "kms:Encrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED),
         AccessPath("replication-no-delete-markers", DOC_S3_ACTIONS, Request(replication_role, "s3:ReplicateDelete", f"arn:aws:s3:::{names.replica_bucket}/cloudtrail/x"), DENIED),
     ]
+    # Each region's intake feeds both locked copies.
+    for region in (r for r in config.regions if r != home):
+        role = names.role_arn(names.intake_replication_role(region))
+        intake_key = f"arn:aws:kms:{region}:{names.account}:{names.intake_key_alias}"
+        rows += [
+            AccessPath(f"intake-replication-read-{region}", DOC_REPLICATION_KMS, Request(role, "s3:GetObjectVersionForReplication", f"arn:aws:s3:::{names.intake_bucket(region)}/vpc-flow-logs/x"), ALLOWED),
+            AccessPath(f"intake-replication-write-archive-{region}", DOC_REPLICATION_KMS, Request(role, "s3:ReplicateObject", f"arn:aws:s3:::{archive}/vpc-flow-logs/x"), ALLOWED),
+            AccessPath(f"intake-replication-write-replica-{region}", DOC_REPLICATION_KMS, Request(role, "s3:ReplicateObject", f"arn:aws:s3:::{names.replica_bucket}/vpc-flow-logs/x"), ALLOWED),
+            AccessPath(f"intake-replication-decrypt-{region}", DOC_REPLICATION_KMS, Request(role, "kms:Decrypt", intake_key, {"kms:ViaService": f"s3.{region}.amazonaws.com"}), ALLOWED),
+            AccessPath(
+                f"intake-replication-encrypt-archive-{region}",
+                DOC_REPLICATION_KMS,
+                Request(role, "kms:Encrypt", archive_key, {"kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
+                ALLOWED,
+            ),
+            AccessPath(
+                f"intake-replication-encrypt-replica-{region}",
+                DOC_REPLICATION_KMS,
+                Request(role, "kms:Encrypt", replica_key, {"kms:ViaService": f"s3.{replica_region}.amazonaws.com", "kms:ResourceAliases": [names.replica_key_alias]}),
+                ALLOWED,
+            ),
+            AccessPath(f"intake-replication-no-delete-{region}", DOC_S3_ACTIONS, Request(role, "s3:ReplicateDelete", f"arn:aws:s3:::{archive}/vpc-flow-logs/x"), DENIED),
+        ]
     rows += alert_paths(config)
+    return rows
+
+
+def config_role_paths(config: BaselineConfig, account: str, role_arn: str, label: str = "") -> list[AccessPath]:
+    """A recorder role delivering into the staging bucket with the archive key."""
+    names = archive_names(config)
+    home = config.home_region
+    archive_key = f"arn:aws:kms:{home}:{names.account}:{names.archive_key_alias}"
+    org = {"aws:PrincipalOrgID": config.organization.organization_id} if config.org_mode else {}
+    return [
+        AccessPath(
+            f"config-put-role-{label or account}",
+            DOC_CONFIG_S3,
+            Request(role_arn, "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/config/AWSLogs/{account}/Config/{home}/2026/12/1/x.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control", **org}),
+            ALLOWED,
+        ),
+        *[
+            AccessPath(
+                f"config-role-kms-{action.split(':')[1]}-{label or account}",
+                DOC_CONFIG_KMS,
+                Request(role_arn, action, archive_key, {"kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias], **org}),
+                ALLOWED,
+            )
+            for action in ("kms:GenerateDataKey", "kms:Decrypt")
+        ],
+    ]
+
+
+MEMBER_ACCOUNT = "123456789012"  # any member of the organization: members are not listed
+
+
+def member_paths(config: BaselineConfig) -> list[AccessPath]:
+    """Organization mode: an unlisted member account's deliveries, through the StackSet's
+    recorder role (evaluated with the member template's own policies) and the log-delivery
+    service; an outsider's are refused."""
+    names = archive_names(config)
+    org = config.organization.organization_id
+    rows = config_role_paths(config, MEMBER_ACCOUNT, f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{monitoring_names(config, MEMBER_ACCOUNT).member_config_recorder_role(config.home_region)}", label="member")
+    for region in config.regions:
+        rows.append(
+            AccessPath(
+                f"member-flow-logs-put-{region}",
+                DOC_FLOW_LOGS_S3,
+                _service(
+                    "delivery.logs.amazonaws.com",
+                    "s3:PutObject",
+                    f"arn:aws:s3:::{names.network_log_bucket(region)}/vpc-flow-logs/AWSLogs/{MEMBER_ACCOUNT}/vpcflowlogs/{region}/x.log.gz",
+                    **{"aws:SourceAccount": MEMBER_ACCOUNT, "aws:SourceOrgID": org, "aws:SourceArn": f"arn:aws:logs:{region}:{MEMBER_ACCOUNT}:*", "s3:x-amz-acl": "bucket-owner-full-control"},
+                ),
+                ALLOWED,
+                "unverified: AWS documents aws:SourceOrgID as a global key but no vended-logs example uses it",
+            )
+        )
+    outsider = "999999999999"
+    rows += [
+        AccessPath(
+            "outsider-config-role-put",
+            DOC_CONFIG_S3,
+            Request(f"arn:aws:iam::{outsider}:role/dpp-prod-config-recorder-eu-west-1", "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/config/AWSLogs/{outsider}/x", {"aws:PrincipalOrgID": "o-otherorg999", "s3:x-amz-acl": "bucket-owner-full-control"}, administrator=True),
+            DENIED,
+        ),
+        AccessPath(
+            "outsider-flow-logs-put",
+            DOC_FLOW_LOGS_S3,
+            _service("delivery.logs.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{outsider}/x", **{"aws:SourceAccount": outsider, "aws:SourceOrgID": "o-otherorg999", "aws:SourceArn": f"arn:aws:logs:{config.home_region}:{outsider}:*"}),
+            DENIED,
+        ),
+    ]
     return rows
 
 
@@ -260,6 +343,7 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
         "replica": f"arn:aws:kms:{config.replica_region}:{account}:{names.replica_key_alias}",
     }
     buckets = {"archive": names.archive_bucket, "staging": names.config_staging_bucket, "replica": names.replica_bucket, "access-logs": names.access_log_bucket}
+    buckets |= {f"intake-{r}": names.intake_bucket(r) for r in config.regions if r != config.home_region}
     rows: list[AccessPath] = []
     for label, bucket in buckets.items():
         for action in ("s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutReplicationConfiguration", "s3:PutBucketVersioning"):
@@ -280,12 +364,13 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
             "a present, weaker encryption header is refused",
         )
     )
+    keys |= {f"intake-{r}": f"arn:aws:kms:{r}:{account}:{names.intake_key_alias}" for r in config.regions if r != config.home_region}
     for label, key in keys.items():
         for action in ("kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKeyRotation"):
             rows.append(AccessPath(f"admin-{action.split(':')[1]}-{label}-key", DOC_KMS_ACTIONS, Request(admin, action, key, administrator=True), DENIED))
             rows.append(AccessPath(f"break-glass-{action.split(':')[1]}-{label}-key", DOC_KEY_POLICY, Request(break_glass, action, key, administrator=True), ALLOWED, "the key stays manageable"))
-        via = config.home_region if label == "archive" else config.replica_region
-        alias = names.archive_key_alias if label == "archive" else names.replica_key_alias
+        via = {"archive": config.home_region, "replica": config.replica_region}.get(label) or label.removeprefix("intake-")
+        alias = {"archive": names.archive_key_alias, "replica": names.replica_key_alias}.get(label, names.intake_key_alias)
         rows.append(AccessPath(f"reader-decrypt-{label}-key", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", key, {"kms:ViaService": f"s3.{via}.amazonaws.com", "kms:ResourceAliases": [alias]}), ALLOWED))
     trusted = list(config.archive.reader_principals) or [break_glass]
     mfa = {"aws:MultiFactorAuthPresent": "true"}
@@ -336,4 +421,5 @@ def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
 
 
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
-    return delivery_paths(config) + people_paths(config) + intruder_paths(config)
+    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config)
+    return rows + member_paths(config) if config.org_mode else rows

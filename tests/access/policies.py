@@ -42,6 +42,19 @@ def read_assembly(outdir: Path) -> list[StackTemplate]:
     return stacks
 
 
+def stack_set_instances(stacks: list[StackTemplate], *, account: str, region: str) -> list[StackTemplate]:
+    """The member template of every StackSet in ``stacks``, as its instance in ``account`` and
+    ``region`` would be (pseudo parameters resolve to them; conditions to their true branch,
+    the home-region case)."""
+    instances = []
+    for stack in stacks:
+        for logical_id, resource in stack.resources.items():
+            if resource["Type"] == "AWS::CloudFormation::StackSet":
+                body = json.loads(resource["Properties"]["TemplateBody"])
+                instances.append(StackTemplate(name=f"{stack.name}-{logical_id}", account=account, region=region, template=body))
+    return instances
+
+
 class Resolver:
     """Resolves intrinsic functions within one stack."""
 

@@ -146,7 +146,7 @@ def test_config_role_is_created_once_with_narrow_delivery_rights(synthesized):
     statements = [p for k, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("ConfigRecorderRoleDeliveryPolicy")][0][
         "Properties"
     ]["PolicyDocument"]["Statement"]
-    put = [s for s in statements if s["Action"] == "s3:PutObject"][0]
+    put = [s for s in statements if s["Action"] == ["s3:PutObject", "s3:PutObjectAcl"]][0]
     assert put["Resource"] == f"arn:aws:s3:::dpp-prod-config-staging-{ACCOUNT}-eu-west-1/config/AWSLogs/{ACCOUNT}/*"
     for region in ("eu-west-1", "eu-central-1"):
         assert not [k for k in synthesized.template("collection", region).find_resources("AWS::IAM::Role") if k.startswith("ConfigRecorderRole")]
@@ -190,7 +190,8 @@ def test_named_vpcs_get_all_traffic_flow_logs_to_the_archive_as_hourly_parquet(w
 def test_named_vpcs_are_associated_with_dns_query_logging(with_vpcs):
     template = with_vpcs.template("collection", "eu-central-1")
     config = only(template, "AWS::Route53Resolver::ResolverQueryLoggingConfig")["Properties"]
-    assert config["DestinationArn"] == f"arn:aws:s3:::{ARCHIVE}/dns-query-logs"
+    # Outside the home region the region's intake (Resolver writes in its own region only).
+    assert config["DestinationArn"] == f"arn:aws:s3:::dpp-prod-log-intake-{ACCOUNT}-eu-central-1/dns-query-logs"
     association = only(template, "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation")["Properties"]
     assert association["ResourceId"] == "vpc-0fedcba9876543210"
 
@@ -209,7 +210,7 @@ def test_every_other_vpc_is_covered_by_the_enforcer(synthesized):
     }
     assert "DeadLetterConfig" in function
     env = function["Environment"]["Variables"]
-    assert json.loads(env["FLOW_LOG_DESTINATIONS"]) == [{"kind": "s3", "arn": f"arn:aws:s3:::{ARCHIVE}/vpc-flow-logs"}]
+    assert json.loads(env["FLOW_LOG_DESTINATIONS"]) == [{"kind": "s3", "arn": f"arn:aws:s3:::dpp-prod-log-intake-{ACCOUNT}-eu-central-1/vpc-flow-logs"}]
     assert env["FLOW_LOG_FORMAT"] == FLOW_LOG_FORMAT
     assert env["RESOLVER_QUERY_LOG_CONFIG_ID"] == {"Fn::GetAtt": [next(iter(template.find_resources("AWS::Route53Resolver::ResolverQueryLoggingConfig"))), "Id"]}
     invoke = only(template, "AWS::Lambda::EventInvokeConfig")["Properties"]

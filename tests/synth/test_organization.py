@@ -31,9 +31,8 @@ def org_context(**changes) -> dict:
 
 
 @pytest.fixture(scope="module")
-def org(tmp_path_factory):
-    built = build_app(org_context(), with_gate=True, outdir=str(tmp_path_factory.mktemp("org.out")))
-    assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
+def org(organization_synthesized):
+    built, assembly = organization_synthesized.built, organization_synthesized.assembly  # every pack passed
 
     class Org:
         stacks = built.stacks
@@ -55,9 +54,11 @@ def test_each_account_gets_its_part_and_members_get_no_stacks_of_their_own(org):
         kind, account = item.split("@")
         by_account.setdefault(account, set()).add(kind)
     assert by_account == {
-        ARCHIVE: {"log-archive", "log-replica"},
-        MANAGEMENT: {"monitoring-foundation", "account-baseline", "collection", "detection", "alarms", "relay", "org-admin"},
-        SECURITY: {"monitoring-foundation", "detection", "alarms", "relay", "org-security"},
+        ARCHIVE: {"log-archive", "log-replica", "log-intake"},
+        MANAGEMENT: {"monitoring-foundation", "account-baseline", "collection", "detection", "global-events", "alarms", "relay", "org-admin"},
+        # The security account's own collection: the member StackSet skips it (its key alias and
+        # log groups would collide with these stacks' if it sits in a member OU).
+        SECURITY: {"monitoring-foundation", "account-baseline", "collection", "detection", "global-events", "alarms", "relay", "org-security"},
     }
 
 
@@ -90,8 +91,13 @@ def archive_statements(org) -> dict[str, dict]:
 
 def test_member_deliveries_are_admitted_by_organization_id(org):
     statements = archive_statements(org)
-    for sid in ("LogDeliveryWritesFlowLogs", "ConfigWritesOwnPrefix", "GuardDutyWritesOwnPrefix", "key:LogDeliveryEncryptsCoveredAccountsLogs", "key:ConfigEncryptsCoveredAccountsDeliveries"):
+    for sid in ("LogDeliveryWritesFlowLogs", "ConfigWritesOwnPrefix", "key:LogDeliveryEncryptsCoveredAccountsLogs", "key:ConfigEncryptsCoveredAccountsDeliveries"):
         assert statements[sid]["Condition"]["StringEquals"] == {"aws:SourceOrgID": ORG}, sid
+    # Config's service principal cannot be scoped to an organization: members' recorder roles are.
+    assert statements["MemberConfigRolesWriteOwnPrefix"]["Condition"]["StringEquals"] == {"aws:PrincipalOrgID": ORG}
+    # GuardDuty exports from the monitored accounts (the delegated administrator exports members'
+    # findings), pinned by aws:SourceAccount, which GuardDuty documents.
+    assert statements["GuardDutyWritesOwnPrefix"]["Condition"]["StringEquals"] == {"aws:SourceAccount": [MANAGEMENT, SECURITY]}
     flow = statements["LogDeliveryWritesFlowLogs"]["Resource"]
     assert flow["Fn::Join"][1][1] == "/vpc-flow-logs/AWSLogs/*", "each member writes below AWSLogs/<its account>/"
 
@@ -196,7 +202,13 @@ def test_member_template_records_config_and_logs_every_vpc_into_the_archive(stac
     (recorder,) = template.find_resources("AWS::Config::ConfigurationRecorder").values()
     assert recorder["Properties"]["RecordingGroup"]["IncludeGlobalResourceTypes"] == {"Fn::If": ["HomeRegion", True, False]}
     (dns,) = template.find_resources("AWS::Route53Resolver::ResolverQueryLoggingConfig").values()
-    assert dns["Properties"]["DestinationArn"] == f"arn:aws:s3:::dpp-prod-log-archive-{ARCHIVE}-eu-west-1/dns-query-logs"
+    # The archive at home, the region's intake elsewhere.
+    destination = dns["Properties"]["DestinationArn"]["Fn::Join"][1]
+    assert destination[1]["Fn::If"][:2] == ["HomeRegion", f"dpp-prod-log-archive-{ARCHIVE}-eu-west-1"] and destination[2] == "/dns-query-logs"
+    assert "BootstrapVersion" not in body, "members are not CDK-bootstrapped"
+    assert set(json.loads(body)["Conditions"]) >= {"NotMonitoredDirectly"} and all(
+        r.get("Condition") for k, r in json.loads(body)["Resources"].items() if k != "Placeholder"
+    ), "the member baseline skips the accounts this app monitors directly"
     (function,) = template.find_resources("AWS::Lambda::Function").values()
     assert function["Properties"]["Handler"] == "index.handler"
     assert function["Properties"]["Code"]["ZipFile"] == (ROOT / "lambdas" / "flow_log_enforcer" / "handler.py").read_text(), "the same reviewed code, inline"

@@ -22,6 +22,7 @@ def test_default_plan_names_and_places_every_stack():
     planned = {(p.name(config), p.account, p.region, p.kind.stateful) for p in topology.plan(config)}
     assert planned == {
         ("dpp-prod-log-replica-111122223333-eu-central-1", "111122223333", "eu-central-1", True),
+        ("dpp-prod-log-intake-111122223333-eu-central-1", "111122223333", "eu-central-1", True),
         ("dpp-prod-log-archive-111122223333-eu-west-1", "111122223333", "eu-west-1", True),
         ("dpp-prod-monitoring-foundation-111122223333-eu-west-1", "111122223333", "eu-west-1", True),
         ("dpp-prod-monitoring-foundation-111122223333-eu-central-1", "111122223333", "eu-central-1", True),
@@ -61,6 +62,7 @@ def test_dependencies_order_deployments_within_each_account():
     assert names(collection.dependencies) == [
         "dpp-prod-account-baseline-444455556666-eu-west-1",  # same account: the Config role
         "dpp-prod-log-archive-111122223333-eu-west-1",  # the single archive
+        "dpp-prod-log-intake-111122223333-eu-central-1",  # the region's intake for flow and DNS logs
         "dpp-prod-monitoring-foundation-444455556666-eu-central-1",  # same place: key, log groups
     ]
     baseline = built.stacks["dpp-prod-account-baseline-777788889999-eu-west-1"]
@@ -78,7 +80,7 @@ def test_dependencies_order_deployments_within_each_account():
 def test_only_stateful_stacks_are_termination_protected():
     built = build_app()
     for name, stack in built.stacks.items():
-        stateful = any(f"-{kind}-" in name for kind in ("log-archive", "log-replica", "monitoring-foundation"))
+        stateful = any(f"-{kind}-" in name for kind in ("log-archive", "log-replica", "log-intake", "monitoring-foundation"))
         assert stack.termination_protection is stateful, name
 
 
@@ -93,6 +95,7 @@ def test_archive_lives_in_the_log_archive_account_only():
     assert {(p.kind.slug, p.account, p.region) for p in archive} == {
         ("log-archive", "111122223333", "eu-west-1"),
         ("log-replica", "111122223333", "eu-central-1"),
+        ("log-intake", "111122223333", "eu-central-1"),  # every covered region but home
     }
 
 

@@ -1,0 +1,85 @@
+"""A covered region's intake for VPC flow logs and Route 53 Resolver query logs (DPP-LOG-3,
+DPP-LOG-4, DPP-PRT-1/3/5).
+
+Route 53 Resolver writes query logs only to a destination in the query-logging
+configuration's own region: "you must create the destination ... in the same Region as the
+query logging configuration"
+(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs-choosing-target-resource.html),
+and AWS documents no cross-region S3 destination for flow logs either. So each covered region
+other than the home region delivers into an intake bucket of its own, in the log-archive
+account, which S3 replication copies into the WORM archive and its replica (S3 does not
+replicate replicas onwards, so the intake feeds both, as the Config staging bucket does).
+The intake is protected like the archive: its own rotating key, TLS only, tamper and read
+denies, server access logs; it is not locked (the locked copies are the archive's).
+"""
+from __future__ import annotations
+
+from constructs import Construct
+
+from capabilities.archive import delivery, replication, tamper
+from capabilities.archive.audience import Audience
+from capabilities.archive.log_key import LogKey
+from capabilities.archive.secure_bucket import retention_lifecycle, secure_bucket
+from configuration.model import ArchiveSettings
+from configuration.naming import ArchiveNames
+
+
+class RegionalLogIntake(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        names: ArchiveNames,
+        region: str,
+        retention_days: int,
+        settings: ArchiveSettings,
+        audience: Audience,
+    ) -> None:
+        super().__init__(scope, id)
+        intake_key = LogKey(self, "IntakeKey", alias=names.intake_key_alias, description=f"Encrypts the DPP log intake in {region} (DPP-PRT-3)")
+        intake_key.admit_log_delivery(audience)
+        self.key = intake_key.key
+        self.access_logs = secure_bucket(
+            self,
+            "AccessLogBucket",
+            bucket_name=names.intake_access_log_bucket(region),
+            encryption_key=None,
+            access_logs=None,
+            lifecycle_rules=retention_lifecycle(retention_days),
+        )
+        self.bucket = secure_bucket(
+            self,
+            "IntakeBucket",
+            bucket_name=names.intake_bucket(region),
+            encryption_key=self.key,
+            access_logs=(self.access_logs, "log-intake/"),
+            lifecycle_rules=retention_lifecycle(retention_days),
+        )
+        delivery.admit_log_delivery(self.bucket, audience)
+
+        role, policy = replication.replication_role(self, "ReplicationRole", role_name=names.intake_replication_role(region), account=names.account)
+        archive = replication.Destination(
+            rule_id="IntoWormArchive",
+            bucket_arn=names.bucket_arn(names.archive_bucket),
+            key_arn=f"arn:aws:kms:{names.home_region}:{names.account}:{names.archive_key_alias}",
+        )
+        replica = replication.Destination(
+            rule_id="ToReplicaRegion",
+            bucket_arn=names.bucket_arn(names.replica_bucket),
+            key_arn=f"arn:aws:kms:{names.replica_region}:{names.account}:{names.replica_key_alias}",
+        )
+        replication.replicate(self.bucket, role=role, destinations=[archive, replica], time_control=settings.replication_time_control)
+        replication.grant_source(policy, names.bucket_arn(names.intake_bucket(region)))
+        replication.grant_destination(policy, archive.bucket_arn)
+        replication.grant_destination(policy, replica.bucket_arn)
+        replication.grant_key(policy, key_arn=self.key.key_arn, region=region, actions=["kms:Decrypt"])
+        for destination_region, alias in ((names.home_region, names.archive_key_alias), (names.replica_region, names.replica_key_alias)):
+            replication.grant_key_by_alias(policy, region=destination_region, account=names.account, alias=alias, actions=["kms:Encrypt", "kms:GenerateDataKey"])
+
+        break_glass = names.role_arn(settings.break_glass_role_name)
+        for bucket in (self.bucket, self.access_logs):
+            tamper.deny_tampering(bucket, exempt_role_arns=[break_glass, names.deploy_role_arn(region)])
+            tamper.deny_reads_except(bucket, reader_role_arns=[names.role_arn(names.reader_role), break_glass])
+        tamper.deny_weaker_encryption(self.bucket)
+        intake_key.deny_tampering(exempt_role_arns=[break_glass, names.deploy_role_arn(region)])
