@@ -53,7 +53,8 @@ class Facts:
 
     @property
     def monitored_accounts(self) -> list[str]:
-        """Accounts the app deploys monitoring into (members of an organization get the StackSet)."""
+        """Accounts the app deploys monitoring into: the workloads and the log-archive account, or
+        in organization mode the management and security accounts (members get the StackSet)."""
         if self.org_mode:
             return self.accounts("management") + self.accounts("security")
         workloads = self.accounts("workload")

@@ -264,7 +264,16 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "- [ ] Update contacts, thresholds and this plan's configuration; regenerate (`make synth`).",
         "",
     ]
-    return "\n".join(lines)
+    return _without_secret_names("\n".join(lines), config)
+
+
+def _without_secret_names(text: str, config: BaselineConfig) -> str:
+    """The plan travels with the evidence: webhook secrets are named as in the configuration in
+    force (withheld), whatever an alarm's text says."""
+    for target in config.notification_targets:
+        if target.secret_name:
+            text = text.replace(target.secret_name, "its Secrets Manager secret, name withheld")
+    return text
 
 
 def write_incident_plan(config: BaselineConfig, outdir: str) -> None:

@@ -228,8 +228,10 @@ def notify_people(f: Facts) -> Finding:
     reached = []
     for target in targets:
         if target.get("kind") == "email":
-            (reached if target.get("address") in emails else found.gaps).append(
-                f"e-mail {target['name']}" if target.get("address") in emails else f"e-mail target {target['name']}: not subscribed")
+            if target.get("address") in emails:
+                reached.append(f"e-mail {target['name']}")
+            else:
+                found.gaps.append(f"e-mail target {target['name']}: not subscribed")
         elif relays:
             reached.append(f"{target['kind']} {target['name']} through the chat relay ({where(relays)})")
         else:

@@ -45,7 +45,8 @@ def impoc(f: Facts) -> Finding:
         found.controls.append(f"backup {backup} receives critical alerts too")
     else:
         found.gaps.append("no named backup receiving critical alerts (impoc.backupEmail)")
-    paging = [t for t in f.config.get("notification_targets", []) if t.get("kind") == "webhook" and t.get("min_severity") == "critical" or "pag" in str(t.get("name", "")).lower()]
+    # a paging service is reached through a generic webhook target (no kind of its own)
+    paging = [t for t in f.config.get("notification_targets", []) if t.get("kind") == "webhook" and "pag" in str(t.get("name", "")).lower()]
     if not paging:
         found.gaps.append("24/7 paging: no paging target receives critical alerts (the IMPOC's phone is in the plan only; add a webhook target for the paging service)")
     found.gaps.append("the plan does not name the channel to Amazon's security team (no configuration key holds it)")

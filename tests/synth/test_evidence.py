@@ -129,6 +129,16 @@ def _drop_region(outdir, tmp_path, region):
     return copy
 
 
+def _add_account(outdir, tmp_path, account):
+    """The default synth, with the configuration in force naming a workload account the assembly does not cover."""
+    copy = tmp_path / "cdk.out"
+    shutil.copytree(outdir, copy, ignore=shutil.ignore_patterns("asset.*"))
+    config = json.loads((copy / "dpp-config-in-force.json").read_text())
+    config["accounts"].append({"account_id": account, "name": "another", "roles": ["workload"], "vpcs": []})
+    (copy / "dpp-config-in-force.json").write_text(json.dumps(config))
+    return copy
+
+
 OFF_RESPONSES = {f"responses__{r}": False for r in ("disableCredentials", "blockHostileIps", "isolateInstances", "notifyFailedSignIns")}
 SWITCHES = {
     # switch: (context overrides, clause, status after, words in what is missing)
@@ -139,15 +149,18 @@ SWITCHES = {
     "features.flowLogs=false": ({"features__flowLogs": False}, "DPP-LOG-3", NOT_MET, "features.flowLogs"),
     "features.alarms=false": ({"features__alarms": False, "responses__notifyFailedSignIns": False}, "DPP-MON-2", NOT_MET, "features.alarms"),
     "features.chatRelay=false": ({"features__chatRelay": False}, "DPP-MON-5", PARTIAL, "features.chatRelay"),
-    "region eu-central-1 missing from the assembly": (None, "DPP-LOG-3", PARTIAL, "111122223333/eu-central-1"),
+    "region eu-central-1 missing from the assembly": ("drop-region", "DPP-LOG-3", PARTIAL, "111122223333/eu-central-1"),
+    "an account the assembly does not cover": ("add-account", "DPP-LOG-1.a", PARTIAL, "account 444455556666 (workload) has no trail"),
 }
 
 
 @pytest.mark.parametrize("switch", list(SWITCHES))
 def test_switching_a_control_off_moves_its_grade(switch, report, synthesized, tmp_path):
     overrides, clause_id, after, words = SWITCHES[switch]
-    if overrides is None:
+    if overrides == "drop-region":
         flipped = build_report(_drop_region(synthesized.outdir, tmp_path, "eu-central-1"))
+    elif overrides == "add-account":
+        flipped = build_report(_add_account(synthesized.outdir, tmp_path, "444455556666"))
     else:
         built = build_app(context_with(**overrides), outdir=str(tmp_path))
         built.app.synth()
