@@ -98,7 +98,9 @@ def process(event: Any, ctx: Context) -> dict:
     _log(outcomes, findingId=finding.id, findingType=finding.type)
     if not outcomes:
         return {"ignored": "no response applies"}
-    report.publish(ctx, outcomes, report.severity(outcomes, finding), finding=finding)
+    report.publish(ctx, outcomes, report.severity(outcomes, finding), finding=finding)  # a failed publish raises: retried, and re-reported then
+    if not ctx.settings.dry_run:
+        ctx.ledger.mark_reported([o.record_id for o in outcomes if o.record_id and o.status in (DONE, FAILED)])
     if raised:
         raise ResponseIncomplete("a response raised after the others acted; their report is published and this event is retried")
     return {"handled": finding.id, "outcomes": [o.status for o in outcomes]}

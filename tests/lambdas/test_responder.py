@@ -544,3 +544,26 @@ def test_a_response_that_raises_does_not_drop_what_the_others_did(world, monkeyp
     assert world.key_status() == "Inactive"
     (message,) = world.posted()
     assert [o["status"] for o in message["outcomes"]] == ["done", "done", "failed"]
+
+
+def test_a_report_that_could_not_be_published_is_published_by_the_retry(world, monkeypatch):
+    """Item 10: the action is done and recorded, the publish fails (SNS throttles); Lambda's
+    retry must report it, not answer 'already done' and say nothing."""
+    ctx = world.context(enabled=["isolateInstances"])
+    real = ctx.sns.publish
+    calls = {"n": 0}
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("Throttling")
+        return real(**kwargs)
+
+    monkeypatch.setattr(ctx.sns, "publish", flaky)
+    with pytest.raises(RuntimeError, match="Throttling"):
+        responder.process(instance_finding(world), ctx)
+    assert world.posted() == []
+    assert responder.process(instance_finding(world), ctx)["outcomes"] == ["done"]
+    (message,) = world.posted()
+    assert message["outcomes"][0]["status"] == "done" and len(world.snapshots()) == 1, "reported, not done twice"
+    assert responder.process(instance_finding(world), ctx)["outcomes"] == ["already done"] and world.posted() == []

@@ -48,9 +48,12 @@ class Context:
                 return Outcome(action, target, ALREADY, f"Already reported (dry run): {what}", record_id=dry_id, facts=facts)
             return Outcome(action, target, WOULD, f"Would have: {what[0].lower()}{what[1:]}", facts=facts)
         existing = self.ledger.get(record_id)
-        if existing is None and not self.ledger.record(record_id, action=action, status="started", **reversal):
+        if existing is None and not self.ledger.record(record_id, action=action, status="started", reported=False, **reversal):
             existing = self.ledger.get(record_id)  # another invocation recorded it first
         if existing is not None and existing.get("status") in (DONE_STATUS, "undone"):
+            if existing.get("status") == DONE_STATUS and existing.get("reported") is False:
+                # Done, but its report was never published (the publish failed): report it now.
+                return Outcome(action, target, DONE, what, undo, record_id, facts)
             return Outcome(action, target, ALREADY, f"Already done: {what}", undo, record_id, facts)
         try:
             extra = act() or {}

@@ -37,6 +37,11 @@ class Ledger:
     def mark(self, record_id: str, status: str) -> None:
         self.table.update_item(Key={"id": record_id}, UpdateExpression="SET #s = :s, changedAt = :t", ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": status, ":t": int(time.time())})
 
+    def mark_reported(self, record_ids: list[str]) -> None:
+        """The report naming these actions reached the alert topic."""
+        for record_id in record_ids:
+            self.table.update_item(Key={"id": record_id}, UpdateExpression="SET reported = :r", ExpressionAttributeValues={":r": True})
+
     def complete(self, record_id: str, **fields: Any) -> None:
         """Marks a started action done, with what it produced (snapshot IDs, the group used)."""
         names = {"#s": "status", **{f"#f{i}": k for i, k in enumerate(fields)}}
