@@ -70,6 +70,15 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             investigate="Find the principals and APIs behind the spike (CloudTrail Lake or Logs Insights on the trail group); compare with deployments and batch jobs.",
         ),
         AlarmSpec(
+            id="ArchiveReaderRoleAssumed",
+            title="Log archive reader role assumed",
+            severity=Severity.HIGH,
+            requirements=("DPP-PRT-4", "DPP-LOG-7"),
+            filter_pattern=f'{{ ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "*:role/{config.resource_prefix}-log-reader") }}',
+            meaning="Someone assumed the archive's reader role, the only way to read the logs (need-to-know): every read of the archive starts with this.",
+            investigate="Confirm the reader and the investigation it serves (a ticket or an incident); the session's S3 reads are in the archive's server access logs and the trail's data events.",
+        ),
+        AlarmSpec(
             id="BreakGlassRoleUsed",
             title="Break-glass role used",
             severity=Severity.CRITICAL,

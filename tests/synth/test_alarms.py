@@ -64,6 +64,10 @@ CASES = {
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/DppBreakGlass", "roleSessionName": "incident-42"}),
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/PlatformAdmin", "roleSessionName": "daily"}),
     ),
+    "ArchiveReaderRoleAssumed": (
+        api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-reader", "roleSessionName": "inv-7"}),
+        api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-replication", "roleSessionName": "s3"}),
+    ),
     "FailedConsoleSignInsBurst": (console(errorMessage="Failed authentication"), console()),
     "AccessOutsideBusinessHours": (console(), api("signin.amazonaws.com", "GetSigninToken")),
     "TrailSilent": (api("ec2.amazonaws.com", "DescribeInstances"), {"message": "not a CloudTrail record"}),
