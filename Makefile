@@ -28,13 +28,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 CDK := cdk --no-notices
 
-.PHONY: help setup browser synth test report bench lock clean cdk
+.PHONY: help setup browser synth test report bench lock clean cdk preflight
 
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
 	@echo "make test    run the test suite"
 	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot)"
 	@echo "make bench   print synth timings (default, large and bare apps) and the chat relay's figures"
+	@echo "make preflight CONTEXT=...   read-only checks of the target accounts before cdk deploy (needs credentials)"
 	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -77,6 +78,10 @@ browser:
 
 test: setup browser
 	$(PY) -m pytest
+
+# Read-only checks against the accounts the configuration names (needs AWS credentials).
+preflight: setup
+	$(PY) -m preflight $(CONTEXT)
 
 bench: setup
 	$(PY) -m benchmarks.synth_time
