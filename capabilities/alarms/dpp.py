@@ -200,7 +200,7 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
                 requirements=("DPP-MON-6",),
                 metric=MetricRef("AWS/Lambda", "Throttles", relay),
                 meaning="The relay was throttled; queued alerts wait longer.",
-                investigate="Throttles are expected briefly under reserved concurrency 1; if they persist, check for a stuck invocation.",
+                investigate="The relay reserves no concurrency; throttles mean the account or region ran out of concurrency (a quota of 10 is easily used up): check other functions' use and ask for a higher quota.",
                 home_region_only=False,
             ),
             AlarmSpec(
@@ -244,8 +244,8 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
                 severity=Severity.MEDIUM,
                 requirements=("DPP-MON-6",),
                 metric=MetricRef("AWS/Lambda", "Throttles", enforcer),
-                meaning="Invocations of the flow-log enforcer were throttled (reserved concurrency reached).",
-                investigate="Lambda retries throttled asynchronous events; if it persists, raise the reserved concurrency.",
+                meaning="Invocations of the flow-log enforcer were throttled: the account or region ran out of Lambda concurrency.",
+                investigate="Lambda retries throttled asynchronous events for up to six hours; if it persists, find what uses the concurrency or ask for a higher quota (dpp.functions.reservedConcurrency reserves some where the quota allows).",
                 home_region_only=False,
             ),
             AlarmSpec(
