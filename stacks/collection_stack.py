@@ -33,6 +33,7 @@ class CollectionStack(Stack):
                 is_home_region=is_home,
                 staging_bucket=archive.config_staging_bucket,
                 snapshot_frequency=config.collection.config_snapshot_frequency,
+                kms_key_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
             )
             holds_archive = is_home and self.account == archive.account
             BaselineConfigRules(

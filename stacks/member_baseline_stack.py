@@ -47,6 +47,7 @@ class MemberBaselineStack(Stack):
                 is_home_region=Fn.condition_if(at_home.logical_id, True, False),
                 staging_bucket=archive.config_staging_bucket,
                 snapshot_frequency=config.collection.config_snapshot_frequency,
+                kms_key_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
             )
 
         if config.features.flow_logs:

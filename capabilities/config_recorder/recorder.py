@@ -58,6 +58,7 @@ class ConfigRecorder(Construct):
         is_home_region: bool | IResolvable,
         staging_bucket: str,
         snapshot_frequency: str,
+        kms_key_arn: str,
     ) -> None:
         super().__init__(scope, id)
         self.recorder = config.CfnConfigurationRecorder(
@@ -75,6 +76,11 @@ class ConfigRecorder(Construct):
             "DeliveryChannel",
             s3_bucket_name=staging_bucket,
             s3_key_prefix=LogPrefix.CONFIG.value,
+            # The archive key, by alias ARN (AWS Config accepts "your KMS key or alias ARN",
+            # https://docs.aws.amazon.com/config/latest/developerguide/manage-delivery-channel.html):
+            # Config then asks S3 for SSE-KMS with it explicitly, instead of relying on what it
+            # sends without one (undocumented) meeting the staging bucket's encryption deny.
+            s3_kms_key_arn=kms_key_arn,
             config_snapshot_delivery_properties=config.CfnDeliveryChannel.ConfigSnapshotDeliveryPropertiesProperty(
                 delivery_frequency=snapshot_frequency
             ),

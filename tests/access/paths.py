@@ -123,6 +123,19 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
             # to an organization (DOC_CONFIG_S3), so in organization mode only the role path is.
             rows += [] if config.org_mode else [
                 AccessPath(
+                    f"config-put-service-kms-{account}-{region}",
+                    DOC_CONFIG_S3,
+                    _service(
+                        "config.amazonaws.com",
+                        "s3:PutObject",
+                        f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{region}/2026/12/1/ConfigHistory/x.json.gz",
+                        **src,
+                        **{"s3:x-amz-acl": "bucket-owner-full-control", "s3:x-amz-server-side-encryption": "aws:kms"},
+                    ),
+                    ALLOWED,
+                    "with S3KmsKeyArn set (the baseline sets it) Config asks for SSE-KMS",
+                ),
+                AccessPath(
                     f"config-put-service-{account}-{region}",
                     DOC_CONFIG_S3,
                     _service("config.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{region}/2026/12/1/ConfigHistory/x.json.gz", **src, **{"s3:x-amz-acl": "bucket-owner-full-control"}),
