@@ -40,6 +40,8 @@ def _boxes(resources: list[Resource], config: dict) -> tuple[list[Box], list[Box
         Box("replica", 2, 0, "Replica region", [f"{_plural(len(replica), 'bucket')} in {', '.join(sorted({r.region for r in replica})) or 'no region'}, same protection"]),
     ]
     trails = of("AWS::CloudTrail::Trail")
+    trail_config = config.get("trail", {})
+    sensitive = [b for b in trail_config.get("sensitive_buckets", []) if trail_config.get("data_events") and any(b in json.dumps(t.properties.get("AdvancedEventSelectors")) for t in trails)]
     enforcers, named = of("AWS::Lambda::Function", "FlowLogEnforcer"), of("AWS::EC2::FlowLog")
     dns = of("AWS::Route53Resolver::ResolverQueryLoggingConfig")
     recorders, rules = of("AWS::Config::ConfigurationRecorder"), of("AWS::Config::ConfigRule")
@@ -50,8 +52,11 @@ def _boxes(resources: list[Resource], config: dict) -> tuple[list[Box], list[Box
     canaries, routes = of("AWS::CloudFormation::CustomResource", "Canary"), of("AWS::Events::Rule", "FindingRoutes")
     topics, digest = of("AWS::SNS::Topic"), of("AWS::Events::Rule", "ReviewDigest")
     responders, relays = of("AWS::Lambda::Function", "Responder"), of("AWS::Lambda::Function", "ChatRelay")
+    stacksets = of("AWS::CloudFormation::StackSet", "MemberBaseline")
+    targets_ous = {ou for s in stacksets for d in s.properties.get("StackInstancesGroup") or [] for ou in (d.get("DeploymentTargets") or {}).get("OrganizationalUnitIds") or []}
+    delegations = of("AWS::SecurityHub::DelegatedAdmin")
     sources = [
-        (trails, Box("trail", 0, 0, "CloudTrail", [f"{_plural(_distinct(trails, 'TrailName'), 'multi-region trail')}" + (" (organization)" if any(t.properties.get("IsOrganizationTrail") for t in trails) else "") + ", data events on sensitive buckets"])),
+        (trails, Box("trail", 0, 0, "CloudTrail", [f"{_plural(_distinct(trails, 'TrailName'), 'multi-region trail')}" + (" (organization)" if any(t.properties.get("IsOrganizationTrail") for t in trails) else "") + f", data events on {_plural(len(sensitive), 'sensitive bucket')}"])),
         (enforcers + named, Box("flow", 0, 1, "VPC Flow Logs", [f"enforcer in {_regions(enforcers)} (every VPC, ALL traffic), {_plural(len(named), 'named VPC flow log')}; to the archive"])),
         (dns, Box("dns", 0, 2, "Route 53 Resolver", [f"DNS query logging in {_regions(dns)}; to the archive"])),
         (recorders, Box("config", 0, 3, "AWS Config", [f"recorder in {_regions(recorders)}, {_plural(_distinct(rules), 'rule')}; to the staging bucket"])),
@@ -66,6 +71,8 @@ def _boxes(resources: list[Resource], config: dict) -> tuple[list[Box], list[Box
         (digest, Box("digest", 2, 3, "Review digest", [", ".join(sorted({str(d.properties.get("ScheduleExpression")) for d in digest})) + " (UTC)"])),
         (responders, Box("responses", 2, 4, "Automated responses", _responder_lines(responders))),
         (relays, Box("relay", 3, 1, "Chat relay", [f"in {_regions(relays)}"])),
+        (stacksets, Box("members", 3, 3, "Member accounts", [f"baseline StackSet to {_plural(len(targets_ous), 'OU')}: Config, flow logs, DNS logs into the archive"])),
+        (delegations, Box("delegated", 3, 4, "Delegated admins", ["GuardDuty, Security Hub and Config administered by the security account"])),
     ]
     workload = [box for found, box in sources if found]
     targets = config.get("notification_targets", [])

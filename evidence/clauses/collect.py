@@ -251,7 +251,8 @@ def threat_detection(f: Facts) -> Finding:
     else:
         found.gaps.append("GuardDuty: no detector anywhere (switch on features.guardDuty)")
     if hubs:
-        found.controls.append(f"Security Hub with {len({json.dumps(s.properties.get('StandardsArn')) for s in standards})} standard(s): {where(hubs)}")
+        distinct = {str(s.properties.get("StandardsArn")).split("standards/")[-1] for s in standards}
+        found.controls.append(f"Security Hub with {len(distinct)} standard(s) ({', '.join(sorted(distinct))}): {where(hubs)}")
     else:
         found.gaps.append("Security Hub: no hub anywhere (switch on features.securityHub)")
     if detectors:
@@ -287,7 +288,8 @@ def log_store_access(f: Facts) -> Finding:
     if reads:
         found.controls.append(f"trail data events on reads of the archive: {where(reads)}")
     archive_accounts = {b.account for b in archive}
-    found.gaps += [f"the log-archive account {a} has no trail logging reads of the archive" for a in archive_accounts if a not in {t.account for t in reads}]
+    readers = archive_accounts if any(t.properties.get("IsOrganizationTrail") for t in reads) else {t.account for t in reads}
+    found.gaps += [f"the log-archive account {a} has no trail logging reads of the archive" for a in sorted(archive_accounts - readers)]
     return found
 
 
@@ -300,6 +302,8 @@ def _all_prefixes(props: dict) -> list[str]:
     return prefixes
 
 
+# AWS Config managed rules (name, identifier) that detect each channel's logging at run time:
+# https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
 _WORKLOAD_CHANNELS = {
     "load balancer access logs": ("elb-logging-enabled", "ELB_LOGGING_ENABLED"),
     "API Gateway access logs": ("api-gw-execution-logging-enabled", "API_GW_EXECUTION_LOGGING_ENABLED"),
