@@ -88,6 +88,23 @@ def test_every_check_a_grade_names_exists(report, synthesized):
                 assert any(row in i for i in path_ids), f"{grade.clause.id}: no access-path row {row}"
 
 
+def test_a_control_without_a_verified_check_is_not_met_and_a_failing_check_wins(report, synthesized):
+    from evidence.checks import case, rule
+    from evidence.facts import Facts
+    from evidence.grading import Finding, grade_clause
+
+    facts = Facts.read(synthesized.outdir)
+    clause = all_clauses()[0]
+    unverified = grade_clause(clause, Finding(controls=["a bucket"], checks=[case("tests/synth/test_evidence.py::test_that_does_not_exist"), rule("DPP-NoSuchRule")]), facts)
+    assert unverified.status == NOT_MET and "no verified check" in unverified.missing[0]
+    assert [r.state for r in unverified.checks] == ["no such test", "no such rule"]
+    facts.verdicts["DPP-TrailMultiRegion"] = "fails (2)"
+    failing = grade_clause(clause, Finding(controls=["a trail"], checks=[rule("DPP-TrailMultiRegion"), case("tests/synth/test_evidence.py::test_the_time_source_is_stated")]), facts)
+    assert failing.status == NOT_MET and failing.missing[0] == "failing check DPP-TrailMultiRegion: fails (2)"
+    gaps = grade_clause(clause, Finding(controls=["a trail"], checks=[case("tests/synth/test_evidence.py::test_the_time_source_is_stated")], gaps=["eu-central-1"]), facts)
+    assert gaps.status == PARTIAL and gaps.missing == ["eu-central-1"]
+
+
 def test_requirements_roll_up_from_their_clauses(report):
     for grade in report.grades:
         statuses = {c.status for c in grade.clauses}
