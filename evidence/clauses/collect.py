@@ -310,6 +310,7 @@ _WORKLOAD_CHANNELS = {
     "CloudFront logs": ("cloudfront-accesslogs-enabled", "CLOUDFRONT_ACCESSLOGS_ENABLED"),
     "WAF logs": ("wafv2-logging-enabled", "WAFV2_LOGGING_ENABLED"),
     "RDS/Aurora audit logs": ("rds-logging-enabled", "RDS_LOGGING_ENABLED"),
+    "retention of every log group of the account": ("cw-loggroup-retention-period-check", "CW_LOGGROUP_RETENTION_PERIOD_CHECK"),
 }
 
 
