@@ -52,6 +52,7 @@ def _boxes(resources: list[Resource], config: dict) -> tuple[list[Box], list[Box
     canaries, routes = of("AWS::CloudFormation::CustomResource", "Canary"), of("AWS::Events::Rule", "FindingRoutes")
     topics, digest = of("AWS::SNS::Topic"), of("AWS::Events::Rule", "ReviewDigest")
     responders, relays = of("AWS::Lambda::Function", "Responder"), of("AWS::Lambda::Function", "ChatRelay")
+    forwarders = of("AWS::Events::Rule", "GlobalEventForwarder")
     stacksets = of("AWS::CloudFormation::StackSet", "MemberBaseline")
     targets_ous = {ou for s in stacksets for d in s.properties.get("StackInstancesGroup") or [] for ou in (d.get("DeploymentTargets") or {}).get("OrganizationalUnitIds") or []}
     delegations = of("AWS::SecurityHub::DelegatedAdmin")
@@ -65,6 +66,7 @@ def _boxes(resources: list[Resource], config: dict) -> tuple[list[Box], list[Box
         (groups, Box("loggroup", 1, 0, "CloudWatch Logs", [f"{_plural(_distinct(groups, 'LogGroupName'), 'log group')} in {_regions(groups)}, KMS, PII masked"])),
         (filters + alarms, Box("alarms", 1, 1, "Alarms", [f"{_plural(_distinct(alarms, 'AlarmName'), 'alarm')}, {_plural(_distinct(filters), 'metric filter')}, in {_regions(alarms)}"])),
         (canaries, Box("canary", 1, 2, "Canary records", [f"{_plural(len(canaries), 'decoy object')} in {_regions(canaries)}"])),
+        (forwarders, Box("global", 1, 3, "Global-service events", [f"forwarded from {', '.join(sorted({r.region for r in forwarders}))} to the home region's routes"])),
         (routes, Box("routes", 1, 4, "EventBridge routes", [f"{_plural(_distinct(routes), 'route')} (findings, control changes) in {_regions(routes)}"])),
         (exports, Box("export", 1, 5, "Findings export", [f"GuardDuty findings from {_regions(exports)} to the staging bucket (KMS)"])),
         (topics, Box("topics", 2, 1, "Alert topics", [f"{_plural(_distinct(topics, 'TopicName'), 'topic')} (KMS) in {_regions(topics)}: " + ", ".join(sorted({str(t.properties.get('TopicName', '')).rsplit('-', 1)[-1] for t in topics}))])),
@@ -99,7 +101,7 @@ _EDGES = [
     ("staging", "archive"), ("archive", "replica"), ("trail", "loggroup"), ("loggroup", "alarms"), ("canary", "alarms"),
     ("findings", "routes"), ("findings", "export"), ("config", "routes"), ("alarms", "topics"), ("routes", "topics"),
     ("topics", "relay"), ("topics", "email"), ("relay", "chat"), ("findings", "responses"), ("malware", "findings"),
-    ("digest", "topics"),
+    ("digest", "topics"), ("global", "routes"),
 ]
 
 

@@ -374,7 +374,7 @@ def test_the_picture_counts_distinct_things_inside_account_boundaries(report):
     svg = architecture_svg(report.resources, report.config)
     root, rects, texts = _boxes_and_texts(svg)
     keys = {key for kind, key, *_ in rects if kind == "box"}
-    assert {"responses", "malware", "export", "digest", "archive", "replica", "topics", "relay", "email", "chat"} <= keys
+    assert {"responses", "malware", "export", "digest", "global", "archive", "replica", "topics", "relay", "email", "chat"} <= keys
     lines = " ".join(t[0] for t in texts)
     assert "5 topics (KMS) in 2 regions" in lines, "topics are counted by name, not per place"
     assert "log-archive account 111122223333" in lines and "workload account 111122223333 (the same account as the archive)" in lines
