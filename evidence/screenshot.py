@@ -19,6 +19,7 @@ from pathlib import Path
 from evidence.diagram import architecture_svg
 from evidence.report import Report, build_report
 
+ROOT = Path(__file__).resolve().parent.parent
 KEYWORD = b"dpp-report"
 WINDOW = (1400, 1600)
 
@@ -60,6 +61,16 @@ def capture(chromium: str, page: Path, png: Path) -> bytes:
     return png.read_bytes()
 
 
+def _is_default(cdk_out: Path) -> bool:
+    """docs/ shows the example configuration of cdk.json, never a team's own (CONTEXT=...)."""
+    from configuration import load_config
+    from configuration.in_force import FILE_NAME, config_in_force
+
+    example = config_in_force(load_config(json.loads((ROOT / "cdk.json").read_text())["context"]))
+    in_force = cdk_out / FILE_NAME
+    return in_force.exists() and json.loads(in_force.read_text()) == json.loads(json.dumps(example))
+
+
 def main(argv: list[str]) -> int:
     defaults = ["cdk.out", "report", "docs"]
     cdk_out, report_dir, docs = (Path(argv[i + 1] if len(argv) > i + 1 else d) for i, d in enumerate(defaults))
@@ -67,6 +78,9 @@ def main(argv: list[str]) -> int:
     if not page.exists():
         print(f"screenshot: {page} does not exist; run `make report` first", file=sys.stderr)
         return 2
+    if not _is_default(cdk_out):
+        print("note: the last synth used another configuration than cdk.json's example; docs/ (picture, screenshot) left as they are")
+        return 0
     shutil.copyfile(report_dir / "architecture.svg", docs / "architecture.svg")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:

@@ -54,3 +54,15 @@ def test_the_fingerprint_chunk_is_a_valid_png_text_chunk():
     body = marked[12:16 + length]
     assert struct.unpack(">I", marked[16 + length:20 + length])[0] == zlib.crc32(body)
     assert marked.endswith(png[8:])
+
+
+def test_docs_are_refreshed_only_from_the_example_configuration(current, synthesized, tmp_path):
+    import json
+
+    from evidence.screenshot import _is_default
+
+    assert _is_default(synthesized.outdir)
+    other = json.loads((synthesized.outdir / "dpp-config-in-force.json").read_text())
+    other["stage"] = "dev"
+    (tmp_path / "dpp-config-in-force.json").write_text(json.dumps(other))
+    assert not _is_default(tmp_path)
