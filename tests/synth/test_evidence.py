@@ -403,3 +403,22 @@ def test_make_synth_clears_stale_templates_before_synthesizing():
     clear = next(i for i, line in enumerate(lines) if line.startswith("rm -f cdk.out/*.template.json"))
     synth = next(i for i, line in enumerate(lines) if " synth " in f"{line} ")
     assert clear < synth
+
+
+def test_organization_mode_is_graded_on_the_organization_trail_and_drawn_with_its_roles(tmp_path):
+    from tests.support import cdk_json_context
+
+    from evidence.diagram import architecture_svg
+
+    context = cdk_json_context()
+    context["dpp:config"] = str(ROOT / "examples" / "organization.json")
+    built = build_app(context, outdir=str(tmp_path))
+    built.app.synth()
+    _evidence(built, tmp_path)
+    report = build_report(tmp_path)
+    trail = report.clause("DPP-LOG-1.a")
+    assert trail.status == MET and any("organization trail (every member account)" in c for c in trail.controls)
+    assert report.clause("DPP-LOG-7").status == MET, "the organization trail logs reads of the archive in every account"
+    assert any("member baseline StackSet" in c for c in report.clause("DPP-LOG-5").controls)
+    svg = architecture_svg(report.resources, report.config)
+    assert 'id="members"' in svg and 'id="delegated"' in svg and "organization: management 444455556666, security 777788889999" in svg
