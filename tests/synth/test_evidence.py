@@ -296,6 +296,24 @@ def test_the_plan_states_thresholds_contacts_and_only_real_channels(synthesized)
     assert "alarms are switched off (features.alarms)" in no_alarms and "no review digest is deployed" in no_alarms
 
 
+@pytest.mark.parametrize("contact, message", [
+    ({"name": "Ada", "role": "Head of engineering", "email": "ada@example.com", "phone": "+44 20 7946 0001"}, None),
+    ({"name": "Ada", "role": "Head of engineering", "email": "not-an-address", "phone": "+44 20 7946 0001"}, "dpp.impoc.escalation[0].email: 'not-an-address' is not valid; use an e-mail address"),
+    ({"name": "Ada", "role": "Head of engineering", "email": "ada@example.com"}, "dpp.impoc.escalation[0].phone: is missing"),
+    ({"name": "Ada", "role": "x", "email": "ada@example.com", "phone": "+44 20 7946 0001", "pager": "1"}, "dpp.impoc.escalation[0].pager: is not a known setting"),
+])
+def test_escalation_contacts_come_from_configuration_and_errors_name_the_key(contact, message):
+    from configuration import ConfigError, load_config
+
+    context = context_with(impoc__escalation=json.dumps([contact]))
+    if message is None:
+        assert load_config(context).impoc.escalation[0].name == "Ada"
+        return
+    with pytest.raises(ConfigError) as error:
+        load_config(context)
+    assert str(error.value).startswith(f"configuration error: {message}")
+
+
 def test_the_next_review_is_counted_from_the_last_recorded_one_and_red_without_one(synthesized):
     config = synthesized.built.config
     assert f"(next: {NO_REVIEW})" in incident_plan(config, today=date(2026, 11, 21))
