@@ -9,6 +9,7 @@ import sys
 import aws_cdk as cdk
 
 from checks.gate import install_gate
+from checks.member_template import member_template
 from configuration import ConfigError, load_config
 from configuration.in_force import write_config_in_force
 from evidence.incident_plan import write_incident_plan
@@ -25,7 +26,7 @@ def main() -> int:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    topology.build(app, config)
+    topology.build(app, config, member_template=member_template(config) if config.org_mode else None)
     install_gate(app, config)
     try:
         app.synth()

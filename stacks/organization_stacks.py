@@ -15,7 +15,7 @@ class OrganizationAdminStack(Stack):
     administrator of GuardDuty, Security Hub and Config (DPP-LOG-6, DPP-PRT-4), and the member
     baseline StackSet reaches every member account and region (DPP-LOG-3/4/5)."""
 
-    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, member_template: dict | None = None, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
         function_name = organization_admin_function_name(config)
         DelegatedAdministrators(
@@ -28,7 +28,9 @@ class OrganizationAdminStack(Stack):
             account=self.account,
             region=self.region,
         )
-        self.members = MemberBaselineStackSet(self, "MemberBaseline", config=config)
+        if member_template is None:
+            raise ValueError("organization mode needs the member baseline template: build it with checks.member_template.member_template(config)")
+        self.members = MemberBaselineStackSet(self, "MemberBaseline", config=config, template=member_template)
 
 
 class OrganizationSecurityStack(Stack):

@@ -232,11 +232,13 @@ def plan(config: BaselineConfig) -> list[PlannedStack]:
     return [PlannedStack(kind, account, region) for kind in KINDS for account, region in kind.placement(config)]
 
 
-def build(app: App, config: BaselineConfig) -> dict[str, Stack]:
-    """Creates the planned stacks on ``app``, keyed by stack name."""
+def build(app: App, config: BaselineConfig, *, member_template: dict | None = None) -> dict[str, Stack]:
+    """Creates the planned stacks on ``app``, keyed by stack name. Organization mode needs the
+    member baseline's template, synthesized and gated beforehand (``checks.member_template``)."""
     built: dict[str, tuple[PlannedStack, Stack]] = {}
     for planned in plan(config):
         name = planned.name(config)
+        extra = {"member_template": member_template} if planned.kind.slug == "org-admin" else {}
         stack = planned.kind.stack_class(
             app,
             name,
@@ -245,6 +247,7 @@ def build(app: App, config: BaselineConfig) -> dict[str, Stack]:
             env=Environment(account=planned.account, region=planned.region),
             termination_protection=planned.kind.stateful,
             description=planned.kind.description,
+            **extra,
         )
         Tags.of(stack).add("dpp:stage", config.stage)
         Tags.of(stack).add("dpp:component", planned.kind.slug)

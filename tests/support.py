@@ -11,6 +11,7 @@ import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
 from checks.gate import Gate, install_gate
+from checks.member_template import member_template
 from configuration import BaselineConfig, load_config
 from stacks import topology
 
@@ -55,6 +56,6 @@ def build_app(context: dict | None = None, *, with_gate: bool = False, outdir: s
     context.setdefault("aws:cdk:enable-path-metadata", True)  # as the cdk CLI sets it
     app = cdk.App(context=context, outdir=outdir)
     config = load_config(app.node.get_all_context())
-    stacks = topology.build(app, config)
+    stacks = topology.build(app, config, member_template=member_template(config) if config.org_mode else None)
     gate = install_gate(app, config) if with_gate else None
     return BuiltApp(app=app, config=config, stacks=stacks, gate=gate)

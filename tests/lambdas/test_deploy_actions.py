@@ -280,3 +280,25 @@ def test_every_deploy_action_tells_cloudformation_how_long_to_wait(synthesized):
             timeout = resource["Properties"].get("ServiceTimeout")
             assert timeout is not None and 60 < int(timeout) <= 3600, "longer than the function's minute, far below CloudFormation's hour"
     assert found, "the default app has deploy actions (canary object, security contact)"
+
+
+def test_trusted_access_is_enabled_for_cloudtrail_and_security_hub(cloudformation, monkeypatch):
+    """Before the organization trail: "you must manually configure trusted access" when the
+    trail is created through the API (https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-cloudtrail.html)."""
+    clients = Clients()
+    monkeypatch.setattr(writer.boto3, "client", clients)
+    orgs = clients.stub("organizations")
+    for service in ("cloudtrail.amazonaws.com", "securityhub.amazonaws.com"):
+        orgs.add_response("enable_aws_service_access", {}, {"ServicePrincipal": service})
+    writer.handler(org_request(cloudformation, "EnableServiceAccess", ServicePrincipals=["cloudtrail.amazonaws.com", "securityhub.amazonaws.com"]), None)
+    assert CloudFormation.received[-1]["Status"] == "SUCCESS", CloudFormation.received[-1]["Reason"]
+    orgs.assert_no_pending_responses()
+
+
+def test_the_organization_trail_waits_for_trusted_access(organization_synthesized):
+    stack = next(s for s in organization_synthesized.assembly.stacks if "-account-baseline-444455556666-" in s.stack_name)
+    resources = stack.template["Resources"]
+    (trail_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::CloudTrail::Trail"]
+    (access_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::CloudFormation::CustomResource" and r["Properties"]["Action"] == "EnableServiceAccess"]
+    assert access_id in resources[trail_id]["DependsOn"]
+    assert resources[access_id]["Properties"]["ServicePrincipals"] == ["cloudtrail.amazonaws.com", "securityhub.amazonaws.com"]
