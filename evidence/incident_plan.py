@@ -42,9 +42,9 @@ def _escalation(config: BaselineConfig, severity: Severity) -> str:
     if severity is Severity.CRITICAL:
         return "; ".join(chain)
     if severity is Severity.HIGH:
-        return f"the channels below; {impoc.name} (IMPOC) if it touches Information or cannot be explained within 4 hours"
+        return f"the channels in this row; {impoc.name} (IMPOC) if it touches Information or cannot be explained within 4 hours"
     if severity is Severity.MEDIUM:
-        return f"the channels below; {impoc.name} (IMPOC) if it recurs or is linked to a higher alert"
+        return f"the channels in this row; {impoc.name} (IMPOC) if it recurs or is linked to a higher alert"
     return "looked at in the periodic review (DPP-MON-7)"
 
 
