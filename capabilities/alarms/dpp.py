@@ -2,42 +2,11 @@
 monitoring itself (DPP-MON-6)."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
+from capabilities.alarms.business_hours import outside_hours_expression
 from capabilities.alarms.spec import AlarmSpec, ContributorRule, MetricRef
 from capabilities.canary.content import CANARY_KEY
 from capabilities.relay.monitors import target_alarms
-from configuration.model import BaselineConfig, BusinessHours, Severity
-
-_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")  # CloudWatch metric math DAY(): 1 = Monday
-
-
-def business_hours_utc(hours: BusinessHours, year: int = 2026) -> tuple[int, int]:
-    """Start and end of business hours as whole UTC hours, widened to cover both sides of
-    daylight saving (so the alarm may stay quiet for up to an hour at the edges, never fire
-    inside business hours)."""
-    zone = ZoneInfo(hours.time_zone)
-    starts, ends = [], []
-    for month in (1, 7):
-        offset = datetime(year, month, 15, tzinfo=zone).utcoffset().total_seconds() / 3600
-        start_h, start_m = (int(x) for x in hours.start.split(":"))
-        end_h, end_m = (int(x) for x in hours.end.split(":"))
-        starts.append(start_h + start_m / 60 - offset)
-        ends.append(end_h + end_m / 60 - offset)
-    return int(min(starts)) % 24, int(-(-max(ends) // 1)) % 24
-
-
-def outside_hours_expression(hours: BusinessHours) -> str:
-    start, end = business_hours_utc(hours)
-    off_days = [str(i + 1) for i, day in enumerate(_DAYS) if day not in hours.days]
-    if start < end:
-        hour_test = f"HOUR(m1) < {start} OR HOUR(m1) >= {end}"
-    else:  # the UTC window wraps midnight
-        hour_test = f"HOUR(m1) >= {end} AND HOUR(m1) < {start}"
-    day_test = " OR ".join(f"DAY(m1) == {d}" for d in off_days)
-    condition = f"{day_test} OR {hour_test}" if day_test else hour_test
-    return f"IF({condition}, m1, 0)"
+from configuration.model import BaselineConfig, Severity
 
 
 def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:

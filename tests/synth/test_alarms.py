@@ -3,15 +3,20 @@ CloudTrail record and a close miss, and every alarm able to fire on one event.""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capabilities.alarms.catalogue import alarm_specs
-from capabilities.alarms.dpp import business_hours_utc, outside_hours_expression
+from capabilities.alarms.business_hours import outside_hours_expression
 from configuration import ConfigError, load_config
 from configuration.model import BusinessHours
 from tests.filter_pattern import compile_pattern, matches
+from tests.metric_math import evaluate
 from tests.support import build_app, cdk_json_context, context_with
 
 ACCOUNT = "111122223333"
@@ -279,15 +284,65 @@ def test_unknown_alarm_suggests_the_right_id():
 # --- business hours -------------------------------------------------------------------------
 
 
-def test_business_hours_in_utc_cover_both_sides_of_daylight_saving():
-    london = BusinessHours(start="08:00", end="18:00", time_zone="Europe/London", days=("MON", "TUE", "WED", "THU", "FRI"))
-    assert business_hours_utc(london) == (7, 18)
-    berlin = BusinessHours(start="09:00", end="17:30", time_zone="Europe/Berlin", days=("MON",))
-    assert business_hours_utc(berlin) == (7, 17)
-    assert outside_hours_expression(berlin) == "IF(DAY(m1) == 2 OR DAY(m1) == 3 OR DAY(m1) == 4 OR DAY(m1) == 5 OR DAY(m1) == 6 OR DAY(m1) == 7 OR HOUR(m1) < 7 OR HOUR(m1) >= 17, m1, 0)"
+ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/Los_Angeles", "America/New_York", "America/Sao_Paulo", "Asia/Tokyo", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Sydney", "Pacific/Auckland", "Pacific/Kiritimati", "Pacific/Pago_Pago")
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI")
 
 
-def test_a_window_that_wraps_midnight_in_utc():
-    tokyo = BusinessHours(start="08:00", end="18:00", time_zone="Asia/Tokyo", days=("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
-    assert business_hours_utc(tokyo) == (23, 9)
-    assert outside_hours_expression(tokyo) == "IF(HOUR(m1) >= 9 AND HOUR(m1) < 23, m1, 0)"
+def in_business_hours(hours: BusinessHours, at_utc: datetime) -> bool:
+    local = at_utc.astimezone(ZoneInfo(hours.time_zone))
+    clock = local.strftime("%H:%M")
+    return ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")[local.weekday()] in hours.days and hours.start <= clock < hours.end
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    zone=st.sampled_from(ZONES),
+    start=st.integers(min_value=0, max_value=22),
+    length=st.integers(min_value=1, max_value=12),
+    days=st.sets(st.sampled_from(("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")), min_size=1),
+    at=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)),
+)
+def test_the_alarm_never_counts_a_sign_in_inside_business_hours(zone, start, length, days, at):
+    """DPP-MON-3.c, for every zone and instant of the year: inside business hours the alarm's
+    expression is 0, however the local day falls in UTC."""
+    end = min(start + length, 23)
+    hours = BusinessHours(start=f"{start:02d}:00", end=f"{end:02d}:30", time_zone=zone, days=tuple(sorted(days)))
+    moment = at.replace(tzinfo=timezone.utc)
+    if in_business_hours(hours, moment):
+        assert evaluate(outside_hours_expression(hours), moment, 1.0) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone=st.sampled_from(ZONES), at=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)))
+def test_the_alarm_counts_a_sign_in_well_outside_business_hours(zone, at):
+    """Two hours or more from any business minute (daylight saving shifts the edges by an
+    hour at most, whole-hour cells by less than one more), the sign-in counts."""
+    hours = BusinessHours(start="08:00", end="18:00", time_zone=zone, days=WEEKDAYS)
+    moment = at.replace(tzinfo=timezone.utc)
+    if not any(in_business_hours(hours, moment + timedelta(minutes=m)) for m in range(-120, 121, 15)):
+        assert evaluate(outside_hours_expression(hours), moment, 1.0) == 1.0
+
+
+@pytest.mark.parametrize(
+    "zone, local, inside",
+    [
+        ("America/Los_Angeles", datetime(2026, 7, 3, 16, 0), True),  # Friday afternoon: Saturday in UTC
+        ("Asia/Tokyo", datetime(2026, 7, 6, 8, 30), True),  # Monday morning: Sunday in UTC
+        ("Pacific/Auckland", datetime(2026, 1, 5, 9, 0), True),  # Monday: Sunday in UTC, daylight saving
+        ("Australia/Sydney", datetime(2026, 6, 1, 8, 15), True),
+        ("Asia/Kolkata", datetime(2026, 3, 2, 8, 5), True),  # +05:30, early start
+        ("Asia/Tokyo", datetime(2026, 7, 4, 10, 0), False),  # a Saturday in Tokyo
+        ("America/Los_Angeles", datetime(2026, 7, 4, 3, 0), False),  # Saturday night
+    ],
+)
+def test_the_named_cases_of_the_issue(zone, local, inside):
+    hours = BusinessHours(start="08:00", end="18:00", time_zone=zone, days=WEEKDAYS)
+    moment = local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    assert evaluate(outside_hours_expression(hours), moment, 1.0) == (0 if inside else 1.0)
+
+
+def test_the_expression_fits_cloudwatch_and_the_evaluator_refuses_what_it_does_not_know():
+    every_day = BusinessHours(start="00:00", end="23:59", time_zone="Asia/Kathmandu", days=("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
+    assert len(outside_hours_expression(every_day)) <= 2048  # botocore: MetricExpression max 2048
+    with pytest.raises(AssertionError):
+        evaluate("IF(FOO(m1) == 1, 0, m1)", datetime(2026, 1, 1, tzinfo=timezone.utc), 1.0)
