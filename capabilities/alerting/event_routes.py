@@ -16,7 +16,11 @@ CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail"
 # only available in the US East (N. Virginia) Region"; AWS sign-in and STS's global endpoint
 # alike, https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html).
 GLOBAL_EVENTS_REGION = "us-east-1"
-GLOBAL_SOURCES = ("aws.iam", "aws.sts", "aws.signin")
+# AWS Health's global events, the RISK service's exposed-credential events among them, are
+# delivered in us-east-1 (AWS's sample AWS_RISK_CREDENTIALS_EXPOSED event is a us-east-1 one,
+# https://docs.aws.amazon.com/health/latest/ug/cloudwatch-events-health.html): forwarding
+# aws.health from there also covers them when us-east-1 is not a covered region.
+GLOBAL_SOURCES = ("aws.iam", "aws.sts", "aws.signin", "aws.health")
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,17 @@ def _service_events() -> list[EventRoute]:
             meaning="CloudTrail Insights saw an unusual API call rate or error rate: a possible spike, scripted access or brute force.",
             first_steps="Open the Insights event; identify the API, the principals and source IPs behind the spike; confirm it is expected or contain.",
             requirements=("DPP-MON-2", "DPP-MON-3"),
+        ),
+        EventRoute(
+            id="CredentialsExposed",
+            severity=Severity.CRITICAL,
+            # AWS found the account's access keys in a public place (code repositories, paste
+            # sites) or suspects they are compromised: AWS Health's RISK events
+            # (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-health.html).
+            pattern={"source": ["aws.health"], "detail-type": ["AWS Health Event"], "detail": {"service": ["RISK"], "eventTypeCode": [{"prefix": "AWS_RISK_CREDENTIALS"}]}},
+            meaning="AWS reports an access key of this account as exposed publicly or suspected compromised (the dark-web and public-repository check the DPP asks for).",
+            first_steps="Deactivate the key named in the event at once (the disable-credentials response does when on); review what it did in CloudTrail since its creation; rotate and remove it from wherever it was published.",
+            requirements=("DPP-MON-4", "DPP-IR-1"),
         ),
         EventRoute(
             id="RootSignIn",

@@ -77,6 +77,15 @@ def test_security_hub_ocsf_findings(routes):
     assert routed(routes, with_detail(finding, ["detail", "findings", 0, "severity_id"], 1)) == []
 
 
+def test_exposed_credentials_are_critical(routes):
+    """DPP-MON-4: AWS Health's RISK event for publicly exposed keys (AWS's sample shape)."""
+    event = sample("health-risk-credentials-exposed.json")
+    assert routed(routes, event) == ["CredentialsExposed"]
+    assert routes["CredentialsExposed"].severity.value == "critical" and routes["CredentialsExposed"].is_global
+    assert routed(routes, with_detail(event, ["detail", "eventTypeCode"], "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED")) == []
+    assert routed(routes, with_detail(event, ["detail", "service"], "EC2")) == []
+
+
 def test_config_non_compliance(routes):
     change = sample("config-compliance-change.json")
     assert routed(routes, change) == ["ConfigNonCompliant"]
@@ -272,7 +281,7 @@ def test_monitoring_key_lets_eventbridge_publish_without_source_conditions(synth
 def test_global_service_routes_run_at_home_only_and_us_east_1_forwards_them(synthesized, routes):
     """IAM, STS and sign-in events reach EventBridge in us-east-1 only."""
     global_ids = {r.id for r in routes.values() if r.is_global}
-    assert global_ids == {"RootSignIn", "BaselineRoleTampering"}
+    assert global_ids == {"RootSignIn", "BaselineRoleTampering", "CredentialsExposed"}
 
     def rule_ids(region):
         return {k for k in synthesized.template("detection", region).find_resources("AWS::Events::Rule")}
@@ -281,7 +290,7 @@ def test_global_service_routes_run_at_home_only_and_us_east_1_forwards_them(synt
     assert not any(k.startswith(f"FindingRoutes{g}") for g in global_ids for k in rule_ids("eu-central-1"))
     forwarder = synthesized.template("global-events", "us-east-1")
     (rule,) = forwarder.find_resources("AWS::Events::Rule").values()
-    assert rule["Properties"]["EventPattern"] == {"source": ["aws.iam", "aws.sts", "aws.signin"]}
+    assert rule["Properties"]["EventPattern"] == {"source": ["aws.iam", "aws.sts", "aws.signin", "aws.health"]}
     assert rule["Properties"]["Targets"][0]["Arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
 
 
