@@ -51,6 +51,10 @@ from configuration.model import (
 from configuration.reader import Section, describe
 from configuration.regions import COMMERCIAL_REGIONS
 
+# The longest retention both stores allow: CloudWatch Logs' longest fixed retention is 3653
+# days (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html);
+# S3 Object Lock allows up to 100 years.
+MAX_RETENTION_DAYS = 3653
 CONTEXT_KEY = "dpp"
 FILE_KEY = "dpp:config"
 _OVERRIDE_PREFIX = "dpp:"
@@ -73,6 +77,9 @@ def load_config(context: Mapping[str, Any], *, base_dir: Path | None = None) -> 
         raise ConfigError(CONTEXT_KEY, "no configuration found in cdk.json context", f"add a '{CONTEXT_KEY}' object to cdk.json or pass -c {FILE_KEY}=FILE")
     if not isinstance(document, dict):
         raise ConfigError(CONTEXT_KEY, f"expected an object, got {describe(document)}", "write the configuration as a JSON object")
+    if _depth(document) > MAX_DEPTH:
+        raise ConfigError(CONTEXT_KEY, "is nested too deeply", f"keep the configuration under {MAX_DEPTH} levels")
+    _finite(CONTEXT_KEY, document)
     merged = _merge(copy.deepcopy(DEFAULTS), document)
     for key, value in context.items():
         if key.startswith(_OVERRIDE_PREFIX) and key != FILE_KEY:
@@ -92,6 +99,8 @@ def config_from_dict(data: dict) -> BaselineConfig:
     if replica_region == home_region:
         raise ConfigError(root.path("replicaRegion"), f"is the home region {home_region}, but the archive's backup must be geographically separate (DPP-PRT-5)", "choose another region")
     retention_days = root.integer("retentionDays", minimum=MIN_RETENTION_DAYS, why=" days the DPP requires (12 months, DPP-RET-1)")
+    if retention_days > MAX_RETENTION_DAYS:
+        raise ConfigError(root.path("retentionDays"), f"{retention_days} days is beyond the longest retention CloudWatch Logs offers ({MAX_RETENTION_DAYS} days), so the log groups would expire first", f"set at most {MAX_RETENTION_DAYS}")
     accounts = _accounts(root, set(regions))
     organization = _organization(root.section("organization"))
     if not organization.enabled and not any(a.is_workload for a in accounts):
@@ -127,9 +136,25 @@ def config_from_dict(data: dict) -> BaselineConfig:
             f"enable at least one of: {', '.join(SECURITY_HUB_STANDARDS)}",
         )
     _check_responses(config)
+    _check_unique_addresses(config)
     _check_alarm_ids(config)
     _check_malware_coverage(config)
     return config
+
+
+def _check_unique_addresses(config: BaselineConfig) -> None:
+    """Each e-mail address is subscribed once per topic: the IMPOC, the backup and the e-mail
+    targets must not repeat one (a second subscription of one address is the same one)."""
+    seen: dict[str, str] = {}
+    listed = [("dpp.impoc.email", config.impoc.email)]
+    if config.impoc.backup_email:
+        listed.append(("dpp.impoc.backupEmail", config.impoc.backup_email))
+    listed += [(f"dpp.notifications.targets[{i}].address", t.address) for i, t in enumerate(config.notification_targets) if t.address]
+    for key, address in listed:
+        normal = address.lower()
+        if normal in seen:
+            raise ConfigError(key, f"{address} is already subscribed as {seen[normal]}", "give each subscription its own address, or remove the repeat (the IMPOC already receives every critical alert)")
+        seen[normal] = key
 
 
 def _check_alarm_ids(config: BaselineConfig) -> None:
@@ -161,14 +186,70 @@ def _read_file(name: str, base_dir: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(FILE_KEY, f"cannot read {path} ({error.strerror})", "give the path of a JSON configuration file") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(FILE_KEY, f"{path} is not UTF-8 text (byte {error.start})", "save the file as UTF-8") from None
     return _parse_json(f"{FILE_KEY} ({path})", text)
 
 
+# Deeper than any configuration needs, well inside Python's recursion limit.
+MAX_DEPTH = 20
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Duplicate(key)
+        seen[key] = value
+    return seen
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max([_depth(v, level + 1) for v in value.values()], default=level + 1)
+    if isinstance(value, list):
+        return max([_depth(v, level + 1) for v in value], default=level + 1)
+    return level
+
+
 def _parse_json(key: str, text: str) -> Any:
+    """Strict JSON: a key twice in one object (the last would silently win), NaN or Infinity
+    (the CDK's JavaScript side cannot read them) and absurd nesting are mistakes, reported."""
     try:
-        return json.loads(text)
+        document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise ConfigError(key, f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})", "fix the JSON syntax") from None
+    except _Duplicate as error:
+        raise ConfigError(key, f"has the key {str(error)!r} twice in one object (the last one would silently win)", "keep one of them") from None
+    except ValueError as error:
+        raise ConfigError(key, f"contains {error} (not a JSON number)", "write a finite number, or quote it") from None
+    except RecursionError:
+        raise ConfigError(key, "is nested too deeply", f"keep the configuration under {MAX_DEPTH} levels") from None
+    if _depth(document) > MAX_DEPTH:
+        raise ConfigError(key, "is nested too deeply", f"keep the configuration under {MAX_DEPTH} levels")
+    return document
+
+
+def _finite(path: str, value: Any) -> None:
+    """NaN and infinities reach here from cdk.json, which the CLI reads leniently."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise ConfigError(path, f"{value} is not a finite number", "write a finite number")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _finite(f"{path}.{k}", v)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _finite(f"{path}[{i}]", v)
 
 
 def _merge(base: dict, top: dict) -> dict:
@@ -184,8 +265,8 @@ def _merge(base: dict, top: dict) -> dict:
 def _override(merged: dict, dotted: str, value: Any) -> None:
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
+            value = json.loads(value, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        except (json.JSONDecodeError, _Duplicate, ValueError, RecursionError):
             pass  # a plain string such as a region name
     *parents, leaf = dotted.split(".")
     node = merged
@@ -224,6 +305,7 @@ def _accounts(root: Section, regions: set[str]) -> tuple[Account, ...]:
         name = section.string("name", account_id, pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,31}", hint="use up to 32 letters, digits or hyphens")
         roles = section.strings("roles", non_empty=True, check=lambda p, r: _check_choice(p, r, ACCOUNT_ROLES))
         vpcs = []
+        listed: dict[str, str] = {}
         for vpc_path, vpc_item in section.items("vpcs", []):
             vpc = Section(vpc_item, vpc_path)
             vpc_id = vpc.string("id", pattern=r"vpc-[0-9a-f]{8}([0-9a-f]{9})?", hint="use the VPC ID as shown by the console, e.g. vpc-0123456789abcdef0")
@@ -231,6 +313,9 @@ def _accounts(root: Section, regions: set[str]) -> tuple[Account, ...]:
             if vpc_region not in regions:
                 raise ConfigError(f"{vpc_path}.region", f"{vpc_region} is not among dpp.regions", f"add {vpc_region} to dpp.regions so the VPC's region is covered")
             vpc.done()
+            if vpc_id in listed:
+                raise ConfigError(f"{vpc_path}.id", f"{vpc_id} is already listed at {listed[vpc_id]}", "list each VPC once")
+            listed[vpc_id] = vpc_path
             vpcs.append(VpcRef(vpc_id=vpc_id, region=vpc_region))
         section.done()
         accounts.append(Account(account_id=account_id, name=name, roles=roles, vpcs=tuple(vpcs)))

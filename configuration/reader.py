@@ -46,7 +46,9 @@ class Section:
         value = self.raw(key, default)
         if not isinstance(value, str):
             raise ConfigError(self.path(key), f"expected a string, got {describe(value)}", "quote the value")
-        if pattern is not None and not re.fullmatch(pattern, value):
+        # ASCII: \d and \w would otherwise accept other scripts' digits and letters, which
+        # AWS names and IDs do not.
+        if pattern is not None and not re.fullmatch(pattern, value, flags=re.ASCII):
             raise ConfigError(self.path(key), f"{describe(value)} is not valid", hint or f"match {pattern}")
         return value
 
