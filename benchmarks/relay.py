@@ -79,8 +79,8 @@ class Handler(BaseHTTPRequestHandler):
         target = (self.headers.get("X-Amz-Target") or "").rsplit(".", 1)[-1]
         answer = {
             "GetSecretValue": {"SecretString": "http://127.0.0.1:%d/webhook" % self.server.server_port},
-            "GetItem": {},
-            "PutItem": {},
+            "BatchGetItem": {"Responses": {}},
+            "BatchWriteItem": {},
             "SendMessage": {"MessageId": "m", "MD5OfMessageBody": "0"},
         }.get(target)
         body = json.dumps(answer).encode() if answer is not None else b"ok"
@@ -259,11 +259,11 @@ def burst(total: int = 1000, batch: int = 100) -> dict:
         def __init__(self):
             self.seen = set()
 
-        def delivered(self, message_id, target):
-            return (message_id, target) in self.seen
+        def delivered(self, keys):
+            return self.seen.intersection(keys)
 
-        def record(self, message_id, target):
-            self.seen.add((message_id, target))
+        def record(self, keys):
+            self.seen.update(keys)
 
     dead: list = []
     relay = Relay(

@@ -91,7 +91,7 @@ class ChatRelay(Construct):
                     resources=[self.inbox.queue_arn],
                 ),
                 iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
-                iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[self.ledger.table_arn]),
+                iam.PolicyStatement(actions=["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"], resources=[self.ledger.table_arn]),
                 iam.PolicyStatement(
                     actions=["secretsmanager:GetSecretValue"],
                     # Secrets Manager appends six random characters to a secret's ARN.

@@ -30,12 +30,15 @@ class Target:
         return [Target(t["name"], t["kind"], t["secretName"], t["minSeverity"], t.get("redactPii", True)) for t in json.loads(raw)]
 
 
+Key = tuple[str, str]  # (SNS message ID, target name)
+
+
 class Ledger(Protocol):
-    """Which (notification, target) pairs were already posted."""
+    """Which (notification, target) pairs were already posted or settled."""
 
-    def delivered(self, message_id: str, target: str) -> bool: ...
+    def delivered(self, keys: list[Key]) -> set[Key]: ...
 
-    def record(self, message_id: str, target: str) -> None: ...
+    def record(self, keys: list[Key]) -> None: ...
 
 
 @dataclass
@@ -105,24 +108,38 @@ class Relay:
     digest_size: int = 25
 
     def process(self, records: list[Record]) -> Outcome:
+        """Every target's groups, delivered in rounds (each target's first group, then each
+        one's second ...): the ledger is read once for the batch and written once per round,
+        right after that round's posts, so a crash can repeat at most one round."""
         outcome = Outcome()
         records = _unique(records, outcome)
+        wanted = {t.name: [r for r in records if t.wants(r.alert)] for t in self.targets}
+        done = self.ledger.delivered([(r.alert.message_id, name) for name, rs in wanted.items() for r in rs]) if records else set()
+        plans: dict[str, list[list[Record]]] = {}
         for target in self.targets:
             outcome.failures[target.name] = 0
-            pending = []
-            for record in records:
-                if not target.wants(record.alert):
-                    continue
-                if self.ledger.delivered(record.alert.message_id, target.name):
-                    outcome.skipped_duplicates += 1
-                    continue
-                pending.append(record)
-            groups = [[r] for r in pending] if len(pending) <= self.digest_threshold else [pending[i : i + self.digest_size] for i in range(0, len(pending), self.digest_size)]
-            self._deliver(target, groups, outcome)
+            pending = [r for r in wanted[target.name] if (r.alert.message_id, target.name) not in done]
+            outcome.skipped_duplicates += len(wanted[target.name]) - len(pending)
+            plans[target.name] = [[r] for r in pending] if len(pending) <= self.digest_threshold else [pending[i : i + self.digest_size] for i in range(0, len(pending), self.digest_size)]
+        prepared: dict[tuple[int, bool], Alert] = {}  # redacted once per alert, not per target
+        active = [t for t in self.targets if plans[t.name]]
+        position = 0
+        while active:
+            settled: list[Key] = []
+            for target in list(active):
+                groups = plans[target.name]
+                keys, more = self._deliver(target, groups, position, outcome, prepared)
+                settled += keys
+                if not more or position + 1 >= len(groups):
+                    active.remove(target)
+            if settled:
+                self.ledger.record(settled)
+            position += 1
         return outcome
 
-    def _deliver(self, target: Target, groups: list[list[Record]], outcome: Outcome) -> None:
-        """One target's groups, in order. A failure here is this target's alone (issue 16.5)."""
+    def _deliver(self, target: Target, groups: list[list[Record]], position: int, outcome: Outcome, prepared: dict) -> tuple[list[Key], bool]:
+        """Posts one target's group at ``position``; returns the ledger keys it settled and
+        whether the target's later groups may go on. A failure is this target's alone (issue 16.5)."""
 
         def url_of(refresh: bool) -> str:
             try:
@@ -130,31 +147,30 @@ class Relay:
             except SecretUnavailable as unavailable:
                 raise DeliveryFailed(target.name, None, unavailable.permanent, unavailable.reason, secret=True) from None
 
-        for position, group in enumerate(groups):
-            alert = group[0].alert if len(group) == 1 else render.digest([r.alert for r in group], self.digest_size)
-            payload = render.RENDERERS[target.kind](render.prepare(alert, target.redact_pii))
-            try:
-                self.deliverer.deliver(target.name, url_of, payload)
-            except DeliveryFailed as failure:
-                if failure.permanent:
-                    # A broken secret breaks every later group too: settle them all now.
-                    settled = [r for later in groups[position:] for r in later] if failure.secret else group
-                    for record in settled:
-                        self.dead_letter(record.body, target.name, failure.reason)
-                        self.ledger.record(record.alert.message_id, target.name)  # settled: not retried
-                    outcome.dead_lettered += len(settled)
-                    outcome.failures[target.name] += len(settled)
-                    if failure.secret:
-                        return
-                    continue
-                # Out of time, or the secret service is unavailable: this group and every later
-                # one for this target go back to the queue.
-                later = [r for g in groups[position:] for r in g]
-                outcome.retry.update(r.receipt_id for r in later)
-                if failure.secret:
-                    outcome.failures[target.name] += len(later)
-                return
-            for record in group:
-                self.ledger.record(record.alert.message_id, target.name)
-            outcome.posted += 1
-            outcome.digests += len(group) > 1
+        group = groups[position]
+        alert = group[0].alert if len(group) == 1 else render.digest([r.alert for r in group], self.digest_size)
+        cache_key = (id(alert), target.redact_pii)
+        if cache_key not in prepared:
+            prepared[cache_key] = render.prepare(alert, target.redact_pii)
+        payload = render.RENDERERS[target.kind](prepared[cache_key])
+        try:
+            self.deliverer.deliver(target.name, url_of, payload)
+        except DeliveryFailed as failure:
+            if failure.permanent:
+                # A broken secret breaks every later group too: settle them all now.
+                dead = [r for later in groups[position:] for r in later] if failure.secret else group
+                for record in dead:
+                    self.dead_letter(record.body, target.name, failure.reason)
+                outcome.dead_lettered += len(dead)
+                outcome.failures[target.name] += len(dead)
+                return [(r.alert.message_id, target.name) for r in dead], not failure.secret  # settled: not retried
+            # Out of time, or the secret service is unavailable: this group and every later
+            # one for this target go back to the queue.
+            later = [r for g in groups[position:] for r in g]
+            outcome.retry.update(r.receipt_id for r in later)
+            if failure.secret:
+                outcome.failures[target.name] += len(later)
+            return [], False
+        outcome.posted += 1
+        outcome.digests += len(group) > 1
+        return [(r.alert.message_id, target.name) for r in group], True
