@@ -9,7 +9,7 @@ message (issue 16.2). The relay's own markup is added after escaping.
   subset (bold, italic, lists, ``[title](url)`` links; no HTML)
   (https://learn.microsoft.com/microsoftteams/platform/concepts/cards/cards-format,
   https://learn.microsoft.com/adaptive-cards/create/textfeatures); CommonMark's backslash
-  escape keeps markdown punctuation literal.
+  escape keeps emphasis and link punctuation literal.
 - Chime: messages render markdown and the ``@All`` and ``@Present`` annotations alert the
   whole room (https://docs.aws.amazon.com/chime/latest/dg/webhooks.html): markdown as for
   Teams, and the annotations' ``@`` becomes a full-width ``＠`` that alerts no one.
@@ -23,7 +23,9 @@ from typing import Callable
 from relay.alerts import Alert
 
 _SLACK = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
+# Emphasis, code and link brackets: without "[" a link cannot form. Headings, tables, images,
+# block quotes and HTML are not rendered in cards, so their characters need nothing.
+_MARKDOWN = re.compile(r"([\\`*_\[\]~])")
 _LIST_MARKER = re.compile(r"^(\s*)([-+]|\d+\.)(?=\s)", re.MULTILINE)
 _ANNOTATION = re.compile(r"@(?=(?:all|present)\b)", re.IGNORECASE)
 
@@ -34,6 +36,8 @@ def slack(text: str) -> str:
 
 def markdown(text: str) -> str:
     text = _MARKDOWN.sub(r"\\\1", text)
+    if not any(c in text for c in "-+."):
+        return text
     return _LIST_MARKER.sub(lambda m: m.group(1) + m.group(2).replace("-", r"\-").replace("+", r"\+").replace(".", r"\."), text)
 
 

@@ -97,12 +97,32 @@ def _phone(match: re.Match) -> str:
     return PHONE if 8 <= digits <= 15 else match.group(0)
 
 
+_PERSONAL_PATTERNS: dict[frozenset[str], re.Pattern] = {}
+
+
+def _personal_pattern(personal: frozenset[str]) -> re.Pattern:
+    """One alternation per set of values (longest first), compiled once per set."""
+    pattern = _PERSONAL_PATTERNS.get(personal)
+    if pattern is None:
+        if len(_PERSONAL_PATTERNS) > 256:
+            _PERSONAL_PATTERNS.clear()
+        alternatives = "|".join(re.escape(v) for v in sorted(personal, key=len, reverse=True))
+        pattern = _PERSONAL_PATTERNS[personal] = re.compile(rf"(?<![\w.@-])(?:{alternatives})(?![\w@-]|\.\w)")
+    return pattern
+
+
 def redact(text: str, personal: Iterable[str] = ()) -> str:
-    for value in sorted(personal, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w.@-]){re.escape(value)}(?![\w@-]|\.\w)", NAME, text)
-    text = _EMAIL.sub(EMAIL, text)
-    text = _PRINCIPAL_ARN.sub(lambda m: m.group(1) + NAME, text)
-    text = _IPV6_CANDIDATE.sub(_ipv6, text)
-    text = _IPV4.sub(IP, text)
-    text = _PHONE_INTL.sub(_phone, text)
+    # Each pattern runs only where its anchor character occurs: most fields hold none.
+    if personal:
+        text = _personal_pattern(frozenset(personal)).sub(NAME, text)
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
+    if "arn:" in text:
+        text = _PRINCIPAL_ARN.sub(lambda m: m.group(1) + NAME, text)
+    if ":" in text:
+        text = _IPV6_CANDIDATE.sub(_ipv6, text)
+    if "." in text:
+        text = _IPV4.sub(IP, text)
+    if "+" in text:
+        text = _PHONE_INTL.sub(_phone, text)
     return _PHONE_NANP.sub(PHONE, text)
