@@ -114,3 +114,17 @@ def test_no_relay_without_webhook_targets():
     context["dpp"]["notifications"]["targets"] = [{"name": "mail", "kind": "email", "address": "secops@example.com"}]
     built = build_app(context)
     assert not [n for n in built.stacks if "-relay-" in n]
+
+
+def test_every_aws_call_the_relay_makes_is_granted_to_its_role(relay):
+    """The relay calls AWS through ``Client.call("<Operation>", ...)``: every operation in its
+    code is allowed by its role, and the table below must grow with any new call."""
+    from pathlib import Path
+
+    services = {"GetSecretValue": "secretsmanager", "BatchGetItem": "dynamodb", "BatchWriteItem": "dynamodb", "SendMessage": "sqs"}
+    source = "\n".join(p.read_text() for p in (Path(__file__).resolve().parents[2] / "lambdas" / "chat_relay").rglob("*.py"))
+    called = set(re.findall(r"\.call\(\s*\"(\w+)\"", source))
+    assert called == set(services)
+    policy = only(relay, "AWS::IAM::ManagedPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    granted = {a for s in policy for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert {f"{service}:{operation}" for operation, service in services.items()} <= granted

@@ -29,7 +29,7 @@ class DynamoLedger:
         found: set[tuple[str, str]] = set()
         ids = list(by_id)
         for first in range(0, len(ids), 100):
-            request = {self.table: {"Keys": [{"id": {"S": i}} for i in ids[first : first + 100]], "ConsistentRead": True, "ProjectionExpression": "id"}}
+            request = {self.table: {"Keys": [{"id": {"S": i}} for i in ids[first : first + 100]], "ConsistentRead": True, "ProjectionExpression": "#id", "ExpressionAttributeNames": {"#id": "id"}}}
             for attempt in range(self.ATTEMPTS):
                 answer = self.client.call("BatchGetItem", {"RequestItems": request})
                 found.update(by_id[item["id"]["S"]] for item in answer.get("Responses", {}).get(self.table, []))
