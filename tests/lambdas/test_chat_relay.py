@@ -202,6 +202,26 @@ def test_a_target_whose_secret_is_unreadable_fails_only_its_own_deliveries(relay
     assert failures == {"ops-teams": 1, "secops-slack": 0, "secops-teams": 0, "legacy-chime": 0}
 
 
+def test_a_throttled_secret_read_requeues_only_that_targets_records(relay, server, monkeypatch):
+    """Throttling is transient: the record goes back to the queue (the ledger keeps the other
+    targets from getting it twice) instead of being dead-lettered."""
+    from relay import aws as relay_aws
+
+    def throttle_teams(url, headers, body, timeout):
+        if headers["X-Amz-Target"] == "secretsmanager.GetSecretValue" and b"dpp/teams/secops" in body:
+            return 400, b'{"__type":"com.amazonaws.secretsmanager#ThrottlingException","message":"Rate exceeded"}'
+        return moto_send(url, headers, body, timeout)
+
+    monkeypatch.setattr(relay_aws, "send", throttle_teams)
+    monkeypatch.setattr(relay_aws.time, "sleep", lambda seconds: None)
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": [{"itemIdentifier": "sqs-msg-1"}]}
+    assert len(server.posts[SLACK]) == 1 and len(server.posts[CHIME]) == 1 and TEAMS not in server.posts
+    assert dead_letters() == []
+    monkeypatch.setattr(relay_aws, "send", moto_send)  # the redelivery, once Secrets Manager answers
+    assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
+    assert len(server.posts[SLACK]) == 1 and len(server.posts[CHIME]) == 1 and len(server.posts[TEAMS]) == 1
+
+
 def test_a_rejected_payload_is_dead_lettered_not_retried(relay, server):
     server.scripts[SLACK] = [Reply(400, "invalid_payload")]
     assert run(relay, sns_record(sample("relay/cloudwatch-alarm.json"))) == {"batchItemFailures": []}
