@@ -103,8 +103,8 @@ def failed_logins(f: Facts) -> Finding:
 
 @grades("DPP-MON-3.c")
 def outside_hours(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, _FIRES, case(f"{_ALARMS}::test_business_hours_in_utc_cover_both_sides_of_daylight_saving"),
-                            case(f"{_ALARMS}::test_a_window_that_wraps_midnight_in_utc")])
+    found = Finding(checks=[_CAN_FIRE, _FIRES, case(f"{_ALARMS}::test_the_alarm_never_counts_a_sign_in_inside_business_hours"),
+                            case(f"{_ALARMS}::test_the_alarm_counts_a_sign_in_well_outside_business_hours")])
     zone = f.setting("business_hours.time_zone", "?")
     return alarms(f, found, {"AccessOutsideBusinessHours": f"console access outside {f.setting('business_hours.start', '?')}-{f.setting('business_hours.end', '?')} {zone}"})
 
