@@ -149,10 +149,14 @@ class Relay:
 
         group = groups[position]
         alert = group[0].alert if len(group) == 1 else render.digest([r.alert for r in group], self.digest_size)
-        cache_key = (id(alert), target.redact_pii)
-        if cache_key not in prepared:
-            prepared[cache_key] = render.prepare(alert, target.redact_pii)
-        payload = render.RENDERERS[target.kind](prepared[cache_key])
+        if len(group) == 1:  # a record's own alert lives for the whole batch: its id is stable
+            cache_key = (id(alert), target.redact_pii)
+            if cache_key not in prepared:
+                prepared[cache_key] = render.prepare(alert, target.redact_pii)
+            ready = prepared[cache_key]
+        else:
+            ready = render.prepare(alert, target.redact_pii)
+        payload = render.RENDERERS[target.kind](ready)
         try:
             self.deliverer.deliver(target.name, url_of, payload)
         except DeliveryFailed as failure:
