@@ -188,6 +188,7 @@ def beyond_boundaries(f: Facts) -> Finding:
         case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band"),
         case("tests/synth/test_canary.py::test_every_object_call_on_the_decoy_is_a_trail_data_event"),
         case("tests/synth/test_detection.py::test_sensitive_bucket_is_scanned_for_malware_in_its_own_region_only"),
+        case("tests/synth/test_detection.py::test_exposed_credentials_are_critical"),
     ])
     guardduty = [d for d in f.of_type("AWS::GuardDuty::Detector") if "S3_DATA_EVENTS" in json.dumps(d.properties.get("Features"))]
     if guardduty:
@@ -204,7 +205,10 @@ def beyond_boundaries(f: Facts) -> Finding:
         found.controls.append(f"Malware Protection for S3 on the sensitive buckets: {where(malware)}")
     if not f.of_type("AWS::Macie::Session"):
         found.gaps.append("sensitive-data discovery: Macie off (features.macie)")
-    if not any("aws.health" in json.dumps(r.properties.get("EventPattern")) for r in f.of_type("AWS::Events::Rule")):
+    health = [r for r in f.of_type("AWS::Events::Rule") if "aws.health" in json.dumps(r.properties.get("EventPattern")) and r.properties.get("Targets")]
+    if health:
+        found.controls.append(f"exposed credentials: AWS Health risk events routed to the alert topics, {where(health)}")
+    else:
         found.gaps.append("exposed credentials from AWS Health risk events: reach the security contact by e-mail only, no route to the alert topics")
     found.gaps.append("dark-web monitoring: a procedure in the plan, but no recorded results (no evidence register)")
     if not found.controls:
