@@ -9,6 +9,7 @@ import pytest
 from aws_cdk import cx_api
 from aws_cdk.assertions import Template
 
+from tests import cfn_lint
 from tests.support import BuiltApp, build_app
 
 
@@ -17,6 +18,7 @@ class Synthesized:
     built: BuiltApp
     assembly: cx_api.CloudAssembly
     outdir: Path
+    lint: "cfn_lint.LintRun | None" = None  # cfn-lint over the templates, running in the background
 
     @property
     def validation_report(self) -> dict:
@@ -28,19 +30,23 @@ class Synthesized:
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def synthesized(tmp_path_factory: pytest.TempPathFactory):
     outdir = tmp_path_factory.mktemp("cdk.out")
     built = build_app(with_gate=True, outdir=str(outdir))
     assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
-    return Synthesized(built=built, assembly=assembly, outdir=outdir)
+    synth = Synthesized(built=built, assembly=assembly, outdir=outdir, lint=cfn_lint.start(assembly, built.config.regions))
+    yield synth
+    synth.lint.stop()
 
 
 @pytest.fixture(scope="session")
-def organization_synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def organization_synthesized(tmp_path_factory: pytest.TempPathFactory):
     """The organization example (examples/organization.json), synthesized once with every pack."""
     from tests.synth.test_organization import org_context
 
     outdir = tmp_path_factory.mktemp("org.out")
     built = build_app(org_context(), with_gate=True, outdir=str(outdir))
     assembly = built.app.synth()
-    return Synthesized(built=built, assembly=assembly, outdir=outdir)
+    synth = Synthesized(built=built, assembly=assembly, outdir=outdir, lint=cfn_lint.start(assembly, built.config.regions))
+    yield synth
+    synth.lint.stop()
