@@ -30,6 +30,8 @@ DOC_SNS_KMS = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
 DOC_SNS_SQS = "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html"
 DOC_EVENTS_CROSS_REGION = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html"
 DOC_EVENTS_DLQ = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
+DOC_SECRETS = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html"
+DOC_SQS_KMS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html"
 DOC_CONDITION_OPERATORS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
 DOC_MFA_KEY = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent"
 DOC_KEY_POLICY = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
@@ -335,6 +337,33 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
             ]
             if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
                 inbox = f"arn:aws:sqs:{region}:{account}:{prefix}-chat-relay-inbox"
+                relay = f"<function:{region}/{prefix}-chat-relay>"
+                # Every region's relay reads the one home-region secret of each target
+                # (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
+                rows += [
+                    AccessPath(
+                        f"relay-reads-home-secret-{t.name}-{account}-{region}",
+                        DOC_SECRETS,
+                        Request(relay, "secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:{config.home_region}:{account}:secret:{t.secret_name}-AbC123"),
+                        ALLOWED,
+                    )
+                    for t in config.notification_targets
+                    if t.is_webhook
+                ]
+                rows += [
+                    AccessPath(
+                        f"relay-reads-other-secret-{account}-{region}",
+                        DOC_SECRETS,
+                        Request(relay, "secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:{config.home_region}:{account}:secret:prod/database-password-AbC123"),
+                        DENIED,
+                    ),
+                    AccessPath(
+                        f"relay-decrypts-inbox-{account}-{region}",
+                        DOC_SQS_KMS,
+                        Request(relay, "kms:Decrypt", key, {"kms:ViaService": f"sqs.{region}.amazonaws.com", "kms:ResourceAliases": [names.monitoring_key_alias]}),
+                        ALLOWED,
+                    ),
+                ]
                 rows += [
                     AccessPath(f"sns-to-relay-{account}-{region}", DOC_SNS_SQS, _service("sns.amazonaws.com", "sqs:SendMessage", inbox, **{"aws:SourceArn": topic, "aws:SourceAccount": account}), ALLOWED),
                     AccessPath(f"sns-kms-{account}-{region}", DOC_SNS_KMS, _service("sns.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": topic}), ALLOWED),

@@ -67,7 +67,14 @@ class Simulator:
         rules = self.estate.rules.get((account, region), {})
         return next(arn for logical_id, arn in rules.items() if logical_id.startswith(prefix))
 
+    def principal(self, principal: str) -> str:
+        """``<function:REGION/NAME>``: the role of a function of the app (CloudFormation names it)."""
+        if principal.startswith("<function:"):
+            return self.estate.function_roles[principal.removeprefix("<function:").rstrip(">")]
+        return principal
+
     def simulation(self, request: Request) -> dict:
+        request = Request(self.principal(request.principal), request.action, request.resource, request.context, request.administrator)
         policy, resource_account = self.resource_policy(request)
         resource = request.resource
         if resource.startswith("arn:aws:kms:") and ":alias/" in resource:
