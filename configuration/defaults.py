@@ -44,7 +44,14 @@ DEFAULTS: dict = {
         "securityHubMinSeverity": "medium",
         "malwareScannedBuckets": [],
     },
-    "alarms": {"disabled": [], "thresholds": {}, "custom": []},
+    "alarms": {
+        "disabled": [],
+        "thresholds": {},
+        "custom": [],
+        # Identity Center's administrator permission set and the role Organizations creates in
+        # every member account: both are full administrators.
+        "privilegedRoles": ["AWSReservedSSO_AdministratorAccess_*", "OrganizationAccountAccessRole"],
+    },
     "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 84},
     "responses": {
         "dryRun": True,

@@ -12,4 +12,6 @@ class ConfigError(ValueError):
         self.key = key
         self.problem = problem
         self.fix = fix
-        super().__init__(f"configuration error: {key}: {problem}; {fix}")
+        # One line whatever the input held: control characters (a newline in a key) are escaped.
+        line = f"configuration error: {key}: {problem}; {fix}"
+        super().__init__("".join(c if c.isprintable() else repr(c)[1:-1] for c in line))

@@ -548,13 +548,27 @@ def _alarms(section: Section) -> AlarmSettings:
             )
         )
         spec.done()
+    privileged = section.strings("privilegedRoles", check=_check_role_pattern)
+    if len(privileged) > MAX_PRIVILEGED_ROLES:
+        raise ConfigError(section.path("privilegedRoles"), f"lists {len(privileged)} roles; a metric filter pattern holds at most {MAX_PRIVILEGED_ROLES} of them (1,024 characters)", "use * patterns to cover several roles in one entry")
     settings = AlarmSettings(
         disabled=section.strings("disabled"),
         thresholds=tuple(thresholds),
         custom=tuple(custom),
+        privileged_roles=privileged,
     )
     section.done()
     return settings
+
+
+# A metric filter pattern is at most 1,024 characters
+# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+MAX_PRIVILEGED_ROLES = 8
+
+
+def _check_role_pattern(path: str, value: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9+=,.@_*-]{1,64}", value, flags=re.ASCII) or value.strip("*") == "":
+        raise ConfigError(path, f"{describe(value)} is not an IAM role name or name pattern", "give a role name such as PlatformAdmin, or a pattern such as AWSReservedSSO_AdministratorAccess_*")
 
 
 def _responses(section: Section) -> ResponseSettings:

@@ -179,6 +179,9 @@ class AlarmSettings:
     disabled: tuple[str, ...]
     thresholds: tuple[tuple[str, float], ...]
     custom: tuple[CustomAlarm, ...]
+    # DPP-MON-3.a: administrator roles whose assumption alarms (IAM role names; * matches any
+    # run of characters, e.g. Identity Center's AWSReservedSSO_AdministratorAccess_*).
+    privileged_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

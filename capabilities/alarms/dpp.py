@@ -9,6 +9,28 @@ from capabilities.relay.monitors import target_alarms
 from configuration.model import BaselineConfig, Severity
 
 
+def _privileged_roles(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-MON-3.a: privileged access, beyond root and break-glass: every assumption of a
+    configured administrator role, by AssumeRole or through federation (Identity Center
+    permission sets are assumed with AssumeRoleWithSAML)."""
+    roles = config.alarms.privileged_roles
+    if not roles:
+        return []
+    names = " || ".join(f'($.requestParameters.roleArn = "*/{role}")' for role in roles)
+    calls = '($.eventName = "AssumeRole") || ($.eventName = "AssumeRoleWithSAML") || ($.eventName = "AssumeRoleWithWebIdentity")'
+    return [
+        AlarmSpec(
+            id="PrivilegedRoleAssumed",
+            title="Administrator role assumed",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-3",),
+            filter_pattern=f"{{ ({calls}) && ({names}) }}",
+            meaning=f"Someone assumed an administrator role ({', '.join(roles)}): privileged access to systems that hold Information.",
+            investigate="Confirm who and why (change ticket, on-call); review the session's calls in CloudTrail; revoke the session if unexplained.",
+        )
+    ]
+
+
 def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     break_glass = config.archive.break_glass_role_name
     specs = [
@@ -38,6 +60,7 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             meaning="The number of API calls is above what the anomaly-detection model expects for this time: scripted access, a runaway job or data harvesting.",
             investigate="Find the principals and APIs behind the spike (CloudTrail Lake or Logs Insights on the trail group); compare with deployments and batch jobs.",
         ),
+        *_privileged_roles(config),
         AlarmSpec(
             id="ArchiveReaderRoleAssumed",
             title="Log archive reader role assumed",

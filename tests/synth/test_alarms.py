@@ -69,6 +69,14 @@ CASES = {
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/DppBreakGlass", "roleSessionName": "incident-42"}),
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/PlatformAdmin", "roleSessionName": "daily"}),
     ),
+    "PrivilegedRoleAssumed": (
+        api(
+            "sts.amazonaws.com",
+            "AssumeRoleWithSAML",
+            requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef", "principalArn": "x"},
+        ),
+        api("sts.amazonaws.com", "AssumeRoleWithSAML", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef", "principalArn": "x"}),
+    ),
     "ArchiveReaderRoleAssumed": (
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-reader", "roleSessionName": "inv-7"}),
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-replication", "roleSessionName": "s3"}),
@@ -346,3 +354,18 @@ def test_the_expression_fits_cloudwatch_and_the_evaluator_refuses_what_it_does_n
     assert len(outside_hours_expression(every_day)) <= 2048  # botocore: MetricExpression max 2048
     with pytest.raises(AssertionError):
         evaluate("IF(FOO(m1) == 1, 0, m1)", datetime(2026, 1, 1, tzinfo=timezone.utc), 1.0)
+
+
+def test_the_organization_access_role_counts_as_privileged(specs):
+    pattern = specs["PrivilegedRoleAssumed"].filter_pattern
+    assert matches(pattern, api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole", "roleSessionName": "x"}))
+    assert not matches(pattern, api("sts.amazonaws.com", "GetCallerIdentity", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole"}))
+    assert len(pattern) <= 1024
+
+
+def test_privileged_roles_are_validated_and_can_be_switched_off():
+    assert "PrivilegedRoleAssumed" not in {s.id for s in alarm_specs(load_config(context_with(alarms__privilegedRoles=[])))}
+    with pytest.raises(ConfigError, match=r"dpp\.alarms\.privilegedRoles\[0\]"):
+        load_config(context_with(alarms__privilegedRoles=["arn:aws:iam::111122223333:role/Admin"]))
+    with pytest.raises(ConfigError, match=r"dpp\.alarms\.privilegedRoles: lists 9"):
+        load_config(context_with(alarms__privilegedRoles=[f"Admin{i}" for i in range(9)]))
