@@ -78,8 +78,16 @@ class SeverityTopics(Construct):
                 actions=["sns:Publish"],
                 resources=[topic.topic_arn],
                 # Services have no principal account, and principals have no source account:
-                # together these deny anything not acting for this account.
-                conditions={"StringNotEqualsIfExists": {"aws:PrincipalAccount": account, "aws:SourceAccount": account}},
+                # together these deny anything not acting for this account. EventBridge's
+                # documented topic policy names the rule by aws:SourceArn only
+                # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html),
+                # so a rule or alarm of this account is recognised by its ARN too (a negated
+                # operator is true when the key is absent: without this, a publish carrying no
+                # aws:SourceAccount would be refused).
+                conditions={
+                    "StringNotEqualsIfExists": {"aws:PrincipalAccount": account, "aws:SourceAccount": account},
+                    "ArnNotLikeIfExists": {"aws:SourceArn": [f"arn:aws:events:*:{account}:rule/*", f"arn:aws:cloudwatch:*:{account}:alarm:*"]},
+                },
             )
         )
         return topic

@@ -30,6 +30,7 @@ DOC_SNS_KMS = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
 DOC_SNS_SQS = "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html"
 DOC_EVENTS_CROSS_REGION = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html"
 DOC_EVENTS_DLQ = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
+DOC_EVENTS_SNS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html"
 DOC_SECRETS = "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html"
 DOC_SQS_KMS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html"
 DOC_CONDITION_OPERATORS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
@@ -326,7 +327,16 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                     DENIED,
                     "another account's topic may not use the key",
                 ),
-                AccessPath("events-publish-" + f"{account}-{region}", DOC_SNS_KMS, _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": rule, "aws:SourceAccount": account}), ALLOWED),
+                # EventBridge's documented topic policy scopes by aws:SourceArn (the rule) only;
+                # whether it also sends aws:SourceAccount to SNS is undocumented, so the row
+                # carries the rule ARN alone (DOC_EVENTS_SNS).
+                AccessPath("events-publish-" + f"{account}-{region}", DOC_EVENTS_SNS, _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": rule}), ALLOWED),
+                AccessPath(
+                    "events-publish-other-account-" + f"{account}-{region}",
+                    DOC_EVENTS_SNS,
+                    _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": f"arn:aws:events:{region}:999999999999:rule/x", "aws:SourceAccount": "999999999999"}),
+                    DENIED,
+                ),
                 AccessPath(
                     f"events-kms-dlq-{account}-{region}",
                     DOC_EVENTS_DLQ,

@@ -229,7 +229,10 @@ def test_topic_policies_are_tls_only_and_admit_only_this_account(synthesized):
         statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
         assert any(s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}} for s in statements)
         foreign = [s for s in statements if s.get("Sid") == "DenyPublishersOutsideThisAccount"]
-        assert foreign and foreign[0]["Condition"] == {"StringNotEqualsIfExists": {"aws:PrincipalAccount": ACCOUNT, "aws:SourceAccount": ACCOUNT}}
+        # Who may publish is decided in tests/access (EventBridge with only aws:SourceArn, another
+        # account's rule refused); here only that the deny names this account throughout.
+        assert foreign and foreign[0]["Condition"]["StringNotEqualsIfExists"] == {"aws:PrincipalAccount": ACCOUNT, "aws:SourceAccount": ACCOUNT}
+        assert all(f":{ACCOUNT}:" in arn for arn in foreign[0]["Condition"]["ArnNotLikeIfExists"]["aws:SourceArn"])
         allows = [s for s in statements if s["Effect"] == "Allow"]
         for s in allows:
             assert s["Principal"] in ({"Service": "cloudwatch.amazonaws.com"}, {"Service": "events.amazonaws.com"}), s
