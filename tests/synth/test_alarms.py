@@ -217,6 +217,8 @@ def test_other_regions_get_only_the_monitors_of_their_own_resources(synthesized)
         "dpp-prod-ChatRelayThrottles",
         "dpp-prod-ChatRelayDeadLetters",
         "dpp-prod-ChatRelayBacklog",
+        "dpp-prod-ChatRelayTarget_secops_slack",  # one per chat target (issue 16.5)
+        "dpp-prod-ChatRelayTarget_secops_teams",
         "dpp-prod-ResponderErrors",
         "dpp-prod-ResponderDeadLetters",
     }
