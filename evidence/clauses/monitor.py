@@ -84,10 +84,10 @@ def investigative(f: Facts) -> Finding:
 @grades("DPP-MON-3.a")
 def privileged_access(f: Facts) -> Finding:
     found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES, case(f"{_ALARMS}::test_break_glass_sessions_are_counted_too"),
+                            case(f"{_ALARMS}::test_the_organization_access_role_counts_as_privileged"),
                             case("tests/synth/test_detection.py::test_root_sign_in_is_critical")])
-    alarms(f, found, {"RootUsage": "root activity", "BreakGlassRoleUsed": "break-glass role"})
-    if found.controls:
-        found.gaps.append("administrator roles and Identity Center permission sets: no alarm on their use (no configuration key names them)")
+    roles = ", ".join(f.setting("alarms.privileged_roles", []) or []) or "none configured"
+    alarms(f, found, {"RootUsage": "root activity", "BreakGlassRoleUsed": "break-glass role", "PrivilegedRoleAssumed": f"administrator roles ({roles}; alarms.privilegedRoles)"})
     return found
 
 
