@@ -25,7 +25,8 @@ class AlarmsStack(Stack):
         is_home = self.region == config.home_region
         trail_home = config.trail_home(self.account, self.region)  # the trail's log group is here
         names = monitoring_names(config, self.account)
-        specs = [s for s in alarm_specs(config) if trail_home or not s.home_region_only]
+        here = (self.account, self.region)
+        specs = [s for s in alarm_specs(config) if (here in s.placed if s.placed is not None else trail_home or not s.home_region_only)]
         namespace = f"DPP/{config.stage}"
 
         def topic_arn(severity: Severity) -> str:

@@ -201,7 +201,7 @@ KINDS: tuple[StackKind, ...] = (
         stack_class=OrganizationAdminStack,
         stateful=False,
         placement=_management_home,
-        after=("log-archive", "account-baseline"),  # members deliver to the archive; trusted access for Security Hub
+        after=("log-archive", "log-intake", "account-baseline"),  # members deliver to the archive and the intakes; trusted access
         # Delegation finds Security Hub and GuardDuty already on in the management and security accounts.
         after_everywhere=("detection",),
         description="DPP organization: delegated administrators and the member baseline StackSet (DPP-PRT-4, DPP-LOG-1/5/6)",

@@ -145,8 +145,49 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     return specs
 
 
+def replication_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-PRT-5, DPP-MON-6: a replication rule that fails leaves logs outside the locked copies.
+    S3 publishes OperationsFailedReplication per rule in the source bucket's region when
+    replication metrics are on (https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html);
+    the alarms live in the log-archive account's alarms stack of that region (organization
+    mode: the log-archive account has none, see README)."""
+    from configuration.naming import archive_names
+
+    if config.org_mode:
+        return []
+    names = archive_names(config)
+    home, replica = config.home_region, config.replica_region
+    flows = [
+        ("ArchiveToReplica", names.archive_bucket, "ToReplicaRegion", names.replica_bucket, home),
+        ("StagingIntoArchive", names.config_staging_bucket, "IntoWormArchive", names.archive_bucket, home),
+        ("StagingToReplica", names.config_staging_bucket, "ToReplicaRegion", names.replica_bucket, home),
+    ]
+    if config.features.flow_logs or config.features.dns_query_logs:
+        for region in config.regions:
+            if region != home:
+                tag = region.replace("-", "_")
+                flows += [
+                    (f"Intake_{tag}_IntoArchive", names.intake_bucket(region), "IntoWormArchive", names.archive_bucket, region),
+                    (f"Intake_{tag}_ToReplica", names.intake_bucket(region), "ToReplicaRegion", names.replica_bucket, region),
+                ]
+    return [
+        AlarmSpec(
+            id=f"ReplicationFailed{label}",
+            title=f"Replication failing: {source} to {destination}",
+            severity=Severity.CRITICAL,
+            requirements=("DPP-PRT-5", "DPP-MON-6"),
+            metric=MetricRef("AWS/S3", "OperationsFailedReplication", (("SourceBucket", source), ("DestinationBucket", destination), ("RuleId", rule))),
+            meaning=f"Objects of {source} fail to replicate to {destination}: logs are missing from a locked copy (DPP-PRT-5).",
+            investigate="Check the replication role's key and bucket rights (S3 event notifications for s3:Replication:OperationFailedReplication name the reason); objects retry for a while, then need S3 Batch Replication.",
+            placed=((names.account, region),),
+        )
+        for label, source, rule, destination, region in flows
+    ]
+
+
 def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
-    """Faults of the monitoring itself: every region's enforcer and dead-letter queues."""
+    """Faults of the monitoring itself: every region's enforcer and dead-letter queues, and the
+    archive's replication."""
     prefix = config.resource_prefix
     enforcer = (("FunctionName", f"{prefix}-flow-log-enforcer"),)
     specs = [
@@ -159,7 +200,8 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             meaning="EventBridge could not deliver findings or control-change events to their topic for 24 hours; they are kept in the dead-letter queue.",
             investigate="Read the queue's messages (they carry the error); fix the topic or key policy; redrive the events.",
             home_region_only=False,
-        )
+        ),
+        *replication_alarms(config),
     ]
     specs.append(
         AlarmSpec(

@@ -56,6 +56,9 @@ class AlarmSpec:
     missing_data: str = "notBreaching"
     cis: str | None = None  # CIS AWS Foundations Benchmark v3.0 recommendation
     home_region_only: bool = True
+    # Where the alarm exists when only some (account, region) pairs have what it watches
+    # (e.g. the log-archive account's replication); overrides home_region_only.
+    placed: tuple[tuple[str, str], ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.id.isidentifier():

@@ -31,7 +31,29 @@ def admit_cloudtrail(bucket: s3.Bucket, audience: Audience) -> None:
 
 
 def admit_log_delivery(bucket: s3.Bucket, audience: Audience) -> None:
-    """VPC flow logs and Route 53 Resolver query logs arrive through the log-delivery service."""
+    """VPC flow logs and Route 53 Resolver query logs arrive through the log-delivery service.
+    A query-logging configuration in another account also needs that account allowed to list
+    the bucket: "the owner of the S3 bucket must add permissions for your account"
+    (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs-choosing-target-resource.html)."""
+    if audience.organization_id:
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="ResolverConfigOwnersListBucket",
+                principals=[iam.AnyPrincipal()],
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringEquals": {"aws:PrincipalOrgID": audience.organization_id}},
+            )
+        )
+    elif audience.accounts:
+        bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="ResolverConfigOwnersListBucket",
+                principals=[iam.AccountPrincipal(a) for a in audience.accounts],
+                actions=["s3:ListBucket"],
+                resources=[bucket.bucket_arn],
+            )
+        )
     conditions = audience.source("arn:aws:logs:*:{account}:*")
     _grant(bucket, "LogDeliveryChecksAcl", "delivery.logs.amazonaws.com", ["s3:GetBucketAcl"], [bucket.bucket_arn], conditions)
     _grant(bucket, "LogDeliveryWritesFlowLogs", "delivery.logs.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.VPC_FLOW_LOGS.value)), conditions)

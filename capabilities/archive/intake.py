@@ -2,9 +2,9 @@
 DPP-LOG-4, DPP-PRT-1/3/5).
 
 Route 53 Resolver writes query logs only to a destination in the query-logging
-configuration's own region: "you must create the destination ... in the same Region as the
-query logging configuration"
-(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs-choosing-target-resource.html),
+configuration's own region ("You can choose only resources that were created in the AWS
+Region" of the configuration,
+https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logging-configurations-managing.html),
 and AWS documents no cross-region S3 destination for flow logs either. So each covered region
 other than the home region delivers into an intake bucket of its own, in the log-archive
 account, which S3 replication copies into the WORM archive and its replica (S3 does not
@@ -75,7 +75,7 @@ class RegionalLogIntake(Construct):
         replication.grant_destination(policy, replica.bucket_arn)
         replication.grant_key(policy, key_arn=self.key.key_arn, region=region, actions=["kms:Decrypt"])
         for destination_region, alias in ((names.home_region, names.archive_key_alias), (names.replica_region, names.replica_key_alias)):
-            replication.grant_key_by_alias(policy, region=destination_region, account=names.account, alias=alias, actions=["kms:Encrypt", "kms:GenerateDataKey"])
+            replication.grant_key_by_alias(policy, region=destination_region, account=names.account, alias=alias, actions=replication.DESTINATION_KEY_ACTIONS)
 
         break_glass = names.role_arn(settings.break_glass_role_name)
         for bucket in (self.bucket, self.access_logs):

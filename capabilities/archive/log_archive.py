@@ -124,8 +124,11 @@ class LogArchive(Construct):
         replication.grant_destination(policy, archive.bucket_arn)
         replication.grant_destination(policy, replica.bucket_arn)
         replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"])
+        # Decrypt on the destination key too: with S3 Bucket Keys on the destination, "the AWS
+        # KMS key policy for the KMS key that's used to encrypt the object replica must include
+        # the kms:Decrypt permission" (replication-config-for-kms-objects.html).
         replication.grant_key_by_alias(
-            policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Encrypt", "kms:GenerateDataKey"]
+            policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=replication.DESTINATION_KEY_ACTIONS
         )
 
     def _reader_role(self, names: ArchiveNames, settings: ArchiveSettings) -> iam.Role:

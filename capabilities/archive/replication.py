@@ -15,6 +15,14 @@ from constructs import Construct
 from capabilities.foundation.building_blocks import key_by_alias_statement
 
 
+# What the replication role needs on a destination key. Decrypt as well: the destination
+# buckets use S3 Bucket Keys, and "to use replication with an S3 Bucket Key, the AWS KMS key
+# policy for the KMS key that's used to encrypt the object replica must include the
+# kms:Decrypt permission for the calling principal"
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html).
+DESTINATION_KEY_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"]
+
+
 @dataclass(frozen=True)
 class Destination:
     rule_id: str
@@ -78,7 +86,8 @@ def replicate(bucket: s3.Bucket, *, role: iam.IRole, destinations: list[Destinat
     Delete markers are not replicated, so a delete in the source never hides evidence in the
     archive. KMS-encrypted objects are included. Replication metrics are always on so that
     failed replication can be alarmed on (DPP-MON-6); Replication Time Control (15-minute SLA,
-    extra cost) is optional.
+    extra cost) is optional. The metrics feed the ``ReplicationFailed`` alarms of the
+    log-archive account (capabilities.alarms.dpp).
     """
     rules = []
     for priority, destination in enumerate(destinations, start=1):

@@ -27,6 +27,9 @@ TAMPER_ACTIONS = (
     "s3:PutObjectLegalHold",
 )
 
+# Where CloudTrail writes digest files (account and organization trails alike).
+DIGEST_OBJECTS = "cloudtrail/AWSLogs/*/CloudTrail-Digest/*"
+
 READ_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "s3:RestoreObject")
 
 # Key-policy actions that would make the archive unreadable or its key unmanageable by the
@@ -92,7 +95,11 @@ def deny_weaker_encryption(bucket: s3.Bucket) -> None:
             effect=iam.Effect.DENY,
             principals=[iam.AnyPrincipal()],
             actions=["s3:PutObject"],
-            resources=[bucket.arn_for_objects("*")],
+            # Except CloudTrail's digest files: "Digest files are encrypted with Amazon
+            # S3-managed encryption keys (SSE-S3)" even for a KMS trail
+            # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html);
+            # refusing them would break log file validation (DPP-PRT-2).
+            not_resources=[bucket.arn_for_objects(DIGEST_OBJECTS)],
             conditions={
                 "Null": {"s3:x-amz-server-side-encryption": "false"},
                 "StringNotEquals": {"s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"]},

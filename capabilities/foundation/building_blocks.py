@@ -70,9 +70,10 @@ def monitoring_function(
     INFO (never DEBUG, DPP-PII-2) into a log group that lives in the stateful foundation
     stack (hence the fixed name), a role whose rights are all in a reviewed managed policy.
 
-    No reserved concurrency: in accounts whose Lambda concurrency quota is 10 (new accounts,
-    accounts a StackSet vends) any reservation fails the stack, because Lambda keeps 10
-    unreserved ("decreases account's UnreservedConcurrentExecution below its minimum value").
+    No reserved concurrency: new accounts and accounts a StackSet vends start with reduced
+    concurrency quotas (10), where any reservation fails the stack ("decreases account's
+    UnreservedConcurrentExecution below its minimum value"), because Lambda keeps part of the
+    quota unreserved (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
     ``dpp.functions.reservedConcurrency`` adds one where the quota allows
     (``capabilities.foundation.concurrency``); SQS consumers are paced by their event source
     mapping's maximum concurrency instead."""

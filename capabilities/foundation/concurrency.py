@@ -1,9 +1,9 @@
 """Optional reserved concurrency for the project's functions (``dpp.functions.reservedConcurrency``).
 
-Off by default: Lambda keeps at least 10 concurrent executions unreserved in every account and
-region, so in accounts whose quota is 10 (new accounts, accounts a StackSet vends) any
-reservation fails the stack
-(https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). Functions fed by
+Off by default: Lambda keeps part of an account's quota unreserved (100 of the default 1,000,
+https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html), and new
+accounts start with reduced concurrency quotas (10 in new and StackSet-vended accounts), where
+any reservation fails the stack. Functions fed by
 an SQS event source mapping never get one: a reservation below the poller's concurrency
 throttles its batches, which return only after the visibility timeout and count as receives;
 the mapping's ``ScalingConfig.MaximumConcurrency`` paces them instead

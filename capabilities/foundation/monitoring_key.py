@@ -46,14 +46,16 @@ class MonitoringKey(Construct):
                 conditions={"StringEquals": {"aws:SourceAccount": account}},
             )
         )
-        # EventBridge does not: the SNS developer guide says aws:SourceAccount, aws:SourceArn and
-        # aws:SourceOrgID are not supported in a key policy for EventBridge publishing to an
-        # encrypted topic (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
-        # It is scoped instead by the encryption context SNS and SQS set: only this account's
-        # topics and queues of this project, in this region.
+        # EventBridge to an encrypted topic: the SNS developer guide says aws:SourceAccount,
+        # aws:SourceArn and aws:SourceOrgID are not supported in the key policy for that path
+        # (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), so it is scoped by
+        # the encryption context SNS sets (aws:sns:topicArn, as AWS's GameLift guide shows it):
+        # only this project's topics of this account and region. EventBridge to an encrypted
+        # dead-letter queue does send aws:SourceArn: the SQS guide lists it among the services
+        # that support it (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
         for sid, context_key, arn in (
             ("EventBridgePublishesToProjectTopics", "kms:EncryptionContext:aws:sns:topicArn", f"arn:aws:sns:{region}:{account}:{prefix}-*"),
-            ("EventBridgeDeadLettersToProjectQueues", "kms:EncryptionContext:aws:sqs:arn", f"arn:aws:sqs:{region}:{account}:{prefix}-*"),
+            ("EventBridgeDeadLettersFromThisAccountsRules", "aws:SourceArn", f"arn:aws:events:{region}:{account}:rule/*"),
         ):
             self.key.add_to_resource_policy(
                 iam.PolicyStatement(

@@ -6,8 +6,9 @@ for CloudTrail first: "If you create an organization trail with the AWS CLI or t
 APIs, you must enable trusted access manually"
 (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html,
 https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-cloudtrail.html).
-Security Hub's delegated administrator needs its Organizations integration
-(https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html).
+Security Hub enables its own trusted access when a delegated administrator is designated
+(https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-securityhub.html);
+enabling it first as well costs nothing and keeps the delegation from depending on that.
 """
 from __future__ import annotations
 

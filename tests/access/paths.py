@@ -16,6 +16,7 @@ from tests.access.simulator import Request
 
 # The AWS pages the rows encode.
 DOC_CLOUDTRAIL_S3 = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html"
+DOC_CLOUDTRAIL_DIGESTS = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html"
 DOC_CLOUDTRAIL_KMS = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html"
 DOC_CONFIG_S3 = "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html"
 DOC_CONFIG_KMS = "https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html"
@@ -189,6 +190,8 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath("replication-write-archive", DOC_REPLICATION_KMS, Request(replication_role, "s3:ReplicateObject", f"arn:aws:s3:::{archive}/config/x"), ALLOWED),
         AccessPath("replication-decrypt-source", DOC_REPLICATION_KMS, Request(replication_role, "kms:Decrypt", archive_key, {**via_home, "kms:ResourceAliases": [names.archive_key_alias]}), ALLOWED),
         AccessPath("replication-encrypt-replica", DOC_REPLICATION_KMS, Request(replication_role, "kms:Encrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED),
+        # Bucket Keys on the destination: Decrypt on the destination key (DOC_REPLICATION_KMS).
+        AccessPath("replication-decrypt-replica-key", DOC_REPLICATION_KMS, Request(replication_role, "kms:Decrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED),
         AccessPath("replication-no-delete-markers", DOC_S3_ACTIONS, Request(replication_role, "s3:ReplicateDelete", f"arn:aws:s3:::{names.replica_bucket}/cloudtrail/x"), DENIED),
     ]
     # Each region's intake feeds both locked copies.
@@ -212,6 +215,16 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
                 Request(role, "kms:Encrypt", replica_key, {"kms:ViaService": f"s3.{replica_region}.amazonaws.com", "kms:ResourceAliases": [names.replica_key_alias]}),
                 ALLOWED,
             ),
+            *[
+                AccessPath(
+                    f"intake-replication-decrypt-{label}-key-{region}",
+                    DOC_REPLICATION_KMS,
+                    Request(role, "kms:Decrypt", key_arn, {"kms:ViaService": f"s3.{key_region}.amazonaws.com", "kms:ResourceAliases": [alias]}),
+                    ALLOWED,
+                    "destination buckets use S3 Bucket Keys",
+                )
+                for label, key_arn, key_region, alias in (("archive", archive_key, home, names.archive_key_alias), ("replica", replica_key, replica_region, names.replica_key_alias))
+            ],
             AccessPath(f"intake-replication-no-delete-{region}", DOC_S3_ACTIONS, Request(role, "s3:ReplicateDelete", f"arn:aws:s3:::{archive}/vpc-flow-logs/x"), DENIED),
         ]
     rows += alert_paths(config)
@@ -266,6 +279,15 @@ def member_paths(config: BaselineConfig) -> list[AccessPath]:
                 ),
                 ALLOWED,
                 "unverified: AWS documents aws:SourceOrgID as a global key but no vended-logs example uses it",
+            )
+        )
+        rows.append(
+            AccessPath(
+                f"member-resolver-lists-bucket-{region}",
+                DOC_RESOLVER_S3,
+                Request(f"arn:aws:iam::{MEMBER_ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef", "s3:ListBucket", f"arn:aws:s3:::{names.network_log_bucket(region)}", {"aws:PrincipalOrgID": org}, administrator=True),
+                ALLOWED,
+                "the query-logging configuration's owner must be allowed to list the destination bucket",
             )
         )
     outsider = "999999999999"
@@ -337,10 +359,12 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                     _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": f"arn:aws:events:{region}:999999999999:rule/x", "aws:SourceAccount": "999999999999"}),
                     DENIED,
                 ),
+                # The SQS guide lists EventBridge (CloudWatch Events) among the services that
+                # send aws:SourceArn to an SSE queue's key (DOC_SQS_KMS).
                 AccessPath(
                     f"events-kms-dlq-{account}-{region}",
-                    DOC_EVENTS_DLQ,
-                    _service("events.amazonaws.com", "kms:GenerateDataKey", key, **{"kms:EncryptionContext:aws:sqs:arn": routes_dlq}),
+                    DOC_SQS_KMS,
+                    _service("events.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceArn": rule}),
                     ALLOWED,
                 ),
                 AccessPath("events-dlq-send-" + f"{account}-{region}", DOC_EVENTS_DLQ, _service("events.amazonaws.com", "sqs:SendMessage", routes_dlq, **{"aws:SourceArn": rule}), ALLOWED),
@@ -457,6 +481,23 @@ def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
             DOC_FLOW_LOGS_S3,
             _service("delivery.logs.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{stranger}/x", **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{config.home_region}:{stranger}:*"}),
             DENIED,
+        ),
+        AccessPath(
+            "cloudtrail-digest-sse-s3-admitted",
+            DOC_CLOUDTRAIL_DIGESTS,
+            _service(
+                "cloudtrail.amazonaws.com",
+                "s3:PutObject",
+                f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{config.monitored_accounts[0].account_id}/CloudTrail-Digest/{config.home_region}/2026/12/01/x.json.gz",
+                **{
+                    "aws:SourceAccount": (config.management_account if config.org_mode else config.monitored_accounts[0]).account_id,
+                    "aws:SourceArn": f"arn:aws:cloudtrail:{config.home_region}:{(config.management_account if config.org_mode else config.monitored_accounts[0]).account_id}:trail/{config.resource_prefix}-trail",
+                    "s3:x-amz-acl": "bucket-owner-full-control",
+                    "s3:x-amz-server-side-encryption": "AES256",
+                },
+            ),
+            ALLOWED,
+            "digest files are SSE-S3 even for a KMS trail",
         ),
         AccessPath(
             "cloudtrail-sse-s3-refused",

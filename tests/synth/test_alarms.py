@@ -151,10 +151,29 @@ def alarms_of(template) -> dict[str, dict]:
     return {a["Properties"]["AlarmName"]: a["Properties"] for a in template.find_resources("AWS::CloudWatch::Alarm").values()}
 
 
+def at_home(specs):
+    """The alarms of the home region's alarms stack: all but those placed elsewhere."""
+    return [s for s in specs if s.placed is None or (ACCOUNT, "eu-west-1") in s.placed]
+
+
+def test_replication_of_every_locked_copy_is_alarmed(synthesized):
+    """DPP-PRT-5: each replication rule's failures alarm where S3 publishes them (the source
+    bucket's region), on the rule's own dimensions."""
+    home = alarms_of(synthesized.template("alarms", "eu-west-1"))
+    for label, source, destination, rule in (
+        ("ArchiveToReplica", "dpp-prod-log-archive-111122223333-eu-west-1", "dpp-prod-log-replica-111122223333-eu-central-1", "ToReplicaRegion"),
+        ("StagingIntoArchive", "dpp-prod-config-staging-111122223333-eu-west-1", "dpp-prod-log-archive-111122223333-eu-west-1", "IntoWormArchive"),
+    ):
+        props = home[f"dpp-prod-ReplicationFailed{label}"]
+        assert props["MetricName"] == "OperationsFailedReplication" and props["Namespace"] == "AWS/S3"
+        assert {d["Name"]: d["Value"] for d in props["Dimensions"]} == {"SourceBucket": source, "DestinationBucket": destination, "RuleId": rule}
+        assert props["Threshold"] == 1 and props["Statistic"] == "Sum"
+
+
 def test_every_alarm_can_fire_on_one_event_and_notifies_its_severity_topic(synthesized):
     template = synthesized.template("alarms", "eu-west-1")
     alarms = alarms_of(template)
-    specs = {s.id: s for s in alarm_specs(synthesized.built.config)}
+    specs = {s.id: s for s in at_home(alarm_specs(synthesized.built.config))}
     assert set(alarms) == {f"dpp-prod-{i}" for i in specs}
     for spec_id, spec in specs.items():
         props = alarms[f"dpp-prod-{spec_id}"]
@@ -219,6 +238,8 @@ def test_other_regions_get_only_the_monitors_of_their_own_resources(synthesized)
         "dpp-prod-ChatRelayBacklog",
         "dpp-prod-ChatRelayTarget_secops_slack",  # one per chat target (issue 16.5)
         "dpp-prod-ChatRelayTarget_secops_teams",
+        "dpp-prod-ReplicationFailedIntake_eu_central_1_IntoArchive",  # this region's intake (DPP-PRT-5)
+        "dpp-prod-ReplicationFailedIntake_eu_central_1_ToReplica",
         "dpp-prod-ResponderErrors",
         "dpp-prod-ResponderDeadLetters",
     }
@@ -234,7 +255,7 @@ def test_dashboard_shows_every_alarm(synthesized):
     body = json.loads(dashboard["Properties"]["DashboardBody"]) if isinstance(dashboard["Properties"]["DashboardBody"], str) else None
     assert body is not None
     alarm_widget = body["widgets"][0]["properties"]["alarms"]
-    assert len(alarm_widget) == len(alarm_specs(synthesized.built.config))
+    assert len(alarm_widget) == len(at_home(alarm_specs(synthesized.built.config)))
     assert synthesized.template("alarms", "eu-central-1").find_resources("AWS::CloudWatch::Dashboard") == {}
 
 

@@ -1,8 +1,8 @@
 """No function reserves concurrency unless configured (DPP-MON-6: monitoring that deploys).
 
-Lambda keeps a minimum of unreserved concurrency in every account and region, so in accounts
-whose quota is 10 (new accounts, accounts a StackSet vends) any reservation fails the stack
-(https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). SQS consumers
+Lambda keeps part of the quota unreserved in every account and region
+(https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html), and new accounts
+and accounts a StackSet vends start with reduced quotas (10), where any reservation fails. SQS consumers
 are paced by their mapping's MaximumConcurrency (2 to 1,000,
 https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
 """

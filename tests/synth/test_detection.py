@@ -272,9 +272,10 @@ def test_monitoring_key_lets_eventbridge_publish_without_source_conditions(synth
     aws:SourceAccount, which they send. Evaluated for real in tests/access."""
     key = next(iter(synthesized.template("monitoring-foundation", "eu-west-1").find_resources("AWS::KMS::Key").values()))
     statements = {s.get("Sid"): s for s in key["Properties"]["KeyPolicy"]["Statement"]}
-    for sid in ("EventBridgePublishesToProjectTopics", "EventBridgeDeadLettersToProjectQueues"):
-        assert statements[sid]["Principal"] == {"Service": "events.amazonaws.com"}
-        assert "aws:SourceAccount" not in json.dumps(statements[sid]) and "aws:SourceArn" not in json.dumps(statements[sid])
+    topics = statements["EventBridgePublishesToProjectTopics"]
+    assert topics["Principal"] == {"Service": "events.amazonaws.com"}
+    assert "aws:SourceAccount" not in json.dumps(topics) and "aws:SourceArn" not in json.dumps(topics)
+    assert statements["EventBridgeDeadLettersFromThisAccountsRules"]["Condition"] == {"ArnLike": {"aws:SourceArn": f"arn:aws:events:eu-west-1:{ACCOUNT}:rule/*"}}
     assert statements["EventBridgePublishesToProjectTopics"]["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-*"}}
     others = statements["AlarmsAndTopicsUseKeyForThisAccount"]
     assert others["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
