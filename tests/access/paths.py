@@ -371,7 +371,7 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
             ]
             if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
                 inbox = f"arn:aws:sqs:{region}:{account}:{prefix}-chat-relay-inbox"
-                relay = f"<function:{region}/{prefix}-chat-relay>"
+                relay = f"<function:{account}/{region}/{prefix}-chat-relay>"
                 # Every region's relay reads the one home-region secret of each target
                 # (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html).
                 rows += [

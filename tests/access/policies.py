@@ -185,7 +185,7 @@ class Estate:
     role_managed_arns: dict[str, list[str]] = field(default_factory=dict)  # role ARN -> AWS managed policy ARNs
     bucket_accounts: dict[str, str] = field(default_factory=dict)  # bucket name -> owning account
     rules: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (account, region) -> logical ID -> rule ARN
-    function_roles: dict[str, str] = field(default_factory=dict)  # "region/function name" -> role ARN
+    function_roles: dict[str, str] = field(default_factory=dict)  # "account/region/function name" -> role ARN
 
     def key_for_alias(self, alias_arn: str) -> str:
         return self.key_aliases[alias_arn]
@@ -235,7 +235,7 @@ def build_estate(stacks: list[StackTemplate]) -> Estate:
                 case "AWS::S3::Bucket":
                     estate.bucket_accounts[resolver.physical(logical_id)] = stack.account
                 case "AWS::Lambda::Function":
-                    estate.function_roles[f"{stack.region}/{resolver.physical(logical_id)}"] = resolver.resolve(props["Role"])
+                    estate.function_roles[f"{stack.account}/{stack.region}/{resolver.physical(logical_id)}"] = resolver.resolve(props["Role"])
     for roles, document in pending_policies:
         for role in roles:
             estate.identity_policies.setdefault(role, []).append(document)

@@ -68,7 +68,7 @@ class Simulator:
         return next(arn for logical_id, arn in rules.items() if logical_id.startswith(prefix))
 
     def principal(self, principal: str) -> str:
-        """``<function:REGION/NAME>``: the role of a function of the app (CloudFormation names it)."""
+        """``<function:ACCOUNT/REGION/NAME>``: the role of a function of the app (CloudFormation names it)."""
         if principal.startswith("<function:"):
             return self.estate.function_roles[principal.removeprefix("<function:").rstrip(">")]
         return principal

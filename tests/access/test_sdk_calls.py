@@ -125,7 +125,7 @@ def functions_and_actions(synthesized) -> list[tuple[str, str, set[str]]]:
             if resource["Type"] != "AWS::Lambda::Function":
                 continue
             name = resource["Properties"].get("FunctionName", "")
-            role = estate.function_roles[f"{stack.region}/{name}"]
+            role = estate.function_roles[f"{stack.account}/{stack.region}/{name}"]
             short = name.removeprefix(prefix)
             token = json.dumps({"Fn::GetAtt": [logical_id, "Arn"]})
             if token in custom:
