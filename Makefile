@@ -76,8 +76,10 @@ browser:
 	  { apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; }; } || \
 	  echo "note: chromium is not installed; the report screenshot test will be skipped"
 
+# Two workers, one test file each at a time (the machine has two cores; each worker
+# synthesizes the shared apps once).
 test: setup browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # Read-only checks against the accounts the configuration names (needs AWS credentials).
 preflight: setup
