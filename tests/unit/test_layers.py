@@ -30,7 +30,7 @@ def modules() -> dict[str, Path]:
     found = {}
     for path in ROOT.rglob("*.py"):
         parts = path.relative_to(ROOT).parts
-        if parts[0] in (".venv", "node_modules", "cdk.out", "tests", ".git") or "__pycache__" in parts:
+        if parts[0] in ("cdk.out", "tests", ".git") or {"__pycache__", "node_modules", ".venv"} & set(parts):
             continue
         name = ".".join(parts)[:-3].removesuffix(".__init__")
         found[name] = path
