@@ -220,6 +220,16 @@ def _control_tampering(config: BaselineConfig) -> list[EventRoute]:
             "The trust or permissions of a baseline role (archive reader, replication, Config, responders) or of the break-glass role were changed.",
         ),
         (
+            # The responder may update its one revocation policy, and IAM cannot constrain what a
+            # policy version says: every new version is shown to people, so a version that grants
+            # instead of denying cannot go unseen (issue 16.7).
+            "RevocationPolicyChanged",
+            "iam.amazonaws.com",
+            ["CreatePolicyVersion", "SetDefaultPolicyVersion"],
+            {"policyArn": [{"wildcard": f"arn:aws:iam::*:policy/{config.resource_prefix}-revoke-older-sessions-*"}]},
+            "The responder's revocation policy got a new version: expected after each credential revocation (reported separately); anything else, or a version that allows, is an attempt to escalate privileges.",
+        ),
+        (
             "FlowLogsDeleted",
             "ec2.amazonaws.com",
             ["DeleteFlowLogs"],

@@ -131,6 +131,10 @@ TAMPERING = {
         api_call("iam.amazonaws.com", "UpdateAssumeRolePolicy", roleName="dpp-prod-log-reader", policyDocument="{}"),
         api_call("iam.amazonaws.com", "UpdateAssumeRolePolicy", roleName="app-deployer", policyDocument="{}"),
     ),
+    "RevocationPolicyChanged": (
+        api_call("iam.amazonaws.com", "CreatePolicyVersion", policyArn="arn:aws:iam::111122223333:policy/dpp-prod-revoke-older-sessions-eu-west-1", setAsDefault=True),
+        api_call("iam.amazonaws.com", "CreatePolicyVersion", policyArn="arn:aws:iam::111122223333:policy/app-deploy", setAsDefault=True),
+    ),
     "FlowLogsDeleted": (api_call("ec2.amazonaws.com", "DeleteFlowLogs", DeleteFlowLogsRequest={"FlowLogId": {"item": "fl-0123"}}), api_call("ec2.amazonaws.com", "DescribeFlowLogs")),
     "DnsLoggingTampering": (
         api_call("route53resolver.amazonaws.com", "DisassociateResolverQueryLogConfig", resolverQueryLogConfigId="rqlc-1", resourceId="vpc-0a1b"),
@@ -285,7 +289,7 @@ def test_monitoring_key_lets_eventbridge_publish_without_source_conditions(synth
 def test_global_service_routes_run_at_home_only_and_us_east_1_forwards_them(synthesized, routes):
     """IAM, STS and sign-in events reach EventBridge in us-east-1 only."""
     global_ids = {r.id for r in routes.values() if r.is_global}
-    assert global_ids == {"RootSignIn", "BaselineRoleTampering", "CredentialsExposed"}
+    assert global_ids == {"RootSignIn", "BaselineRoleTampering", "RevocationPolicyChanged", "CredentialsExposed"}
 
     def rule_ids(region):
         return {k for k in synthesized.template("detection", region).find_resources("AWS::Events::Rule")}
