@@ -145,7 +145,6 @@ def _log_intake(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
         *[
             ack
             for key_region, alias in ((names.home_region, names.archive_key_alias), (names.replica_region, names.replica_key_alias))
-            if key_region != region or True
             for ack in _wildcards(policy, [f"arn:aws:kms:{key_region}:{names.account}:key/*"], _alias_scoped(alias, key_region))
         ],
     ]

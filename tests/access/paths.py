@@ -332,7 +332,7 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                     _service("cloudwatch.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x", "kms:EncryptionContext:aws:sns:topicArn": topic}),
                     ALLOWED,
                 ),
-                AccessPath("alarm-publish-" + f"{account}-{region}", DOC_SNS_KMS, _service("cloudwatch.amazonaws.com", "sns:Publish", topic, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x"}), ALLOWED),
+                AccessPath(f"alarm-publish-{account}-{region}", DOC_SNS_KMS, _service("cloudwatch.amazonaws.com", "sns:Publish", topic, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x"}), ALLOWED),
                 # EventBridge sends no aws:SourceAccount to KMS on this path (the SNS developer
                 # guide); only the encryption context identifies the topic or queue.
                 AccessPath(
@@ -352,9 +352,9 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                 # EventBridge's documented topic policy scopes by aws:SourceArn (the rule) only;
                 # whether it also sends aws:SourceAccount to SNS is undocumented, so the row
                 # carries the rule ARN alone (DOC_EVENTS_SNS).
-                AccessPath("events-publish-" + f"{account}-{region}", DOC_EVENTS_SNS, _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": rule}), ALLOWED),
+                AccessPath(f"events-publish-{account}-{region}", DOC_EVENTS_SNS, _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": rule}), ALLOWED),
                 AccessPath(
-                    "events-publish-other-account-" + f"{account}-{region}",
+                    f"events-publish-other-account-{account}-{region}",
                     DOC_EVENTS_SNS,
                     _service("events.amazonaws.com", "sns:Publish", topic, **{"aws:SourceArn": f"arn:aws:events:{region}:999999999999:rule/x", "aws:SourceAccount": "999999999999"}),
                     DENIED,
@@ -367,7 +367,7 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                     _service("events.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceArn": rule}),
                     ALLOWED,
                 ),
-                AccessPath("events-dlq-send-" + f"{account}-{region}", DOC_EVENTS_DLQ, _service("events.amazonaws.com", "sqs:SendMessage", routes_dlq, **{"aws:SourceArn": rule}), ALLOWED),
+                AccessPath(f"events-dlq-send-{account}-{region}", DOC_EVENTS_DLQ, _service("events.amazonaws.com", "sqs:SendMessage", routes_dlq, **{"aws:SourceArn": rule}), ALLOWED),
             ]
             if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
                 inbox = f"arn:aws:sqs:{region}:{account}:{prefix}-chat-relay-inbox"

@@ -108,8 +108,9 @@ def allowed(action: str, policies: list[dict]) -> bool:
     return allow and not blanket_deny
 
 
-def functions_and_actions(synthesized) -> list[tuple[str, str, set[str]]]:
-    """(function, role ARN, IAM actions its code calls) for every function in the app."""
+def functions_and_actions(synthesized):
+    """([(function, role ARN, IAM actions its code calls)] for every function in the app, the
+    resolved policies)."""
     stacks = read_assembly(synthesized.outdir)
     estate = build_estate(stacks)
     prefix = synthesized.built.config.resource_prefix + "-"
