@@ -17,7 +17,6 @@ from constructs import IConstruct
 from configuration.model import BaselineConfig
 from capabilities.archive.log_archive import reader_buckets
 from configuration.naming import archive_names, monitoring_names
-from stacks.log_archive_stack import intake_regions
 from stacks.topology import PlannedStack, plan
 
 _PUBLIC_PACKS = ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security", "PCI.DSS.321::PCI.DSS.321")
@@ -75,13 +74,13 @@ def _log_archive(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
         ),
         *_wildcards(
             f"{stack}/LogArchive/LogReaderPolicy",
-            objects(*reader_buckets(names, intake_regions(config))),
+            objects(*reader_buckets(names, list(config.intake_regions))),
             _LOG_OBJECTS + " Read-only; the buckets deny reads to every other principal (DPP-PRT-4).",
         ),
         *_wildcards(f"{stack}/LogArchive/LogReaderPolicy", replica_key, _alias_scoped(names.replica_key_alias, names.replica_region)),
         *[
             ack
-            for region in intake_regions(config)
+            for region in config.intake_regions
             if region != names.replica_region  # the replica region's key wildcard is acknowledged above
             for ack in _wildcards(
                 f"{stack}/LogArchive/LogReaderPolicy", [f"arn:aws:kms:{region}:{names.account}:key/*"], _alias_scoped(names.intake_key_alias, region)

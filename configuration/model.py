@@ -369,6 +369,14 @@ class BaselineConfig:
         return self.workload_accounts + (() if archive.is_workload else (archive,))
 
     @property
+    def intake_regions(self) -> tuple[str, ...]:
+        """Covered regions whose flow logs and DNS query logs arrive through a regional intake
+        in the log-archive account (every covered region but home, while either is on)."""
+        if not (self.features.flow_logs or self.features.dns_query_logs):
+            return ()
+        return tuple(r for r in self.regions if r != self.home_region)
+
+    @property
     def trail_accounts(self) -> tuple[Account, ...]:
         """Accounts with a trail of their own: each monitored account (the log-archive account
         too), or the management account's organization trail."""

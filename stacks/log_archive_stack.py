@@ -24,15 +24,8 @@ class LogArchiveStack(Stack):
             settings=config.archive,
             audience=archive_audience(config),
             key_readers=[a.account_id for a in config.monitored_accounts],
-            intake_regions=intake_regions(config),
+            intake_regions=list(config.intake_regions),
         )
-
-
-def intake_regions(config: BaselineConfig) -> list[str]:
-    """Covered regions whose flow logs and DNS query logs arrive through a regional intake."""
-    if not (config.features.flow_logs or config.features.dns_query_logs):
-        return []
-    return [r for r in config.regions if r != config.home_region]
 
 
 def archive_audience(config: BaselineConfig) -> Audience:

@@ -41,9 +41,7 @@ def _archive_replica(config: BaselineConfig) -> list[tuple[str, str]]:
 
 
 def _intake_regions(config: BaselineConfig) -> list[tuple[str, str]]:
-    if not (config.features.flow_logs or config.features.dns_query_logs):
-        return []
-    return [(config.log_archive_account.account_id, r) for r in config.regions if r != config.home_region]
+    return [(config.log_archive_account.account_id, r) for r in config.intake_regions]
 
 
 def _account_home(config: BaselineConfig) -> list[tuple[str, str]]:

@@ -156,20 +156,18 @@ def replication_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     if config.org_mode:
         return []
     names = archive_names(config)
-    home, replica = config.home_region, config.replica_region
+    home = config.home_region
     flows = [
         ("ArchiveToReplica", names.archive_bucket, "ToReplicaRegion", names.replica_bucket, home),
         ("StagingIntoArchive", names.config_staging_bucket, "IntoWormArchive", names.archive_bucket, home),
         ("StagingToReplica", names.config_staging_bucket, "ToReplicaRegion", names.replica_bucket, home),
     ]
-    if config.features.flow_logs or config.features.dns_query_logs:
-        for region in config.regions:
-            if region != home:
-                tag = region.replace("-", "_")
-                flows += [
-                    (f"Intake_{tag}_IntoArchive", names.intake_bucket(region), "IntoWormArchive", names.archive_bucket, region),
-                    (f"Intake_{tag}_ToReplica", names.intake_bucket(region), "ToReplicaRegion", names.replica_bucket, region),
-                ]
+    for region in config.intake_regions:
+        tag = region.replace("-", "_")
+        flows += [
+            (f"Intake_{tag}_IntoArchive", names.intake_bucket(region), "IntoWormArchive", names.archive_bucket, region),
+            (f"Intake_{tag}_ToReplica", names.intake_bucket(region), "ToReplicaRegion", names.replica_bucket, region),
+        ]
     return [
         AlarmSpec(
             id=f"ReplicationFailed{label}",

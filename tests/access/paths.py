@@ -195,7 +195,7 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath("replication-no-delete-markers", DOC_S3_ACTIONS, Request(replication_role, "s3:ReplicateDelete", f"arn:aws:s3:::{names.replica_bucket}/cloudtrail/x"), DENIED),
     ]
     # Each region's intake feeds both locked copies.
-    for region in (r for r in config.regions if r != home):
+    for region in config.intake_regions:
         role = names.role_arn(names.intake_replication_role(region))
         intake_key = f"arn:aws:kms:{region}:{names.account}:{names.intake_key_alias}"
         rows += [
@@ -419,7 +419,7 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
         "replica": f"arn:aws:kms:{config.replica_region}:{account}:{names.replica_key_alias}",
     }
     buckets = {"archive": names.archive_bucket, "staging": names.config_staging_bucket, "replica": names.replica_bucket, "access-logs": names.access_log_bucket}
-    buckets |= {f"intake-{r}": names.intake_bucket(r) for r in config.regions if r != config.home_region}
+    buckets |= {f"intake-{r}": names.intake_bucket(r) for r in config.intake_regions}
     rows: list[AccessPath] = []
     for label, bucket in buckets.items():
         for action in ("s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutReplicationConfiguration", "s3:PutBucketVersioning"):
@@ -440,7 +440,7 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
             "a present, weaker encryption header is refused",
         )
     )
-    keys |= {f"intake-{r}": f"arn:aws:kms:{r}:{account}:{names.intake_key_alias}" for r in config.regions if r != config.home_region}
+    keys |= {f"intake-{r}": f"arn:aws:kms:{r}:{account}:{names.intake_key_alias}" for r in config.intake_regions}
     for label, key in keys.items():
         for action in ("kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKeyRotation"):
             rows.append(AccessPath(f"admin-{action.split(':')[1]}-{label}-key", DOC_KMS_ACTIONS, Request(admin, action, key, administrator=True), DENIED))
@@ -464,6 +464,7 @@ def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
     """Deliveries in another account's name, or with a weaker header, are refused."""
     names = archive_names(config)
     stranger = "999999999999"
+    trail_owner = (config.management_account if config.org_mode else config.monitored_accounts[0]).account_id
     return [
         AccessPath(
             "stranger-cloudtrail-put",
@@ -490,8 +491,8 @@ def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
                 "s3:PutObject",
                 f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{config.monitored_accounts[0].account_id}/CloudTrail-Digest/{config.home_region}/2026/12/01/x.json.gz",
                 **{
-                    "aws:SourceAccount": (config.management_account if config.org_mode else config.monitored_accounts[0]).account_id,
-                    "aws:SourceArn": f"arn:aws:cloudtrail:{config.home_region}:{(config.management_account if config.org_mode else config.monitored_accounts[0]).account_id}:trail/{config.resource_prefix}-trail",
+                    "aws:SourceAccount": trail_owner,
+                    "aws:SourceArn": f"arn:aws:cloudtrail:{config.home_region}:{trail_owner}:trail/{config.resource_prefix}-trail",
                     "s3:x-amz-acl": "bucket-owner-full-control",
                     "s3:x-amz-server-side-encryption": "AES256",
                 },
