@@ -52,7 +52,7 @@ DEFAULTS: dict = {
         # every member account: both are full administrators.
         "privilegedRoles": ["AWSReservedSSO_AdministratorAccess_*", "OrganizationAccountAccessRole"],
     },
-    "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 84},
+    "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 96},
     "responses": {
         "dryRun": True,
         "disableCredentials": False,

@@ -14,7 +14,6 @@ import json
 import re
 from pathlib import Path
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from configuration.defaults import DEFAULTS
 from configuration.errors import ConfigError
@@ -48,7 +47,11 @@ from configuration.model import (
     TrailSettings,
     VpcRef,
 )
+from configuration import aws_rules
+from configuration.filter_pattern import PatternError, compile_pattern
 from configuration.reader import Section, describe
+from configuration.schedule import ScheduleError, parse_schedule
+from configuration.zones import iana_zones, tzdata_version
 from configuration.regions import COMMERCIAL_REGIONS
 
 # The longest retention both stores allow: CloudWatch Logs' longest fixed retention is 3653
@@ -60,7 +63,6 @@ FILE_KEY = "dpp:config"
 _OVERRIDE_PREFIX = "dpp:"
 
 _EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-_BUCKET = r"(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
 _SNAPSHOT_FREQUENCIES = ("One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours")
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
@@ -90,6 +92,8 @@ def load_config(context: Mapping[str, Any], *, base_dir: Path | None = None) -> 
 def config_from_dict(data: dict) -> BaselineConfig:
     """Validates a complete configuration object (defaults already applied)."""
     root = Section(data, CONTEXT_KEY)
+    # Editors read "$schema" (config.schema.json); the baseline does not.
+    root.optional_string("$schema")
     stage = root.string("stage", pattern=r"[a-z][a-z0-9]{0,7}", hint="use 1 to 8 lower-case letters or digits, starting with a letter (it is part of bucket names)")
     home_region = _region(root, "homeRegion")
     regions = root.strings("regions", non_empty=True, check=_check_region)
@@ -136,6 +140,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
             f"enable at least one of: {', '.join(SECURITY_HUB_STANDARDS)}",
         )
     _check_responses(config)
+    _check_chat_relay(config)
     _check_unique_addresses(config)
     _check_alarm_ids(config)
     _check_malware_coverage(config)
@@ -155,6 +160,19 @@ def _check_unique_addresses(config: BaselineConfig) -> None:
         if normal in seen:
             raise ConfigError(key, f"{address} is already subscribed as {seen[normal]}", "give each subscription its own address, or remove the repeat (the IMPOC already receives every critical alert)")
         seen[normal] = key
+
+
+def _check_chat_relay(config: BaselineConfig) -> None:
+    """Webhook targets are reached through the chat relay only; without it they get nothing."""
+    if config.features.chat_relay:
+        return
+    for i, target in enumerate(config.notification_targets):
+        if target.is_webhook:
+            raise ConfigError(
+                "dpp.features.chatRelay",
+                f"is false, but dpp.notifications.targets[{i}] ({target.name}, {target.kind}) is delivered by the chat relay, so it would receive nothing",
+                "set dpp.features.chatRelay to true, or remove the chat and webhook targets",
+            )
 
 
 def _check_alarm_ids(config: BaselineConfig) -> None:
@@ -397,7 +415,7 @@ def _archive(section: Section, retention_days: int) -> ArchiveSettings:
     settings = ArchiveSettings(
         transition_to_infrequent_access_days=to_ia,
         transition_to_glacier_days=to_glacier,
-        break_glass_role_name=section.string("breakGlassRoleName", pattern=r"[\w+=,.@-]{1,64}", hint="use an IAM role name (not an ARN)"),
+        break_glass_role_name=section.string("breakGlassRoleName", pattern=aws_rules.IAM_NAME, hint="use an IAM role name (not an ARN): up to 64 ASCII letters, digits and +=,.@_-"),
         replication_time_control=section.boolean("replicationTimeControl"),
         reader_principals=section.strings("readerPrincipals", check=_check_principal_arn),
         reader_requires_mfa=section.boolean("readerRequiresMfa"),
@@ -437,8 +455,9 @@ def _trail(section: Section) -> TrailSettings:
 
 
 def _check_bucket(path: str, name: str) -> None:
-    if not re.fullmatch(_BUCKET, name):
-        raise ConfigError(path, f"{describe(name)} is not an S3 bucket name", "give the bucket's name (3-63 lower-case letters, digits, dots, hyphens), not an ARN or URL")
+    problem = aws_rules.bucket_name_problem(name)
+    if problem:
+        raise ConfigError(path, f"{describe(name)} is not an S3 bucket name: it {problem}", "give the bucket's name as S3 allows it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), not an ARN or URL")
 
 
 def _collection(section: Section) -> CollectionSettings:
@@ -495,11 +514,18 @@ def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions
         pattern=rf"arn:aws:kms:{region}:{account}:key/[0-9a-f-]{{36}}|arn:aws:kms:{region}:{account}:key/mrk-[0-9a-f]{{32}}",
         hint=f"give the ARN of the bucket's SSE-KMS key in {region} of account {account} (a key ARN, not an alias), or leave the key out for SSE-S3 buckets",
     )
-    prefixes = section.strings("prefixes", [])
+    prefixes = section.strings("prefixes", [], check=_check_prefix)
     if len(prefixes) > 5:
         raise ConfigError(section.path("prefixes"), f"has {len(prefixes)} prefixes; a malware protection plan takes at most 5", "scan the whole bucket (no prefixes) or list 5 or fewer")
     section.done()
     return MalwareScannedBucket(name=name, account=account, region=region, kms_key_arn=key, prefixes=prefixes)
+
+
+def _check_prefix(path: str, value: str) -> None:
+    if value == "":
+        raise ConfigError(path, "is empty, which names no prefix", "remove it (no prefixes: the whole bucket is scanned) or give a key prefix such as uploads/")
+    if len(value.encode("utf-8")) > aws_rules.MAX_KEY_BYTES:
+        raise ConfigError(path, f"is {len(value.encode('utf-8'))} bytes; an S3 key, and so a prefix, is at most {aws_rules.MAX_KEY_BYTES} bytes of UTF-8", "shorten the prefix")
 
 
 def _check_malware_coverage(config: BaselineConfig) -> None:
@@ -534,7 +560,7 @@ def _alarms(section: Section) -> AlarmSettings:
         if alarm_id in ids:
             raise ConfigError(f"{path}.id", f"{alarm_id!r} is used twice", "give every custom alarm its own id")
         ids.add(alarm_id)
-        pattern = spec.string("filterPattern", pattern=r"\{.*\}", hint="give a CloudWatch Logs JSON filter pattern in braces, e.g. { $.eventName = \"DeleteBucket\" }")
+        pattern = _filter_pattern(spec, "filterPattern")
         custom.append(
             CustomAlarm(
                 id=alarm_id,
@@ -542,7 +568,7 @@ def _alarms(section: Section) -> AlarmSettings:
                 severity=Severity(spec.choice("severity", tuple(s.value for s in Severity))),
                 filter_pattern=pattern,
                 threshold=float(spec.integer("threshold", 1, minimum=1)),
-                period_minutes=spec.integer("periodMinutes", 5, minimum=1),
+                period_minutes=spec.integer("periodMinutes", 5, minimum=1, maximum=aws_rules.MAX_ALARM_PERIOD_MINUTES, why=" (CloudWatch evaluates an alarm over at most 7 days)"),
                 meaning=spec.string("meaning"),
                 investigate=spec.string("investigate"),
             )
@@ -559,6 +585,21 @@ def _alarms(section: Section) -> AlarmSettings:
     )
     section.done()
     return settings
+
+
+def _filter_pattern(spec: Section, key: str) -> str:
+    """A CloudWatch Logs JSON filter pattern that the service would accept
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html),
+    checked with the parser the tests evaluate metric filters with."""
+    example = 'e.g. { $.eventName = "DeleteBucket" }'
+    pattern = spec.string(key, pattern=r"\{.*\}", hint=f"give a CloudWatch Logs JSON filter pattern in braces, {example}")
+    if len(pattern) > aws_rules.MAX_FILTER_PATTERN:
+        raise ConfigError(spec.path(key), f"is {len(pattern)} characters; CloudWatch Logs takes at most {aws_rules.MAX_FILTER_PATTERN}", "shorten the pattern or split it into two alarms")
+    try:
+        compile_pattern(pattern)
+    except PatternError as error:
+        raise ConfigError(spec.path(key), f"is not a CloudWatch Logs JSON filter pattern ({error})", f"write selector, operator and value, {example}") from None
+    return pattern
 
 
 # A metric filter pattern is at most 1,024 characters
@@ -581,7 +622,7 @@ def _responses(section: Section) -> ResponseSettings:
         min_severity=min_severity,
         excluded_role_names=section.strings("excludedRoleNames", check=_check_iam_name),
         excluded_user_names=section.strings("excludedUserNames", check=_check_iam_name),
-        protected_instance_tag=section.string("protectedInstanceTag", pattern=r"[\w.:/=+@ -]{1,127}", hint="use a tag key of up to 127 characters"),
+        protected_instance_tag=_tag_key(section, "protectedInstanceTag"),
         trusted_cidrs=cidrs,
         ip_block_hours=section.integer("ipBlockHours", minimum=1, why=" hour (blocks expire so that a reused address is not blocked forever)"),
         web_acl_arns=section.strings("webAclArns", check=_check_web_acl_arn),
@@ -594,12 +635,17 @@ def _responses(section: Section) -> ResponseSettings:
 
 
 def _check_cidr(path: str, value: str) -> None:
-    import ipaddress
+    problem = aws_rules.trusted_cidr_problem(value)
+    if problem:
+        widest = aws_rules.MIN_TRUSTED_PREFIX
+        raise ConfigError(path, f"{describe(value)} {problem}", f'write address/length with host bits zero, at most /{widest[4]} (IPv4) or /{widest[6]} (IPv6) wide, e.g. "203.0.113.0/24"')
 
-    try:
-        ipaddress.ip_network(value, strict=True)
-    except ValueError:
-        raise ConfigError(path, f"{describe(value)} is not a network in CIDR notation", 'write it as address/length with host bits zero, e.g. "203.0.113.0/24"') from None
+
+def _tag_key(section: Section, key: str) -> str:
+    value = section.string(key, pattern=aws_rules.TAG_KEY, hint="use a tag key of up to 128 letters, digits, spaces and _.:/=+@-")
+    if value.lower().startswith(aws_rules.RESERVED_TAG_PREFIX):
+        raise ConfigError(section.path(key), f"{describe(value)} starts with aws:, which AWS reserves: no instance can carry it, so none would be protected", 'use a key of your own, e.g. "dpp:protected"')
+    return value
 
 
 def _check_web_acl_arn(path: str, value: str) -> None:
@@ -614,8 +660,8 @@ def _check_vpc_arn(path: str, value: str) -> None:
 
 
 def _check_iam_name(path: str, value: str) -> None:
-    if not re.fullmatch(r"[\w+=,.@-]{1,64}", value):
-        raise ConfigError(path, f"{describe(value)} is not an IAM name", "give the role or user name (not an ARN)")
+    if not aws_rules.is_iam_name(value):
+        raise ConfigError(path, f"{describe(value)} is not an IAM name", "give the role or user name (not an ARN): up to 64 ASCII letters, digits and +=,.@_-")
 
 
 def _check_responses(config: BaselineConfig) -> None:
@@ -657,12 +703,27 @@ def _check_responses(config: BaselineConfig) -> None:
 
 
 def _review(section: Section) -> ReviewSettings:
+    """DPP-MON-7: the review runs at least twice in every week, and each run covers the whole
+    time since the one before."""
+    key = "schedule"
     schedule = section.string(
-        "schedule",
+        key,
         pattern=r"(cron|rate)\(.+\)",
         hint='use an EventBridge schedule expression, e.g. "cron(0 8 ? * MON,THU *)" (twice a week, the DPP minimum)',
     )
-    settings = ReviewSettings(schedule=schedule, period_hours=section.integer("periodHours", minimum=1))
+    try:
+        parsed = parse_schedule(schedule)
+    except ScheduleError as error:
+        raise ConfigError(section.path(key), f"{describe(schedule)} is not an EventBridge schedule expression: {error}", 'see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html; e.g. "cron(0 8 ? * MON,THU *)"') from None
+    if parsed.ends:
+        raise ConfigError(section.path(key), f"{describe(schedule)} names years, so the review would stop one day", "use * for the year")
+    if parsed.min_firings_per_week < 2:
+        raise ConfigError(section.path(key), f"{describe(schedule)} runs {parsed.min_firings_per_week} time(s) in some weeks; the DPP asks for a review at least twice a week (DPP-MON-7)", 'run it at least twice in every week, e.g. "cron(0 8 ? * MON,THU *)"')
+    gap_hours = -(-parsed.max_gap_minutes // 60)
+    period_hours = section.integer("periodHours", minimum=1)
+    if period_hours < gap_hours:
+        raise ConfigError(section.path("periodHours"), f"{period_hours} hours is shorter than the {gap_hours} hours between two runs of {schedule}, so events in between would never be reviewed", f"set {gap_hours} or more")
+    settings = ReviewSettings(schedule=schedule, period_hours=period_hours)
     section.done()
     return settings
 
@@ -716,7 +777,7 @@ def _targets(section: Section) -> tuple[NotificationTarget, ...]:
 def _secret_name(target: Section, kind: str) -> str:
     key = "secretName"
     value = target.raw(key)  # required: a webhook target without a secret cannot deliver
-    if isinstance(value, str) and re.match(r"(?i)^[a-z][a-z0-9+.-]*://|^hooks\.|\.(com|net|io)/", value):
+    if isinstance(value, str) and aws_rules.looks_like_url(value):
         raise ConfigError(
             target.path(key),
             "looks like a URL, but webhook URLs are credentials and must not sit in configuration or templates (DPP-PRT-3)",
@@ -726,11 +787,13 @@ def _secret_name(target: Section, kind: str) -> str:
 
 
 def _impoc(section: Section) -> Impoc:
+    """The IMPOC becomes each account's security alternate contact, so its fields keep to
+    PutAlternateContact's limits (``aws_rules.CONTACT_*``)."""
     impoc = Impoc(
-        name=section.string("name", pattern=r".*\S.*", hint="name the person or team"),
-        email=section.string("email", pattern=_EMAIL, hint="use an e-mail address that is watched 24/7"),
+        name=section.string("name", pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_NAME_MAX}}}", hint=f"name the person or team in at most {aws_rules.CONTACT_NAME_MAX} characters (an account's alternate contact)"),
+        email=section.string("email", pattern=rf"(?=.{{1,{aws_rules.CONTACT_EMAIL_MAX}}}$){aws_rules.CONTACT_EMAIL}", hint="use an e-mail address that is watched 24/7 (letters, digits and _+=.#|!&- before the @, as alternate contacts allow)"),
         phone=section.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0000"),
-        title=section.string("title", "Incident Management Point of Contact"),
+        title=section.string("title", "Incident Management Point of Contact", pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_TITLE_MAX}}}", hint=f"use at most {aws_rules.CONTACT_TITLE_MAX} characters (an account's alternate contact)"),
         backup_email=section.optional_string("backupEmail", pattern=_EMAIL, hint="use an e-mail address"),
         escalation=tuple(_escalation_contact(path, item) for path, item in section.items("escalation", [])),
     )
@@ -757,10 +820,8 @@ def _business_hours(section: Section) -> BusinessHours:
     if end <= start:
         raise ConfigError(section.path("end"), f"{end} is not after start {start}", "give an end time later than the start time on the same day")
     zone = section.string("timeZone")
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(section.path("timeZone"), f"{describe(zone)} is not an IANA time zone", "use a name such as UTC, Europe/Berlin or America/New_York") from None
+    if zone not in iana_zones():
+        raise ConfigError(section.path("timeZone"), f"{describe(zone)} is not an IANA time zone (tzdata {tzdata_version()})", "use a place's zone such as UTC, Europe/Berlin or America/New_York")
     hours = BusinessHours(start=start, end=end, time_zone=zone, days=section.strings("days", non_empty=True, check=lambda p, d: _check_choice(p, d, _DAYS)))
     section.done()
     return hours

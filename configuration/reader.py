@@ -57,12 +57,14 @@ class Section:
             return None
         return self.string(key, pattern=pattern, hint=hint)
 
-    def integer(self, key: str, default: Any = _REQUIRED, *, minimum: int | None = None, why: str = "") -> int:
+    def integer(self, key: str, default: Any = _REQUIRED, *, minimum: int | None = None, maximum: int | None = None, why: str = "") -> int:
         value = self.raw(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(self.path(key), f"expected a whole number, got {describe(value)}", "write a number without quotes")
         if minimum is not None and value < minimum:
             raise ConfigError(self.path(key), f"{value} is below the minimum of {minimum}{why}", f"set {minimum} or more")
+        if maximum is not None and value > maximum:
+            raise ConfigError(self.path(key), f"{value} is above the maximum of {maximum}{why}", f"set {maximum} or less")
         return value
 
     def boolean(self, key: str, default: Any = _REQUIRED) -> bool:
