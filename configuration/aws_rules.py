@@ -98,7 +98,7 @@ def trusted_cidr_problem(value: str) -> str | None:
 # A webhook URL is a credential (DPP-PRT-3); configuration holds only a secret's name. A
 # value with a scheme, or whose first segment is a host name (alerts.example.org/hooks/...),
 # is a URL however it is written.
-_URL_LIKE = re.compile(r"(?i)^[a-z][a-z0-9+.-]*:|^(www\.|hooks\.)|^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,63}(/|$)")
+_URL_LIKE = re.compile(r"(?i)^[a-z][a-z0-9+.-]*:|^(www\.|hooks\.)|^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,63}/")
 
 
 def looks_like_url(value: str) -> bool:
