@@ -49,7 +49,7 @@ from configuration.model import (
 )
 from configuration import aws_rules
 from configuration.filter_pattern import PatternError, compile_pattern
-from configuration.reader import Section, describe
+from configuration.reader import Section, describe, item_schema
 from configuration.schedule import ScheduleError, parse_schedule
 from configuration.zones import iana_zones, tzdata_version
 from configuration.regions import COMMERCIAL_REGIONS
@@ -297,15 +297,14 @@ def _override(merged: dict, dotted: str, value: Any) -> None:
     node[leaf] = value
 
 
+@item_schema({"enum": sorted(COMMERCIAL_REGIONS)})
 def _check_region(path: str, region: str) -> None:
     if region not in COMMERCIAL_REGIONS:
         raise ConfigError(path, f"{describe(region)} is not a known AWS region", "use a commercial-partition region code such as eu-west-1 or us-east-1")
 
 
 def _region(section: Section, key: str) -> str:
-    region = section.string(key)
-    _check_region(section.path(key), region)
-    return region
+    return section.string(key, check=_check_region)
 
 
 def _accounts(root: Section, regions: set[str]) -> tuple[Account, ...]:
@@ -321,7 +320,7 @@ def _accounts(root: Section, regions: set[str]) -> tuple[Account, ...]:
             raise ConfigError(f"{path}.id", f"account {account_id} is already listed at {seen[account_id]}", "list each account once and give it all its roles there")
         seen[account_id] = path
         name = section.string("name", account_id, pattern=r"[A-Za-z0-9][A-Za-z0-9-]{0,31}", hint="use up to 32 letters, digits or hyphens")
-        roles = section.strings("roles", non_empty=True, check=lambda p, r: _check_choice(p, r, ACCOUNT_ROLES))
+        roles = section.strings("roles", non_empty=True, choices=ACCOUNT_ROLES)
         vpcs = []
         listed: dict[str, str] = {}
         for vpc_path, vpc_item in section.items("vpcs", []):
@@ -361,8 +360,12 @@ def _organization(section: Section) -> OrganizationSettings:
     return settings
 
 
+_OU = r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}"
+
+
+@item_schema({"x-python-pattern": _OU})
 def _check_ou(path: str, value: str) -> None:
-    if not re.fullmatch(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}", value):
+    if not re.fullmatch(_OU, value, flags=re.ASCII):
         raise ConfigError(path, f"{describe(value)} is not an OU or root ID", 'use IDs such as "ou-ab12-cd34ef56" or the root "r-ab12"')
 
 
@@ -411,7 +414,7 @@ def _check_choice(path: str, value: str, choices: tuple[str, ...]) -> None:
 
 def _archive(section: Section, retention_days: int) -> ArchiveSettings:
     to_ia = section.integer("transitionToInfrequentAccessDays", minimum=30, why=" (S3 moves objects to Standard-IA after 30 days at the earliest)")
-    to_glacier = section.integer("transitionToGlacierDays", minimum=to_ia + 30, why=f" (30 days after the Standard-IA transition at day {to_ia})")
+    to_glacier = section.integer("transitionToGlacierDays", minimum=to_ia + 30, why=f" (30 days after the Standard-IA transition at day {to_ia})", schema={"type": "integer", "minimum": 60})
     settings = ArchiveSettings(
         transition_to_infrequent_access_days=to_ia,
         transition_to_glacier_days=to_glacier,
@@ -425,16 +428,18 @@ def _archive(section: Section, retention_days: int) -> ArchiveSettings:
     return settings
 
 
+_PRINCIPAL_ARN = r"arn:aws:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}"
+
+
+@item_schema({"x-python-pattern": _PRINCIPAL_ARN})
 def _check_principal_arn(path: str, value: str) -> None:
     """An IAM role or user ARN (trust policies name principals by ARN)."""
-    if not re.fullmatch(r"arn:aws:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}", value, flags=re.ASCII):
+    if not re.fullmatch(_PRINCIPAL_ARN, value, flags=re.ASCII):
         raise ConfigError(path, f"{describe(value)} is not an IAM role or user ARN", "give an ARN such as arn:aws:iam::111122223333:role/SecurityInvestigator")
 
 
 def _functions(section: Section) -> FunctionSettings:
-    value = section.raw("reservedConcurrency", None)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise ConfigError(section.path("reservedConcurrency"), f"{describe(value)} is not a whole number of at least 1", "remove the key (no reservation, the default) or give a number such as 2")
+    value = section.optional_integer("reservedConcurrency", minimum=1, why=" (remove the key for no reservation, the default)")
     settings = FunctionSettings(reserved_concurrency=value)
     section.done()
     return settings
@@ -454,6 +459,12 @@ def _trail(section: Section) -> TrailSettings:
     return settings
 
 
+@item_schema({"x-python-pattern": aws_rules.BUCKET_NAME, "not": {"anyOf": [
+    {"pattern": r"\.\."},
+    {"pattern": r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$"},
+    *({"pattern": "^" + p.replace(".", r"\.")} for p in aws_rules.BUCKET_RESERVED_PREFIXES),
+    *({"pattern": s.replace(".", r"\.") + "$"} for s in aws_rules.BUCKET_RESERVED_SUFFIXES),
+]}})
 def _check_bucket(path: str, name: str) -> None:
     problem = aws_rules.bucket_name_problem(name)
     if problem:
@@ -480,7 +491,7 @@ def _detection(section: Section, accounts: tuple[Account, ...], regions: set[str
     severities = tuple(s.value for s in Severity)
     settings = DetectionSettings(
         guardduty_protections=enabled,
-        security_hub_standards=section.strings("securityHubStandards", check=lambda p, v: _check_choice(p, v, SECURITY_HUB_STANDARDS)),
+        security_hub_standards=section.strings("securityHubStandards", choices=SECURITY_HUB_STANDARDS),
         guardduty_min_severity=Severity(section.choice("guardDutyMinSeverity", severities)),
         security_hub_min_severity=Severity(section.choice("securityHubMinSeverity", severities)),
         malware_scanned_buckets=tuple(_scanned_bucket(path, item, accounts, regions) for path, item in section.items("malwareScannedBuckets")),
@@ -497,8 +508,7 @@ def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions
     if not any(a.is_workload for a in accounts):
         raise ConfigError(path, "malware protection plans are created in the bucket's own account, and organization mode lists no workload accounts", "leave dpp.detection.malwareScannedBuckets empty and create the plans in the member accounts (README, organization mode)")
     section = Section(item, path)
-    name = section.string("name")
-    _check_bucket(section.path("name"), name)
+    name = section.string("name", check=_check_bucket)
     workloads = [a.account_id for a in accounts if a.is_workload]
     if len(workloads) == 1:
         account = section.string("account", workloads[0])
@@ -513,6 +523,7 @@ def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions
         "kmsKeyArn",
         pattern=rf"arn:aws:kms:{region}:{account}:key/[0-9a-f-]{{36}}|arn:aws:kms:{region}:{account}:key/mrk-[0-9a-f]{{32}}",
         hint=f"give the ARN of the bucket's SSE-KMS key in {region} of account {account} (a key ARN, not an alias), or leave the key out for SSE-S3 buckets",
+        schema={"type": "string", "x-python-pattern": r"arn:aws:kms:[a-z0-9-]+:\d{12}:key/([0-9a-f-]{36}|mrk-[0-9a-f]{32})"},
     )
     prefixes = section.strings("prefixes", [], check=_check_prefix)
     if len(prefixes) > 5:
@@ -521,6 +532,7 @@ def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions
     return MalwareScannedBucket(name=name, account=account, region=region, kms_key_arn=key, prefixes=prefixes)
 
 
+@item_schema({"minLength": 1, "maxLength": aws_rules.MAX_KEY_BYTES})
 def _check_prefix(path: str, value: str) -> None:
     if value == "":
         raise ConfigError(path, "is empty, which names no prefix", "remove it (no prefixes: the whole bucket is scanned) or give a key prefix such as uploads/")
@@ -544,14 +556,8 @@ def _check_malware_coverage(config: BaselineConfig) -> None:
 
 
 def _alarms(section: Section) -> AlarmSettings:
-    thresholds_section = section.section("thresholds")
-    raw = thresholds_section.raw  # keys are alarm IDs, checked against the catalogue later
-    thresholds = []
-    for key in list(thresholds_section._data):
-        value = raw(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ConfigError(thresholds_section.path(key), f"{describe(value)} is not a positive number", "give the count that should fire the alarm, e.g. 5")
-        thresholds.append((key, float(value)))
+    # keys are alarm IDs, checked against the catalogue later
+    thresholds = section.positive_numbers("thresholds", fix="give the count that should fire the alarm, e.g. 5")
     custom = []
     ids: set[str] = set()
     for path, item in section.items("custom"):
@@ -579,7 +585,7 @@ def _alarms(section: Section) -> AlarmSettings:
         raise ConfigError(section.path("privilegedRoles"), f"lists {len(privileged)} roles; a metric filter pattern holds at most {MAX_PRIVILEGED_ROLES} of them (1,024 characters)", "use * patterns to cover several roles in one entry")
     settings = AlarmSettings(
         disabled=section.strings("disabled"),
-        thresholds=tuple(thresholds),
+        thresholds=thresholds,
         custom=tuple(custom),
         privileged_roles=privileged,
     )
@@ -607,8 +613,12 @@ def _filter_pattern(spec: Section, key: str) -> str:
 MAX_PRIVILEGED_ROLES = 8
 
 
+_ROLE_PATTERN = r"(?=.*[^*])[A-Za-z0-9+=,.@_*-]{1,64}"
+
+
+@item_schema({"x-python-pattern": _ROLE_PATTERN})
 def _check_role_pattern(path: str, value: str) -> None:
-    if not re.fullmatch(r"[A-Za-z0-9+=,.@_*-]{1,64}", value, flags=re.ASCII) or value.strip("*") == "":
+    if not re.fullmatch(_ROLE_PATTERN, value, flags=re.ASCII):
         raise ConfigError(path, f"{describe(value)} is not an IAM role name or name pattern", "give a role name such as PlatformAdmin, or a pattern such as AWSReservedSSO_AdministratorAccess_*")
 
 
@@ -648,17 +658,24 @@ def _tag_key(section: Section, key: str) -> str:
     return value
 
 
+_WEB_ACL_ARN = r"arn:aws:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]{1,128}/[0-9a-f-]{36}"
+_VPC_ARN = r"arn:aws:ec2:[a-z0-9-]+:\d{12}:vpc/vpc-[0-9a-f]{8,17}"
+
+
+@item_schema({"x-python-pattern": _WEB_ACL_ARN})
 def _check_web_acl_arn(path: str, value: str) -> None:
     # A regional web ACL can reference only an IP set of its own region (the responder's).
-    if not re.fullmatch(r"arn:aws:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]{1,128}/[0-9a-f-]{36}", value):
+    if not re.fullmatch(_WEB_ACL_ARN, value, flags=re.ASCII):
         raise ConfigError(path, f"{describe(value)} is not a regional WAF web ACL ARN", 'give arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (CloudFront web ACLs cannot use a regional IP set)')
 
 
+@item_schema({"x-python-pattern": _VPC_ARN})
 def _check_vpc_arn(path: str, value: str) -> None:
-    if not re.fullmatch(r"arn:aws:ec2:[a-z0-9-]+:\d{12}:vpc/vpc-[0-9a-f]{8,17}", value):
+    if not re.fullmatch(_VPC_ARN, value, flags=re.ASCII):
         raise ConfigError(path, f"{describe(value)} is not a VPC ARN", "give arn:aws:ec2:<region>:<account>:vpc/vpc-<id>, so each account and region blocks in its own VPCs")
 
 
+@item_schema({"x-python-pattern": aws_rules.IAM_NAME})
 def _check_iam_name(path: str, value: str) -> None:
     if not aws_rules.is_iam_name(value):
         raise ConfigError(path, f"{describe(value)} is not an IAM name", "give the role or user name (not an ARN): up to 64 ASCII letters, digits and +=,.@_-")
@@ -819,12 +836,16 @@ def _business_hours(section: Section) -> BusinessHours:
     end = section.string("end", pattern=clock, hint="use 24-hour HH:MM, e.g. 18:00")
     if end <= start:
         raise ConfigError(section.path("end"), f"{end} is not after start {start}", "give an end time later than the start time on the same day")
-    zone = section.string("timeZone")
-    if zone not in iana_zones():
-        raise ConfigError(section.path("timeZone"), f"{describe(zone)} is not an IANA time zone (tzdata {tzdata_version()})", "use a place's zone such as UTC, Europe/Berlin or America/New_York")
-    hours = BusinessHours(start=start, end=end, time_zone=zone, days=section.strings("days", non_empty=True, check=lambda p, d: _check_choice(p, d, _DAYS)))
+    zone = section.string("timeZone", check=_check_zone)
+    hours = BusinessHours(start=start, end=end, time_zone=zone, days=section.strings("days", non_empty=True, choices=_DAYS))
     section.done()
     return hours
+
+
+@item_schema({"enum": sorted(iana_zones())})
+def _check_zone(path: str, zone: str) -> None:
+    if zone not in iana_zones():
+        raise ConfigError(path, f"{describe(zone)} is not an IANA time zone (tzdata {tzdata_version()})", "use a place's zone such as UTC, Europe/Berlin or America/New_York")
 
 
 def _features(section: Section) -> Features:
