@@ -28,11 +28,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 CDK := cdk --no-notices
 
-.PHONY: help setup browser synth test report bench lock clean cdk preflight
+.PHONY: help setup browser synth test report bench lock clean cdk preflight schema
 
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
 	@echo "make test    run the test suite"
+	@echo "make schema  regenerate config.schema.json and the README's configuration table from configuration/"
 	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot)"
 	@echo "make bench   print synth timings (default, large and bare apps) and the chat relay's figures"
 	@echo "make preflight CONTEXT=...   read-only checks of the target accounts before cdk deploy (needs credentials)"
@@ -64,6 +65,11 @@ synth: setup
 	@echo "Templates:  $(CURDIR)/cdk.out/*.template.json"
 	@echo "Nag report: $(CURDIR)/cdk.out/validation-report.json"
 	@$(PY) -m evidence cdk.out report
+
+# config.schema.json and the README's configuration table come from the loader itself
+# (configuration/schema.py); tests fail when either is stale.
+schema: setup
+	$(PY) -m configuration.schema
 
 report: setup
 	@$(PY) -m evidence cdk.out report

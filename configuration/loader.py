@@ -102,7 +102,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
     replica_region = _region(root, "replicaRegion")
     if replica_region == home_region:
         raise ConfigError(root.path("replicaRegion"), f"is the home region {home_region}, but the archive's backup must be geographically separate (DPP-PRT-5)", "choose another region")
-    retention_days = root.integer("retentionDays", minimum=MIN_RETENTION_DAYS, why=" days the DPP requires (12 months, DPP-RET-1)")
+    retention_days = root.integer("retentionDays", minimum=MIN_RETENTION_DAYS, why=" days the DPP requires (12 months, DPP-RET-1)", schema={"type": "integer", "minimum": MIN_RETENTION_DAYS, "maximum": MAX_RETENTION_DAYS})
     if retention_days > MAX_RETENTION_DAYS:
         raise ConfigError(root.path("retentionDays"), f"{retention_days} days is beyond the longest retention CloudWatch Logs offers ({MAX_RETENTION_DAYS} days), so the log groups would expire first", f"set at most {MAX_RETENTION_DAYS}")
     accounts = _accounts(root, set(regions))
