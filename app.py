@@ -5,12 +5,13 @@ The only place that reads CDK context. Bad configuration and nag findings end th
 one-line message and a non-zero exit code, never a traceback, and before anything deploys.
 """
 import sys
+from typing import Any, Mapping, TextIO
 
 import aws_cdk as cdk
 
 from checks.gate import install_gate
 from checks.member_template import member_template
-from configuration import ConfigError, load_config
+from configuration import BaselineConfig, ConfigError, load_config
 from configuration.in_force import write_config_in_force
 from evidence.incident_plan import write_incident_plan
 from stacks import topology
@@ -19,13 +20,20 @@ EXIT_CONFIG = 2
 EXIT_NAG = 3
 
 
+def read_configuration(context: Mapping[str, Any], stderr: TextIO = sys.stderr) -> BaselineConfig | int:
+    """The configuration, or EXIT_CONFIG after printing its one-line error (no traceback)."""
+    try:
+        return load_config(context)
+    except ConfigError as error:
+        print(error, file=stderr)
+        return EXIT_CONFIG
+
+
 def main() -> int:
     app = cdk.App()
-    try:
-        config = load_config(app.node.get_all_context())
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return EXIT_CONFIG
+    config = read_configuration(app.node.get_all_context())
+    if isinstance(config, int):
+        return config
     topology.build(app, config, member_template=member_template(config) if config.org_mode else None)
     install_gate(app, config)
     try:

@@ -4,13 +4,18 @@ random places with hostile values; the classes the issue names each have a case.
 from __future__ import annotations
 
 import copy
+import io
 import json
+
+import jsonschema
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import app
 from configuration import ConfigError, load_config
+from configuration.schema import SCHEMA_FILE, representative_documents
 from tests.support import cdk_json_context, example_config_dict
 
 HOSTILE = st.one_of(
@@ -45,24 +50,85 @@ def set_at(document, path, value):
     return document
 
 
-def assert_one_line_naming_a_key(context):
-    try:
-        load_config(context)
-    except ConfigError as error:
-        text = str(error)
-        assert "\n" not in text and text.startswith("configuration error: dpp"), text
+def refusal_line(document: dict) -> str | None:
+    """What app.py prints for this configuration: None when it loads; otherwise the exit code
+    must be 2 and stderr exactly one line naming a dpp. key, with no traceback."""
+    context = cdk_json_context()
+    context["dpp"] = document
+    stderr = io.StringIO()
+    result = app.read_configuration(context, stderr=stderr)
+    if not isinstance(result, int):
+        assert stderr.getvalue() == ""
+        return None
+    lines = stderr.getvalue().splitlines()
+    assert result == app.EXIT_CONFIG == 2
+    assert len(lines) == 1 and lines[0].startswith("configuration error: dpp."), lines
+    assert "Traceback" not in stderr.getvalue()
+    return lines[0]
 
 
+def get_at(document, path):
+    for part in path:
+        document = document[part]
+    return document
+
+
+DOCUMENTS = {name: document for name, document in representative_documents().items()}
 EXAMPLE = example_config_dict()
-ALL_PATHS = list(paths(EXAMPLE))
+PLACES = [(name, path) for name, document in DOCUMENTS.items() for path in paths(document) if path]
+# Objects with fixed keys (alarms.thresholds is keyed by alarm ID, checked against the catalogue).
+OBJECTS = [(name, path) for name, document in DOCUMENTS.items() for path in paths(document) if isinstance(get_at(document, path), dict) and path[-1:] != ("thresholds",)]
+SCHEMA = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
+
+
+def other_type(value) -> st.SearchStrategy:
+    """A value of a different JSON type (never null, which may mean "the default", and never
+    a float for an integer or the reverse, which may both be numbers)."""
+    kinds = {
+        "string": st.text(max_size=20),
+        "number": st.integers(min_value=-5, max_value=10**6),
+        "boolean": st.booleans(),
+        "list": st.lists(st.integers(), max_size=2),
+        "object": st.dictionaries(st.sampled_from(["x", "id", "name"]), st.integers(), max_size=2),
+    }
+    own = {str: "string", bool: "boolean", int: "number", float: "number", list: "list", dict: "object"}[type(value)]
+    return st.one_of(*(strategy for kind, strategy in kinds.items() if kind != own))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(where=st.sampled_from(ALL_PATHS), value=HOSTILE)
-def test_any_hostile_value_anywhere_is_refused_in_one_line_or_accepted(where, value):
-    context = cdk_json_context()
-    context["dpp"] = set_at(copy.deepcopy(EXAMPLE), where, value)
-    assert_one_line_naming_a_key(context)
+@given(data=st.data())
+def test_hostile_values_anywhere_are_refused_in_one_line_or_accepted_by_the_schema_too(data):
+    """Accepted means valid for config.schema.json as well: the schema is never stricter than
+    the loader (and anything the schema refuses, the loader refuses)."""
+    name, where = data.draw(st.sampled_from(PLACES))
+    document = set_at(copy.deepcopy(DOCUMENTS[name]), where, data.draw(HOSTILE))
+    if refusal_line(document) is None:
+        assert SCHEMA.is_valid(document), f"{name}: the loader accepts {where} but the schema refuses it"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_malformed_configurations_exit_2_with_one_line(data):
+    """Mutations that are malformed by construction: a value of the wrong JSON type, an
+    unknown key, a required key removed. Every one is refused, in one line, with exit 2."""
+    kind = data.draw(st.sampled_from(["wrong type", "unknown key", "required key removed"]))
+    if kind == "wrong type":
+        name, where = data.draw(st.sampled_from(PLACES))
+        document = copy.deepcopy(DOCUMENTS[name])
+        set_at(document, where, data.draw(other_type(get_at(document, where))))
+    elif kind == "unknown key":
+        name, where = data.draw(st.sampled_from(OBJECTS))
+        document = copy.deepcopy(DOCUMENTS[name])
+        target = get_at(document, where)
+        key = data.draw(st.text(min_size=1, max_size=12).filter(lambda k: k not in target and k != "$schema"))
+        target[key] = data.draw(HOSTILE)
+    else:
+        name = data.draw(st.sampled_from(sorted(DOCUMENTS)))
+        document = copy.deepcopy(DOCUMENTS[name])
+        del document[data.draw(st.sampled_from(["homeRegion", "regions", "replicaRegion", "accounts", "notifications", "impoc"]))]
+    line = refusal_line(document)
+    assert line is not None, f"{kind} in {name} was accepted"
+    assert not SCHEMA.is_valid(document), f"the schema accepts a {kind} the loader refuses: {line}"
 
 
 def file_context(tmp_path, data: bytes) -> dict:
