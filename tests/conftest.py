@@ -50,3 +50,17 @@ def organization_synthesized(tmp_path_factory: pytest.TempPathFactory):
     synth = Synthesized(built=built, assembly=assembly, outdir=outdir, lint=cfn_lint.start(assembly, built.config.regions))
     yield synth
     synth.lint.stop()
+
+
+@pytest.fixture(scope="session")
+def two_accounts_synthesized(tmp_path_factory: pytest.TempPathFactory):
+    """examples/two-accounts.json (a log-archive and a workload account, one region, e-mail
+    only: small), synthesized once with every pack; synth raises on any unacknowledged finding."""
+    from tests.support import ROOT, cdk_json_context
+
+    context = cdk_json_context()
+    context["dpp"] = json.loads((ROOT / "examples" / "two-accounts.json").read_text())
+    outdir = tmp_path_factory.mktemp("two-accounts.out")
+    built = build_app(context, with_gate=True, outdir=str(outdir))
+    assembly = built.app.synth()
+    return Synthesized(built=built, assembly=assembly, outdir=outdir)
