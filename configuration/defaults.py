@@ -3,9 +3,11 @@
 The example configuration in cdk.json (context key ``dpp``) is layered over these; anything
 DPP-mandated defaults to on and to the strictest reading of the sources.
 """
+from typing import Any
+
 from configuration.model import MIN_RETENTION_DAYS
 
-DEFAULTS: dict = {
+DEFAULTS: dict[str, Any] = {
     "stage": "prod",
     "retentionDays": MIN_RETENTION_DAYS,
     "archive": {

@@ -32,6 +32,7 @@ _TOKEN = re.compile(
 )
 
 _MISSING = object()
+Node = tuple[Any, ...]  # ("or"|"and", left, right) | ("kw", selector, keyword) | ("cmp", selector, op, value, quoted)
 
 
 class PatternError(ValueError):
@@ -39,14 +40,15 @@ class PatternError(ValueError):
 
 
 def _tokens(body: str) -> list[tuple[str, str]]:
-    tokens, position = [], 0
+    tokens: list[tuple[str, str]] = []
+    position = 0
     while position < len(body):
         if body[position:].strip() == "":
             break
         match = _TOKEN.match(body, position)
         if not match:
             raise PatternError(f"cannot parse {body[position:]!r}")
-        kind = match.lastgroup
+        kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind)))
         position = match.end()
     return tokens
@@ -67,22 +69,26 @@ class _Parser:
         self.i += 1
         return token
 
-    def expr(self):
+    def next_is(self, kind: str) -> bool:
+        token = self.peek()
+        return token is not None and token[0] == kind
+
+    def expr(self) -> Node:
         node = self.conjunction()
-        while self.peek() and self.peek()[0] == "or":
+        while self.next_is("or"):
             self.take()
             node = ("or", node, self.conjunction())
         return node
 
-    def conjunction(self):
+    def conjunction(self) -> Node:
         node = self.term()
-        while self.peek() and self.peek()[0] == "and":
+        while self.next_is("and"):
             self.take()
             node = ("and", node, self.term())
         return node
 
-    def term(self):
-        if self.peek() and self.peek()[0] == "lparen":
+    def term(self) -> Node:
+        if self.next_is("lparen"):
             self.take()
             node = self.expr()
             self.take("rparen")
@@ -101,7 +107,7 @@ class _Parser:
         raise PatternError(f"expected a value after {selector} {text}")
 
 
-def compile_pattern(pattern: str):
+def compile_pattern(pattern: str) -> Node:
     text = pattern.strip()
     if not (text.startswith("{") and text.endswith("}")):
         raise PatternError("only JSON filter patterns ({ ... }) are supported")
@@ -148,7 +154,7 @@ def _equals(actual: Any, expected: str, quoted: bool) -> bool:
     return fnmatch.fnmatchcase(text, expected) if "*" in expected else text == expected
 
 
-def _evaluate(node, event) -> bool:
+def _evaluate(node: Node, event: Any) -> bool:
     kind = node[0]
     if kind == "or":
         return _evaluate(node[1], event) or _evaluate(node[2], event)
@@ -177,5 +183,5 @@ def _evaluate(node, event) -> bool:
     return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
 
 
-def matches(pattern: str, event: dict) -> bool:
+def matches(pattern: str, event: dict[str, Any]) -> bool:
     return _evaluate(compile_pattern(pattern), event)

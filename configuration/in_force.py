@@ -5,13 +5,14 @@ import dataclasses
 import json
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from configuration.model import BaselineConfig
 
 FILE_NAME = "dpp-config-in-force.json"
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
@@ -21,8 +22,8 @@ def _plain(value):
     return value
 
 
-def config_in_force(config: BaselineConfig) -> dict:
-    data = _plain(config)
+def config_in_force(config: BaselineConfig) -> dict[str, Any]:
+    data: dict[str, Any] = _plain(config)
     for target in data["notification_targets"]:
         if target.get("secret_name"):
             target["secret_name"] = "(Secrets Manager secret, name withheld)"

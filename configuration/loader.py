@@ -89,7 +89,7 @@ def load_config(context: Mapping[str, Any], *, base_dir: Path | None = None) -> 
     return config_from_dict(merged)
 
 
-def config_from_dict(data: dict) -> BaselineConfig:
+def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
     """Validates a complete configuration object (defaults already applied)."""
     root = Section(data, CONTEXT_KEY)
     # Editors read "$schema" (config.schema.json); the baseline does not.
@@ -198,7 +198,7 @@ def _suggest_id(alarm_id: str, known: set[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else "see the alarm table in the README for the IDs"
 
 
-def _read_file(name: str, base_dir: Path) -> dict:
+def _read_file(name: str, base_dir: Path) -> Any:
     path = Path(name) if Path(name).is_absolute() else base_dir / name
     try:
         text = path.read_text(encoding="utf-8")
@@ -217,8 +217,8 @@ class _Duplicate(Exception):
     pass
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
-    seen: dict = {}
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
             raise _Duplicate(key)
@@ -270,7 +270,7 @@ def _finite(path: str, value: Any) -> None:
             _finite(f"{path}[{i}]", v)
 
 
-def _merge(base: dict, top: dict) -> dict:
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     """Objects merge key by key; anything else (lists included) replaces."""
     for key, value in top.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
@@ -280,7 +280,7 @@ def _merge(base: dict, top: dict) -> dict:
     return base
 
 
-def _override(merged: dict, dotted: str, value: Any) -> None:
+def _override(merged: dict[str, Any], dotted: str, value: Any) -> None:
     if isinstance(value, str):
         try:
             value = json.loads(value, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
@@ -818,7 +818,7 @@ def _impoc(section: Section) -> Impoc:
     return impoc
 
 
-def _escalation_contact(path: str, item) -> EscalationContact:
+def _escalation_contact(path: str, item: Any) -> EscalationContact:
     section = Section(item, path)
     contact = EscalationContact(
         name=section.string("name", pattern=r".*\S.*", hint="name the person"),

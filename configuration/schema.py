@@ -170,10 +170,10 @@ class _Builder:
             properties[key] = schema
             if len(key_record.required_in) == len(record.instances) and not has_default:
                 required.append(key)
-        schema: Fragment = {"type": "object", "properties": properties, "additionalProperties": False}
+        result: Fragment = {"type": "object", "properties": properties, "additionalProperties": False}
         if required:
-            schema["required"] = required
-        return schema
+            result["required"] = required
+        return result
 
 
 def _plain(markdown: str) -> str:
@@ -210,7 +210,7 @@ def describe_key(key: str) -> str | None:
 
 def build_schema(recorder: Recorder) -> Fragment:
     body = _Builder(recorder).object(CONTEXT_KEY, [])
-    return _translate(
+    schema: Fragment = _translate(
         {
             "$schema": DIALECT,
             "$id": "https://github.com/dpp-logging-baseline/config.schema.json",
@@ -220,6 +220,7 @@ def build_schema(recorder: Recorder) -> Fragment:
             "type": "object",
         }
     )
+    return schema
 
 
 def leaf_keys(schema: Fragment, prefix: str = "") -> list[str]:

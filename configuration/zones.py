@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-import tzdata
+import tzdata  # type: ignore[import-untyped]  # no stubs; only its version string is read
 
 # Names tzdata lists that are no place's time.
 NOT_PLACES = frozenset({"Factory", "localtime"})
