@@ -218,12 +218,17 @@ def test_a_protected_instance_tag_with_the_reserved_aws_prefix_is_refused(tag):
     assert error.key == "dpp.responses.protectedInstanceTag" and "reserves" in error.problem
 
 
-def alternate_contact_shapes() -> dict:
-    """PutAlternateContact's member shapes from botocore's model of the account service."""
-    path = next(Path(botocore.__file__).parent.joinpath("data", "account").glob("*/service-2.json*"))
+def service_model(service: str) -> dict:
+    """botocore's model of an AWS API: the SDK's own record of its limits, independent of us."""
+    path = sorted(Path(botocore.__file__).parent.joinpath("data", service).glob("*/service-2.json*"))[-1]
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt") as handle:
-        model = json.load(handle)
+        return json.load(handle)
+
+
+def alternate_contact_shapes() -> dict:
+    """PutAlternateContact's member shapes from botocore's model of the account service."""
+    model = service_model("account")
     members = model["shapes"]["PutAlternateContactRequest"]["members"]
     return {name: model["shapes"][members[name]["shape"]] for name in ("Name", "Title", "EmailAddress", "PhoneNumber")}
 
@@ -320,3 +325,30 @@ def test_secret_names_with_dots_are_still_names():
 
 def test_the_schema_key_is_accepted():
     assert load(lambda d: d.update({"$schema": "../config.schema.json"})).stage == "prod"
+
+
+# --- the limits, compared with botocore's models ---------------------------------------------
+
+
+def test_limits_agree_with_the_service_models():
+    import re
+
+    from configuration.loader import MAX_RETENTION_DAYS
+
+    logs = service_model("logs")
+    days = [int(d) for d in re.findall(r"\b\d+\b", logs["shapes"]["Days"]["documentation"].split("Possible values are:")[1].split(".")[0])]
+    assert max(days) == MAX_RETENTION_DAYS  # PutRetentionPolicy's longest fixed retention
+    assert logs["shapes"]["FilterPattern"]["max"] == aws_rules.MAX_FILTER_PATTERN
+    iam = service_model("iam")
+    for shape in ("roleNameType", "userNameType"):
+        assert iam["shapes"][shape]["max"] == 64 and iam["shapes"][shape]["pattern"] == r"[\w+=,.@-]+"
+    assert aws_rules.IAM_NAME == r"[A-Za-z0-9+=,.@_-]{1,64}"  # the model's \w, ASCII as Java reads it
+    assert service_model("guardduty")["shapes"]["MalwareProtectionPlanObjectPrefixesList"]["max"] == 5
+    period = service_model("cloudwatch")["shapes"]["PutMetricAlarmInput"]["members"]["Period"]["documentation"]
+    assert "can't be more than 604,800 seconds" in period and aws_rules.MAX_ALARM_PERIOD_MINUTES * 60 == 604_800
+
+
+def test_the_canary_name_pattern_takes_only_its_two_placeholders():
+    for pattern in ("x-{account.real}-{region}", "x-{account!r}-{region}", "x-{0}-{account}-{region}", "x-{account}-{region}-{stage}"):
+        error = refused(lambda d, p=pattern: d.setdefault("canary", {}).update(bucketNamePattern=p))
+        assert error.key == "dpp.canary.bucketNamePattern", pattern
