@@ -4,7 +4,8 @@ filters can be tested against real CloudTrail events without AWS.
 Grammar: ``{ expr }`` where ``expr`` combines comparisons with ``&&``, ``||`` and
 parentheses. A comparison is a selector (``$.a.b``, ``$.list[0].c``, ``$.['dotted.key']``)
 followed by ``=``, ``!=``, ``<``, ``<=``, ``>``, ``>=`` and a value (a quoted string, a bare
-token, or a number), or by ``EXISTS``, ``NOT EXISTS``, ``IS NULL``, ``IS TRUE``, ``IS FALSE``.
+token, a number, or a ``%regular expression%`` compared with ``=``/``!=``, found anywhere in
+the value), or by ``EXISTS``, ``NOT EXISTS``, ``IS NULL``, ``IS TRUE``, ``IS FALSE``.
 ``*`` in a string value matches any run of characters. A comparison on a field the event does
 not have is false (for ``!=`` too); ``NOT EXISTS`` is how absence is matched.
 
@@ -26,12 +27,18 @@ _TOKEN = re.compile(
         (?P<kw>NOT\s+EXISTS|EXISTS|IS\s+NULL|IS\s+TRUE|IS\s+FALSE)(?![\w.])|
         (?P<selector>\$(?:\.\[\s*'[^']*'\s*\]|\.[A-Za-z0-9_@-]+|\[\d+\])*)|
         (?P<quoted>"(?:[^"\\]|\\.)*")|
+        (?P<regex>%[A-Za-z0-9:_\#=@/;,^$?\[\]{}|\\*+.-]+%)|
         (?P<bare>[^\s()&|"]+)
     )""",
     re.VERBOSE,
 )
 
 _MISSING = object()
+# Regular expressions in filter patterns: between % signs, of letters, digits, the symbols
+# : _ # = @ / ; , - and the operators ^ $ ? [ ] { } | \ * + . (no parentheses, no multibyte
+# characters), at most two in a JSON pattern, matching anywhere in the value
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/regex-expressions.html).
+MAX_REGEXES = 2
 Node = tuple[Any, ...]  # ("or"|"and", left, right) | ("kw", selector, keyword) | ("cmp", selector, op, value, quoted)
 
 
@@ -58,6 +65,7 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.regexes = 0
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -102,8 +110,21 @@ class _Parser:
         value_kind, value = self.take()
         if value_kind == "quoted":
             return ("cmp", selector, text, json.loads(value), True)
+        if value_kind == "bare" and value.startswith("%"):
+            raise PatternError(f"{value} is not a regular expression CloudWatch Logs accepts (letters, digits, :_#=@/;,- and ^$?[]{{}}|\\*+. between % signs)")
         if value_kind == "bare":
             return ("cmp", selector, text, value, False)
+        if value_kind == "regex":
+            if text not in ("=", "!="):
+                raise PatternError(f"a regular expression compares with = or != only, not {text}")
+            self.regexes += 1
+            if self.regexes > MAX_REGEXES:
+                raise PatternError(f"a JSON filter pattern holds at most {MAX_REGEXES} regular expressions")
+            try:
+                compiled = re.compile(value[1:-1])
+            except re.error as error:
+                raise PatternError(f"{value} is not a regular expression ({error})") from None
+            return ("re", selector, text, compiled)
         raise PatternError(f"expected a value after {selector} {text}")
 
 
@@ -169,6 +190,13 @@ def _evaluate(node: Node, event: Any) -> bool:
             "IS TRUE": value is True,
             "IS FALSE": value is False,
         }[node[2]]
+    if kind == "re":
+        _, selector, op, compiled = node
+        actual = _select(event, selector)
+        if actual is _MISSING or isinstance(actual, (dict, list)) or actual is None:
+            return False
+        found = compiled.search(json.dumps(actual) if isinstance(actual, bool) else str(actual)) is not None
+        return found if op == "=" else not found
     _, selector, op, expected, quoted = node
     actual = _select(event, selector)
     if actual is _MISSING:

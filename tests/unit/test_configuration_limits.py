@@ -156,6 +156,11 @@ def test_custom_alarm_filter_patterns_must_parse(pattern, words):
     assert error.key == "dpp.alarms.custom[0].filterPattern" and words in str(error)
 
 
+def test_a_custom_alarm_with_a_regular_expression_is_accepted():
+    config = load(lambda d: d.setdefault("alarms", {}).update(custom=[custom_alarm(filterPattern="{ $.eventName = %^Delete.*Policy$% }")]))
+    assert config.alarms.custom[0].filter_pattern == "{ $.eventName = %^Delete.*Policy$% }"
+
+
 def test_a_valid_custom_alarm_is_accepted():
     config = load(lambda d: d.setdefault("alarms", {}).update(custom=[custom_alarm(periodMinutes=aws_rules.MAX_ALARM_PERIOD_MINUTES)]))
     assert config.alarms.custom[0].period_minutes == 10080

@@ -62,3 +62,30 @@ def test_and_binds_tighter_than_or():
 def test_malformed_patterns_are_errors(bad):
     with pytest.raises(PatternError):
         compile_pattern(bad)
+
+
+# Regular expressions between % signs
+# (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/regex-expressions.html).
+
+
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        ("{ $.eventName = %Delete.*Policy% }", True),
+        ("{ $.eventName = %^Put% }", False),
+        ("{ $.eventName != %^Put% }", True),
+        ("{ $.eventName = %Bucket|Role% && $.errorCode = \"AccessDenied\" }", True),
+        ("{ $.missing = %.*% }", False),
+    ],
+)
+def test_regular_expressions_match_anywhere_in_the_value(pattern, expected):
+    assert matches(pattern, {"eventName": "DeleteBucketPolicy", "errorCode": "AccessDenied"}) is expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["{ $.a = %(x)% }", "{ $.a = %a% || $.b = %b% || $.c = %c% }", "{ $.a > %1% }", "{ $.a = %[% }", "{ $.a = %é% }"],
+)
+def test_regular_expressions_cloudwatch_refuses_are_refused(pattern):
+    with pytest.raises(PatternError):
+        compile_pattern(pattern)
