@@ -3,7 +3,7 @@ Config delivering and recording global types once, and presence rules so that a 
 capability fails synth (DPP-LOG-1/3/5/6, DPP-MON-2, DPP-MON-6, DPP-IR-1, DPP-PRT-2)."""
 from __future__ import annotations
 
-from aws_cdk import CfnResource, Stack, Token
+from aws_cdk import CfnResource, Token
 
 from dpp_nag.framework import DppRule, RuleContext
 
@@ -13,7 +13,7 @@ BUCKET = "AWS::S3::Bucket"
 
 def _same_account(ctx: RuleContext, resources: list[CfnResource]) -> list[CfnResource]:
     account = ctx.stack.account
-    return [r for r in resources if Stack.of(r).account == account]
+    return [r for r in resources if ctx.account_of(r) == account]
 
 
 def _logged_prefixes(trail_props: dict) -> tuple[bool, list[str]]:
