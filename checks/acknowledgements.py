@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from aws_cdk import Acknowledgment, App, Validations
+from aws_cdk import Acknowledgment, App, CfnResource, Validations
 from constructs import IConstruct
 
 from configuration.model import BaselineConfig
@@ -551,7 +551,8 @@ def apply_acknowledgements(app: App, config: BaselineConfig, acks: tuple[Acknowl
     Construct paths are read once: each read crosses into the jsii runtime, and reading them
     per acknowledgement made a 70-stack app spend minutes here.
     """
-    by_path: dict[str, IConstruct] = {c.node.path: c for c in app.node.find_all() if c.node.path}
+    root = app.node.root
+    by_path: dict[str, IConstruct] = {_path(c): c for c in app.node.find_all() if c is not root}
     applied: list[AppliedAcknowledgement] = []
     for ack in acknowledgements(config) if acks is None else acks:
         if any(ch in ack.path for ch in "*?["):
@@ -563,6 +564,13 @@ def apply_acknowledgements(app: App, config: BaselineConfig, acks: tuple[Acknowl
             Validations.of(by_path[path]).acknowledge(Acknowledgment(id=ack.rule, reason=ack.reason))
             applied.append(AppliedAcknowledgement(ack, path))
     return applied
+
+
+def _path(construct: IConstruct) -> str:
+    """The construct's path in one jsii call (``node.path`` takes two): ``toString()`` is the
+    path, followed for a CloudFormation resource by its type in brackets."""
+    text = construct.to_string()
+    return text.rsplit(" [", 1)[0] if isinstance(construct, CfnResource) and text.endswith("]") else text
 
 
 def _organization(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
