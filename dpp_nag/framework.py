@@ -16,6 +16,9 @@ from aws_cdk import CfnResource, Stack
 from cdk_nag import IApplyRule, NagMessageLevel, NagRuleCompliance
 from constructs import IConstruct
 
+Props = dict[str, Any]
+"""A resource's resolved CloudFormation properties (or any resolved JSON object within them)."""
+
 
 @dataclass(frozen=True)
 class PackSettings:
@@ -153,7 +156,7 @@ class RuleContext:
         return self._app().memo(key, compute)
 
 
-Check = Callable[[CfnResource, dict, RuleContext], "bool | None"]
+Check = Callable[[CfnResource, Props, RuleContext], "bool | None"]
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def verdict(rule: DppRule, node: CfnResource, ctx: RuleContext) -> NagRuleCompli
     return NagRuleCompliance.COMPLIANT if found else NagRuleCompliance.NON_COMPLIANT
 
 
-def statements(document: Any) -> Iterable[dict]:
+def statements(document: Any) -> Iterable[Props]:
     """The statements of a resolved policy document, whatever its shape."""
     if not isinstance(document, dict):
         return []
@@ -226,7 +229,7 @@ def statements(document: Any) -> Iterable[dict]:
     return found if isinstance(found, list) else [found]
 
 
-def as_list(value: Any) -> list:
+def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]

@@ -1,8 +1,10 @@
 """The DPP cdk-nag pack: Amazon's Data Protection Policy logging and monitoring controls."""
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import CfnResource
-from cdk_nag import NagPack, NagRuleCompliance
+from cdk_nag import IApplyRule, NagPack, NagRuleCompliance
 from constructs import IConstruct
 
 from dpp_nag.framework import AppIndex, AppliedRule, DppRule, PackSettings, RuleContext, verdict
@@ -57,6 +59,12 @@ class DppChecks(NagPack):
                 if verdict(rule, node, ctx) != NagRuleCompliance.NON_COMPLIANT:
                     continue
             except Exception as error:  # cdk-nag reports a rule that throws as a finding
-                self._apply_rule(AppliedRule(rule, node, error=error))
+                self._apply_rule(_handed(AppliedRule(rule, node, error=error)))
                 continue
-            self._apply_rule(AppliedRule(rule, node))
+            self._apply_rule(_handed(AppliedRule(rule, node)))
+
+
+def _handed(applied: AppliedRule) -> IApplyRule:
+    """``jsii.implements`` makes an AppliedRule an IApplyRule; the typing protocol declares its
+    fields settable, which cdk-nag never does (it only reads them), so mypy needs telling."""
+    return cast(IApplyRule, applied)
