@@ -8,6 +8,7 @@ import sys
 
 import aws_cdk as cdk
 
+from capabilities.alarms.catalogue import check_alarm_ids
 from checks.gate import install_gate
 from checks.member_template import member_template
 from configuration import ConfigError, load_config
@@ -22,7 +23,7 @@ EXIT_NAG = 3
 def main() -> int:
     app = cdk.App()
     try:
-        config = load_config(app.node.get_all_context())
+        config = check_alarm_ids(load_config(app.node.get_all_context()))
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG

@@ -82,6 +82,7 @@ def main() -> None:
 
         cdk.App  # noqa: B018  (the first call loads the libraries into the kernel)
     with phase("project modules imported (every aws_cdk submodule they use)"):
+        from capabilities.alarms.catalogue import check_alarm_ids
         from checks.gate import install_gate
         from checks.member_template import member_template
         from configuration import load_config
@@ -91,7 +92,7 @@ def main() -> None:
         from stacks import topology
     with phase("configuration loaded and validated"):
         app = cdk.App()
-        config = load_config(app.node.get_all_context())
+        config = check_alarm_ids(load_config(app.node.get_all_context()))
     template = None
     if config.org_mode:
         with phase("member template: its own app, synthesized under the five packs"):

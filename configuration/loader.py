@@ -137,7 +137,6 @@ def config_from_dict(data: dict) -> BaselineConfig:
         )
     _check_responses(config)
     _check_unique_addresses(config)
-    _check_alarm_ids(config)
     _check_malware_coverage(config)
     return config
 
@@ -155,29 +154,6 @@ def _check_unique_addresses(config: BaselineConfig) -> None:
         if normal in seen:
             raise ConfigError(key, f"{address} is already subscribed as {seen[normal]}", "give each subscription its own address, or remove the repeat (the IMPOC already receives every critical alert)")
         seen[normal] = key
-
-
-def _check_alarm_ids(config: BaselineConfig) -> None:
-    """Disabled and re-thresholded alarms must exist; custom IDs must not clash."""
-    from capabilities.alarms.catalogue import built_in_alarm_ids  # data only, no CDK
-
-    known = built_in_alarm_ids(config)
-    for i, alarm_id in enumerate(config.alarms.disabled):
-        if alarm_id not in known:
-            raise ConfigError(f"dpp.alarms.disabled[{i}]", f"{alarm_id!r} is not a built-in alarm", _suggest_id(alarm_id, known))
-    for alarm_id, _ in config.alarms.thresholds:
-        if alarm_id not in known:
-            raise ConfigError(f"dpp.alarms.thresholds.{alarm_id}", "is not a built-in alarm", _suggest_id(alarm_id, known))
-    for i, custom in enumerate(config.alarms.custom):
-        if custom.id in known:
-            raise ConfigError(f"dpp.alarms.custom[{i}].id", f"{custom.id!r} is a built-in alarm", "choose another id")
-
-
-def _suggest_id(alarm_id: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(alarm_id, sorted(known), n=1)
-    return f"did you mean '{close[0]}'?" if close else "see the alarm table in the README for the IDs"
 
 
 def _read_file(name: str, base_dir: Path) -> dict:
