@@ -9,6 +9,7 @@ from typing import Any, Mapping, TextIO
 
 import aws_cdk as cdk
 
+from capabilities.alarms.catalogue import check_alarm_ids
 from checks.gate import install_gate
 from checks.member_template import member_template
 from configuration import BaselineConfig, ConfigError, load_config
@@ -23,7 +24,7 @@ EXIT_NAG = 3
 def read_configuration(context: Mapping[str, Any], stderr: TextIO = sys.stderr) -> BaselineConfig | int:
     """The configuration, or EXIT_CONFIG after printing its one-line error (no traceback)."""
     try:
-        return load_config(context)
+        return check_alarm_ids(load_config(context))
     except ConfigError as error:
         print(error, file=stderr)
         return EXIT_CONFIG

@@ -168,7 +168,7 @@ def cold_imports(dirs: dict[str, Path], port: int, runs: int = 5) -> dict[str, f
     """Median import time in ms: with .pyc (after a first import wrote it) and without."""
     code = "import time; t = time.perf_counter(); import handler; print((time.perf_counter() - t) * 1000)"
     figures: dict[str, list[float]] = {}
-    for name, directory in dirs.items():
+    for directory in dirs.values():
         _run(code, _environment(port, directory, 2))  # writes the .pyc files
     for _ in range(runs):  # interleaved, so load changes hit both alike
         for name, directory in dirs.items():

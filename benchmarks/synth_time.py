@@ -1,8 +1,13 @@
-"""Prints synth times: the default configuration, a large one (3 accounts x 17 regions), and a
-bare one-resource CDK app as the floor, each as a ratio to the floor. Every run is a fresh
-process, as `cdk synth` runs the app, so jsii start-up is included in all three.
+"""Prints synth times and peak memory, side by side in one run: a bare one-resource CDK app (the
+floor), the default configuration, a large one (3 accounts x 17 regions) and an organization
+(3 OUs x 17 regions), each with the five nag packs and as a ratio to the floor, then the goals
+with met / not met. Every run is a fresh process, as `cdk synth` runs the app, so jsii
+start-up (and CDK's built-in template validation) is included in all of them; the cases take
+turns, so a change in the shared machine's load falls on all alike.
 
-Run with `make bench`. Figures belong in the README, never in a timed test.
+Run with `make bench` (BENCH_RUNS=n for the median of n rounds, default 3). Figures belong
+in the README, never in a timed test. `python -m benchmarks.profile_synth` shows where the
+time of one synth goes.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,34 +56,69 @@ def organization_context() -> dict:
     return ctx
 
 
-def timed(script: str, ctx: dict | None) -> tuple[float, int]:
+GIB = 1024**3
+# (case, ratio to the floor it must stay within)
+GOALS = {"default": 3.0, "large": 10.0, "organization": 8.0}
+MEMORY_GOAL = 2 * GIB  # for the large cases
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    stacks: int
+    peak_rss: int  # bytes, the largest process of the run (Python or jsii's Node.js kernel)
+
+
+def timed(script: str, ctx: dict | None) -> Sample:
+    """One synth in a fresh process. Peak memory is wait4's ru_maxrss for that process, which
+    Linux takes over the process and the descendants it waited for (the Node.js kernel): the
+    larger of the two, as resource.getrusage(RUSAGE_CHILDREN) would report it."""
     with tempfile.TemporaryDirectory() as outdir:
         env = {**os.environ, "CDK_OUTDIR": outdir}
         if ctx is not None:
             env["CDK_CONTEXT_JSON"] = json.dumps(ctx)
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, script], cwd=ROOT, env=env, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if result.returncode != 0:
-            sys.exit(f"bench: {script} failed:\n{result.stderr[-2000:]}")
+        with tempfile.TemporaryFile() as stderr:
+            process = subprocess.Popen([sys.executable, script], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - start
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode != 0:
+                stderr.seek(0)
+                sys.exit(f"bench: {script} failed:\n{stderr.read().decode(errors='replace')[-2000:]}")
         stacks = len(list(Path(outdir).glob("*.template.json")))
-    return elapsed, stacks
+    return Sample(elapsed, stacks, usage.ru_maxrss * 1024)  # ru_maxrss is in KiB on Linux
 
 
 def main() -> None:
     cases = [
-        ("bare one-resource app (floor)", "benchmarks/bare_app.py", None),
-        ("default configuration, 5 nag packs", "app.py", context(large=False)),
-        ("3 accounts x 17 regions, 5 nag packs", "app.py", context(large=True)),
-        ("organization, 3 OUs x 17 regions, 5 nag packs", "app.py", organization_context()),
+        ("floor", "bare one-resource app (floor)", "benchmarks/bare_app.py", None),
+        ("default", "default configuration, 5 nag packs", "app.py", context(large=False)),
+        ("large", "3 accounts x 17 regions, 5 nag packs", "app.py", context(large=True)),
+        ("organization", "organization, 3 OUs x 17 regions, 5 nag packs", "app.py", organization_context()),
     ]
-    print(f"synth time, median of {RUNS} runs, each a fresh process ({os.cpu_count()} cores)")
-    floor = None
-    for label, script, ctx in cases:
-        samples = [timed(script, ctx) for _ in range(RUNS)]
-        median = statistics.median(s for s, _ in samples)
-        floor = floor or median
-        print(f"  {label:<48} {median:6.2f} s  {samples[0][1]:3d} stacks  {median / floor:5.1f}x floor")
+    load = os.getloadavg()
+    print(f"synth time, median of {RUNS} rounds, each case a fresh process ({os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f})")
+    samples: dict[str, list[Sample]] = {key: [] for key, *_ in cases}
+    for _ in range(RUNS):  # the cases take turns
+        for key, _label, script, ctx in cases:
+            samples[key].append(timed(script, ctx))
+    floor = statistics.median(s.seconds for s in samples["floor"])
+    medians = {}
+    print(f"  {'case':<48} {'time':>8}  stacks  {'vs floor':>8}  peak memory")
+    for key, label, _script, _ctx in cases:
+        median = statistics.median(s.seconds for s in samples[key])
+        medians[key] = median
+        peak = max(s.peak_rss for s in samples[key])
+        print(f"  {label:<48} {median:6.2f} s  {samples[key][0].stacks:6d}  {median / floor:7.1f}x  {peak / 2**20:7.0f} MiB")
+    load = os.getloadavg()
+    print(f"goals (load average at the end {load[0]:.1f}):")
+    for key, goal in GOALS.items():
+        ratio = medians[key] / floor
+        print(f"  {key:<14} <= {goal:4.1f}x the floor: {ratio:5.1f}x  {'met' if ratio <= goal else 'NOT MET'}")
+    for key in ("large", "organization"):
+        peak = max(s.peak_rss for s in samples[key])
+        print(f"  {key:<14} peak memory <= 2 GiB: {peak / GIB:5.2f} GiB  {'met' if peak <= MEMORY_GOAL else 'NOT MET'}")
 
 
 if __name__ == "__main__":

@@ -142,7 +142,6 @@ def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
     _check_responses(config)
     _check_chat_relay(config)
     _check_unique_addresses(config)
-    _check_alarm_ids(config)
     _check_malware_coverage(config)
     return config
 
@@ -173,29 +172,6 @@ def _check_chat_relay(config: BaselineConfig) -> None:
                 f"is false, but dpp.notifications.targets[{i}] ({target.name}, {target.kind}) is delivered by the chat relay, so it would receive nothing",
                 "set dpp.features.chatRelay to true, or remove the chat and webhook targets",
             )
-
-
-def _check_alarm_ids(config: BaselineConfig) -> None:
-    """Disabled and re-thresholded alarms must exist; custom IDs must not clash."""
-    from capabilities.alarms.catalogue import built_in_alarm_ids  # data only, no CDK
-
-    known = built_in_alarm_ids(config)
-    for i, alarm_id in enumerate(config.alarms.disabled):
-        if alarm_id not in known:
-            raise ConfigError(f"dpp.alarms.disabled[{i}]", f"{alarm_id!r} is not a built-in alarm", _suggest_id(alarm_id, known))
-    for alarm_id, _ in config.alarms.thresholds:
-        if alarm_id not in known:
-            raise ConfigError(f"dpp.alarms.thresholds.{alarm_id}", "is not a built-in alarm", _suggest_id(alarm_id, known))
-    for i, custom in enumerate(config.alarms.custom):
-        if custom.id in known:
-            raise ConfigError(f"dpp.alarms.custom[{i}].id", f"{custom.id!r} is a built-in alarm", "choose another id")
-
-
-def _suggest_id(alarm_id: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(alarm_id, sorted(known), n=1)
-    return f"did you mean '{close[0]}'?" if close else "see the alarm table in the README for the IDs"
 
 
 def _read_file(name: str, base_dir: Path) -> Any:

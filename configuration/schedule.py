@@ -121,8 +121,8 @@ def _cron(expression: str, body: str) -> Schedule:
     weekly = [0] * (_WINDOW_DAYS // 7)
     for day in fired:
         weekly[(day - _WINDOW_START).days // 7] += len(times)
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    gaps += [(b - a).days * 24 * 60 + times[0] - times[-1] for a, b in zip(fired, fired[1:])]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps += [(b - a).days * 24 * 60 + times[0] - times[-1] for a, b in zip(fired, fired[1:], strict=False)]
     return Schedule(
         expression,
         min_firings_per_week=min(weekly),

@@ -14,6 +14,10 @@ from typing import Any, Callable, Iterable
 import jsii
 from aws_cdk import CfnResource, Stack
 from cdk_nag import IApplyRule, NagMessageLevel, NagRuleCompliance
+from constructs import IConstruct
+
+Props = dict[str, Any]
+"""A resource's resolved CloudFormation properties (or any resolved JSON object within them)."""
 
 
 @dataclass(frozen=True)
@@ -37,25 +41,69 @@ class AppIndex:
     Rules that relate resources (an alarm and the metric filters of the whole app) would
     otherwise walk the construct tree, across the jsii bridge, once per resource checked:
     quadratic, and minutes on a 17-region organization. The app does not change while it is
-    validated, so one walk serves the whole pack run."""
+    validated, so one walk serves the whole pack run. Every read that crosses the bridge
+    (a resource's type, its stack, the stack's path and account, a logical ID) is made once
+    and kept, keyed by the proxy object's identity: jsii hands back the same Python object for
+    the same construct, and the index holds each object, so an identity stays unique."""
 
-    def __init__(self, root) -> None:
+    def __init__(self, root: IConstruct) -> None:
         self.by_type: dict[str, list[CfnResource]] = {}
         self.by_stack: dict[tuple[str, str], list[CfnResource]] = {}
+        self._types: dict[int, tuple[CfnResource, str]] = {}
+        self._stacks: dict[int, tuple[CfnResource, Stack]] = {}
+        self._stack_paths: dict[int, tuple[Stack, str]] = {}
+        self._accounts: dict[int, str] = {}
+        self._logical_ids: dict[int, str] = {}
         for construct in root.node.find_all():
             if isinstance(construct, CfnResource):
                 cfn_type = construct.cfn_resource_type
+                self._types[id(construct)] = (construct, cfn_type)
                 self.by_type.setdefault(cfn_type, []).append(construct)
-                self.by_stack.setdefault((Stack.of(construct).node.path, cfn_type), []).append(construct)
-        # Keyed by the proxy object's identity (the entry holds the object, so the identity
-        # stays unique): reading a construct path is itself a round trip to the jsii runtime.
-        self._props: dict[int, tuple[CfnResource, dict]] = {}
+                self.by_stack.setdefault((self._stack_path(self.stack(construct)), cfn_type), []).append(construct)
+        self._props: dict[int, tuple[CfnResource, dict[str, Any]]] = {}
         self._memo: dict[str, Any] = {}
 
-    def props(self, resource: CfnResource) -> dict:
+    def contains(self, resource: CfnResource) -> bool:
+        return id(resource) in self._types
+
+    def cfn_type(self, resource: CfnResource) -> str:
+        entry = self._types.get(id(resource))
+        return entry[1] if entry is not None else resource.cfn_resource_type
+
+    def stack(self, resource: CfnResource) -> Stack:
+        entry = self._stacks.get(id(resource))
+        if entry is None:
+            entry = (resource, Stack.of(resource))
+            self._stacks[id(resource)] = entry
+        return entry[1]
+
+    def _stack_path(self, stack: Stack) -> str:
+        entry = self._stack_paths.get(id(stack))
+        if entry is None:
+            entry = (stack, stack.node.path)
+            self._stack_paths[id(stack)] = entry
+        return entry[1]
+
+    def stack_path(self, resource: CfnResource) -> str:
+        return self._stack_path(self.stack(resource))
+
+    def account(self, resource: CfnResource) -> str:
+        """The account of the resource's stack (a token when the stack has no fixed account)."""
+        stack = self.stack(resource)
+        if id(stack) not in self._accounts:
+            self._accounts[id(stack)] = stack.account
+        return self._accounts[id(stack)]
+
+    def logical_id(self, resource: CfnResource) -> str:
+        if id(resource) not in self._logical_ids:
+            self.stack(resource)  # holds the resource, so its identity stays unique
+            self._logical_ids[id(resource)] = self.stack(resource).resolve(resource.logical_id)
+        return self._logical_ids[id(resource)]
+
+    def props(self, resource: CfnResource) -> dict[str, Any]:
         entry = self._props.get(id(resource))
         if entry is None:
-            entry = (resource, Stack.of(resource).resolve(resource._cfn_properties) or {})
+            entry = (resource, self.stack(resource).resolve(resource._cfn_properties) or {})
             self._props[id(resource)] = entry
         return entry[1]
 
@@ -81,18 +129,24 @@ class RuleContext:
 
     @property
     def stack(self) -> Stack:
-        return Stack.of(self.resource)
+        return self._app().stack(self.resource)
 
-    def props(self, resource: CfnResource) -> dict:
+    def stack_of(self, resource: CfnResource) -> Stack:
+        return self._app().stack(resource)
+
+    def account_of(self, resource: CfnResource) -> str:
+        """The account of a resource's stack, read once per stack."""
+        return self._app().account(resource)
+
+    def props(self, resource: CfnResource) -> dict[str, Any]:
         return self._app().props(resource)
 
     def logical_id(self, resource: CfnResource | None = None) -> str:
-        target = resource or self.resource
-        return Stack.of(target).resolve(target.logical_id)
+        return self._app().logical_id(resource or self.resource)
 
     def stack_resources(self, cfn_type: str) -> list[CfnResource]:
         """Resources of one CloudFormation type in the rule's stack."""
-        return list(self._app().by_stack.get((self.stack.node.path, cfn_type), []))
+        return list(self._app().by_stack.get((self._app().stack_path(self.resource), cfn_type), []))
 
     def app_resources(self, cfn_type: str) -> list[CfnResource]:
         """Resources of one CloudFormation type anywhere in the app (cross-stack relations)."""
@@ -102,7 +156,7 @@ class RuleContext:
         return self._app().memo(key, compute)
 
 
-Check = Callable[[CfnResource, dict, RuleContext], "bool | None"]
+Check = Callable[[CfnResource, Props, RuleContext], "bool | None"]
 
 
 @dataclass(frozen=True)
@@ -122,16 +176,19 @@ class DppRule:
 
 @jsii.implements(IApplyRule)
 class AppliedRule:
-    """The jsii object cdk-nag calls back into: every field a property, ``rule`` a method."""
+    """The jsii object cdk-nag calls back into: every field a property, ``rule`` a method.
 
-    def __init__(self, rule: DppRule, node: CfnResource, settings: PackSettings, index: "Callable[[], AppIndex] | None" = None) -> None:
+    The verdict is decided in Python beforehand (``DppChecks`` hands cdk-nag only the rules a
+    resource fails, or whose check raised); ``rule`` returns it, or raises the check's error
+    again so that cdk-nag reports it as it reports any rule that throws."""
+
+    def __init__(self, rule: DppRule, node: CfnResource, *, error: Exception | None = None) -> None:
         self._rule = rule
         self._node = node
-        self._settings = settings
-        self._index = index
+        self._error = error
 
     @property
-    def rule_suffix_override(self) -> str:
+    def rule_suffix_override(self) -> str | None:
         return self._rule.suffix
 
     @property
@@ -150,15 +207,21 @@ class AppliedRule:
     def node(self) -> CfnResource:
         return self._node
 
-    def rule(self, node: CfnResource) -> Any:
-        ctx = RuleContext(settings=self._settings, resource=node, index=self._index() if self._index else None)
-        verdict = self._rule.check(node, ctx.props(node), ctx)
-        if verdict is None:
-            return NagRuleCompliance.NOT_APPLICABLE
-        return NagRuleCompliance.COMPLIANT if verdict else NagRuleCompliance.NON_COMPLIANT
+    def rule(self, node: CfnResource) -> NagRuleCompliance:
+        if self._error is not None:
+            raise self._error
+        return NagRuleCompliance.NON_COMPLIANT
 
 
-def statements(document: Any) -> Iterable[dict]:
+def verdict(rule: DppRule, node: CfnResource, ctx: RuleContext) -> NagRuleCompliance:
+    """What the rule says of one resource, as cdk-nag counts it."""
+    found = rule.check(node, ctx.props(node), ctx)
+    if found is None:
+        return NagRuleCompliance.NOT_APPLICABLE
+    return NagRuleCompliance.COMPLIANT if found else NagRuleCompliance.NON_COMPLIANT
+
+
+def statements(document: Any) -> Iterable[Props]:
     """The statements of a resolved policy document, whatever its shape."""
     if not isinstance(document, dict):
         return []
@@ -166,7 +229,7 @@ def statements(document: Any) -> Iterable[dict]:
     return found if isinstance(found, list) else [found]
 
 
-def as_list(value: Any) -> list:
+def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]

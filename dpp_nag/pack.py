@@ -1,11 +1,13 @@
 """The DPP cdk-nag pack: Amazon's Data Protection Policy logging and monitoring controls."""
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import CfnResource
-from cdk_nag import NagPack
+from cdk_nag import IApplyRule, NagPack, NagRuleCompliance
 from constructs import IConstruct
 
-from dpp_nag.framework import AppIndex, AppliedRule, DppRule, PackSettings
+from dpp_nag.framework import AppIndex, AppliedRule, DppRule, PackSettings, RuleContext, verdict
 from dpp_nag.rules import ALL_RULES
 
 
@@ -14,6 +16,10 @@ class DppChecks(NagPack):
 
     Usable by any CDK app: ``Validations.of(app).add_plugins(DppChecks(app))``. Rules are
     named ``DPP-<Name>`` and each cites the requirement IDs it enforces.
+
+    Each resource is judged in Python, and only the rules it fails (or whose check raised)
+    go to cdk-nag's ``apply_rule``: a compliant or inapplicable verdict adds nothing to the
+    report, and every rule handed over costs several calls across the jsii bridge.
     """
 
     def __init__(self, scope: IConstruct | None = None, *, settings: PackSettings | None = None, rules: tuple[DppRule, ...] = ALL_RULES) -> None:
@@ -21,7 +27,7 @@ class DppChecks(NagPack):
         self._pack_name = "DPP"
         self._settings = settings or PackSettings()
         self._by_type: dict[str, list[DppRule]] = {}
-        self._indexes: dict[int, AppIndex] = {}  # per app root, built on first use
+        self._indexes: dict[int, tuple[IConstruct, AppIndex]] = {}  # per app root, built on first use
         for rule in rules:
             for cfn_type in rule.resource_types:
                 self._by_type.setdefault(cfn_type, []).append(rule)
@@ -30,19 +36,35 @@ class DppChecks(NagPack):
     def name(self) -> str:
         return "DPP"
 
+    def _index(self, node: CfnResource) -> AppIndex:
+        """The index of the node's app: found without a bridge call for any node it holds."""
+        for _, index in self._indexes.values():
+            if index.contains(node):
+                return index
+        root = node.node.root
+        if id(root) not in self._indexes:
+            self._indexes[id(root)] = (root, AppIndex(root))
+        return self._indexes[id(root)][1]
+
     def _check_resource(self, node: IConstruct) -> None:
         if not isinstance(node, CfnResource):
             return
-        rules = self._by_type.get(node.cfn_resource_type, ())
+        index = self._index(node)
+        rules = self._by_type.get(index.cfn_type(node), ())
         if not rules:
             return
-        root = node.node.root
-        key = id(root)
-
-        def index() -> AppIndex:
-            if key not in self._indexes:
-                self._indexes[key] = AppIndex(root)
-            return self._indexes[key]
-
+        ctx = RuleContext(settings=self._settings, resource=node, index=index)
         for rule in rules:
-            self._apply_rule(AppliedRule(rule, node, self._settings, index))
+            try:
+                if verdict(rule, node, ctx) != NagRuleCompliance.NON_COMPLIANT:
+                    continue
+            except Exception as error:  # cdk-nag reports a rule that throws as a finding
+                self._apply_rule(_handed(AppliedRule(rule, node, error=error)))
+                continue
+            self._apply_rule(_handed(AppliedRule(rule, node)))
+
+
+def _handed(applied: AppliedRule) -> IApplyRule:
+    """``jsii.implements`` makes an AppliedRule an IApplyRule; the typing protocol declares its
+    fields settable, which cdk-nag never does (it only reads them), so mypy needs telling."""
+    return cast(IApplyRule, applied)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from capabilities.alarms.catalogue import check_alarm_ids
 from configuration import ConfigError, load_config
 from preflight.access import Sessions
 from preflight.checks import run
@@ -33,7 +34,7 @@ def context_from(argv: list[str]) -> dict:
 
 def main(argv: list[str]) -> int:
     try:
-        config = load_config(context_from(argv), base_dir=Path.cwd())
+        config = check_alarm_ids(load_config(context_from(argv), base_dir=Path.cwd()))
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2

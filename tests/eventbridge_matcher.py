@@ -77,6 +77,6 @@ def _value_matches(alternative: Any, value: Any) -> bool:
     if kind == "numeric":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return False
-        pairs = zip(argument[::2], argument[1::2])
+        pairs = zip(argument[::2], argument[1::2], strict=True)
         return all(_NUMERIC[op](value, bound) for op, bound in pairs)
     raise ValueError(f"unsupported content filter {kind!r}")

@@ -27,13 +27,17 @@ def key_by_alias_statement(*, actions: list[str], region: str, account: str, ali
     )
 
 
+# SQS's default message retention is 4 days; dead letters and inboxes keep two weeks, the maximum.
+_TWO_WEEKS = Duration.days(14)
+
+
 def encrypted_queue(
     scope: Construct,
     id: str,
     *,
     queue_name: str,
     key: kms.IKey,
-    retention: Duration = Duration.days(14),
+    retention: Duration = _TWO_WEEKS,
     visibility_timeout: Duration | None = None,
     dead_letter_queue: sqs.DeadLetterQueue | None = None,
 ) -> sqs.Queue:

@@ -1,20 +1,23 @@
 """Rules for metric filters and alarms (DPP-MON-2, DPP-MON-3)."""
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import CfnResource
 
 from dpp_nag.cis_patterns import CIS_PATTERNS
-from dpp_nag.framework import DppRule, RuleContext
+from dpp_nag.framework import DppRule, Props, RuleContext
 
 ALARM = "AWS::CloudWatch::Alarm"
 FILTER = "AWS::Logs::MetricFilter"
 
 
-def _watched_metrics(props: dict) -> list[tuple[str, str, str | None]]:
-    """(namespace, metric name, statistic) of everything an alarm reads."""
+def _watched_metrics(props: Props) -> list[tuple[Any, Any, Any]]:
+    """(namespace, metric name, statistic) of everything an alarm reads, as resolved (any may
+    be missing, or a token the template resolves later)."""
     if props.get("metricName"):
         return [(props.get("namespace"), props["metricName"], props.get("statistic") or props.get("extendedStatistic"))]
-    found = []
+    found: list[tuple[Any, Any, Any]] = []
     for query in props.get("metrics") or []:
         stat = query.get("metricStat")
         if stat:
@@ -23,7 +26,7 @@ def _watched_metrics(props: dict) -> list[tuple[str, str, str | None]]:
     return found
 
 
-def _alarm_can_fire(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _alarm_can_fire(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     if props.get("actionsEnabled") is False or not props.get("alarmActions"):
         return False
     filters = ctx.app_wide(
@@ -35,13 +38,13 @@ def _alarm_can_fire(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     return all(stat in ("Sum", "SampleCount") for namespace, name, stat in _watched_metrics(props) if (namespace, name) in filters)
 
 
-def _filter_alarmed(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _filter_alarmed(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     mine = {(t.get("metricNamespace"), t.get("metricName")) for t in props.get("metricTransformations") or []}
     watched = ctx.app_wide("alarm-metrics", lambda: {(ns, name) for alarm in ctx.app_resources(ALARM) for ns, name, _ in _watched_metrics(ctx.props(alarm))})
     return bool(mine & watched)
 
 
-def _cis_present(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _cis_present(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if not props.get("cloudWatchLogsLogGroupArn"):
         return None  # DPP-TrailToCloudWatchLogs reports that
     patterns = {ctx.props(f).get("filterPattern") for f in ctx.app_resources(FILTER)}

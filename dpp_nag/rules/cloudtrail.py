@@ -1,34 +1,36 @@
 """Rules for the trail (DPP-LOG-1, DPP-PRT-2, DPP-PRT-3, DPP-MON-1)."""
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext
+from dpp_nag.framework import DppRule, Props, RuleContext
 
 TRAIL = "AWS::CloudTrail::Trail"
 
 
-def _multi_region(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _multi_region(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return props.get("isMultiRegionTrail") is True and props.get("includeGlobalServiceEvents") is not False
 
 
-def _validation(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _validation(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return props.get("enableLogFileValidation") is True
 
 
-def _encrypted(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _encrypted(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return bool(props.get("kmsKeyId"))
 
 
-def _streamed(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _streamed(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return bool(props.get("cloudWatchLogsLogGroupArn")) and bool(props.get("cloudWatchLogsRoleArn"))
 
 
-def _equals(selector: dict) -> list:
+def _equals(selector: Props) -> list[Any]:
     return selector.get("equalTo") or selector.get("equals") or []
 
 
-def _management_events(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _management_events(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     advanced = props.get("advancedEventSelectors")
     if advanced:
         for selector in advanced:

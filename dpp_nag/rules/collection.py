@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from aws_cdk import CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext
+from dpp_nag.framework import DppRule, Props, RuleContext
 
 
-def _all_traffic(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _all_traffic(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return props.get("trafficType") == "ALL"
 
 
-def _records_everything(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _records_everything(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     group = props.get("recordingGroup")
     if group is None:
         return True  # Config's default records every supported type

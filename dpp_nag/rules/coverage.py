@@ -3,9 +3,11 @@ Config delivering and recording global types once, and presence rules so that a 
 capability fails synth (DPP-LOG-1/3/5/6, DPP-MON-2, DPP-MON-6, DPP-IR-1, DPP-PRT-2)."""
 from __future__ import annotations
 
-from aws_cdk import CfnResource, Stack, Token
+from typing import Callable
 
-from dpp_nag.framework import DppRule, RuleContext
+from aws_cdk import CfnResource, Token
+
+from dpp_nag.framework import Check, DppRule, Props, RuleContext
 
 TRAIL = "AWS::CloudTrail::Trail"
 BUCKET = "AWS::S3::Bucket"
@@ -13,10 +15,10 @@ BUCKET = "AWS::S3::Bucket"
 
 def _same_account(ctx: RuleContext, resources: list[CfnResource]) -> list[CfnResource]:
     account = ctx.stack.account
-    return [r for r in resources if Stack.of(r).account == account]
+    return [r for r in resources if ctx.account_of(r) == account]
 
 
-def _logged_prefixes(trail_props: dict) -> tuple[bool, list[str]]:
+def _logged_prefixes(trail_props: Props) -> tuple[bool, list[str]]:
     """(all S3 objects logged?, ARN prefixes of S3 objects logged) for a trail's selectors."""
     everything, prefixes = False, []
     for selector in trail_props.get("advancedEventSelectors") or []:
@@ -49,14 +51,14 @@ def _covers(everything: bool, prefixes: list[str], bucket: str) -> bool:
     return everything or any(p.rstrip("/") in (f"arn:aws:s3:::{bucket}",) or f"arn:aws:s3:::{bucket}/".startswith(p) for p in prefixes)
 
 
-def _data_events_for_sensitive_buckets(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _data_events_for_sensitive_buckets(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if not ctx.settings.sensitive_buckets or props.get("isMultiRegionTrail") is not True:
         return None
     everything, prefixes = _logged_prefixes(props)
     return all(_covers(everything, prefixes, b) for b in ctx.settings.sensitive_buckets)
 
 
-def _data_events_for_canary(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _data_events_for_canary(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     pattern = ctx.settings.canary_bucket_pattern
     if not pattern or props.get("isMultiRegionTrail") is not True or Token.is_unresolved(ctx.stack.account):
         return None
@@ -64,7 +66,7 @@ def _data_events_for_canary(node: CfnResource, props: dict, ctx: RuleContext) ->
     return _covers(everything, prefixes, pattern.format(account=ctx.stack.account, region=ctx.stack.region))
 
 
-def _canary_alarmed(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _canary_alarmed(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     """Some metric filter in the account watches the canary bucket (named exactly or by the
     pattern with wildcards); DPP-MetricFilterAlarmed then requires its alarm."""
     pattern = ctx.settings.canary_bucket_pattern
@@ -75,7 +77,7 @@ def _canary_alarmed(node: CfnResource, props: dict, ctx: RuleContext) -> bool | 
     return any(any(name in (ctx.props(f).get("filterPattern") or "") for name in names) for f in filters)
 
 
-def _vpc_flow_logged(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _vpc_flow_logged(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     me = {"Ref": ctx.logical_id()}
     for flow_log in ctx.stack_resources("AWS::EC2::FlowLog"):
         flow = ctx.props(flow_log)
@@ -84,11 +86,11 @@ def _vpc_flow_logged(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     return False
 
 
-def _recorder_delivers(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _recorder_delivers(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return bool(ctx.stack_resources("AWS::Config::DeliveryChannel"))
 
 
-def _global_types_once(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _global_types_once(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if not (props.get("recordingGroup") or {}).get("includeGlobalResourceTypes"):
         return None
     recorders = _same_account(ctx, ctx.app_resources("AWS::Config::ConfigurationRecorder"))
@@ -96,7 +98,7 @@ def _global_types_once(node: CfnResource, props: dict, ctx: RuleContext) -> bool
     return len(global_ones) == 1
 
 
-def _sqs_consumer_paced(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _sqs_consumer_paced(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     """An SQS mapping sets its maximum concurrency, and its function reserves none: a reservation
     below the poller's concurrency throttles batches, which return only after the visibility
     timeout and count as receives (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html)."""
@@ -115,11 +117,11 @@ def _sqs_consumer_paced(node: CfnResource, props: dict, ctx: RuleContext) -> boo
     return True
 
 
-def _present(cfn_type: str, predicate=lambda props: True):
+def _present(cfn_type: str, predicate: Callable[[Props], bool] = lambda props: True) -> Check:
     """A presence check reported against the account's trail: the app must hold, in the
     trail's account, at least one ``cfn_type`` resource satisfying ``predicate``."""
 
-    def check(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+    def check(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
         if props.get("isMultiRegionTrail") is not True:
             return None
         return any(predicate(ctx.props(r)) for r in _same_account(ctx, ctx.app_resources(cfn_type)))
@@ -127,13 +129,13 @@ def _present(cfn_type: str, predicate=lambda props: True):
     return check
 
 
-def _trail_present(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _trail_present(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if props.get("objectLockEnabled") is not True:
         return None
     return any(ctx.props(t).get("isMultiRegionTrail") is True for t in ctx.app_resources(TRAIL))
 
 
-def _impoc_subscribed(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _impoc_subscribed(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if not ctx.settings.impoc_email or props.get("isMultiRegionTrail") is not True:
         return None
     for subscription in _same_account(ctx, ctx.app_resources("AWS::SNS::Subscription")):
@@ -147,7 +149,7 @@ def _impoc_subscribed(node: CfnResource, props: dict, ctx: RuleContext) -> bool 
     return False
 
 
-def _rule(suffix, requirements, info, explanation, types, check) -> DppRule:
+def _rule(suffix: str, requirements: tuple[str, ...], info: str, explanation: str, types: tuple[str, ...], check: Check) -> DppRule:
     return DppRule(suffix=suffix, requirements=requirements, info=info, explanation=explanation, resource_types=types, check=check)
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from aws_cdk import CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext, as_list, statements
+from dpp_nag.framework import DppRule, Props, RuleContext, as_list, statements
 
 
-def _guardduty(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _guardduty(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     if props.get("enable") is not True or props.get("findingPublishingFrequency") != "FIFTEEN_MINUTES":
         return False
     features = {f.get("name"): f.get("status") for f in props.get("features") or []}
@@ -15,7 +15,7 @@ def _guardduty(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     return s3_feature or s3_legacy
 
 
-def _findings_exported(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _findings_exported(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     """GuardDuty keeps findings 90 days; the DPP wants a year. A KMS-encrypted S3 publishing
     destination of this detector in the same stack keeps them with the other logs."""
     me = {"Ref": ctx.logical_id()}
@@ -27,19 +27,19 @@ def _findings_exported(node: CfnResource, props: dict, ctx: RuleContext) -> bool
     return False
 
 
-def _malware_verdict_tagged(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _malware_verdict_tagged(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return (((props.get("actions") or {}).get("tagging")) or {}).get("status") == "ENABLED"
 
 
-def _security_hub_standard(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _security_hub_standard(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return props.get("enableDefaultStandards") is True or bool(ctx.stack_resources("AWS::SecurityHub::Standard"))
 
 
-def _topic_kms(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _topic_kms(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return bool(props.get("kmsMasterKeyId"))
 
 
-def _topic_tls_only(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _topic_tls_only(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     me = {"Ref": ctx.logical_id()}
     for policy in ctx.stack_resources("AWS::SNS::TopicPolicy"):
         policy_props = ctx.props(policy)

@@ -3,23 +3,23 @@ from __future__ import annotations
 
 from aws_cdk import CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext, as_list, statements
+from dpp_nag.framework import DppRule, Props, RuleContext, as_list, statements
 
 KEY = "AWS::KMS::Key"
 
 
-def _rotation(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _rotation(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return props.get("enableKeyRotation") is True
 
 
-def _open_principal(statement: dict) -> bool:
+def _open_principal(statement: Props) -> bool:
     principal = statement.get("Principal")
     if principal == "*":
         return True
     return isinstance(principal, dict) and "*" in as_list(principal.get("AWS"))
 
 
-def _no_open_principal(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _no_open_principal(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     for statement in statements(props.get("keyPolicy")):
         if statement.get("Effect") == "Allow" and _open_principal(statement) and not statement.get("Condition"):
             return False

@@ -5,22 +5,22 @@ import re
 
 from aws_cdk import CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext
+from dpp_nag.framework import DppRule, Props, RuleContext
 
 FUNCTION = "AWS::Lambda::Function"
 
 
-def _explicit_log_group(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _explicit_log_group(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return bool((props.get("loggingConfig") or {}).get("logGroup"))
 
 
-def _no_debug(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _no_debug(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     level = (props.get("loggingConfig") or {}).get("applicationLogLevel")
     debug_env = any(str(v).upper() in ("DEBUG", "TRACE") for k, v in ((props.get("environment") or {}).get("variables") or {}).items() if "LOG" in k.upper())
     return level not in ("DEBUG", "TRACE") and not debug_env
 
 
-def _failures_kept(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _failures_kept(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     """Asynchronous invocations need a DLQ or on-failure destination; a function fed by an
     SQS queue keeps failures through that queue's redrive policy."""
     if (props.get("deadLetterConfig") or {}).get("targetArn"):
@@ -51,7 +51,7 @@ _SECRET_VALUE = re.compile(
 )
 
 
-def _no_secrets_in_environment(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _no_secrets_in_environment(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     variables = (props.get("environment") or {}).get("variables") or {}
     for name, value in variables.items():
         if not isinstance(value, str):

@@ -5,21 +5,21 @@ import json
 
 from aws_cdk import CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext, statements
+from dpp_nag.framework import DppRule, Props, RuleContext, statements
 
 LOG_GROUP = "AWS::Logs::LogGroup"
 
 
-def _retention(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _retention(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     days = props.get("retentionInDays")
     return days is None or int(days) >= ctx.settings.retention_days  # None: kept forever
 
 
-def _kms(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _kms(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return bool(props.get("kmsKeyId"))
 
 
-def _masks_pii(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _masks_pii(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     policy = props.get("dataProtectionPolicy")
     if isinstance(policy, str):
         policy = json.loads(policy)

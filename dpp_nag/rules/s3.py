@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aws_cdk import CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext, as_list, statements
+from dpp_nag.framework import DppRule, Props, RuleContext, as_list, statements
 
 BUCKET = "AWS::S3::Bucket"
 TAMPER_ACTIONS_REQUIRED = (
@@ -20,14 +20,14 @@ TAMPER_ACTIONS_REQUIRED = (
 )
 
 
-def _is_locked(props: dict) -> bool:
+def _is_locked(props: Props) -> bool:
     return props.get("objectLockEnabled") is True
 
 
-def _policy_statements(ctx: RuleContext) -> list[dict]:
+def _policy_statements(ctx: RuleContext) -> list[Props]:
     """Statements of every bucket policy in the stack that targets the rule's bucket."""
     me = {"Ref": ctx.logical_id()}
-    found: list[dict] = []
+    found: list[Props] = []
     for policy in ctx.stack_resources("AWS::S3::BucketPolicy"):
         props = ctx.props(policy)
         if props.get("bucket") == me:
@@ -44,11 +44,11 @@ def _is_access_log_target(ctx: RuleContext) -> bool:
     return False
 
 
-def _days(retention: dict) -> int:
+def _days(retention: Props) -> int:
     return int(retention.get("days") or 0) + 365 * int(retention.get("years") or 0)
 
 
-def _object_lock(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _object_lock(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if not _is_locked(props):
         return None
     rule = (props.get("objectLockConfiguration") or {}).get("rule") or {}
@@ -56,11 +56,11 @@ def _object_lock(node: CfnResource, props: dict, ctx: RuleContext) -> bool | Non
     return retention.get("mode") == "COMPLIANCE" and _days(retention) >= ctx.settings.retention_days
 
 
-def _versioning(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _versioning(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     return (props.get("versioningConfiguration") or {}).get("status") == "Enabled"
 
 
-def _encryption(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _encryption(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     rules = (props.get("bucketEncryption") or {}).get("serverSideEncryptionConfiguration") or []
     defaults = [r.get("serverSideEncryptionByDefault") or {} for r in rules]
     if any(d.get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse") and d.get("kmsMasterKeyId") for d in defaults):
@@ -69,12 +69,12 @@ def _encryption(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
     return _is_access_log_target(ctx) and any(d.get("sseAlgorithm") == "AES256" for d in defaults)
 
 
-def _public_access(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _public_access(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     block = props.get("publicAccessBlockConfiguration") or {}
     return all(block.get(k) is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
 
 
-def _tls_only(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _tls_only(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     for statement in _policy_statements(ctx):
         condition = (statement.get("Condition") or {}).get("Bool") or {}
         if statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false":
@@ -87,7 +87,7 @@ def _tls_only(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
 _EXEMPTION_OPERATORS = ("ArnNotLike", "ArnNotEquals", "StringNotLike", "StringNotEquals")
 
 
-def _only_exempts_principals(condition: dict | None) -> bool:
+def _only_exempts_principals(condition: Props | None) -> bool:
     """A deny that applies to everyone except named principals (not, say, only without TLS)."""
     for operator, keys in (condition or {}).items():
         if operator not in _EXEMPTION_OPERATORS or set(keys) - {"aws:PrincipalArn"}:
@@ -95,7 +95,7 @@ def _only_exempts_principals(condition: dict | None) -> bool:
     return True
 
 
-def _tamper_denied(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _tamper_denied(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if not _is_locked(props):
         return None
     denied: set[str] = set()
@@ -109,7 +109,7 @@ def _tamper_denied(node: CfnResource, props: dict, ctx: RuleContext) -> bool | N
     return "s3:*" in denied or all(action in denied for action in TAMPER_ACTIONS_REQUIRED)
 
 
-def _replicated(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None:
+def _replicated(node: CfnResource, props: Props, ctx: RuleContext) -> bool | None:
     if not _is_locked(props):
         return None
     if (props.get("replicationConfiguration") or {}).get("rules"):
@@ -122,7 +122,7 @@ def _replicated(node: CfnResource, props: dict, ctx: RuleContext) -> bool | None
     return False
 
 
-def _lifecycle(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _lifecycle(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     minimum = ctx.settings.retention_days
     for rule in (props.get("lifecycleConfiguration") or {}).get("rules") or []:
         if rule.get("status") != "Enabled":

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from aws_cdk import CfnDeletionPolicy, CfnResource
 
-from dpp_nag.framework import DppRule, RuleContext
+from dpp_nag.framework import DppRule, Props, RuleContext
 
 STATEFUL_TYPES = ("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup")
 
 
-def _retained(node: CfnResource, props: dict, ctx: RuleContext) -> bool:
+def _retained(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
     options = node.cfn_options
     return options.deletion_policy == CfnDeletionPolicy.RETAIN and options.update_replace_policy == CfnDeletionPolicy.RETAIN
 

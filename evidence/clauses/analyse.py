@@ -3,7 +3,7 @@ graded on the catalogue, workgroup and saved queries the assembly holds."""
 from __future__ import annotations
 
 from evidence.checks import case
-from evidence.clauses import grades
+from evidence.clauses.registry import grades
 from evidence.facts import Facts, where
 from evidence.grading import Finding
 

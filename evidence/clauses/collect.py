@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from evidence.checks import access, case, rule
-from evidence.clauses import grades
+from evidence.clauses.registry import grades
 from evidence.facts import Facts, where
 from evidence.grading import Finding
 

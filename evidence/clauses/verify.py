@@ -6,7 +6,7 @@ import json
 import re
 
 from evidence.checks import ROOT, case
-from evidence.clauses import grades
+from evidence.clauses.registry import grades
 from evidence.facts import Facts
 from evidence.grading import Finding
 

@@ -18,7 +18,7 @@ def decisions(synthesized):
     paths = all_paths(synthesized.built.config)
     simulator = Simulator(build_estate(read_assembly(synthesized.outdir)))
     results = simulator.evaluate([p.request for p in paths])
-    return {p.id: (p, result) for p, result in zip(paths, results)}
+    return {p.id: (p, result) for p, result in zip(paths, results, strict=True)}
 
 
 def test_rows_are_unique_and_cited(synthesized):

@@ -18,7 +18,7 @@ def decisions(organization_synthesized):
     stacks += stack_set_instances(stacks, account=MEMBER_ACCOUNT, region=config.home_region)
     paths = all_paths(config)
     results = Simulator(build_estate(stacks)).evaluate([p.request for p in paths])
-    return {p.id: (p, r) for p, r in zip(paths, results)}
+    return {p.id: (p, r) for p, r in zip(paths, results, strict=True)}
 
 
 def test_every_organization_path_is_decided_as_aws_would(decisions):

@@ -93,7 +93,7 @@ def deploy_action_calls(action: str) -> set[str]:
     """The calls of the one handler function behind a custom resource's Action."""
     tree = ast.parse((LAMBDAS / DEPLOY_ACTIONS / "handler.py").read_text())
     table = next(n for n in ast.walk(tree) if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "ACTIONS" for t in n.targets))
-    handler = next(v.id for k, v in zip(table.value.keys, table.value.values) if k.value == action)
+    handler = next(v.id for k, v in zip(table.value.keys, table.value.values, strict=True) if k.value == action)
     function = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == handler)
     return calls_in([function], candidate_services([tree]))
 

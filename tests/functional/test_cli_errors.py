@@ -31,6 +31,19 @@ def test_app_rejects_bad_configuration_with_one_line_and_exit_2(tmp_path):
     assert not (tmp_path / "out" / "manifest.json").exists(), "nothing may be synthesized from a bad configuration"
 
 
+def test_app_rejects_an_unknown_alarm_id_with_one_line_and_exit_2(tmp_path):
+    """The alarm IDs are checked against the catalogue after loading (capabilities layer), by
+    the app as by the loader before: same line, same exit, nothing synthesized."""
+    context = cdk_json_context()
+    context["dpp"]["alarms"] = {"disabled": ["VpcChange"]}
+    result = run_app(context, tmp_path / "out")
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if "configuration error" in line]
+    assert errors == ["configuration error: dpp.alarms.disabled[0]: 'VpcChange' is not a built-in alarm; did you mean 'VpcChanges'?"]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
 def cdk_synth(*args: str, outdir) -> subprocess.CompletedProcess:
     cdk = shutil.which("cdk")
     if cdk is None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capabilities.alarms.catalogue import alarm_specs
+from capabilities.alarms.catalogue import alarm_specs, check_alarm_ids
 from capabilities.alarms.business_hours import outside_hours_expression
 from configuration import ConfigError, load_config
 from configuration.model import BusinessHours
@@ -301,7 +301,7 @@ def test_bad_alarm_configuration_names_the_key(alarms, key):
     context = cdk_json_context()
     context["dpp"]["alarms"] = alarms
     with pytest.raises(ConfigError) as caught:
-        load_config(context)
+        check_alarm_ids(load_config(context))
     assert caught.value.key == key
 
 
@@ -309,7 +309,7 @@ def test_unknown_alarm_suggests_the_right_id():
     context = cdk_json_context()
     context["dpp"]["alarms"] = {"disabled": ["VpcChange"]}
     with pytest.raises(ConfigError, match="did you mean 'VpcChanges'"):
-        load_config(context)
+        check_alarm_ids(load_config(context))
 
 
 # --- business hours -------------------------------------------------------------------------

@@ -217,7 +217,7 @@ def decide(policies: list[list[dict]], boundary: list[dict], requests: list[tupl
     assert node, "node is needed for the IAM evaluator (make test installs it)"
     completed = subprocess.run([node, str(RUNNER)], input=json.dumps(batch), capture_output=True, text=True, cwd=ROOT, check=True, timeout=300)
     results = json.loads(completed.stdout)
-    for request, result in zip(requests, results):
+    for request, result in zip(requests, results, strict=True):
         assert result["result"] != "Error" and not result.get("ignored"), (request, result)
     return [r["result"] for r in results]
 
@@ -281,7 +281,7 @@ def test_the_responder_can_grant_nothing(acting):
         ("iam:CreateUser", user, {}), ("iam:CreateAccessKey", user, {}), ("iam:CreateLoginProfile", user, {}), ("iam:AddUserToGroup", group, {}),
         ("iam:AttachGroupPolicy", group, {"iam:PolicyARN": REVOCATION}),
     ]  # fmt: skip
-    assert [r for r, ok in zip(requests, allowed_all(policies, boundary, requests)) if ok] == []
+    assert [r for r, ok in zip(requests, allowed_all(policies, boundary, requests), strict=True) if ok] == []
 
 
 @pytest.mark.parametrize("role", ["dpp-prod-responder-eu-west-1", "cdk-hnb659fds-cfn-exec-role-111122223333-eu-west-1", "cdk-hnb659fds-deploy-role-111122223333-eu-west-1", "DppBreakGlass"])

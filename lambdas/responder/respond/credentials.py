@@ -16,7 +16,6 @@ https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsident
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from respond.context import Context
 from respond.findings import Finding

@@ -1,0 +1,208 @@
+"""Every monitored account's stacks: its baseline (trail, roles), collection, detection, global
+events, chat relay, alarms (canary, review digest) and monitoring foundation, and the
+functions' concurrency across all of them."""
+from __future__ import annotations
+
+from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, alias_scoped, config_role, deploy_action_function, enforcer, in_public_packs, wildcards
+from configuration.model import BaselineConfig
+from configuration.naming import archive_names, monitoring_names
+from stacks.topology import PlannedStack
+
+
+def account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    names = monitoring_names(config, planned.account)
+    trail_group = names.log_group_arn(planned.region, names.trail_log_group)
+    acks = deploy_action_function(config, planned, stack, "SecurityContact", "security-contact")
+    has_trail = config.trail_home(planned.account, planned.region)
+    if config.org_mode and has_trail:
+        acks += deploy_action_function(config, planned, stack, "OrganizationServiceAccess", "organization-access")
+        acks += wildcards(
+            f"{stack}/OrganizationServiceAccess/Policy",
+            ["*"],
+            "Organizations' EnableAWSServiceAccess and ListAWSServiceAccessForOrganization take no resource ARN; the "
+            "write is limited to the CloudTrail and Security Hub service principals (organizations:ServicePrincipal).",
+        )
+    if has_trail:
+        acks += wildcards(
+            f"{stack}/AccountTrail/CloudWatchDeliveryPolicy",
+            [f"{trail_group}:log-stream:*"],
+            "CloudTrail names the log streams it creates in the trail's log group; the grant covers streams of that one group.",
+        )
+    if config.features.config_recorder:
+        acks += config_role(config, stack, planned.account)
+    return acks
+
+
+def collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    if not config.features.flow_logs:
+        return []
+    return enforcer(config, stack, planned.region, planned.account)
+
+
+def detection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    acks = [
+        Acknowledgement(
+            "AwsSolutions::AwsSolutions-SQS3",
+            f"{stack}/FindingRoutes/DeadLetters",
+            "This queue is itself the dead-letter queue of the EventBridge rule targets (cdk-nag only "
+            "recognises SQS redrive); a dead-letter queue of a dead-letter queue would have nowhere further to go.",
+        )
+    ]
+    if config.features.guardduty:
+        archive = archive_names(config)
+        acks += deploy_action_function(config, planned, stack, "FindingsExport", "archive-key-lookup")
+        acks += wildcards(
+            f"{stack}/FindingsExport/Policy",
+            [f"arn:aws:kms:{archive.home_region}:{archive.account}:key/*"],
+            f"The archive key's ARN is what this function looks up; the statement matches only the key with alias "
+            f"{archive.archive_key_alias} (kms:ResourceAliases) and allows only kms:DescribeKey (metadata).",
+        )
+        if "s3MalwareProtection" in config.detection.guardduty_protections:
+            for bucket in config.detection.malware_scanned_buckets:
+                if (bucket.account, bucket.region) != (planned.account, planned.region):
+                    continue
+                policy = f"{stack}/MalwareScan-{bucket.name}/Policy"
+                objects = [f"arn:aws:s3:::{bucket.name}/{p}*" for p in bucket.prefixes] or [f"arn:aws:s3:::{bucket.name}/*"]
+                acks += wildcards(
+                    policy,
+                    [f"arn:aws:events:{bucket.region}:{bucket.account}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*", *objects],
+                    "GuardDuty names its own EventBridge rule (fixed prefix, ManagedBy condition on changes) and scans and "
+                    "tags whichever objects are uploaded; the grants cover that rule and this bucket's scanned objects only.",
+                )
+    return acks
+
+
+def canary(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    """The decoy bucket (monitoring foundation) and the function that writes the canary (alarms)."""
+    slug = planned.kind.slug
+    if not config.canary.enabled or not config.trail_home(planned.account, planned.region):
+        return []
+    if slug == "monitoring-foundation":
+        bucket = f"{stack}/CanaryBucket/Bucket"
+        return [
+            Acknowledgement(
+                "AwsSolutions::AwsSolutions-S1",
+                bucket,
+                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, "
+                "source IP and outcome, which is stronger evidence than server access logs.",
+            ),
+            *in_public_packs(
+                "S3BucketLoggingEnabled",
+                bucket,
+                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, "
+                "source IP and outcome, which is stronger evidence than server access logs.",
+            ),
+            *in_public_packs(
+                "S3BucketReplicationEnabled",
+                bucket,
+                "The decoy bucket holds only synthetic bait that is rewritten on every deployment; there is nothing to recover.",
+            ),
+        ]
+    names = monitoring_names(config, planned.account)
+    return [
+        *deploy_action_function(config, planned, stack, "Canary", "canary-writer"),
+        *wildcards(f"{stack}/Canary/Policy", [names.key_arn_pattern(planned.region)], alias_scoped(names.monitoring_key_alias, planned.region)),
+    ]
+
+
+def review_digest(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    if planned.region != config.home_region:
+        return []
+    names = monitoring_names(config, planned.account)
+    policy = f"{stack}/ReviewDigest/Policy"
+    return [
+        *wildcards(policy, ["*"], "cloudwatch:DescribeAlarmHistory and config:DescribeComplianceByConfigRule are read-only and support no resource-level permissions."),
+        *wildcards(policy, [names.key_arn_pattern(planned.region)], alias_scoped(names.monitoring_key_alias, planned.region)),
+        *wildcards(
+            policy,
+            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-review-digest:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        *in_public_packs(
+            "LambdaInsideVPC",
+            f"{stack}/ReviewDigest/Function",
+            "The function only reads AWS APIs (CloudWatch, Security Hub, Config) and publishes to SNS; a VPC would "
+            "need NAT or several interface endpoints for no reduction in exposure.",
+        ),
+    ]
+
+
+def relay(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    names = monitoring_names(config, planned.account)
+    policy = f"{stack}/ChatRelay/Policy"
+    function = f"{stack}/ChatRelay/Function"
+    queue_driven = (
+        "The function is driven by an SQS queue whose redrive policy moves a record to a dead-letter queue after "
+        "five receipts, and it dead-letters permanent rejections itself; a Lambda DLQ applies only to asynchronous invocations."
+    )
+    return [
+        *wildcards(
+            policy,
+            ["*"],
+            "xray:PutTraceSegments and xray:PutTelemetryRecords (Powertools Tracer) support no resource-level permissions.",
+        ),
+        *wildcards(policy, [names.key_arn_pattern(planned.region)], alias_scoped(names.monitoring_key_alias, planned.region)),
+        *wildcards(
+            policy,
+            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-chat-relay:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        Acknowledgement("NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", function, queue_driven),
+        Acknowledgement("HIPAA.Security::HIPAA.Security-LambdaDLQ", function, queue_driven),
+        *in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The relay posts to public chat webhooks over HTTPS and reads AWS APIs; a VPC would need a NAT gateway "
+            "in every covered region and adds no control over those destinations.",
+        ),
+        *(
+            Acknowledgement(
+                f"{pack}-DynamoDBInBackupPlan",
+                f"{stack}/ChatRelay/Ledger",
+                "The ledger only remembers for a day which notifications were already posted (to avoid duplicates); "
+                "it holds no evidence, and point-in-time recovery is on.",
+            )
+            for pack in ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security")
+        ),
+    ]
+
+
+def response_ledger(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    if not config.features.automated_responses:
+        return []
+    return [
+        Acknowledgement(
+            f"{pack}-DynamoDBInBackupPlan",
+            f"{stack}/ResponseLedger",
+            "The response ledger has point-in-time recovery, deletion protection and is retained when its stack is "
+            "deleted; items never expire, and every response it records is also posted to the alert topics (e-mail).",
+        )
+        for pack in ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security")
+    ]
+
+
+def unreserved_functions(config: BaselineConfig) -> list[Acknowledgement]:
+    """The public packs ask every function for a function-level concurrency limit."""
+    reason = (
+        "No reserved concurrency by default: Lambda keeps 10 executions unreserved per account and region, so in "
+        "accounts whose quota is 10 (new accounts, accounts a StackSet vends) any reservation fails the stack "
+        "(https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). dpp.functions.reservedConcurrency "
+        "adds one where the quota allows; the chat relay is paced by its SQS mapping's MaximumConcurrency instead, "
+        "because a reservation throttles the poller's batches into late receives and dead letters."
+    )
+    # With a reservation configured only the SQS-fed relay is left without one.
+    path = "*/ChatRelay/Function" if config.functions.reserved_concurrency else "*/Function"
+    if config.functions.reserved_concurrency and not any(t.is_webhook for t in config.notification_targets):
+        return []
+    return [Acknowledgement(f"{pack}-LambdaConcurrency", path, reason) for pack in CONCURRENCY_PACKS]
+
+
+def global_events(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    return [
+        Acknowledgement(
+            "AwsSolutions::AwsSolutions-SQS3",
+            f"{stack}/GlobalEventForwarder/DeadLetters",
+            "This queue is itself the dead-letter queue of the forwarding rule's target (cdk-nag only "
+            "recognises SQS redrive); a dead-letter queue of a dead-letter queue would have nowhere further to go.",
+        )
+    ]

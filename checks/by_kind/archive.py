@@ -1,0 +1,104 @@
+"""The log archive, its replica and the regional log intakes (stateful, log-archive account)."""
+from __future__ import annotations
+
+from capabilities.archive.log_archive import reader_buckets
+from checks.by_kind.common import LOG_OBJECTS, Acknowledgement, alias_scoped, in_public_packs, wildcards
+from configuration.model import BaselineConfig
+from configuration.naming import archive_names
+from stacks.topology import PlannedStack
+
+
+def log_archive(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    names = archive_names(config)
+    objects = lambda *buckets: [f"{names.bucket_arn(b)}/*" for b in buckets]  # noqa: E731
+    replica_key = [f"arn:aws:kms:{names.replica_region}:{names.account}:key/*"]
+    access_logs = f"{stack}/LogArchive/AccessLogBucket"
+    return [
+        *in_public_packs(
+            "S3DefaultEncryptionKMS",
+            access_logs,
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the "
+            "access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+        ),
+        *in_public_packs(
+            "S3BucketReplicationEnabled",
+            access_logs,
+            "S3 server access logging refuses targets with an Object Lock default retention, and replicating "
+            "access logs into the archive would log its own writes without end; they stay in-region for the "
+            "full retention period behind deny-delete and need-to-know policies.",
+        ),
+        *wildcards(
+            f"{stack}/LogArchive/LogReaderPolicy",
+            objects(*reader_buckets(names, list(config.intake_regions))),
+            LOG_OBJECTS + " Read-only; the buckets deny reads to every other principal (DPP-PRT-4).",
+        ),
+        *wildcards(f"{stack}/LogArchive/LogReaderPolicy", replica_key, alias_scoped(names.replica_key_alias, names.replica_region)),
+        *[
+            ack
+            for region in config.intake_regions
+            if region != names.replica_region  # the replica region's key wildcard is acknowledged above
+            for ack in wildcards(
+                f"{stack}/LogArchive/LogReaderPolicy", [f"arn:aws:kms:{region}:{names.account}:key/*"], alias_scoped(names.intake_key_alias, region)
+            )
+        ],
+        *wildcards(
+            f"{stack}/LogArchive/ReplicationRolePolicy",
+            objects(names.archive_bucket, names.config_staging_bucket, names.replica_bucket),
+            LOG_OBJECTS + " Replication reads source versions and writes replicas; it cannot delete (no s3:ReplicateDelete).",
+        ),
+        *wildcards(f"{stack}/LogArchive/ReplicationRolePolicy", replica_key, alias_scoped(names.replica_key_alias, names.replica_region)),
+    ]
+
+
+def log_replica(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    return [
+        *in_public_packs(
+            "S3DefaultEncryptionKMS",
+            f"{stack}/LogArchiveReplica/AccessLogBucket",
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the "
+            "replica's access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+        ),
+        *in_public_packs(
+            "S3BucketReplicationEnabled",
+            f"{stack}/LogArchiveReplica/AccessLogBucket",
+            "Access logs of the replica are kept in the replica region for the full retention period; S3 server "
+            "access logging cannot write to an Object Lock bucket.",
+        ),
+        *in_public_packs(
+            "S3BucketReplicationEnabled",
+            f"{stack}/LogArchiveReplica/ReplicaBucket",
+            "This bucket is the replication destination (the geographically separate copy, DPP-PRT-5); "
+            "replicating it again would only add a third region.",
+        ),
+    ]
+
+
+def log_intake(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    names = archive_names(config)
+    region = planned.region
+    access_logs = f"{stack}/RegionalLogIntake/AccessLogBucket"
+    policy = f"{stack}/RegionalLogIntake/ReplicationRolePolicy"
+    return [
+        *in_public_packs(
+            "S3DefaultEncryptionKMS",
+            access_logs,
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the intake's "
+            "access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+        ),
+        *in_public_packs(
+            "S3BucketReplicationEnabled",
+            access_logs,
+            "Access logs of the intake stay in its region for the full retention period behind deny-delete and "
+            "need-to-know policies; replicating them into the archive would log its own writes without end.",
+        ),
+        *wildcards(
+            policy,
+            [f"{names.bucket_arn(b)}/*" for b in (names.intake_bucket(region), names.archive_bucket, names.replica_bucket)],
+            LOG_OBJECTS + " Replication reads source versions and writes replicas; it cannot delete (no s3:ReplicateDelete).",
+        ),
+        *[
+            ack
+            for key_region, alias in ((names.home_region, names.archive_key_alias), (names.replica_region, names.replica_key_alias))
+            for ack in wildcards(policy, [f"arn:aws:kms:{key_region}:{names.account}:key/*"], alias_scoped(alias, key_region))
+        ],
+    ]

@@ -1,0 +1,128 @@
+"""What the acknowledgements of every stack kind share: the record, the wording of findings the
+public packs and AwsSolutions-IAM5 report, and constructs that several kinds hold (the
+deploy-action functions, the flow-log enforcer, the Config recorder's role)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from configuration.model import BaselineConfig
+from configuration.naming import archive_names, monitoring_names
+from stacks.topology import PlannedStack
+
+
+PUBLIC_PACKS = ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security", "PCI.DSS.321::PCI.DSS.321")
+
+
+CONCURRENCY_PACKS = PUBLIC_PACKS[:2]  # PCI DSS 3.2.1 has no function-concurrency rule
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    rule: str  # "<Pack>::<Rule-ID>", e.g. "AwsSolutions::AwsSolutions-IAM5[Resource::*]"
+    path: str  # glob over construct paths (``*`` crosses ``/``)
+    reason: str
+
+
+def in_public_packs(rule_suffix: str, path: str, reason: str) -> list[Acknowledgement]:
+    """The same finding as NIST 800-53 R5, HIPAA and PCI DSS 3.2.1 each report it."""
+    return [Acknowledgement(f"{pack}-{rule_suffix}", path, reason) for pack in PUBLIC_PACKS]
+
+
+def wildcards(path: str, resources: list[str], reason: str) -> list[Acknowledgement]:
+    return [Acknowledgement(f"AwsSolutions::AwsSolutions-IAM5[Resource::{r}]", path, reason) for r in resources]
+
+
+LOG_OBJECTS = (
+    "Log object keys are chosen by the delivering services (account, region and date paths), so "
+    "access must cover the bucket's objects; the actions are only those named, on these buckets only."
+)
+
+
+def alias_scoped(alias: str, region: str) -> str:
+    return (
+        f"The key's ARN is not known to this stack (it lives in another stack, region or account); the "
+        f"statement matches only the key with alias {alias} (kms:ResourceAliases), used through a named "
+        f"service (kms:ViaService) in {region}."
+    )
+
+
+def deploy_action_function(config: BaselineConfig, planned: PlannedStack, stack: str, construct: str, name: str) -> list[Acknowledgement]:
+    """A custom-resource function (lambdas/deploy_actions) that only CloudFormation invokes."""
+    function = f"{stack}/{construct}/Function"
+    synchronous = (
+        "CloudFormation invokes this custom-resource function synchronously and reports a failure on the stack "
+        "itself; a dead-letter queue only applies to asynchronous invocations."
+    )
+    return [
+        *wildcards(
+            f"{stack}/{construct}/Policy",
+            [f"arn:aws:logs:{planned.region}:{planned.account}:log-group:/aws/lambda/{config.resource_prefix}-{name}:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        Acknowledgement("DPP::DPP-LambdaFailuresKept", function, synchronous),
+        Acknowledgement("NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", function, synchronous),
+        Acknowledgement("HIPAA.Security::HIPAA.Security-LambdaDLQ", function, synchronous),
+        *in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The function only calls an AWS API once at deployment and handles no Information; a VPC would add NAT "
+            "or endpoints for no reduction in exposure.",
+        ),
+    ]
+
+
+def enforcer(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
+    """The flow-log enforcer, in a collection stack or (with ``<AWS::Region>`` and
+    ``<AWS::AccountId>`` as cdk-nag shows pseudo parameters) the member baseline."""
+    names = monitoring_names(config, account)
+    policy = f"{stack}/FlowLogEnforcer/Policy"
+    function = f"{stack}/FlowLogEnforcer/Function"
+    return [
+        *wildcards(
+            policy,
+            ["*"],
+            "ec2:DescribeVpcs, ec2:DescribeFlowLogs, logs:CreateLogDelivery/DeleteLogDelivery (vended-log delivery "
+            "to S3) and route53resolver:ListResolverQueryLogConfigAssociations support no resource-level permissions.",
+        ),
+        *wildcards(
+            policy,
+            [f"arn:aws:ec2:{region}:{account}:vpc/*", f"arn:aws:ec2:{region}:{account}:vpc-flow-log/*"],
+            "The function must cover every VPC of the region, including ones created after deployment, and "
+            "the flow logs it creates for them; only ec2:CreateFlowLogs (and tagging during creation) is allowed.",
+        ),
+        *wildcards(
+            policy,
+            [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-flow-log-enforcer:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        *wildcards(policy, [names.key_arn_pattern(region)], alias_scoped(names.monitoring_key_alias, region)),
+        *in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The function only calls AWS APIs (EC2, Route 53 Resolver, SQS) and never touches Information; putting "
+            "it in a VPC would need NAT or interface endpoints in every VPC-less region it governs, adding "
+            "network paths rather than removing any.",
+        ),
+    ]
+
+
+def config_role(config: BaselineConfig, stack: str, account: str) -> list[Acknowledgement]:
+    archive = archive_names(config)
+    return [
+        Acknowledgement(
+            "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]",
+            f"{stack}/ConfigRecorderRole",
+            "AWS_ConfigRole is AWS's policy for reading resource configurations; AWS updates it as Config "
+            "supports new resource types, which a hand-written copy would miss (DPP-LOG-5 records all types).",
+        ),
+        *wildcards(
+            f"{stack}/ConfigRecorderRoleDeliveryPolicy",
+            [f"arn:aws:s3:::{archive.config_staging_bucket}/config/AWSLogs/{account}/*"],
+            "AWS Config chooses the object keys below this account's own prefix of the staging bucket.",
+        ),
+        *wildcards(
+            f"{stack}/ConfigRecorderRoleDeliveryPolicy",
+            [f"arn:aws:kms:{archive.home_region}:*:key/*"],
+            alias_scoped(archive.archive_key_alias, archive.home_region),
+        ),
+    ]
