@@ -127,10 +127,11 @@ class DppRule:
     resource_types: tuple[str, ...]
     check: Check
     level: NagMessageLevel = NagMessageLevel.ERROR
+    pack: str = "DPP"  # the pack's name, the rule ID's prefix
 
     @property
     def rule_id(self) -> str:
-        return f"DPP-{self.suffix}"
+        return f"{self.pack}-{self.suffix}"
 
 
 @jsii.implements(IApplyRule)
