@@ -31,4 +31,4 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
                 cleaned[key] = redact_text(value) if isinstance(value, str) else redact(value)
             else:
                 cleaned[key] = redact(value, key)
-        return super().serialize(cleaned)  # type: ignore[arg-type]
+        return super().serialize(cleaned)
