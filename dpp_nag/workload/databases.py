@@ -138,7 +138,7 @@ RULES = (
         suffix="DatabaseLogExports",
         requirements=("DPP-LOG-8",),
         info="The RDS instance or Aurora cluster does not export its engine's audit and error logs to CloudWatch Logs (postgres, aurora-postgresql: postgresql; mysql, mariadb, aurora-mysql: audit and error)",
-        explanation="Set cloudwatch_logs_exports to the engine's audit/error log types (postgresql | audit, error) and cloudwatch_logs_retention to at least 365 days, or give the exported log groups that retention.",
+        explanation="Set cloudwatch_logs_exports to the engine's audit and error log types (postgresql; audit and error) and cloudwatch_logs_retention to at least 365 days, or give the exported log groups that retention.",
         resource_types=(INSTANCE, CLUSTER),
         check=_exports,
     ),
