@@ -13,7 +13,16 @@ from constructs import IConstruct
 
 from dpp_nag.framework import DppRule
 from dpp_nag.pack import RulePack
-from dpp_nag.workload import api_gateway, cdn_waf, containers, data_events, databases, functions, load_balancers, log_groups
+from dpp_nag.workload import (
+    api_gateway,
+    cdn_waf,
+    containers,
+    data_events,
+    databases,
+    functions,
+    load_balancers,
+    log_groups,
+)
 from dpp_nag.workload.settings import WorkloadSettings
 
 PACK_NAME = "DPPWorkload"

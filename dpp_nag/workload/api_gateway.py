@@ -21,9 +21,8 @@ the most verbose execution level API Gateway has; there is no DEBUG.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from aws_cdk import CfnResource
 

@@ -7,7 +7,15 @@ import uuid
 
 import pytest
 
-from dpp_logging import REDACTED, bind_correlation_id, correlation_id, get_logger, redact, security_event, sp_api_call
+from dpp_logging import (
+    REDACTED,
+    bind_correlation_id,
+    correlation_id,
+    get_logger,
+    redact,
+    security_event,
+    sp_api_call,
+)
 
 # Event shapes: REST proxy and WebSocket events carry requestContext.requestId
 # (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html), HTTP API payload 2.0

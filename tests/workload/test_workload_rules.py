@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import RemovalPolicy, Tags
+from aws_cdk import Acknowledgment, RemovalPolicy, Tags, Validations
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudfront as cloudfront
@@ -25,7 +25,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_wafv2 as wafv2
-from aws_cdk import Acknowledgment, Validations
 
 from dpp_nag import WORKLOAD_RULES, DppWorkloadPack, WorkloadSettings
 from dpp_nag.workload.api_gateway import missing_fields
