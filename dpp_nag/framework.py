@@ -3,8 +3,14 @@
 A rule is a ``DppRule``: its ID suffix (the full ID is ``DPP-<suffix>``), the requirement IDs
 of shared/REQUIREMENTS.md it enforces, what it tells a reviewer, the resource types it looks
 at, and ``check(resource, props, ctx)`` returning ``True`` (compliant), ``False``
-(non-compliant) or ``None`` (not applicable). ``props`` are the resource's resolved
-CloudFormation properties (camelCase keys, as cdk's ``resolve`` returns them).
+(non-compliant), ``None`` (not applicable) or ``Undecided(why)`` (the template cannot tell,
+typically because a value is a token resolved only at deploy time). ``props`` are the
+resource's resolved CloudFormation properties (camelCase keys, as cdk's ``resolve`` returns them).
+
+An undecided check never passes silently: the rule itself reports nothing, and a companion
+finding ``<pack>-<Rule>Undecided`` at warning level says which rule could not decide and why
+(cdk-nag has no verdict for "unknown"; NOT_APPLICABLE would read as a pass). It is
+acknowledged like any other finding once a reviewer has checked the deployed value.
 """
 from __future__ import annotations
 
@@ -33,6 +39,13 @@ class PackSettings:
     sensitive_buckets: tuple[str, ...] = ()
     canary_bucket_pattern: str | None = None
     impoc_email: str | None = None
+
+
+@dataclass(frozen=True)
+class Undecided:
+    """A check's answer when the template cannot decide (``why`` names the value and the reason)."""
+
+    why: str
 
 
 class AppIndex:
@@ -118,7 +131,7 @@ class AppIndex:
 class RuleContext:
     """What a check may need beyond its own resource: the settings and the whole app."""
 
-    settings: PackSettings
+    settings: Any  # the pack's settings: PackSettings, or the workload pack's WorkloadSettings
     resource: CfnResource
     index: AppIndex | None = None
 
@@ -156,7 +169,7 @@ class RuleContext:
         return self._app().memo(key, compute)
 
 
-Check = Callable[[CfnResource, Props, RuleContext], "bool | None"]
+Check = Callable[[CfnResource, Props, RuleContext], "bool | None | Undecided"]
 
 
 @dataclass(frozen=True)
@@ -168,10 +181,11 @@ class DppRule:
     resource_types: tuple[str, ...]
     check: Check
     level: NagMessageLevel = NagMessageLevel.ERROR
+    pack: str = "DPP"  # the pack's name, the rule ID's prefix
 
     @property
     def rule_id(self) -> str:
-        return f"DPP-{self.suffix}"
+        return f"{self.pack}-{self.suffix}"
 
 
 @jsii.implements(IApplyRule)
@@ -213,12 +227,73 @@ class AppliedRule:
         return NagRuleCompliance.NON_COMPLIANT
 
 
-def verdict(rule: DppRule, node: CfnResource, ctx: RuleContext) -> NagRuleCompliance:
-    """What the rule says of one resource, as cdk-nag counts it."""
+def verdict(rule: DppRule, node: CfnResource, ctx: RuleContext) -> "NagRuleCompliance | Undecided":
+    """What the rule says of one resource, as cdk-nag counts it, or Undecided when the
+    template cannot tell (a token where a literal is needed)."""
     found = rule.check(node, ctx.props(node), ctx)
+    if isinstance(found, Undecided):
+        return found
     if found is None:
         return NagRuleCompliance.NOT_APPLICABLE
     return NagRuleCompliance.COMPLIANT if found else NagRuleCompliance.NON_COMPLIANT
+
+
+@jsii.implements(IApplyRule)
+class UndecidedFinding:
+    """The warning a rule leaves when it could not decide: ``<pack>-<Rule>Undecided``."""
+
+    def __init__(self, rule: DppRule, node: CfnResource, undecided: Undecided) -> None:
+        self._rule = rule
+        self._node = node
+        self._undecided = undecided
+
+    @property
+    def rule_suffix_override(self) -> str:
+        return f"{self._rule.suffix}Undecided"
+
+    @property
+    def info(self) -> str:
+        return f"{self._rule.suffix} cannot be decided at synth: {self._undecided.why} ({', '.join(self._rule.requirements)})"
+
+    @property
+    def explanation(self) -> str:
+        return f"Check the deployed value by hand, then acknowledge this finding with the reason; or make the value a literal. The rule: {self._rule.explanation}"
+
+    @property
+    def level(self) -> NagMessageLevel:
+        return NagMessageLevel.WARN
+
+    @property
+    def node(self) -> CfnResource:
+        return self._node
+
+    def rule(self, node: CfnResource) -> Any:
+        return NagRuleCompliance.NON_COMPLIANT
+
+
+def is_intrinsic(value: Any) -> bool:
+    """A resolved token: a CloudFormation intrinsic ({"Ref": ...}, {"Fn::...": ...}) whose value
+    only exists at deploy time."""
+    return isinstance(value, dict) and len(value) == 1 and (next(iter(value)) == "Ref" or next(iter(value)).startswith("Fn::"))
+
+
+def refers_to(value: Any, logical_id: str) -> bool:
+    """Whether a resolved value references the resource (Ref, GetAtt, or either inside a Join or Sub)."""
+    if isinstance(value, dict):
+        if value.get("Ref") == logical_id:
+            return True
+        attribute = value.get("Fn::GetAtt")
+        if isinstance(attribute, list) and attribute and attribute[0] == logical_id:
+            return True
+        if isinstance(attribute, str) and attribute.split(".")[0] == logical_id:
+            return True
+        sub = value.get("Fn::Sub")
+        if isinstance(sub, str) and "${" + logical_id in sub:
+            return True
+        return any(refers_to(v, logical_id) for v in value.values())
+    if isinstance(value, list):
+        return any(refers_to(v, logical_id) for v in value)
+    return False
 
 
 def statements(document: Any) -> Iterable[Props]:

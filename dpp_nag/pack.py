@@ -1,31 +1,30 @@
 """The DPP cdk-nag pack: Amazon's Data Protection Policy logging and monitoring controls."""
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from aws_cdk import CfnResource
 from cdk_nag import IApplyRule, NagPack, NagRuleCompliance
 from constructs import IConstruct
 
-from dpp_nag.framework import AppIndex, AppliedRule, DppRule, PackSettings, RuleContext, verdict
+from dpp_nag.framework import AppIndex, AppliedRule, DppRule, PackSettings, RuleContext, Undecided, UndecidedFinding, verdict
 from dpp_nag.rules import ALL_RULES
 
 
-class DppChecks(NagPack):
-    """Checks every template-checkable DPP control at synth (DPP-VER-1).
+class RulePack(NagPack):
+    """A cdk-nag pack made of ``DppRule`` objects: each resource is checked by the rules of its
+    type, and a rule that cannot decide leaves a ``<Rule>Undecided`` warning (framework.py).
 
-    Usable by any CDK app: ``Validations.of(app).add_plugins(DppChecks(app))``. Rules are
-    named ``DPP-<Name>`` and each cites the requirement IDs it enforces.
-
-    Each resource is judged in Python, and only the rules it fails (or whose check raised)
-    go to cdk-nag's ``apply_rule``: a compliant or inapplicable verdict adds nothing to the
-    report, and every rule handed over costs several calls across the jsii bridge.
+    Each resource is judged in Python, and only the rules it fails (or whose check raised,
+    or that could not decide) go to cdk-nag's ``apply_rule``: a compliant or inapplicable
+    verdict adds nothing to the report, and every rule handed over costs several calls
+    across the jsii bridge.
     """
 
-    def __init__(self, scope: IConstruct | None = None, *, settings: PackSettings | None = None, rules: tuple[DppRule, ...] = ALL_RULES) -> None:
+    def __init__(self, scope: IConstruct | None, *, pack_name: str, settings: Any, rules: tuple[DppRule, ...]) -> None:
         super().__init__(scope)
-        self._pack_name = "DPP"
-        self._settings = settings or PackSettings()
+        self._pack_name = pack_name
+        self._settings = settings
         self._by_type: dict[str, list[DppRule]] = {}
         self._indexes: dict[int, tuple[IConstruct, AppIndex]] = {}  # per app root, built on first use
         for rule in rules:
@@ -34,7 +33,7 @@ class DppChecks(NagPack):
 
     @property
     def name(self) -> str:
-        return "DPP"
+        return self._pack_name
 
     def _index(self, node: CfnResource) -> AppIndex:
         """The index of the node's app: found without a bridge call for any node it holds."""
@@ -56,15 +55,28 @@ class DppChecks(NagPack):
         ctx = RuleContext(settings=self._settings, resource=node, index=index)
         for rule in rules:
             try:
-                if verdict(rule, node, ctx) != NagRuleCompliance.NON_COMPLIANT:
-                    continue
+                found = verdict(rule, node, ctx)
             except Exception as error:  # cdk-nag reports a rule that throws as a finding
                 self._apply_rule(_handed(AppliedRule(rule, node, error=error)))
                 continue
-            self._apply_rule(_handed(AppliedRule(rule, node)))
+            if isinstance(found, Undecided):
+                self._apply_rule(cast(IApplyRule, UndecidedFinding(rule, node, found)))
+            elif found == NagRuleCompliance.NON_COMPLIANT:
+                self._apply_rule(_handed(AppliedRule(rule, node)))
 
 
 def _handed(applied: AppliedRule) -> IApplyRule:
     """``jsii.implements`` makes an AppliedRule an IApplyRule; the typing protocol declares its
     fields settable, which cdk-nag never does (it only reads them), so mypy needs telling."""
     return cast(IApplyRule, applied)
+
+
+class DppChecks(RulePack):
+    """Checks every template-checkable DPP control at synth (DPP-VER-1).
+
+    Usable by any CDK app: ``Validations.of(app).add_plugins(DppChecks(app))``. Rules are
+    named ``DPP-<Name>`` and each cites the requirement IDs it enforces.
+    """
+
+    def __init__(self, scope: IConstruct | None = None, *, settings: PackSettings | None = None, rules: tuple[DppRule, ...] = ALL_RULES) -> None:
+        super().__init__(scope, pack_name="DPP", settings=settings or PackSettings(), rules=rules)

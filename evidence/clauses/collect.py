@@ -158,11 +158,20 @@ def service_log_fields(f: Facts) -> Finding:
 
 @grades("DPP-LOG-2.b")
 def application_logs(f: Facts) -> Finding:
-    return Finding(answer=(
-        "a logging helper the SP-API application imports, shipped and tested here: structured JSON with a correlation ID and the "
-        "DPP-LOG-2 fields, one record per SP-API call (operation, marketplace, outcome, no payload). The project's own functions "
-        "log JSON (Lambda LogFormat JSON), but that is not the application"
-    ))
+    """The helper is code the application imports, so it is graded on its tests, not on a template."""
+    return Finding(
+        controls=[
+            "dpp_logging (in the wheel with dpp_nag): Powertools JSON records with the request's correlation ID, security events "
+            "with the DPP-LOG-2 fields, one record per SP-API call (operation, marketplace, status, request ID, latency; no "
+            "payload), personal data redacted before writing; used by the example workload (examples/workload)"
+        ],
+        checks=[
+            case("tests/workload/test_dpp_logging.py::test_a_security_event_carries_every_dpp_log_2_field_and_the_correlation_id"),
+            case("tests/workload/test_dpp_logging.py::test_one_record_per_sp_api_call_without_the_payload"),
+            case("tests/workload/test_dpp_logging.py::test_personal_data_is_redacted_in_nested_dicts_and_lists"),
+            case("tests/workload/test_example_workload.py::test_the_example_function_logs_a_security_event_and_its_sp_api_call"),
+        ],
+    )
 
 
 def _per_place(f: Facts, found: Finding, resources: list, label: str, feature: str) -> Finding:
@@ -316,18 +325,16 @@ _WORKLOAD_CHANNELS = {
 
 @grades("DPP-LOG-8")
 def workload_channels(f: Facts) -> Finding:
-    found = Finding(checks=[case("tests/synth/test_collection.py::test_config_rules_watch_the_baseline_account_wide_checks_only_at_home")])
+    found = Finding(checks=[
+        case("tests/synth/test_collection.py::test_config_rules_watch_the_baseline_account_wide_checks_only_at_home"),
+        case("tests/workload/test_example_workload.py::test_the_example_without_logging_fails_with_the_rules_a_user_looks_up"),
+    ])
+    # enforced at synth for the application's own stacks by the workload pack they apply
+    found.controls.append("DPP workload pack (DppWorkloadPack) for the application's CDK apps: load balancer, API Gateway, CloudFront, WAF, RDS/Aurora, ECS and log-group rules")
     identifiers = {str((r.properties.get("Source") or {}).get("SourceIdentifier")) for r in f.of_type("AWS::Config::ConfigRule")}
     detected = [name for name, (_, ident) in _WORKLOAD_CHANNELS.items() if ident in identifiers]
     if detected:
         found.controls.append(f"Config rules detecting at run time: {', '.join(detected)}")
     missing = [f"{name} (Config rule {rule_name})" for name, (rule_name, ident) in _WORKLOAD_CHANNELS.items() if ident not in identifiers]
-    what = (
-        "a pack the application's CDK stacks apply (rules for load balancer, API Gateway, CloudFront, WAF, RDS, agent and "
-        "log-group logging) and, at run time, Config rules: " + "; ".join(missing)
-    )
-    if detected:
-        found.gaps += [f"not detected: {m}" for m in missing] + ["not enforced at synth for the application's stacks (no pack for them)", "container and host logs (agents): not checked"]
-    else:
-        found.answer = what
+    found.gaps += [f"not detected at run time: {m}" for m in missing] + ["container and host logs (agents): not checked"]
     return found

@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = {
+    "dpp_logging": 0,  # shipped in the wheel with dpp_nag; imports nothing of the project
     "configuration": 0,
     "dpp_nag": 1,
     "capabilities": 2,
