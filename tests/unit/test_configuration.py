@@ -1,6 +1,7 @@
 """Configuration: the example loads, overrides layer correctly, every mistake gets one clear line."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -47,7 +48,7 @@ def test_example_configuration_loads_with_defaults_applied():
 
 def test_configuration_is_frozen():
     config = load()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         config.retention_days = 1  # type: ignore[misc]
 
 
