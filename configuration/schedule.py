@@ -20,6 +20,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Callable
 
 DayTest = Callable[[date], bool]
@@ -121,8 +122,8 @@ def _cron(expression: str, body: str) -> Schedule:
     weekly = [0] * (_WINDOW_DAYS // 7)
     for day in fired:
         weekly[(day - _WINDOW_START).days // 7] += len(times)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    gaps += [(b - a).days * 24 * 60 + times[0] - times[-1] for a, b in zip(fired, fired[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(times)]
+    gaps += [(b - a).days * 24 * 60 + times[0] - times[-1] for a, b in pairwise(fired)]
     return Schedule(
         expression,
         min_firings_per_week=min(weekly),

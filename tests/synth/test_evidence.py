@@ -147,6 +147,16 @@ def _drop_region(outdir, tmp_path, region):
     return copy
 
 
+def _drop_stacks(outdir, tmp_path, kind):
+    """The default synth with every stack of one kind missing."""
+    copy = tmp_path / "cdk.out"
+    shutil.copytree(outdir, copy, ignore=shutil.ignore_patterns("asset.*"))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["artifacts"] = {k: v for k, v in manifest["artifacts"].items() if kind not in k}
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
 def _add_account(outdir, tmp_path, account):
     """The default synth, with the configuration in force naming a workload account the assembly does not cover."""
     copy = tmp_path / "cdk.out"
@@ -166,7 +176,9 @@ SWITCHES = {
     "features.automatedResponses=false": ({"features__automatedResponses": False, **OFF_RESPONSES}, "DPP-IR-3", NOT_MET, "features.automatedResponses"),
     "features.flowLogs=false": ({"features__flowLogs": False}, "DPP-LOG-3", NOT_MET, "features.flowLogs"),
     "features.alarms=false": ({"features__alarms": False, "responses__notifyFailedSignIns": False}, "DPP-MON-2", NOT_MET, "features.alarms"),
-    "features.chatRelay=false": ({"features__chatRelay": False}, "DPP-MON-5", PARTIAL, "features.chatRelay"),
+    # The configuration refuses chatRelay=false while chat targets are listed; an assembly
+    # without the relay stacks is what the report must still catch.
+    "relay stacks missing from the assembly": ("drop-relay", "DPP-MON-5", PARTIAL, "features.chatRelay"),
     "region eu-central-1 missing from the assembly": ("drop-region", "DPP-LOG-3", PARTIAL, "111122223333/eu-central-1"),
     "an account the assembly does not cover": ("add-account", "DPP-LOG-1.a", PARTIAL, "account 444455556666 (workload) has no trail"),
 }
@@ -177,6 +189,8 @@ def test_switching_a_control_off_moves_its_grade(switch, report, synthesized, tm
     overrides, clause_id, after, words = SWITCHES[switch]
     if overrides == "drop-region":
         flipped = build_report(_drop_region(synthesized.outdir, tmp_path, "eu-central-1"))
+    elif overrides == "drop-relay":
+        flipped = build_report(_drop_stacks(synthesized.outdir, tmp_path, "-relay-"))
     elif overrides == "add-account":
         flipped = build_report(_add_account(synthesized.outdir, tmp_path, "444455556666"))
     else:
