@@ -23,7 +23,10 @@ DEFAULTS: dict = {
         "dataEvents": True,
         "insights": True,
         "sensitiveBuckets": [],
+        "dataEventTables": [],
+        "dataEventFunctions": [],
     },
+    "workload": {"marketplaces": [], "maskLogData": True},
     "collection": {
         "configSnapshotFrequency": "TwentyFour_Hours",
         "flowLogAggregationSeconds": 600,

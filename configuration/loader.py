@@ -20,6 +20,7 @@ from configuration.defaults import DEFAULTS
 from configuration.errors import ConfigError
 from configuration.model import (
     ACCOUNT_ROLES,
+    MARKETPLACES,
     MIN_RETENTION_DAYS,
     TARGET_KINDS,
     GUARDDUTY_PROTECTIONS,
@@ -47,6 +48,7 @@ from configuration.model import (
     Severity,
     TrailSettings,
     VpcRef,
+    WorkloadSettings,
 )
 from configuration.reader import Section, describe
 from configuration.regions import COMMERCIAL_REGIONS
@@ -126,6 +128,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         features=_features(root.section("features")),
         organization=organization,
         functions=_functions(root.section("functions")),
+        workload=_workload(root.section("workload")),
     )
     root.done()
     _check_account_roles(config)
@@ -431,9 +434,37 @@ def _trail(section: Section) -> TrailSettings:
         data_events=section.boolean("dataEvents"),
         insights=section.boolean("insights"),
         sensitive_buckets=section.strings("sensitiveBuckets", check=_check_bucket),
+        data_event_tables=section.strings("dataEventTables", check=_check_table_arn),
+        data_event_functions=section.strings("dataEventFunctions", check=_check_function_arn),
     )
     section.done()
     return settings
+
+
+def _check_table_arn(path: str, value: str) -> None:
+    # Data events are selected by resources.ARN; a bare name or a pattern would select nothing.
+    if not re.fullmatch(r"arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table/[A-Za-z0-9_.-]{3,255}", value, flags=re.ASCII):
+        raise ConfigError(path, f"{describe(value)} is not a DynamoDB table ARN", "give arn:aws:dynamodb:<region>:<account>:table/<name>")
+
+
+def _check_function_arn(path: str, value: str) -> None:
+    if not re.fullmatch(r"arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}", value, flags=re.ASCII):
+        raise ConfigError(path, f"{describe(value)} is not a Lambda function ARN", "give arn:aws:lambda:<region>:<account>:function:<name> (no version or alias: every invocation is logged)")
+
+
+def _workload(section: Section) -> WorkloadSettings:
+    settings = WorkloadSettings(
+        marketplaces=section.strings("marketplaces", check=_check_marketplace),
+        mask_log_data=section.boolean("maskLogData"),
+    )
+    section.done()
+    return settings
+
+
+def _check_marketplace(path: str, value: str) -> None:
+    if value not in MARKETPLACES:
+        hint = "write UK for the United Kingdom" if value == "GB" else f"use one of: {', '.join(MARKETPLACES)}"
+        raise ConfigError(path, f"{describe(value)} is not an Amazon marketplace country code", hint)
 
 
 def _check_bucket(path: str, name: str) -> None:

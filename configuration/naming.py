@@ -125,6 +125,15 @@ class MonitoringNames:
     def flow_log_group(self) -> str:
         return f"/dpp/{self.stage}/vpc-flow-logs"
 
+    @property
+    def data_protection_findings_log_group(self) -> str:
+        """Where the account-wide data protection policy reports the PII it found (DPP-PII-2)."""
+        return f"/dpp/{self.stage}/data-protection-findings"
+
+    @property
+    def data_protection_policy(self) -> str:
+        return f"{self.prefix}-pii-masking"
+
     def member_config_recorder_role(self, region: str) -> str:
         """A member account's recorder role in one region (IAM is global, each region's StackSet
         instance has its own); named so the archive can admit members' roles by pattern."""

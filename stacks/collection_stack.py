@@ -8,6 +8,7 @@ from capabilities.archive import LogPrefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
+from capabilities.workload_logs import AccountDataProtection
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, monitoring_names
 from stacks.vpc_logging import log_every_vpc
@@ -15,7 +16,9 @@ from stacks.vpc_logging import log_every_vpc
 
 class CollectionStack(Stack):
     """Records configuration changes (DPP-LOG-5) and network and DNS activity of every VPC
-    (DPP-LOG-3, DPP-LOG-4) in one region, all into the log archive."""
+    (DPP-LOG-3, DPP-LOG-4) in one region, all into the log archive; checks the workload's own
+    log channels with Config rules (DPP-LOG-8) and masks PII in every log group of the account
+    (DPP-PII-1.a, DPP-PII-2)."""
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
@@ -41,8 +44,19 @@ class CollectionStack(Stack):
                 "BaselineRules",
                 retention_days=config.retention_days,
                 is_home_region=is_home,
+                region=self.region,
                 recorder=recorder.recorder,
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
+                sensitive_buckets=config.trail.sensitive_buckets,
+            )
+
+        if config.workload.mask_log_data:
+            AccountDataProtection(
+                self,
+                "AccountDataProtection",
+                policy_name=names.data_protection_policy,
+                marketplaces=config.workload.marketplaces,
+                findings_log_group=names.data_protection_findings_log_group,
             )
 
         # The archive at home, the region's intake elsewhere (same-region delivery, replicated into the archive).
