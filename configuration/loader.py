@@ -437,6 +437,12 @@ def _trail(section: Section) -> TrailSettings:
         data_event_tables=section.strings("dataEventTables", check=_check_table_arn),
         data_event_functions=section.strings("dataEventFunctions", check=_check_function_arn),
     )
+    # CloudTrail allows 500 values across a trail's advanced selectors
+    # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html);
+    # a function takes two (its ARN and its qualified ARNs), the baseline's own selectors about 20.
+    used = len(settings.sensitive_buckets) + len(settings.data_event_tables) + 2 * len(settings.data_event_functions)
+    if used > 450:
+        raise ConfigError(section.path("dataEventFunctions"), f"the trail's data event lists need {used} selector values, beyond what CloudTrail allows next to the baseline's own (500 in all)", "list fewer tables, functions or buckets (one Lambda function counts twice)")
     section.done()
     return settings
 

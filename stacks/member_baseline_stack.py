@@ -14,6 +14,7 @@ from capabilities.archive import LogPrefix
 from capabilities.config_recorder import ConfigRecorder, recorder_role
 from capabilities.foundation import MonitoringKey, protected_log_group
 from capabilities.network_logs import FlowLogDestinations
+from capabilities.workload_logs import AccountDataProtection
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, enforcer_function_name, lambda_log_group, monitoring_names
 from stacks.vpc_logging import log_every_vpc
@@ -50,6 +51,17 @@ class MemberBaselineStack(Stack):
                 kms_key_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
             )
 
+        if config.workload.mask_log_data:
+            # Members run the workloads: every log group of theirs is masked too (DPP-PII-2).
+            findings = protected_log_group(self, "DataProtectionFindingsLogGroup", name=names.data_protection_findings_log_group, key=key, retention_days=config.retention_days)
+            protection = AccountDataProtection(
+                self,
+                "AccountDataProtection",
+                policy_name=names.data_protection_policy,
+                marketplaces=config.workload.marketplaces,
+                findings_log_group=names.data_protection_findings_log_group,
+            )
+            protection.node.add_dependency(findings)  # the findings destination must exist first
         if config.features.flow_logs:
             protected_log_group(self, "FlowLogEnforcerLogGroup", name=lambda_log_group(enforcer_function_name(config)), key=key, retention_days=config.retention_days)
         # The archive at home, the region's intake elsewhere (Resolver writes in its own region only).
