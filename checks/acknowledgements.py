@@ -196,9 +196,26 @@ def _config_role(config: BaselineConfig, stack: str, account: str) -> list[Ackno
 
 
 def _collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    found = _log_export(config, stack, planned.region, planned.account) if config.workload.export_log_groups else []
     if not config.features.flow_logs:
-        return []
-    return _enforcer(config, stack, planned.region, planned.account)
+        return found
+    return found + _enforcer(config, stack, planned.region, planned.account)
+
+
+def _log_export(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
+    """Firehose's role for the account-wide CloudWatch Logs export (DPP-LOG-8)."""
+    archive = archive_names(config)
+    bucket = archive.bucket_arn(archive.log_export_bucket(region))
+    path = f"{stack}/AccountLogExport/DeliveryPolicy"
+    return [
+        *_wildcards(
+            path,
+            [f"{bucket}/cloudwatch-logs/{account}/*", f"{bucket}/cloudwatch-logs-errors/{account}/*"],
+            "Firehose names each object by delivery time below this account's own export prefixes "
+            "(cloudwatch-logs/<account>/ and its error records); PutObject and AbortMultipartUpload only, in this one bucket.",
+        ),
+        *_wildcards(path, [f"arn:aws:kms:{region}:{archive.account}:key/*"], _alias_scoped(archive.log_export_key_alias(region), region)),
+    ]
 
 
 def _enforcer(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:

@@ -26,7 +26,7 @@ DEFAULTS: dict = {
         "dataEventTables": [],
         "dataEventFunctions": [],
     },
-    "workload": {"marketplaces": [], "maskLogData": True},
+    "workload": {"marketplaces": [], "maskLogData": True, "exportLogGroups": True},
     "collection": {
         "configSnapshotFrequency": "TwentyFour_Hours",
         "flowLogAggregationSeconds": 600,

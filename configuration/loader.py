@@ -462,6 +462,7 @@ def _workload(section: Section) -> WorkloadSettings:
     settings = WorkloadSettings(
         marketplaces=section.strings("marketplaces", check=_check_marketplace),
         mask_log_data=section.boolean("maskLogData"),
+        export_log_groups=section.boolean("exportLogGroups"),
     )
     section.done()
     return settings

@@ -130,6 +130,9 @@ class WorkloadSettings:
 
     marketplaces: tuple[str, ...] = ()
     mask_log_data: bool = True
+    # Every log group of the account streamed into the WORM archive (cloudwatch-logs/), kept 12
+    # months whatever the group's own retention.
+    export_log_groups: bool = True
 
 
 @dataclass(frozen=True)
@@ -394,9 +397,10 @@ class BaselineConfig:
 
     @property
     def intake_regions(self) -> tuple[str, ...]:
-        """Covered regions whose flow logs and DNS query logs arrive through a regional intake
-        in the log-archive account (every covered region but home, while either is on)."""
-        if not (self.features.flow_logs or self.features.dns_query_logs):
+        """Covered regions whose flow logs, DNS query logs and exported log groups arrive through
+        a regional intake in the log-archive account (every covered region but home, while any
+        of them is on)."""
+        if not (self.features.flow_logs or self.features.dns_query_logs or self.workload.export_log_groups):
             return ()
         return tuple(r for r in self.regions if r != self.home_region)
 

@@ -8,7 +8,7 @@ from capabilities.archive import LogPrefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
-from capabilities.workload_logs import AccountDataProtection
+from capabilities.workload_logs import AccountDataProtection, AccountLogExport
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, monitoring_names
 from stacks.vpc_logging import log_every_vpc
@@ -59,6 +59,22 @@ class CollectionStack(Stack):
                 findings_log_group=names.data_protection_findings_log_group,
             )
 
+        if config.workload.export_log_groups:
+            AccountLogExport(
+                self,
+                "AccountLogExport",
+                account=self.account,
+                region=self.region,
+                stream_name=names.log_export_stream,
+                policy_name=names.log_export_stream,
+                firehose_role_name=names.log_export_role(self.region),
+                subscription_role_name=names.log_subscription_role(self.region),
+                bucket_name=archive.log_export_bucket(self.region),
+                key_account=archive.account,
+                key_alias=archive.log_export_key_alias(self.region),
+                excluded_log_groups=already_archived_log_groups(config, self.account, self.region),
+            )
+
         # The archive at home, the region's intake elsewhere (same-region delivery, replicated into the archive).
         destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.network_log_bucket(self.region)}/{LogPrefix.VPC_FLOW_LOGS.value}")
         if config.features.flow_logs:
@@ -76,3 +92,17 @@ class CollectionStack(Stack):
             account=self.account,
             region=self.region,
         )
+
+
+def already_archived_log_groups(config: BaselineConfig, account: str, region: str) -> list[str]:
+    """The project's log groups whose events reach the archive another way, left out of the
+    account-wide export: the trail's group (CloudTrail delivers the same events to
+    ``cloudtrail/``) and the flow-log group when flow logs also go to CloudWatch (they go to
+    ``vpc-flow-logs/``). The project's functions' groups are exported like any other."""
+    names = monitoring_names(config, account)
+    excluded = []
+    if config.trail_home(account, region):
+        excluded.append(names.trail_log_group)
+    if config.features.flow_logs and config.collection.flow_logs_to_cloudwatch:
+        excluded.append(names.flow_log_group)
+    return excluded

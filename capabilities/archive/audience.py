@@ -37,6 +37,21 @@ class Audience:
             return {"StringEquals": {"aws:SourceOrgID": self.organization_id}}
         return {"StringEquals": {"aws:SourceAccount": list(self.accounts)}}
 
+    def roles(self, role_name_pattern: str) -> dict:
+        """Conditions for the covered accounts' own roles named by ``role_name_pattern`` (roles
+        that do not exist yet cannot be bucket- or key-policy principals, so they are matched by
+        ``aws:PrincipalArn``, which carries the account)."""
+        if self.organization_id:
+            return {"StringEquals": {"aws:PrincipalOrgID": self.organization_id}, "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{role_name_pattern}"}}
+        return {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{a}:role/{role_name_pattern}" for a in self.accounts]}}
+
+    def own_prefixes(self, prefix: str) -> list[str]:
+        """``prefix/<account>/*`` for each covered account (any account of the organization:
+        the condition above pins the role to it, the key below it is Firehose's own choice)."""
+        if self.organization_id:
+            return [f"{prefix}/*"]
+        return [f"{prefix}/{a}/*" for a in self.accounts]
+
     def prefixes(self, prefix: str) -> list[str]:
         """Object-key patterns the audience may write under ``prefix``."""
         if self.organization_id:
