@@ -111,8 +111,7 @@ def test_non_compliance_of_a_workload_rule_reaches_the_high_topic_and_compliance
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_every_log_group_of_the_account_is_masked_for_the_marketplaces(workload, region):
-    (policy,) = workload.template("collection", region).find_resources("AWS::Logs::AccountPolicy").values()
-    props = policy["Properties"]
+    (props,) = [p["Properties"] for p in workload.template("collection", region).find_resources("AWS::Logs::AccountPolicy").values() if p["Properties"]["PolicyType"] == "DATA_PROTECTION_POLICY"]
     assert (props["PolicyType"], props["Scope"]) == ("DATA_PROTECTION_POLICY", "ALL")
     document = json.loads(props["PolicyDocument"])
     audit, redact = document["Statement"]
@@ -188,3 +187,96 @@ def test_data_event_resources_are_validated(key, value, words):
     with pytest.raises(ConfigError) as error:
         load_config(context)
     assert words in str(error.value)
+
+
+# --- every log group into the archive -------------------------------------------------------
+
+
+def only(template, cfn_type: str) -> dict:
+    found = list(template.find_resources(cfn_type).values())
+    assert len(found) == 1, f"expected one {cfn_type}, found {len(found)}"
+    return found[0]
+
+
+def subscription_policy(template) -> dict:
+    (policy,) = [p for p in template.find_resources("AWS::Logs::AccountPolicy").values() if p["Properties"]["PolicyType"] == "SUBSCRIPTION_FILTER_POLICY"]
+    return policy["Properties"]
+
+
+@pytest.mark.parametrize("region, bucket", [("eu-west-1", f"dpp-prod-config-staging-{ACCOUNT}-eu-west-1"), ("eu-central-1", f"dpp-prod-log-intake-{ACCOUNT}-eu-central-1")])
+def test_every_log_group_streams_through_firehose_into_the_archive_layout(synthesized, region, bucket):
+    template = synthesized.template("collection", region)
+    stream = only(template, "AWS::KinesisFirehose::DeliveryStream")["Properties"]
+    assert stream["DeliveryStreamType"] == "DirectPut"
+    s3 = stream["ExtendedS3DestinationConfiguration"]
+    # The layout every reader of the archive relies on (brief layouts.md).
+    assert s3["BucketARN"] == f"arn:aws:s3:::{bucket}"
+    assert s3["Prefix"] == f"cloudwatch-logs/{ACCOUNT}/{region}/!{{timestamp:yyyy}}/!{{timestamp:MM}}/!{{timestamp:dd}}/!{{timestamp:HH}}/"
+    assert s3["ErrorOutputPrefix"].startswith(f"cloudwatch-logs-errors/{ACCOUNT}/{region}/!{{firehose:error-output-type}}/")
+    assert s3["RoleARN"] == {"Fn::GetAtt": [next(k for k in template.find_resources("AWS::IAM::Role") if k.startswith("AccountLogExportDeliveryRole")), "Arn"]}
+    processors = [p["Type"] for p in s3["ProcessingConfiguration"]["Processors"]]
+    assert s3["ProcessingConfiguration"]["Enabled"] is True and processors == ["Decompression", "AppendDelimiterToRecord"], "JSON envelopes, one per line"
+    assert s3["CompressionFormat"] == "GZIP"
+    assert s3["EncryptionConfiguration"] == {"NoEncryptionConfig": "NoEncryption"}, "the bucket's KMS default, which its encryption deny admits"
+    assert stream["DeliveryStreamEncryptionConfigurationInput"] == {"KeyType": "AWS_OWNED_CMK"}
+    policy = subscription_policy(template)
+    assert policy["Scope"] == "ALL"
+    document = json.loads(policy["PolicyDocument"])
+    assert document["DestinationArn"] == f"arn:aws:firehose:{region}:{ACCOUNT}:deliverystream/dpp-prod-log-export"
+    assert document["RoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-subscription-{region}"
+    assert document["FilterPattern"] == "", "every event"
+
+
+def test_groups_already_archived_are_left_out_and_nothing_else(synthesized):
+    home = subscription_policy(synthesized.template("collection", "eu-west-1"))
+    assert home["SelectionCriteria"] == 'LogGroupName NOT IN ["/dpp/prod/cloudtrail"]', "CloudTrail delivers the same events to cloudtrail/"
+    assert "SelectionCriteria" not in subscription_policy(synthesized.template("collection", "eu-central-1"))
+
+
+def test_the_flow_log_group_is_left_out_when_flow_logs_also_go_to_cloudwatch():
+    from stacks.collection_stack import already_archived_log_groups
+
+    context = cdk_json_context()
+    context["dpp"]["collection"] = {"flowLogsToCloudWatch": True}
+    config = load_config(context)
+    assert already_archived_log_groups(config, ACCOUNT, "eu-central-1") == ["/dpp/prod/vpc-flow-logs"]
+    assert already_archived_log_groups(config, ACCOUNT, "eu-west-1") == ["/dpp/prod/cloudtrail", "/dpp/prod/vpc-flow-logs"]
+
+
+def test_selection_criteria_keep_to_the_api_limit():
+    from capabilities.workload_logs import selection_criteria
+
+    assert selection_criteria([]) is None
+    assert selection_criteria(["b", "a"]) == 'LogGroupName NOT IN ["a", "b"]'
+    with pytest.raises(ValueError):
+        selection_criteria([f"g{i}" for i in range(51)])
+
+
+def test_cloudwatch_logs_and_firehose_roles_trust_only_this_account(synthesized):
+    template = synthesized.template("collection", "eu-central-1")
+    roles = {r["Properties"]["RoleName"]: r["Properties"] for r in template.find_resources("AWS::IAM::Role").values() if "RoleName" in r["Properties"]}
+    (logs_trust,) = roles["dpp-prod-log-subscription-eu-central-1"]["AssumeRolePolicyDocument"]["Statement"]
+    assert logs_trust["Principal"] == {"Service": "logs.amazonaws.com"}
+    assert logs_trust["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnLike": {"aws:SourceArn": f"arn:aws:logs:eu-central-1:{ACCOUNT}:*"}}
+    (firehose_trust,) = roles["dpp-prod-log-export-eu-central-1"]["AssumeRolePolicyDocument"]["Statement"]
+    assert firehose_trust["Condition"] == {"StringEquals": {"sts:ExternalId": ACCOUNT}}
+
+
+def test_the_intake_exists_for_the_export_even_without_flow_or_dns_logs():
+    context = cdk_json_context()
+    context["dpp"]["features"].update({"flowLogs": False, "dnsQueryLogs": False})
+    assert load_config(context).intake_regions == ("eu-central-1",)
+    context["dpp"]["workload"] = {"exportLogGroups": False}
+    assert load_config(context).intake_regions == ()
+
+
+def test_staging_and_intake_admit_the_export_only_under_its_own_prefixes(synthesized):
+    for kind, region, bucket in (("log-archive", "eu-west-1", f"dpp-prod-config-staging-{ACCOUNT}-eu-west-1"), ("log-intake", "eu-central-1", f"dpp-prod-log-intake-{ACCOUNT}-eu-central-1")):
+        policies = synthesized.template(kind, region).find_resources("AWS::S3::BucketPolicy").values()
+        statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid") == "LogExportRolesWriteOwnPrefix"]
+        (write,) = statements
+        assert write["Condition"] == {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-export-*"]}}
+        # Each resource is the bucket's own ARN (a reference) joined to one prefix.
+        suffixes = sorted(r["Fn::Join"][1][-1] for r in write["Resource"])
+        assert suffixes == [f"/cloudwatch-logs-errors/{ACCOUNT}/*", f"/cloudwatch-logs/{ACCOUNT}/*"], bucket
+        assert set(write["Action"]) == {"s3:PutObject", "s3:AbortMultipartUpload"}
