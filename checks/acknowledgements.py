@@ -205,16 +205,22 @@ def _collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
 def _log_export(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
     """Firehose's role for the account-wide CloudWatch Logs export (DPP-LOG-8)."""
     archive = archive_names(config)
-    bucket = archive.bucket_arn(archive.log_export_bucket(region))
-    path = f"{stack}/AccountLogExport/DeliveryPolicy"
+    return _log_export_grants(
+        f"{stack}/AccountLogExport/DeliveryPolicy", [archive.log_export_bucket(region)], region, account, archive.log_export_key_alias(region), archive.account
+    )
+
+
+def _log_export_grants(path: str, buckets: list[str], region: str, account: str, aliases: str, key_account: str) -> list[Acknowledgement]:
     return [
         *_wildcards(
             path,
-            [f"{bucket}/cloudwatch-logs/{account}/*", f"{bucket}/cloudwatch-logs-errors/{account}/*"],
+            [f"arn:aws:s3:::{b}/{prefix}/{account}/*" for b in buckets for prefix in ("cloudwatch-logs", "cloudwatch-logs-errors")],
             "Firehose names each object by delivery time below this account's own export prefixes "
-            "(cloudwatch-logs/<account>/ and its error records); PutObject and AbortMultipartUpload only, in this one bucket.",
+            "(cloudwatch-logs/<account>/ and its error records); PutObject and AbortMultipartUpload only, in the "
+            "destination bucket (the member baseline names the staging bucket and the region's intake: a template "
+            "condition picks one as the destination).",
         ),
-        *_wildcards(path, [f"arn:aws:kms:{region}:{archive.account}:key/*"], _alias_scoped(archive.log_export_key_alias(region), region)),
+        *_wildcards(path, [f"arn:aws:kms:{region}:{key_account}:key/*"], _alias_scoped(aliases, region)),
     ]
 
 
@@ -640,4 +646,14 @@ def member_acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ..
         acks += _enforcer(config, MEMBER_STACK, "<AWS::Region>", "<AWS::AccountId>")
     if config.features.config_recorder:
         acks += _config_role(config, MEMBER_STACK, "<AWS::AccountId>")
+    if config.workload.export_log_groups:
+        archive = archive_names(config)
+        acks += _log_export_grants(
+            f"{MEMBER_STACK}/AccountLogExport/DeliveryPolicy",
+            [archive.config_staging_bucket, archive.intake_bucket("<AWS::Region>")],
+            "<AWS::Region>",
+            "<AWS::AccountId>",
+            f"{archive.archive_key_alias} (home) or {archive.intake_key_alias} (elsewhere)",
+            archive.account,
+        )
     return tuple(acks)

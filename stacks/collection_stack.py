@@ -71,7 +71,7 @@ class CollectionStack(Stack):
                 subscription_role_name=names.log_subscription_role(self.region),
                 bucket_name=archive.log_export_bucket(self.region),
                 key_account=archive.account,
-                key_alias=archive.log_export_key_alias(self.region),
+                key_aliases=[archive.log_export_key_alias(self.region)],
                 excluded_log_groups=already_archived_log_groups(config, self.account, self.region),
             )
 

@@ -64,6 +64,18 @@ def error_prefix(account: str, region: str) -> str:
     return f"{LogPrefix.CLOUDWATCH_LOGS_ERRORS.value}/{account}/{region}/!{{firehose:error-output-type}}/!{{timestamp:yyyy}}/!{{timestamp:MM}}/!{{timestamp:dd}}/"
 
 
+def _keys_by_alias(*, region: str, account: str, aliases: list[str]) -> iam.PolicyStatement:
+    """The destination bucket's default key, known only by alias (another account's key)."""
+    statement = key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=account, alias=aliases[0], via_services=["s3"])
+    if len(aliases) == 1:
+        return statement
+    return iam.PolicyStatement(
+        actions=["kms:GenerateDataKey", "kms:Decrypt"],
+        resources=[f"arn:aws:kms:{region}:{account}:key/*"],
+        conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": aliases}, "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+    )
+
+
 class AccountLogExport(Construct):
     """The Firehose stream, its role, CloudWatch Logs' role and the account's subscription
     filter policy for one account and region."""
@@ -81,11 +93,17 @@ class AccountLogExport(Construct):
         subscription_role_name: str,
         bucket_name: str,
         key_account: str,
-        key_alias: str,
+        key_aliases: list[str],
         excluded_log_groups: list[str],
+        writable_buckets: list[str] | None = None,
     ) -> None:
+        """``writable_buckets``: the buckets the role may write (default: ``bucket_name``); the
+        member baseline, whose destination is chosen by a template condition, names both
+        candidates, each under this account's own prefixes only. ``key_aliases``: the aliases
+        of the keys those buckets use by default, in this region of ``key_account``."""
         super().__init__(scope, id)
         bucket_arn = f"arn:aws:s3:::{bucket_name}"
+        writable = [f"arn:aws:s3:::{b}" for b in (writable_buckets or [bucket_name])]
         stream_arn = f"arn:aws:firehose:{region}:{account}:deliverystream/{stream_name}"
         delivery_role = iam.Role(
             self,
@@ -102,15 +120,12 @@ class AccountLogExport(Construct):
             description="Write the exported log groups under this account's own prefixes of one bucket, with its key through S3",
             roles=[delivery_role],
             statements=[
-                iam.PolicyStatement(actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], resources=[bucket_arn]),
+                iam.PolicyStatement(actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], resources=writable),
                 iam.PolicyStatement(
                     actions=["s3:PutObject", "s3:AbortMultipartUpload"],
-                    resources=[
-                        f"{bucket_arn}/{LogPrefix.CLOUDWATCH_LOGS.value}/{account}/*",
-                        f"{bucket_arn}/{LogPrefix.CLOUDWATCH_LOGS_ERRORS.value}/{account}/*",
-                    ],
+                    resources=[f"{b}/{p.value}/{account}/*" for b in writable for p in (LogPrefix.CLOUDWATCH_LOGS, LogPrefix.CLOUDWATCH_LOGS_ERRORS)],
                 ),
-                key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=key_account, alias=key_alias, via_services=["s3"]),
+                _keys_by_alias(region=region, account=key_account, aliases=key_aliases),
             ],
         )
         self.stream = firehose.CfnDeliveryStream(

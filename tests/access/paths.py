@@ -294,6 +294,40 @@ def member_paths(config: BaselineConfig) -> list[AccessPath]:
                 "the query-logging configuration's owner must be allowed to list the destination bucket",
             )
         )
+    member = monitoring_names(config, MEMBER_ACCOUNT)
+    if config.workload.export_log_groups:
+        home = config.home_region
+        delivery = f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{member.log_export_role(home)}"
+        rows += [
+            AccessPath(
+                "member-firehose-put",
+                DOC_FIREHOSE_CROSS_ACCOUNT,
+                Request(delivery, "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/cloudwatch-logs/{MEMBER_ACCOUNT}/{home}/2026/12/01/10/x.gz", {"aws:PrincipalOrgID": org}),
+                ALLOWED,
+                "a member's Firehose role, admitted by aws:PrincipalOrgID and its name",
+            ),
+            *[
+                AccessPath(
+                    f"member-firehose-kms-{action.split(':')[1]}",
+                    DOC_FIREHOSE_KMS,
+                    Request(delivery, action, f"arn:aws:kms:{home}:{names.account}:{names.archive_key_alias}", {"aws:PrincipalOrgID": org, "kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
+                    ALLOWED,
+                )
+                for action in ("kms:GenerateDataKey", "kms:Decrypt")
+            ],
+            AccessPath(
+                "member-logs-assumes-subscription-role",
+                DOC_CWL_ACCOUNT_SUBSCRIPTION,
+                _service("logs.amazonaws.com", "sts:AssumeRole", f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{member.log_subscription_role(home)}", **{"aws:SourceAccount": MEMBER_ACCOUNT, "aws:SourceArn": f"arn:aws:logs:{home}:{MEMBER_ACCOUNT}:log-group:x"}),
+                ALLOWED,
+            ),
+            AccessPath(
+                "outsider-firehose-put",
+                DOC_FIREHOSE_CROSS_ACCOUNT,
+                Request(f"arn:aws:iam::999999999999:role/{member.log_export_role(home)}", "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/cloudwatch-logs/999999999999/x.gz", {"aws:PrincipalOrgID": "o-otherorg999"}, administrator=True),
+                DENIED,
+            ),
+        ]
     outsider = "999999999999"
     rows += [
         AccessPath(

@@ -220,11 +220,17 @@ def test_member_template_records_config_and_logs_every_vpc_into_the_archive(stac
             assert resource["DeletionPolicy"] == "Retain", kind
     assert not template.find_resources("AWS::CloudTrail::Trail"), "members are logged by the organization trail"
     # Every member's log groups are masked for the configured marketplaces, findings kept.
-    (policy,) = template.find_resources("AWS::Logs::AccountPolicy").values()
-    assert policy["Properties"]["PolicyType"] == "DATA_PROTECTION_POLICY" and "PhoneNumber-GB" in policy["Properties"]["PolicyDocument"]
+    policies = {p["Properties"]["PolicyType"]: p for p in template.find_resources("AWS::Logs::AccountPolicy").values()}
+    policy = policies["DATA_PROTECTION_POLICY"]
+    assert "PhoneNumber-GB" in policy["Properties"]["PolicyDocument"]
     findings = json.loads(policy["Properties"]["PolicyDocument"])["Statement"][0]["Operation"]["Audit"]["FindingsDestination"]["CloudWatchLogs"]["LogGroup"]
     (group_id,) = [k for k, g in template.find_resources("AWS::Logs::LogGroup").items() if g["Properties"].get("LogGroupName") == findings]
     assert group_id in policy["DependsOn"]
+    # ... and streamed into the archive: the staging bucket at home, the region's intake elsewhere.
+    assert "SelectionCriteria" not in policies["SUBSCRIPTION_FILTER_POLICY"]["Properties"], "members have no group archived another way"
+    (stream,) = template.find_resources("AWS::KinesisFirehose::DeliveryStream").values()
+    bucket = stream["Properties"]["ExtendedS3DestinationConfiguration"]["BucketARN"]["Fn::Join"][1][1]["Fn::If"]
+    assert bucket[:2] == ["HomeRegion", f"dpp-prod-config-staging-{ARCHIVE}-eu-west-1"]
 
 
 # --- single-account mode and configuration errors --------------------------------------------
