@@ -93,11 +93,11 @@ def admit_log_export(bucket: s3.Bucket, audience: Audience, *, role_name_pattern
     (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#cross-account-delivery-s3).
     Its s3:GetObject is left out: reads stay denied to everyone but the reader roles, and
     Firehose only writes (unverified against AWS, README)."""
-    conditions = audience.roles(role_name_pattern)
+    principals, conditions = audience.roles(role_name_pattern)
     bucket.add_to_resource_policy(
         iam.PolicyStatement(
             sid="LogExportRolesLocateBucket",
-            principals=[iam.AnyPrincipal()],
+            principals=principals,
             actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
             resources=[bucket.bucket_arn],
             conditions=conditions,
@@ -106,7 +106,7 @@ def admit_log_export(bucket: s3.Bucket, audience: Audience, *, role_name_pattern
     bucket.add_to_resource_policy(
         iam.PolicyStatement(
             sid="LogExportRolesWriteOwnPrefix",
-            principals=[iam.AnyPrincipal()],
+            principals=principals,
             actions=["s3:PutObject", "s3:AbortMultipartUpload"],
             resources=_objects(bucket, audience.own_prefixes(LogPrefix.CLOUDWATCH_LOGS.value) + audience.own_prefixes(LogPrefix.CLOUDWATCH_LOGS_ERRORS.value)),
             conditions=conditions,

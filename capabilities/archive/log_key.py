@@ -134,12 +134,12 @@ class LogKey(Construct):
         into a bucket that this key encrypts by default, through S3 only: the writer needs the
         key for SSE-KMS (GenerateDataKey, and Decrypt for multipart uploads,
         https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-kms-key-for-s3-cross-account)."""
-        conditions = audience.roles(role_name_pattern)
+        principals, conditions = audience.roles(role_name_pattern)
         conditions.setdefault("StringEquals", {})["kms:ViaService"] = f"s3.{region}.amazonaws.com"
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="LogExportRolesEncryptThroughS3",
-                principals=[iam.AnyPrincipal()],
+                principals=principals,
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=["*"],
                 conditions=conditions,

@@ -300,6 +300,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-review-digest",
         "/aws/lambda/dpp-prod-archive-key-lookup",
         "/aws/lambda/dpp-prod-responder",
+        "/dpp/prod/data-protection-findings",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -317,6 +318,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-chat-relay",
         "/aws/lambda/dpp-prod-archive-key-lookup",
         "/aws/lambda/dpp-prod-responder",
+        "/dpp/prod/data-protection-findings",
     }
 
 
@@ -354,6 +356,7 @@ PINNED_FOUNDATION = {
     "ReviewDigestLogGroup67F9628A",
     "ArchiveKeyLookupLogGroupA069D8EB",
     "ResponderLogGroupC9AC0688",
+    "DataProtectionFindingsLogGroup4222BB4D",
 }
 
 

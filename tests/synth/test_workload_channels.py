@@ -276,6 +276,7 @@ def test_staging_and_intake_admit_the_export_only_under_its_own_prefixes(synthes
         statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid") == "LogExportRolesWriteOwnPrefix"]
         (write,) = statements
         assert write["Condition"] == {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-export-*"]}}
+        assert write["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "the covered account, pinned to its export roles"
         # Each resource is the bucket's own ARN (a reference) joined to one prefix.
         suffixes = sorted(r["Fn::Join"][1][-1] for r in write["Resource"])
         assert suffixes == [f"/cloudwatch-logs-errors/{ACCOUNT}/*", f"/cloudwatch-logs/{ACCOUNT}/*"], bucket
