@@ -25,7 +25,10 @@ DEFAULTS: dict[str, Any] = {
         "dataEvents": True,
         "insights": True,
         "sensitiveBuckets": [],
+        "dataEventTables": [],
+        "dataEventFunctions": [],
     },
+    "workload": {"marketplaces": [], "maskLogData": True, "exportLogGroups": True},
     "collection": {
         "configSnapshotFrequency": "TwentyFour_Hours",
         "flowLogAggregationSeconds": 600,

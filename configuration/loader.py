@@ -19,6 +19,7 @@ from configuration.defaults import DEFAULTS
 from configuration.errors import ConfigError
 from configuration.model import (
     ACCOUNT_ROLES,
+    MARKETPLACES,
     MIN_RETENTION_DAYS,
     TARGET_KINDS,
     GUARDDUTY_PROTECTIONS,
@@ -46,6 +47,7 @@ from configuration.model import (
     Severity,
     TrailSettings,
     VpcRef,
+    WorkloadSettings,
 )
 from configuration import aws_rules
 from configuration.filter_pattern import PatternError, compile_pattern
@@ -130,6 +132,7 @@ def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
         features=_features(root.section("features")),
         organization=organization,
         functions=_functions(root.section("functions")),
+        workload=_workload(root.section("workload")),
     )
     root.done()
     _check_account_roles(config)
@@ -430,9 +433,44 @@ def _trail(section: Section) -> TrailSettings:
         data_events=section.boolean("dataEvents"),
         insights=section.boolean("insights"),
         sensitive_buckets=section.strings("sensitiveBuckets", check=_check_bucket),
+        data_event_tables=section.strings("dataEventTables", check=_check_table_arn),
+        data_event_functions=section.strings("dataEventFunctions", check=_check_function_arn),
+    )
+    # CloudTrail allows 500 values across a trail's advanced selectors
+    # (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html);
+    # a function takes two (its ARN and its qualified ARNs), the baseline's own selectors about 20.
+    used = len(settings.sensitive_buckets) + len(settings.data_event_tables) + 2 * len(settings.data_event_functions)
+    if used > 450:
+        raise ConfigError(section.path("dataEventFunctions"), f"the trail's data event lists need {used} selector values, beyond what CloudTrail allows next to the baseline's own (500 in all)", "list fewer tables, functions or buckets (one Lambda function counts twice)")
+    section.done()
+    return settings
+
+
+def _check_table_arn(path: str, value: str) -> None:
+    # Data events are selected by resources.ARN; a bare name or a pattern would select nothing.
+    if not re.fullmatch(r"arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table/[A-Za-z0-9_.-]{3,255}", value, flags=re.ASCII):
+        raise ConfigError(path, f"{describe(value)} is not a DynamoDB table ARN", "give arn:aws:dynamodb:<region>:<account>:table/<name>")
+
+
+def _check_function_arn(path: str, value: str) -> None:
+    if not re.fullmatch(r"arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}", value, flags=re.ASCII):
+        raise ConfigError(path, f"{describe(value)} is not a Lambda function ARN", "give arn:aws:lambda:<region>:<account>:function:<name> (no version or alias: every invocation is logged)")
+
+
+def _workload(section: Section) -> WorkloadSettings:
+    settings = WorkloadSettings(
+        marketplaces=section.strings("marketplaces", check=_check_marketplace),
+        mask_log_data=section.boolean("maskLogData"),
+        export_log_groups=section.boolean("exportLogGroups"),
     )
     section.done()
     return settings
+
+
+def _check_marketplace(path: str, value: str) -> None:
+    if value not in MARKETPLACES:
+        hint = "write UK for the United Kingdom" if value == "GB" else f"use one of: {', '.join(MARKETPLACES)}"
+        raise ConfigError(path, f"{describe(value)} is not an Amazon marketplace country code", hint)
 
 
 @item_schema({"x-python-pattern": aws_rules.BUCKET_NAME, "not": {"anyOf": [

@@ -107,6 +107,32 @@ class TrailSettings:
     data_events: bool
     insights: bool
     sensitive_buckets: tuple[str, ...]
+    # DPP-LOG-1.b: DynamoDB tables and Lambda functions that hold or serve Information, by ARN:
+    # their item reads and writes and their invocations become data events of the trail.
+    data_event_tables: tuple[str, ...] = ()
+    data_event_functions: tuple[str, ...] = ()
+
+
+# Amazon's marketplaces by the country code Seller Central uses (UK, not GB), the SP-API
+# marketplace list (https://developer-docs.amazon.com/sp-api/docs/marketplace-ids).
+MARKETPLACES = (
+    "US", "CA", "MX", "BR",
+    "UK", "IE", "DE", "FR", "IT", "ES", "NL", "BE", "SE", "PL", "TR", "EG", "SA", "AE", "IN", "ZA",
+    "JP", "AU", "SG",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorkloadSettings:
+    """The SP-API workload's own log channels at run time (DPP-LOG-8, DPP-PII-1.a, DPP-PII-2):
+    the marketplaces whose buyers' PII the account-wide data protection policy masks in every
+    log group."""
+
+    marketplaces: tuple[str, ...] = ()
+    mask_log_data: bool = True
+    # Every log group of the account streamed into the WORM archive (cloudwatch-logs/), kept 12
+    # months whatever the group's own retention.
+    export_log_groups: bool = True
 
 
 @dataclass(frozen=True)
@@ -335,6 +361,7 @@ class BaselineConfig:
     features: Features
     organization: OrganizationSettings
     functions: FunctionSettings = FunctionSettings()
+    workload: WorkloadSettings = WorkloadSettings()
 
     @property
     def log_archive_account(self) -> Account:
@@ -370,9 +397,10 @@ class BaselineConfig:
 
     @property
     def intake_regions(self) -> tuple[str, ...]:
-        """Covered regions whose flow logs and DNS query logs arrive through a regional intake
-        in the log-archive account (every covered region but home, while either is on)."""
-        if not (self.features.flow_logs or self.features.dns_query_logs):
+        """Covered regions whose flow logs, DNS query logs and exported log groups arrive through
+        a regional intake in the log-archive account (every covered region but home, while any
+        of them is on)."""
+        if not (self.features.flow_logs or self.features.dns_query_logs or self.workload.export_log_groups):
             return ()
         return tuple(r for r in self.regions if r != self.home_region)
 

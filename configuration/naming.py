@@ -61,6 +61,19 @@ class ArchiveNames:
     def intake_replication_role(self, region: str) -> str:
         return f"{self.prefix}-log-intake-replication-{region}"
 
+    def log_export_bucket(self, region: str) -> str:
+        """Where a region's account-wide CloudWatch Logs export lands before S3 replication locks
+        it in the archive and its replica: the unlocked Config staging bucket at home, the
+        region's intake elsewhere (DPP-LOG-8)."""
+        return self.config_staging_bucket if region == self.home_region else self.intake_bucket(region)
+
+    def log_export_key_alias(self, region: str) -> str:
+        return self.archive_key_alias if region == self.home_region else self.intake_key_alias
+
+    def log_export_role_pattern(self, account: str) -> str:
+        """The Firehose roles of ``account`` (every region's), admitted by the bucket and key."""
+        return f"arn:aws:iam::{account}:role/{self.prefix}-log-export-*"
+
     def network_log_bucket(self, region: str) -> str:
         """Where a region's flow logs and DNS query logs land: the archive at home, else the
         region's intake."""
@@ -124,6 +137,27 @@ class MonitoringNames:
     @property
     def flow_log_group(self) -> str:
         return f"/dpp/{self.stage}/vpc-flow-logs"
+
+    @property
+    def data_protection_findings_log_group(self) -> str:
+        """Where the account-wide data protection policy reports the PII it found (DPP-PII-2)."""
+        return f"/dpp/{self.stage}/data-protection-findings"
+
+    @property
+    def data_protection_policy(self) -> str:
+        return f"{self.prefix}-pii-masking"
+
+    @property
+    def log_export_stream(self) -> str:
+        return f"{self.prefix}-log-export"
+
+    def log_export_role(self, region: str) -> str:
+        """Firehose's role in one region (IAM is global; the archive admits them by pattern)."""
+        return f"{self.prefix}-log-export-{region}"
+
+    def log_subscription_role(self, region: str) -> str:
+        """The role CloudWatch Logs assumes to put the account's log events into Firehose."""
+        return f"{self.prefix}-log-subscription-{region}"
 
     def member_config_recorder_role(self, region: str) -> str:
         """A member account's recorder role in one region (IAM is global, each region's StackSet

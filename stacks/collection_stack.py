@@ -8,6 +8,7 @@ from capabilities.archive import LogPrefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
+from capabilities.workload_logs import AccountDataProtection, AccountLogExport
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, monitoring_names
 from stacks.vpc_logging import log_every_vpc
@@ -15,7 +16,9 @@ from stacks.vpc_logging import log_every_vpc
 
 class CollectionStack(Stack):
     """Records configuration changes (DPP-LOG-5) and network and DNS activity of every VPC
-    (DPP-LOG-3, DPP-LOG-4) in one region, all into the log archive."""
+    (DPP-LOG-3, DPP-LOG-4) in one region, all into the log archive; checks the workload's own
+    log channels with Config rules (DPP-LOG-8) and masks PII in every log group of the account
+    (DPP-PII-1.a, DPP-PII-2)."""
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
@@ -41,8 +44,35 @@ class CollectionStack(Stack):
                 "BaselineRules",
                 retention_days=config.retention_days,
                 is_home_region=is_home,
+                region=self.region,
                 recorder=recorder.recorder,
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
+                sensitive_buckets=config.trail.sensitive_buckets,
+            )
+
+        if config.workload.mask_log_data:
+            AccountDataProtection(
+                self,
+                "AccountDataProtection",
+                policy_name=names.data_protection_policy,
+                marketplaces=config.workload.marketplaces,
+                findings_log_group=names.data_protection_findings_log_group,
+            )
+
+        if config.workload.export_log_groups:
+            AccountLogExport(
+                self,
+                "AccountLogExport",
+                account=self.account,
+                region=self.region,
+                stream_name=names.log_export_stream,
+                policy_name=names.log_export_stream,
+                firehose_role_name=names.log_export_role(self.region),
+                subscription_role_name=names.log_subscription_role(self.region),
+                bucket_name=archive.log_export_bucket(self.region),
+                key_account=archive.account,
+                key_aliases=[archive.log_export_key_alias(self.region)],
+                excluded_log_groups=already_archived_log_groups(config, self.account, self.region),
             )
 
         # The archive at home, the region's intake elsewhere (same-region delivery, replicated into the archive).
@@ -62,3 +92,17 @@ class CollectionStack(Stack):
             account=self.account,
             region=self.region,
         )
+
+
+def already_archived_log_groups(config: BaselineConfig, account: str, region: str) -> list[str]:
+    """The project's log groups whose events reach the archive another way, left out of the
+    account-wide export: the trail's group (CloudTrail delivers the same events to
+    ``cloudtrail/``) and the flow-log group when flow logs also go to CloudWatch (they go to
+    ``vpc-flow-logs/``). The project's functions' groups are exported like any other."""
+    names = monitoring_names(config, account)
+    excluded = []
+    if config.trail_home(account, region):
+        excluded.append(names.trail_log_group)
+    if config.features.flow_logs and config.collection.flow_logs_to_cloudwatch:
+        excluded.append(names.flow_log_group)
+    return excluded

@@ -25,7 +25,13 @@ class LogArchiveStack(Stack):
             audience=archive_audience(config),
             key_readers=[a.account_id for a in config.monitored_accounts],
             intake_regions=list(config.intake_regions),
+            log_export_roles=log_export_roles(config),
         )
+
+
+def log_export_roles(config: BaselineConfig) -> str | None:
+    """The name pattern of the Firehose roles that export log groups into the archive."""
+    return f"{config.resource_prefix}-log-export-*" if config.workload.export_log_groups else None
 
 
 def archive_audience(config: BaselineConfig) -> Audience:

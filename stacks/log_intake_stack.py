@@ -8,7 +8,7 @@ from constructs import Construct
 from capabilities.archive.intake import RegionalLogIntake
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names
-from stacks.log_archive_stack import archive_audience
+from stacks.log_archive_stack import archive_audience, log_export_roles
 
 
 class LogIntakeStack(Stack):
@@ -22,4 +22,5 @@ class LogIntakeStack(Stack):
             retention_days=config.retention_days,
             settings=config.archive,
             audience=archive_audience(config),
+            log_export_roles=log_export_roles(config),
         )

@@ -14,6 +14,7 @@ from capabilities.archive import LogPrefix
 from capabilities.config_recorder import ConfigRecorder, recorder_role
 from capabilities.foundation import MonitoringKey, protected_log_group
 from capabilities.network_logs import FlowLogDestinations
+from capabilities.workload_logs import AccountDataProtection, AccountLogExport
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, enforcer_function_name, lambda_log_group, monitoring_names
 from stacks.vpc_logging import log_every_vpc
@@ -50,6 +51,35 @@ class MemberBaselineStack(Stack):
                 kms_key_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
             )
 
+        if config.workload.mask_log_data:
+            # Members run the workloads: every log group of theirs is masked too (DPP-PII-2).
+            findings = protected_log_group(self, "DataProtectionFindingsLogGroup", name=names.data_protection_findings_log_group, key=key, retention_days=config.retention_days)
+            protection = AccountDataProtection(
+                self,
+                "AccountDataProtection",
+                policy_name=names.data_protection_policy,
+                marketplaces=config.workload.marketplaces,
+                findings_log_group=names.data_protection_findings_log_group,
+            )
+            protection.node.add_dependency(findings)  # the findings destination must exist first
+        if config.workload.export_log_groups:
+            # Every member log group into the archive, through the staging bucket at home and
+            # the region's intake elsewhere (DPP-LOG-8); members have no group archived otherwise.
+            AccountLogExport(
+                self,
+                "AccountLogExport",
+                account=Aws.ACCOUNT_ID,
+                region=Aws.REGION,
+                stream_name=names.log_export_stream,
+                policy_name=names.log_export_stream,
+                firehose_role_name=names.log_export_role(Aws.REGION),
+                subscription_role_name=names.log_subscription_role(Aws.REGION),
+                bucket_name=Fn.condition_if(at_home.logical_id, archive.config_staging_bucket, archive.intake_bucket(Aws.REGION)).to_string(),
+                writable_buckets=[archive.config_staging_bucket, archive.intake_bucket(Aws.REGION)],
+                key_account=archive.account,
+                key_aliases=[archive.archive_key_alias, archive.intake_key_alias],
+                excluded_log_groups=[],
+            )
         if config.features.flow_logs:
             protected_log_group(self, "FlowLogEnforcerLogGroup", name=lambda_log_group(enforcer_function_name(config)), key=key, retention_days=config.retention_days)
         # The archive at home, the region's intake elsewhere (Resolver writes in its own region only).

@@ -26,7 +26,7 @@ from configuration.naming import (
 
 class MonitoringFoundationStack(Stack):
     """Keys and log groups outlive the stateless stacks that write to them (DPP-PRT-3,
-    DPP-RET-1, DPP-PII-1): the trail's group (home region), the flow-log group when flow logs
+    DPP-RET-1, DPP-PII-1): the trail's group (home region), the data protection findings group, the flow-log group when flow logs
     also go to CloudWatch, the functions' own groups (the archive-key lookup's wherever GuardDuty runs), the record of automated responses (DPP-IR-3); and at home the canary's decoy bucket
     (DPP-MON-2)."""
 
@@ -64,6 +64,9 @@ class MonitoringFoundationStack(Stack):
         if config.features.automated_responses:
             group("ResponderLogGroup", lambda_log_group(responder_function_name(config)))
             ResponseLedger(self, "ResponseLedger", table_name=response_ledger_name(config), key=self.key)
+        if config.workload.mask_log_data:
+            # Kept like every evidence group: the account-wide policy's audit findings (DPP-PII-2).
+            group("DataProtectionFindingsLogGroup", names.data_protection_findings_log_group)
         if config.features.flow_logs:
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:

@@ -62,4 +62,13 @@ class OrganizationSecurityStack(Stack):
                 prefix=config.resource_prefix,
             )
         if config.features.config_recorder:
-            ConfigOrganization(self, "Config", retention_days=config.retention_days, is_home_region=is_home, regions=config.regions, prefix=config.resource_prefix)
+            ConfigOrganization(
+                self,
+                "Config",
+                retention_days=config.retention_days,
+                is_home_region=is_home,
+                region=self.region,
+                regions=config.regions,
+                prefix=config.resource_prefix,
+                sensitive_buckets=config.trail.sensitive_buckets,
+            )

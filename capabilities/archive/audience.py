@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aws_cdk import aws_iam as iam
+
 
 @dataclass(frozen=True)
 class Audience:
@@ -36,6 +38,22 @@ class Audience:
         if self.organization_id:
             return {"StringEquals": {"aws:SourceOrgID": self.organization_id}}
         return {"StringEquals": {"aws:SourceAccount": list(self.accounts)}}
+
+    def roles(self, role_name_pattern: str) -> tuple[list[iam.IPrincipal], dict]:
+        """(principals, conditions) for the covered accounts' own roles named by
+        ``role_name_pattern``: roles that do not exist yet cannot be bucket- or key-policy
+        principals, so the accounts are (any member of the organization, which this app cannot
+        list), and ``aws:PrincipalArn`` picks the roles."""
+        if self.organization_id:
+            return [iam.AnyPrincipal()], {"StringEquals": {"aws:PrincipalOrgID": self.organization_id}, "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{role_name_pattern}"}}
+        return [iam.AccountPrincipal(a) for a in self.accounts], {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{a}:role/{role_name_pattern}" for a in self.accounts]}}
+
+    def own_prefixes(self, prefix: str) -> list[str]:
+        """``prefix/<account>/*`` for each covered account (any account of the organization:
+        the condition above pins the role to it, the key below it is Firehose's own choice)."""
+        if self.organization_id:
+            return [f"{prefix}/*"]
+        return [f"{prefix}/{a}/*" for a in self.accounts]
 
     def prefixes(self, prefix: str) -> list[str]:
         """Object-key patterns the audience may write under ``prefix``."""

@@ -84,3 +84,31 @@ def admit_guardduty(bucket: s3.Bucket, audience: Audience) -> None:
     conditions = audience.detectors()
     _grant(bucket, "GuardDutyChecksLocation", "guardduty.amazonaws.com", ["s3:GetBucketLocation"], [bucket.bucket_arn], conditions)
     _grant(bucket, "GuardDutyWritesOwnPrefix", "guardduty.amazonaws.com", ["s3:PutObject"], _objects(bucket, audience.prefixes(LogPrefix.GUARDDUTY.value)), conditions)
+
+
+def admit_log_export(bucket: s3.Bucket, audience: Audience, *, role_name_pattern: str) -> None:
+    """The covered accounts' Firehose streams deliver the account-wide CloudWatch Logs export
+    (``cloudwatch-logs/<account>/...`` and its error records) with their own roles, the
+    cross-account grant Firehose documents for an S3 destination in another account
+    (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#cross-account-delivery-s3).
+    Its s3:GetObject is left out: reads stay denied to everyone but the reader roles, and
+    Firehose only writes (unverified against AWS, README)."""
+    principals, conditions = audience.roles(role_name_pattern)
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="LogExportRolesLocateBucket",
+            principals=principals,
+            actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+            resources=[bucket.bucket_arn],
+            conditions=conditions,
+        )
+    )
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="LogExportRolesWriteOwnPrefix",
+            principals=principals,
+            actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+            resources=_objects(bucket, audience.own_prefixes(LogPrefix.CLOUDWATCH_LOGS.value) + audience.own_prefixes(LogPrefix.CLOUDWATCH_LOGS_ERRORS.value)),
+            conditions=conditions,
+        )
+    )

@@ -22,6 +22,9 @@ class LogArchive(Construct):
       S3 replication copies every object into the archive and the replica, where it is locked.
       GuardDuty's findings export lands here too (prefix ``guardduty/``): AWS does not document
       it writing to Object Lock buckets, and a refused export would be lost findings (DPP-LOG-6).
+      The home region's account-wide CloudWatch Logs export (``cloudwatch-logs/``) lands here
+      for the same reason: S3 requires a Content-MD5 or checksum header on every PUT into a
+      bucket with default retention, and Firehose documents neither (DPP-LOG-8).
     - ``access_logs``: server access logs of both (DPP-LOG-7); SSE-S3 because S3 server access
       logging cannot write to SSE-KMS buckets.
     - ``reader_role``: the only way to read logs (DPP-PRT-4); tampering is denied to everyone
@@ -39,6 +42,7 @@ class LogArchive(Construct):
         audience: Audience,
         key_readers: list[str],
         intake_regions: list[str] = (),
+        log_export_roles: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self._intake_regions = list(intake_regions)
@@ -52,6 +56,8 @@ class LogArchive(Construct):
         member_roles = f"arn:aws:iam::*:role/{names.prefix}-config-recorder*"  # members: -<region>; management and security: none
         archive_key.admit_member_config_roles(audience, role_pattern=member_roles, region=region)
         archive_key.admit_key_lookup(audience, owner=names.account, readers=key_readers)
+        if log_export_roles:
+            archive_key.admit_log_export(audience, role_name_pattern=log_export_roles, region=region)
         self.key = archive_key.key
 
         self.access_logs = secure_bucket(
@@ -99,6 +105,8 @@ class LogArchive(Construct):
         delivery.admit_config(self.config_staging, audience, member_role_pattern=member_roles)
         if audience.detector_accounts:
             delivery.admit_guardduty(self.config_staging, audience)
+        if log_export_roles:
+            delivery.admit_log_export(self.config_staging, audience, role_name_pattern=log_export_roles)
         for bucket in (self.bucket, self.config_staging, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=exempt)
             tamper.deny_reads_except(bucket, reader_role_arns=readers)

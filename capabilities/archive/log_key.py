@@ -129,6 +129,23 @@ class LogKey(Construct):
             )
         )
 
+    def admit_log_export(self, audience: Audience, *, role_name_pattern: str, region: str) -> None:
+        """The covered accounts' Firehose roles write the account-wide CloudWatch Logs export
+        into a bucket that this key encrypts by default, through S3 only: the writer needs the
+        key for SSE-KMS (GenerateDataKey, and Decrypt for multipart uploads,
+        https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-kms-key-for-s3-cross-account)."""
+        principals, conditions = audience.roles(role_name_pattern)
+        conditions.setdefault("StringEquals", {})["kms:ViaService"] = f"s3.{region}.amazonaws.com"
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="LogExportRolesEncryptThroughS3",
+                principals=principals,
+                actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                resources=["*"],
+                conditions=conditions,
+            )
+        )
+
     def admit_key_lookup(self, audience: Audience, owner: str, readers: list[str]) -> None:
         """Other covered accounts (``readers``, or any account of the organization) may read the
         key's metadata (its ARN, behind the alias they know): GuardDuty's export accepts a key

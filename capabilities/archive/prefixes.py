@@ -11,6 +11,12 @@ class LogPrefix(str, Enum):
     VPC_FLOW_LOGS = "vpc-flow-logs"
     DNS_QUERY_LOGS = "dns-query-logs"
     GUARDDUTY = "guardduty"
+    # The account-wide CloudWatch Logs export: Firehose writes
+    # cloudwatch-logs/<account>/<region>/<yyyy>/<MM>/<dd>/<HH>/ (no AWSLogs/ level, the layout
+    # fixed for every reader of the archive), and records it could not deliver under
+    # cloudwatch-logs-errors/.
+    CLOUDWATCH_LOGS = "cloudwatch-logs"
+    CLOUDWATCH_LOGS_ERRORS = "cloudwatch-logs-errors"
 
     def objects(self, account: str) -> str:
         """The object-key pattern one account's deliveries of this source may use."""

@@ -1,5 +1,11 @@
 """AWS Config managed rules that watch the baseline itself, so drift shows up as a finding
-(DPP-VER-1 at run time, DPP-MON-3: security-control modifications)."""
+(DPP-VER-1 at run time, DPP-MON-3: security-control modifications), and the workload's own
+log channels, for resources not built with this CDK (DPP-LOG-8, DPP-LOG-7).
+
+Each managed rule's identifier, parameters and regions are AWS Config's
+(https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html and
+the rule's own page, cited below); a rule is left out of a region where AWS does not offer it,
+since CloudFormation cannot create it there."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +16,14 @@ from constructs import Construct
 from configuration.model import MIN_RETENTION_DAYS
 
 
+# Regions by the names the rule pages use.
+_TAIPEI, _MEXICO, _THAILAND, _MALAYSIA, _NEW_ZEALAND = "ap-east-2", "mx-central-1", "ap-southeast-7", "ap-southeast-5", "ap-southeast-6"
+# CloudFront distributions are global resources that AWS Config records, and this rule
+# evaluates, only in US East (N. Virginia)
+# (https://docs.aws.amazon.com/config/latest/developerguide/cloudfront-accesslogs-enabled.html).
+CLOUDFRONT_REGION = "us-east-1"
+
+
 @dataclass(frozen=True)
 class BaselineRule:
     id: str
@@ -17,9 +31,76 @@ class BaselineRule:
     requirement: str
     parameters: dict | None = None
     home_only: bool = False  # account-wide checks run once, in the home region
+    only_in: str | None = None  # a rule AWS offers in one region only
+    unavailable_in: frozenset[str] = frozenset()  # regions the rule's page excludes
+    scope: tuple[str, str] | None = None  # (resource type, resource ID) the rule is limited to
+
+    def applies(self, region: str, is_home_region: bool) -> bool:
+        if self.home_only and not is_home_region:
+            return False
+        if self.only_in is not None and region != self.only_in:
+            return False
+        return region not in self.unavailable_in
 
 
-def baseline_rules(retention_days: int) -> tuple[BaselineRule, ...]:
+def workload_rules(sensitive_buckets: tuple[str, ...] = ()) -> tuple[BaselineRule, ...]:
+    """The workload's channels to Amazon's Information, checked wherever they were built
+    (DPP-LOG-8); NON_COMPLIANT results reach the ConfigNonCompliant route like every rule's."""
+    rules = [
+        # https://docs.aws.amazon.com/config/latest/developerguide/elb-logging-enabled.html:
+        # ALB and CLB access logs on (not NLB/GWLB). No s3BucketNames: any bucket passes.
+        BaselineRule("ElbAccessLogs", "ELB_LOGGING_ENABLED", "DPP-LOG-8", unavailable_in=frozenset({_MEXICO, _TAIPEI})),
+        # https://docs.aws.amazon.com/config/latest/developerguide/api-gw-execution-logging-enabled.html:
+        # REST and WebSocket/HTTP stages log at ERROR or INFO.
+        BaselineRule(
+            "ApiGatewayExecutionLogs",
+            "API_GW_EXECUTION_LOGGING_ENABLED",
+            "DPP-LOG-8",
+            {"loggingLevel": "ERROR,INFO"},
+            unavailable_in=frozenset({_MEXICO, _TAIPEI, _NEW_ZEALAND}),
+        ),
+        # https://docs.aws.amazon.com/config/latest/developerguide/apigateway-stage-access-logs-enabled.html
+        BaselineRule(
+            "ApiGatewayRestAccessLogs",
+            "APIGATEWAY_STAGE_ACCESS_LOGS_ENABLED",
+            "DPP-LOG-8",
+            unavailable_in=frozenset({_THAILAND, _MALAYSIA, _MEXICO, _TAIPEI, _NEW_ZEALAND}),
+        ),
+        # https://docs.aws.amazon.com/config/latest/developerguide/api-gwv2-access-logs-enabled.html
+        BaselineRule(
+            "ApiGatewayV2AccessLogs",
+            "API_GWV2_ACCESS_LOGS_ENABLED",
+            "DPP-LOG-8",
+            unavailable_in=frozenset(
+                {_THAILAND, "ap-southeast-3", "me-central-1", "ap-south-2", _MALAYSIA, "ap-southeast-4", _MEXICO, "il-central-1", _TAIPEI, "ca-west-1", "eu-south-2", "eu-central-2", _NEW_ZEALAND}
+            ),
+        ),
+        BaselineRule("CloudFrontAccessLogs", "CLOUDFRONT_ACCESSLOGS_ENABLED", "DPP-LOG-8", only_in=CLOUDFRONT_REGION),
+        # https://docs.aws.amazon.com/config/latest/developerguide/wafv2-logging-enabled.html:
+        # regional and global web ACLs.
+        BaselineRule("WafV2Logging", "WAFV2_LOGGING_ENABLED", "DPP-LOG-8"),
+        # https://docs.aws.amazon.com/config/latest/developerguide/rds-logging-enabled.html:
+        # every log type of the engine exported to CloudWatch Logs.
+        BaselineRule("RdsLogExports", "RDS_LOGGING_ENABLED", "DPP-LOG-8"),
+    ]
+    # https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-logging-enabled.html:
+    # server access logs on the buckets that hold Information (DPP-LOG-7), one rule per bucket
+    # (a rule's scope names one resource ID), numbered: organization rule names are at most 64
+    # characters, too few for a prefix and a bucket name.
+    rules += [
+        BaselineRule(
+            f"SensitiveBucketAccessLogs{number}",
+            "S3_BUCKET_LOGGING_ENABLED",
+            "DPP-LOG-7",
+            unavailable_in=frozenset({_THAILAND, _MEXICO, _TAIPEI}),
+            scope=("AWS::S3::Bucket", bucket),
+        )
+        for number, bucket in enumerate(sensitive_buckets, start=1)
+    ]
+    return tuple(rules)
+
+
+def baseline_rules(retention_days: int, sensitive_buckets: tuple[str, ...] = ()) -> tuple[BaselineRule, ...]:
     return (
         BaselineRule("TrailMultiRegion", "MULTI_REGION_CLOUD_TRAIL_ENABLED", "DPP-LOG-1", home_only=True),
         BaselineRule("TrailLogFileValidation", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "DPP-PRT-2", home_only=True),
@@ -36,7 +117,7 @@ def baseline_rules(retention_days: int) -> tuple[BaselineRule, ...]:
         BaselineRule("FlowLogsEnabled", "VPC_FLOW_LOGS_ENABLED", "DPP-LOG-3", {"trafficType": "ALL"}),
         BaselineRule("GuardDutyEnabled", "GUARDDUTY_ENABLED_CENTRALIZED", "DPP-LOG-6"),
         BaselineRule("SecurityHubEnabled", "SECURITYHUB_ENABLED", "DPP-LOG-6"),
-    )
+    ) + workload_rules(sensitive_buckets)
 
 
 class BaselineConfigRules(Construct):
@@ -50,19 +131,22 @@ class BaselineConfigRules(Construct):
         *,
         retention_days: int,
         is_home_region: bool,
+        region: str,
         recorder: config.CfnConfigurationRecorder,
         archive_buckets: list[str] = (),
+        sensitive_buckets: tuple[str, ...] = (),
     ) -> None:
         super().__init__(scope, id)
         self.rules: dict[str, config.ManagedRule] = {}
-        for spec in baseline_rules(retention_days):
-            if spec.home_only and not is_home_region:
+        for spec in baseline_rules(retention_days, sensitive_buckets):
+            if not spec.applies(region, is_home_region):
                 continue
             rule = config.ManagedRule(
                 self,
                 spec.id,
                 identifier=spec.identifier,
                 input_parameters=spec.parameters,
+                rule_scope=config.RuleScope.from_resource(config.ResourceType.of(spec.scope[0]), spec.scope[1]) if spec.scope else None,
                 description=f"DPP baseline check ({spec.requirement})",
             )
             # Config refuses rules while no recorder exists in the region.

@@ -81,10 +81,12 @@ class ConfigOrganization(Construct):
     """The baseline Config rules as organization rules in this region (global ones at home
     only); at home, an aggregator of every member's configuration and compliance."""
 
-    def __init__(self, scope: Construct, id: str, *, retention_days: int, is_home_region: bool, regions: tuple[str, ...], prefix: str) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, retention_days: int, is_home_region: bool, region: str, regions: tuple[str, ...], prefix: str, sensitive_buckets: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(scope, id)
-        for rule in baseline_rules(retention_days):
-            if rule.home_only and not is_home_region:
+        for rule in baseline_rules(retention_days, sensitive_buckets):
+            if not rule.applies(region, is_home_region):
                 continue
             config.CfnOrganizationConfigRule(
                 self,
@@ -94,6 +96,8 @@ class ConfigOrganization(Construct):
                     rule_identifier=rule.identifier,
                     description=f"DPP baseline ({rule.requirement}) in every member account",
                     input_parameters=json.dumps(rule.parameters) if rule.parameters else None,
+                    resource_types_scope=[rule.scope[0]] if rule.scope else None,
+                    resource_id_scope=rule.scope[1] if rule.scope else None,
                 ),
             )
         if is_home_region:

@@ -22,8 +22,15 @@ def event_selectors(
     settings: TrailSettings, archive_buckets: list[str], canary_buckets: list[str] = ()
 ) -> list[cloudtrail.CfnTrail.AdvancedEventSelectorProperty]:
     """Management events (read and write, all services, global ones included), S3 object
-    events for the buckets that hold Information, reads of the log archive itself (who looked
-    at the evidence) and every object call on the canary's decoy bucket."""
+    events for the buckets that hold Information, item-level calls on the DynamoDB tables and
+    invocations of the Lambda functions that hold or serve it (DPP-LOG-1.b), reads of the log
+    archive itself (who looked at the evidence) and every object call on the canary's decoy
+    bucket.
+
+    Data event resource types and the resources.ARN field are CloudTrail's
+    (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html);
+    a trail allows at most 500 values across all its advanced selectors (same guide), which the
+    configuration loader keeps the configured lists well under."""
     selectors = [_selector("Management events", Field(field="eventCategory", equal_to=["Management"]))]
     s3_objects = Field(field="resources.type", equal_to=["AWS::S3::Object"])
     data = Field(field="eventCategory", equal_to=["Data"])
@@ -34,6 +41,32 @@ def event_selectors(
                 data,
                 s3_objects,
                 Field(field="resources.ARN", starts_with=[f"arn:aws:s3:::{b}/" for b in settings.sensitive_buckets]),
+            )
+        )
+    if settings.data_event_tables:
+        # Reads and writes of items (GetItem, Query, PutItem, ...): who touched which orders.
+        selectors.append(
+            _selector(
+                "Items of DynamoDB tables holding Information",
+                data,
+                Field(field="resources.type", equal_to=["AWS::DynamoDB::Table"]),
+                Field(field="resources.ARN", equal_to=list(settings.data_event_tables)),
+            )
+        )
+    if settings.data_event_functions:
+        # An invocation names the function's ARN, with a version or alias when one was called,
+        # so both the bare ARN and "<arn>:" prefixes (a prefix of the bare ARN alone would
+        # also take in orders-export for orders).
+        lambdas = Field(field="resources.type", equal_to=["AWS::Lambda::Function"])
+        selectors.append(
+            _selector("Invocations of Lambda functions serving Information", data, lambdas, Field(field="resources.ARN", equal_to=list(settings.data_event_functions)))
+        )
+        selectors.append(
+            _selector(
+                "Invocations of versions and aliases of those functions",
+                data,
+                lambdas,
+                Field(field="resources.ARN", starts_with=[f"{arn}:" for arn in settings.data_event_functions]),
             )
         )
     if settings.data_events:

@@ -3,7 +3,7 @@ events, chat relay, alarms (canary, review digest) and monitoring foundation, an
 functions' concurrency across all of them."""
 from __future__ import annotations
 
-from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, alias_scoped, config_role, deploy_action_function, enforcer, in_public_packs, wildcards
+from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, alias_scoped, config_role, deploy_action_function, enforcer, in_public_packs, log_export_grants, wildcards
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, monitoring_names
 from stacks.topology import PlannedStack
@@ -34,9 +34,17 @@ def account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str) 
 
 
 def collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    found = _log_export(config, stack, planned.region, planned.account) if config.workload.export_log_groups else []
     if not config.features.flow_logs:
-        return []
-    return enforcer(config, stack, planned.region, planned.account)
+        return found
+    return found + enforcer(config, stack, planned.region, planned.account)
+
+
+def _log_export(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
+    archive = archive_names(config)
+    return log_export_grants(
+        f"{stack}/AccountLogExport/DeliveryPolicy", [archive.log_export_bucket(region)], region, account, archive.log_export_key_alias(region), archive.account
+    )
 
 
 def detection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:

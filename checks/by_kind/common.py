@@ -71,6 +71,21 @@ def deploy_action_function(config: BaselineConfig, planned: PlannedStack, stack:
     ]
 
 
+def log_export_grants(path: str, buckets: list[str], region: str, account: str, aliases: str, key_account: str) -> list[Acknowledgement]:
+    """Firehose's role for the account-wide CloudWatch Logs export (DPP-LOG-8)."""
+    return [
+        *wildcards(
+            path,
+            [f"arn:aws:s3:::{b}/{prefix}/{account}/*" for b in buckets for prefix in ("cloudwatch-logs", "cloudwatch-logs-errors")],
+            "Firehose names each object by delivery time below this account's own export prefixes "
+            "(cloudwatch-logs/<account>/ and its error records); PutObject and AbortMultipartUpload only, in the "
+            "destination bucket (the member baseline names the staging bucket and the region's intake: a template "
+            "condition picks one as the destination).",
+        ),
+        *wildcards(path, [f"arn:aws:kms:{region}:{key_account}:key/*"], alias_scoped(aliases, region)),
+    ]
+
+
 def enforcer(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
     """The flow-log enforcer, in a collection stack or (with ``<AWS::Region>`` and
     ``<AWS::AccountId>`` as cdk-nag shows pseudo parameters) the member baseline."""

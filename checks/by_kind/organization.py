@@ -2,7 +2,8 @@
 template the StackSet deploys."""
 from __future__ import annotations
 
-from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, config_role, deploy_action_function, enforcer, wildcards
+from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, config_role, deploy_action_function, enforcer, log_export_grants, wildcards
+from configuration.naming import archive_names
 from configuration.model import BaselineConfig
 from stacks.topology import PlannedStack
 
@@ -65,4 +66,14 @@ def member_acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ..
         acks += enforcer(config, MEMBER_STACK, "<AWS::Region>", "<AWS::AccountId>")
     if config.features.config_recorder:
         acks += config_role(config, MEMBER_STACK, "<AWS::AccountId>")
+    if config.workload.export_log_groups:
+        archive = archive_names(config)
+        acks += log_export_grants(
+            f"{MEMBER_STACK}/AccountLogExport/DeliveryPolicy",
+            [archive.config_staging_bucket, archive.intake_bucket("<AWS::Region>")],
+            "<AWS::Region>",
+            "<AWS::AccountId>",
+            f"{archive.archive_key_alias} (home) or {archive.intake_key_alias} (elsewhere)",
+            archive.account,
+        )
     return tuple(acks)

@@ -84,6 +84,7 @@ def data_events(f: Facts) -> Finding:
         rule("DPP-TrailDataEventsSensitiveBuckets"),
         case(f"{_COLLECTION}::test_sensitive_buckets_get_data_events_and_switches_are_honoured"),
         case("tests/nag/test_dpp_rules.py::test_sensitive_buckets_need_data_events"),
+        case("tests/synth/test_workload_channels.py::test_trail_logs_item_calls_on_configured_tables_and_invocations_of_configured_functions"),
     ])
     buckets = f.setting("trail.sensitive_buckets", []) or []
     trails = multi_region_trails(f)
@@ -103,9 +104,21 @@ def data_events(f: Facts) -> Finding:
         return found
     found.controls.append(f"S3 object data events (reads and writes) on {', '.join(covered)}: {where(trails)}")
     found.gaps += [f"bucket {b} is configured as sensitive but its object access is not logged" for b in buckets if b not in covered]
-    for cfn_type, what in (("AWS::DynamoDB::Table", "DynamoDB tables"), ("AWS::Lambda::Function", "Lambda functions")):
-        if not any(any(data_event_prefixes(t.properties, cfn_type)) for t in trails):
-            found.gaps.append(f"{what} holding or serving Information: no configuration key names them and no trail selects their data events")
+    for cfn_type, what, key in (
+        ("AWS::DynamoDB::Table", "DynamoDB tables", "trail.dataEventTables"),
+        ("AWS::Lambda::Function", "Lambda functions", "trail.dataEventFunctions"),
+    ):
+        listed = list(f.setting(key.replace("dataEventTables", "data_event_tables").replace("dataEventFunctions", "data_event_functions"), []) or [])
+        selected = [data_event_prefixes(t.properties, cfn_type) for t in trails]
+        everything = any(e for e, _ in selected)
+        prefixes = {p for _, ps in selected for p in ps}
+        if not listed and not everything:
+            found.gaps.append(f"{what} holding or serving Information: none listed in {key}, so no trail selects their data events")
+            continue
+        covered_here = [arn for arn in listed if everything or arn in prefixes]
+        if covered_here:
+            found.controls.append(f"{what} data events on {', '.join(covered_here)}: {where(trails)}")
+        found.gaps += [f"{arn} is listed in {key} but no trail selects its data events" for arn in listed if arn not in covered_here]
     return found
 
 
@@ -315,12 +328,46 @@ def _all_prefixes(props: dict) -> list[str]:
 # https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
 _WORKLOAD_CHANNELS = {
     "load balancer access logs": ("elb-logging-enabled", "ELB_LOGGING_ENABLED"),
-    "API Gateway access logs": ("api-gw-execution-logging-enabled", "API_GW_EXECUTION_LOGGING_ENABLED"),
+    "API Gateway execution logs": ("api-gw-execution-logging-enabled", "API_GW_EXECUTION_LOGGING_ENABLED"),
+    "API Gateway REST access logs": ("apigateway-stage-access-logs-enabled", "APIGATEWAY_STAGE_ACCESS_LOGS_ENABLED"),
+    "API Gateway HTTP/WebSocket access logs": ("api-gwv2-access-logs-enabled", "API_GWV2_ACCESS_LOGS_ENABLED"),
     "CloudFront logs": ("cloudfront-accesslogs-enabled", "CLOUDFRONT_ACCESSLOGS_ENABLED"),
     "WAF logs": ("wafv2-logging-enabled", "WAFV2_LOGGING_ENABLED"),
     "RDS/Aurora audit logs": ("rds-logging-enabled", "RDS_LOGGING_ENABLED"),
     "retention of every log group of the account": ("cw-loggroup-retention-period-check", "CW_LOGGROUP_RETENTION_PERIOD_CHECK"),
 }
+_CLOUDFRONT_REGION = "us-east-1"  # the only region AWS offers its rule in
+_WORKLOAD = "tests/synth/test_workload_channels.py"
+
+
+def _exports_into_archive(f: Facts, policy) -> bool:
+    """A subscription filter policy of every log group (no pattern) whose destination is a
+    Firehose stream of its own account and region writing the archive's cloudwatch-logs/ layout
+    into the staging bucket or that region's intake (both replicated into the locked copies)."""
+    props = policy.properties
+    try:
+        document = json.loads(props.get("PolicyDocument") or "{}")
+    except (TypeError, ValueError):
+        return False
+    if props.get("Scope") != "ALL" or document.get("FilterPattern") != "":
+        return False
+    destination = str(document.get("DestinationArn", ""))
+    name = destination.rsplit("/", 1)[-1]
+    if destination != f"arn:aws:firehose:{policy.region}:{policy.account}:deliverystream/{name}":
+        return False
+    buckets = {f"arn:aws:s3:::{f.prefix}-config-staging-", f"arn:aws:s3:::{f.prefix}-log-intake-"}
+    for stream in f.of_type("AWS::KinesisFirehose::DeliveryStream"):
+        if stream.place != policy.place or stream.properties.get("DeliveryStreamName") != name:
+            continue
+        s3 = stream.properties.get("ExtendedS3DestinationConfiguration") or {}
+        processors = [p.get("Type") for p in (s3.get("ProcessingConfiguration") or {}).get("Processors", [])]
+        if (
+            str(s3.get("Prefix", "")).startswith(f"cloudwatch-logs/{policy.account}/{policy.region}/")
+            and any(str(s3.get("BucketARN", "")).startswith(b) for b in buckets)
+            and "Decompression" in processors
+        ):
+            return True
+    return False
 
 
 @grades("DPP-LOG-8")
@@ -328,13 +375,44 @@ def workload_channels(f: Facts) -> Finding:
     found = Finding(checks=[
         case("tests/synth/test_collection.py::test_config_rules_watch_the_baseline_account_wide_checks_only_at_home"),
         case("tests/workload/test_example_workload.py::test_the_example_without_logging_fails_with_the_rules_a_user_looks_up"),
+        case(f"{_WORKLOAD}::test_every_covered_region_checks_load_balancer_api_gateway_waf_and_rds_logging"),
+        case(f"{_WORKLOAD}::test_non_compliance_of_a_workload_rule_reaches_the_high_topic_and_compliance_does_not"),
+        case(f"{_WORKLOAD}::test_every_log_group_streams_through_firehose_into_the_archive_layout"),
+        access("firehose-put"),
+        access("logs-assumes-subscription-role"),
     ])
     # enforced at synth for the application's own stacks by the workload pack they apply
     found.controls.append("DPP workload pack (DppWorkloadPack) for the application's CDK apps: load balancer, API Gateway, CloudFront, WAF, RDS/Aurora, ECS and log-group rules")
-    identifiers = {str((r.properties.get("Source") or {}).get("SourceIdentifier")) for r in f.of_type("AWS::Config::ConfigRule")}
+    rules = f.of_type("AWS::Config::ConfigRule")
+    identifiers = {str((r.properties.get("Source") or {}).get("SourceIdentifier")) for r in rules}
     detected = [name for name, (_, ident) in _WORKLOAD_CHANNELS.items() if ident in identifiers]
     if detected:
         found.controls.append(f"Config rules detecting at run time: {', '.join(detected)}")
+        for name, (_, ident) in _WORKLOAD_CHANNELS.items():
+            if ident == "CLOUDFRONT_ACCESSLOGS_ENABLED":
+                continue
+            having = [r for r in rules if (r.properties.get("Source") or {}).get("SourceIdentifier") == ident]
+            if ident in identifiers:
+                found.gaps += [f"{name}: no Config rule in {p}" for p in f.missing_places(having)]
     missing = [f"{name} (Config rule {rule_name})" for name, (rule_name, ident) in _WORKLOAD_CHANNELS.items() if ident not in identifiers]
-    found.gaps += [f"not detected at run time: {m}" for m in missing] + ["container and host logs (agents): not checked"]
+    if "CLOUDFRONT_ACCESSLOGS_ENABLED" not in identifiers and _CLOUDFRONT_REGION not in f.regions:
+        missing = [m for m in missing if not m.startswith("CloudFront")]
+        found.gaps.append(f"CloudFront logs: AWS offers its Config rule only in {_CLOUDFRONT_REGION}, which is not a covered region")
+    exports = [p for p in f.of_type("AWS::Logs::AccountPolicy") if p.properties.get("PolicyType") == "SUBSCRIPTION_FILTER_POLICY" and _exports_into_archive(f, p)]
+    if exports:
+        found.controls.append(f"every log group streamed into the archive's cloudwatch-logs/ (Firehose, replicated into the locked copies): {where(exports)}")
+        found.gaps += [f"log groups not exported into the archive in {p}" for p in f.missing_places(exports)]
+    what = (
+        "at run time, Config rules: " + "; ".join(missing)
+    )
+    if detected or exports:
+        found.gaps += [f"not detected: {m}" for m in missing]
+        if not exports:
+            found.gaps.append("log groups of the account: not exported into the archive (no account-wide subscription filter policy)")
+        found.gaps += [
+            "workload log buckets for ALB, CloudFront and WAF logs (services that cannot write to the KMS/Object Lock archive): not provided",
+            "container and host logs (agents): not checked",
+        ]
+    else:
+        found.answer = what
     return found

@@ -45,18 +45,59 @@ def retention(f: Facts) -> Finding:
     return found
 
 
+def _policy_gaps(f: Facts, policy, expected: tuple[str, ...]) -> list[str]:
+    """What keeps an account-level data protection policy from masking every log group of its
+    place for the configured marketplaces, with findings kept (empty: it does)."""
+    props, here = policy.properties, policy.place
+    try:
+        document = json.loads(props.get("PolicyDocument") or "{}")
+    except (TypeError, ValueError):
+        return [f"{here}: the data protection policy document is not JSON"]
+    statements = document.get("Statement") or []
+    audit = [s for s in statements if "Audit" in (s.get("Operation") or {})]
+    redact = [s for s in statements if "Deidentify" in (s.get("Operation") or {})]
+    gaps = []
+    if props.get("Scope", "ALL") != "ALL":
+        gaps.append(f"{here}: the data protection policy does not apply to every log group")
+    if not audit or not redact or (redact[0]["Operation"]["Deidentify"].get("MaskConfig") != {}):
+        return gaps + [f"{here}: the data protection policy lacks its Audit or masking (Deidentify) statement"]
+    names = {str(arn).rsplit("/", 1)[-1] for arn in redact[0].get("DataIdentifier", [])}
+    if set(audit[0].get("DataIdentifier", [])) != set(redact[0].get("DataIdentifier", [])):
+        gaps.append(f"{here}: audited and masked identifiers differ (CloudWatch Logs refuses the policy)")
+    gaps += [f"{here}: {i} is not masked" for i in expected if i not in names]
+    group = ((audit[0]["Operation"]["Audit"].get("FindingsDestination") or {}).get("CloudWatchLogs") or {}).get("LogGroup")
+    days = int(f.setting("retention_days", 365))
+    kept = [g for g in f.of_type("AWS::Logs::LogGroup") if g.place == here and g.properties.get("LogGroupName") == group and int(g.properties.get("RetentionInDays") or 0) >= days]
+    if not kept:
+        gaps.append(f"{here}: audit findings go to no log group of the baseline kept {days} days")
+    return gaps
+
+
 @grades("DPP-PII-1.a")
 def account_wide_masking(f: Facts) -> Finding:
+    from capabilities.workload_logs import marketplace_identifiers
+
     found = Finding(checks=[
         rule("DPP-LogGroupPiiMasking"),
         case("tests/synth/test_collection.py::test_log_groups_are_encrypted_retained_masked_and_kept_a_year"),
+        case("tests/synth/test_workload_channels.py::test_every_log_group_of_the_account_is_masked_for_the_marketplaces"),
     ])
     account_policies = [p for p in f.of_type("AWS::Logs::AccountPolicy") if p.properties.get("PolicyType") == "DATA_PROTECTION_POLICY"]
     groups = f.of_type("AWS::Logs::LogGroup")
     masked = [g for g in groups if g.properties.get("DataProtectionPolicy")]
+    marketplaces = tuple(f.setting("workload.marketplaces", []) or [])
     if account_policies:
-        found.controls.append(f"account-wide data protection policy: {where(account_policies)}")
+        expected = marketplace_identifiers(marketplaces)
+        sound = [p for p in account_policies if not _policy_gaps(f, p, expected)]
+        if sound:
+            scope = f"the PII of marketplaces {', '.join(marketplaces)}" if marketplaces else "the global PII identifiers (no marketplace configured)"
+            found.controls.append(f"account-wide data protection policy masking {scope} in every log group, findings kept: {where(sound)}")
+        found.gaps += [g for p in account_policies for g in _policy_gaps(f, p, expected)]
         found.gaps += [f"no account-wide data protection policy in {p}" for p in f.missing_places(account_policies)]
+        if not marketplaces:
+            found.gaps.append("no marketplace configured (workload.marketplaces): country-specific identifiers (phone, tax, ID numbers) are not masked")
+        if not sound:
+            found.answer = "an account-wide data protection policy that audits and masks the marketplaces' PII, findings to a kept log group"
         return found
     if masked:
         found.controls.append(f"the project's own log groups are masked: {len(masked)} of {len(groups)}")
@@ -108,5 +149,9 @@ def no_debug_logging(f: Facts) -> Finding:
     loud = [fn for fn in functions if debug(fn)]
     found.controls.append(f"the project's functions log at INFO or above: {len(functions) - len(loud)} of {len(functions)}")
     found.gaps += [f"{fn.path} logs at DEBUG or TRACE" for fn in loud]
-    found.gaps.append("the application's own systems: not checked (DPP-LOG-8 would carry the rule to its stacks)")
+    masking = [p for p in f.of_type("AWS::Logs::AccountPolicy") if p.properties.get("PolicyType") == "DATA_PROTECTION_POLICY" and p.properties.get("Scope", "ALL") == "ALL"]
+    if masking:
+        # What a debug line leaks is masked in every log group, the application's included.
+        found.controls.append(f"PII in every log group of the account masked by the account-wide data protection policy: {where(masking)}")
+    found.gaps.append("the application's own log levels: not checked at run time (the workload pack checks them in its CDK stacks)")
     return found

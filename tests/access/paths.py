@@ -39,6 +39,10 @@ DOC_MFA_KEY = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_polici
 DOC_KEY_POLICY = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html"
 DOC_S3_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html"
 DOC_KMS_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html"
+DOC_FIREHOSE_ROLE = "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3"
+DOC_FIREHOSE_CROSS_ACCOUNT = "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#cross-account-delivery-s3"
+DOC_FIREHOSE_KMS = "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-kms-key-for-s3-cross-account"
+DOC_CWL_ACCOUNT_SUBSCRIPTION = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters-AccountLevel.html#FirehoseExample-AccountLevel"
 
 ALLOWED = "Allowed"
 DENIED = "Denied"
@@ -290,6 +294,40 @@ def member_paths(config: BaselineConfig) -> list[AccessPath]:
                 "the query-logging configuration's owner must be allowed to list the destination bucket",
             )
         )
+    member = monitoring_names(config, MEMBER_ACCOUNT)
+    if config.workload.export_log_groups:
+        home = config.home_region
+        delivery = f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{member.log_export_role(home)}"
+        rows += [
+            AccessPath(
+                "member-firehose-put",
+                DOC_FIREHOSE_CROSS_ACCOUNT,
+                Request(delivery, "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/cloudwatch-logs/{MEMBER_ACCOUNT}/{home}/2026/12/01/10/x.gz", {"aws:PrincipalOrgID": org}),
+                ALLOWED,
+                "a member's Firehose role, admitted by aws:PrincipalOrgID and its name",
+            ),
+            *[
+                AccessPath(
+                    f"member-firehose-kms-{action.split(':')[1]}",
+                    DOC_FIREHOSE_KMS,
+                    Request(delivery, action, f"arn:aws:kms:{home}:{names.account}:{names.archive_key_alias}", {"aws:PrincipalOrgID": org, "kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
+                    ALLOWED,
+                )
+                for action in ("kms:GenerateDataKey", "kms:Decrypt")
+            ],
+            AccessPath(
+                "member-logs-assumes-subscription-role",
+                DOC_CWL_ACCOUNT_SUBSCRIPTION,
+                _service("logs.amazonaws.com", "sts:AssumeRole", f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{member.log_subscription_role(home)}", **{"aws:SourceAccount": MEMBER_ACCOUNT, "aws:SourceArn": f"arn:aws:logs:{home}:{MEMBER_ACCOUNT}:log-group:x"}),
+                ALLOWED,
+            ),
+            AccessPath(
+                "outsider-firehose-put",
+                DOC_FIREHOSE_CROSS_ACCOUNT,
+                Request(f"arn:aws:iam::999999999999:role/{member.log_export_role(home)}", "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/cloudwatch-logs/999999999999/x.gz", {"aws:PrincipalOrgID": "o-otherorg999"}, administrator=True),
+                DENIED,
+            ),
+        ]
     outsider = "999999999999"
     rows += [
         AccessPath(
@@ -514,6 +552,98 @@ def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
     ]
 
 
+def log_export_paths(config: BaselineConfig) -> list[AccessPath]:
+    """The account-wide CloudWatch Logs export of each monitored account and region (DPP-LOG-8):
+    CloudWatch Logs assumes its role (confused-deputy conditions) and puts records into the
+    account's stream; Firehose assumes its role (external ID = account) and writes, with the
+    destination bucket's default KMS key, under the account's own prefix of the log-archive
+    account's staging bucket (home) or intake (elsewhere); nothing else."""
+    if not config.workload.export_log_groups:
+        return []
+    names = archive_names(config)
+    org = {"aws:PrincipalOrgID": config.organization.organization_id} if config.org_mode else {}
+    stranger = "999999999999"
+    rows: list[AccessPath] = []
+    for account in (a.account_id for a in config.monitored_accounts):
+        mon = monitoring_names(config, account)
+        for region in config.regions:
+            place = f"{account}-{region}"
+            bucket = names.log_export_bucket(region)
+            alias = names.log_export_key_alias(region)
+            key = f"arn:aws:kms:{region}:{names.account}:{alias}"
+            delivery = f"arn:aws:iam::{account}:role/{mon.log_export_role(region)}"
+            subscription = f"arn:aws:iam::{account}:role/{mon.log_subscription_role(region)}"
+            stream = f"arn:aws:firehose:{region}:{account}:deliverystream/{mon.log_export_stream}"
+            source = {"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/orders-api"}
+            obj = f"arn:aws:s3:::{bucket}/cloudwatch-logs/{account}/{region}/2026/12/01/10/{mon.log_export_stream}-1-2026-12-01-10-00-00-x.gz"
+            rows += [
+                AccessPath(f"logs-assumes-subscription-role-{place}", DOC_CWL_ACCOUNT_SUBSCRIPTION, _service("logs.amazonaws.com", "sts:AssumeRole", subscription, **source), ALLOWED),
+                AccessPath(
+                    f"logs-of-stranger-refused-subscription-role-{place}",
+                    DOC_CWL_ACCOUNT_SUBSCRIPTION,
+                    _service("logs.amazonaws.com", "sts:AssumeRole", subscription, **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{region}:{stranger}:log-group:x"}),
+                    DENIED,
+                ),
+                AccessPath(f"logs-puts-records-{place}", DOC_CWL_ACCOUNT_SUBSCRIPTION, Request(subscription, "firehose:PutRecordBatch", stream), ALLOWED),
+                AccessPath(f"firehose-assumes-delivery-role-{place}", DOC_FIREHOSE_ROLE, _service("firehose.amazonaws.com", "sts:AssumeRole", delivery, **{"sts:ExternalId": account}), ALLOWED),
+                AccessPath(
+                    f"firehose-of-stranger-refused-delivery-role-{place}",
+                    DOC_FIREHOSE_ROLE,
+                    _service("firehose.amazonaws.com", "sts:AssumeRole", delivery, **{"sts:ExternalId": stranger}),
+                    DENIED,
+                ),
+                AccessPath(f"firehose-locates-bucket-{place}", DOC_FIREHOSE_CROSS_ACCOUNT, Request(delivery, "s3:GetBucketLocation", f"arn:aws:s3:::{bucket}", org), ALLOWED),
+                AccessPath(f"firehose-lists-uploads-{place}", DOC_FIREHOSE_CROSS_ACCOUNT, Request(delivery, "s3:ListBucketMultipartUploads", f"arn:aws:s3:::{bucket}", org), ALLOWED),
+                AccessPath(
+                    f"firehose-put-{place}",
+                    DOC_FIREHOSE_CROSS_ACCOUNT,
+                    Request(delivery, "s3:PutObject", obj, org),
+                    ALLOWED,
+                    "no x-amz-server-side-encryption header (NoEncryption): the bucket's KMS default applies",
+                ),
+                AccessPath(
+                    f"firehose-put-error-records-{place}",
+                    DOC_FIREHOSE_CROSS_ACCOUNT,
+                    Request(delivery, "s3:PutObject", f"arn:aws:s3:::{bucket}/cloudwatch-logs-errors/{account}/{region}/processing-failed/2026/12/01/x.gz", org),
+                    ALLOWED,
+                ),
+                *[
+                    AccessPath(
+                        f"firehose-kms-{action.split(':')[1]}-{place}",
+                        DOC_FIREHOSE_KMS,
+                        Request(delivery, action, key, {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:ResourceAliases": [alias], **org}),
+                        ALLOWED,
+                    )
+                    for action in ("kms:GenerateDataKey", "kms:Decrypt")
+                ],
+                AccessPath(f"firehose-kms-not-directly-{place}", DOC_FIREHOSE_KMS, Request(delivery, "kms:Decrypt", key, {"kms:ResourceAliases": [alias], **org}), DENIED, "only through S3"),
+                AccessPath(
+                    f"firehose-not-into-another-account-prefix-{place}",
+                    DOC_S3_ACTIONS,
+                    Request(delivery, "s3:PutObject", f"arn:aws:s3:::{bucket}/cloudwatch-logs/{stranger}/{region}/2026/12/01/10/x.gz", org),
+                    DENIED,
+                ),
+                AccessPath(f"firehose-not-into-config-prefix-{place}", DOC_S3_ACTIONS, Request(delivery, "s3:PutObject", f"arn:aws:s3:::{bucket}/config/AWSLogs/{account}/x", org), DENIED),
+                AccessPath(f"firehose-cannot-read-{place}", DOC_S3_ACTIONS, Request(delivery, "s3:GetObject", obj, org), DENIED, "reads stay with the reader role"),
+            ]
+    rows.append(
+        AccessPath(
+            "stranger-role-refused-log-export-put",
+            DOC_FIREHOSE_CROSS_ACCOUNT,
+            Request(
+                f"arn:aws:iam::{stranger}:role/{config.resource_prefix}-log-export-{config.home_region}",
+                "s3:PutObject",
+                f"arn:aws:s3:::{names.config_staging_bucket}/cloudwatch-logs/{stranger}/x.gz",
+                {"aws:PrincipalOrgID": "o-otherorg999"} if config.org_mode else {},
+                administrator=True,
+            ),
+            DENIED,
+            "a role of the same name in an uncovered account",
+        )
+    )
+    return rows
+
+
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
-    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config)
+    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config)
     return rows + member_paths(config) if config.org_mode else rows

@@ -110,8 +110,24 @@ def test_config_records_everything_and_global_types_once(synthesized, region, gl
     assert channel["ConfigSnapshotDeliveryProperties"] == {"DeliveryFrequency": "TwentyFour_Hours"}
 
 
+def all_rules(template: Template) -> list[dict]:
+    return list(template.find_resources("AWS::Config::ConfigRule").values())
+
+
 def rule_identifiers(template: Template) -> dict[str, dict]:
-    return {r["Properties"]["Source"]["SourceIdentifier"]: r for r in template.find_resources("AWS::Config::ConfigRule").values()}
+    """Rules by managed-rule identifier; S3_BUCKET_LOGGING_ENABLED is scoped per bucket (below)."""
+    return {r["Properties"]["Source"]["SourceIdentifier"]: r for r in all_rules(template) if r["Properties"]["Source"]["SourceIdentifier"] != "S3_BUCKET_LOGGING_ENABLED"}
+
+
+# The workload's channels (DPP-LOG-8) in every covered region; CloudFront's only in us-east-1.
+WORKLOAD_RULES = {
+    "ELB_LOGGING_ENABLED",
+    "API_GW_EXECUTION_LOGGING_ENABLED",
+    "APIGATEWAY_STAGE_ACCESS_LOGS_ENABLED",
+    "API_GWV2_ACCESS_LOGS_ENABLED",
+    "WAFV2_LOGGING_ENABLED",
+    "RDS_LOGGING_ENABLED",
+}
 
 
 def test_config_rules_watch_the_baseline_account_wide_checks_only_at_home(synthesized):
@@ -126,16 +142,17 @@ def test_config_rules_watch_the_baseline_account_wide_checks_only_at_home(synthe
         "ROOT_ACCOUNT_MFA_ENABLED",
         "ACCESS_KEYS_ROTATED",
     }
-    archive = {"S3_BUCKET_LOGGING_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED"}  # where the archive lives
-    assert set(home) == regional | account_wide | archive
-    assert set(other) == regional
-    for identifier in archive:
-        assert home[identifier]["Properties"]["Scope"] == {"ComplianceResourceId": ARCHIVE, "ComplianceResourceTypes": ["AWS::S3::Bucket"]}
+    archive = {"S3_BUCKET_DEFAULT_LOCK_ENABLED"}  # where the archive lives (its access logging: below)
+    assert set(home) == regional | account_wide | archive | WORKLOAD_RULES
+    assert set(other) == regional | WORKLOAD_RULES
+    archive_rules = [r for r in all_rules(synthesized.template("collection", "eu-west-1")) if r["Properties"].get("Scope", {}).get("ComplianceResourceId") == ARCHIVE]
+    assert {r["Properties"]["Source"]["SourceIdentifier"] for r in archive_rules} == {"S3_BUCKET_LOGGING_ENABLED", "S3_BUCKET_DEFAULT_LOCK_ENABLED"}
+    assert all(r["Properties"]["Scope"]["ComplianceResourceTypes"] == ["AWS::S3::Bucket"] for r in archive_rules)
     assert home["S3_BUCKET_DEFAULT_LOCK_ENABLED"]["Properties"]["InputParameters"] == {"mode": "COMPLIANCE"}
     assert home["CW_LOGGROUP_RETENTION_PERIOD_CHECK"]["Properties"]["InputParameters"] == {"MinRetentionTime": "365"}
     assert home["VPC_FLOW_LOGS_ENABLED"]["Properties"]["InputParameters"] == {"trafficType": "ALL"}
     recorder_id = next(iter(synthesized.template("collection", "eu-west-1").find_resources("AWS::Config::ConfigurationRecorder")))
-    assert all(recorder_id in r.get("DependsOn", []) for r in home.values()), "rules need the recorder first"
+    assert all(recorder_id in r.get("DependsOn", []) for r in all_rules(synthesized.template("collection", "eu-west-1"))), "rules need the recorder first"
 
 
 def test_config_role_is_created_once_with_narrow_delivery_rights(synthesized):
@@ -283,6 +300,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-review-digest",
         "/aws/lambda/dpp-prod-archive-key-lookup",
         "/aws/lambda/dpp-prod-responder",
+        "/dpp/prod/data-protection-findings",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -300,6 +318,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-chat-relay",
         "/aws/lambda/dpp-prod-archive-key-lookup",
         "/aws/lambda/dpp-prod-responder",
+        "/dpp/prod/data-protection-findings",
     }
 
 
@@ -337,6 +356,7 @@ PINNED_FOUNDATION = {
     "ReviewDigestLogGroup67F9628A",
     "ArchiveKeyLookupLogGroupA069D8EB",
     "ResponderLogGroupC9AC0688",
+    "DataProtectionFindingsLogGroup4222BB4D",
 }
 
 

@@ -121,10 +121,15 @@ def test_what_the_project_does_not_answer_is_not_met_and_says_what_would(report)
         grade = report.clause(clause_id)
         assert grade.status == NOT_MET and words in " ".join(grade.missing), clause_id
     assert report.clause("DPP-LOG-2.b").status == MET  # the logging helper, graded on its tests
-    workload = report.clause("DPP-LOG-8")  # only the log-group retention rule watches the account's own channels
-    assert workload.status == PARTIAL and any("elb-logging-enabled" in m for m in workload.missing)
-    partial = report.clause("DPP-LOG-1.b")  # S3 data events, but nothing names tables or functions
-    assert partial.status == PARTIAL and any("DynamoDB" in m for m in partial.missing)
+    workload = report.clause("DPP-LOG-8")  # Config rules and the export at run time; no workload log buckets yet
+    assert workload.status == PARTIAL and any("workload log buckets" in m for m in workload.missing)
+    assert any("Config rules detecting at run time" in c and "load balancer access logs" in c for c in workload.controls)
+    assert any("cloudwatch-logs/" in c and "111122223333/eu-central-1" in c for c in workload.controls)
+    assert any("CloudFront" in m and "us-east-1" in m for m in workload.missing), "the example covers no us-east-1"
+    partial = report.clause("DPP-LOG-1.b")  # S3 data events, but the example lists no tables or functions
+    assert partial.status == PARTIAL and any("DynamoDB" in m and "trail.dataEventTables" in m for m in partial.missing)
+    masking = report.clause("DPP-PII-1.a")  # the account-wide policy with UK and DE, findings kept
+    assert masking.status == MET and any("UK, DE" in c for c in masking.controls), (masking.status, masking.missing)
     assert report.clause("DPP-MON-7").status != MET and any("evidence register" in m for m in report.clause("DPP-MON-7").missing)
 
 

@@ -265,6 +265,10 @@ def test_allows_name_only_services_never_any_principal(archive, replica):
                     # The one account grant: the covered accounts may list (not read) the bucket,
                     # as Route 53 Resolver requires of a cross-account destination.
                     assert s["Action"] == "s3:ListBucket" and s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
+                elif s["Effect"] == "Allow" and s.get("Sid", "").startswith("LogExportRoles"):
+                    # The covered accounts' Firehose roles, by name: the account, pinned to the roles.
+                    assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
+                    assert s["Condition"] == {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-export-*"]}}, s
                 elif s["Effect"] == "Allow":
                     assert set(s["Principal"]) == {"Service"}, s
 
@@ -302,6 +306,9 @@ def test_archive_key_admits_services_only_for_covered_accounts(archive):
             continue  # the tamper deny names everyone on purpose
         principal = s["Principal"]
         assert principal != "*" and principal.get("AWS") != "*", s
+        if s.get("Sid") == "LogExportRolesEncryptThroughS3":
+            assert s["Condition"]["ArnLike"] == {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-export-*"]}
+            assert s["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
         if "Service" in principal:
             assert "aws:SourceAccount" in s["Condition"]["StringEquals"], s
 

@@ -173,6 +173,9 @@ def test_config_aggregates_the_organization_and_checks_every_member(org):
     assert {"MULTI_REGION_CLOUD_TRAIL_ENABLED", "VPC_FLOW_LOGS_ENABLED", "GUARDDUTY_ENABLED_CENTRALIZED"} <= home_rules
     assert "VPC_FLOW_LOGS_ENABLED" in other_rules and "MULTI_REGION_CLOUD_TRAIL_ENABLED" not in other_rules
     assert not other.find_resources("AWS::Config::ConfigurationAggregator")
+    # The workload's channels are checked in every member too (DPP-LOG-8).
+    workload = {"ELB_LOGGING_ENABLED", "API_GW_EXECUTION_LOGGING_ENABLED", "APIGATEWAY_STAGE_ACCESS_LOGS_ENABLED", "API_GWV2_ACCESS_LOGS_ENABLED", "WAFV2_LOGGING_ENABLED", "RDS_LOGGING_ENABLED"}
+    assert workload <= home_rules and workload <= other_rules
 
 
 # --- the member StackSet -----------------------------------------------------------------------
@@ -216,6 +219,18 @@ def test_member_template_records_config_and_logs_every_vpc_into_the_archive(stac
         for resource in template.find_resources(kind).values():
             assert resource["DeletionPolicy"] == "Retain", kind
     assert not template.find_resources("AWS::CloudTrail::Trail"), "members are logged by the organization trail"
+    # Every member's log groups are masked for the configured marketplaces, findings kept.
+    policies = {p["Properties"]["PolicyType"]: p for p in template.find_resources("AWS::Logs::AccountPolicy").values()}
+    policy = policies["DATA_PROTECTION_POLICY"]
+    assert "PhoneNumber-GB" in policy["Properties"]["PolicyDocument"]
+    findings = json.loads(policy["Properties"]["PolicyDocument"])["Statement"][0]["Operation"]["Audit"]["FindingsDestination"]["CloudWatchLogs"]["LogGroup"]
+    (group_id,) = [k for k, g in template.find_resources("AWS::Logs::LogGroup").items() if g["Properties"].get("LogGroupName") == findings]
+    assert group_id in policy["DependsOn"]
+    # ... and streamed into the archive: the staging bucket at home, the region's intake elsewhere.
+    assert "SelectionCriteria" not in policies["SUBSCRIPTION_FILTER_POLICY"]["Properties"], "members have no group archived another way"
+    (stream,) = template.find_resources("AWS::KinesisFirehose::DeliveryStream").values()
+    bucket = stream["Properties"]["ExtendedS3DestinationConfiguration"]["BucketARN"]["Fn::Join"][1][1]["Fn::If"]
+    assert bucket[:2] == ["HomeRegion", f"dpp-prod-config-staging-{ARCHIVE}-eu-west-1"]
 
 
 # --- single-account mode and configuration errors --------------------------------------------
