@@ -18,6 +18,7 @@ DEFAULTS: dict = {
         "coldStorageClass": "GLACIER_IR",
     },
     "functions": {"reservedConcurrency": None},
+    "investigation": {"maxBytesScannedPerQuery": 100 * 1024**3},
     "trail": {
         "logFileValidation": True,
         "dataEvents": True,

@@ -21,12 +21,14 @@ from configuration.errors import ConfigError
 from configuration.model import (
     ACCOUNT_ROLES,
     MIN_RETENTION_DAYS,
+    MIN_BYTES_SCANNED_PER_QUERY,
     TARGET_KINDS,
     GUARDDUTY_PROTECTIONS,
     SECURITY_HUB_STANDARDS,
     Account,
     AlarmSettings,
     ArchiveSettings,
+    InvestigationSettings,
     CanarySettings,
     BaselineConfig,
     BusinessHours,
@@ -126,6 +128,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         features=_features(root.section("features")),
         organization=organization,
         functions=_functions(root.section("functions")),
+        investigation=_investigation(root.section("investigation")),
     )
     root.done()
     _check_account_roles(config)
@@ -418,6 +421,15 @@ def _functions(section: Section) -> FunctionSettings:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
         raise ConfigError(section.path("reservedConcurrency"), f"{describe(value)} is not a whole number of at least 1", "remove the key (no reservation, the default) or give a number such as 2")
     settings = FunctionSettings(reserved_concurrency=value)
+    section.done()
+    return settings
+
+
+def _investigation(section: Section) -> InvestigationSettings:
+    cutoff = section.integer(
+        "maxBytesScannedPerQuery", minimum=MIN_BYTES_SCANNED_PER_QUERY, why=" bytes, Athena's smallest per-query limit (10 MB)"
+    )
+    settings = InvestigationSettings(max_bytes_scanned_per_query=cutoff)
     section.done()
     return settings
 

@@ -11,6 +11,9 @@ class LogPrefix(str, Enum):
     VPC_FLOW_LOGS = "vpc-flow-logs"
     DNS_QUERY_LOGS = "dns-query-logs"
     GUARDDUTY = "guardduty"
+    # The account-wide CloudWatch Logs export (issue 19): cloudwatch-logs/<account>/<region>/<yyyy>/<MM>/<dd>/<HH>/,
+    # no AWSLogs/ level (Firehose writes it, not a vended-logs service).
+    CLOUDWATCH_LOGS = "cloudwatch-logs"
 
     def objects(self, account: str) -> str:
         """The object-key pattern one account's deliveries of this source may use."""
