@@ -58,6 +58,7 @@ class Query:
     title: str
     sql: str
     insights: str | None = None
+    kind: str = ""  # the factory that made it (what the tests check it returns)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -88,6 +89,7 @@ def calls_named(query_id: str, title: str, names: tuple[str, ...], source: str |
         title,
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {where} ORDER BY eventtime",
         insights + "\n| sort @timestamp asc\n| limit 500",
+        kind="calls_named"
     )
 
 
@@ -101,6 +103,7 @@ def refused_calls(query_id: str) -> Query:
         "GROUP BY useridentity.arn, sourceipaddress ORDER BY refused DESC LIMIT 100",
         'filter errorCode like /^AccessDenied/ or errorCode = "UnauthorizedOperation" or errorCode = "Client.UnauthorizedOperation"\n'
         "| stats count(*) as refused, count_distinct(eventName) as apis by userIdentity.arn, sourceIPAddress\n| sort refused desc\n| limit 100",
+        kind="refused_calls"
     )
 
 
@@ -110,6 +113,7 @@ def principal_activity(query_id: str) -> Query:
         "Everything a principal did in the window",
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE {{principal}} ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}\n| filter userIdentity.arn like "<PRINCIPAL_ARN>"\n| sort @timestamp asc\n| limit 1000',
+        kind="principal_activity"
     )
 
 
@@ -119,6 +123,7 @@ def root_activity(query_id: str) -> Query:
         "Every call and sign-in of the root user",
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.type = 'Root' ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}\n| filter userIdentity.type = "Root"\n| sort @timestamp asc\n| limit 1000',
+        kind="root_activity"
     )
 
 
@@ -128,6 +133,7 @@ def access_key_activity(query_id: str) -> Query:
         "Everything done with an access key",
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.accesskeyid = {{access_key}} ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID>"\n| sort @timestamp asc\n| limit 1000',
+        kind="access_key_activity"
     )
 
 
@@ -138,6 +144,7 @@ def call_volume(query_id: str) -> Query:
         f"SELECT useridentity.arn AS principal, eventsource, eventname, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
         "GROUP BY useridentity.arn, eventsource, eventname ORDER BY calls DESC LIMIT 50",
         "stats count(*) as calls by userIdentity.arn, eventSource, eventName\n| sort calls desc\n| limit 50",
+        kind="call_volume"
     )
 
 
@@ -148,6 +155,7 @@ def api_callers(query_id: str) -> Query:
         f"SELECT useridentity.arn AS principal, sourceipaddress, errorcode, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
         "AND eventname = {api} GROUP BY useridentity.arn, sourceipaddress, errorcode ORDER BY calls DESC LIMIT 100",
         'filter eventName = "<API_NAME>"\n| stats count(*) as calls by userIdentity.arn, sourceIPAddress, errorCode\n| sort calls desc\n| limit 100',
+        kind="api_callers"
     )
 
 
@@ -162,13 +170,14 @@ def sign_ins(query_id: str, title: str, condition: str = "", insights_condition:
         f"{mfa} AS mfa_used, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventname = 'ConsoleLogin'{extra} ORDER BY eventtime",
         "fields @timestamp, userIdentity.type, userIdentity.arn, sourceIPAddress, responseElements.ConsoleLogin, additionalEventData.MFAUsed, errorMessage\n"
         f'| filter eventName = "ConsoleLogin"{insights_condition}\n| sort @timestamp asc\n| limit 500',
+        kind="sign_ins"
     )
 
 
 def role_sessions(query_id: str, title: str, roles: tuple[str, ...]) -> Query:
     """Assumptions of the roles (patterns with *) and every call their sessions made."""
     likes = [r.replace("*", "%") for r in roles]
-    assumed = " OR ".join(f"json_extract_scalar(requestparameters, '$.roleArn') LIKE '%:role/{r}'" for r in likes)
+    assumed = " OR ".join(f"json_extract_scalar(requestparameters, '$.roleArn') LIKE '%/{r}'" for r in likes)
     used = " OR ".join(f"useridentity.sessioncontext.sessionissuer.username LIKE '{r}'" for r in likes)
     regex = "|".join(re.escape(r).replace(r"\*", ".*") for r in roles)
     return Query(
@@ -176,8 +185,9 @@ def role_sessions(query_id: str, title: str, roles: tuple[str, ...]) -> Query:
         title,
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND ((eventname LIKE 'AssumeRole%' AND ({assumed})) OR {used}) ORDER BY eventtime",
         f"{_INSIGHTS_FIELDS}, requestParameters.roleArn, userIdentity.sessionContext.sessionIssuer.userName\n"
-        f"| filter (eventName like /^AssumeRole/ and requestParameters.roleArn like /:role\\/({regex})$/) or userIdentity.sessionContext.sessionIssuer.userName like /^({regex})$/\n"
+        f"| filter (eventName like /^AssumeRole/ and requestParameters.roleArn like /\\/({regex})$/) or userIdentity.sessionContext.sessionIssuer.userName like /^({regex})$/\n"
         "| sort @timestamp asc\n| limit 1000",
+        kind="role_sessions"
     )
 
 
@@ -203,7 +213,7 @@ def object_reads(query_id: str, title: str, buckets: tuple[str, ...], key: str |
             f"FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventsource = 's3.amazonaws.com' AND {where} ORDER BY eventtime"
         )
         insights = f"fields @timestamp, eventName, userIdentity.arn, sourceIPAddress, userAgent, requestParameters.bucketName, requestParameters.key\n| filter {insights_filter}\n| sort @timestamp asc\n| limit 500"
-    return Query(query_id, title, sql, insights)
+    return Query(query_id, title, sql, insights, kind="object_reads")
 
 
 def function_failures(query_id: str, function_name: str) -> Query:
@@ -214,6 +224,7 @@ def function_failures(query_id: str, function_name: str) -> Query:
         f"SELECT {_TRAIL_COLUMNS}, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE '%/{function_name}' "
         "AND errorcode IS NOT NULL ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}, errorMessage\n| filter userIdentity.arn like "/{function_name}" and ispresent(errorCode)\n| sort @timestamp asc\n| limit 500',
+        kind="function_failures"
     )
 
 
@@ -231,6 +242,7 @@ def finding_principal(query_id: str) -> Query:
         "AND c.eventtime BETWEEN {start} AND {end} ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID_FROM_FINDING>" or userIdentity.principalId = "<PRINCIPAL_ID_FROM_FINDING>"\n'
         "| sort @timestamp asc\n| limit 1000",
+        kind="finding_principal"
     )
 
 
@@ -242,6 +254,7 @@ def rejected_flows(query_id: str) -> Query:
         "SELECT from_unixtime(\"start\") AS flow_start, region, vpc_id, interface_id, srcaddr, srcport, dstaddr, dstport, protocol, "
         "packets, bytes, flow_direction FROM vpc_flow_logs WHERE account = {account} AND hour BETWEEN "
         f"{hours} AND action = 'REJECT' AND (srcaddr = {{address}} OR pkt_srcaddr = {{address}}) ORDER BY flow_start",
+        kind="rejected_flows"
     )
 
 
@@ -253,6 +266,7 @@ def dns_lookups(query_id: str) -> Query:
         "FROM dns_query_logs WHERE account = {account} AND vpc = {vpc} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') "
         "AND replace(substr({end}, 1, 10), '-', '/') AND query_timestamp BETWEEN {start} AND {end} AND query_name LIKE {domain} "
         "ORDER BY query_timestamp",
+        kind="dns_lookups"
     )
 
 
@@ -267,17 +281,19 @@ def resource_changes(query_id: str) -> Query:
         "WHERE account = {account} AND kind = 'ConfigHistory' AND date_parse(day, '%Y/%m/%d') BETWEEN date_trunc('day', from_iso8601_timestamp({start})) "
         "AND from_iso8601_timestamp({end}) AND item.resourceid = {resource_id} ORDER BY item.configurationitemcapturetime",
         f'{_INSIGHTS_FIELDS}, requestParameters.groupId, requestParameters.bucketName\n| filter strcontains(@message, "<RESOURCE_ID>")\n| sort @timestamp asc\n| limit 500',
+        kind="resource_changes"
     )
 
 
-def reader_reads(query_id: str, archive_buckets: tuple[str, ...]) -> Query:
-    """The archive's own server access logs: every object request, by whom (the reader role's sessions)."""
+def reader_reads(query_id: str, archive_buckets: tuple[str, ...], reader_role: str) -> Query:
+    """The archive's own server access logs: every object the reader role's sessions read."""
     return Query(
         query_id,
         "Reads of the archive (S3 server access logs)",
         "SELECT requestdatetime, requester, remoteip, operation, key, httpstatus, bytessent, useragent FROM s3_access_logs "
         f"WHERE bucket IN ({_in(archive_buckets)}) AND day BETWEEN replace(substr({{start}}, 1, 10), '-', '/') AND replace(substr({{end}}, 1, 10), '-', '/') "
-        "AND operation LIKE 'REST.GET.%' AND requester LIKE {principal} ORDER BY requestdatetime",
+        f"AND operation LIKE 'REST.GET.%' AND requester LIKE '%:assumed-role/{reader_role}/%' ORDER BY requestdatetime",
+        kind="reader_reads"
     )
 
 
@@ -310,7 +326,7 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
     if spec.id == "PrivilegedRoleAssumed":
         return (role_sessions(q, "Administrator role assumptions and their sessions' calls", config.alarms.privileged_roles),)
     if spec.id == "ArchiveReaderRoleAssumed":
-        return (role_sessions(q, "Reader role assumptions and their sessions' calls", (reader,)), reader_reads(f"{q}-archive-reads", _archive_buckets(config)))
+        return (role_sessions(q, "Reader role assumptions and their sessions' calls", (reader,)), reader_reads(f"{q}-archive-reads", _archive_buckets(config), reader))
     if spec.id == "BreakGlassRoleUsed":
         return (role_sessions(q, "Break-glass assumptions and every call of its sessions", (break_glass,)),)
     if spec.id == "ApiCallVolumeAnomaly":
@@ -352,9 +368,10 @@ def _archive_buckets(config: BaselineConfig) -> tuple[str, ...]:
 def route_queries(route: EventRoute) -> tuple[Query, ...]:
     q = route.id
     detail = route.pattern.get("detail", {})
-    if route.id.startswith("GuardDuty"):
+    detail_types = route.pattern.get("detail-type", [])
+    if detail_types == ["GuardDuty Finding"]:
         return (finding_principal(q), rejected_flows(f"{q}-rejected-flows"), dns_lookups(f"{q}-dns-lookups"))
-    if route.id.startswith("SecurityHub") or route.id == "ConfigNonCompliant":
+    if any(t.startswith("Security Hub Findings") or t.startswith("Findings Imported") for t in detail_types) or route.id == "ConfigNonCompliant":
         return (resource_changes(q),)
     if route.id == "CloudTrailInsight":
         return (api_callers(q),)
