@@ -81,7 +81,7 @@ def _insights_in(values: tuple[str, ...] | list[str]) -> str:
 def calls_named(query_id: str, title: str, names: tuple[str, ...], source: str | None = None) -> Query:
     """Who made these calls in the window, from where, with which request (changes to a control)."""
     where = f"eventname IN ({_in(names)})" + (f" AND eventsource = '{source}'" if source else "")
-    insights = f"{_INSIGHTS_FIELDS}, requestParameters.bucketName, requestParameters.roleName, requestParameters.groupId\n| filter eventName in [{_insights_in(names)}]"
+    insights = f"{_INSIGHTS_FIELDS}, @message\n| filter eventName in [{_insights_in(names)}]"
     if source:
         insights += f' and eventSource = "{source}"'
     return Query(
@@ -280,7 +280,7 @@ def resource_changes(query_id: str) -> Query:
         "item.configurationitemstatus, item.relatedevents, item.configuration FROM config CROSS JOIN UNNEST(configurationitems) AS t(item) "
         "WHERE account = {account} AND kind = 'ConfigHistory' AND date_parse(day, '%Y/%m/%d') BETWEEN date_trunc('day', from_iso8601_timestamp({start})) "
         "AND from_iso8601_timestamp({end}) AND item.resourceid = {resource_id} ORDER BY item.configurationitemcapturetime",
-        f'{_INSIGHTS_FIELDS}, requestParameters.groupId, requestParameters.bucketName\n| filter strcontains(@message, "<RESOURCE_ID>")\n| sort @timestamp asc\n| limit 500',
+        f'{_INSIGHTS_FIELDS}, @message\n| filter strcontains(@message, "<RESOURCE_ID>")\n| sort @timestamp asc\n| limit 500',
         kind="resource_changes"
     )
 
