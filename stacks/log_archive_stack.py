@@ -46,6 +46,7 @@ class LogArchiveStack(Stack):
             access_logs=self.archive.access_logs,
             max_bytes_scanned=config.investigation.max_bytes_scanned_per_query,
             allowed_role_arns=[names.role_arn(names.reader_role), names.role_arn(config.archive.break_glass_role_name)],
+            tamper_exempt_role_arns=[names.role_arn(config.archive.break_glass_role_name), names.deploy_role_arn(names.home_region)],
         )
         policy = iam.ManagedPolicy(self, "InvestigationPolicy", description="Athena investigations over the DPP log archive", roles=[self.archive.reader_role])
         workgroup.grant_investigation(policy, account=names.account, region=names.home_region, database=database)

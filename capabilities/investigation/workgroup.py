@@ -15,6 +15,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from capabilities.archive import tamper
 from capabilities.archive.secure_bucket import secure_bucket
 
 RESULT_EXPIRY_DAYS = 30
@@ -52,6 +53,7 @@ class InvestigationWorkgroup(Construct):
         access_logs: s3.IBucket,
         max_bytes_scanned: int,
         allowed_role_arns: list[str],
+        tamper_exempt_role_arns: list[str],
     ) -> None:
         super().__init__(scope, id)
         self.bucket_arn = f"arn:aws:s3:::{bucket_name}"
@@ -81,6 +83,7 @@ class InvestigationWorkgroup(Construct):
                 s3.LifecycleRule(id="RemoveExpiredDeleteMarkers", enabled=True, expired_object_delete_marker=True),
             ],
         )
+        tamper.deny_tampering(self.bucket, exempt_role_arns=tamper_exempt_role_arns)
         # Need-to-know: results are log data; only the reader and break-glass roles touch them.
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(
