@@ -8,22 +8,12 @@ import pytest
 from capabilities.archive.key_layout import archive_layouts
 from capabilities.investigation.queries import Query, investigations
 from capabilities.investigation.tables import catalogue_tables
-from configuration.loader import config_from_dict
-from configuration.defaults import DEFAULTS
+from configuration import load_config
 from tests.investigation.engine import LocalAthena
 from tests.investigation.samples import END, START, sample_objects
-from tests.support import example_config_dict
+from tests.support import context_with
 
-import copy
-
-
-def _merged(document: dict) -> dict:
-    from configuration.loader import _merge  # the loader's own layering of defaults
-
-    return _merge(copy.deepcopy(DEFAULTS), document)
-
-
-CONFIG = config_from_dict(_merged(example_config_dict()))
+CONFIG = load_config(context_with())
 INVESTIGATIONS = investigations(CONFIG)
 QUERIES: dict[str, Query] = {q.id: q for i in INVESTIGATIONS for q in i.queries}
 
@@ -140,3 +130,41 @@ def test_every_table_has_sample_objects_under_its_template(athena: LocalAthena):
 )
 def test_templates_refuse_other_layouts(source: str, key: str):
     assert not archive_layouts(CONFIG)[source].key_pattern().match(key)
+
+
+@pytest.mark.parametrize("value", [9_999_999, 0, "100GB", True, 1.5])
+def test_a_bad_scan_limit_names_the_key(value):
+    from configuration import ConfigError, load_config
+    from tests.support import context_with
+
+    with pytest.raises(ConfigError) as error:
+        load_config(context_with(investigation__maxBytesScannedPerQuery=value))
+    assert str(error.value).count("dpp.investigation.maxBytesScannedPerQuery") == 1 and "\n" not in str(error.value)
+
+
+def test_the_scan_limit_reaches_the_workgroup_setting():
+    from configuration import load_config
+    from tests.support import context_with
+
+    assert load_config(context_with(investigation__maxBytesScannedPerQuery=10_000_000)).investigation.max_bytes_scanned_per_query == 10_000_000
+
+
+def test_organization_mode_projects_every_member_account_and_region():
+    """Members cannot be listed: the account column is injected (each saved query names it),
+    regions stay enumerated, and the organization trail's own level is in the template."""
+    from tests.synth.test_organization import org_context
+
+    config = load_config(org_context())
+    layouts = archive_layouts(config)
+    org = config.organization.organization_id
+    trail = layouts["cloudtrail"]
+    assert f"AWSLogs/{org}/${{account}}/CloudTrail/" in trail.location_template
+    member = "444455556666"
+    assert trail.key_pattern().match(f"cloudtrail/AWSLogs/{org}/{member}/CloudTrail/eu-west-1/2026/11/30/{member}_CloudTrail_eu-west-1_x.json.gz")
+    for layout in layouts.values():
+        account = next((p for p in layout.partitions if p.name == "account"), None)
+        assert account is None or account.properties() == {"projection.account.type": "injected"}, layout.source
+    for investigation in investigations(config):
+        for query in investigation.queries:
+            if "FROM s3_access_logs" not in query.sql:
+                assert "account = {account}" in query.sql, query.id
