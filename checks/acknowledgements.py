@@ -106,7 +106,7 @@ def _investigation(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
             "S3BucketReplicationEnabled",
             results,
             "Athena query results are derived working copies of logs that stay in the replicated, locked archive; "
-            f"they expire after 30 days and are not evidence, so they are not replicated.",
+            "they expire after 30 days and are not evidence, so they are not replicated.",
         ),
         Acknowledgement(
             "DPP::DPP-S3LifecycleKeepsRetention",
