@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
         "coldStorageClass": "GLACIER_IR",
     },
     "functions": {"reservedConcurrency": None},
+    "investigation": {"maxBytesScannedPerQuery": 100 * 1024**3},
     "trail": {
         "logFileValidation": True,
         "dataEvents": True,

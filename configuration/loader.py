@@ -21,12 +21,14 @@ from configuration.model import (
     ACCOUNT_ROLES,
     MARKETPLACES,
     MIN_RETENTION_DAYS,
+    MIN_BYTES_SCANNED_PER_QUERY,
     TARGET_KINDS,
     GUARDDUTY_PROTECTIONS,
     SECURITY_HUB_STANDARDS,
     Account,
     AlarmSettings,
     ArchiveSettings,
+    InvestigationSettings,
     CanarySettings,
     BaselineConfig,
     BusinessHours,
@@ -133,6 +135,7 @@ def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
         organization=organization,
         functions=_functions(root.section("functions")),
         workload=_workload(root.section("workload")),
+        investigation=_investigation(root.section("investigation")),
     )
     root.done()
     _check_account_roles(config)
@@ -420,6 +423,15 @@ def _check_principal_arn(path: str, value: str) -> None:
 def _functions(section: Section) -> FunctionSettings:
     value = section.optional_integer("reservedConcurrency", minimum=1, why=" (remove the key for no reservation, the default)")
     settings = FunctionSettings(reserved_concurrency=value)
+    section.done()
+    return settings
+
+
+def _investigation(section: Section) -> InvestigationSettings:
+    cutoff = section.integer(
+        "maxBytesScannedPerQuery", minimum=MIN_BYTES_SCANNED_PER_QUERY, why=" bytes, Athena's smallest per-query limit (10 MB)"
+    )
+    settings = InvestigationSettings(max_bytes_scanned_per_query=cutoff)
     section.done()
     return settings
 

@@ -328,6 +328,19 @@ class FunctionSettings:
 
 
 @dataclass(frozen=True)
+class InvestigationSettings:
+    """Searching the archive in place with Athena (DPP-ANA-1, DPP-ANA-2): the most one query
+    may scan before Athena cancels it (BytesScannedCutoffPerQuery, enforced by the workgroup)."""
+
+    max_bytes_scanned_per_query: int = 100 * 1024**3
+
+
+# Athena's smallest per-query data usage control: 10 MB
+# (https://docs.aws.amazon.com/athena/latest/APIReference/API_WorkGroupConfiguration.html).
+MIN_BYTES_SCANNED_PER_QUERY = 10_000_000
+
+
+@dataclass(frozen=True)
 class OrganizationSettings:
     """Organization mode (DPP-PRT-4, DPP-LOG-1/5/6 at organization scale): an organization
     trail, delegated administrators and a service-managed StackSet for every member account."""
@@ -362,6 +375,7 @@ class BaselineConfig:
     organization: OrganizationSettings
     functions: FunctionSettings = FunctionSettings()
     workload: WorkloadSettings = WorkloadSettings()
+    investigation: InvestigationSettings = InvestigationSettings()
 
     @property
     def log_archive_account(self) -> Account:

@@ -42,6 +42,11 @@ class ArchiveNames:
         return self._bucket("access-logs", self.home_region)
 
     @property
+    def investigation_results_bucket(self) -> str:
+        """Athena results of investigations over the archive (expire; never the archive)."""
+        return self._bucket("athena-results", self.home_region)
+
+    @property
     def replica_bucket(self) -> str:
         return self._bucket("log-replica", self.replica_region)
 

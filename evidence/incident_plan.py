@@ -12,6 +12,7 @@ from capabilities.alarms.catalogue import alarm_specs
 from capabilities.alarms.spec import AlarmSpec
 from capabilities.alerting import event_routes
 from capabilities.alerting.route_table import routes_markdown
+from capabilities.investigation.queries import investigations, query_name
 from configuration.model import BaselineConfig, Severity
 
 FILE_NAME = "incident-response-plan.md"
@@ -235,6 +236,7 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "",
         routes_markdown(event_routes(config)),
         "",
+        *_saved_queries(config),
         *_automated_responses(config),
         "## Information beyond its boundaries (DPP-MON-4)",
         "",
@@ -265,6 +267,35 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "",
     ]
     return _without_secret_names("\n".join(lines), config)
+
+
+def _saved_queries(config: BaselineConfig) -> list[str]:
+    """From each alarm and route to the rows (DPP-IR-2, DPP-ANA-2): the saved Athena query in
+    the log-archive account and the Logs Insights definition on the trail's log group."""
+    prefix = config.resource_prefix
+    lines = [
+        "## Saved investigations: from the alert to the rows",
+        "",
+        f"Athena (log-archive account, {config.home_region}, through `{prefix}-log-reader`): workgroup `{prefix}-investigation`, "
+        f"database `{prefix.replace('-', '_')}_logs`. Logs Insights: the query definitions on `/dpp/{config.stage}/cloudtrail` "
+        "(set the time range; replace each `<PLACEHOLDER>`). Run a saved Athena query with its execution parameters in order:",
+        "",
+        "```sh",
+        f"id=$(aws athena list-named-queries --work-group {prefix}-investigation --query NamedQueryIds --output text | tr '\\t' '\\n' |",
+        f"  while read q; do aws athena get-named-query --named-query-id $q --query 'NamedQuery.[NamedQueryId,Name]' --output text; done | awk '$2==\"{prefix}/investigations/CanaryAccessed\" {{print $1}}')",
+        f"aws athena start-query-execution --work-group {prefix}-investigation \\",
+        "  --query-string \"$(aws athena get-named-query --named-query-id $id --query NamedQuery.QueryString --output text)\" \\",
+        "  --execution-parameters \"'111122223333'\" \"'2026-11-30T08:00:00Z'\" \"'2026-11-30T12:00:00Z'\" \"'2026-11-30T08:00:00Z'\" \"'2026-11-30T12:00:00Z'\"",
+        "```",
+        "",
+        "| alarm or route | saved query (Athena and Logs Insights name) | returns | execution parameters, in order |",
+        "|---|---|---|---|",
+    ]
+    for investigation in investigations(config):
+        for query in investigation.queries:
+            where = "" if query.insights else " (Athena only)"
+            lines.append(f"| `{investigation.subject}` | `{query_name(prefix, query)}`{where} | {query.title} | {', '.join(query.parameters)} |")
+    return lines + [""]
 
 
 def _without_secret_names(text: str, config: BaselineConfig) -> str:

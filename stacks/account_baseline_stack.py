@@ -7,6 +7,8 @@ from constructs import Construct
 
 from capabilities.config_recorder import recorder_role
 from capabilities.contacts import SecurityContact
+from capabilities.investigation import SavedInsightsQueries
+from capabilities.investigation.queries import investigations
 from capabilities.trail import AccountTrail
 from configuration.model import BaselineConfig
 from capabilities.organization.service_access import OrganizationServiceAccess
@@ -26,6 +28,8 @@ class AccountBaselineStack(Stack):
         self.trail = None
         if config.trail_home(self.account, self.region):
             self._trail(config, archive, names)
+            # Logs Insights versions of the saved investigations, on the trail's group (DPP-ANA-2).
+            SavedInsightsQueries(self, "SavedInsightsQueries", prefix=config.resource_prefix, log_group_name=names.trail_log_group, investigations=investigations(config))
         if config.features.config_recorder:
             recorder_role(
                 self,

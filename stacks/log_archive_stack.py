@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from capabilities.archive import LogArchive
 from capabilities.archive.audience import Audience
+from capabilities.investigation import ArchiveCatalogue, InvestigationWorkgroup, SavedAthenaQueries, database_name
+from capabilities.investigation.queries import investigations
+from capabilities.investigation.tables import catalogue_tables
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names
 
@@ -27,6 +31,28 @@ class LogArchiveStack(Stack):
             intake_regions=list(config.intake_regions),
             log_export_roles=log_export_roles(config),
         )
+        self._investigation(config)
+
+    def _investigation(self, config: BaselineConfig) -> None:
+        """The archive searchable in place: catalogue, workgroup, saved queries, and the reader
+        role's right to use them (DPP-ANA-1, DPP-ANA-2)."""
+        names = archive_names(config)
+        database = database_name(config.resource_prefix)
+        catalogue = ArchiveCatalogue(self, "Catalogue", database=database, tables=catalogue_tables(config))
+        workgroup = InvestigationWorkgroup(
+            self,
+            "Investigation",
+            prefix=config.resource_prefix,
+            bucket_name=names.investigation_results_bucket,
+            access_logs=self.archive.access_logs,
+            max_bytes_scanned=config.investigation.max_bytes_scanned_per_query,
+            allowed_role_arns=[names.role_arn(names.reader_role), names.role_arn(config.archive.break_glass_role_name)],
+            tamper_exempt_role_arns=[names.role_arn(config.archive.break_glass_role_name), names.deploy_role_arn(names.home_region)],
+        )
+        policy = iam.ManagedPolicy(self, "InvestigationPolicy", description="Athena investigations over the DPP log archive", roles=[self.archive.reader_role])
+        workgroup.grant_investigation(policy, account=names.account, region=names.home_region, database=database)
+        saved = SavedAthenaQueries(self, "SavedQueries", prefix=config.resource_prefix, database=database, workgroup=workgroup.workgroup, investigations=investigations(config))
+        saved.node.add_dependency(catalogue)
 
 
 def log_export_roles(config: BaselineConfig) -> str | None:

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from capabilities.archive import delivery, replication, tamper
 from capabilities.archive.audience import Audience
+from capabilities.archive.key_layout import ACCESS_LOG_PREFIXES
 from capabilities.archive.log_key import LogKey
 from capabilities.archive.secure_bucket import retention_lifecycle, secure_bucket
 from configuration.model import ArchiveSettings
@@ -79,7 +80,7 @@ class LogArchive(Construct):
             "ArchiveBucket",
             bucket_name=names.archive_bucket,
             encryption_key=self.key,
-            access_logs=(self.access_logs, "log-archive/"),
+            access_logs=(self.access_logs, ACCESS_LOG_PREFIXES["archive"]),
             lifecycle_rules=lifecycle,
             locked_days=retention_days,
         )
@@ -88,7 +89,7 @@ class LogArchive(Construct):
             "ConfigStagingBucket",
             bucket_name=names.config_staging_bucket,
             encryption_key=self.key,
-            access_logs=(self.access_logs, "config-staging/"),
+            access_logs=(self.access_logs, ACCESS_LOG_PREFIXES["staging"]),
             lifecycle_rules=retention_lifecycle(retention_days),
         )
 

@@ -41,6 +41,9 @@ def secure_bucket(
         object_lock_default_retention=s3.ObjectLockRetention.compliance(Duration.days(locked_days)) if locked_days else None,
         server_access_logs_bucket=access_logs[0] if access_logs else None,
         server_access_logs_prefix=access_logs[1] if access_logs else None,
+        # <prefix><account>/<region>/<bucket>/<yyyy>/<MM>/<dd>/: the access logs' Athena table
+        # projects one day at a time instead of listing a flat prefix (DPP-ANA-1).
+        target_object_key_format=s3.TargetObjectKeyFormat.partitioned_prefix(s3.PartitionDateSource.EVENT_TIME) if access_logs else None,
         lifecycle_rules=lifecycle_rules,
         replication_rules=replication_rules,
         replication_role=replication_role,

@@ -36,3 +36,9 @@ FLOW_LOG_FIELDS = (
 )
 
 FLOW_LOG_FORMAT = " ".join(f"${{{name}}}" for name in FLOW_LOG_FIELDS)
+
+# How flow logs are written to S3: Parquet, one folder per hour, AWS's own (not Hive-style)
+# folder names: <prefix>/AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<MM>/<dd>/<HH>/
+# (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-path.html). The archive's
+# Athena table projects the same layout (capabilities.archive.key_layout).
+FLOW_LOG_DESTINATION_OPTIONS = {"FileFormat": "parquet", "HiveCompatiblePartitions": False, "PerHourPartition": True}

@@ -8,7 +8,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from capabilities.network_logs.flow_log_format import FLOW_LOG_FORMAT
+from capabilities.network_logs.flow_log_format import FLOW_LOG_DESTINATION_OPTIONS, FLOW_LOG_FORMAT
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class VpcFlowLogs(Construct):
                 log_destination=destinations.archive_arn,
                 log_format=FLOW_LOG_FORMAT,
                 max_aggregation_interval=max_aggregation_interval,
-                destination_options={"FileFormat": "parquet", "HiveCompatiblePartitions": False, "PerHourPartition": True},
+                destination_options=dict(FLOW_LOG_DESTINATION_OPTIONS),
             )
             if destinations.log_group_arn:
                 ec2.CfnFlowLog(

@@ -47,6 +47,40 @@ def log_archive(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
             LOG_OBJECTS + " Replication reads source versions and writes replicas; it cannot delete (no s3:ReplicateDelete).",
         ),
         *wildcards(f"{stack}/LogArchive/ReplicationRolePolicy", replica_key, alias_scoped(names.replica_key_alias, names.replica_region)),
+        *_investigation(config, stack),
+    ]
+
+
+def _investigation(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
+    """The Athena results bucket holds working copies of query results, not logs."""
+    names = archive_names(config)
+    results = f"{stack}/Investigation/ResultsBucket"
+    database = config.resource_prefix.replace("-", "_") + "_logs"
+    return [
+        *in_public_packs(
+            "S3BucketReplicationEnabled",
+            results,
+            "Athena query results are derived working copies of logs that stay in the replicated, locked archive; "
+            "they expire after 30 days and are not evidence, so they are not replicated.",
+        ),
+        Acknowledgement(
+            "DPP::DPP-S3LifecycleKeepsRetention",
+            results,
+            "Not a log bucket: it holds Athena results computed from the archive (which keeps the logs for the "
+            "retention period); expiring them after 30 days limits copies of log data (need-to-know, DPP-PRT-4.a).",
+        ),
+        *wildcards(
+            f"{stack}/InvestigationPolicy",
+            [f"arn:aws:glue:{names.home_region}:{names.account}:table/{database}/*"],
+            "Read-only catalogue actions on the tables of the archive's own database only (Athena reads every "
+            "table a query names through Glue).",
+        ),
+        *wildcards(
+            f"{stack}/InvestigationPolicy",
+            [f"{names.bucket_arn(names.investigation_results_bucket)}/athena/*"],
+            "Athena names each result object by query execution ID; the statement covers the workgroup's "
+            "enforced results prefix of the results bucket only, which denies every other principal.",
+        ),
     ]
 
 

@@ -43,6 +43,14 @@ DOC_FIREHOSE_ROLE = "https://docs.aws.amazon.com/firehose/latest/dev/controlling
 DOC_FIREHOSE_CROSS_ACCOUNT = "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#cross-account-delivery-s3"
 DOC_FIREHOSE_KMS = "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-kms-key-for-s3-cross-account"
 DOC_CWL_ACCOUNT_SUBSCRIPTION = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters-AccountLevel.html#FirehoseExample-AccountLevel"
+# Athena runs a query with the caller's credentials: its Glue catalogue reads, its S3 reads of
+# the data (aws:CalledVia athena.amazonaws.com) and its writes of the results
+# (https://docs.aws.amazon.com/athena/latest/ug/workgroups-iam-policy.html,
+# https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia).
+DOC_ATHENA_WORKGROUP = "https://docs.aws.amazon.com/athena/latest/ug/workgroups-iam-policy.html"
+DOC_ATHENA_GLUE = "https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html"
+DOC_CALLED_VIA = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia"
 
 ALLOWED = "Allowed"
 DENIED = "Denied"
@@ -644,6 +652,47 @@ def log_export_paths(config: BaselineConfig) -> list[AccessPath]:
     return rows
 
 
+def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
+    """The reader role runs a saved query end to end (workgroup, catalogue, archive objects
+    through Athena, results bucket and key); an administrator of the account may start a query
+    (IAM grants it) but can neither read the archive nor the results."""
+    names = archive_names(config)
+    account, region = names.account, config.home_region
+    reader = names.role_arn(names.reader_role)
+    admin = f"arn:aws:iam::{account}:role/Administrator"
+    database = config.resource_prefix.replace("-", "_") + "_logs"
+    workgroup = f"arn:aws:athena:{region}:{account}:workgroup/{config.resource_prefix}-investigation"
+    results = f"arn:aws:s3:::{names.investigation_results_bucket}"
+    results_key = f"arn:aws:kms:{region}:{account}:alias/{config.resource_prefix}/investigation-results"
+    via_athena = {"aws:CalledVia": ["athena.amazonaws.com"]}
+    via_s3 = {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:ResourceAliases": [f"alias/{config.resource_prefix}/investigation-results"]}
+    return [
+        AccessPath("reader-athena-start-query", DOC_ATHENA_WORKGROUP, Request(reader, "athena:StartQueryExecution", workgroup), ALLOWED),
+        AccessPath("reader-athena-get-results", DOC_ATHENA_WORKGROUP, Request(reader, "athena:GetQueryResults", workgroup), ALLOWED),
+        AccessPath("reader-athena-named-queries", DOC_ATHENA_WORKGROUP, Request(reader, "athena:GetNamedQuery", workgroup), ALLOWED),
+        AccessPath(
+            "reader-athena-other-workgroup", DOC_ATHENA_WORKGROUP, Request(reader, "athena:StartQueryExecution", f"arn:aws:athena:{region}:{account}:workgroup/primary"), DENIED,
+            "only the enforced workgroup (its results location, key and scan limit)",
+        ),
+        AccessPath("reader-glue-get-table", DOC_ATHENA_GLUE, Request(reader, "glue:GetTable", f"arn:aws:glue:{region}:{account}:table/{database}/cloudtrail"), ALLOWED),
+        AccessPath("reader-glue-get-database", DOC_ATHENA_GLUE, Request(reader, "glue:GetDatabase", f"arn:aws:glue:{region}:{account}:database/{database}"), ALLOWED),
+        AccessPath("reader-glue-catalog", DOC_ATHENA_GLUE, Request(reader, "glue:GetTable", f"arn:aws:glue:{region}:{account}:catalog"), ALLOWED),
+        AccessPath("reader-glue-other-database", DOC_ATHENA_GLUE, Request(reader, "glue:GetTable", f"arn:aws:glue:{region}:{account}:table/default/x"), DENIED),
+        AccessPath("reader-athena-reads-archive", DOC_CALLED_VIA, Request(reader, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{account}/x.parquet", via_athena), ALLOWED),
+        AccessPath("reader-athena-lists-archive", DOC_CALLED_VIA, Request(reader, "s3:ListBucket", f"arn:aws:s3:::{names.archive_bucket}", via_athena), ALLOWED),
+        AccessPath("reader-athena-reads-access-logs", DOC_CALLED_VIA, Request(reader, "s3:GetObject", f"arn:aws:s3:::{names.access_log_bucket}/log-archive/x", via_athena), ALLOWED),
+        AccessPath("reader-results-bucket-location", DOC_ATHENA_WORKGROUP, Request(reader, "s3:GetBucketLocation", results, via_athena), ALLOWED),
+        AccessPath("reader-results-write", DOC_ATHENA_WORKGROUP, Request(reader, "s3:PutObject", f"{results}/athena/q.csv", via_athena), ALLOWED),
+        AccessPath("reader-results-read", DOC_ATHENA_WORKGROUP, Request(reader, "s3:GetObject", f"{results}/athena/q.csv"), ALLOWED),
+        AccessPath("reader-results-encrypt", DOC_KEY_POLICY, Request(reader, "kms:GenerateDataKey", results_key, via_s3), ALLOWED),
+        AccessPath("reader-results-decrypt", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", results_key, via_s3), ALLOWED),
+        AccessPath("reader-results-key-outside-s3", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", results_key, {"kms:ResourceAliases": via_s3["kms:ResourceAliases"]}), DENIED, "used through S3 only"),
+        AccessPath("admin-results-read", DOC_S3_ACTIONS, Request(admin, "s3:GetObject", f"{results}/athena/q.csv", administrator=True), DENIED, "results are log data: need-to-know"),
+        AccessPath("admin-results-write", DOC_S3_ACTIONS, Request(admin, "s3:PutObject", f"{results}/athena/q.csv", via_athena, administrator=True), DENIED),
+        AccessPath("admin-athena-reads-archive", DOC_CALLED_VIA, Request(admin, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/x", via_athena, administrator=True), DENIED),
+    ]
+
+
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
-    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config)
+    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config) + investigation_paths(config)
     return rows + member_paths(config) if config.org_mode else rows

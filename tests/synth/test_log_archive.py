@@ -83,7 +83,12 @@ def test_archive_bucket_is_private_kms_encrypted_and_owner_enforced(archive):
 def test_archive_access_is_logged_to_the_access_log_bucket(archive):
     access_id, access = bucket_named(archive, f"dpp-prod-access-logs-{ACCOUNT}-eu-west-1")
     _, bucket = bucket_named(archive, ARCHIVE)
-    assert bucket["Properties"]["LoggingConfiguration"] == {"DestinationBucketName": {"Ref": access_id}, "LogFilePrefix": "log-archive/"}
+    # Partitioned by day, so the access logs' Athena table projects days (DPP-ANA-1).
+    assert bucket["Properties"]["LoggingConfiguration"] == {
+        "DestinationBucketName": {"Ref": access_id},
+        "LogFilePrefix": "log-archive/",
+        "TargetObjectKeyFormat": {"PartitionedPrefix": {"PartitionDateSource": "EventTime"}},
+    }
     _, staging = bucket_named(archive, STAGING)
     assert staging["Properties"]["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": access_id}
     # S3 server access logging only writes to SSE-S3 buckets; kept for the full retention.
@@ -109,6 +114,9 @@ def test_lifecycle_moves_to_colder_tiers_and_never_expires_before_retention(arch
     for template in (archive, replica):
         for logical_id, bucket in template.find_resources("AWS::S3::Bucket").items():
             assert lifecycle_days(bucket), f"{logical_id} has no expiry at all"
+            if logical_id.startswith("InvestigationResultsBucket"):  # Athena results, not logs: they expire
+                assert lifecycle_days(bucket) == [30, 1], logical_id
+                continue
             assert min(lifecycle_days(bucket)) >= 365, logical_id
 
 
@@ -388,6 +396,8 @@ PINNED_STATEFUL = {
         "LogArchiveAccessLogBucketA7576278",
         "LogArchiveArchiveBucketB1D7655B",
         "LogArchiveConfigStagingBucketF29983D4",
+        "InvestigationResultsBucketCC319D56",
+        "InvestigationResultsKey1C1B610F",
     },
     "log-replica": {
         "LogArchiveReplicaReplicaKey448ED0D0",
@@ -416,6 +426,8 @@ def test_retention_of_400_days_is_applied_everywhere():
     for kind in ("log-archive", "log-replica"):
         template = built.template(kind)
         for logical_id, bucket in template.find_resources("AWS::S3::Bucket").items():
+            if logical_id.startswith("InvestigationResultsBucket"):
+                continue  # Athena results expire after 30 days whatever the retention
             assert min(lifecycle_days(bucket)) == 400, logical_id
             lock = bucket["Properties"].get("ObjectLockConfiguration")
             if lock:

@@ -1,0 +1,407 @@
+"""Saved investigations: for every alarm and route, the Athena query (over the archive) and the
+CloudWatch Logs Insights query (over the trail's log group) that its first investigation step
+needs (DPP-ANA-2, DPP-IR-2). Pure data, so the incident response plan and the tests read the
+same queries the stacks deploy.
+
+Athena queries take execution parameters (``?``, in the order ``Query.parameters`` lists;
+strings are passed quoted, ``"'value'"``,
+https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html). Every
+query names the account and the window, so partition projection reads only those days (and an
+organization's injected account column gets its value). Logs Insights queries have no
+parameters: their window is the console's or ``--start-time``/``--end-time``, and a value to
+fill in is written ``<LIKE_THIS>``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from capabilities.alarms.catalogue import alarm_specs, built_in_alarm_ids
+from capabilities.alarms.spec import AlarmSpec
+from capabilities.alerting import event_routes
+from capabilities.alerting.event_routes import EventRoute
+from capabilities.canary.content import CANARY_KEY
+from configuration.model import BaselineConfig
+
+# What each parameter is, for the plan, the README and the NamedQuery's description.
+PARAMETERS = {
+    "account": "the account ID the alert names ('111122223333')",
+    "start": "window start, ISO 8601 UTC ('2026-11-30T08:00:00Z')",
+    "end": "window end, ISO 8601 UTC ('2026-11-30T12:00:00Z')",
+    "principal": "principal ARN, % as wildcard ('%:assumed-role/Admin/%')",
+    "access_key": "access key ID ('AKIA...')",
+    "api": "API (event) name ('GetObject')",
+    "finding_id": "GuardDuty finding ID",
+    "address": "IP address ('198.51.100.7')",
+    "vpc": "VPC ID ('vpc-0abc...')",
+    "domain": "domain, % as wildcard ('%example.com.')",
+    "resource_id": "resource ID ('sg-0abc...')",
+}
+
+_TRAIL_WINDOW = (
+    "account = {account} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') AND replace(substr({end}, 1, 10), '-', '/') "
+    "AND eventtime BETWEEN {start} AND {end}"
+)
+_TRAIL_COLUMNS = (
+    "eventtime, awsregion, eventsource, eventname, useridentity.type AS principal_type, useridentity.arn AS principal, "
+    "useridentity.accesskeyid AS access_key, sourceipaddress, useragent, errorcode, requestparameters"
+)
+_INSIGHTS_FIELDS = "fields @timestamp, awsRegion, eventSource, eventName, userIdentity.arn, sourceIPAddress, userAgent, errorCode"
+
+
+@dataclass(frozen=True)
+class Query:
+    """One saved investigation: ``sql`` for Athena with ``{name}`` where an execution parameter
+    goes, ``insights`` for Logs Insights (None where the trail holds nothing it needs)."""
+
+    id: str
+    title: str
+    sql: str
+    insights: str | None = None
+    kind: str = ""  # the factory that made it (what the tests check it returns)
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Execution parameters in the order Athena applies them (a name may repeat)."""
+        return tuple(re.findall(r"\{(\w+)\}", self.sql))
+
+    @property
+    def athena_sql(self) -> str:
+        return re.sub(r"\{(\w+)\}", "?", self.sql)
+
+
+def _in(values: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _insights_in(values: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(f'"{v}"' for v in values)
+
+
+def calls_named(query_id: str, title: str, names: tuple[str, ...], source: str | None = None) -> Query:
+    """Who made these calls in the window, from where, with which request (changes to a control)."""
+    where = f"eventname IN ({_in(names)})" + (f" AND eventsource = '{source}'" if source else "")
+    insights = f"{_INSIGHTS_FIELDS}, @message\n| filter eventName in [{_insights_in(names)}]"
+    if source:
+        insights += f' and eventSource = "{source}"'
+    return Query(
+        query_id,
+        title,
+        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {where} ORDER BY eventtime",
+        insights + "\n| sort @timestamp asc\n| limit 500",
+        kind="calls_named"
+    )
+
+
+def refused_calls(query_id: str) -> Query:
+    refused = "(errorcode LIKE 'AccessDenied%' OR errorcode IN ('UnauthorizedOperation', 'Client.UnauthorizedOperation'))"
+    return Query(
+        query_id,
+        "Refused calls by principal and source address",
+        "SELECT useridentity.arn AS principal, sourceipaddress, count(*) AS refused, count(DISTINCT eventname) AS apis, "
+        f"min(eventtime) AS first_seen, max(eventtime) AS last_seen FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {refused} "
+        "GROUP BY useridentity.arn, sourceipaddress ORDER BY refused DESC LIMIT 100",
+        'filter errorCode like /^AccessDenied/ or errorCode = "UnauthorizedOperation" or errorCode = "Client.UnauthorizedOperation"\n'
+        "| stats count(*) as refused, count_distinct(eventName) as apis by userIdentity.arn, sourceIPAddress\n| sort refused desc\n| limit 100",
+        kind="refused_calls"
+    )
+
+
+def principal_activity(query_id: str) -> Query:
+    return Query(
+        query_id,
+        "Everything a principal did in the window",
+        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE {{principal}} ORDER BY eventtime",
+        f'{_INSIGHTS_FIELDS}\n| filter userIdentity.arn like "<PRINCIPAL_ARN>"\n| sort @timestamp asc\n| limit 1000',
+        kind="principal_activity"
+    )
+
+
+def root_activity(query_id: str) -> Query:
+    return Query(
+        query_id,
+        "Every call and sign-in of the root user",
+        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.type = 'Root' ORDER BY eventtime",
+        f'{_INSIGHTS_FIELDS}\n| filter userIdentity.type = "Root"\n| sort @timestamp asc\n| limit 1000',
+        kind="root_activity"
+    )
+
+
+def access_key_activity(query_id: str) -> Query:
+    return Query(
+        query_id,
+        "Everything done with an access key",
+        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.accesskeyid = {{access_key}} ORDER BY eventtime",
+        f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID>"\n| sort @timestamp asc\n| limit 1000',
+        kind="access_key_activity"
+    )
+
+
+def call_volume(query_id: str) -> Query:
+    return Query(
+        query_id,
+        "Who made the most calls, to which APIs",
+        f"SELECT useridentity.arn AS principal, eventsource, eventname, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
+        "GROUP BY useridentity.arn, eventsource, eventname ORDER BY calls DESC LIMIT 50",
+        "stats count(*) as calls by userIdentity.arn, eventSource, eventName\n| sort calls desc\n| limit 50",
+        kind="call_volume"
+    )
+
+
+def api_callers(query_id: str) -> Query:
+    return Query(
+        query_id,
+        "Who called one API, from where",
+        f"SELECT useridentity.arn AS principal, sourceipaddress, errorcode, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
+        "AND eventname = {api} GROUP BY useridentity.arn, sourceipaddress, errorcode ORDER BY calls DESC LIMIT 100",
+        'filter eventName = "<API_NAME>"\n| stats count(*) as calls by userIdentity.arn, sourceIPAddress, errorCode\n| sort calls desc\n| limit 100',
+        kind="api_callers"
+    )
+
+
+def sign_ins(query_id: str, title: str, condition: str = "", insights_condition: str = "") -> Query:
+    result = "json_extract_scalar(responseelements, '$.ConsoleLogin')"
+    mfa = "json_extract_scalar(additionaleventdata, '$.MFAUsed')"
+    extra = f" AND {condition.format(result=result, mfa=mfa)}" if condition else ""
+    return Query(
+        query_id,
+        title,
+        f"SELECT eventtime, useridentity.type AS principal_type, useridentity.arn AS principal, sourceipaddress, useragent, {result} AS result, "
+        f"{mfa} AS mfa_used, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventname = 'ConsoleLogin'{extra} ORDER BY eventtime",
+        "fields @timestamp, userIdentity.type, userIdentity.arn, sourceIPAddress, responseElements.ConsoleLogin, additionalEventData.MFAUsed, errorMessage\n"
+        f'| filter eventName = "ConsoleLogin"{insights_condition}\n| sort @timestamp asc\n| limit 500',
+        kind="sign_ins"
+    )
+
+
+def role_sessions(query_id: str, title: str, roles: tuple[str, ...]) -> Query:
+    """Assumptions of the roles (patterns with *) and every call their sessions made."""
+    likes = [r.replace("*", "%") for r in roles]
+    assumed = " OR ".join(f"json_extract_scalar(requestparameters, '$.roleArn') LIKE '%/{r}'" for r in likes)
+    used = " OR ".join(f"useridentity.sessioncontext.sessionissuer.username LIKE '{r}'" for r in likes)
+    regex = "|".join(re.escape(r).replace(r"\*", ".*") for r in roles)
+    return Query(
+        query_id,
+        title,
+        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND ((eventname LIKE 'AssumeRole%' AND ({assumed})) OR {used}) ORDER BY eventtime",
+        f"{_INSIGHTS_FIELDS}, requestParameters.roleArn, userIdentity.sessionContext.sessionIssuer.userName\n"
+        f"| filter (eventName like /^AssumeRole/ and requestParameters.roleArn like /\\/({regex})$/) or userIdentity.sessionContext.sessionIssuer.userName like /^({regex})$/\n"
+        "| sort @timestamp asc\n| limit 1000",
+        kind="role_sessions"
+    )
+
+
+def object_reads(query_id: str, title: str, buckets: tuple[str, ...], key: str | None = None, grouped: bool = False) -> Query:
+    """Who touched objects of these buckets (patterns with *): principal, address, agent."""
+    bucket = "json_extract_scalar(requestparameters, '$.bucketName')"
+    object_key = "json_extract_scalar(requestparameters, '$.key')"
+    where = "(" + " OR ".join(f"{bucket} LIKE '{b.replace('*', '%')}'" for b in buckets) + ")"
+    if key:
+        where += f" AND {object_key} = '{key}'"
+    regex = "|".join(re.escape(b).replace(r"\*", ".*") for b in buckets)
+    insights_filter = f'eventSource = "s3.amazonaws.com" and requestParameters.bucketName like /^({regex})$/' + (f' and requestParameters.key = "{key}"' if key else "")
+    if grouped:
+        sql = (
+            f"SELECT useridentity.arn AS principal, sourceipaddress, useragent, eventname, count(*) AS objects, min(eventtime) AS first_seen, "
+            f"max(eventtime) AS last_seen FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventsource = 's3.amazonaws.com' AND {where} "
+            "GROUP BY useridentity.arn, sourceipaddress, useragent, eventname ORDER BY objects DESC LIMIT 100"
+        )
+        insights = f"filter {insights_filter}\n| stats count(*) as objects by userIdentity.arn, sourceIPAddress, userAgent, eventName\n| sort objects desc\n| limit 100"
+    else:
+        sql = (
+            f"SELECT eventtime, eventname, useridentity.arn AS principal, sourceipaddress, useragent, {bucket} AS bucket, {object_key} AS object_key "
+            f"FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventsource = 's3.amazonaws.com' AND {where} ORDER BY eventtime"
+        )
+        insights = f"fields @timestamp, eventName, userIdentity.arn, sourceIPAddress, userAgent, requestParameters.bucketName, requestParameters.key\n| filter {insights_filter}\n| sort @timestamp asc\n| limit 500"
+    return Query(query_id, title, sql, insights, kind="object_reads")
+
+
+def function_failures(query_id: str, function_name: str) -> Query:
+    """Calls of a function's sessions (named after the function) that AWS refused or failed."""
+    return Query(
+        query_id,
+        f"Failed calls of {function_name}",
+        f"SELECT {_TRAIL_COLUMNS}, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE '%/{function_name}' "
+        "AND errorcode IS NOT NULL ORDER BY eventtime",
+        f'{_INSIGHTS_FIELDS}, errorMessage\n| filter userIdentity.arn like "/{function_name}" and ispresent(errorCode)\n| sort @timestamp asc\n| limit 500',
+        kind="function_failures"
+    )
+
+
+def finding_principal(query_id: str) -> Query:
+    """What the principal of a GuardDuty finding did in the window (before and after it)."""
+    return Query(
+        query_id,
+        "What the finding's principal did before and after",
+        "WITH finding AS (SELECT resource.accesskeydetails.accesskeyid AS access_key, resource.accesskeydetails.principalid AS principal_id "
+        "FROM guardduty_findings WHERE account = {account} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') "
+        "AND replace(substr({end}, 1, 10), '-', '/') AND id = {finding_id}) "
+        f"SELECT DISTINCT {', '.join('c.' + c.strip() for c in _TRAIL_COLUMNS.split(','))} FROM cloudtrail c "
+        "JOIN finding f ON c.useridentity.accesskeyid = f.access_key OR c.useridentity.principalid = f.principal_id "
+        "WHERE c.account = {account} AND c.day BETWEEN replace(substr({start}, 1, 10), '-', '/') AND replace(substr({end}, 1, 10), '-', '/') "
+        "AND c.eventtime BETWEEN {start} AND {end} ORDER BY eventtime",
+        f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID_FROM_FINDING>" or userIdentity.principalId = "<PRINCIPAL_ID_FROM_FINDING>"\n'
+        "| sort @timestamp asc\n| limit 1000",
+        kind="finding_principal"
+    )
+
+
+def rejected_flows(query_id: str) -> Query:
+    hours = "replace(replace(substr({start}, 1, 13), '-', '/'), 'T', '/') AND replace(replace(substr({end}, 1, 13), '-', '/'), 'T', '/')"
+    return Query(
+        query_id,
+        "Rejected flows from an address",
+        "SELECT from_unixtime(\"start\") AS flow_start, region, vpc_id, interface_id, srcaddr, srcport, dstaddr, dstport, protocol, "
+        "packets, bytes, flow_direction FROM vpc_flow_logs WHERE account = {account} AND hour BETWEEN "
+        f"{hours} AND action = 'REJECT' AND (srcaddr = {{address}} OR pkt_srcaddr = {{address}}) ORDER BY flow_start",
+        kind="rejected_flows"
+    )
+
+
+def dns_lookups(query_id: str) -> Query:
+    return Query(
+        query_id,
+        "DNS lookups of a domain in a VPC",
+        "SELECT query_timestamp, region, vpc_id, srcaddr, srcids.instance AS instance, query_name, query_type, rcode, answers "
+        "FROM dns_query_logs WHERE account = {account} AND vpc = {vpc} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') "
+        "AND replace(substr({end}, 1, 10), '-', '/') AND query_timestamp BETWEEN {start} AND {end} AND query_name LIKE {domain} "
+        "ORDER BY query_timestamp",
+        kind="dns_lookups"
+    )
+
+
+def resource_changes(query_id: str) -> Query:
+    """Config's history of one resource (its configuration items and the calls behind them).
+    Config's day folders have no leading zeros, so the day is compared as a date."""
+    return Query(
+        query_id,
+        "Changes to a resource (AWS Config history)",
+        "SELECT item.configurationitemcapturetime, item.awsregion, item.resourcetype, item.resourceid, item.resourcename, "
+        "item.configurationitemstatus, item.relatedevents, item.configuration FROM config CROSS JOIN UNNEST(configurationitems) AS t(item) "
+        "WHERE account = {account} AND kind = 'ConfigHistory' AND date_parse(day, '%Y/%m/%d') BETWEEN date_trunc('day', from_iso8601_timestamp({start})) "
+        "AND from_iso8601_timestamp({end}) AND item.resourceid = {resource_id} ORDER BY item.configurationitemcapturetime",
+        f'{_INSIGHTS_FIELDS}, @message\n| filter strcontains(@message, "<RESOURCE_ID>")\n| sort @timestamp asc\n| limit 500',
+        kind="resource_changes"
+    )
+
+
+def reader_reads(query_id: str, archive_buckets: tuple[str, ...], reader_role: str) -> Query:
+    """The archive's own server access logs: every object the reader role's sessions read."""
+    return Query(
+        query_id,
+        "Reads of the archive (S3 server access logs)",
+        "SELECT requestdatetime, requester, remoteip, operation, key, httpstatus, bytessent, useragent FROM s3_access_logs "
+        f"WHERE bucket IN ({_in(archive_buckets)}) AND day BETWEEN replace(substr({{start}}, 1, 10), '-', '/') AND replace(substr({{end}}, 1, 10), '-', '/') "
+        f"AND operation LIKE 'REST.GET.%' AND requester LIKE '%:assumed-role/{reader_role}/%' ORDER BY requestdatetime",
+        kind="reader_reads"
+    )
+
+
+_CHANGE_NAMES = re.compile(r"\$\.eventName\s*=\s*\"?([A-Za-z0-9]+)\"?")
+
+
+def _filter_names(pattern: str) -> tuple[str, ...]:
+    """The event names a CIS filter pattern counts (its ``$.eventName = X`` terms)."""
+    return tuple(dict.fromkeys(_CHANGE_NAMES.findall(pattern)))
+
+
+def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
+    """The queries of one alarm, or () when none is defined (a test fails on that)."""
+    q = spec.id
+    prefix = config.resource_prefix
+    break_glass = config.archive.break_glass_role_name
+    reader = f"{prefix}-log-reader"
+    if spec.id in ("UnauthorizedApiCalls", "UnauthorizedCallsByOnePrincipal"):
+        return (refused_calls(q),)
+    if spec.id == "ConsoleSignInWithoutMfa":
+        return (sign_ins(q, "Console sign-ins without MFA", "{mfa} <> 'Yes'", ' and additionalEventData.MFAUsed != "Yes"'),)
+    if spec.id == "ConsoleSignInWithoutMfaIamUsers":
+        return (sign_ins(q, "IAM users' console sign-ins without MFA", "useridentity.type = 'IAMUser' AND {mfa} <> 'Yes'", ' and userIdentity.type = "IAMUser" and additionalEventData.MFAUsed != "Yes"'),)
+    if spec.id == "RootUsage":
+        return (root_activity(q),)
+    if spec.id in ("ConsoleAuthenticationFailures", "FailedConsoleSignInsBurst"):
+        return (sign_ins(q, "Failed console sign-ins", "errormessage = 'Failed authentication'", ' and errorMessage = "Failed authentication"'),)
+    if spec.id == "AccessOutsideBusinessHours":
+        return (sign_ins(q, "Console sign-ins in the window"),)
+    if spec.id == "PrivilegedRoleAssumed":
+        return (role_sessions(q, "Administrator role assumptions and their sessions' calls", config.alarms.privileged_roles),)
+    if spec.id == "ArchiveReaderRoleAssumed":
+        return (role_sessions(q, "Reader role assumptions and their sessions' calls", (reader,)), reader_reads(f"{q}-archive-reads", _archive_buckets(config), reader))
+    if spec.id == "BreakGlassRoleUsed":
+        return (role_sessions(q, "Break-glass assumptions and every call of its sessions", (break_glass,)),)
+    if spec.id == "ApiCallVolumeAnomaly":
+        return (call_volume(q),)
+    if spec.id == "CanaryAccessed":
+        return (object_reads(q, "Who touched the canary record", (config.canary.bucket_name_pattern.format(account="*", region="*"),), key=CANARY_KEY),)
+    if spec.id == "DataRetrievalAnomaly":
+        return (object_reads(q, "Reads of the sensitive buckets by principal", config.trail.sensitive_buckets, grouped=True),)
+    if spec.id == "TrailSilent":
+        return (calls_named(q, "Calls that stop or change the trail or its delivery", ("StopLogging", "DeleteTrail", "UpdateTrail", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "DeleteLogGroup")),)
+    if spec.id.startswith("ReplicationFailed"):
+        return (calls_named(q, "Changes to replication, bucket and key policies", ("PutBucketReplication", "DeleteBucketReplication", "PutBucketPolicy", "PutKeyPolicy", "PutRolePolicy", "DetachRolePolicy", "DisableKey")),)
+    if spec.id == "AlertRoutingDeadLetters":
+        return (calls_named(q, "Changes to topics, their key and the routing rules", ("SetTopicAttributes", "DeleteTopic", "PutKeyPolicy", "DisableKey", "PutRule", "PutTargets", "RemoveTargets", "DisableRule")),)
+    if spec.id.startswith("ChatRelayTarget_") or spec.id == "ChatRelayDeadLetters":
+        return (calls_named(q, "Changes to the webhook secrets", ("PutSecretValue", "UpdateSecret", "DeleteSecret", "RestoreSecret", "PutResourcePolicy")), function_failures(f"{q}-failed-calls", f"{prefix}-chat-relay"))
+    if spec.id.startswith("ChatRelay"):
+        return (function_failures(q, f"{prefix}-chat-relay"),)
+    if spec.id.startswith("FlowLogEnforcer"):
+        return (function_failures(q, f"{prefix}-flow-log-enforcer"),)
+    if spec.id.startswith("Responder"):
+        return (function_failures(q, f"{prefix}-responder"),)
+    if spec.id == "ReviewDigestFailed":
+        return (function_failures(q, f"{prefix}-review-digest"),)
+    if spec.filter_pattern and spec.id in built_in_alarm_ids(config) and _filter_names(spec.filter_pattern):
+        return (calls_named(q, f"{spec.title}: who, from where, what", _filter_names(spec.filter_pattern)),)
+    if spec.id not in built_in_alarm_ids(config):  # the team's own alarms: start from the principal
+        return (principal_activity(q),)
+    return ()
+
+
+def _archive_buckets(config: BaselineConfig) -> tuple[str, ...]:
+    from configuration.naming import archive_names
+
+    names = archive_names(config)
+    return (names.archive_bucket, names.config_staging_bucket)
+
+
+def route_queries(route: EventRoute) -> tuple[Query, ...]:
+    q = route.id
+    detail = route.pattern.get("detail", {})
+    detail_types = route.pattern.get("detail-type", [])
+    if detail_types == ["GuardDuty Finding"]:
+        return (finding_principal(q), rejected_flows(f"{q}-rejected-flows"), dns_lookups(f"{q}-dns-lookups"))
+    if any(t.startswith("Security Hub Findings") or t.startswith("Findings Imported") for t in detail_types) or route.id == "ConfigNonCompliant":
+        return (resource_changes(q),)
+    if route.id == "CloudTrailInsight":
+        return (api_callers(q),)
+    if route.id == "CredentialsExposed":
+        return (access_key_activity(q),)
+    if route.id == "RootSignIn":
+        return (root_activity(q),)
+    names = tuple(detail.get("eventName", ()))
+    if names:
+        sources = detail.get("eventSource", [])
+        return (calls_named(q, f"{route.id}: who made the call, from where", names, sources[0] if len(sources) == 1 else None),)
+    return ()
+
+
+@dataclass(frozen=True)
+class Investigation:
+    """What the plan and the stacks need per alarm or route."""
+
+    subject: str  # the alarm or route id
+    kind: str  # "alarm" or "route"
+    queries: tuple[Query, ...]
+
+
+def investigations(config: BaselineConfig) -> list[Investigation]:
+    """Every alarm and route of the configuration with its queries (possibly none: tested)."""
+    found = [Investigation(s.id, "alarm", alarm_queries(s, config)) for s in (alarm_specs(config) if config.features.alarms else [])]
+    found += [Investigation(r.id, "route", route_queries(r)) for r in event_routes(config)]
+    return found
+
+
+def query_name(prefix: str, query: Query) -> str:
+    """The saved query's name, alike in Athena and Logs Insights (Insights folders by ``/``)."""
+    return f"{prefix}/investigations/{query.id}"
