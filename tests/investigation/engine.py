@@ -96,7 +96,7 @@ def _records(spec: TableSpec, body: bytes) -> list[dict]:
         for line in text.splitlines():
             match = regex.match(line)
             groups = match.groups() if match else (None,) * len(spec.columns)
-            rows.append({name: (None if g in (None, "-") else g) for (name, _), g in zip(spec.columns, groups)})
+            rows.append({name: (None if g in (None, "-") else g) for (name, _), g in zip(spec.columns, groups, strict=False)})
         return rows
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -134,11 +134,11 @@ class LocalAthena:
         tokens = [t for t in Dialect.get_or_raise("athena").tokenize(athena_sql) if t.token_type == TokenType.PLACEHOLDER]
         assert len(tokens) == len(parameters), f"{len(tokens)} parameters expected, {len(parameters)} given"
         text = athena_sql
-        for token, literal in reversed(list(zip(tokens, parameters))):
+        for token, literal in reversed(list(zip(tokens, parameters, strict=True))):
             text = text[: token.start] + literal + text[token.end + 1 :]
         sql = sqlglot.transpile(text, read="athena", write="duckdb")[0]
         relation = self.db.sql(sql)
         # Timestamps with a zone come back as text (Athena's own result files are text too).
-        columns = [f'CAST("{n}" AS VARCHAR) AS "{n}"' if "TIME ZONE" in str(t) else f'"{n}"' for n, t in zip(relation.columns, relation.types)]
+        columns = [f'CAST("{n}" AS VARCHAR) AS "{n}"' if "TIME ZONE" in str(t) else f'"{n}"' for n, t in zip(relation.columns, relation.types, strict=True)]
         relation = relation.project(", ".join(columns))
-        return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
+        return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
