@@ -53,6 +53,8 @@ DEFAULTS: dict = {
         "privilegedRoles": ["AWSReservedSSO_AdministratorAccess_*", "OrganizationAccountAccessRole"],
     },
     "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 84},
+    # Weekly, Wednesday 09:00 UTC: inside most teams' working hours, away from Monday's review.
+    "drills": {"enabled": True, "schedule": "cron(0 9 ? * WED *)"},
     "responses": {
         "dryRun": True,
         "disableCredentials": False,

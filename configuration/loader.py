@@ -32,6 +32,7 @@ from configuration.model import (
     BusinessHours,
     CollectionSettings,
     CustomAlarm,
+    DrillSettings,
     DetectionSettings,
     EscalationContact,
     COLD_STORAGE_CLASSES,
@@ -126,6 +127,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         features=_features(root.section("features")),
         organization=organization,
         functions=_functions(root.section("functions")),
+        drills=_drills(root.section("drills")),
     )
     root.done()
     _check_account_roles(config)
@@ -663,6 +665,17 @@ def _review(section: Section) -> ReviewSettings:
         hint='use an EventBridge schedule expression, e.g. "cron(0 8 ? * MON,THU *)" (twice a week, the DPP minimum)',
     )
     settings = ReviewSettings(schedule=schedule, period_hours=section.integer("periodHours", minimum=1))
+    section.done()
+    return settings
+
+
+def _drills(section: Section) -> DrillSettings:
+    schedule = section.string(
+        "schedule",
+        pattern=r"(cron|rate)\(.+\)",
+        hint='use an EventBridge schedule expression, e.g. "cron(0 9 ? * WED *)" (weekly)',
+    )
+    settings = DrillSettings(enabled=section.boolean("enabled"), schedule=schedule)
     section.done()
     return settings
 
