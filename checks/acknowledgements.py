@@ -16,6 +16,7 @@ from constructs import IConstruct
 
 from configuration.model import BaselineConfig
 from capabilities.archive.log_archive import reader_buckets
+from capabilities.drills.paths import drill_paths
 from configuration.naming import archive_names, monitoring_names
 from stacks.topology import PlannedStack, plan
 
@@ -347,6 +348,67 @@ def _review_digest(config: BaselineConfig, planned: PlannedStack, stack: str) ->
     ]
 
 
+def _drills(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    """The alert drill (DPP-MON-8): two functions, a state machine and their roles."""
+    if not config.drills_here(planned.account, planned.region):
+        return []
+    region, account = planned.region, planned.account
+    names = monitoring_names(config, account)
+    archive = archive_names(config)
+    base = f"{stack}/AlertDrill"
+    own_group = "Lambda names the log streams in the function's own log group; the grant covers that one group."
+    detectors = (
+        "The detector's ID is created by the detection stack; the grant is this account's detectors in this region, and "
+        "only the named GuardDuty actions."
+    )
+    metrics = "cloudwatch:PutMetricData takes no resource ARN; the cloudwatch:namespace condition limits it to the drill's namespace."
+    acks = [
+        *_wildcards(f"{base}/RunnerPolicy", ["*"], metrics + " guardduty:ListDetectors takes no resource ARN."),
+        *_wildcards(f"{base}/RunnerPolicy", [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-drill-runner:*"], own_group),
+        *_wildcards(f"{base}/CheckerPolicy", ["*"], metrics),
+        *_wildcards(f"{base}/CheckerPolicy", [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-drill-checker:*"], own_group),
+        *_wildcards(
+            f"{base}/CheckerPolicy",
+            [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-chat-relay:*"],
+            "logs:FilterLogEvents on the chat relay's log group only (the drill's received and delivered lines); the ARN's "
+            "trailing :* is how IAM names a log group's streams.",
+        ),
+        *_wildcards(
+            f"{base}/CheckerPolicy",
+            [f"arn:aws:s3:::{archive.archive_bucket}/evidence/drill/*"],
+            "Drill records are one object per path and drill (dated keys); PutObject only, under evidence/drill/ only, locked by the bucket's default retention.",
+        ),
+        *_wildcards(
+            f"{base}/CheckerPolicy",
+            [f"arn:aws:kms:{config.home_region}:{archive.account}:key/*"],
+            _alias_scoped(archive.archive_key_alias, config.home_region),
+        ),
+        *_wildcards(f"{base}/StateMachinePolicy", ["*"], "X-Ray's trace APIs take no resource ARN (tracing is on, AwsSolutions-SF2)."),
+        Acknowledgement(
+            "AwsSolutions::AwsSolutions-SF1",
+            f"{base}/StateMachine",
+            "Step Functions keeps every execution's history (input, each step's output) for 90 days, and the drill's outcome "
+            "is kept in the WORM archive as evidence; execution logs would only copy that history into another group.",
+        ),
+    ]
+    if "guardduty-finding" in {p.id for p in drill_paths(config)}:
+        acks += _wildcards(f"{base}/RunnerPolicy", [f"arn:aws:guardduty:{region}:{account}:detector/*"], detectors)
+        acks += _wildcards(f"{base}/CheckerPolicy", [f"arn:aws:guardduty:{region}:{account}:detector/*"], detectors)
+    if config.canary.enabled:
+        acks += _wildcards(f"{base}/CanaryReaderPolicy", [names.key_arn_pattern(region)], _alias_scoped(names.monitoring_key_alias, region))
+    for function, what in (("Runner", "starts each drill path (AWS API calls)"), ("Checker", "reads what each hop left and writes the record (AWS API calls)")):
+        path = f"{base}/{function}/Function"
+        acks += _in_public_packs("LambdaInsideVPC", path, f"The function {what} and handles no Information; a VPC would need NAT or several interface endpoints for no reduction in exposure.")
+        synchronous = (
+            "Invoked synchronously by the drill's state machine, never asynchronously: a failure fails the execution, "
+            "whose history keeps the input, and a checker failure raises the DrillCheckFailed alarm; a Lambda DLQ "
+            "applies only to asynchronous invocations."
+        )
+        acks += [Acknowledgement(f"{pack}-LambdaDLQ", path, synchronous) for pack in _PUBLIC_PACKS[:2]]
+        acks.append(Acknowledgement("DPP::DPP-LambdaFailuresKept", path, synchronous))
+    return acks
+
+
 def _relay(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
     names = monitoring_names(config, planned.account)
     policy = f"{stack}/ChatRelay/Policy"
@@ -536,6 +598,7 @@ def acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ...]:
             acks += _canary(config, planned, stack, slug)
         if slug == "alarms":
             acks += _review_digest(config, planned, stack)
+            acks += _drills(config, planned, stack)
     return tuple(acks)
 
 

@@ -7,7 +7,8 @@ from constructs import Construct
 from capabilities.archive import LogArchive
 from capabilities.archive.audience import Audience
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names
+from capabilities.drills.paths import drill_places
+from configuration.naming import archive_names, drill_checker_name
 
 
 class LogArchiveStack(Stack):
@@ -25,6 +26,7 @@ class LogArchiveStack(Stack):
             audience=archive_audience(config),
             key_readers=[a.account_id for a in config.monitored_accounts],
             intake_regions=list(config.intake_regions),
+            evidence_writers=[f"arn:aws:iam::{account}:role/{drill_checker_name(config)}" for account, _ in drill_places(config)],
         )
 
 
