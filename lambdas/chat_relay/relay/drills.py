@@ -6,13 +6,14 @@ target and time only: never the payload), which the drill checker reads from thi
 log group. Recognised by what the drill runner can put into each event:
 
 - GuardDuty sample findings: ``detail.service.additionalInfo.sample`` is true
-  (https://docs.aws.amazon.com/guardduty/latest/ug/sample_findings.html);
+  (https://docs.aws.amazon.com/guardduty/latest/ug/sample_findings.html), in either of its forms;
 - the Security Hub test finding: generator ``dpp-alert-drill``, drill ID in ProductFields;
 - the drill alarms: names ending ``-DrillAlarmBreach`` and ``-DrillCanaryRead``;
 - API calls by the drill role (``...-drill-canary-reader``), whose session name is the drill ID.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,22 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def sample_finding(detail: dict) -> bool:
+    """GuardDuty marks sample findings in ``service.additionalInfo``: ``"sample": true`` there,
+    or, in the API's ServiceAdditionalInfo form, inside its ``value`` (JSON text) -
+    https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ServiceAdditionalInfo.html."""
+    info = _dict(_dict(detail.get("service")).get("additionalInfo"))
+    if info.get("sample") is True:
+        return True
+    value = info.get("value")
+    if isinstance(value, str) and '"sample"' in value:
+        try:
+            return _dict(json.loads(value)).get("sample") is True
+        except ValueError:
+            return False
+    return False
+
+
 def recognise(payload: Any) -> Drill | None:
     if not isinstance(payload, dict):
         return None
@@ -47,7 +64,7 @@ def recognise(payload: Any) -> Drill | None:
                 return Drill("", path)
         return None
     detail = _dict(payload.get("detail"))
-    if payload.get("source") == "aws.guardduty" and _dict(_dict(detail.get("service")).get("additionalInfo")).get("sample") is True:
+    if payload.get("source") == "aws.guardduty" and sample_finding(detail):
         return Drill("", "guardduty-finding")
     if payload.get("source") == "aws.securityhub":
         findings = detail.get("findings")

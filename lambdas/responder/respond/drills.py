@@ -2,13 +2,14 @@
 runner caused is recognised and ignored before any response is considered.
 
 - GuardDuty sample findings carry ``service.additionalInfo.sample = true``
-  (https://docs.aws.amazon.com/guardduty/latest/ug/sample_findings.html);
+  (https://docs.aws.amazon.com/guardduty/latest/ug/sample_findings.html), in either of its forms;
 - the drill's Security Hub finding has the generator ``dpp-alert-drill``;
 - the drill alarms' names end ``-DrillAlarmBreach`` / ``-DrillCanaryRead``;
 - the drill role (``<prefix>-drill-canary-reader``) is the principal of its API calls.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 GENERATOR = "dpp-alert-drill"
@@ -20,11 +21,27 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def sample_finding(detail: dict) -> bool:
+    """GuardDuty marks sample findings in ``service.additionalInfo``: ``"sample": true`` there,
+    or, in the API's ServiceAdditionalInfo form, inside its ``value`` (JSON text) -
+    https://docs.aws.amazon.com/guardduty/latest/APIReference/API_ServiceAdditionalInfo.html."""
+    info = _dict(_dict(detail.get("service")).get("additionalInfo"))
+    if info.get("sample") is True:
+        return True
+    value = info.get("value")
+    if isinstance(value, str) and '"sample"' in value:
+        try:
+            return _dict(json.loads(value)).get("sample") is True
+        except ValueError:
+            return False
+    return False
+
+
 def is_drill(event: Any) -> bool:
     if not isinstance(event, dict):
         return False
     detail = _dict(event.get("detail"))
-    if event.get("source") == "aws.guardduty" and _dict(_dict(detail.get("service")).get("additionalInfo")).get("sample") is True:
+    if event.get("source") == "aws.guardduty" and sample_finding(detail):
         return True
     findings = detail.get("findings")
     if isinstance(findings, list) and any(_dict(f).get("GeneratorId") == GENERATOR for f in findings):
