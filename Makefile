@@ -28,7 +28,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 CDK := cdk --no-notices
 
-.PHONY: help setup browser synth test report bench lock clean cdk preflight
+.PHONY: help setup browser synth test report bench lock clean cdk preflight drill
 
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
@@ -36,6 +36,7 @@ help:
 	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot)"
 	@echo "make bench   print synth timings (default, large and bare apps) and the chat relay's figures"
 	@echo "make preflight CONTEXT=...   read-only checks of the target accounts before cdk deploy (needs credentials)"
+	@echo "make drill CONTEXT=...   run one alert drill now in the caller's account (needs credentials; records in the archive)"
 	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -84,6 +85,10 @@ test: setup browser
 # Read-only checks against the accounts the configuration names (needs AWS credentials).
 preflight: setup
 	$(PY) -m preflight $(CONTEXT)
+
+# One alert drill now, started with the caller's credentials (README: Drills).
+drill: setup
+	@$(PY) -m drill $(CONTEXT)
 
 bench: setup
 	$(PY) -m benchmarks.synth_time
