@@ -112,6 +112,9 @@ def drill_alarms(config: BaselineConfig, canary_pattern: str | None) -> list[Ala
                 requirements=("DPP-MON-8", "DPP-MON-6"),
                 metric=MetricRef(namespace, BROKEN_METRIC, (("Path", path.id),), "Maximum"),
                 period_minutes=60,
+                # The checker reports once per drill: between drills the alarm keeps its state,
+                # so a broken path stays in ALARM until a drill of it passes.
+                missing_data="ignore",
                 meaning=f"The last drill of {path.what} did not reach every chat target within 15 minutes: real alerts on this path may not reach people.",
                 investigate=f"Read the newest evidence/drill/<date>/*-{path.id}.json record in the archive: brokenHop names the first hop that failed (raised, routed or delivered:<target>); check that hop (the {drill_state_machine_name(config)} state machine's execution shows the drill's input).",
                 placed=places,
