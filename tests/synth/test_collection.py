@@ -283,6 +283,8 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-review-digest",
         "/aws/lambda/dpp-prod-archive-key-lookup",
         "/aws/lambda/dpp-prod-responder",
+        "/aws/lambda/dpp-prod-drill-runner",
+        "/aws/lambda/dpp-prod-drill-checker",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -337,6 +339,8 @@ PINNED_FOUNDATION = {
     "ReviewDigestLogGroup67F9628A",
     "ArchiveKeyLookupLogGroupA069D8EB",
     "ResponderLogGroupC9AC0688",
+    "DrillRunnerLogGroup851D0251",
+    "DrillCheckerLogGroupFEF9FA98",
 }
 
 

@@ -265,6 +265,12 @@ def test_allows_name_only_services_never_any_principal(archive, replica):
                     # The one account grant: the covered accounts may list (not read) the bucket,
                     # as Route 53 Resolver requires of a cross-account destination.
                     assert s["Action"] == "s3:ListBucket" and s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
+                elif s["Effect"] == "Allow" and s.get("Sid") == "DrillCheckersWriteEvidence":
+                    # The drill checkers' records (DPP-MON-8): their accounts, narrowed to the
+                    # checker role by ARN, may put objects under evidence/drill/ and nothing else.
+                    assert s["Action"] == "s3:PutObject" and s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
+                    assert s["Condition"] == {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-drill-checker"]}}, s
+                    assert s["Resource"]["Fn::Join"][1][-1] == "/evidence/drill/*", s
                 elif s["Effect"] == "Allow":
                     assert set(s["Principal"]) == {"Service"}, s
 
