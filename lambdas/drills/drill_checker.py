@@ -141,7 +141,7 @@ class Checker:
                     path_notes.append(f"raised hop unreadable: {type(failure).__name__}")
             mine = [line for line in lines if line.get("drillPath") == name and line.get("drillId") in (drill_id, "", None) and parse_iso(str(line.get("at"))) >= started]
 
-            def first(kind: str, target: str | None = None) -> datetime | None:
+            def first(kind: str, target: str | None = None, mine: list[dict] = mine) -> datetime | None:
                 times = [parse_iso(str(line["at"])) for line in mine if line.get("message") == kind and (target is None or line.get("target") == target)]
                 return min(times, default=None)
 

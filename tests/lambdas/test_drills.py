@@ -313,7 +313,7 @@ def test_the_runner_and_checker_log_no_payload(capsys):
     with mock_aws():
         role_arn = world()
         clients = Clients()
-        drill = start(clients, role_arn)
+        start(clients, role_arn)
         logged = capsys.readouterr().out
         assert "drill path started" in logged
         for content in ("Avery", "100233", "DPP alert-path drill", "SecretAccessKey"):
