@@ -28,7 +28,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 CDK := cdk --no-notices
 
-.PHONY: help setup browser synth test lint format report bench profile lock clean cdk preflight schema
+.PHONY: help setup browser synth test lint format report bench profile lock clean cdk preflight schema drill
 
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
@@ -40,6 +40,7 @@ help:
 	@echo "make bench   print synth timings and peak memory (bare, default, large, organization apps) against the goals, and the chat relay's figures"
 	@echo "make profile where one synth's time goes (CASE=default|large|organization)"
 	@echo "make preflight CONTEXT=...   read-only checks of the target accounts before cdk deploy (needs credentials)"
+	@echo "make drill CONTEXT=...   run one alert drill now in the caller's account (needs credentials; records in the archive)"
 	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -102,6 +103,10 @@ format: setup
 # Read-only checks against the accounts the configuration names (needs AWS credentials).
 preflight: setup
 	$(PY) -m preflight $(CONTEXT)
+
+# One alert drill now, started with the caller's credentials (README: Drills).
+drill: setup
+	@$(PY) -m drill $(CONTEXT)
 
 bench: setup
 	$(PY) -m benchmarks.synth_time

@@ -16,7 +16,7 @@ from typing import Callable
 from aws_cdk import Acknowledgment, App, CfnResource, Validations
 from constructs import IConstruct
 
-from checks.by_kind import accounts, archive, organization, responses
+from checks.by_kind import accounts, archive, drills, organization, responses
 from checks.by_kind.common import Acknowledgement
 from checks.by_kind.organization import member_acknowledgements
 from configuration.model import BaselineConfig
@@ -38,7 +38,7 @@ BY_KIND: dict[str, tuple[KindAcknowledgements, ...]] = {
     "relay": (accounts.relay,),
     "responses": (responses.responses,),
     "monitoring-foundation": (accounts.response_ledger, accounts.canary),
-    "alarms": (accounts.canary, accounts.review_digest),
+    "alarms": (accounts.canary, accounts.review_digest, drills.drills),
     "org-admin": (organization.organization,),
     "org-security": (organization.organization,),
 }

@@ -59,6 +59,8 @@ DEFAULTS: dict[str, Any] = {
         "privilegedRoles": ["AWSReservedSSO_AdministratorAccess_*", "OrganizationAccountAccessRole"],
     },
     "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 96},
+    # Weekly, Wednesday 09:00 UTC: inside most teams' working hours, away from Monday's review.
+    "drills": {"enabled": True, "schedule": "cron(0 9 ? * WED *)"},
     "responses": {
         "dryRun": True,
         "disableCredentials": False,

@@ -34,6 +34,7 @@ from configuration.model import (
     BusinessHours,
     CollectionSettings,
     CustomAlarm,
+    DrillSettings,
     DetectionSettings,
     EscalationContact,
     COLD_STORAGE_CLASSES,
@@ -136,6 +137,7 @@ def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
         functions=_functions(root.section("functions")),
         workload=_workload(root.section("workload")),
         investigation=_investigation(root.section("investigation")),
+        drills=_drills(root.section("drills")),
     )
     root.done()
     _check_account_roles(config)
@@ -767,6 +769,25 @@ def _review(section: Section) -> ReviewSettings:
     if period_hours < gap_hours:
         raise ConfigError(section.path("periodHours"), f"{period_hours} hours is shorter than the {gap_hours} hours between two runs of {schedule}, so events in between would never be reviewed", f"set {gap_hours} or more")
     settings = ReviewSettings(schedule=schedule, period_hours=period_hours)
+    section.done()
+    return settings
+
+
+def _drills(section: Section) -> DrillSettings:
+    schedule = section.string(
+        "schedule",
+        pattern=r"(cron|rate)\(.+\)",
+        hint='use an EventBridge schedule expression, e.g. "cron(0 9 ? * WED *)" (weekly)',
+    )
+    try:
+        parsed = parse_schedule(schedule)
+    except ScheduleError as error:
+        raise ConfigError(section.path("schedule"), f"{describe(schedule)} is not an EventBridge schedule expression: {error}", 'see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html; e.g. "cron(0 9 ? * WED *)"') from None
+    if parsed.ends:
+        raise ConfigError(section.path("schedule"), f"{describe(schedule)} names years, so the drills would stop one day", "use * for the year")
+    if parsed.min_firings_per_week < 1:
+        raise ConfigError(section.path("schedule"), f"{describe(schedule)} skips whole weeks; alert paths are drilled at least weekly (DPP-MON-8)", 'run it at least once a week, e.g. "cron(0 9 ? * WED *)"')
+    settings = DrillSettings(enabled=section.boolean("enabled"), schedule=schedule)
     section.done()
     return settings
 

@@ -229,6 +229,15 @@ class ReviewSettings:
     period_hours: int
 
 
+@dataclass(frozen=True)
+class DrillSettings:
+    """Alert drills (DPP-MON-8, DPP-VER-4): every alert path exercised for real on a
+    schedule, each outcome recorded in the archive's evidence register."""
+
+    enabled: bool
+    schedule: str  # EventBridge schedule expression
+
+
 RESPONSES = ("disableCredentials", "blockHostileIps", "isolateInstances", "notifyFailedSignIns")
 
 
@@ -376,6 +385,7 @@ class BaselineConfig:
     functions: FunctionSettings = FunctionSettings()
     workload: WorkloadSettings = WorkloadSettings()
     investigation: InvestigationSettings = InvestigationSettings()
+    drills: DrillSettings = DrillSettings(enabled=False, schedule="cron(0 9 ? * WED *)")
 
     @property
     def log_archive_account(self) -> Account:
@@ -423,6 +433,12 @@ class BaselineConfig:
         """Accounts with a trail of their own: each monitored account (the log-archive account
         too), or the management account's organization trail."""
         return (self.management_account,) if self.org_mode else self.monitored_accounts
+
+    def drills_here(self, account: str, region: str) -> bool:
+        """Where the alert drills run: with the alarms and the canary, at each trail's home,
+        when a chat target makes delivery observable (the relay records it)."""
+        relayed = self.features.chat_relay and any(t.is_webhook for t in self.notification_targets)
+        return self.drills.enabled and self.features.alarms and relayed and self.trail_home(account, region)
 
     def trail_home(self, account: str, region: str) -> bool:
         """Where a trail's log group, its alarms and the canary live."""

@@ -226,3 +226,20 @@ def organization_admin_function_name(config: BaselineConfig) -> str:
 
 def organization_access_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-organization-access"
+
+
+def drill_runner_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-drill-runner"
+
+
+def drill_checker_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-drill-checker"
+
+
+def drill_canary_role_name(config: BaselineConfig) -> str:
+    """The only principal whose reads of the canary are drills (the canary alarm tells it apart)."""
+    return f"{config.resource_prefix}-drill-canary-reader"
+
+
+def drill_state_machine_name(config: BaselineConfig) -> str:
+    return f"{config.resource_prefix}-alert-drill"

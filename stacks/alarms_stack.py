@@ -9,10 +9,23 @@ from capabilities.alarms.alarm_set import AlarmSet
 from capabilities.alarms.catalogue import alarm_specs
 from capabilities.alarms.dashboard import MonitoringDashboard
 from capabilities.alerting import review_topic_name, topic_name
-from capabilities.canary import CanaryWriter
+from capabilities.canary import CANARY_KEY, CanaryWriter
+from capabilities.drills.alert_drill import AlertDrill, ArchiveTarget, DrillNames
+from capabilities.drills.paths import GUARDDUTY_SAMPLE_TYPE, drill_paths, expected_targets
 from capabilities.review import ReviewDigest
 from configuration.model import BaselineConfig, Severity
-from configuration.naming import canary_writer_name, lambda_log_group, monitoring_names, review_digest_name
+from configuration.naming import (
+    archive_names,
+    canary_writer_name,
+    drill_canary_role_name,
+    drill_checker_name,
+    drill_runner_name,
+    drill_state_machine_name,
+    lambda_log_group,
+    monitoring_names,
+    relay_function_name,
+    review_digest_name,
+)
 
 
 class AlarmsStack(Stack):
@@ -76,3 +89,36 @@ class AlarmsStack(Stack):
                 account=self.account,
                 region=self.region,
             )
+        if config.drills_here(self.account, self.region):
+            self.drill = alert_drill(self, config, names.monitoring_key_alias)
+
+
+def alert_drill(stack: Stack, config: BaselineConfig, key_alias: str) -> AlertDrill:
+    """The weekly alert drill at each trail's home, next to the alarms it breaches (DPP-MON-8)."""
+    paths = drill_paths(config)
+    archive = archive_names(config)
+    return AlertDrill(
+        stack,
+        "AlertDrill",
+        names=DrillNames(
+            prefix=config.resource_prefix,
+            namespace=f"DPP/{config.stage}/Drills",
+            runner_function=drill_runner_name(config),
+            checker_function=drill_checker_name(config),
+            runner_log_group=lambda_log_group(drill_runner_name(config)),
+            checker_log_group=lambda_log_group(drill_checker_name(config)),
+            canary_role=drill_canary_role_name(config),
+            state_machine=drill_state_machine_name(config),
+            relay_log_group=lambda_log_group(relay_function_name(config)),
+            monitoring_key_alias=key_alias,
+        ),
+        paths=paths,
+        expected_targets={p.id: expected_targets(config, p) for p in paths},
+        schedule=config.drills.schedule,
+        archive=ArchiveTarget(bucket=archive.archive_bucket, account=archive.account, region=config.home_region, key_alias=archive.archive_key_alias),
+        guardduty_type=GUARDDUTY_SAMPLE_TYPE,
+        canary_bucket=config.canary.bucket_name(stack.account, stack.region) if config.canary.enabled else None,
+        canary_key=CANARY_KEY,
+        account=stack.account,
+        region=stack.region,
+    )

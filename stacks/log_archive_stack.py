@@ -11,7 +11,8 @@ from capabilities.investigation import ArchiveCatalogue, InvestigationWorkgroup,
 from capabilities.investigation.queries import investigations
 from capabilities.investigation.tables import catalogue_tables
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names
+from capabilities.drills.paths import drill_places
+from configuration.naming import archive_names, drill_checker_name
 
 
 class LogArchiveStack(Stack):
@@ -30,6 +31,7 @@ class LogArchiveStack(Stack):
             key_readers=[a.account_id for a in config.monitored_accounts],
             intake_regions=list(config.intake_regions),
             log_export_roles=log_export_roles(config),
+            evidence_writers=[f"arn:aws:iam::{account}:role/{drill_checker_name(config)}" for account, _ in drill_places(config)],
         )
         self._investigation(config)
 

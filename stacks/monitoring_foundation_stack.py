@@ -10,6 +10,8 @@ from capabilities.responses import ResponseLedger
 from configuration.model import BaselineConfig
 from configuration.naming import (
     canary_writer_name,
+    drill_checker_name,
+    drill_runner_name,
     enforcer_function_name,
     key_lookup_function_name,
     organization_admin_function_name,
@@ -53,6 +55,9 @@ class MonitoringFoundationStack(Stack):
                     key_alias_arn=f"arn:aws:kms:{self.region}:{self.account}:{names.monitoring_key_alias}",
                 )
                 group("CanaryWriterLogGroup", lambda_log_group(canary_writer_name(config)))
+        if config.drills_here(self.account, self.region):
+            group("DrillRunnerLogGroup", lambda_log_group(drill_runner_name(config)))
+            group("DrillCheckerLogGroup", lambda_log_group(drill_checker_name(config)))
         if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
             group("ChatRelayLogGroup", lambda_log_group(relay_function_name(config)))
         if config.features.guardduty:

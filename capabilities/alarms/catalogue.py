@@ -11,14 +11,16 @@ import difflib
 from dataclasses import replace
 
 from capabilities.alarms.cis import cis_alarms
-from capabilities.alarms.dpp import dpp_alarms, monitor_alarms
+from capabilities.alarms.dpp import canary_filter_pattern, dpp_alarms, monitor_alarms
+from capabilities.drills.paths import drill_alarms
 from capabilities.alarms.spec import AlarmSpec
 from configuration.errors import ConfigError
 from configuration.model import BaselineConfig
 
 
 def _built_in(config: BaselineConfig) -> list[AlarmSpec]:
-    return [*cis_alarms(), *dpp_alarms(config), *monitor_alarms(config)]
+    canary = canary_filter_pattern(config, exclude_drills=False) if config.canary.enabled else None
+    return [*cis_alarms(), *dpp_alarms(config), *monitor_alarms(config), *drill_alarms(config, canary)]
 
 
 def built_in_alarm_ids(config: BaselineConfig) -> set[str]:

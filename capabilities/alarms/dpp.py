@@ -7,6 +7,7 @@ from capabilities.alarms.spec import AlarmSpec, ContributorRule, MetricRef
 from capabilities.canary.content import CANARY_KEY
 from capabilities.relay.monitors import target_alarms
 from configuration.model import BaselineConfig, Severity
+from configuration.naming import drill_canary_role_name
 
 
 def _privileged_roles(config: BaselineConfig) -> list[AlarmSpec]:
@@ -29,6 +30,19 @@ def _privileged_roles(config: BaselineConfig) -> list[AlarmSpec]:
             investigate="Confirm who and why (change ticket, on-call); review the session's calls in CloudTrail; revoke the session if unexplained.",
         )
     ]
+
+
+def canary_filter_pattern(config: BaselineConfig, *, exclude_drills: bool) -> str:
+    """Any data event on the canary object. Where drills run, the real alarm leaves out the
+    drill role's reads (the drill's own canary alarm counts those): a weekly drill must never
+    page people as a real canary hit, nor hold this alarm in ALARM so that a real hit during a
+    drill goes unnoticed. ``*`` in a JSON filter pattern's string value is a wildcard for
+    ``=`` and ``!=`` alike (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html)."""
+    decoy = config.canary.bucket_name_pattern.format(account="*", region="*")
+    terms = ['($.eventSource = "s3.amazonaws.com")', f'($.requestParameters.bucketName = "{decoy}")', f'($.requestParameters.key = "{CANARY_KEY}")']
+    if exclude_drills and config.drills.enabled:
+        terms.append(f'($.userIdentity.arn != "arn:aws:sts::*:assumed-role/{drill_canary_role_name(config)}/*")')
+    return "{ " + " && ".join(terms) + " }"
 
 
 def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
@@ -114,14 +128,13 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
         ),
     ]
     if config.canary.enabled:
-        decoy = config.canary.bucket_name_pattern.format(account="*", region="*")
         specs.append(
             AlarmSpec(
                 id="CanaryAccessed",
                 title="Canary record accessed",
                 severity=Severity.CRITICAL,
                 requirements=("DPP-MON-2", "DPP-MON-4"),
-                filter_pattern=f'{{ ($.eventSource = "s3.amazonaws.com") && ($.requestParameters.bucketName = "{decoy}") && ($.requestParameters.key = "{CANARY_KEY}") }}',
+                filter_pattern=canary_filter_pattern(config, exclude_drills=True),
                 meaning="Someone or something touched the canary customer export, which no legitimate process reads: Information is being searched for or extracted. (It also fires once when a deployment first writes the canary.)",
                 investigate="Identify the principal, source IP and user agent in the data event; treat the principal's credentials as compromised; look for other reads by it.",
             )

@@ -13,6 +13,8 @@ from capabilities.archive.secure_bucket import retention_lifecycle, secure_bucke
 from configuration.model import ArchiveSettings
 from configuration.naming import ArchiveNames
 
+EVIDENCE_DRILL_PREFIX = "evidence/drill/"  # the drill records' layout (README: Drills)
+
 
 class LogArchive(Construct):
     """A KMS-encrypted, Object Lock (COMPLIANCE) archive that every log source delivers into.
@@ -44,6 +46,7 @@ class LogArchive(Construct):
         key_readers: list[str],
         intake_regions: list[str] = (),
         log_export_roles: str | None = None,
+        evidence_writers: list[str] = (),
     ) -> None:
         super().__init__(scope, id)
         self._intake_regions = list(intake_regions)
@@ -114,6 +117,35 @@ class LogArchive(Construct):
         for bucket in (self.bucket, self.config_staging):
             tamper.deny_weaker_encryption(bucket)
         archive_key.deny_tampering(exempt_role_arns=exempt)
+        if evidence_writers:
+            self._admit_evidence_writers(list(evidence_writers))
+
+    def _admit_evidence_writers(self, role_arns: list[str]) -> None:
+        """The drill checkers (each monitored account's, a fixed role name) write their records
+        under ``evidence/drill/``, and only there (DPP-MON-8). The accounts are the principals and
+        the role ARNs a condition, so the policies are valid before those roles exist (a policy
+        naming a missing role as principal is refused). Writes only: reads stay with the reader
+        role, and the bucket's default retention locks each record."""
+        accounts = sorted({arn.split(":")[4] for arn in role_arns})
+        writers = {"ArnEquals": {"aws:PrincipalArn": role_arns}}
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DrillCheckersWriteEvidence",
+                principals=[iam.AccountPrincipal(a) for a in accounts],
+                actions=["s3:PutObject"],
+                resources=[self.bucket.arn_for_objects(f"{EVIDENCE_DRILL_PREFIX}*")],
+                conditions=writers,
+            )
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="DrillCheckersEncryptEvidence",
+                principals=[iam.AccountPrincipal(a) for a in accounts],
+                actions=["kms:GenerateDataKey"],
+                resources=["*"],
+                conditions={**writers, "StringEquals": {"kms:ViaService": f"s3.{self.bucket.env.region}.amazonaws.com"}},
+            )
+        )
 
     def _replicate(self, names: ArchiveNames, settings: ArchiveSettings) -> None:
         role, policy = self.replication_role, self._replication_policy

@@ -306,12 +306,26 @@ def _runs_per_week(expression: str) -> float:
 
 @grades("DPP-MON-8")
 def monitoring_drills(f: Facts) -> Finding:
-    found = Finding()
-    drills = [r for r in f.resources if "AlertPathDrill" in r.path]
-    if drills:
-        found.controls.append(f"alert-path drills: {where(drills)}")
-        found.gaps.append("drill outcomes not yet recorded as evidence")
-    found.answer = ("a scheduled and on-demand drill that raises each alert path (sample finding, alarm, canary read, tampering event), "
-                    "records raised/routed/delivered per target and latency as evidence, and alarms when a path fails; "
-                    "today only the plan's drill checklist, done by hand and not recorded")
+    """The alert drill (README: Drills): a scheduled state machine that exercises each alert
+    path, records every outcome in the archive and alarms on a broken path."""
+    drills, synth = "tests/lambdas/test_drills.py", "tests/synth/test_drills.py"
+    found = Finding(checks=[
+        case(f"{drills}::test_a_drill_is_raised_routed_delivered_and_recorded_per_path"),
+        case(f"{drills}::test_a_target_that_never_receives_the_drill_breaks_that_path_at_its_hop"),
+        case(f"{drills}::test_a_path_that_could_not_start_is_broken_at_raised_and_the_others_still_run"),
+        case(f"{synth}::test_the_state_machine_checks_after_the_deadline"),
+        case(f"{synth}::test_the_drill_role_reads_the_canary_without_a_real_canary_alarm"),
+        case("tests/lambdas/test_responder.py::test_the_same_finding_without_the_sample_flag_is_answered"),
+    ])  # fmt: skip
+    machines = [r for r in f.of_type("AWS::StepFunctions::StateMachine") if "AlertDrill" in r.path]
+    broken = [r for r in f.of_type("AWS::CloudWatch::Alarm") if "-DrillAlertPathBroken" in str(r.properties.get("AlarmName", "")) and r.properties.get("AlarmActions")]
+    if machines:
+        found.controls.append(f"alert drill (scheduled; make drill on demand): {where(machines)}")
+    if broken:
+        paths = sorted({str(r.properties["AlarmName"]).rsplit("DrillAlertPathBroken", 1)[1] for r in broken})
+        found.controls.append(f"alert-path-broken alarms for {', '.join(paths)}: {where(broken)}")
+    if machines:
+        found.gaps.append("a control-change path (a tag change on a drill resource) is not drilled")
+    else:
+        found.answer = "switch on drills.enabled with features.alarms and a chat target: a weekly drill of each alert path, recorded as evidence"
     return found

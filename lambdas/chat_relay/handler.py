@@ -9,6 +9,7 @@ payload, a secret or personal data (DPP-PII-1).
 from __future__ import annotations
 
 import os
+import time
 
 from relay.aws import Client
 from relay.batch import Relay, Target, read_records
@@ -42,6 +43,10 @@ class _Container:
 _container: _Container | None = None
 
 
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + f".{int(epoch * 1000) % 1000:03d}Z"
+
+
 def reset() -> None:
     """Forget the container's state (tests change the environment between cases)."""
     global _container
@@ -66,7 +71,13 @@ def handler(event: dict, context) -> dict:
         dead_letter=box.dead_letters,
         deliverer=Deliverer(deadline=remaining, **box.pacing),
     )
+    received_at = time.time()
+    for record in records:  # the drill's "routed" hop: its topic delivered it to the relay
+        if record.alert.drill is not None:
+            box.telemetry.log("INFO", "drill received", drillId=record.alert.drill.drill_id, drillPath=record.alert.drill.path, messageId=record.alert.message_id, at=_iso(received_at))
     outcome = relay.process(records)
+    for alert, target, posted_at in outcome.drill_deliveries:  # per target: the "delivered" hops
+        box.telemetry.log("INFO", "drill delivered", drillId=alert.drill.drill_id, drillPath=alert.drill.path, messageId=alert.message_id, target=target, at=_iso(posted_at))
     box.telemetry.metrics(
         {
             "Received": len(records),

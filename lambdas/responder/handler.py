@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools import Logger
 
-from respond import credentials, hostile_ips, instances, report, sign_ins
+from respond import credentials, drills, hostile_ips, instances, report, sign_ins
 from respond.context import Context
 from respond.findings import parse_finding
 from respond.ledger import Ledger
@@ -75,6 +75,9 @@ def process(event: Any, ctx: Context) -> dict:
         _log(outcomes)
         report.publish(ctx, outcomes, "low", title="Expired IP blocks lifted")
         return {"handled": "schedule", "outcomes": len(outcomes)}
+    if drills.is_drill(event):  # a drill proves the alert path, never the responses (DPP-MON-8)
+        logger.info("ignored", reason="alert drill")
+        return {"ignored": "alert drill"}
     if sign_ins.ACTION in ctx.settings.enabled and sign_ins.applies(event, ctx):
         outcomes = sign_ins.respond(event, ctx)  # a failed query raises: retried, never marked done
         _log(outcomes)

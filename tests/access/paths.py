@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from capabilities.drills.paths import drill_places
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, monitoring_names
 from tests.access.simulator import Request
@@ -51,6 +52,13 @@ DOC_CWL_ACCOUNT_SUBSCRIPTION = "https://docs.aws.amazon.com/AmazonCloudWatch/lat
 DOC_ATHENA_WORKGROUP = "https://docs.aws.amazon.com/athena/latest/ug/workgroups-iam-policy.html"
 DOC_ATHENA_GLUE = "https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html"
 DOC_CALLED_VIA = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia"
+# A PutObject that names no encryption is encrypted with the bucket's default key, and the
+# requester needs kms:GenerateDataKey on it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html);
+# across accounts both the key policy and the requester's own policy must allow it
+# (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html).
+DOC_S3_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html"
+DOC_KMS_CROSS_ACCOUNT = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html"
+DOC_S3_CROSS_ACCOUNT = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"
 
 ALLOWED = "Allowed"
 DENIED = "Denied"
@@ -693,6 +701,53 @@ def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
     ]
 
 
+def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
+    """The alert drill (DPP-MON-8): each account's drill checker writes its records into the
+    archive (across accounts where the archive lives elsewhere), and only there, and only it;
+    only the drill's canary reader reads the canary."""
+
+
+    names = archive_names(config)
+    prefix = config.resource_prefix
+    archive_key = f"arn:aws:kms:{config.home_region}:{names.account}:{names.archive_key_alias}"
+    record = f"arn:aws:s3:::{names.archive_bucket}/evidence/drill/2026/12/02/drill-20261202T090000Z-3f9a1c-alarm-breach.json"
+    via = {"kms:ViaService": f"s3.{config.home_region}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}
+    rows: list[AccessPath] = []
+    for account, region in drill_places(config):
+        checker = f"arn:aws:iam::{account}:role/{prefix}-drill-checker"
+        runner_reader = f"arn:aws:iam::{account}:role/{prefix}-drill-canary-reader"
+        canary = f"arn:aws:s3:::{config.canary.bucket_name(account, region)}/exports/customers/2026/customer-master-export.csv"
+        monitoring_key = f"arn:aws:kms:{region}:{account}:{monitoring_names(config, account).monitoring_key_alias}"
+        rows += [
+            AccessPath(f"drill-checker-put-evidence-{account}", DOC_S3_CROSS_ACCOUNT, Request(checker, "s3:PutObject", record), ALLOWED),
+            AccessPath(f"drill-checker-kms-evidence-{account}", DOC_KMS_CROSS_ACCOUNT, Request(checker, "kms:GenerateDataKey", archive_key, via), ALLOWED),
+            AccessPath(f"drill-checker-no-put-logs-{account}", DOC_S3_ACTIONS, Request(checker, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"), DENIED, "evidence/drill/ only"),
+            AccessPath(f"drill-checker-no-read-{account}", DOC_S3_ACTIONS, Request(checker, "s3:GetObject", record), DENIED, "reads stay with the reader role"),
+            AccessPath(f"drill-checker-no-retention-change-{account}", DOC_S3_ACTIONS, Request(checker, "s3:PutObjectRetention", record), DENIED, "a record's lock cannot be shortened"),
+            AccessPath(f"drill-checker-no-kms-decrypt-{account}", DOC_S3_KMS, Request(checker, "kms:Decrypt", archive_key, via), DENIED, "writes only"),
+            AccessPath(f"drill-reader-reads-canary-{account}", DOC_S3_ACTIONS, Request(runner_reader, "s3:GetObject", canary), ALLOWED),
+            AccessPath(
+                f"drill-reader-decrypts-canary-{account}",
+                DOC_S3_KMS,
+                Request(runner_reader, "kms:Decrypt", monitoring_key, {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:ResourceAliases": [monitoring_names(config, account).monitoring_key_alias]}),
+                ALLOWED,
+            ),
+            AccessPath(f"drill-reader-reads-nothing-else-{account}", DOC_S3_ACTIONS, Request(runner_reader, "s3:GetObject", f"arn:aws:s3:::{config.canary.bucket_name(account, region)}/exports/other.csv"), DENIED),
+        ]
+        if account != names.account:
+            # Another role of the checker's account is not admitted by the archive's policies.
+            rows.append(
+                AccessPath(
+                    f"drill-other-role-no-put-evidence-{account}",
+                    DOC_S3_CROSS_ACCOUNT,
+                    Request(f"arn:aws:iam::{account}:role/Administrator", "s3:PutObject", record, administrator=True),
+                    DENIED,
+                    "the bucket policy admits the checker role only",
+                )
+            )
+    return rows
+
+
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
-    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config) + investigation_paths(config)
+    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config) + investigation_paths(config) + drill_paths_rows(config)
     return rows + member_paths(config) if config.org_mode else rows

@@ -32,6 +32,12 @@ IAM_PREFIX = {"monitoring": "cloudwatch"}
 ACTION_FOR = {("s3", "ListObjectsV2"): "s3:ListBucket", ("s3", "HeadObject"): "s3:GetObject", ("s3", "HeadBucket"): "s3:ListBucket"}
 # Function (its physical name without the stage prefix) -> source package.
 PACKAGES = {"chat-relay": "chat_relay", "responder": "responder", "flow-log-enforcer": "flow_log_enforcer", "review-digest": "review_digest"}
+# Functions that share a package: (package, the files each one runs).
+MODULES = {"drill-runner": ("drills", ("drill_runner.py", "drill_common.py")), "drill-checker": ("drills", ("drill_checker.py", "drill_common.py"))}
+# Calls a function makes with credentials other than its role's: the drill runner reads the
+# canary as the drill's canary reader (whose policy the access paths check:
+# drill-reader-reads-canary-*).
+OTHER_CREDENTIALS = {"drill-runner": {"s3:GetObject"}}
 DEPLOY_ACTIONS = "deploy_actions"
 
 
@@ -84,8 +90,9 @@ def calls_in(nodes: list[ast.AST], services: set[str]) -> set[str]:
     return actions
 
 
-def package_actions(package: str) -> set[str]:
-    trees = [ast.parse(p.read_text()) for p in sources(package)]
+def package_actions(package: str, files: tuple[str, ...] = ()) -> set[str]:
+    paths = [LAMBDAS / package / f for f in files] if files else sources(package)
+    trees = [ast.parse(p.read_text()) for p in paths]
     return calls_in(trees, candidate_services(trees))
 
 
@@ -133,6 +140,8 @@ def functions_and_actions(synthesized):
                 found.append((f"{stack.name}/{name}", role, deploy_action_calls(custom[token])))
             elif short in PACKAGES:
                 found.append((f"{stack.name}/{name}", role, package_actions(PACKAGES[short])))
+            elif short in MODULES:
+                found.append((f"{stack.name}/{name}", role, package_actions(*MODULES[short]) - OTHER_CREDENTIALS.get(short, set())))
             else:
                 found.append((f"{stack.name}/{name}", role, {"<unknown source>"}))
     return found, estate
@@ -185,6 +194,8 @@ def test_the_extraction_finds_known_calls():
     assert {"ec2:CreateFlowLogs", "route53resolver:AssociateResolverQueryLogConfig"} <= package_actions("flow_log_enforcer")
     assert "secretsmanager:GetSecretValue" in package_actions("chat_relay")
     assert deploy_action_calls("PutSecurityContact") == {"account:PutAlternateContact"}
+    assert {"guardduty:CreateSampleFindings", "securityhub:BatchImportFindings", "sts:AssumeRole", "cloudwatch:PutMetricData"} <= package_actions(*MODULES["drill-runner"])
+    assert {"logs:FilterLogEvents", "s3:PutObject", "cloudwatch:DescribeAlarmHistory", "guardduty:ListFindings"} <= package_actions(*MODULES["drill-checker"])
     assert deploy_action_calls("EnableServiceAccess") == {"organizations:EnableAWSServiceAccess"}
 
 

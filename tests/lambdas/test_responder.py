@@ -567,3 +567,40 @@ def test_a_report_that_could_not_be_published_is_published_by_the_retry(world, m
     (message,) = world.posted()
     assert message["outcomes"][0]["status"] == "done" and len(world.snapshots()) == 1, "reported, not done twice"
     assert responder.process(instance_finding(world), ctx)["outcomes"] == ["already done"] and world.posted() == []
+
+
+# --- alert drills (DPP-MON-8): never a response ------------------------------------------------
+
+
+def drill_event(name: str) -> dict:
+    return json.loads((EVENTS / "drills" / name).read_text())
+
+
+@pytest.mark.parametrize("name", ["guardduty-sample-finding.json", "guardduty-sample-finding-legacy.json"])
+def test_a_guardduty_sample_finding_of_a_drill_triggers_no_response(world, name):
+    finding = drill_event(name)
+    finding["detail"]["resource"]["instanceDetails"]["instanceId"] = world.instance_id  # even naming a real instance
+    result = responder.process(finding, world.context(enabled=ALL))  # every response on, acting
+    assert result == {"ignored": "alert drill"}
+    assert world.groups(world.instance_id) == [world.app_group] and world.snapshots() == [] and world.posted() == []
+
+
+def test_the_same_finding_without_the_sample_flag_is_answered(world):
+    """The near miss: the drill's finding type, not a sample, is isolated as usual."""
+    finding = drill_event("guardduty-sample-finding.json")
+    finding["detail"]["resource"]["instanceDetails"]["instanceId"] = world.instance_id
+    del finding["detail"]["service"]["additionalInfo"]
+    assert responder.process(finding, world.context(enabled=["isolateInstances"]))["outcomes"] == ["done"]
+
+
+@pytest.mark.parametrize(
+    "drill",
+    [
+        drill_event("securityhub-drill-finding.json"),
+        {"source": "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", "detail": {"alarmName": "dpp-prod-DrillCanaryRead", "state": {"value": "ALARM"}}},
+        {"source": "aws.s3", "detail-type": "AWS API Call via CloudTrail", "detail": drill_event("s3-get-canary-by-drill-role.json")},
+    ],
+)
+def test_other_drill_events_trigger_no_response(world, drill):
+    assert responder.process(drill, world.context(enabled=ALL)) == {"ignored": "alert drill"}
+    assert world.posted() == []

@@ -93,6 +93,15 @@ CASES = {
         ),
         record("s3-get-object-data-event", requestParameters__bucketName=f"customer-data-exports-{ACCOUNT}-eu-west-1", requestParameters__key="exports/customers/2026/other.csv"),
     ),
+    # the drill role's read (tests/events/drills) is the drill's alone; anyone else's read is CanaryAccessed's
+    "DrillCanaryRead": (
+        json.loads((RECORDS.parent / "drills" / "s3-get-canary-by-drill-role.json").read_text()),
+        record(
+            "s3-get-object-data-event",
+            requestParameters__bucketName=f"customer-data-exports-{ACCOUNT}-eu-west-1",
+            requestParameters__key="exports/customers/2026/customer-master-export.csv",
+        ),
+    ),
 }
 
 

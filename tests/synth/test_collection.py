@@ -301,6 +301,8 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/aws/lambda/dpp-prod-archive-key-lookup",
         "/aws/lambda/dpp-prod-responder",
         "/dpp/prod/data-protection-findings",
+        "/aws/lambda/dpp-prod-drill-runner",
+        "/aws/lambda/dpp-prod-drill-checker",
     }
     for group in groups.values():
         props = group["Properties"]
@@ -357,6 +359,8 @@ PINNED_FOUNDATION = {
     "ArchiveKeyLookupLogGroupA069D8EB",
     "ResponderLogGroupC9AC0688",
     "DataProtectionFindingsLogGroup4222BB4D",
+    "DrillRunnerLogGroup851D0251",
+    "DrillCheckerLogGroupFEF9FA98",
 }
 
 

@@ -277,6 +277,12 @@ def test_allows_name_only_services_never_any_principal(archive, replica):
                     # The covered accounts' Firehose roles, by name: the account, pinned to the roles.
                     assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
                     assert s["Condition"] == {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-export-*"]}}, s
+                elif s["Effect"] == "Allow" and s.get("Sid") == "DrillCheckersWriteEvidence":
+                    # The drill checkers' records (DPP-MON-8): their accounts, narrowed to the
+                    # checker role by ARN, may put objects under evidence/drill/ and nothing else.
+                    assert s["Action"] == "s3:PutObject" and s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
+                    assert s["Condition"] == {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-drill-checker"]}}, s
+                    assert s["Resource"]["Fn::Join"][1][-1] == "/evidence/drill/*", s
                 elif s["Effect"] == "Allow":
                     assert set(s["Principal"]) == {"Service"}, s
 

@@ -18,6 +18,7 @@ LAYERS = {
     "checks": 4,
     "evidence": 5,
     "preflight": 5,
+    "drill": 5,
     "benchmarks": 6,
     "app": 6,
 }

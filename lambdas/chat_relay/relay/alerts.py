@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import quote
 
+from relay.drills import Drill, recognise
 from relay.redact import personal_values
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -36,6 +37,7 @@ class Alert:
     message_id: str = ""
     personal: frozenset[str] = frozenset()  # names and addresses from identity fields, masked when redacting
     for_everyone: bool = False  # the twice-weekly review goes to every target, whatever its minimum
+    drill: Drill | None = None  # an alert drill's event (DPP-MON-8): marked, and its delivery logged
 
 
 def severity_from_topic(topic_arn: str) -> str:
@@ -319,6 +321,10 @@ def parse(message: str, subject: str, topic_arn: str, message_id: str = "") -> A
     except Exception:  # a malformed known event is still delivered, as received
         alert = _generic(payload, subject, severity)
     alert.message_id = message_id
+    alert.drill = recognise(payload)
+    if alert.drill is not None:
+        alert.title = f"{alert.drill.label} {alert.title}"
+        alert.runbook = f"This is an alert drill: no action needed. {alert.runbook}".strip()
     try:
         alert.personal = frozenset(personal_values(payload))
     except RecursionError:  # absurdly nested JSON: the generic rendering is still redacted by pattern

@@ -3,6 +3,7 @@ retried, never lost and never posted twice to the same target (DPP-MON-5, DPP-MO
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -58,6 +59,7 @@ class Outcome:
     retry: set[str] = field(default_factory=set)  # SQS message IDs to redeliver
     skipped_duplicates: int = 0
     failures: dict[str, int] = field(default_factory=dict)  # per target: dead-lettered, or held back by an unreadable secret
+    drill_deliveries: list[tuple[Alert, str, float]] = field(default_factory=list)  # (drill alert, target, posted at, epoch seconds)
 
 
 def read_records(sqs_records: list[dict]) -> list[Record]:
@@ -177,4 +179,6 @@ class Relay:
             return [], False
         outcome.posted += 1
         outcome.digests += len(group) > 1
+        posted_at = time.time()
+        outcome.drill_deliveries += [(r.alert, target.name, posted_at) for r in group if r.alert.drill is not None]
         return [(r.alert.message_id, target.name) for r in group], True
