@@ -31,6 +31,80 @@ def _privileged_roles(config: BaselineConfig) -> list[AlarmSpec]:
     ]
 
 
+# A metric filter pattern holds at most 1,024 characters
+# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+MAX_FILTER_PATTERN = 1024
+# Global services' events are recorded as occurring in us-east-1 whatever region the caller
+# works in: IAM, STS's global endpoint, AWS sign-in and CloudFront
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events),
+# and the other services whose control plane is in us-east-1 only: Route 53, Organizations,
+# Health, Support, Cost Explorer, Budgets, Account Management, Shield, WAF Classic (global),
+# Global Accelerator and User Notifications.
+US_EAST_1_GLOBAL_SOURCES = tuple(
+    f"{name}.amazonaws.com"
+    for name in (
+        "iam", "sts", "signin", "cloudfront", "route53", "organizations", "health", "support", "ce", "budgets",
+        "account", "shield", "waf", "globalaccelerator", "notifications",
+    )
+)  # fmt: skip
+
+
+def _region_clause(config: BaselineConfig, exclude_us_east_1: bool) -> str | None:
+    """Events recorded in a region outside dpp.regions: the covered regions negated (which also
+    counts regions AWS adds later), or, when that would not fit, the uncovered commercial
+    regions listed (None when every known region is covered)."""
+    from configuration.regions import COMMERCIAL_REGIONS
+
+    covered = set(config.regions) | ({"us-east-1"} if exclude_us_east_1 else set())
+    negated = " && ".join(f'($.awsRegion != "{r}")' for r in sorted(covered))
+    if len(negated) + 4 <= MAX_FILTER_PATTERN:
+        return negated
+    listed = " || ".join(f'($.awsRegion = "{r}")' for r in sorted(COMMERCIAL_REGIONS - covered))
+    return listed or None
+
+
+def unexpected_region_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-MON-3.d: API activity in regions the baseline does not cover (the trail is
+    multi-region, so its log group sees every region). us-east-1, when not covered, has its own
+    alarm that leaves out the global services' events, which are recorded there for callers in
+    any region; the two patterns stay apart so each fits the 1,024-character limit."""
+    investigate = "Find the principal and the calls (Logs Insights on the trail group: filter awsRegion); if nobody expected work there, treat the credentials as compromised and look for resources created there (instances, keys, buckets)."
+    us_east_1_covered = "us-east-1" in config.regions
+    clause = _region_clause(config, exclude_us_east_1=not us_east_1_covered)
+    specs = []
+    if clause is not None:
+        specs.append(
+            AlarmSpec(
+                id="UnexpectedRegionActivity",
+                title="API activity in an uncovered region",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-3",),
+                filter_pattern=f"{{ {clause} }}",
+                meaning=f"API calls were made in a region outside the covered ones ({', '.join(config.regions)}): an attacker often works where nobody looks (crypto-mining, hidden copies of data).",
+                investigate=investigate,
+            )
+        )
+    if not us_east_1_covered:
+        globals_clause = " && ".join(f'($.eventSource != "{source}")' for source in US_EAST_1_GLOBAL_SOURCES)
+        specs.append(
+            AlarmSpec(
+                id="UnexpectedRegionActivityUsEast1",
+                title="API activity in us-east-1 (not covered)",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-3",),
+                # S3's ListBuckets through the global endpoint (the console's bucket list) is
+                # recorded in us-east-1 too.
+                filter_pattern=f'{{ ($.awsRegion = "us-east-1") && {globals_clause} && (($.eventSource != "s3.amazonaws.com") || ($.eventName != "ListBuckets")) }}',
+                meaning="API calls of regional services were made in us-east-1, which the baseline does not cover (global services such as IAM, STS and sign-in, recorded there for every region, are left out).",
+                investigate=investigate,
+            )
+        )
+    for spec in specs:
+        if spec.filter_pattern and len(spec.filter_pattern) > MAX_FILTER_PATTERN:
+            raise ValueError(f"alarm {spec.id}: a {len(spec.filter_pattern)}-character filter pattern, over CloudWatch's {MAX_FILTER_PATTERN}")
+    return specs
+
+
 def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     break_glass = config.archive.break_glass_role_name
     specs = [
@@ -61,6 +135,7 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             investigate="Find the principals and APIs behind the spike (CloudTrail Lake or Logs Insights on the trail group); compare with deployments and batch jobs.",
         ),
         *_privileged_roles(config),
+        *unexpected_region_alarms(config),
         AlarmSpec(
             id="ArchiveReaderRoleAssumed",
             title="Log archive reader role assumed",

@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capabilities.alarms.catalogue import alarm_specs
+from capabilities.alarms.dpp import MAX_FILTER_PATTERN, unexpected_region_alarms
+from configuration.regions import COMMERCIAL_REGIONS
 from capabilities.alarms.business_hours import outside_hours_expression
 from configuration import ConfigError, load_config
 from configuration.model import BusinessHours
@@ -80,6 +82,15 @@ CASES = {
     "ArchiveReaderRoleAssumed": (
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-reader", "roleSessionName": "inv-7"}),
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-replication", "roleSessionName": "s3"}),
+    ),
+    "UnexpectedRegionActivity": (
+        api("ec2.amazonaws.com", "RunInstances", awsRegion="ap-southeast-1"),
+        api("ec2.amazonaws.com", "RunInstances", awsRegion="eu-central-1"),
+    ),
+    "UnexpectedRegionActivityUsEast1": (
+        api("ec2.amazonaws.com", "RunInstances", awsRegion="us-east-1"),
+        # IAM is recorded in us-east-1 for callers everywhere
+        api("iam.amazonaws.com", "CreateUser", awsRegion="us-east-1"),
     ),
     "FailedConsoleSignInsBurst": (console(errorMessage="Failed authentication"), console()),
     "AccessOutsideBusinessHours": (console(), api("signin.amazonaws.com", "GetSigninToken")),
@@ -392,3 +403,37 @@ def test_privileged_roles_are_validated_and_can_be_switched_off():
         load_config(context_with(alarms__privilegedRoles=["arn:aws:iam::111122223333:role/Admin"]))
     with pytest.raises(ConfigError, match=r"dpp\.alarms\.privilegedRoles: lists 9"):
         load_config(context_with(alarms__privilegedRoles=[f"Admin{i}" for i in range(9)]))
+
+
+# --- unexpected regions (DPP-MON-3.d) ---------------------------------------------------------
+
+
+def test_global_service_events_in_us_east_1_are_not_unexpected(specs):
+    """Global services' events are recorded in us-east-1 for callers in any region
+    (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events)."""
+    regional, us_east_1 = specs["UnexpectedRegionActivity"].filter_pattern, specs["UnexpectedRegionActivityUsEast1"].filter_pattern
+    for event in (
+        api("sts.amazonaws.com", "AssumeRole", awsRegion="us-east-1"),
+        console(awsRegion="us-east-1"),
+        api("cloudfront.amazonaws.com", "CreateInvalidation", awsRegion="us-east-1"),
+        api("s3.amazonaws.com", "ListBuckets", awsRegion="us-east-1"),
+        record("root-api-call", eventName="ListBuckets"),
+    ):
+        assert not matches(regional, event) and not matches(us_east_1, event), event["eventSource"]
+    # but a regional S3 call there is counted
+    assert matches(us_east_1, api("s3.amazonaws.com", "CreateBucket", awsRegion="us-east-1"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(covered=st.sets(st.sampled_from(sorted(COMMERCIAL_REGIONS)), max_size=len(COMMERCIAL_REGIONS)))
+def test_every_uncovered_region_counts_and_no_covered_one(covered):
+    """Whatever the covered list (the pattern switches form near the 1,024-character limit),
+    a regional call counts exactly in the uncovered regions, once."""
+    regions = sorted(covered | {"eu-west-1", "eu-central-1"})
+    alarms = unexpected_region_alarms(load_config(context_with(regions=json.dumps(regions))))
+    for spec in alarms:
+        assert len(spec.filter_pattern) <= MAX_FILTER_PATTERN
+    for region in sorted(COMMERCIAL_REGIONS):
+        event = api("ec2.amazonaws.com", "RunInstances", awsRegion=region)
+        counted = [s.id for s in alarms if matches(s.filter_pattern, event)]
+        assert len(counted) == (0 if region in regions else 1), (region, counted)

@@ -49,12 +49,35 @@ def with_detail(event: dict, path: list, value) -> dict:
     [(8, ["GuardDutyHigh"]), (7.0, ["GuardDutyHigh"]), (9.5, ["GuardDutyCritical"]), (8.9, ["GuardDutyHigh"]), (5.3, ["GuardDutyMedium"]), (2.0, [])],
 )
 def test_guardduty_findings_go_to_their_severity_band(routes, severity, expected):
-    assert routed(routes, with_detail(sample("guardduty-finding-high.json"), ["detail", "severity"], severity)) == expected
+    finding = with_detail(sample("guardduty-finding-high.json"), ["detail", "type"], "UnauthorizedAccess:IAMUser/MaliciousIPCaller")
+    assert routed(routes, with_detail(finding, ["detail", "severity"], severity)) == expected
+
+
+@pytest.mark.parametrize(
+    "name, finding_type, severity, expected",
+    [
+        ("guardduty-console-login-unusual-location.json", "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B", 5, ["GuardDutyUnexpectedLocation"]),
+        ("guardduty-finding-high.json", "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 8, ["GuardDutyUnexpectedLocation"]),
+        ("guardduty-finding-high.json", "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS", 8, ["GuardDutyUnexpectedLocation"]),
+        # AnomalousBehavior findings may be low; a location is reason enough to tell people
+        ("guardduty-finding-high.json", "Discovery:IAMUser/AnomalousBehavior", 2, ["GuardDutyUnexpectedLocation"]),
+        # critical stays critical, once
+        ("guardduty-finding-high.json", "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 9.5, ["GuardDutyCritical"]),
+        # near misses: same family, not about location
+        ("guardduty-console-login-unusual-location.json", "UnauthorizedAccess:IAMUser/ConsoleLogin", 5, ["GuardDutyMedium"]),
+        ("guardduty-finding-high.json", "Discovery:S3/AnomalousBehavior", 5, ["GuardDutyMedium"]),
+    ],
+)
+def test_unexpected_location_findings_have_their_own_route(routes, name, finding_type, severity, expected):
+    """DPP-MON-3.d: GuardDuty's location findings are announced as such, exactly once."""
+    finding = with_detail(with_detail(sample(name), ["detail", "type"], finding_type), ["detail", "severity"], severity)
+    assert routed(routes, finding) == expected
 
 
 def test_guardduty_low_band_is_routed_when_configured():
     low = {r.id: r for r in event_routes(load_config(context_with(detection__guardDutyMinSeverity="low")))}
-    assert routed(low, with_detail(sample("guardduty-finding-high.json"), ["detail", "severity"], 2.0)) == ["GuardDutyLow"]
+    finding = with_detail(sample("guardduty-finding-high.json"), ["detail", "type"], "Recon:IAMUser/MaliciousIPCaller")
+    assert routed(low, with_detail(finding, ["detail", "severity"], 2.0)) == ["GuardDutyLow"]
 
 
 def test_security_hub_asff_findings(routes):
