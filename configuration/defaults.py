@@ -51,6 +51,11 @@ DEFAULTS: dict = {
         # Identity Center's administrator permission set and the role Organizations creates in
         # every member account: both are full administrators.
         "privilegedRoles": ["AWSReservedSSO_AdministratorAccess_*", "OrganizationAccountAccessRole"],
+        # 1 GiB an hour from the sensitive buckets is far above an SP-API seller's usual exports.
+        "largeTransferBytes": 1024**3,
+        "largeTransferPeriodMinutes": 60,
+        "natGateways": [],
+        "workloadMetrics": [],
     },
     "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 84},
     "responses": {

@@ -39,6 +39,11 @@ from configuration.model import (
     FunctionSettings,
     Impoc,
     MalwareScannedBucket,
+    MISSING_DATA,
+    NatGatewayRef,
+    WORKLOAD_COMPARISONS,
+    WORKLOAD_STATISTICS,
+    WorkloadMetric,
     RESPONSES,
     ResponseSettings,
     OrganizationSettings,
@@ -116,7 +121,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         trail=_trail(root.section("trail")),
         collection=_collection(root.section("collection")),
         detection=_detection(root.section("detection"), accounts, set(regions)),
-        alarms=_alarms(root.section("alarms")),
+        alarms=_alarms(root.section("alarms"), accounts, regions, home_region),
         canary=_canary(root.section("canary")),
         review=_review(root.section("review")),
         responses=_responses(root.section("responses")),
@@ -171,6 +176,9 @@ def _check_alarm_ids(config: BaselineConfig) -> None:
     for i, custom in enumerate(config.alarms.custom):
         if custom.id in known:
             raise ConfigError(f"dpp.alarms.custom[{i}].id", f"{custom.id!r} is a built-in alarm", "choose another id")
+    for i, metric in enumerate(config.alarms.workload_metrics):
+        if metric.id in known:
+            raise ConfigError(f"dpp.alarms.workloadMetrics[{i}].id", f"{metric.id!r} is a built-in alarm", "choose another id")
 
 
 def _suggest_id(alarm_id: str, known: set[str]) -> str:
@@ -517,7 +525,7 @@ def _check_malware_coverage(config: BaselineConfig) -> None:
             )
 
 
-def _alarms(section: Section) -> AlarmSettings:
+def _alarms(section: Section, accounts: tuple[Account, ...], regions: tuple[str, ...], home_region: str) -> AlarmSettings:
     thresholds_section = section.section("thresholds")
     raw = thresholds_section.raw  # keys are alarm IDs, checked against the catalogue later
     thresholds = []
@@ -551,14 +559,106 @@ def _alarms(section: Section) -> AlarmSettings:
     privileged = section.strings("privilegedRoles", check=_check_role_pattern)
     if len(privileged) > MAX_PRIVILEGED_ROLES:
         raise ConfigError(section.path("privilegedRoles"), f"lists {len(privileged)} roles; a metric filter pattern holds at most {MAX_PRIVILEGED_ROLES} of them (1,024 characters)", "use * patterns to cover several roles in one entry")
+    transfer_bytes = section.integer("largeTransferBytes", minimum=1, why=" byte")
+    transfer_minutes = section.integer("largeTransferPeriodMinutes", minimum=1, why=" minute")
+    if transfer_minutes > MAX_ALARM_MINUTES:
+        raise ConfigError(section.path("largeTransferPeriodMinutes"), f"{transfer_minutes} minutes is longer than a day, the longest span a CloudWatch alarm evaluates", f"use at most {MAX_ALARM_MINUTES}")
+    nat_gateways = tuple(_nat_gateway(path, item, accounts, regions, transfer_bytes) for path, item in section.items("natGateways"))
+    ids_seen = [n.nat_gateway_id for n in nat_gateways]
+    for i, nat in enumerate(ids_seen):
+        if nat in ids_seen[:i]:
+            raise ConfigError(f"dpp.alarms.natGateways[{i}].id", f"{nat} is listed twice", "list each NAT gateway once")
+    workload = []
+    for path, item in section.items("workloadMetrics"):
+        metric = _workload_metric(path, item, accounts, regions, home_region)
+        if metric.id in ids or metric.id in {w.id for w in workload}:
+            raise ConfigError(f"{path}.id", f"{metric.id!r} is used by another custom or workload alarm", "give every alarm its own id")
+        workload.append(metric)
     settings = AlarmSettings(
         disabled=section.strings("disabled"),
         thresholds=tuple(thresholds),
         custom=tuple(custom),
         privileged_roles=privileged,
+        large_transfer_bytes=transfer_bytes,
+        large_transfer_period_minutes=transfer_minutes,
+        nat_gateways=nat_gateways,
+        workload_metrics=tuple(workload),
     )
     section.done()
     return settings
+
+
+# A CloudWatch alarm evaluates at most one day (period x evaluation periods <= 86,400 seconds,
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+MAX_ALARM_MINUTES = 24 * 60
+
+
+def _account_and_region(section: Section, accounts: tuple[Account, ...], regions: tuple[str, ...], default_region: str | None) -> tuple[str, str]:
+    """Where a workload resource lives: one of the workload accounts (defaulted when there is
+    one) and a covered region."""
+    workloads = [a.account_id for a in accounts if a.is_workload]
+    if not workloads:
+        raise ConfigError(section.path("account"), "organization mode lists no workload accounts, and these alarms are placed in the resource's own account", "leave the list empty in organization mode and alarm in the member accounts")
+    account = section.string("account", workloads[0]) if len(workloads) == 1 else section.string("account", pattern=r"\d{12}", hint="name the workload account that owns the resource")
+    if account not in workloads:
+        raise ConfigError(section.path("account"), f"{account} is not a workload account", f"use one of {', '.join(workloads)}")
+    region = section.string("region", default_region) if default_region else section.string("region")
+    if region not in regions:
+        raise ConfigError(section.path("region"), f"{describe(region)} is not among dpp.regions", "give the covered region where the resource publishes its metrics")
+    return account, region
+
+
+def _nat_gateway(path: str, item: Any, accounts: tuple[Account, ...], regions: tuple[str, ...], default_bytes: int) -> NatGatewayRef:
+    section = Section(item, path)
+    nat_id = section.string("id", pattern=r"nat-[0-9a-f]{8,17}", hint='give the NAT gateway ID, e.g. "nat-0123456789abcdef0"')
+    account, region = _account_and_region(section, accounts, regions, None)
+    ref = NatGatewayRef(nat_gateway_id=nat_id, account=account, region=region, bytes=section.integer("bytes", default_bytes, minimum=1, why=" byte"))
+    section.done()
+    return ref
+
+
+def _workload_metric(path: str, item: Any, accounts: tuple[Account, ...], regions: tuple[str, ...], home_region: str) -> WorkloadMetric:
+    section = Section(item, path)
+    alarm_id = section.string("id", pattern=r"[A-Za-z][A-Za-z0-9]{2,63}", hint="use 3-64 letters and digits, starting with a letter, e.g. OrdersApi5xx")
+    namespace = section.string("namespace", pattern=r"[^:\s][^:]{0,254}", hint='give the CloudWatch namespace, e.g. "AWS/ApplicationELB" (no colons)')
+    metric_name = section.string("metricName", pattern=r"\S.{0,254}", hint='give the metric name, e.g. "HTTPCode_Target_5XX_Count"')
+    dimensions_section = section.section("dimensions", {})
+    dimensions = []
+    for name in list(dimensions_section._data):
+        dimensions.append((name, dimensions_section.string(name, pattern=r"\S.{0,1023}", hint="give the dimension's value as a string")))
+    dimensions_section.done()
+    if len(dimensions) > 30:
+        raise ConfigError(section.path("dimensions"), f"has {len(dimensions)} dimensions; a metric has at most 30", "name the metric's own dimensions")
+    statistic = section.string("statistic", "Average")
+    if statistic not in WORKLOAD_STATISTICS:
+        raise ConfigError(section.path("statistic"), f"{describe(statistic)} is not a supported statistic", f"use one of: {', '.join(WORKLOAD_STATISTICS)}")
+    threshold = section.raw("threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+        raise ConfigError(section.path("threshold"), f"expected a number, got {describe(threshold)}", "write the value at which the alarm fires, e.g. 5")
+    comparison = section.choice("comparison", tuple(WORKLOAD_COMPARISONS), ">=")
+    period = section.integer("periodMinutes", 5, minimum=1, why=" minute")
+    evaluations = section.integer("evaluationPeriods", 1, minimum=1)
+    if period * evaluations > MAX_ALARM_MINUTES:
+        raise ConfigError(section.path("evaluationPeriods"), f"{evaluations} periods of {period} minutes span more than a day, the longest a CloudWatch alarm evaluates", "shorten the period or evaluate fewer periods")
+    account, region = _account_and_region(section, accounts, regions, home_region)
+    metric = WorkloadMetric(
+        id=alarm_id,
+        title=section.string("title", f"{namespace} {metric_name} {comparison} {threshold:g}"),
+        namespace=namespace,
+        metric_name=metric_name,
+        dimensions=tuple(dimensions),
+        statistic=statistic,
+        threshold=float(threshold),
+        comparison=WORKLOAD_COMPARISONS[comparison],
+        period_minutes=period,
+        evaluation_periods=evaluations,
+        severity=Severity(section.choice("severity", tuple(s.value for s in Severity), Severity.HIGH.value)),
+        missing_data=section.choice("treatMissingData", MISSING_DATA, "missing"),
+        account=account,
+        region=region,
+    )
+    section.done()
+    return metric
 
 
 # A metric filter pattern is at most 1,024 characters

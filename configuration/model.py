@@ -173,6 +173,47 @@ class CustomAlarm:
 
 
 @dataclass(frozen=True)
+class NatGatewayRef:
+    """A NAT gateway whose egress bytes alarm above a threshold (DPP-MON-3.e)."""
+
+    nat_gateway_id: str
+    account: str
+    region: str
+    bytes: int  # per largeTransferPeriodMinutes
+
+
+WORKLOAD_COMPARISONS = {
+    ">=": "GreaterThanOrEqualToThreshold",
+    ">": "GreaterThanThreshold",
+    "<": "LessThanThreshold",
+    "<=": "LessThanOrEqualToThreshold",
+}
+WORKLOAD_STATISTICS = ("Average", "Sum", "Minimum", "Maximum", "SampleCount", "p50", "p90", "p95", "p99")
+MISSING_DATA = ("notBreaching", "breaching", "ignore", "missing")
+
+
+@dataclass(frozen=True)
+class WorkloadMetric:
+    """An availability, utilization or performance alarm on a metric of the team's own workload
+    (DPP-MON-3.h), placed in the account and region where the metric is published."""
+
+    id: str
+    title: str
+    namespace: str
+    metric_name: str
+    dimensions: tuple[tuple[str, str], ...]
+    statistic: str
+    threshold: float
+    comparison: str  # a CloudWatch ComparisonOperator
+    period_minutes: int
+    evaluation_periods: int
+    severity: Severity
+    missing_data: str
+    account: str
+    region: str
+
+
+@dataclass(frozen=True)
 class AlarmSettings:
     """Which built-in alarms are off, changed thresholds, and custom alarms."""
 
@@ -182,6 +223,13 @@ class AlarmSettings:
     # DPP-MON-3.a: administrator roles whose assumption alarms (IAM role names; * matches any
     # run of characters, e.g. Identity Center's AWSReservedSSO_AdministratorAccess_*).
     privileged_roles: tuple[str, ...] = ()
+    # DPP-MON-3.e: bytes read from the sensitive buckets (or sent out through a listed NAT
+    # gateway) within the period that make a large transfer.
+    large_transfer_bytes: int = 1024**3
+    large_transfer_period_minutes: int = 60
+    nat_gateways: tuple[NatGatewayRef, ...] = ()
+    # DPP-MON-3.h: the workload's own health and utilization alarms.
+    workload_metrics: tuple[WorkloadMetric, ...] = ()
 
 
 @dataclass(frozen=True)

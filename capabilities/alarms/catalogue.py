@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from capabilities.alarms.cis import cis_alarms
-from capabilities.alarms.dpp import dpp_alarms, monitor_alarms
+from capabilities.alarms.dpp import dpp_alarms, monitor_alarms, workload_alarms
 from capabilities.alarms.spec import AlarmSpec
 from configuration.model import BaselineConfig
 
@@ -39,4 +39,5 @@ def alarm_specs(config: BaselineConfig) -> list[AlarmSpec]:
                 investigate=custom.investigate,
             )
         )
+    specs += workload_alarms(config)  # the team's own ids, like custom alarms
     return specs

@@ -203,6 +203,7 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
         )
     if config.trail.data_events and config.trail.sensitive_buckets:
         buckets = " || ".join(f'($.requestParameters.bucketName = "{b}")' for b in config.trail.sensitive_buckets)
+        specs.append(_large_reads(config, buckets))
         specs.append(
             AlarmSpec(
                 id="DataRetrievalAnomaly",
@@ -218,6 +219,82 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             )
         )
     return specs
+
+
+def _large_reads(config: BaselineConfig, buckets: str) -> AlarmSpec:
+    """DPP-MON-3.e: bytes read from the sensitive buckets. The trail's S3 data events carry the
+    bytes each request sent (additionalEventData.bytesTransferredOut, in AWS's GetObject data
+    event examples: https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html
+    and https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-log-files.html); a metric
+    filter publishes that field as its value
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntaxForMetricFilters.html)
+    and the alarm sums it over the period. S3 request metrics (BytesDownloaded) would need a
+    MetricsConfiguration on each bucket, which this baseline does not own."""
+    limit, minutes = config.alarms.large_transfer_bytes, config.alarms.large_transfer_period_minutes
+    return AlarmSpec(
+        id="LargeDataTransfer",
+        title="Large transfer out of the sensitive buckets",
+        severity=Severity.HIGH,
+        requirements=("DPP-MON-3", "DPP-MON-4"),
+        filter_pattern=f'{{ ($.eventSource = "s3.amazonaws.com") && ($.eventName = "GetObject") && ({buckets}) && ($.additionalEventData.bytesTransferredOut > 0) }}',
+        metric_value="$.additionalEventData.bytesTransferredOut",
+        threshold=limit,
+        period_minutes=minutes,
+        meaning=f"At least {_bytes(limit)} were read from the buckets that hold Information within {minutes} minutes (dpp.alarms.largeTransferBytes): bulk extraction, or an export nobody announced.",
+        investigate="Group the GetObject data events by userIdentity.arn and sourceIPAddress (Logs Insights: stats sum(additionalEventData.bytesTransferredOut) by userIdentity.arn); confirm the export or revoke the reader's sessions.",
+    )
+
+
+def _bytes(count: float) -> str:
+    for unit, size in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if count >= size:
+            return f"{count / size:g} {unit}"
+    return f"{count:g} bytes"
+
+
+def egress_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-MON-3.e: bytes leaving through each listed NAT gateway. AWS/NATGateway publishes
+    BytesOutToDestination per NatGatewayId in the gateway's region
+    (https://docs.aws.amazon.com/vpc/latest/userguide/metrics-dimensions-nat-gateway.html)."""
+    minutes = config.alarms.large_transfer_period_minutes
+    return [
+        AlarmSpec(
+            id=f"LargeEgress_{nat.nat_gateway_id.replace('-', '_')}",
+            title=f"Large egress through {nat.nat_gateway_id}",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-3",),
+            metric=MetricRef("AWS/NATGateway", "BytesOutToDestination", (("NatGatewayId", nat.nat_gateway_id),)),
+            threshold=nat.bytes,
+            period_minutes=minutes,
+            meaning=f"At least {_bytes(nat.bytes)} left the VPC through NAT gateway {nat.nat_gateway_id} ({nat.account}/{nat.region}) within {minutes} minutes: possible exfiltration.",
+            investigate="Find the sources and destinations in the VPC flow logs (dstaddr, bytes by srcaddr); compare with known uploads; isolate the instance if unexplained.",
+            placed=((nat.account, nat.region),),
+        )
+        for nat in config.alarms.nat_gateways
+    ]
+
+
+def workload_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-MON-3.h: the workload's availability, utilization and performance, on metrics the
+    team names (dpp.alarms.workloadMetrics), each in the account and region that publishes it."""
+    return [
+        AlarmSpec(
+            id=w.id,
+            title=w.title,
+            severity=w.severity,
+            requirements=("DPP-MON-3",),
+            metric=MetricRef(w.namespace, w.metric_name, w.dimensions, w.statistic),
+            threshold=w.threshold,
+            comparison=w.comparison,
+            period_minutes=w.period_minutes,
+            evaluation_periods=w.evaluation_periods,
+            missing_data=w.missing_data,
+            meaning=f"The workload metric {w.namespace}/{w.metric_name}" + (f" ({', '.join(f'{k}={v}' for k, v in w.dimensions)})" if w.dimensions else "") + f" crossed {w.threshold:g} ({w.statistic}): availability or capacity of a system that handles Information is at risk.",
+            investigate="Open the metric in CloudWatch beside the workload's deployments and logs; restore service per the runbook; if the change is hostile (e.g. resources exhausted by misuse), open an incident.",
+            placed=((w.account, w.region),),
+        )
+        for w in config.alarms.workload_metrics
+    ]
 
 
 def replication_alarms(config: BaselineConfig) -> list[AlarmSpec]:
@@ -275,6 +352,7 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             home_region_only=False,
         ),
         *replication_alarms(config),
+        *egress_alarms(config),
     ]
     specs.append(
         AlarmSpec(

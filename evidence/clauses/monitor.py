@@ -111,14 +111,24 @@ def outside_hours(f: Facts) -> Finding:
 
 @grades("DPP-MON-3.d")
 def unexpected_locations(f: Facts) -> Finding:
-    found = Finding(checks=[case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band")])
-    guardduty = routes(f, "GuardDuty")
-    if guardduty:
-        found.controls.append(f"GuardDuty findings on unusual locations (e.g. UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B) routed: {where(guardduty)}")
-    if not any("awsRegion" in json.dumps(m.properties.get("FilterPattern", "")) for m in f.of_type("AWS::Logs::MetricFilter")):
-        found.gaps.append("calls in regions outside the covered list (" + ", ".join(f.regions) + "): no alarm (would answer: a metric filter on awsRegion not in regions)")
-    if not guardduty:
-        found.answer = "switch on features.guardDuty (location findings), and an alarm on calls outside the covered regions"
+    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES,
+                            case(f"{_ALARMS}::test_every_uncovered_region_counts_and_no_covered_one"),
+                            case(f"{_ALARMS}::test_global_service_events_in_us_east_1_are_not_unexpected"),
+                            case("tests/synth/test_detection.py::test_unexpected_location_findings_have_their_own_route")])
+    located = routes(f, "GuardDutyUnexpectedLocation")
+    if located:
+        found.controls.append(f"GuardDuty's location findings (ConsoleLoginSuccess.B, InstanceCredentialExfiltration, IAM AnomalousBehavior) routed as unexpected locations: {where(located)}")
+        found.gaps += [f"no location route in {p}" for p in f.missing_places(located)]
+    else:
+        found.gaps.append("GuardDuty's location findings: no route (features.guardDuty)")
+    regions = ", ".join(f.regions)
+    region_alarms = alarms(f, Finding(), {"UnexpectedRegionActivity": f"calls in regions outside {regions}"} | (
+        {} if "us-east-1" in f.regions else {"UnexpectedRegionActivityUsEast1": "regional calls in us-east-1"}))
+    found.controls += region_alarms.controls
+    found.gaps += region_alarms.gaps or ([f"calls in regions outside {regions}: no alarm ({region_alarms.answer})"] if region_alarms.answer else [])
+    if not found.controls:
+        found.gaps = []
+        found.answer = "switch on features.guardDuty (location findings) and features.alarms (calls outside the covered regions)"
     return found
 
 
