@@ -18,6 +18,13 @@ DEFAULTS: dict = {
         "coldStorageClass": "GLACIER_IR",
     },
     "functions": {"reservedConcurrency": None},
+    "costs": {
+        "anomalyDetection": True,
+        "anomalyMonitorArn": None,
+        "anomalyThresholdUsd": 100,
+        "monthlyBudgetUsd": None,
+        "budgetAlertPercents": [80, 100],
+    },
     "trail": {
         "logFileValidation": True,
         "dataEvents": True,

@@ -31,6 +31,7 @@ from configuration.model import (
     BaselineConfig,
     BusinessHours,
     CollectionSettings,
+    CostSettings,
     CustomAlarm,
     DetectionSettings,
     EscalationContact,
@@ -131,6 +132,7 @@ def config_from_dict(data: dict) -> BaselineConfig:
         features=_features(root.section("features")),
         organization=organization,
         functions=_functions(root.section("functions")),
+        costs=_costs(root.section("costs")),
     )
     root.done()
     _check_account_roles(config)
@@ -419,6 +421,43 @@ def _check_principal_arn(path: str, value: str) -> None:
     """An IAM role or user ARN (trust policies name principals by ARN)."""
     if not re.fullmatch(r"arn:aws:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}", value, flags=re.ASCII):
         raise ConfigError(path, f"{describe(value)} is not an IAM role or user ARN", "give an ARN such as arn:aws:iam::111122223333:role/SecurityInvestigator")
+
+
+def _positive_number(section: Section, key: str, default: Any, hint: str) -> float | None:
+    value = section.raw(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(section.path(key), f"{describe(value)} is not a positive number", hint)
+    return float(value)
+
+
+def _costs(section: Section) -> CostSettings:
+    monitor = section.optional_string(
+        "anomalyMonitorArn",
+        pattern=r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}",
+        hint="give the ARN of an existing Cost Anomaly Detection monitor (arn:aws:ce::<account>:anomalymonitor/<id>), or remove the key to create one",
+    )
+    percents = []
+    for path, item in section.items("budgetAlertPercents"):
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 < item <= 1000:
+            raise ConfigError(path, f"{describe(item)} is not a percentage of the budget", "give a number above 0 and at most 1000, e.g. 80")
+        percents.append(float(item))
+    if len(percents) > 9:
+        # A budget has at most ten notifications, one of them the forecast
+        # (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Notification.html).
+        raise ConfigError(section.path("budgetAlertPercents"), f"lists {len(percents)} percentages; a budget takes at most ten notifications and one is the forecast", "list at most 9")
+    if len(set(percents)) != len(percents):
+        raise ConfigError(section.path("budgetAlertPercents"), "lists a percentage twice", "list each percentage once")
+    settings = CostSettings(
+        anomaly_detection=section.boolean("anomalyDetection"),
+        anomaly_monitor_arn=monitor,
+        anomaly_threshold_usd=_positive_number(section, "anomalyThresholdUsd", 100, "give the total impact in US dollars that should notify, e.g. 100") or 100.0,
+        monthly_budget_usd=_positive_number(section, "monthlyBudgetUsd", None, "give the monthly budget in US dollars, e.g. 500, or remove the key for no budget"),
+        budget_alert_percents=tuple(sorted(percents)),
+    )
+    section.done()
+    return settings
 
 
 def _functions(section: Section) -> FunctionSettings:

@@ -233,6 +233,18 @@ class AlarmSettings:
 
 
 @dataclass(frozen=True)
+class CostSettings:
+    """Cost as a signal of workload health and misuse (DPP-MON-3.h): AWS Cost Anomaly
+    Detection (a monitor of its own, or an existing one) and an optional monthly budget."""
+
+    anomaly_detection: bool = True
+    anomaly_monitor_arn: str | None = None  # subscribe this monitor instead of creating one
+    anomaly_threshold_usd: float = 100.0  # total impact of an anomaly that notifies
+    monthly_budget_usd: float | None = None
+    budget_alert_percents: tuple[float, ...] = (80.0, 100.0)  # of actual spend; forecast at 100
+
+
+@dataclass(frozen=True)
 class CanarySettings:
     """Canary records (DPP-MON-2, DPP-MON-4)."""
 
@@ -383,6 +395,7 @@ class BaselineConfig:
     features: Features
     organization: OrganizationSettings
     functions: FunctionSettings = FunctionSettings()
+    costs: CostSettings = CostSettings()
 
     @property
     def log_archive_account(self) -> Account:
@@ -433,6 +446,19 @@ class BaselineConfig:
     def trail_home(self, account: str, region: str) -> bool:
         """Where a trail's log group, its alarms and the canary live."""
         return region == self.home_region and any(a.account_id == account for a in self.trail_accounts)
+
+    @property
+    def cost_publishers(self) -> dict[str, Severity]:
+        """The cost services that notify, and the severity topic each publishes to
+        (DPP-MON-3.h); they exist with the alarms, at home."""
+        if not self.features.alarms:
+            return {}
+        found = {}
+        if self.costs.anomaly_detection:
+            found["costalerts.amazonaws.com"] = Severity.HIGH
+        if self.costs.monthly_budget_usd is not None:
+            found["budgets.amazonaws.com"] = Severity.MEDIUM
+        return found
 
     @property
     def resource_prefix(self) -> str:

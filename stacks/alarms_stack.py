@@ -10,6 +10,7 @@ from capabilities.alarms.catalogue import alarm_specs
 from capabilities.alarms.dashboard import MonitoringDashboard
 from capabilities.alerting import review_topic_name, topic_name
 from capabilities.canary import CanaryWriter
+from capabilities.costs import CostAnomalyAlerts, MonthlyBudget, cost_anomaly_region
 from capabilities.review import ReviewDigest
 from configuration.model import BaselineConfig, Severity
 from configuration.naming import canary_writer_name, lambda_log_group, monitoring_names, review_digest_name
@@ -53,6 +54,7 @@ class AlarmsStack(Stack):
                 region=self.region,
             )
         if is_home:
+            self._cost_alerts(config, topic_arn)
             ReviewDigest(
                 self,
                 "ReviewDigest",
@@ -76,3 +78,12 @@ class AlarmsStack(Stack):
                 account=self.account,
                 region=self.region,
             )
+
+    def _cost_alerts(self, config: BaselineConfig, topic_arn) -> None:
+        """DPP-MON-3.h at home: the monthly budget, and the cost anomaly subscription when home
+        is us-east-1 (elsewhere the global-events stack there holds it)."""
+        publishers = config.cost_publishers
+        if "budgets.amazonaws.com" in publishers:
+            MonthlyBudget(self, "MonthlyBudget", prefix=config.resource_prefix, settings=config.costs, topic_arn=topic_arn(publishers["budgets.amazonaws.com"]))
+        if "costalerts.amazonaws.com" in publishers and self.region == cost_anomaly_region():
+            CostAnomalyAlerts(self, "CostAnomalies", prefix=config.resource_prefix, settings=config.costs, topic_arn=topic_arn(publishers["costalerts.amazonaws.com"]))

@@ -262,7 +262,9 @@ def test_topic_policies_are_tls_only_and_admit_only_this_account(synthesized):
         assert all(f":{ACCOUNT}:" in arn for arn in foreign[0]["Condition"]["ArnNotLikeIfExists"]["aws:SourceArn"])
         allows = [s for s in statements if s["Effect"] == "Allow"]
         for s in allows:
-            assert s["Principal"] in ({"Service": "cloudwatch.amazonaws.com"}, {"Service": "events.amazonaws.com"}), s
+            assert s["Principal"] in ({"Service": "cloudwatch.amazonaws.com"}, {"Service": "events.amazonaws.com"}, {"Service": "costalerts.amazonaws.com"}, {"Service": "budgets.amazonaws.com"}), s
+            if s["Principal"]["Service"] in ("costalerts.amazonaws.com", "budgets.amazonaws.com"):
+                assert s["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}, s  # for this account only (tests/synth/test_costs.py)
 
 
 def test_impoc_and_email_targets_are_subscribed_by_severity(synthesized):
