@@ -28,12 +28,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 CDK := cdk --no-notices
 
-.PHONY: help setup browser synth test report bench lock clean cdk preflight
+.PHONY: help setup browser synth test report record bench lock clean cdk preflight
 
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
 	@echo "make test    run the test suite"
-	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot)"
+	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot); REGISTER=DIR|s3 reads the evidence register"
+	@echo "make record KIND=review PERSON=... OUTCOME=... NOTES=...   add a record to the evidence register (credentials, or TO=DIR offline)"
 	@echo "make bench   print synth timings (default, large and bare apps) and the chat relay's figures"
 	@echo "make preflight CONTEXT=...   read-only checks of the target accounts before cdk deploy (needs credentials)"
 	@echo "make cdk ARGS='deploy --all'   any cdk command with the project's pinned tools"
@@ -66,8 +67,13 @@ synth: setup
 	@$(PY) -m evidence cdk.out report
 
 report: setup
-	@$(PY) -m evidence cdk.out report
+	@$(PY) -m evidence cdk.out report $(if $(REGISTER),--register "$(REGISTER)")
 	@$(PY) -m evidence.screenshot cdk.out report docs
+
+# The evidence register (README, Evidence register): KIND=review|threshold-validation|
+# impoc-assessment|dark-web-check PERSON=... OUTCOME=... NOTES=...; TO=DIR writes offline.
+record: setup
+	@$(PY) -m evidence.register --kind "$(KIND)" --person "$(PERSON)" --outcome "$(OUTCOME)" --notes "$(NOTES)" $(if $(TO),--to "$(TO)") $(CONTEXT)
 
 # Debian's Chromium renders the compliance report in a test (issue: a screenshot shows the
 # table). Installed where the machine allows it (root with apt-get); elsewhere the test says why it skips.

@@ -77,6 +77,12 @@ def _log_archive(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
             objects(*reader_buckets(names, list(config.intake_regions))),
             _LOG_OBJECTS + " Read-only; the buckets deny reads to every other principal (DPP-PRT-4).",
         ),
+        *_wildcards(
+            f"{stack}/LogArchive/LogReaderPolicy",
+            [f"arn:aws:s3:::{names.archive_bucket}/evidence/*"],
+            "The evidence register: records are named evidence/<kind>/<date>/<id>.json when written (evidence/register.py); "
+            "the role may add objects under evidence/ of the archive only, where Object Lock keeps them unchanged (DPP-VER-4).",
+        ),
         *_wildcards(f"{stack}/LogArchive/LogReaderPolicy", replica_key, _alias_scoped(names.replica_key_alias, names.replica_region)),
         *[
             ack

@@ -471,6 +471,25 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
             "a present, weaker encryption header is refused",
         )
     )
+    # The evidence register (evidence/register.py): the reader role records reviews under
+    # evidence/ of the archive (the bucket's KMS default encrypts them through S3) and may
+    # write nowhere else; nobody may shorten a record's Object Lock retention.
+    archive_key_arn = keys["archive"]
+    evidence = f"arn:aws:s3:::{names.archive_bucket}/evidence/review/2026/12/01/20261201T090000Z-0a1b2c3d4e5f.json"
+    rows += [
+        AccessPath("reader-records-evidence", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", evidence), ALLOWED),
+        AccessPath(
+            "reader-encrypts-evidence",
+            DOC_KEY_POLICY,
+            Request(reader, "kms:GenerateDataKey", archive_key_arn, {"kms:ViaService": f"s3.{config.home_region}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
+            ALLOWED,
+        ),
+        AccessPath("reader-reads-evidence", DOC_S3_ACTIONS, Request(reader, "s3:GetObject", evidence), ALLOWED),
+        AccessPath("reader-writes-no-logs", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"), DENIED, "only evidence/ is writable"),
+        AccessPath("reader-writes-no-replica", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.replica_bucket}/evidence/review/x.json"), DENIED),
+        AccessPath("reader-cannot-shorten-evidence-retention", DOC_S3_ACTIONS, Request(reader, "s3:PutObjectRetention", evidence), DENIED),
+        AccessPath("admin-cannot-delete-evidence-version", DOC_S3_ACTIONS, Request(admin, "s3:DeleteObjectVersion", evidence, administrator=True), DENIED),
+    ]
     keys |= {f"intake-{r}": f"arn:aws:kms:{r}:{account}:{names.intake_key_alias}" for r in config.intake_regions}
     for label, key in keys.items():
         for action in ("kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKeyRotation"):
