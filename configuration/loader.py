@@ -26,6 +26,7 @@ from configuration.model import (
     SECURITY_HUB_STANDARDS,
     Account,
     AlarmSettings,
+    BackupContact,
     ArchiveSettings,
     CanarySettings,
     BaselineConfig,
@@ -155,7 +156,8 @@ def _check_unique_addresses(config: BaselineConfig) -> None:
     seen: dict[str, str] = {}
     listed = [("dpp.impoc.email", config.impoc.email)]
     if config.impoc.backup_email:
-        listed.append(("dpp.impoc.backupEmail", config.impoc.backup_email))
+        from_object = config.impoc.backup is not None and config.impoc.backup.phone is not None
+        listed.append(("dpp.impoc.backup.email" if from_object else "dpp.impoc.backupEmail", config.impoc.backup_email))
     listed += [(f"dpp.notifications.targets[{i}].address", t.address) for i, t in enumerate(config.notification_targets) if t.address]
     for key, address in listed:
         normal = address.lower()
@@ -832,9 +834,13 @@ def _targets(section: Section) -> tuple[NotificationTarget, ...]:
         names.add(name)
         kind = target.choice("kind", TARGET_KINDS)
         severity = Severity(target.choice("minSeverity", tuple(s.value for s in Severity), Severity.HIGH.value))
-        secret_name = address = None
+        secret_name = address = phone = None
         if kind == "email":
             address = target.string("address", pattern=_EMAIL, hint="use an e-mail address such as secops@example.com")
+        elif kind == "sms":
+            # SNS SMS takes E.164 numbers: + and up to 15 digits, no spaces
+            # (https://docs.aws.amazon.com/sns/latest/dg/sms_sending-overview.html).
+            phone = target.string("phone", pattern=r"\+[1-9][0-9]{6,14}", hint="use E.164 format without spaces, e.g. +447700900123")
         else:
             secret_name = _secret_name(target, kind)
         targets.append(
@@ -845,6 +851,7 @@ def _targets(section: Section) -> tuple[NotificationTarget, ...]:
                 secret_name=secret_name,
                 address=address,
                 redact_pii=target.boolean("redactPii", True),
+                phone=phone,
             )
         )
         target.done()
@@ -865,13 +872,29 @@ def _secret_name(target: Section, kind: str) -> str:
 
 
 def _impoc(section: Section) -> Impoc:
+    backup_email = section.optional_string("backupEmail", pattern=_EMAIL, hint="use an e-mail address")
+    backup = None
+    if section.raw("backup", None) is not None:
+        if backup_email is not None:
+            raise ConfigError(section.path("backupEmail"), "is given beside dpp.impoc.backup, which replaces it", "remove backupEmail and keep its address as dpp.impoc.backup.email")
+        contact = section.section("backup")
+        backup = BackupContact(
+            name=contact.string("name", pattern=r".*\S.*", hint="name the person who stands in for the IMPOC"),
+            email=contact.string("email", pattern=_EMAIL, hint="use an e-mail address that is watched when the IMPOC is away"),
+            phone=contact.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0001"),
+        )
+        contact.done()
+        backup_email = backup.email
+    elif backup_email is not None:
+        backup = BackupContact(name="Backup", email=backup_email)
     impoc = Impoc(
         name=section.string("name", pattern=r".*\S.*", hint="name the person or team"),
         email=section.string("email", pattern=_EMAIL, hint="use an e-mail address that is watched 24/7"),
         phone=section.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0000"),
         title=section.string("title", "Incident Management Point of Contact"),
-        backup_email=section.optional_string("backupEmail", pattern=_EMAIL, hint="use an e-mail address"),
+        backup_email=backup_email,
         escalation=tuple(_escalation_contact(path, item) for path, item in section.items("escalation", [])),
+        backup=backup,
     )
     section.done()
     return impoc

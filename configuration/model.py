@@ -28,7 +28,9 @@ class Severity(str, Enum):
 
 
 ACCOUNT_ROLES = ("log-archive", "workload", "management", "security")
-TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook")
+TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook", "sms")
+# Targets SNS delivers itself (e-mail and SMS subscriptions); the others go through the relay.
+SNS_TARGET_KINDS = ("email", "sms")
 
 
 @dataclass(frozen=True)
@@ -299,10 +301,11 @@ class NotificationTarget:
     secret_name: str | None = None
     address: str | None = None
     redact_pii: bool = True  # DPP-PII-1
+    phone: str | None = None  # sms: E.164, e.g. +447700900123 (DPP-IR-1: reachable 24/7)
 
     @property
     def is_webhook(self) -> bool:
-        return self.kind != "email"
+        return self.kind not in SNS_TARGET_KINDS
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,15 @@ class EscalationContact:
 
 
 @dataclass(frozen=True)
+class BackupContact:
+    """Who stands in for the IMPOC (DPP-IR-1: reachable 24/7, a named backup)."""
+
+    name: str
+    email: str
+    phone: str | None = None  # None only when configured the old way (dpp.impoc.backupEmail)
+
+
+@dataclass(frozen=True)
 class Impoc:
     """The Incident Management Point of Contact, reachable 24/7 (DPP-IR-1), and whom the plan
     escalates to after the IMPOC and the backup (DPP-IR-2)."""
@@ -324,8 +336,9 @@ class Impoc:
     email: str
     phone: str
     title: str
-    backup_email: str | None = None
+    backup_email: str | None = None  # the backup's address (dpp.impoc.backup.email, or backupEmail)
     escalation: tuple[EscalationContact, ...] = ()
+    backup: BackupContact | None = None
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,14 @@ class SeverityTopics(Construct):
             self.topics[Severity.CRITICAL].add_subscription(subscriptions.EmailSubscription(address))
             self.review.add_subscription(subscriptions.EmailSubscription(address))
         for target in targets:
+            if target.kind == "sms" and target.phone:
+                # Paging (DPP-IR-1, 24/7): an SNS SMS subscription to each topic at or above the
+                # target's severity (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-topic.html);
+                # the account must be out of the SMS sandbox or have the number verified.
+                for severity, topic in self.topics.items():
+                    if severity.at_least(target.min_severity):
+                        topic.add_subscription(subscriptions.SmsSubscription(target.phone))
+                continue
             if target.kind != "email":
                 continue
             already = target.address in impoc_addresses  # has critical and review through the IMPOC

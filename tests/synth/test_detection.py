@@ -447,3 +447,18 @@ def test_malware_scan_configuration_errors_name_the_key_and_the_fix(change, key,
     with pytest.raises(ConfigError) as error:
         load_config(context)
     assert error.value.key == key and words in str(error.value)
+
+
+def test_sms_targets_are_paged_from_their_topics_and_the_plan_names_amazons_channel(synthesized):
+    """DPP-IR-1: the IMPOC's pager gets the critical topic by SMS in every covered region; the
+    plan says when and where Amazon's security team is told."""
+    from evidence.incident_plan import incident_plan
+
+    for region in ("eu-west-1", "eu-central-1"):
+        template = synthesized.template("detection", region)
+        topics = {k: name for name, (k, _) in topic_by_name(template).items()}
+        sms = {(topics[s["Properties"]["TopicArn"]["Ref"]], s["Properties"]["Endpoint"]) for s in template.find_resources("AWS::SNS::Subscription").values() if s["Properties"]["Protocol"] == "sms"}
+        assert sms == {("dpp-prod-alerts-critical", "+447700900123")}
+    plan = incident_plan(synthesized.built.config)
+    assert "security@amazon.com within 24 hours of detection" in plan
+    assert "SMS impoc-pager (+447700900123)" in plan
