@@ -28,7 +28,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 CDK := cdk --no-notices
 
-.PHONY: help setup browser synth test lint format report bench profile lock clean cdk preflight schema drill
+.PHONY: help setup browser synth test lint format report bench profile lock clean cdk preflight schema drill record
 
 help:
 	@echo "make synth   synthesize the default configuration with every nag pack (CONTEXT='-c dpp:config=my.json' for yours)"
@@ -36,7 +36,8 @@ help:
 	@echo "make lint    ruff (rules in pyproject.toml) and mypy (strict on configuration/ and dpp_nag/)"
 	@echo "make format  apply ruff's formatter"
 	@echo "make schema  regenerate config.schema.json and the README's configuration table from configuration/"
-	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot)"
+	@echo "make report  write report/dpp-compliance.html and .md from the last synth; refresh docs/ (picture, screenshot); REGISTER=DIR|s3 reads the evidence register"
+	@echo "make record KIND=review PERSON=... OUTCOME=... NOTES=...   add a record to the evidence register (credentials, or TO=DIR offline)"
 	@echo "make bench   print synth timings and peak memory (bare, default, large, organization apps) against the goals, and the chat relay's figures"
 	@echo "make profile where one synth's time goes (CASE=default|large|organization)"
 	@echo "make preflight CONTEXT=...   read-only checks of the target accounts before cdk deploy (needs credentials)"
@@ -76,8 +77,13 @@ schema: setup
 	$(PY) -m configuration.schema
 
 report: setup
-	@$(PY) -m evidence cdk.out report
+	@$(PY) -m evidence cdk.out report $(if $(REGISTER),--register "$(REGISTER)")
 	@$(PY) -m evidence.screenshot cdk.out report docs
+
+# The evidence register (README, Evidence register): KIND=review|threshold-validation|
+# impoc-assessment|dark-web-check PERSON=... OUTCOME=... NOTES=...; TO=DIR writes offline.
+record: setup
+	@$(PY) -m evidence.register --kind "$(KIND)" --person "$(PERSON)" --outcome "$(OUTCOME)" --notes "$(NOTES)" $(if $(TO),--to "$(TO)") $(CONTEXT)
 
 # Debian's Chromium renders the compliance report in a test (issue: a screenshot shows the
 # table). Installed where the machine allows it (root with apt-get); elsewhere the test says why it skips.

@@ -21,6 +21,13 @@ DEFAULTS: dict[str, Any] = {
     },
     "functions": {"reservedConcurrency": None},
     "investigation": {"maxBytesScannedPerQuery": 100 * 1024**3},
+    "costs": {
+        "anomalyDetection": True,
+        "anomalyMonitorArn": None,
+        "anomalyThresholdUsd": 100,
+        "monthlyBudgetUsd": None,
+        "budgetAlertPercents": [80, 100],
+    },
     "trail": {
         "logFileValidation": True,
         "dataEvents": True,
@@ -57,6 +64,11 @@ DEFAULTS: dict[str, Any] = {
         # Identity Center's administrator permission set and the role Organizations creates in
         # every member account: both are full administrators.
         "privilegedRoles": ["AWSReservedSSO_AdministratorAccess_*", "OrganizationAccountAccessRole"],
+        # 1 GiB an hour from the sensitive buckets is far above an SP-API seller's usual exports.
+        "largeTransferBytes": 1024**3,
+        "largeTransferPeriodMinutes": 60,
+        "natGateways": [],
+        "workloadMetrics": [],
     },
     "review": {"schedule": "cron(0 8 ? * MON,THU *)", "periodHours": 96},
     # Weekly, Wednesday 09:00 UTC: inside most teams' working hours, away from Monday's review.

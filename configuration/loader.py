@@ -27,12 +27,14 @@ from configuration.model import (
     SECURITY_HUB_STANDARDS,
     Account,
     AlarmSettings,
+    BackupContact,
     ArchiveSettings,
     InvestigationSettings,
     CanarySettings,
     BaselineConfig,
     BusinessHours,
     CollectionSettings,
+    CostSettings,
     CustomAlarm,
     DrillSettings,
     DetectionSettings,
@@ -42,6 +44,11 @@ from configuration.model import (
     FunctionSettings,
     Impoc,
     MalwareScannedBucket,
+    MISSING_DATA,
+    NatGatewayRef,
+    WORKLOAD_COMPARISONS,
+    WORKLOAD_STATISTICS,
+    WorkloadMetric,
     RESPONSES,
     ResponseSettings,
     OrganizationSettings,
@@ -125,7 +132,7 @@ def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
         trail=_trail(root.section("trail")),
         collection=_collection(root.section("collection")),
         detection=_detection(root.section("detection"), accounts, set(regions)),
-        alarms=_alarms(root.section("alarms")),
+        alarms=_alarms(root.section("alarms"), accounts, regions, home_region),
         canary=_canary(root.section("canary")),
         review=_review(root.section("review")),
         responses=_responses(root.section("responses")),
@@ -138,6 +145,7 @@ def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
         workload=_workload(root.section("workload")),
         investigation=_investigation(root.section("investigation")),
         drills=_drills(root.section("drills")),
+        costs=_costs(root.section("costs")),
     )
     root.done()
     _check_account_roles(config)
@@ -160,7 +168,8 @@ def _check_unique_addresses(config: BaselineConfig) -> None:
     seen: dict[str, str] = {}
     listed = [("dpp.impoc.email", config.impoc.email)]
     if config.impoc.backup_email:
-        listed.append(("dpp.impoc.backupEmail", config.impoc.backup_email))
+        from_object = config.impoc.backup is not None and config.impoc.backup.phone is not None
+        listed.append(("dpp.impoc.backup.email" if from_object else "dpp.impoc.backupEmail", config.impoc.backup_email))
     listed += [(f"dpp.notifications.targets[{i}].address", t.address) for i, t in enumerate(config.notification_targets) if t.address]
     for key, address in listed:
         normal = address.lower()
@@ -422,6 +431,46 @@ def _check_principal_arn(path: str, value: str) -> None:
         raise ConfigError(path, f"{describe(value)} is not an IAM role or user ARN", "give an ARN such as arn:aws:iam::111122223333:role/SecurityInvestigator")
 
 
+def _positive_number(section: Section, key: str, default: Any, hint: str) -> float | None:
+    value = section.raw(key, default, schema={"type": ["number", "null"], "exclusiveMinimum": 0})
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(section.path(key), f"{describe(value)} is not a positive number", hint)
+    return float(value)
+
+
+def _costs(section: Section) -> CostSettings:
+    monitor = section.optional_string(
+        "anomalyMonitorArn",
+        pattern=r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}",
+        hint="give the ARN of an existing Cost Anomaly Detection monitor (arn:aws:ce::<account>:anomalymonitor/<id>), or remove the key to create one",
+    )
+    percents = []
+    listed = section.raw("budgetAlertPercents", schema={"type": "array", "items": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000}, "maxItems": 9, "uniqueItems": True})
+    if not isinstance(listed, list):
+        raise ConfigError(section.path("budgetAlertPercents"), f"expected a list, got {describe(listed)}", "write it as a JSON list of percentages, e.g. [80, 100]")
+    for path, item in ((f"{section.path('budgetAlertPercents')}[{i}]", item) for i, item in enumerate(listed)):
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not 0 < item <= 1000:
+            raise ConfigError(path, f"{describe(item)} is not a percentage of the budget", "give a number above 0 and at most 1000, e.g. 80")
+        percents.append(float(item))
+    if len(percents) > 9:
+        # A budget has at most ten notifications, one of them the forecast
+        # (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Notification.html).
+        raise ConfigError(section.path("budgetAlertPercents"), f"lists {len(percents)} percentages; a budget takes at most ten notifications and one is the forecast", "list at most 9")
+    if len(set(percents)) != len(percents):
+        raise ConfigError(section.path("budgetAlertPercents"), "lists a percentage twice", "list each percentage once")
+    settings = CostSettings(
+        anomaly_detection=section.boolean("anomalyDetection"),
+        anomaly_monitor_arn=monitor,
+        anomaly_threshold_usd=_positive_number(section, "anomalyThresholdUsd", 100, "give the total impact in US dollars that should notify, e.g. 100") or 100.0,
+        monthly_budget_usd=_positive_number(section, "monthlyBudgetUsd", None, "give the monthly budget in US dollars, e.g. 500, or remove the key for no budget"),
+        budget_alert_percents=tuple(sorted(percents)),
+    )
+    section.done()
+    return settings
+
+
 def _functions(section: Section) -> FunctionSettings:
     value = section.optional_integer("reservedConcurrency", minimum=1, why=" (remove the key for no reservation, the default)")
     settings = FunctionSettings(reserved_concurrency=value)
@@ -583,7 +632,7 @@ def _check_malware_coverage(config: BaselineConfig) -> None:
             )
 
 
-def _alarms(section: Section) -> AlarmSettings:
+def _alarms(section: Section, accounts: tuple[Account, ...], regions: tuple[str, ...], home_region: str) -> AlarmSettings:
     # keys are alarm IDs, checked against the catalogue later
     thresholds = section.positive_numbers("thresholds", fix="give the count that should fire the alarm, e.g. 5")
     custom = []
@@ -611,11 +660,30 @@ def _alarms(section: Section) -> AlarmSettings:
     privileged = section.strings("privilegedRoles", check=_check_role_pattern)
     if len(privileged) > MAX_PRIVILEGED_ROLES:
         raise ConfigError(section.path("privilegedRoles"), f"lists {len(privileged)} roles; a metric filter pattern holds at most {MAX_PRIVILEGED_ROLES} of them (1,024 characters)", "use * patterns to cover several roles in one entry")
+    transfer_bytes = section.integer("largeTransferBytes", minimum=1, why=" byte")
+    transfer_minutes = section.integer("largeTransferPeriodMinutes", minimum=1, why=" minute")
+    if transfer_minutes > MAX_ALARM_MINUTES:
+        raise ConfigError(section.path("largeTransferPeriodMinutes"), f"{transfer_minutes} minutes is longer than a day, the longest span a CloudWatch alarm evaluates", f"use at most {MAX_ALARM_MINUTES}")
+    nat_gateways = tuple(_nat_gateway(path, item, accounts, regions, transfer_bytes) for path, item in section.items("natGateways"))
+    ids_seen = [n.nat_gateway_id for n in nat_gateways]
+    for i, nat in enumerate(ids_seen):
+        if nat in ids_seen[:i]:
+            raise ConfigError(f"dpp.alarms.natGateways[{i}].id", f"{nat} is listed twice", "list each NAT gateway once")
+    workload = []
+    for path, item in section.items("workloadMetrics"):
+        metric = _workload_metric(path, item, accounts, regions, home_region)
+        if metric.id in ids or metric.id in {w.id for w in workload}:
+            raise ConfigError(f"{path}.id", f"{metric.id!r} is used by another custom or workload alarm", "give every alarm its own id")
+        workload.append(metric)
     settings = AlarmSettings(
         disabled=section.strings("disabled"),
         thresholds=thresholds,
         custom=tuple(custom),
         privileged_roles=privileged,
+        large_transfer_bytes=transfer_bytes,
+        large_transfer_period_minutes=transfer_minutes,
+        nat_gateways=nat_gateways,
+        workload_metrics=tuple(workload),
     )
     section.done()
     return settings
@@ -634,6 +702,79 @@ def _filter_pattern(spec: Section, key: str) -> str:
     except PatternError as error:
         raise ConfigError(spec.path(key), f"is not a CloudWatch Logs JSON filter pattern ({error})", f"write selector, operator and value, {example}") from None
     return pattern
+
+
+# A CloudWatch alarm evaluates at most one day (period x evaluation periods <= 86,400 seconds,
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+MAX_ALARM_MINUTES = 24 * 60
+
+
+def _account_and_region(section: Section, accounts: tuple[Account, ...], regions: tuple[str, ...], default_region: str | None) -> tuple[str, str]:
+    """Where a workload resource lives: one of the workload accounts (defaulted when there is
+    one) and a covered region."""
+    workloads = [a.account_id for a in accounts if a.is_workload]
+    if not workloads:
+        raise ConfigError(section.path("account"), "organization mode lists no workload accounts, and these alarms are placed in the resource's own account", "leave the list empty in organization mode and alarm in the member accounts")
+    account = section.string("account", workloads[0]) if len(workloads) == 1 else section.string("account", pattern=r"\d{12}", hint="name the workload account that owns the resource")
+    if account not in workloads:
+        raise ConfigError(section.path("account"), f"{account} is not a workload account", f"use one of {', '.join(workloads)}")
+    region = section.string("region", default_region) if default_region else section.string("region")
+    if region not in regions:
+        raise ConfigError(section.path("region"), f"{describe(region)} is not among dpp.regions", "give the covered region where the resource publishes its metrics")
+    return account, region
+
+
+def _nat_gateway(path: str, item: Any, accounts: tuple[Account, ...], regions: tuple[str, ...], default_bytes: int) -> NatGatewayRef:
+    section = Section(item, path)
+    nat_id = section.string("id", pattern=r"nat-[0-9a-f]{8,17}", hint='give the NAT gateway ID, e.g. "nat-0123456789abcdef0"')
+    account, region = _account_and_region(section, accounts, regions, None)
+    ref = NatGatewayRef(nat_gateway_id=nat_id, account=account, region=region, bytes=section.integer("bytes", default_bytes, minimum=1, why=" byte"))
+    section.done()
+    return ref
+
+
+def _workload_metric(path: str, item: Any, accounts: tuple[Account, ...], regions: tuple[str, ...], home_region: str) -> WorkloadMetric:
+    section = Section(item, path)
+    alarm_id = section.string("id", pattern=r"[A-Za-z][A-Za-z0-9]{2,63}", hint="use 3-64 letters and digits, starting with a letter, e.g. OrdersApi5xx")
+    namespace = section.string("namespace", pattern=r"[^:\s][^:]{0,254}", hint='give the CloudWatch namespace, e.g. "AWS/ApplicationELB" (no colons)')
+    metric_name = section.string("metricName", pattern=r"\S.{0,254}", hint='give the metric name, e.g. "HTTPCode_Target_5XX_Count"')
+    dimensions_section = section.section("dimensions", {})
+    dimensions = []
+    for name in list(dimensions_section._data):
+        dimensions.append((name, dimensions_section.string(name, pattern=r"\S.{0,1023}", hint="give the dimension's value as a string")))
+    dimensions_section.done()
+    if len(dimensions) > 30:
+        raise ConfigError(section.path("dimensions"), f"has {len(dimensions)} dimensions; a metric has at most 30", "name the metric's own dimensions")
+    statistic = section.string("statistic", "Average")
+    if statistic not in WORKLOAD_STATISTICS:
+        raise ConfigError(section.path("statistic"), f"{describe(statistic)} is not a supported statistic", f"use one of: {', '.join(WORKLOAD_STATISTICS)}")
+    threshold = section.raw("threshold", schema={"type": "number"})
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+        raise ConfigError(section.path("threshold"), f"expected a number, got {describe(threshold)}", "write the value at which the alarm fires, e.g. 5")
+    comparison = section.choice("comparison", tuple(WORKLOAD_COMPARISONS), ">=")
+    period = section.integer("periodMinutes", 5, minimum=1, why=" minute")
+    evaluations = section.integer("evaluationPeriods", 1, minimum=1)
+    if period * evaluations > MAX_ALARM_MINUTES:
+        raise ConfigError(section.path("evaluationPeriods"), f"{evaluations} periods of {period} minutes span more than a day, the longest a CloudWatch alarm evaluates", "shorten the period or evaluate fewer periods")
+    account, region = _account_and_region(section, accounts, regions, home_region)
+    metric = WorkloadMetric(
+        id=alarm_id,
+        title=section.string("title", f"{namespace} {metric_name} {comparison} {threshold:g}"),
+        namespace=namespace,
+        metric_name=metric_name,
+        dimensions=tuple(dimensions),
+        statistic=statistic,
+        threshold=float(threshold),
+        comparison=WORKLOAD_COMPARISONS[comparison],
+        period_minutes=period,
+        evaluation_periods=evaluations,
+        severity=Severity(section.choice("severity", tuple(s.value for s in Severity), Severity.HIGH.value)),
+        missing_data=section.choice("treatMissingData", MISSING_DATA, "missing"),
+        account=account,
+        region=region,
+    )
+    section.done()
+    return metric
 
 
 # A metric filter pattern is at most 1,024 characters
@@ -818,9 +959,13 @@ def _targets(section: Section) -> tuple[NotificationTarget, ...]:
         names.add(name)
         kind = target.choice("kind", TARGET_KINDS)
         severity = Severity(target.choice("minSeverity", tuple(s.value for s in Severity), Severity.HIGH.value))
-        secret_name = address = None
+        secret_name = address = phone = None
         if kind == "email":
             address = target.string("address", pattern=_EMAIL, hint="use an e-mail address such as secops@example.com")
+        elif kind == "sms":
+            # SNS SMS takes E.164 numbers: + and up to 15 digits, no spaces
+            # (https://docs.aws.amazon.com/sns/latest/dg/sms_sending-overview.html).
+            phone = target.string("phone", pattern=r"\+[1-9][0-9]{6,14}", hint="use E.164 format without spaces, e.g. +447700900123")
         else:
             secret_name = _secret_name(target, kind)
         targets.append(
@@ -831,6 +976,7 @@ def _targets(section: Section) -> tuple[NotificationTarget, ...]:
                 secret_name=secret_name,
                 address=address,
                 redact_pii=target.boolean("redactPii", True),
+                phone=phone,
             )
         )
         target.done()
@@ -853,13 +999,29 @@ def _secret_name(target: Section, kind: str) -> str:
 def _impoc(section: Section) -> Impoc:
     """The IMPOC becomes each account's security alternate contact, so its fields keep to
     PutAlternateContact's limits (``aws_rules.CONTACT_*``)."""
+    backup_email = section.optional_string("backupEmail", pattern=_EMAIL, hint="use an e-mail address")
+    backup = None
+    if section.raw("backup", None) is not None:
+        if backup_email is not None:
+            raise ConfigError(section.path("backupEmail"), "is given beside dpp.impoc.backup, which replaces it", "remove backupEmail and keep its address as dpp.impoc.backup.email")
+        contact = section.section("backup")
+        backup = BackupContact(
+            name=contact.string("name", pattern=r".*\S.*", hint="name the person who stands in for the IMPOC"),
+            email=contact.string("email", pattern=_EMAIL, hint="use an e-mail address that is watched when the IMPOC is away"),
+            phone=contact.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0001"),
+        )
+        contact.done()
+        backup_email = backup.email
+    elif backup_email is not None:
+        backup = BackupContact(name="Backup", email=backup_email)
     impoc = Impoc(
         name=section.string("name", pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_NAME_MAX}}}", hint=f"name the person or team in at most {aws_rules.CONTACT_NAME_MAX} characters (an account's alternate contact)"),
         email=section.string("email", pattern=rf"(?=.{{1,{aws_rules.CONTACT_EMAIL_MAX}}}$){aws_rules.CONTACT_EMAIL}", hint="use an e-mail address that is watched 24/7 (letters, digits and _+=.#|!&- before the @, as alternate contacts allow)"),
         phone=section.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0000"),
         title=section.string("title", "Incident Management Point of Contact", pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_TITLE_MAX}}}", hint=f"use at most {aws_rules.CONTACT_TITLE_MAX} characters (an account's alternate contact)"),
-        backup_email=section.optional_string("backupEmail", pattern=_EMAIL, hint="use an e-mail address"),
+        backup_email=backup_email,
         escalation=tuple(_escalation_contact(path, item) for path, item in section.items("escalation", [])),
+        backup=backup,
     )
     section.done()
     return impoc

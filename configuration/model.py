@@ -28,7 +28,9 @@ class Severity(str, Enum):
 
 
 ACCOUNT_ROLES = ("log-archive", "workload", "management", "security")
-TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook")
+TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook", "sms")
+# Targets SNS delivers itself (e-mail and SMS subscriptions); the others go through the relay.
+SNS_TARGET_KINDS = ("email", "sms")
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,47 @@ class CustomAlarm:
 
 
 @dataclass(frozen=True)
+class NatGatewayRef:
+    """A NAT gateway whose egress bytes alarm above a threshold (DPP-MON-3.e)."""
+
+    nat_gateway_id: str
+    account: str
+    region: str
+    bytes: int  # per largeTransferPeriodMinutes
+
+
+WORKLOAD_COMPARISONS = {
+    ">=": "GreaterThanOrEqualToThreshold",
+    ">": "GreaterThanThreshold",
+    "<": "LessThanThreshold",
+    "<=": "LessThanOrEqualToThreshold",
+}
+WORKLOAD_STATISTICS = ("Average", "Sum", "Minimum", "Maximum", "SampleCount", "p50", "p90", "p95", "p99")
+MISSING_DATA = ("notBreaching", "breaching", "ignore", "missing")
+
+
+@dataclass(frozen=True)
+class WorkloadMetric:
+    """An availability, utilization or performance alarm on a metric of the team's own workload
+    (DPP-MON-3.h), placed in the account and region where the metric is published."""
+
+    id: str
+    title: str
+    namespace: str
+    metric_name: str
+    dimensions: tuple[tuple[str, str], ...]
+    statistic: str
+    threshold: float
+    comparison: str  # a CloudWatch ComparisonOperator
+    period_minutes: int
+    evaluation_periods: int
+    severity: Severity
+    missing_data: str
+    account: str
+    region: str
+
+
+@dataclass(frozen=True)
 class AlarmSettings:
     """Which built-in alarms are off, changed thresholds, and custom alarms."""
 
@@ -208,6 +251,25 @@ class AlarmSettings:
     # DPP-MON-3.a: administrator roles whose assumption alarms (IAM role names; * matches any
     # run of characters, e.g. Identity Center's AWSReservedSSO_AdministratorAccess_*).
     privileged_roles: tuple[str, ...] = ()
+    # DPP-MON-3.e: bytes read from the sensitive buckets (or sent out through a listed NAT
+    # gateway) within the period that make a large transfer.
+    large_transfer_bytes: int = 1024**3
+    large_transfer_period_minutes: int = 60
+    nat_gateways: tuple[NatGatewayRef, ...] = ()
+    # DPP-MON-3.h: the workload's own health and utilization alarms.
+    workload_metrics: tuple[WorkloadMetric, ...] = ()
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    """Cost as a signal of workload health and misuse (DPP-MON-3.h): AWS Cost Anomaly
+    Detection (a monitor of its own, or an existing one) and an optional monthly budget."""
+
+    anomaly_detection: bool = True
+    anomaly_monitor_arn: str | None = None  # subscribe this monitor instead of creating one
+    anomaly_threshold_usd: float = 100.0  # total impact of an anomaly that notifies
+    monthly_budget_usd: float | None = None
+    budget_alert_percents: tuple[float, ...] = (80.0, 100.0)  # of actual spend; forecast at 100
 
 
 @dataclass(frozen=True)
@@ -274,10 +336,11 @@ class NotificationTarget:
     secret_name: str | None = None
     address: str | None = None
     redact_pii: bool = True  # DPP-PII-1
+    phone: str | None = None  # sms: E.164, e.g. +447700900123 (DPP-IR-1: reachable 24/7)
 
     @property
     def is_webhook(self) -> bool:
-        return self.kind != "email"
+        return self.kind not in SNS_TARGET_KINDS
 
 
 @dataclass(frozen=True)
@@ -291,6 +354,15 @@ class EscalationContact:
 
 
 @dataclass(frozen=True)
+class BackupContact:
+    """Who stands in for the IMPOC (DPP-IR-1: reachable 24/7, a named backup)."""
+
+    name: str
+    email: str
+    phone: str | None = None  # None only when configured the old way (dpp.impoc.backupEmail)
+
+
+@dataclass(frozen=True)
 class Impoc:
     """The Incident Management Point of Contact, reachable 24/7 (DPP-IR-1), and whom the plan
     escalates to after the IMPOC and the backup (DPP-IR-2)."""
@@ -299,8 +371,9 @@ class Impoc:
     email: str
     phone: str
     title: str
-    backup_email: str | None = None
+    backup_email: str | None = None  # the backup's address (dpp.impoc.backup.email, or backupEmail)
     escalation: tuple[EscalationContact, ...] = ()
+    backup: BackupContact | None = None
 
 
 @dataclass(frozen=True)
@@ -386,6 +459,7 @@ class BaselineConfig:
     workload: WorkloadSettings = WorkloadSettings()
     investigation: InvestigationSettings = InvestigationSettings()
     drills: DrillSettings = DrillSettings(enabled=False, schedule="cron(0 9 ? * WED *)")
+    costs: CostSettings = CostSettings()
 
     @property
     def log_archive_account(self) -> Account:
@@ -443,6 +517,19 @@ class BaselineConfig:
     def trail_home(self, account: str, region: str) -> bool:
         """Where a trail's log group, its alarms and the canary live."""
         return region == self.home_region and any(a.account_id == account for a in self.trail_accounts)
+
+    @property
+    def cost_publishers(self) -> dict[str, Severity]:
+        """The cost services that notify, and the severity topic each publishes to
+        (DPP-MON-3.h); they exist with the alarms, at home."""
+        if not self.features.alarms:
+            return {}
+        found = {}
+        if self.costs.anomaly_detection:
+            found["costalerts.amazonaws.com"] = Severity.HIGH
+        if self.costs.monthly_budget_usd is not None:
+            found["budgets.amazonaws.com"] = Severity.MEDIUM
+        return found
 
     @property
     def resource_prefix(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from configuration.in_force import FILE_NAME as CONFIG_FILE
 from evidence.assembly import Resource, read_assembly
@@ -20,13 +21,14 @@ class Facts:
     verdicts: dict[str, str]
     acknowledged: list[dict]
     cdk_out: Path
+    register: Any = None  # evidence.register.Register when the report was given one
 
     @classmethod
-    def read(cls, cdk_out: Path) -> "Facts":
+    def read(cls, cdk_out: Path, register: Any = None) -> "Facts":
         config_file = cdk_out / CONFIG_FILE
         config = json.loads(config_file.read_text()) if config_file.exists() else {}
         verdicts, acknowledged = rule_verdicts(cdk_out)
-        return cls(config, read_assembly(cdk_out), verdicts, acknowledged, cdk_out)
+        return cls(config, read_assembly(cdk_out), verdicts, acknowledged, cdk_out, register)
 
     # --- configuration ---------------------------------------------------------------------
 

@@ -35,8 +35,8 @@ def _escalation(config: BaselineConfig, severity: Severity) -> str:
     """Who is next, by name from dpp.impoc (nobody is named who is not configured)."""
     impoc = config.impoc
     chain = [f"{impoc.name} (IMPOC)"]
-    if impoc.backup_email:
-        chain.append(f"after 15 minutes unacknowledged, the backup ({impoc.backup_email})")
+    if impoc.backup is not None:
+        chain.append(f"after 15 minutes unacknowledged, the backup {_backup_label(impoc.backup)}")
     chain += [f"then {c.name} ({c.role})" for c in impoc.escalation]
     if not impoc.escalation:
         chain.append("then nobody named: configure dpp.impoc.escalation")
@@ -49,6 +49,20 @@ def _escalation(config: BaselineConfig, severity: Severity) -> str:
     return "looked at in the periodic review (DPP-MON-7)"
 
 
+def _backup_label(backup) -> str:
+    reach = ", ".join(x for x in (backup.email, backup.phone) if x)
+    return f"{backup.name} ({reach})" if backup.name != "Backup" else f"({reach})"
+
+
+# The SP-API guide asks the IMPOC to "Maintain direct communication channels with Amazon
+# security team" and to manage "communication with Amazon security team"
+# (shared/seeds/sp-api-logging-and-monitoring.txt, IMPOC best practices); the address and the
+# deadline below are the Data Protection Policy's incident-notification terms, which the seeds
+# do not quote: confirm them against your agreement with Amazon.
+AMAZON_SECURITY_CHANNEL = "security@amazon.com"
+AMAZON_NOTICE_HOURS = 24
+
+
 def chat_targets(config: BaselineConfig) -> list:
     """Webhook targets that something delivers to: the relay exists only with features.chatRelay."""
     return [t for t in config.notification_targets if t.is_webhook] if config.features.chat_relay else []
@@ -57,6 +71,7 @@ def chat_targets(config: BaselineConfig) -> list:
 def _channels(config: BaselineConfig, severity: Severity) -> str:
     names = [f"e-mail {t.name} ({t.address})" for t in config.notification_targets if t.kind == "email" and severity.at_least(t.min_severity)]
     names += [f"{t.name} ({t.kind})" for t in chat_targets(config) if severity.at_least(t.min_severity)]
+    names += [f"SMS {t.name} ({t.phone})" for t in config.notification_targets if t.kind == "sms" and severity.at_least(t.min_severity)]
     if severity is Severity.CRITICAL:
         names.insert(0, f"e-mail to the IMPOC ({config.impoc.email})" + (f" and backup ({config.impoc.backup_email})" if config.impoc.backup_email else ""))
     return ", ".join(names) or "the dashboard only"
@@ -176,8 +191,11 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "|---|---|---|---|",
         f"| {impoc.title} (primary, 24/7) | {impoc.name} | {impoc.email} | {impoc.phone} |",
     ]
-    if impoc.backup_email:
-        lines.append(f"| Backup | | {impoc.backup_email} | |")
+    if impoc.backup is not None:
+        backup = impoc.backup
+        lines.append(f"| Backup | {backup.name if backup.name != 'Backup' else 'not named (dpp.impoc.backup)'} | {backup.email} | {backup.phone or 'none configured (dpp.impoc.backup.phone)'} |")
+    else:
+        lines.append("| Backup | none configured (dpp.impoc.backup) | | |")
     for contact in impoc.escalation:
         lines.append(f"| Escalation: {contact.role} | {contact.name} | {contact.email} | {contact.phone} |")
     if not impoc.escalation:
@@ -218,8 +236,12 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "check integrity with `aws cloudtrail validate-logs`.",
         "3. Build the timeline from CloudTrail (the trail's log group for recent events, the archive for older ones), "
         "VPC flow logs and DNS query logs; identify principals, source IPs and affected resources.",
-        "4. Decide whether Information (Amazon customer data) is involved. If it is, or may be, notify Amazon's "
-        "security team as the Data Protection Policy and your agreement require, through the IMPOC.",
+        "4. Decide whether Information (Amazon customer data) is involved. If it is, or may be, the IMPOC notifies "
+        f"Amazon's security team at {AMAZON_SECURITY_CHANNEL} within {AMAZON_NOTICE_HOURS} hours of detection (the Data "
+        "Protection Policy's incident notice; confirm the terms in your agreement), with what is known so far, and keeps "
+        "Amazon updated until closure. The channel is used for security incidents that involve or may involve Information "
+        "(unauthorized access to, or disclosure of, Amazon customer data, or credentials that reach it, e.g. an "
+        "exposed key of a role that reads it); incidents without Information are handled internally and recorded.",
         "5. Contain (revoke sessions and keys, isolate hosts, block sources), eradicate, recover; engage third-party "
         "responders when the scope exceeds the team.",
         "6. Close with a root-cause analysis and the actions taken; update this plan when it proved wrong.",

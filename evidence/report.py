@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from evidence.assembly import Resource
 from evidence.clauses import GRADERS
@@ -18,7 +19,7 @@ from evidence.diagram import architecture_svg
 from evidence.facts import Facts
 from evidence.grading import MET, NOT_MET, PARTIAL, Finding, RequirementGrade, grade_clause, roll_up
 from evidence.incident_plan import FILE_NAME as PLAN_FILE
-from evidence.incident_plan import NO_REVIEW
+from evidence.incident_plan import NO_REVIEW, next_review
 from evidence.requirements import Requirement, load_requirements
 
 __all__ = ["MET", "NOT_MET", "PARTIAL", "Report", "build_report", "render_html", "render_markdown", "write_report"]
@@ -33,6 +34,14 @@ class Report:
     generated: str
     commit: str
     versions: dict[str, str]
+    register: Any = None  # evidence.register.Register, when given
+
+    @property
+    def plan_review(self) -> str:
+        """The plan's next review, counted from the last recorded review (DPP-VER-4): red
+        "no review recorded" without a register or a review, never a date of this run."""
+        last = self.register.last_review() if self.register is not None else None
+        return next_review(datetime.now(timezone.utc).date(), last)
 
     @property
     def clauses(self):
@@ -59,15 +68,16 @@ def _ungraded(facts: Facts) -> Finding:
     return Finding(answer="no grader for this clause yet")
 
 
-def build_report(cdk_out: Path, requirements: list[Requirement] | None = None) -> Report:
-    """Grades every clause from what cdk_out holds (DPP-VER-2)."""
-    facts = Facts.read(cdk_out)
+def build_report(cdk_out: Path, requirements: list[Requirement] | None = None, register: Any = None) -> Report:
+    """Grades every clause from what cdk_out holds (DPP-VER-2) and, when given, the evidence
+    register (DPP-VER-4)."""
+    facts = Facts.read(cdk_out, register)
     grades = []
     for requirement in requirements or load_requirements():
         clause_grades = [grade_clause(c, GRADERS.get(c.id, _ungraded)(facts), facts) for c in requirement.clauses]
         grades.append(roll_up(requirement, clause_grades))
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return Report(facts.resources, grades, facts.acknowledged, facts.config, generated, _commit(), _versions())
+    return Report(facts.resources, grades, facts.acknowledged, facts.config, generated, _commit(), _versions(), register)
 
 
 def _commit() -> str:
@@ -93,14 +103,73 @@ def _checks_text(grade, code=lambda t: f"`{t}`") -> list[str]:
     return [f"{r.check.kind} {code(r.check.ref)}" + (f" (rows {', '.join(r.check.rows)})" if r.check.rows else "") + f": {r.state}" for r in grade.checks]
 
 
+def _register_source(report: Report) -> str:
+    if report.register is None:
+        return " (no evidence register given: make report REGISTER=DIR or REGISTER=s3, DPP-VER-4)"
+    return f" (evidence register: {report.register.source})"
+
+
+def _drill_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
+    """path, outcome, when, latency, broken hop of each path's latest drill."""
+    rows = []
+    for path, drill in report.register.latest_drills().items():
+        latency = drill.get("latencySeconds")
+        rows.append((
+            path,
+            str(drill.get("outcome", "?")),
+            str(drill.get("recordedAt", "?")),
+            f"{latency:g} s" if isinstance(latency, (int, float)) else "not delivered",
+            str(drill.get("brokenHop") or ""),
+        ))
+    return rows
+
+
+def _register_markdown(report: Report) -> list[str]:
+    if report.register is None:
+        return []
+    register = report.register
+    out = ["## Evidence register", "", f"Read from {register.source}: {len(register.records)} records."]
+    counts = ", ".join(f"{kind} {len(register.of_kind(kind))}" for kind in ("review", "drill", "threshold-validation", "impoc-assessment", "dark-web-check"))
+    out += [f"By kind: {counts}.", "", "Latest drill per alert path:", "", "| path | outcome | recorded | latency | broken hop |", "|---|---|---|---|---|"]
+    out += [f"| {p} | {'pass' if o == 'pass' else f'**{o}**'} | {w} | {lat} | {b} |" for p, o, w, lat, b in _drill_rows(report)] or ["| none recorded | | | | |"]
+    out += [f"- not read: {problem}" for problem in register.problems]
+    return out + [""]
+
+
+def _register_html(report: Report) -> str:
+    e = html.escape
+    if report.register is None:
+        return ""
+    register = report.register
+    rows = "".join(
+        f"<tr><td>{e(p)}</td><td class=\"{'met' if o == 'pass' else 'not-met'}\">{e(o)}</td><td>{e(w)}</td><td>{e(lat)}</td><td>{e(b)}</td></tr>"
+        for p, o, w, lat, b in _drill_rows(report)
+    ) or "<tr><td class=\"not-met\">no drill recorded</td><td></td><td></td><td></td><td></td></tr>"
+    problems = "".join(f"<li>not read: {e(p)}</li>" for p in register.problems)
+    return (
+        f"<h2>Evidence register</h2><p>Read from {e(register.source)}: {len(register.records)} records.</p>"
+        "<table><thead><tr><th>alert path</th><th>latest drill</th><th>recorded</th><th>latency</th><th>broken hop</th></tr></thead><tbody>"
+        + rows + "</tbody></table>" + (f"<ul>{problems}</ul>" if problems else "")
+    )
+
+
+def _plan_review_html(report: Report) -> str:
+    """The plan's review line; the markdown's red span is kept as it is (it is HTML already)."""
+    text = report.plan_review
+    if text == NO_REVIEW:
+        return '<span class="not-met">no review recorded</span>'
+    return text.replace("**", "")
+
+
 def render_markdown(report: Report) -> str:
     out = [
         "# DPP compliance report",
         "",
         f"Generated {report.generated} from commit {report.commit}. {report.summary()}.",
         "",
-        f"Incident response plan ({PLAN_FILE}): next review {NO_REVIEW} (no evidence register yet, DPP-VER-4).",
+        f"Incident response plan ({PLAN_FILE}): next review {report.plan_review}{_register_source(report)}.",
         "",
+        *_register_markdown(report),
         "Each clause is graded by the rule of docs/requirements.md: **met** needs a control and a verified check "
         "(a DPP rule's verdict in this synth, or a test that exists under that name); **partial** names what is not "
         "covered; **not met** says what would answer it.",
@@ -170,8 +239,8 @@ def render_html(report: Report) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>DPP compliance report</title>"
         f"<style>{_CSS}</style></head><body>"
         f"<h1>DPP compliance report</h1><p>Generated {e(report.generated)} from commit {e(report.commit)}. {e(report.summary())}.</p>"
-        f"<p class=\"plan-review\">Incident response plan ({PLAN_FILE}): next review <span class=\"not-met\">no review recorded</span> "
-        "(no evidence register yet, DPP-VER-4).</p>"
+        f"<p class=\"plan-review\">Incident response plan ({PLAN_FILE}): next review {_plan_review_html(report)}{e(_register_source(report))}.</p>"
+        + _register_html(report)
         + architecture_svg(report.resources, report.config)
         + "<table><thead><tr><th>clause</th><th>status</th><th>controls (where)</th><th>checks</th><th>missing / would answer it</th></tr></thead><tbody>"
         + "".join(rows)
@@ -182,12 +251,14 @@ def render_html(report: Report) -> str:
     )
 
 
-def write_report(cdk_out: Path, out_dir: Path) -> Report:
-    report = build_report(cdk_out)
+def write_report(cdk_out: Path, out_dir: Path, register: Any = None) -> Report:
+    report = build_report(cdk_out, register=register)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "dpp-compliance.md").write_text(render_markdown(report), encoding="utf-8")
     (out_dir / "dpp-compliance.html").write_text(render_html(report), encoding="utf-8")
     if (cdk_out / PLAN_FILE).exists():
-        (out_dir / PLAN_FILE).write_text((cdk_out / PLAN_FILE).read_text(encoding="utf-8"), encoding="utf-8")
+        # The plan is written at synth, without the register; its review line is counted here.
+        plan = (cdk_out / PLAN_FILE).read_text(encoding="utf-8").replace(f"(next: {NO_REVIEW})", f"(next: {report.plan_review})")
+        (out_dir / PLAN_FILE).write_text(plan, encoding="utf-8")
     (out_dir / "architecture.svg").write_text(architecture_svg(report.resources, report.config), encoding="utf-8")
     return report

@@ -12,6 +12,7 @@ from capabilities.alerting import review_topic_name, topic_name
 from capabilities.canary import CANARY_KEY, CanaryWriter
 from capabilities.drills.alert_drill import AlertDrill, ArchiveTarget, DrillNames
 from capabilities.drills.paths import GUARDDUTY_SAMPLE_TYPE, drill_paths, expected_targets
+from capabilities.costs import CostAnomalyAlerts, MonthlyBudget, cost_anomaly_region
 from capabilities.review import ReviewDigest
 from configuration.model import BaselineConfig, Severity
 from configuration.naming import (
@@ -66,6 +67,7 @@ class AlarmsStack(Stack):
                 region=self.region,
             )
         if is_home:
+            self._cost_alerts(config, topic_arn)
             ReviewDigest(
                 self,
                 "ReviewDigest",
@@ -91,6 +93,16 @@ class AlarmsStack(Stack):
             )
         if config.drills_here(self.account, self.region):
             self.drill = alert_drill(self, config, names.monitoring_key_alias)
+
+
+    def _cost_alerts(self, config: BaselineConfig, topic_arn) -> None:
+        """DPP-MON-3.h at home: the monthly budget, and the cost anomaly subscription when home
+        is us-east-1 (elsewhere the global-events stack there holds it)."""
+        publishers = config.cost_publishers
+        if "budgets.amazonaws.com" in publishers:
+            MonthlyBudget(self, "MonthlyBudget", prefix=config.resource_prefix, settings=config.costs, topic_arn=topic_arn(publishers["budgets.amazonaws.com"]))
+        if "costalerts.amazonaws.com" in publishers and self.region == cost_anomaly_region():
+            CostAnomalyAlerts(self, "CostAnomalies", prefix=config.resource_prefix, settings=config.costs, topic_arn=topic_arn(publishers["costalerts.amazonaws.com"]))
 
 
 def alert_drill(stack: Stack, config: BaselineConfig, key_alias: str) -> AlertDrill:

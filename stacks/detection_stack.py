@@ -53,6 +53,7 @@ class DetectionStack(Stack):
             key_alias=names.monitoring_key_alias,
             impoc=config.impoc,
             targets=config.notification_targets,
+            cost_publishers=config.cost_publishers if self.region == config.home_region else None,
         )
         self.topics = topics.topics
         FindingRoutes(

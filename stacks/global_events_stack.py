@@ -5,7 +5,9 @@ from __future__ import annotations
 from aws_cdk import Stack
 from constructs import Construct
 
+from capabilities.alerting import topic_name
 from capabilities.alerting.global_events import GlobalEventForwarder
+from capabilities.costs import CostAnomalyAlerts
 from configuration.model import BaselineConfig
 
 
@@ -22,3 +24,14 @@ class GlobalEventsStack(Stack):
             account=self.account,
             dead_letter_queue_name=f"{config.resource_prefix}-global-events-dead-letters",
         )
+        # Cost Explorer's resources exist in us-east-1 only (capabilities.costs); they notify
+        # the home region's topic.
+        cost_severity = config.cost_publishers.get("costalerts.amazonaws.com")
+        if cost_severity is not None:
+            CostAnomalyAlerts(
+                self,
+                "CostAnomalies",
+                prefix=config.resource_prefix,
+                settings=config.costs,
+                topic_arn=f"arn:aws:sns:{config.home_region}:{self.account}:{topic_name(config.resource_prefix, cost_severity)}",
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 from aws_cdk import Stack
 from constructs import Construct
 
+from capabilities.alerting.severity_topics import topic_name
 from capabilities.canary import DecoyBucket
 from capabilities.foundation import MonitoringKey, protected_log_group
 from capabilities.responses import ResponseLedger
@@ -35,7 +36,14 @@ class MonitoringFoundationStack(Stack):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
         names = monitoring_names(config, self.account)
-        self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix).key
+        cost_topics = (
+            {service: f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, severity)}" for service, severity in config.cost_publishers.items()}
+            if self.region == config.home_region
+            else None
+        )
+        self.key = MonitoringKey(
+            self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix, cost_topics=cost_topics
+        ).key
 
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)

@@ -31,6 +31,8 @@ class ResponsesStack(Stack):
             # The trail's log group and the failed-sign-in alarm exist in the home region only.
             trail_log_group=names.trail_log_group if at_home else None,
             failed_sign_in_alarm=f"{config.resource_prefix}-FailedConsoleSignInsBurst" if at_home else None,
+            # AWS Health's exposed-key events reach the home region only (forwarded from us-east-1).
+            health_events=at_home,
             account=self.account,
             region=self.region,
         )

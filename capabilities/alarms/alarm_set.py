@@ -65,7 +65,11 @@ class AlarmSet(Construct):
                 alarm.namespace = stat.metric.namespace
                 alarm.metric_name = stat.metric.metric_name
                 alarm.dimensions = stat.metric.dimensions
-                alarm.statistic = stat.stat
+                # Percentiles are extended statistics in the classic form.
+                if stat.stat.startswith("p"):
+                    alarm.extended_statistic = stat.stat
+                else:
+                    alarm.statistic = stat.stat
                 alarm.period = stat.period
             else:
                 alarm.metrics = queries
@@ -104,7 +108,7 @@ class AlarmSet(Construct):
                 log_group_name=log_group_name,
                 filter_name=f"{prefix}-{spec.id}",
                 filter_pattern=spec.filter_pattern,
-                metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace=namespace, metric_name=spec.id, metric_value="1")],
+                metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace=namespace, metric_name=spec.id, metric_value=spec.metric_value)],
             )
             stat = cloudwatch.CfnAlarm.MetricProperty(namespace=namespace, metric_name=spec.id)
             statistic = "Sum"

@@ -11,7 +11,7 @@ import difflib
 from dataclasses import replace
 
 from capabilities.alarms.cis import cis_alarms
-from capabilities.alarms.dpp import canary_filter_pattern, dpp_alarms, monitor_alarms
+from capabilities.alarms.dpp import canary_filter_pattern, dpp_alarms, monitor_alarms, workload_alarms
 from capabilities.drills.paths import drill_alarms
 from capabilities.alarms.spec import AlarmSpec
 from configuration.errors import ConfigError
@@ -40,6 +40,9 @@ def check_alarm_ids(config: BaselineConfig) -> BaselineConfig:
     for i, custom in enumerate(config.alarms.custom):
         if custom.id in known:
             raise ConfigError(f"dpp.alarms.custom[{i}].id", f"{custom.id!r} is a built-in alarm", "choose another id")
+    for i, metric in enumerate(config.alarms.workload_metrics):
+        if metric.id in known:
+            raise ConfigError(f"dpp.alarms.workloadMetrics[{i}].id", f"{metric.id!r} is a built-in alarm", "choose another id")
     return config
 
 
@@ -69,4 +72,5 @@ def alarm_specs(config: BaselineConfig) -> list[AlarmSpec]:
                 investigate=custom.investigate,
             )
         )
+    specs += workload_alarms(config)  # the team's own ids, like custom alarms
     return specs

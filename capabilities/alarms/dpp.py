@@ -45,6 +45,80 @@ def canary_filter_pattern(config: BaselineConfig, *, exclude_drills: bool) -> st
     return "{ " + " && ".join(terms) + " }"
 
 
+# A metric filter pattern holds at most 1,024 characters
+# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+MAX_FILTER_PATTERN = 1024
+# Global services' events are recorded as occurring in us-east-1 whatever region the caller
+# works in: IAM, STS's global endpoint, AWS sign-in and CloudFront
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events),
+# and the other services whose control plane is in us-east-1 only: Route 53, Organizations,
+# Health, Support, Cost Explorer, Budgets, Account Management, Shield, WAF Classic (global),
+# Global Accelerator and User Notifications.
+US_EAST_1_GLOBAL_SOURCES = tuple(
+    f"{name}.amazonaws.com"
+    for name in (
+        "iam", "sts", "signin", "cloudfront", "route53", "organizations", "health", "support", "ce", "budgets",
+        "account", "shield", "waf", "globalaccelerator", "notifications",
+    )
+)  # fmt: skip
+
+
+def _region_clause(config: BaselineConfig, exclude_us_east_1: bool) -> str | None:
+    """Events recorded in a region outside dpp.regions: the covered regions negated (which also
+    counts regions AWS adds later), or, when that would not fit, the uncovered commercial
+    regions listed (None when every known region is covered)."""
+    from configuration.regions import COMMERCIAL_REGIONS
+
+    covered = set(config.regions) | ({"us-east-1"} if exclude_us_east_1 else set())
+    negated = " && ".join(f'($.awsRegion != "{r}")' for r in sorted(covered))
+    if len(negated) + 4 <= MAX_FILTER_PATTERN:
+        return negated
+    listed = " || ".join(f'($.awsRegion = "{r}")' for r in sorted(COMMERCIAL_REGIONS - covered))
+    return listed or None
+
+
+def unexpected_region_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-MON-3.d: API activity in regions the baseline does not cover (the trail is
+    multi-region, so its log group sees every region). us-east-1, when not covered, has its own
+    alarm that leaves out the global services' events, which are recorded there for callers in
+    any region; the two patterns stay apart so each fits the 1,024-character limit."""
+    investigate = "Find the principal and the calls (Logs Insights on the trail group: filter awsRegion); if nobody expected work there, treat the credentials as compromised and look for resources created there (instances, keys, buckets)."
+    us_east_1_covered = "us-east-1" in config.regions
+    clause = _region_clause(config, exclude_us_east_1=not us_east_1_covered)
+    specs = []
+    if clause is not None:
+        specs.append(
+            AlarmSpec(
+                id="UnexpectedRegionActivity",
+                title="API activity in an uncovered region",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-3",),
+                filter_pattern=f"{{ {clause} }}",
+                meaning=f"API calls were made in a region outside the covered ones ({', '.join(config.regions)}): an attacker often works where nobody looks (crypto-mining, hidden copies of data).",
+                investigate=investigate,
+            )
+        )
+    if not us_east_1_covered:
+        globals_clause = " && ".join(f'($.eventSource != "{source}")' for source in US_EAST_1_GLOBAL_SOURCES)
+        specs.append(
+            AlarmSpec(
+                id="UnexpectedRegionActivityUsEast1",
+                title="API activity in us-east-1 (not covered)",
+                severity=Severity.HIGH,
+                requirements=("DPP-MON-3",),
+                # S3's ListBuckets through the global endpoint (the console's bucket list) is
+                # recorded in us-east-1 too.
+                filter_pattern=f'{{ ($.awsRegion = "us-east-1") && {globals_clause} && (($.eventSource != "s3.amazonaws.com") || ($.eventName != "ListBuckets")) }}',
+                meaning="API calls of regional services were made in us-east-1, which the baseline does not cover (global services such as IAM, STS and sign-in, recorded there for every region, are left out).",
+                investigate=investigate,
+            )
+        )
+    for spec in specs:
+        if spec.filter_pattern and len(spec.filter_pattern) > MAX_FILTER_PATTERN:
+            raise ValueError(f"alarm {spec.id}: a {len(spec.filter_pattern)}-character filter pattern, over CloudWatch's {MAX_FILTER_PATTERN}")
+    return specs
+
+
 def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     break_glass = config.archive.break_glass_role_name
     specs = [
@@ -75,6 +149,7 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             investigate="Find the principals and APIs behind the spike (CloudTrail Lake or Logs Insights on the trail group); compare with deployments and batch jobs.",
         ),
         *_privileged_roles(config),
+        *unexpected_region_alarms(config),
         AlarmSpec(
             id="ArchiveReaderRoleAssumed",
             title="Log archive reader role assumed",
@@ -141,6 +216,7 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
         )
     if config.trail.data_events and config.trail.sensitive_buckets:
         buckets = " || ".join(f'($.requestParameters.bucketName = "{b}")' for b in config.trail.sensitive_buckets)
+        specs.append(_large_reads(config, buckets))
         specs.append(
             AlarmSpec(
                 id="DataRetrievalAnomaly",
@@ -156,6 +232,82 @@ def dpp_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             )
         )
     return specs
+
+
+def _large_reads(config: BaselineConfig, buckets: str) -> AlarmSpec:
+    """DPP-MON-3.e: bytes read from the sensitive buckets. The trail's S3 data events carry the
+    bytes each request sent (additionalEventData.bytesTransferredOut, in AWS's GetObject data
+    event examples: https://docs.aws.amazon.com/AmazonS3/latest/userguide/cloudtrail-logging-understanding-s3-entries.html
+    and https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-log-files.html); a metric
+    filter publishes that field as its value
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntaxForMetricFilters.html)
+    and the alarm sums it over the period. S3 request metrics (BytesDownloaded) would need a
+    MetricsConfiguration on each bucket, which this baseline does not own."""
+    limit, minutes = config.alarms.large_transfer_bytes, config.alarms.large_transfer_period_minutes
+    return AlarmSpec(
+        id="LargeDataTransfer",
+        title="Large transfer out of the sensitive buckets",
+        severity=Severity.HIGH,
+        requirements=("DPP-MON-3", "DPP-MON-4"),
+        filter_pattern=f'{{ ($.eventSource = "s3.amazonaws.com") && ($.eventName = "GetObject") && ({buckets}) && ($.additionalEventData.bytesTransferredOut > 0) }}',
+        metric_value="$.additionalEventData.bytesTransferredOut",
+        threshold=limit,
+        period_minutes=minutes,
+        meaning=f"At least {_bytes(limit)} were read from the buckets that hold Information within {minutes} minutes (dpp.alarms.largeTransferBytes): bulk extraction, or an export nobody announced.",
+        investigate="Group the GetObject data events by userIdentity.arn and sourceIPAddress (Logs Insights: stats sum(additionalEventData.bytesTransferredOut) by userIdentity.arn); confirm the export or revoke the reader's sessions.",
+    )
+
+
+def _bytes(count: float) -> str:
+    for unit, size in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if count >= size:
+            return f"{count / size:g} {unit}"
+    return f"{count:g} bytes"
+
+
+def egress_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-MON-3.e: bytes leaving through each listed NAT gateway. AWS/NATGateway publishes
+    BytesOutToDestination per NatGatewayId in the gateway's region
+    (https://docs.aws.amazon.com/vpc/latest/userguide/metrics-dimensions-nat-gateway.html)."""
+    minutes = config.alarms.large_transfer_period_minutes
+    return [
+        AlarmSpec(
+            id=f"LargeEgress_{nat.nat_gateway_id.replace('-', '_')}",
+            title=f"Large egress through {nat.nat_gateway_id}",
+            severity=Severity.HIGH,
+            requirements=("DPP-MON-3",),
+            metric=MetricRef("AWS/NATGateway", "BytesOutToDestination", (("NatGatewayId", nat.nat_gateway_id),)),
+            threshold=nat.bytes,
+            period_minutes=minutes,
+            meaning=f"At least {_bytes(nat.bytes)} left the VPC through NAT gateway {nat.nat_gateway_id} ({nat.account}/{nat.region}) within {minutes} minutes: possible exfiltration.",
+            investigate="Find the sources and destinations in the VPC flow logs (dstaddr, bytes by srcaddr); compare with known uploads; isolate the instance if unexplained.",
+            placed=((nat.account, nat.region),),
+        )
+        for nat in config.alarms.nat_gateways
+    ]
+
+
+def workload_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-MON-3.h: the workload's availability, utilization and performance, on metrics the
+    team names (dpp.alarms.workloadMetrics), each in the account and region that publishes it."""
+    return [
+        AlarmSpec(
+            id=w.id,
+            title=w.title,
+            severity=w.severity,
+            requirements=("DPP-MON-3",),
+            metric=MetricRef(w.namespace, w.metric_name, w.dimensions, w.statistic),
+            threshold=w.threshold,
+            comparison=w.comparison,
+            period_minutes=w.period_minutes,
+            evaluation_periods=w.evaluation_periods,
+            missing_data=w.missing_data,
+            meaning=f"The workload metric {w.namespace}/{w.metric_name}" + (f" ({', '.join(f'{k}={v}' for k, v in w.dimensions)})" if w.dimensions else "") + f" crossed {w.threshold:g} ({w.statistic}): availability or capacity of a system that handles Information is at risk.",
+            investigate="Open the metric in CloudWatch beside the workload's deployments and logs; restore service per the runbook; if the change is hostile (e.g. resources exhausted by misuse), open an incident.",
+            placed=((w.account, w.region),),
+        )
+        for w in config.alarms.workload_metrics
+    ]
 
 
 def replication_alarms(config: BaselineConfig) -> list[AlarmSpec]:
@@ -213,6 +365,7 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             home_region_only=False,
         ),
         *replication_alarms(config),
+        *egress_alarms(config),
     ]
     specs.append(
         AlarmSpec(

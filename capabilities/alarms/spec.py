@@ -59,6 +59,9 @@ class AlarmSpec:
     # Where the alarm exists when only some (account, region) pairs have what it watches
     # (e.g. the log-archive account's replication); overrides home_region_only.
     placed: tuple[tuple[str, str], ...] | None = None
+    # What a filter match adds to the metric: 1 per event, or a numeric field of the event
+    # (e.g. the bytes a data event transferred), summed by the alarm.
+    metric_value: str = "1"
 
     def __post_init__(self) -> None:
         if not self.id.isidentifier():

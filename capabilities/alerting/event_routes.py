@@ -63,15 +63,56 @@ def _api_calls(event_source: str, names: list[str], **request_parameters: list) 
     return {"detail-type": [CLOUDTRAIL_API_CALL], "detail": detail}
 
 
+# GuardDuty finding types about where a principal acts from (DPP-MON-3.d, unexpected
+# locations), from the finding-type reference
+# (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-iam.html):
+# a console sign-in from a location unusual for the user, instance credentials used from
+# outside AWS or from another AWS account, and the IAM AnomalousBehavior types, whose ML model
+# profiles each identity's locations (ASN), user agents and APIs and names the unusual one in
+# the finding (service.detection.anomaly.unusual).
+LOCATION_FINDING_TYPES = (
+    "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B",
+    "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+    "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS",
+    *(
+        f"{tactic}:IAMUser/AnomalousBehavior"
+        for tactic in ("CredentialAccess", "DefenseEvasion", "Discovery", "Exfiltration", "Impact", "InitialAccess", "Persistence", "PrivilegeEscalation")
+    ),
+)
+
+
+def _unexpected_location(config: BaselineConfig) -> EventRoute:
+    """Location findings below critical have their own route (high, whatever GuardDuty's own
+    severity, since the DPP names unexpected locations as a trigger); the severity routes
+    below critical skip them, so each finding is announced once. Critical ones stay critical."""
+    return EventRoute(
+        id="GuardDutyUnexpectedLocation",
+        severity=Severity.HIGH,
+        pattern={
+            "source": ["aws.guardduty"],
+            "detail-type": ["GuardDuty Finding"],
+            "detail": {"type": list(LOCATION_FINDING_TYPES), "severity": [{"numeric": [">", 0, "<", 9]}]},
+        },
+        meaning="GuardDuty saw a principal act from an unexpected location: a console sign-in from a place unusual for the user, instance credentials used outside AWS or from another account, or API calls whose network, location or user agent is unusual for the identity.",
+        first_steps="Ask the person whether they signed in or worked from there (travel, VPN); if not, treat the credentials as stolen: deactivate keys, revoke sessions, review the principal's calls in CloudTrail from that source IP.",
+        requirements=("DPP-MON-3", "DPP-LOG-6"),
+    )
+
+
 def _findings(config: BaselineConfig) -> list[EventRoute]:
     routes = []
+    if config.features.guardduty:
+        routes.append(_unexpected_location(config))
     for severity in Severity:
         if severity.at_least(config.detection.guardduty_min_severity):
+            detail: dict = {"severity": [{"numeric": _GUARDDUTY_BANDS[severity]}]}
+            if severity is not Severity.CRITICAL:
+                detail["type"] = [{"anything-but": list(LOCATION_FINDING_TYPES)}]
             routes.append(
                 EventRoute(
                     id=f"GuardDuty{severity.value.title()}",
                     severity=severity,
-                    pattern={"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], "detail": {"severity": [{"numeric": _GUARDDUTY_BANDS[severity]}]}},
+                    pattern={"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], "detail": detail},
                     meaning=f"GuardDuty found {severity.value}-severity threat activity (compromised credentials or hosts, exfiltration, malware, reconnaissance).",
                     first_steps="Open the finding in GuardDuty; identify the principal or resource and the remote IP; check CloudTrail for what the principal did; contain (revoke sessions, isolate) if confirmed.",
                     requirements=("DPP-LOG-6", "DPP-MON-3", "DPP-MON-4"),

@@ -38,18 +38,29 @@ class SeverityTopics(Construct):
         key_alias: str,
         impoc: Impoc,
         targets: tuple[NotificationTarget, ...],
+        cost_publishers: dict[str, Severity] | None = None,
     ) -> None:
         super().__init__(scope, id)
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
         self.topics: dict[Severity, sns.Topic] = {
             severity: self._topic(severity.value.title(), topic_name(prefix, severity), f"DPP {severity.value} alerts", key, account) for severity in Severity
         }
+        for service, severity in (cost_publishers or {}).items():
+            self._admit_cost_service(self.topics[severity], service, account)
         self.review = self._topic("Review", review_topic_name(prefix), "DPP twice-weekly review", key, account)
         impoc_addresses = [a for a in (impoc.email, impoc.backup_email) if a]
         for address in impoc_addresses:
             self.topics[Severity.CRITICAL].add_subscription(subscriptions.EmailSubscription(address))
             self.review.add_subscription(subscriptions.EmailSubscription(address))
         for target in targets:
+            if target.kind == "sms" and target.phone:
+                # Paging (DPP-IR-1, 24/7): an SNS SMS subscription to each topic at or above the
+                # target's severity (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-topic.html);
+                # the account must be out of the SMS sandbox or have the number verified.
+                for severity, topic in self.topics.items():
+                    if severity.at_least(target.min_severity):
+                        topic.add_subscription(subscriptions.SmsSubscription(target.phone))
+                continue
             if target.kind != "email":
                 continue
             already = target.address in impoc_addresses  # has critical and review through the IMPOC
@@ -58,6 +69,26 @@ class SeverityTopics(Construct):
             for severity, topic in self.topics.items():
                 if severity.at_least(target.min_severity) and not (already and severity is Severity.CRITICAL):
                     topic.add_subscription(subscriptions.EmailSubscription(target.address))
+
+    @staticmethod
+    def _admit_cost_service(topic: sns.Topic, service: str, account: str) -> None:
+        """DPP-MON-3.h: Cost Anomaly Detection and AWS Budgets publish for this account only,
+        as their topic policies are documented
+        (https://docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html: costalerts
+        with aws:SourceAccount; https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html:
+        budgets with aws:SourceAccount and aws:SourceArn arn:aws:budgets::<account>:*)."""
+        conditions: dict = {"StringEquals": {"aws:SourceAccount": account}}
+        if service == "budgets.amazonaws.com":
+            conditions["ArnLike"] = {"aws:SourceArn": f"arn:aws:budgets::{account}:*"}
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CostAnomalyDetectionPublishes" if service == "costalerts.amazonaws.com" else "BudgetsPublish",
+                principals=[iam.ServicePrincipal(service)],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions=conditions,
+            )
+        )
 
     def _topic(self, id: str, name: str, display_name: str, key: kms.IKey, account: str) -> sns.Topic:
         topic = sns.Topic(self, id, topic_name=name, display_name=display_name, master_key=key, enforce_ssl=True)

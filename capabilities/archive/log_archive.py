@@ -205,11 +205,18 @@ class LogArchive(Construct):
             ),
             iam.PolicyStatement(actions=object_actions, resources=[f"{names.bucket_arn(b)}/*" for b in buckets]),
         )
-        replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt"])
+        # The evidence register (DPP-VER-4): reviewers record reviews and checks under
+        # evidence/ of the archive, where Object Lock keeps them; nothing else is writable.
+        policy.add_statements(iam.PolicyStatement(sid="RecordEvidence", actions=["s3:PutObject"], resources=[f"{names.bucket_arn(names.archive_bucket)}/{EVIDENCE_PREFIX}/*"]))
+        replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt", "kms:GenerateDataKey"])
         replication.grant_key_by_alias(policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Decrypt"])
         for region in self._intake_regions:
             replication.grant_key_by_alias(policy, region=region, account=names.account, alias=names.intake_key_alias, actions=["kms:Decrypt"])
         return role
+
+
+# Where the evidence register lives in the archive (layout: evidence/register.py).
+EVIDENCE_PREFIX = "evidence"
 
 
 def reader_buckets(names: ArchiveNames, intake_regions: list[str]) -> list[str]:

@@ -16,7 +16,7 @@ class MonitoringKey(Construct):
     and queues in this account and region only (their encryption context). Answers DPP-PRT-3.
     """
 
-    def __init__(self, scope: Construct, id: str, *, alias: str, account: str, region: str, prefix: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, alias: str, account: str, region: str, prefix: str, cost_topics: dict[str, str] | None = None) -> None:
         super().__init__(scope, id)
         self.key = kms.Key(
             self,
@@ -64,5 +64,19 @@ class MonitoringKey(Construct):
                     actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                     resources=["*"],
                     conditions={"ArnLike": {context_key: arn}},
+                )
+            )
+        # Cost Anomaly Detection and AWS Budgets publishing to an encrypted topic need the
+        # topic's key (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); which
+        # source keys they send to KMS is not documented, so, as for EventBridge, the grant is
+        # scoped by the encryption context SNS sets: the one topic each publishes to.
+        for service, topic_arn in sorted((cost_topics or {}).items()):
+            self.key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="CostAnomalyDetectionPublishesToItsTopic" if service == "costalerts.amazonaws.com" else "BudgetsPublishToTheirTopic",
+                    principals=[iam.ServicePrincipal(service)],
+                    actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                    resources=["*"],
+                    conditions={"ArnEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic_arn}},
                 )
             )

@@ -29,7 +29,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "responder"
 PACKAGES = ("aws_lambda_powertools", "typing_extensions")
 SEVERITY_FLOOR = {"critical": 9.0, "high": 7.0}  # GuardDuty's bands
 IAM_ACTIONS = (
-    "iam:UpdateAccessKey", "iam:GetUser", "iam:GetRole", "iam:AttachUserPolicy", "iam:DetachUserPolicy", "iam:AttachRolePolicy",
+    "iam:UpdateAccessKey", "iam:GetUser", "iam:GetRole", "iam:GetAccessKeyLastUsed", "iam:AttachUserPolicy", "iam:DetachUserPolicy", "iam:AttachRolePolicy",
     "iam:DetachRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
 )  # fmt: skip
 
@@ -57,6 +57,7 @@ class AutomatedResponder(Construct):
         failed_sign_in_alarm: str | None,
         account: str,
         region: str,
+        health_events: bool = False,
     ) -> None:
         super().__init__(scope, id)
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
@@ -141,6 +142,10 @@ class AutomatedResponder(Construct):
                         conditions={"ArnEquals": {"ec2:Vpc": vpc_arns}},
                     )
                 )
+        if settings.on("disableCredentials"):
+            # Which user owns an exposed key (AWS Health names the key only); read-only, so a
+            # dry run can say whom it would act on.
+            statements.append(iam.PolicyStatement(actions=["iam:GetAccessKeyLastUsed"], resources=[f"arn:aws:iam::{account}:user/*"]))
         statements += self._instance_statements(settings, account, region, acting)
         if settings.on("notifyFailedSignIns") and trail_log_group:
             statements.append(
@@ -200,6 +205,18 @@ class AutomatedResponder(Construct):
                 ),
                 targets=[target()],
             )
+        if settings.on("disableCredentials") and health_events:
+            # The CredentialsExposed route's events (AWS Health RISK, forwarded to the home
+            # region from us-east-1) get the credentials response too (DPP-MON-4, DPP-IR-3).
+            self.rules["ExposedCredentials"] = events.Rule(
+                self,
+                "ExposedCredentials",
+                description="AWS Health exposed-credential events to the DPP responder (DPP-IR-3)",
+                event_pattern=events.EventPattern(
+                    source=["aws.health"], detail_type=["AWS Health Event"], detail={"service": ["RISK"], "eventTypeCode": [{"prefix": "AWS_RISK_CREDENTIALS"}]}
+                ),
+                targets=[target()],
+            )
         if settings.on("notifyFailedSignIns") and failed_sign_in_alarm:
             self.rules["FailedSignIns"] = events.Rule(
                 self,
@@ -244,7 +261,7 @@ class AutomatedResponder(Construct):
                     "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyNetworkInterfaceAttribute", "ec2:CreateSnapshot",
                     "ec2:CreateTags", "ec2:DeleteTags", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
                     "wafv2:GetIPSet", "wafv2:UpdateIPSet", "wafv2:GetWebACL", "wafv2:UpdateWebACL",
-                    "iam:UpdateAccessKey", "iam:GetUser", "iam:GetRole",
+                    "iam:UpdateAccessKey", "iam:GetUser", "iam:GetRole", "iam:GetAccessKeyLastUsed",
                 ],
                 resources=["*"],
             ),  # fmt: skip

@@ -32,6 +32,12 @@ def log_archive(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
             objects(*reader_buckets(names, list(config.intake_regions))),
             LOG_OBJECTS + " Read-only; the buckets deny reads to every other principal (DPP-PRT-4).",
         ),
+        *wildcards(
+            f"{stack}/LogArchive/LogReaderPolicy",
+            [f"arn:aws:s3:::{names.archive_bucket}/evidence/*"],
+            "The evidence register: records are named evidence/<kind>/<date>/<id>.json when written (evidence/register.py); "
+            "the role may add objects under evidence/ of the archive only, where Object Lock keeps them unchanged (DPP-VER-4).",
+        ),
         *wildcards(f"{stack}/LogArchive/LogReaderPolicy", replica_key, alias_scoped(names.replica_key_alias, names.replica_region)),
         *[
             ack

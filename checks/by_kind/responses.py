@@ -43,9 +43,17 @@ def responses(config: BaselineConfig, planned: PlannedStack, stack: str) -> list
         acks += wildcards(
             policy,
             [f"arn:aws:iam::{account}:user/*", f"arn:aws:iam::{account}:role/*"],
-            "The principal to act on is named only by the finding; the actions are limited to deactivating keys and "
+            "The principal to act on is named only by the finding (or found from an exposed key AWS Health names, with "
+            "the read-only iam:GetAccessKeyLastUsed); the actions are limited to deactivating keys and "
             "attaching or detaching the one project-managed revocation policy (iam:PolicyARN), and an explicit Deny "
             "protects its own role, the CDK bootstrap roles, the break-glass role and every excluded principal.",
+        )
+    elif responses.on("disableCredentials"):
+        acks += wildcards(
+            policy,
+            [f"arn:aws:iam::{account}:user/*"],
+            "AWS Health names an exposed access key only; the read-only iam:GetAccessKeyLastUsed finds the user it "
+            "belongs to, so a dry run can report whom it would act on. Nothing is changed in a dry run.",
         )
     if responses.on("isolateInstances"):
         acks += wildcards(

@@ -111,25 +111,42 @@ def outside_hours(f: Facts) -> Finding:
 
 @grades("DPP-MON-3.d")
 def unexpected_locations(f: Facts) -> Finding:
-    found = Finding(checks=[case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band")])
-    guardduty = routes(f, "GuardDuty")
-    if guardduty:
-        found.controls.append(f"GuardDuty findings on unusual locations (e.g. UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B) routed: {where(guardduty)}")
-    if not any("awsRegion" in json.dumps(m.properties.get("FilterPattern", "")) for m in f.of_type("AWS::Logs::MetricFilter")):
-        found.gaps.append("calls in regions outside the covered list (" + ", ".join(f.regions) + "): no alarm (would answer: a metric filter on awsRegion not in regions)")
-    if not guardduty:
-        found.answer = "switch on features.guardDuty (location findings), and an alarm on calls outside the covered regions"
+    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES,
+                            case(f"{_ALARMS}::test_every_uncovered_region_counts_and_no_covered_one"),
+                            case(f"{_ALARMS}::test_global_service_events_in_us_east_1_are_not_unexpected"),
+                            case("tests/synth/test_detection.py::test_unexpected_location_findings_have_their_own_route")])
+    located = routes(f, "GuardDutyUnexpectedLocation")
+    if located:
+        found.controls.append(f"GuardDuty's location findings (ConsoleLoginSuccess.B, InstanceCredentialExfiltration, IAM AnomalousBehavior) routed as unexpected locations: {where(located)}")
+        found.gaps += [f"no location route in {p}" for p in f.missing_places(located)]
+    else:
+        found.gaps.append("GuardDuty's location findings: no route (features.guardDuty)")
+    regions = ", ".join(f.regions)
+    region_alarms = alarms(f, Finding(), {"UnexpectedRegionActivity": f"calls in regions outside {regions}"} | (
+        {} if "us-east-1" in f.regions else {"UnexpectedRegionActivityUsEast1": "regional calls in us-east-1"}))
+    found.controls += region_alarms.controls
+    found.gaps += region_alarms.gaps or ([f"calls in regions outside {regions}: no alarm ({region_alarms.answer})"] if region_alarms.answer else [])
+    if not found.controls:
+        found.gaps = []
+        found.answer = "switch on features.guardDuty (location findings) and features.alarms (calls outside the covered regions)"
     return found
 
 
 @grades("DPP-MON-3.e")
 def data_transfer(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES])
-    alarms(f, found, {"DataRetrievalAnomaly": "reads of the sensitive buckets above their usual volume", "CanaryAccessed": "canary record read"})
-    if found.controls:
-        found.gaps.append("large transfers above a defined byte threshold: no alarm counts bytes (S3 BytesDownloaded or flow-log bytes); no configuration key sets the threshold")
-    elif not f.setting("trail.data_events", True):
-        found.answer = "switch on trail.dataEvents (reads of the sensitive buckets are what the alarm counts)"
+    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES, case(f"{_ALARMS}::test_large_transfer_sums_the_bytes_read_and_fires_at_the_threshold"),
+                            case(f"{_ALARMS}::test_alarms_can_be_switched_off_rethresholded_and_added")])
+    limit = f.setting("alarms.large_transfer_bytes", None)
+    alarms(f, found, {
+        "LargeDataTransfer": f"bytes read from the sensitive buckets (alarms.largeTransferBytes {limit})",
+        "DataRetrievalAnomaly": "reads of the sensitive buckets above their usual volume",
+        "CanaryAccessed": "canary record read",
+    })
+    egress = [a for a in f.of_type("AWS::CloudWatch::Alarm") if a.properties.get("MetricName") == "BytesOutToDestination" and a.properties.get("AlarmActions")]
+    if egress:
+        found.controls.append(f"egress bytes through the listed NAT gateways (alarms.natGateways): {where(egress)}")
+    if not found.controls and not f.setting("trail.data_events", True):
+        found.answer = "switch on trail.dataEvents (reads of the sensitive buckets are what the alarms count)"
     return found
 
 
@@ -171,13 +188,30 @@ def configuration_changes(f: Facts) -> Finding:
 
 @grades("DPP-MON-3.h")
 def workload_health(f: Facts) -> Finding:
-    found = Finding()
-    budgets = f.of_type("AWS::Budgets::Budget") + f.of_type("AWS::CE::AnomalyMonitor")
+    found = Finding(checks=[
+        case("tests/synth/test_costs.py::test_cost_anomalies_are_detected_in_us_east_1_and_notify_the_high_topic"),
+        case("tests/synth/test_costs.py::test_monthly_budget_notifies_the_medium_topic_on_actual_and_forecast_spend"),
+        case("tests/access/test_access_paths.py::test_every_path_is_decided_as_aws_would"),
+        case(f"{_ALARMS}::test_alarms_can_be_switched_off_rethresholded_and_added"),
+    ])
+    subscriptions = [s for s in f.of_type("AWS::CE::AnomalySubscription") if s.properties.get("Subscribers")]
+    if subscriptions:
+        found.controls.append(f"cost anomalies notified to the alert topic: {where(subscriptions)}")
+    else:
+        found.gaps.append("cost anomalies: no subscription (costs.anomalyDetection, features.alarms)")
+    budgets = [b for b in f.of_type("AWS::Budgets::Budget") if b.properties.get("NotificationsWithSubscribers")]
     if budgets:
-        found.controls.append(f"cost monitor: {where(budgets)}")
-        found.gaps.append("workload utilization, availability and performance: no alarm")
-    found.answer = ("workload alarms on utilization, availability and latency (custom alarms on the workload's metrics: "
-                    "a configuration key such as alarms.workload) and a cost anomaly monitor (AWS::CE::AnomalyMonitor)")
+        found.controls.append(f"monthly budget (costs.monthlyBudgetUsd) notifying the alert topic: {where(budgets)}")
+    else:
+        found.gaps.append("monthly budget: none (set costs.monthlyBudgetUsd)")
+    workload = f.setting("alarms.workload_metrics", []) or []
+    if workload:
+        found.controls.append(f"workload availability and utilization alarms (alarms.workloadMetrics): {', '.join(w['id'] if isinstance(w, dict) else str(w) for w in workload)}")
+    else:
+        found.gaps.append("workload utilization, availability and performance: no alarm configured (alarms.workloadMetrics names the workload's own metrics)")
+    if not found.controls:
+        found.answer = "cost anomaly detection (costs.anomalyDetection), a budget (costs.monthlyBudgetUsd) and workload alarms (alarms.workloadMetrics)"
+        found.gaps = []
     return found
 
 

@@ -41,15 +41,30 @@ def impoc(f: Facts) -> Finding:
     else:
         found.gaps.append("the IMPOC is not registered as the accounts' security contact")
     backup = f.setting("impoc.backup_email")
+    contact = f.setting("impoc.backup") or {}
     if backup and all(backup in critical.get(p, set()) for p in places):
-        found.controls.append(f"backup {backup} receives critical alerts too")
+        found.controls.append(f"backup {contact.get('name') or ''} {backup} receives critical alerts too".replace("  ", " "))
+        if not contact.get("phone"):
+            found.gaps.append("the backup has no name and phone in configuration (impoc.backup {name, email, phone} replaces impoc.backupEmail)")
     else:
-        found.gaps.append("no named backup receiving critical alerts (impoc.backupEmail)")
-    # a paging service is reached through a generic webhook target (no kind of its own)
-    paging = [t for t in f.config.get("notification_targets", []) if t.get("kind") == "webhook" and "pag" in str(t.get("name", "")).lower()]
-    if not paging:
-        found.gaps.append("24/7 paging: no paging target receives critical alerts (the IMPOC's phone is in the plan only; add a webhook target for the paging service)")
-    found.gaps.append("the plan does not name the channel to Amazon's security team (no configuration key holds it)")
+        found.gaps.append("no named backup receiving critical alerts (impoc.backup)")
+    sms = _critical_sms(f)
+    if sms:
+        found.controls.append(f"24/7 paging by SMS to the critical topic: {', '.join(sorted(sms))}")
+    else:
+        found.gaps.append("24/7 paging: no SMS target receives critical alerts (a target of kind sms with a phone number)")
+    from evidence.incident_plan import AMAZON_NOTICE_HOURS, AMAZON_SECURITY_CHANNEL
+
+    found.controls.append(f"the plan names the channel to Amazon's security team ({AMAZON_SECURITY_CHANNEL}, within {AMAZON_NOTICE_HOURS} hours when Information is or may be involved)")
+    return found
+
+
+def _critical_sms(f: Facts) -> set[str]:
+    """Phone numbers subscribed by SMS to a critical topic."""
+    found = set()
+    for sub in f.of_type("AWS::SNS::Subscription"):
+        if sub.properties.get("Protocol") == "sms" and "Critical" in json.dumps(sub.properties.get("TopicArn")):
+            found.add(str(sub.properties.get("Endpoint")))
     return found
 
 

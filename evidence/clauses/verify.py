@@ -59,7 +59,36 @@ def time_source(f: Facts) -> Finding:
 
 @grades("DPP-VER-4")
 def maintenance_on_record(f: Facts) -> Finding:
-    return Finding(answer=(
-        "an evidence register (reviews of the plan, drills, threshold validations, IMPOC assessments, dark-web results, each with "
-        "date and person) that the plan's next review is counted from; today the plan shows \"no review recorded\""
-    ))
+    """Graded on the evidence register the report was given (make report REGISTER=DIR|s3):
+    the plan's six-monthly review counted from the last recorded review, and the drills."""
+    from datetime import datetime, timezone
+
+    from evidence.incident_plan import REVIEW_EVERY
+
+    found = Finding(checks=[case("tests/unit/test_register.py::test_the_report_counts_the_review_from_the_last_recorded_one"),
+                            case("tests/unit/test_register.py::test_records_reach_the_archive_with_the_callers_credentials")])
+    register = f.register
+    if register is None:
+        found.answer = ("an evidence register read by the report (make report REGISTER=DIR for an exported copy, REGISTER=s3 for the archive): "
+                        "reviews of the plan, drills, threshold validations, IMPOC assessments and dark-web checks, each with date, person and outcome")
+        return found
+    last = register.last_review()
+    if last is None:
+        found.answer = f"a recorded review of the plan (make record KIND=review ...): the register ({register.source}) holds none"
+        return found
+    due = last + REVIEW_EVERY
+    found.controls.append(f"last recorded review {last.isoformat()} ({register.source}); next due {due.isoformat()}")
+    if due < datetime.now(timezone.utc).date():
+        found.gaps.append(f"the six-monthly review is overdue since {due.isoformat()}")
+    drills = register.latest_drills()
+    if drills:
+        found.controls.append("latest drills: " + ", ".join(f"{path} {d.get('outcome', '?')} on {str(d.get('recordedAt', '?'))[:10]}" for path, d in drills.items()))
+        failed = [path for path, d in drills.items() if d.get("outcome") != "pass"]
+        found.gaps += [f"the latest drill of {path} did not pass" for path in failed]
+    else:
+        found.gaps.append("no drill recorded (the drill runner writes evidence/drill/...)")
+    for kind in ("threshold-validation", "impoc-assessment", "dark-web-check"):
+        if not register.of_kind(kind):
+            found.gaps.append(f"no {kind} recorded (make record KIND={kind} ...)")
+    found.gaps += list(register.problems)
+    return found

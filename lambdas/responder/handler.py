@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools import Logger
 
-from respond import credentials, drills, hostile_ips, instances, report, sign_ins
+from respond import credentials, drills, health, hostile_ips, instances, report, sign_ins
 from respond.context import Context
 from respond.findings import parse_finding
 from respond.ledger import Ledger
@@ -84,6 +84,8 @@ def process(event: Any, ctx: Context) -> dict:
         report.publish(ctx, outcomes, "high", title="Repeated failed console sign-ins", account=str(event.get("account", "")), region=str(event.get("region", "")))
         sign_ins.reported(outcomes, ctx)
         return {"handled": "sign-ins", "outcomes": len(outcomes)}
+    if health.is_exposure(event):
+        return _exposed_credentials(event, ctx)
     finding = parse_finding(event)
     if finding is None:
         logger.info("ignored", reason="not a GuardDuty finding")
@@ -107,6 +109,25 @@ def process(event: Any, ctx: Context) -> dict:
     if raised:
         raise ResponseIncomplete("a response raised after the others acted; their report is published and this event is retried")
     return {"handled": finding.id, "outcomes": [o.status for o in outcomes]}
+
+
+def _exposed_credentials(event: dict, ctx: Context) -> dict:
+    """AWS Health's exposed-key events (the CredentialsExposed route's events) get the
+    credentials response, as a critical GuardDuty key finding would."""
+    if credentials.ACTION not in ctx.settings.enabled:
+        return {"ignored": "disableCredentials is off"}
+    handled, raised = [], False
+    for finding in health.findings(event, ctx):
+        outcomes, failed = _guarded(credentials.ACTION, f"finding {finding.id}", lambda finding=finding: credentials.respond(finding, ctx), ctx)
+        raised = raised or failed
+        _log(outcomes, findingId=finding.id, findingType=finding.type)
+        report.publish(ctx, outcomes, "critical", finding=finding)
+        if not ctx.settings.dry_run:
+            ctx.ledger.mark_reported([o.record_id for o in outcomes if o.record_id and o.status in (DONE, FAILED)])
+        handled += [o.status for o in outcomes]
+    if raised:
+        raise ResponseIncomplete("a credentials response raised; its report is published and this event is retried")
+    return {"handled": "exposed credentials", "outcomes": handled}
 
 
 def _undo(record_id: str, ctx: Context) -> dict:

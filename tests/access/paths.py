@@ -29,6 +29,8 @@ DOC_ACCESS_LOGGING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enab
 DOC_REPLICATION_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html"
 DOC_LOGS_KMS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
 DOC_SNS_KMS = "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html"
+DOC_COST_ANOMALY_SNS = "https://docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html"
+DOC_BUDGETS_SNS = "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html"
 DOC_SNS_SQS = "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html"
 DOC_EVENTS_CROSS_REGION = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html"
 DOC_EVENTS_DLQ = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
@@ -423,6 +425,8 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                 ),
                 AccessPath(f"events-dlq-send-{account}-{region}", DOC_EVENTS_DLQ, _service("events.amazonaws.com", "sqs:SendMessage", routes_dlq, **{"aws:SourceArn": rule}), ALLOWED),
             ]
+            if region == config.home_region:
+                rows += cost_paths(config, account, key)
             if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
                 inbox = f"arn:aws:sqs:{region}:{account}:{prefix}-chat-relay-inbox"
                 relay = f"<function:{account}/{region}/{prefix}-chat-relay>"
@@ -456,6 +460,33 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                     AccessPath(f"sns-to-relay-{account}-{region}", DOC_SNS_SQS, _service("sns.amazonaws.com", "sqs:SendMessage", inbox, **{"aws:SourceArn": topic, "aws:SourceAccount": account}), ALLOWED),
                     AccessPath(f"sns-kms-{account}-{region}", DOC_SNS_KMS, _service("sns.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": topic}), ALLOWED),
                 ]
+    return rows
+
+
+def cost_paths(config: BaselineConfig, account: str, key: str) -> list[AccessPath]:
+    """DPP-MON-3.h: Cost Anomaly Detection and AWS Budgets publish to their encrypted topic at
+    home, for this account only (DOC_COST_ANOMALY_SNS, DOC_BUDGETS_SNS: the topic policies
+    they document; DOC_SNS_KMS: a publishing service needs the topic's key, scoped here by
+    the encryption context SNS sets, the source keys these services send to KMS being
+    undocumented)."""
+    rows: list[AccessPath] = []
+    home = config.home_region
+    for service, severity in config.cost_publishers.items():
+        label = service.split(".")[0]
+        topic = f"arn:aws:sns:{home}:{account}:{config.resource_prefix}-alerts-{severity.value}"
+        other_topic = f"arn:aws:sns:{home}:{account}:{config.resource_prefix}-alerts-{'low' if severity.value != 'low' else 'critical'}"
+        source = {"aws:SourceAccount": account}
+        if service == "budgets.amazonaws.com":
+            source["aws:SourceArn"] = f"arn:aws:budgets::{account}:budget/{config.resource_prefix}-monthly"
+        doc = DOC_BUDGETS_SNS if label == "budgets" else DOC_COST_ANOMALY_SNS
+        rows += [
+            AccessPath(f"{label}-publish-{account}", doc, _service(service, "sns:Publish", topic, **source), ALLOWED),
+            AccessPath(f"{label}-kms-{account}", DOC_SNS_KMS, _service(service, "kms:GenerateDataKey", key, **source, **{"kms:EncryptionContext:aws:sns:topicArn": topic}), ALLOWED),
+            AccessPath(f"{label}-decrypt-{account}", DOC_SNS_KMS, _service(service, "kms:Decrypt", key, **source, **{"kms:EncryptionContext:aws:sns:topicArn": topic}), ALLOWED),
+            AccessPath(f"{label}-publish-for-another-account-{account}", doc, _service(service, "sns:Publish", topic, **{**source, "aws:SourceAccount": "999999999999"}), DENIED),
+            AccessPath(f"{label}-publish-other-topic-{account}", doc, _service(service, "sns:Publish", other_topic, **source), DENIED, "only the topic of its severity admits it"),
+            AccessPath(f"{label}-kms-other-topic-{account}", DOC_SNS_KMS, _service(service, "kms:GenerateDataKey", key, **source, **{"kms:EncryptionContext:aws:sns:topicArn": other_topic}), DENIED),
+        ]
     return rows
 
 
@@ -494,6 +525,25 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
             "a present, weaker encryption header is refused",
         )
     )
+    # The evidence register (evidence/register.py): the reader role records reviews under
+    # evidence/ of the archive (the bucket's KMS default encrypts them through S3) and may
+    # write nowhere else; nobody may shorten a record's Object Lock retention.
+    archive_key_arn = keys["archive"]
+    evidence = f"arn:aws:s3:::{names.archive_bucket}/evidence/review/2026/12/01/20261201T090000Z-0a1b2c3d4e5f.json"
+    rows += [
+        AccessPath("reader-records-evidence", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", evidence), ALLOWED),
+        AccessPath(
+            "reader-encrypts-evidence",
+            DOC_KEY_POLICY,
+            Request(reader, "kms:GenerateDataKey", archive_key_arn, {"kms:ViaService": f"s3.{config.home_region}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
+            ALLOWED,
+        ),
+        AccessPath("reader-reads-evidence", DOC_S3_ACTIONS, Request(reader, "s3:GetObject", evidence), ALLOWED),
+        AccessPath("reader-writes-no-logs", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"), DENIED, "only evidence/ is writable"),
+        AccessPath("reader-writes-no-replica", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.replica_bucket}/evidence/review/x.json"), DENIED),
+        AccessPath("reader-cannot-shorten-evidence-retention", DOC_S3_ACTIONS, Request(reader, "s3:PutObjectRetention", evidence), DENIED),
+        AccessPath("admin-cannot-delete-evidence-version", DOC_S3_ACTIONS, Request(admin, "s3:DeleteObjectVersion", evidence, administrator=True), DENIED),
+    ]
     keys |= {f"intake-{r}": f"arn:aws:kms:{r}:{account}:{names.intake_key_alias}" for r in config.intake_regions}
     for label, key in keys.items():
         for action in ("kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKeyRotation"):

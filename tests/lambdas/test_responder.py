@@ -604,3 +604,35 @@ def test_the_same_finding_without_the_sample_flag_is_answered(world):
 def test_other_drill_events_trigger_no_response(world, drill):
     assert responder.process(drill, world.context(enabled=ALL)) == {"ignored": "alert drill"}
     assert world.posted() == []
+
+
+# --- exposed credentials from AWS Health (the CredentialsExposed route) ------------------------
+
+
+def health_exposure(world: World) -> dict:
+    exposure = json.loads((EVENTS / "detection" / "health-risk-credentials-exposed.json").read_text())
+    exposure["detail"]["affectedEntities"] = [{"entityValue": world.key_id}]
+    exposure["detail"]["eventDescription"][0]["latestDescription"] = f"Your AWS Access Key {world.key_id} is publicly available."
+    return exposure
+
+
+def test_a_key_aws_health_reports_exposed_is_deactivated_and_its_user_revoked(world):
+    """DPP-MON-4, DPP-IR-3: the event names the key only; the responder finds its user."""
+    result = responder.process(health_exposure(world), world.context(enabled=["disableCredentials"]))
+    assert result == {"handled": "exposed credentials", "outcomes": ["done", "done"]}
+    assert world.key_status() == "Inactive"
+    assert world.attached("user", "reporting-bot") == [world.revoke_policy_arn]
+    (message,) = world.posted()
+    assert message["dryRun"] is False and world.key_id in message["outcomes"][0]["target"]
+
+
+def test_an_exposed_key_in_a_dry_run_or_with_the_response_off_changes_nothing(world):
+    dry = responder.process(health_exposure(world), world.context(dry_run=True, enabled=["disableCredentials"]))
+    assert world.key_status() == "Active" and world.attached("user", "reporting-bot") == []
+    assert dry["handled"] == "exposed credentials" and world.posted()[0]["dryRun"] is True
+    assert responder.process(health_exposure(world), world.context(enabled=["blockHostileIps"])) == {"ignored": "disableCredentials is off"}
+    # another Health event is not an exposure
+    other = health_exposure(world)
+    other["detail"].update(service="EC2", eventTypeCode="AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED")
+    assert "ignored" in responder.process(other, world.context(enabled=["disableCredentials"]))
+    assert world.key_status() == "Active"

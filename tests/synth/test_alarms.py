@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capabilities.alarms.catalogue import alarm_specs, check_alarm_ids
+from capabilities.alarms.dpp import MAX_FILTER_PATTERN, unexpected_region_alarms
+from configuration.regions import COMMERCIAL_REGIONS
 from capabilities.alarms.business_hours import outside_hours_expression
 from configuration import ConfigError, load_config
 from configuration.model import BusinessHours
@@ -81,10 +83,24 @@ CASES = {
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-reader", "roleSessionName": "inv-7"}),
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-replication", "roleSessionName": "s3"}),
     ),
+    "UnexpectedRegionActivity": (
+        api("ec2.amazonaws.com", "RunInstances", awsRegion="ap-southeast-1"),
+        api("ec2.amazonaws.com", "RunInstances", awsRegion="eu-central-1"),
+    ),
+    "UnexpectedRegionActivityUsEast1": (
+        api("ec2.amazonaws.com", "RunInstances", awsRegion="us-east-1"),
+        # IAM is recorded in us-east-1 for callers everywhere
+        api("iam.amazonaws.com", "CreateUser", awsRegion="us-east-1"),
+    ),
     "FailedConsoleSignInsBurst": (console(errorMessage="Failed authentication"), console()),
     "AccessOutsideBusinessHours": (console(), api("signin.amazonaws.com", "GetSigninToken")),
     "TrailSilent": (api("ec2.amazonaws.com", "DescribeInstances"), {"message": "not a CloudTrail record"}),
     "DataRetrievalAnomaly": (record("s3-get-object-data-event"), record("s3-get-object-data-event", requestParameters__bucketName="public-assets")),
+    "LargeDataTransfer": (
+        record("s3-get-object-data-event"),
+        # a write to the bucket moves bytes in, not out
+        record("s3-get-object-data-event", eventName="PutObject", additionalEventData={"bytesTransferredIn": 48213, "bytesTransferredOut": 0}),
+    ),
     "CanaryAccessed": (
         record(
             "s3-get-object-data-event",
@@ -192,7 +208,8 @@ def test_every_alarm_can_fire_on_one_event_and_notifies_its_severity_topic(synth
             assert props["Statistic"] == "Sum", spec_id
             if spec.comparison == "GreaterThanOrEqualToThreshold":
                 assert props["Threshold"] <= spec.threshold and spec.threshold >= 1, spec_id
-                assert props["Threshold"] == (10 if spec_id == "FailedConsoleSignInsBurst" else 1), spec_id
+                # one event fires it: one count, or one read of the byte threshold
+                assert props["Threshold"] == (10 if spec_id == "FailedConsoleSignInsBurst" else 1 if spec.metric_value == "1" else spec.threshold), spec_id
         assert spec.meaning in props["AlarmDescription"] and spec.investigate[:40] in props["AlarmDescription"]
 
 
@@ -205,7 +222,8 @@ def test_metric_filters_count_one_per_event_on_the_trail_group(synthesized):
     for metric, props in by_metric.items():
         assert props["LogGroupName"] == "/dpp/prod/cloudtrail"
         assert props["FilterPattern"] == specs[metric].filter_pattern
-        assert props["MetricTransformations"][0] == {"MetricName": metric, "MetricNamespace": "DPP/prod", "MetricValue": "1"}
+        value = "$.additionalEventData.bytesTransferredOut" if metric == "LargeDataTransfer" else "1"
+        assert props["MetricTransformations"][0] == {"MetricName": metric, "MetricNamespace": "DPP/prod", "MetricValue": value}
 
 
 def test_per_principal_alarm_watches_a_contributor_insights_rule(synthesized):
@@ -287,8 +305,40 @@ def test_alarms_can_be_switched_off_rethresholded_and_added():
             }
         ],
     }
+    context["dpp"]["alarms"]["natGateways"] = [{"id": "nat-0123456789abcdef0", "region": "eu-central-1", "bytes": 5 * 1024**3}]
+    context["dpp"]["alarms"]["workloadMetrics"] = [
+        {
+            "id": "OrdersApiUnhealthyHosts",
+            "namespace": "AWS/ApplicationELB",
+            "metricName": "UnHealthyHostCount",
+            "dimensions": {"LoadBalancer": "app/orders/50dc6c495c0c9188", "TargetGroup": "targetgroup/orders/73e2d6bc24d8a067"},
+            "statistic": "Maximum",
+            "threshold": 1,
+            "comparison": ">=",
+            "periodMinutes": 1,
+            "evaluationPeriods": 3,
+            "severity": "critical",
+            "treatMissingData": "breaching",
+        },
+        {"id": "OrdersApiLatency", "namespace": "AWS/ApplicationELB", "metricName": "TargetResponseTime", "dimensions": {"LoadBalancer": "app/orders/50dc6c495c0c9188"}, "statistic": "p99", "threshold": 2.5, "comparison": ">", "region": "eu-central-1", "severity": "medium"},
+    ]
     built = build_app(context)
     alarms = alarms_of(built.template("alarms", "eu-west-1"))
+    # DPP-MON-3.h: the workload's own alarms, where their metrics are
+    hosts = alarms["dpp-prod-OrdersApiUnhealthyHosts"]
+    assert (hosts["Namespace"], hosts["MetricName"], hosts["Statistic"], hosts["Threshold"], hosts["Period"], hosts["EvaluationPeriods"], hosts["TreatMissingData"]) == (
+        "AWS/ApplicationELB", "UnHealthyHostCount", "Maximum", 1, 60, 3, "breaching")
+    assert {d["Name"]: d["Value"] for d in hosts["Dimensions"]} == {"LoadBalancer": "app/orders/50dc6c495c0c9188", "TargetGroup": "targetgroup/orders/73e2d6bc24d8a067"}
+    assert hosts["AlarmActions"] == [f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-critical"]
+    central = alarms_of(built.template("alarms", "eu-central-1"))
+    latency = central["dpp-prod-OrdersApiLatency"]
+    assert (latency["ExtendedStatistic"], latency["ComparisonOperator"], latency["Threshold"]) == ("p99", "GreaterThanThreshold", 2.5) and "Statistic" not in latency
+    assert "dpp-prod-OrdersApiLatency" not in alarms
+    # DPP-MON-3.e: egress through the listed NAT gateway, in its region
+    egress = central["dpp-prod-LargeEgress_nat_0123456789abcdef0"]
+    assert (egress["Namespace"], egress["MetricName"], egress["Statistic"], egress["Threshold"], egress["Period"]) == ("AWS/NATGateway", "BytesOutToDestination", "Sum", 5 * 1024**3, 3600)
+    assert egress["Dimensions"] == [{"Name": "NatGatewayId", "Value": "nat-0123456789abcdef0"}]
+    assert "dpp-prod-LargeEgress_nat_0123456789abcdef0" not in alarms
     assert "dpp-prod-VpcChanges" not in alarms
     assert alarms["dpp-prod-FailedConsoleSignInsBurst"]["Threshold"] == 5
     custom = alarms["dpp-prod-OrdersBucketDeleted"]
@@ -401,3 +451,92 @@ def test_privileged_roles_are_validated_and_can_be_switched_off():
         load_config(context_with(alarms__privilegedRoles=["arn:aws:iam::111122223333:role/Admin"]))
     with pytest.raises(ConfigError, match=r"dpp\.alarms\.privilegedRoles: lists 9"):
         load_config(context_with(alarms__privilegedRoles=[f"Admin{i}" for i in range(9)]))
+
+
+# --- unexpected regions (DPP-MON-3.d) ---------------------------------------------------------
+
+
+def test_global_service_events_in_us_east_1_are_not_unexpected(specs):
+    """Global services' events are recorded in us-east-1 for callers in any region
+    (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events)."""
+    regional, us_east_1 = specs["UnexpectedRegionActivity"].filter_pattern, specs["UnexpectedRegionActivityUsEast1"].filter_pattern
+    for event in (
+        api("sts.amazonaws.com", "AssumeRole", awsRegion="us-east-1"),
+        console(awsRegion="us-east-1"),
+        api("cloudfront.amazonaws.com", "CreateInvalidation", awsRegion="us-east-1"),
+        api("s3.amazonaws.com", "ListBuckets", awsRegion="us-east-1"),
+        record("root-api-call", eventName="ListBuckets"),
+    ):
+        assert not matches(regional, event) and not matches(us_east_1, event), event["eventSource"]
+    # but a regional S3 call there is counted
+    assert matches(us_east_1, api("s3.amazonaws.com", "CreateBucket", awsRegion="us-east-1"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(covered=st.sets(st.sampled_from(sorted(COMMERCIAL_REGIONS)), max_size=len(COMMERCIAL_REGIONS)))
+def test_every_uncovered_region_counts_and_no_covered_one(covered):
+    """Whatever the covered list (the pattern switches form near the 1,024-character limit),
+    a regional call counts exactly in the uncovered regions, once."""
+    regions = sorted(covered | {"eu-west-1", "eu-central-1"})
+    alarms = unexpected_region_alarms(load_config(context_with(regions=json.dumps(regions))))
+    for spec in alarms:
+        assert len(spec.filter_pattern) <= MAX_FILTER_PATTERN
+    for region in sorted(COMMERCIAL_REGIONS):
+        event = api("ec2.amazonaws.com", "RunInstances", awsRegion=region)
+        counted = [s.id for s in alarms if matches(s.filter_pattern, event)]
+        assert len(counted) == (0 if region in regions else 1), (region, counted)
+
+
+# --- large transfers (DPP-MON-3.e) ------------------------------------------------------------
+
+
+def _filter_sum(pattern: str, value_field: str, events: list[dict]) -> float:
+    """What a metric filter with a field as its metric value publishes for these events."""
+    total = 0.0
+    for event in events:
+        if matches(pattern, event):
+            node = event
+            for key in value_field.removeprefix("$.").split("."):
+                node = node[key]
+            total += node
+    return total
+
+
+def test_large_transfer_sums_the_bytes_read_and_fires_at_the_threshold(specs):
+    spec = specs["LargeDataTransfer"]
+    assert spec.metric_value == "$.additionalEventData.bytesTransferredOut" and spec.threshold == 1024**3 and spec.period_minutes == 60
+    chunk = 256 * 1024**2
+    reads = [record("s3-get-object-data-event", additionalEventData={"bytesTransferredIn": 0, "bytesTransferredOut": chunk}) for _ in range(4)]
+    assert _filter_sum(spec.filter_pattern, spec.metric_value, reads) >= spec.threshold  # 4 x 256 MiB: fires
+    assert _filter_sum(spec.filter_pattern, spec.metric_value, reads[:3]) < spec.threshold  # 768 MiB: quiet
+    # reads of another bucket and writes add nothing
+    others = [record("s3-get-object-data-event", requestParameters__bucketName="public-assets", additionalEventData={"bytesTransferredOut": chunk})] * 8
+    assert _filter_sum(spec.filter_pattern, spec.metric_value, others) == 0
+
+
+def test_large_transfer_threshold_and_period_are_configurable():
+    config = load_config(context_with(trail__sensitiveBuckets='["orders-exports"]', detection__guardDutyProtections__s3MalwareProtection=False, alarms__largeTransferBytes=5 * 1024**3, alarms__largeTransferPeriodMinutes=15))
+    spec = {s.id: s for s in alarm_specs(config)}["LargeDataTransfer"]
+    assert (spec.threshold, spec.period_minutes) == (5 * 1024**3, 15) and "5 GiB" in spec.meaning
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("alarms__largeTransferBytes", "0", "dpp.alarms.largeTransferBytes: 0 is below the minimum of 1"),
+        ("alarms__largeTransferPeriodMinutes", "2000", "dpp.alarms.largeTransferPeriodMinutes: 2000 minutes is longer than a day"),
+        ("alarms__natGateways", '[{"id": "igw-0123456789abcdef0", "region": "eu-west-1"}]', "dpp.alarms.natGateways[0].id"),
+        ("alarms__natGateways", '[{"id": "nat-0123456789abcdef0", "region": "us-west-2"}]', "dpp.alarms.natGateways[0].region: 'us-west-2' is not among dpp.regions"),
+        ("alarms__natGateways", '[{"id": "nat-0123456789abcdef0"}]', "dpp.alarms.natGateways[0].region: is missing"),
+        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "comparison": "=="}]', "dpp.alarms.workloadMetrics[0].comparison"),
+        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "statistic": "Median"}]', "dpp.alarms.workloadMetrics[0].statistic: 'Median' is not a supported statistic"),
+        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "periodMinutes": 60, "evaluationPeriods": 25}]', "dpp.alarms.workloadMetrics[0].evaluationPeriods"),
+        ("alarms__workloadMetrics", '[{"id": "TrailSilent", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1}]', "dpp.alarms.workloadMetrics[0].id: 'TrailSilent' is a built-in alarm"),
+        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "dimensions": {"LoadBalancer": 5}}]', "dpp.alarms.workloadMetrics[0].dimensions.LoadBalancer: expected a string"),
+        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "severty": "low"}]', "dpp.alarms.workloadMetrics[0].severty: is not a known setting"),
+    ],
+)
+def test_transfer_and_workload_settings_are_validated(key, value, message):
+    with pytest.raises(ConfigError) as error:
+        load_config(context_with(**{key: value}))
+    assert message in str(error.value)

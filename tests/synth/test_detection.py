@@ -49,12 +49,35 @@ def with_detail(event: dict, path: list, value) -> dict:
     [(8, ["GuardDutyHigh"]), (7.0, ["GuardDutyHigh"]), (9.5, ["GuardDutyCritical"]), (8.9, ["GuardDutyHigh"]), (5.3, ["GuardDutyMedium"]), (2.0, [])],
 )
 def test_guardduty_findings_go_to_their_severity_band(routes, severity, expected):
-    assert routed(routes, with_detail(sample("guardduty-finding-high.json"), ["detail", "severity"], severity)) == expected
+    finding = with_detail(sample("guardduty-finding-high.json"), ["detail", "type"], "UnauthorizedAccess:IAMUser/MaliciousIPCaller")
+    assert routed(routes, with_detail(finding, ["detail", "severity"], severity)) == expected
+
+
+@pytest.mark.parametrize(
+    "name, finding_type, severity, expected",
+    [
+        ("guardduty-console-login-unusual-location.json", "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B", 5, ["GuardDutyUnexpectedLocation"]),
+        ("guardduty-finding-high.json", "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 8, ["GuardDutyUnexpectedLocation"]),
+        ("guardduty-finding-high.json", "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS", 8, ["GuardDutyUnexpectedLocation"]),
+        # AnomalousBehavior findings may be low; a location is reason enough to tell people
+        ("guardduty-finding-high.json", "Discovery:IAMUser/AnomalousBehavior", 2, ["GuardDutyUnexpectedLocation"]),
+        # critical stays critical, once
+        ("guardduty-finding-high.json", "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS", 9.5, ["GuardDutyCritical"]),
+        # near misses: same family, not about location
+        ("guardduty-console-login-unusual-location.json", "UnauthorizedAccess:IAMUser/ConsoleLogin", 5, ["GuardDutyMedium"]),
+        ("guardduty-finding-high.json", "Discovery:S3/AnomalousBehavior", 5, ["GuardDutyMedium"]),
+    ],
+)
+def test_unexpected_location_findings_have_their_own_route(routes, name, finding_type, severity, expected):
+    """DPP-MON-3.d: GuardDuty's location findings are announced as such, exactly once."""
+    finding = with_detail(with_detail(sample(name), ["detail", "type"], finding_type), ["detail", "severity"], severity)
+    assert routed(routes, finding) == expected
 
 
 def test_guardduty_low_band_is_routed_when_configured():
     low = {r.id: r for r in event_routes(load_config(context_with(detection__guardDutyMinSeverity="low")))}
-    assert routed(low, with_detail(sample("guardduty-finding-high.json"), ["detail", "severity"], 2.0)) == ["GuardDutyLow"]
+    finding = with_detail(sample("guardduty-finding-high.json"), ["detail", "type"], "Recon:IAMUser/MaliciousIPCaller")
+    assert routed(low, with_detail(finding, ["detail", "severity"], 2.0)) == ["GuardDutyLow"]
 
 
 def test_security_hub_asff_findings(routes):
@@ -239,7 +262,9 @@ def test_topic_policies_are_tls_only_and_admit_only_this_account(synthesized):
         assert all(f":{ACCOUNT}:" in arn for arn in foreign[0]["Condition"]["ArnNotLikeIfExists"]["aws:SourceArn"])
         allows = [s for s in statements if s["Effect"] == "Allow"]
         for s in allows:
-            assert s["Principal"] in ({"Service": "cloudwatch.amazonaws.com"}, {"Service": "events.amazonaws.com"}), s
+            assert s["Principal"] in ({"Service": "cloudwatch.amazonaws.com"}, {"Service": "events.amazonaws.com"}, {"Service": "costalerts.amazonaws.com"}, {"Service": "budgets.amazonaws.com"}), s
+            if s["Principal"]["Service"] in ("costalerts.amazonaws.com", "budgets.amazonaws.com"):
+                assert s["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT}, s  # for this account only (tests/synth/test_costs.py)
 
 
 def test_impoc_and_email_targets_are_subscribed_by_severity(synthesized):
@@ -422,3 +447,18 @@ def test_malware_scan_configuration_errors_name_the_key_and_the_fix(change, key,
     with pytest.raises(ConfigError) as error:
         load_config(context)
     assert error.value.key == key and words in str(error.value)
+
+
+def test_sms_targets_are_paged_from_their_topics_and_the_plan_names_amazons_channel(synthesized):
+    """DPP-IR-1: the IMPOC's pager gets the critical topic by SMS in every covered region; the
+    plan says when and where Amazon's security team is told."""
+    from evidence.incident_plan import incident_plan
+
+    for region in ("eu-west-1", "eu-central-1"):
+        template = synthesized.template("detection", region)
+        topics = {k: name for name, (k, _) in topic_by_name(template).items()}
+        sms = {(topics[s["Properties"]["TopicArn"]["Ref"]], s["Properties"]["Endpoint"]) for s in template.find_resources("AWS::SNS::Subscription").values() if s["Properties"]["Protocol"] == "sms"}
+        assert sms == {("dpp-prod-alerts-critical", "+447700900123")}
+    plan = incident_plan(synthesized.built.config)
+    assert "security@amazon.com within 24 hours of detection" in plan
+    assert "SMS impoc-pager (+447700900123)" in plan

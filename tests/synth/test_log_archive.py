@@ -347,7 +347,12 @@ def test_reader_role_is_read_only_and_trusts_only_the_break_glass_role_with_mfa_
         {"Effect": "Allow", "Principal": {"AWS": BREAK_GLASS}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}
     ]
     actions = managed_policy_actions(archive, "LogArchiveLogReaderPolicy")
-    assert actions == {"s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "kms:Decrypt"}
+    # read-only on the logs; the one write is a record of the evidence register (evidence/ of
+    # the archive only: tests/access rows reader-records-evidence and reader-writes-no-logs)
+    assert actions == {"s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "kms:Decrypt", "s3:PutObject", "kms:GenerateDataKey"}
+    policy = next(r for k, r in archive.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("LogArchiveLogReaderPolicy"))
+    (writes,) = [st for st in policy["Properties"]["PolicyDocument"]["Statement"] if st["Action"] == "s3:PutObject"]
+    assert writes["Resource"] == "arn:aws:s3:::dpp-prod-log-archive-111122223333-eu-west-1/evidence/*"
 
 
 def test_configured_readers_and_a_deep_cold_tier_change_trust_and_grant_restores():

@@ -57,6 +57,28 @@ def test_findings_rule_takes_high_and_critical_guardduty_findings_only(synthesiz
     assert not matches(pattern, sample("detection", "securityhub-asff-high.json"))
 
 
+def test_exposed_credentials_reach_the_responder_at_home_only(synthesized):
+    """The CredentialsExposed route's AWS Health events (forwarded from us-east-1 to the home
+    region) are handed to the disable-credentials response; the responder may look up a key's
+    owner, in a dry run too."""
+    from capabilities.alerting import event_routes
+    from configuration import load_config
+    from tests.support import cdk_json_context
+
+    home = synthesized.template("responses", "eu-west-1")
+    pattern = rule(home, "ExposedCredentials")["EventPattern"]
+    exposure = sample("detection", "health-risk-credentials-exposed.json")
+    assert matches(pattern, exposure)
+    route = {r.id: r for r in event_routes(load_config(cdk_json_context()))}["CredentialsExposed"]
+    assert route.pattern["detail"] == pattern["detail"], "the responder takes exactly what the route shows people"
+    retirement = json.loads(json.dumps(exposure))
+    retirement["detail"].update(service="EC2", eventTypeCode="AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED")
+    assert not matches(pattern, retirement)
+    assert not [k for k in rules(synthesized.template("responses", "eu-central-1")) if k.startswith("ExposedCredentials")]
+    statements = [st for p in home.find_resources("AWS::IAM::ManagedPolicy").values() for st in p["Properties"]["PolicyDocument"]["Statement"]]
+    assert any(st.get("Action") == "iam:GetAccessKeyLastUsed" and st["Effect"] == "Allow" for st in statements)
+
+
 def test_failed_sign_in_rule_exists_at_home_only_and_matches_the_alarm_entering_alarm(synthesized):
     home = synthesized.template("responses", "eu-west-1")
     pattern = rule(home, "FailedSignIns")["EventPattern"]
@@ -100,7 +122,8 @@ def test_excluded_principals_are_denied_whatever_else_is_allowed(synthesized):
 def test_a_dry_run_holds_no_iam_or_write_rights(synthesized):
     """Item 7: the example deploys in dry run; its responder can read, never change."""
     allowed = actions_of(policy_statements(synthesized.template("responses", "eu-west-1")))
-    assert not {a for a in allowed if a.startswith(("iam:", "wafv2:Update", "ec2:Create", "ec2:Modify", "ec2:Revoke", "ec2:Delete"))}
+    # the one IAM right is a read: whose key AWS Health reports exposed
+    assert not {a for a in allowed if a.startswith(("iam:", "wafv2:Update", "ec2:Create", "ec2:Modify", "ec2:Revoke", "ec2:Delete"))} - {"iam:GetAccessKeyLastUsed"}
 
 
 def test_the_responder_never_gets_terminate_stop_or_delete_rights(synthesized):

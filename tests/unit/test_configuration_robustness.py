@@ -162,8 +162,42 @@ def test_non_ascii_digits_are_not_an_account_id():
 
 def test_an_address_subscribed_twice_is_refused():
     context = cdk_json_context()
-    context["dpp"]["impoc"]["backupEmail"] = context["dpp"]["impoc"]["email"].upper()
-    with pytest.raises(ConfigError, match=r"dpp\.impoc\.backupEmail: .* already subscribed as dpp\.impoc\.email"):
+    context["dpp"]["impoc"]["backup"]["email"] = context["dpp"]["impoc"]["email"].upper()
+    with pytest.raises(ConfigError, match=r"dpp\.impoc\.backup\.email: .* already subscribed as dpp\.impoc\.email"):
+        load_config(context)
+
+
+def test_the_backup_is_a_named_contact_and_backup_email_still_works():
+    """DPP-IR-1: dpp.impoc.backup {name, email, phone}; the older backupEmail keeps working
+    (the plan then says the backup has no name or phone), and both at once is refused."""
+    from evidence.incident_plan import incident_plan
+
+    config = load_config(cdk_json_context())
+    assert (config.impoc.backup.name, config.impoc.backup.phone, config.impoc.backup_email) == ("Deputy Security Lead", "+44 20 7946 0001", "security-backup@example.com")
+    assert "| Backup | Deputy Security Lead | security-backup@example.com | +44 20 7946 0001 |" in incident_plan(config)
+    context = cdk_json_context()
+    context["dpp"]["impoc"].pop("backup")
+    context["dpp"]["impoc"]["backupEmail"] = "old-style@example.com"
+    old = load_config(context)
+    assert old.impoc.backup_email == "old-style@example.com" and old.impoc.backup.phone is None
+    assert "none configured (dpp.impoc.backup.phone)" in incident_plan(old)
+    context["dpp"]["impoc"]["backup"] = {"name": "A", "email": "a@example.com", "phone": "+44 20 7946 0002"}
+    with pytest.raises(ConfigError, match=r"dpp\.impoc\.backupEmail: is given beside dpp\.impoc\.backup"):
+        load_config(context)
+    context["dpp"]["impoc"].pop("backupEmail")
+    context["dpp"]["impoc"]["backup"].pop("phone")
+    with pytest.raises(ConfigError, match=r"dpp\.impoc\.backup\.phone: is missing"):
+        load_config(context)
+
+
+def test_sms_targets_page_with_e164_numbers():
+    """SNS SMS takes E.164 numbers (https://docs.aws.amazon.com/sns/latest/dg/sms_sending-overview.html)."""
+    config = load_config(cdk_json_context())
+    (pager,) = [t for t in config.notification_targets if t.kind == "sms"]
+    assert (pager.phone, pager.is_webhook, pager.secret_name) == ("+447700900123", False, None)
+    context = cdk_json_context()
+    context["dpp"]["notifications"]["targets"][-1]["phone"] = "+44 7700 900123"
+    with pytest.raises(ConfigError, match=r"dpp\.notifications\.targets\[3\]\.phone: .* is not valid; use E\.164"):
         load_config(context)
 
 
