@@ -159,6 +159,26 @@ def api_callers(query_id: str) -> Query:
     )
 
 
+def region_activity(query_id: str, title: str, outside: tuple[str, ...] | None = None, us_east_1_except: tuple[str, ...] | None = None) -> Query:
+    """Who called what in a region the baseline does not cover (DPP-MON-3.d): every region but
+    ``outside``, or us-east-1 less the global services recorded there (``us_east_1_except``)."""
+    if us_east_1_except is not None:
+        where = f"awsregion = 'us-east-1' AND eventsource NOT IN ({_in(us_east_1_except)})"
+        insights = f'filter awsRegion = "us-east-1" and eventSource not in [{_insights_in(us_east_1_except)}]'
+    else:
+        where = f"awsregion NOT IN ({_in(outside or ())})"
+        insights = f"filter awsRegion not in [{_insights_in(outside or ())}]"
+    return Query(
+        query_id,
+        title,
+        "SELECT awsregion, useridentity.arn AS principal, sourceipaddress, eventsource, eventname, count(*) AS calls, "
+        f"min(eventtime) AS first_seen, max(eventtime) AS last_seen FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {where} "
+        "GROUP BY awsregion, useridentity.arn, sourceipaddress, eventsource, eventname ORDER BY calls DESC LIMIT 200",
+        insights + "\n| stats count(*) as calls by awsRegion, userIdentity.arn, sourceIPAddress, eventSource, eventName\n| sort calls desc\n| limit 200",
+        kind="region_activity",
+    )
+
+
 def sign_ins(query_id: str, title: str, condition: str = "", insights_condition: str = "") -> Query:
     result = "json_extract_scalar(responseelements, '$.ConsoleLogin')"
     mfa = "json_extract_scalar(additionaleventdata, '$.MFAUsed')"
@@ -351,6 +371,19 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
         return (function_failures(q, f"{prefix}-responder"),)
     if spec.id == "ReviewDigestFailed":
         return (function_failures(q, f"{prefix}-review-digest"),)
+    if spec.id == "UnexpectedRegionActivity":
+        covered = tuple(config.regions) + (() if "us-east-1" in config.regions else ("us-east-1",))
+        return (region_activity(q, "Calls in regions outside the covered ones", outside=covered),)
+    if spec.id == "UnexpectedRegionActivityUsEast1":
+        from capabilities.alarms.dpp import US_EAST_1_GLOBAL_SOURCES
+
+        return (region_activity(q, "Calls of regional services in us-east-1 (not covered)", us_east_1_except=US_EAST_1_GLOBAL_SOURCES),)
+    if spec.id == "DrillCanaryRead":
+        return (object_reads(q, "Who read the canary record (the drill role, or someone else)", (config.canary.bucket_name_pattern.format(account="*", region="*"),), key=CANARY_KEY),)
+    if spec.id == "DrillAlarmBreach" or spec.id == "DrillCheckFailed" or spec.id.startswith("DrillAlertPathBroken"):
+        # The drill's own functions first (did the runner start the path, did the checker read
+        # it?), then the record under evidence/drill/ names the hop that broke.
+        return (function_failures(q, f"{prefix}-drill-runner"), function_failures(f"{q}-checker", f"{prefix}-drill-checker"))
     if spec.filter_pattern and spec.id in built_in_alarm_ids(config) and _filter_names(spec.filter_pattern):
         return (calls_named(q, f"{spec.title}: who, from where, what", _filter_names(spec.filter_pattern)),)
     if spec.id not in built_in_alarm_ids(config):  # the team's own alarms: start from the principal

@@ -100,7 +100,14 @@ def cloudtrail_records(config: BaselineConfig, queries: list[Query]) -> list[dic
     for bucket in config.trail.sensitive_buckets[:1]:
         records.append(_ct("s3-get-object-data-event.json", account=a, arn=_user(a, "pos-retrieval"), requestParameters={"bucketName": bucket, "key": "orders.csv"}))
     records.append(_ct("s3-get-object-data-event.json", account=a, arn=_user(a, "neg-retrieval"), requestParameters={"bucketName": "unrelated-bucket", "key": "orders.csv"}))
-    for function in ("chat-relay", "flow-log-enforcer", "responder", "review-digest"):
+    covered = set(config.regions) | {"us-east-1"}
+    records += [
+        _ct(call, account=a, arn=_user(a, "pos-region"), awsRegion="ap-southeast-2", name="RunInstances", source="ec2.amazonaws.com"),
+        _ct(call, account=a, arn=_user(a, "neg-region"), awsRegion=sorted(covered - {"us-east-1"})[0], name="RunInstances", source="ec2.amazonaws.com"),
+        _ct(call, account=a, arn=_user(a, "pos-region-use1"), awsRegion="us-east-1", name="RunInstances", source="ec2.amazonaws.com"),
+        _ct(call, account=a, arn=_user(a, "neg-region-use1"), awsRegion="us-east-1", name="ListUsers", source="iam.amazonaws.com"),
+    ]
+    for function in ("chat-relay", "flow-log-enforcer", "responder", "review-digest", "drill-runner", "drill-checker"):
         name = f"{config.resource_prefix}-{function}"
         records += [
             _ct(call, account=a, arn=f"arn:aws:sts::{a}:assumed-role/pos-fn-{function}-role/{name}", errorCode="AccessDenied"),

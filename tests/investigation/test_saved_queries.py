@@ -75,6 +75,8 @@ def _expected(query: Query) -> tuple[list[str], list[str]]:
         "dns_lookups": (["c2.evil.example.com."], ["benign"]),
         "resource_changes": (["pos-change"], ["neg-"]),
         "reader_reads": (["pos-reader-read"], ["neg-reader-put"]),
+        # an uncovered region, not a covered one; us-east-1's regional services, not its global ones
+        "region_activity": (["pos-region-use1"], ["neg-region-use1", "neg-region"]) if "'us-east-1' AND" in query.sql else (["pos-region"], ["neg-region", "region-use1"]),
     }[kind]
 
 
