@@ -669,7 +669,7 @@ def _alarms(section: Section, accounts: tuple[Account, ...], regions: tuple[str,
     for i, nat in enumerate(ids_seen):
         if nat in ids_seen[:i]:
             raise ConfigError(f"dpp.alarms.natGateways[{i}].id", f"{nat} is listed twice", "list each NAT gateway once")
-    workload = []
+    workload: list[WorkloadMetric] = []
     for path, item in section.items("workloadMetrics"):
         metric = _workload_metric(path, item, accounts, regions, home_region)
         if metric.id in ids or metric.id in {w.id for w in workload}:
