@@ -432,7 +432,7 @@ def _check_principal_arn(path: str, value: str) -> None:
 
 
 def _positive_number(section: Section, key: str, default: Any, hint: str) -> float | None:
-    value = section.raw(key, default, schema={"type": ["number", "null"], "exclusiveMinimum": 0})
+    value = section.raw(key, default, schema={"type": "number", "exclusiveMinimum": 0})
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:

@@ -538,5 +538,5 @@ def test_large_transfer_threshold_and_period_are_configurable():
 )
 def test_transfer_and_workload_settings_are_validated(key, value, message):
     with pytest.raises(ConfigError) as error:
-        load_config(context_with(**{key: value}))
+        check_alarm_ids(load_config(context_with(**{key: value})))  # as app.py reads it
     assert message in str(error.value)

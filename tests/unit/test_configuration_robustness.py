@@ -76,8 +76,9 @@ def get_at(document, path):
 DOCUMENTS = {name: document for name, document in representative_documents().items()}
 EXAMPLE = example_config_dict()
 PLACES = [(name, path) for name, document in DOCUMENTS.items() for path in paths(document) if path]
-# Objects with fixed keys (alarms.thresholds is keyed by alarm ID, checked against the catalogue).
-OBJECTS = [(name, path) for name, document in DOCUMENTS.items() for path in paths(document) if isinstance(get_at(document, path), dict) and path[-1:] != ("thresholds",)]
+# Objects with fixed keys (alarms.thresholds is keyed by alarm ID, checked against the catalogue;
+# a workload metric's dimensions are keyed by the metric's own dimension names).
+OBJECTS = [(name, path) for name, document in DOCUMENTS.items() for path in paths(document) if isinstance(get_at(document, path), dict) and path[-1:] not in (("thresholds",), ("dimensions",))]
 SCHEMA = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
 
 
