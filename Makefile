@@ -97,10 +97,11 @@ browser:
 test: lint browser
 	$(PY) -m pytest -n 2 --dist loadfile
 
-# ruff check and mypy, as configured in pyproject.toml. Formatting is not checked yet
-# (`make format` applies it; the check joins once the whole tree has been formatted).
+# ruff's linter and formatter (as a check) and mypy, as configured in pyproject.toml
+# (`make format` applies the formatter).
 lint: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 format: setup

@@ -4,6 +4,7 @@
 The only place that reads CDK context. Bad configuration and nag findings end the run with a
 one-line message and a non-zero exit code, never a traceback, and before anything deploys.
 """
+
 import sys
 from typing import Any, Mapping, TextIO
 

@@ -1,4 +1,5 @@
 """The floor: a CDK app with one resource and no nag packs, synthesized the same way."""
+
 import aws_cdk as cdk
 from aws_cdk import aws_sns as sns
 

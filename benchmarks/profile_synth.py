@@ -7,6 +7,7 @@ CloudFormation validation (a WebAssembly module: start-up and templates), the na
 the DPP pack's Python callbacks, asset bundling and the rest of synthesis. Figures vary with
 the machine's load; the shares are what the README reports.
 """
+
 from __future__ import annotations
 
 import glob

@@ -19,6 +19,7 @@ so each figure is printed beside the baseline measured in the same run.
 
 Run with `make bench`. Loopback only; bounded in count and time.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,7 +40,7 @@ RELAY = ROOT / "lambdas" / "chat_relay"
 EVENTS = ROOT / "tests" / "events"
 sys.path.insert(0, str(RELAY))
 
-PEER = '''
+PEER = """
 import json, os, urllib.request
 import boto3
 
@@ -58,10 +59,10 @@ def handler(event, context):
         request = urllib.request.Request(URL, data=json.dumps({"text": text}).encode(), headers={"Content-Type": "application/json"})
         urllib.request.urlopen(request, timeout=10).read()
     return {"batchItemFailures": []}
-'''
+"""
 
 # A stand-in for Secrets Manager, DynamoDB, SQS and the webhooks, run in its own process.
-STAND_IN = '''
+STAND_IN = """
 import json, socket, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -96,10 +97,10 @@ class Handler(BaseHTTPRequestHandler):
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(server.server_port, flush=True)
 server.serve_forever()
-'''
+"""
 
 # Runs in a fresh process: import, one cold invocation, then warm invocations.
-MEASURE = '''
+MEASURE = """
 import json, sys, time
 t = time.perf_counter()
 import handler
@@ -124,7 +125,7 @@ for _ in range(invocations):
     handler.handler(event(batch_size), Context())
 per_event_ms = (time.process_time() - cpu) * 1000 / (invocations * batch_size)
 print(json.dumps({"import_ms": import_ms, "first_ms": first_ms, "per_event_ms": per_event_ms}))
-'''
+"""
 
 
 def _environment(port: int, code_dir: Path, targets: int) -> dict:

@@ -9,6 +9,7 @@ Run with `make bench` (BENCH_RUNS=n for the median of n rounds, default 3). Figu
 in the README, never in a timed test. `python -m benchmarks.profile_synth` shows where the
 time of one synth goes.
 """
+
 from __future__ import annotations
 
 import json

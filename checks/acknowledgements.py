@@ -7,6 +7,7 @@ exact finding. An acknowledgement covers the construct it names and everything b
 test suite fails when one suppresses nothing (no stale exceptions), and the compliance report
 lists every one with its reason.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

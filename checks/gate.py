@@ -1,4 +1,5 @@
 """Registers the five packs on the app; any unacknowledged finding makes synth fail (DPP-VER-1)."""
+
 from __future__ import annotations
 
 from aws_cdk import App, Validations

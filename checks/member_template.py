@@ -1,6 +1,7 @@
 """The member baseline template: synthesized in an app of its own under the same nag packs as
 the rest, with the member acknowledgements, before the StackSet that deploys it exists
 (DPP-VER-1: the StackSet deploys only what passed the gate)."""
+
 from __future__ import annotations
 
 import tempfile

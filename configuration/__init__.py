@@ -3,6 +3,7 @@
 Everything the stacks need is read from CDK context in one place (``load_config``) and handed
 on as a frozen ``BaselineConfig``. Nothing else reads context or the environment.
 """
+
 from configuration.errors import ConfigError
 from configuration.loader import CONTEXT_KEY, load_config, config_from_dict
 from configuration.model import (

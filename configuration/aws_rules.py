@@ -3,6 +3,7 @@
 The configuration refuses what a service would refuse at deploy time (or accept and silently
 ignore), so the error names the ``dpp.`` key instead of a CloudFormation resource.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -3,6 +3,7 @@
 The example configuration in cdk.json (context key ``dpp``) is layered over these; anything
 DPP-mandated defaults to on and to the strictest reading of the sources.
 """
+
 from typing import Any
 
 from configuration.model import MIN_RETENTION_DAYS

@@ -13,6 +13,7 @@ Precedence: ``&&`` binds tighter than ``||`` (the conventional reading; AWS's do
 does not state it, and every pattern the project ships groups its alternatives explicitly or
 is tested only with events on which both readings agree).
 """
+
 from __future__ import annotations
 
 import fnmatch

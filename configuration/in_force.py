@@ -1,4 +1,5 @@
 """The configuration as synthesized, for the evidence report: secret names masked."""
+
 from __future__ import annotations
 
 import dataclasses

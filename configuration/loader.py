@@ -7,6 +7,7 @@ Layers, each over the one before:
 3. single settings from the command line: ``-c dpp:retentionDays=400``,
    ``-c dpp:features.macie=true`` (values are read as JSON, else as plain strings).
 """
+
 from __future__ import annotations
 
 import copy
@@ -97,7 +98,7 @@ def load_config(context: Mapping[str, Any], *, base_dir: Path | None = None) -> 
     merged = _merge(copy.deepcopy(DEFAULTS), document)
     for key, value in context.items():
         if key.startswith(_OVERRIDE_PREFIX) and key != FILE_KEY:
-            _override(merged, key[len(_OVERRIDE_PREFIX):], value)
+            _override(merged, key[len(_OVERRIDE_PREFIX) :], value)
     return config_from_dict(merged)
 
 
@@ -114,9 +115,15 @@ def config_from_dict(data: dict[str, Any]) -> BaselineConfig:
     replica_region = _region(root, "replicaRegion")
     if replica_region == home_region:
         raise ConfigError(root.path("replicaRegion"), f"is the home region {home_region}, but the archive's backup must be geographically separate (DPP-PRT-5)", "choose another region")
-    retention_days = root.integer("retentionDays", minimum=MIN_RETENTION_DAYS, why=" days the DPP requires (12 months, DPP-RET-1)", schema={"type": "integer", "minimum": MIN_RETENTION_DAYS, "maximum": MAX_RETENTION_DAYS})
+    retention_days = root.integer(
+        "retentionDays", minimum=MIN_RETENTION_DAYS, why=" days the DPP requires (12 months, DPP-RET-1)", schema={"type": "integer", "minimum": MIN_RETENTION_DAYS, "maximum": MAX_RETENTION_DAYS}
+    )
     if retention_days > MAX_RETENTION_DAYS:
-        raise ConfigError(root.path("retentionDays"), f"{retention_days} days is beyond the longest retention CloudWatch Logs offers ({MAX_RETENTION_DAYS} days), so the log groups would expire first", f"set at most {MAX_RETENTION_DAYS}")
+        raise ConfigError(
+            root.path("retentionDays"),
+            f"{retention_days} days is beyond the longest retention CloudWatch Logs offers ({MAX_RETENTION_DAYS} days), so the log groups would expire first",
+            f"set at most {MAX_RETENTION_DAYS}",
+        )
     accounts = _accounts(root, set(regions))
     organization = _organization(root.section("organization"))
     if not organization.enabled and not any(a.is_workload for a in accounts):
@@ -174,7 +181,9 @@ def _check_unique_addresses(config: BaselineConfig) -> None:
     for key, address in listed:
         normal = address.lower()
         if normal in seen:
-            raise ConfigError(key, f"{address} is already subscribed as {seen[normal]}", "give each subscription its own address, or remove the repeat (the IMPOC already receives every critical alert)")
+            raise ConfigError(
+                key, f"{address} is already subscribed as {seen[normal]}", "give each subscription its own address, or remove the repeat (the IMPOC already receives every critical alert)"
+            )
         seen[normal] = key
 
 
@@ -308,7 +317,7 @@ def _accounts(root: Section, regions: set[str]) -> tuple[Account, ...]:
         raw_id = section.raw("id")
         if isinstance(raw_id, int) and not isinstance(raw_id, bool):
             raise ConfigError(f"{path}.id", f"{raw_id} is a number; JSON numbers drop leading zeros", 'quote the 12-digit account ID, e.g. "012345678901"')
-        account_id = section.string("id", pattern=r"\d{12}", hint="use the account's 12-digit ID, quoted, e.g. \"111122223333\"")
+        account_id = section.string("id", pattern=r"\d{12}", hint='use the account\'s 12-digit ID, quoted, e.g. "111122223333"')
         if account_id in seen:
             raise ConfigError(f"{path}.id", f"account {account_id} is already listed at {seen[account_id]}", "list each account once and give it all its roles there")
         seen[account_id] = path
@@ -372,7 +381,11 @@ def _check_account_roles(config: BaselineConfig) -> None:
         for account in management + security:
             role = "management" if account.is_management else "security"
             index = accounts.index(account)
-            raise ConfigError(f"dpp.accounts[{index}].roles", f"the role {role} exists only in organization mode", "set dpp.organization.enabled to true (with its id and memberOrganizationalUnits), or remove the role")
+            raise ConfigError(
+                f"dpp.accounts[{index}].roles",
+                f"the role {role} exists only in organization mode",
+                "set dpp.organization.enabled to true (with its id and memberOrganizationalUnits), or remove the role",
+            )
         return
     for role, found in (("management", management), ("security", security)):
         if len(found) != 1:
@@ -479,9 +492,7 @@ def _functions(section: Section) -> FunctionSettings:
 
 
 def _investigation(section: Section) -> InvestigationSettings:
-    cutoff = section.integer(
-        "maxBytesScannedPerQuery", minimum=MIN_BYTES_SCANNED_PER_QUERY, why=" bytes, Athena's smallest per-query limit (10 MB)"
-    )
+    cutoff = section.integer("maxBytesScannedPerQuery", minimum=MIN_BYTES_SCANNED_PER_QUERY, why=" bytes, Athena's smallest per-query limit (10 MB)")
     settings = InvestigationSettings(max_bytes_scanned_per_query=cutoff)
     section.done()
     return settings
@@ -504,7 +515,11 @@ def _trail(section: Section) -> TrailSettings:
     # a function takes two (its ARN and its qualified ARNs), the baseline's own selectors about 20.
     used = len(settings.sensitive_buckets) + len(settings.data_event_tables) + 2 * len(settings.data_event_functions)
     if used > 450:
-        raise ConfigError(section.path("dataEventFunctions"), f"the trail's data event lists need {used} selector values, beyond what CloudTrail allows next to the baseline's own (500 in all)", "list fewer tables, functions or buckets (one Lambda function counts twice)")
+        raise ConfigError(
+            section.path("dataEventFunctions"),
+            f"the trail's data event lists need {used} selector values, beyond what CloudTrail allows next to the baseline's own (500 in all)",
+            "list fewer tables, functions or buckets (one Lambda function counts twice)",
+        )
     section.done()
     return settings
 
@@ -536,16 +551,27 @@ def _check_marketplace(path: str, value: str) -> None:
         raise ConfigError(path, f"{describe(value)} is not an Amazon marketplace country code", hint)
 
 
-@item_schema({"x-python-pattern": aws_rules.BUCKET_NAME, "not": {"anyOf": [
-    {"pattern": r"\.\."},
-    {"pattern": r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$"},
-    *({"pattern": "^" + p.replace(".", r"\.")} for p in aws_rules.BUCKET_RESERVED_PREFIXES),
-    *({"pattern": s.replace(".", r"\.") + "$"} for s in aws_rules.BUCKET_RESERVED_SUFFIXES),
-]}})
+@item_schema(
+    {
+        "x-python-pattern": aws_rules.BUCKET_NAME,
+        "not": {
+            "anyOf": [
+                {"pattern": r"\.\."},
+                {"pattern": r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$"},
+                *({"pattern": "^" + p.replace(".", r"\.")} for p in aws_rules.BUCKET_RESERVED_PREFIXES),
+                *({"pattern": s.replace(".", r"\.") + "$"} for s in aws_rules.BUCKET_RESERVED_SUFFIXES),
+            ]
+        },
+    }
+)
 def _check_bucket(path: str, name: str) -> None:
     problem = aws_rules.bucket_name_problem(name)
     if problem:
-        raise ConfigError(path, f"{describe(name)} is not an S3 bucket name: it {problem}", "give the bucket's name as S3 allows it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), not an ARN or URL")
+        raise ConfigError(
+            path,
+            f"{describe(name)} is not an S3 bucket name: it {problem}",
+            "give the bucket's name as S3 allows it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), not an ARN or URL",
+        )
 
 
 def _collection(section: Section) -> CollectionSettings:
@@ -583,14 +609,18 @@ def _detection(section: Section, accounts: tuple[Account, ...], regions: set[str
 
 def _scanned_bucket(path: str, item: Any, accounts: tuple[Account, ...], regions: set[str]) -> MalwareScannedBucket:
     if not any(a.is_workload for a in accounts):
-        raise ConfigError(path, "malware protection plans are created in the bucket's own account, and organization mode lists no workload accounts", "leave dpp.detection.malwareScannedBuckets empty and create the plans in the member accounts (README, organization mode)")
+        raise ConfigError(
+            path,
+            "malware protection plans are created in the bucket's own account, and organization mode lists no workload accounts",
+            "leave dpp.detection.malwareScannedBuckets empty and create the plans in the member accounts (README, organization mode)",
+        )
     section = Section(item, path)
     name = section.string("name", check=_check_bucket)
     workloads = [a.account_id for a in accounts if a.is_workload]
     if len(workloads) == 1:
         account = section.string("account", workloads[0])
     else:
-        account = section.string("account", pattern=r"\d{12}", hint="name the workload account that owns the bucket, e.g. \"111122223333\"")
+        account = section.string("account", pattern=r"\d{12}", hint='name the workload account that owns the bucket, e.g. "111122223333"')
     if account not in workloads:
         raise ConfigError(section.path("account"), f"{account} is not a workload account", f"use one of {', '.join(workloads)} (the plan is created in the bucket's own account)")
     region = _region(section, "region")
@@ -659,11 +689,17 @@ def _alarms(section: Section, accounts: tuple[Account, ...], regions: tuple[str,
         spec.done()
     privileged = section.strings("privilegedRoles", check=_check_role_pattern)
     if len(privileged) > MAX_PRIVILEGED_ROLES:
-        raise ConfigError(section.path("privilegedRoles"), f"lists {len(privileged)} roles; a metric filter pattern holds at most {MAX_PRIVILEGED_ROLES} of them (1,024 characters)", "use * patterns to cover several roles in one entry")
+        raise ConfigError(
+            section.path("privilegedRoles"),
+            f"lists {len(privileged)} roles; a metric filter pattern holds at most {MAX_PRIVILEGED_ROLES} of them (1,024 characters)",
+            "use * patterns to cover several roles in one entry",
+        )
     transfer_bytes = section.integer("largeTransferBytes", minimum=1, why=" byte")
     transfer_minutes = section.integer("largeTransferPeriodMinutes", minimum=1, why=" minute")
     if transfer_minutes > MAX_ALARM_MINUTES:
-        raise ConfigError(section.path("largeTransferPeriodMinutes"), f"{transfer_minutes} minutes is longer than a day, the longest span a CloudWatch alarm evaluates", f"use at most {MAX_ALARM_MINUTES}")
+        raise ConfigError(
+            section.path("largeTransferPeriodMinutes"), f"{transfer_minutes} minutes is longer than a day, the longest span a CloudWatch alarm evaluates", f"use at most {MAX_ALARM_MINUTES}"
+        )
     nat_gateways = tuple(_nat_gateway(path, item, accounts, regions, transfer_bytes) for path, item in section.items("natGateways"))
     ids_seen = [n.nat_gateway_id for n in nat_gateways]
     for i, nat in enumerate(ids_seen):
@@ -714,7 +750,11 @@ def _account_and_region(section: Section, accounts: tuple[Account, ...], regions
     one) and a covered region."""
     workloads = [a.account_id for a in accounts if a.is_workload]
     if not workloads:
-        raise ConfigError(section.path("account"), "organization mode lists no workload accounts, and these alarms are placed in the resource's own account", "leave the list empty in organization mode and alarm in the member accounts")
+        raise ConfigError(
+            section.path("account"),
+            "organization mode lists no workload accounts, and these alarms are placed in the resource's own account",
+            "leave the list empty in organization mode and alarm in the member accounts",
+        )
     account = section.string("account", workloads[0]) if len(workloads) == 1 else section.string("account", pattern=r"\d{12}", hint="name the workload account that owns the resource")
     if account not in workloads:
         raise ConfigError(section.path("account"), f"{account} is not a workload account", f"use one of {', '.join(workloads)}")
@@ -755,7 +795,11 @@ def _workload_metric(path: str, item: Any, accounts: tuple[Account, ...], region
     period = section.integer("periodMinutes", 5, minimum=1, why=" minute")
     evaluations = section.integer("evaluationPeriods", 1, minimum=1)
     if period * evaluations > MAX_ALARM_MINUTES:
-        raise ConfigError(section.path("evaluationPeriods"), f"{evaluations} periods of {period} minutes span more than a day, the longest a CloudWatch alarm evaluates", "shorten the period or evaluate fewer periods")
+        raise ConfigError(
+            section.path("evaluationPeriods"),
+            f"{evaluations} periods of {period} minutes span more than a day, the longest a CloudWatch alarm evaluates",
+            "shorten the period or evaluate fewer periods",
+        )
     account, region = _account_and_region(section, accounts, regions, home_region)
     metric = WorkloadMetric(
         id=alarm_id,
@@ -823,7 +867,9 @@ def _check_cidr(path: str, value: str) -> None:
 def _tag_key(section: Section, key: str) -> str:
     value = section.string(key, pattern=aws_rules.TAG_KEY, hint="use a tag key of up to 128 letters, digits, spaces and _.:/=+@-")
     if value.lower().startswith(aws_rules.RESERVED_TAG_PREFIX):
-        raise ConfigError(section.path(key), f"{describe(value)} starts with aws:, which AWS reserves: no instance can carry it, so none would be protected", 'use a key of your own, e.g. "dpp:protected"')
+        raise ConfigError(
+            section.path(key), f"{describe(value)} starts with aws:, which AWS reserves: no instance can carry it, so none would be protected", 'use a key of your own, e.g. "dpp:protected"'
+        )
     return value
 
 
@@ -835,7 +881,9 @@ _VPC_ARN = r"arn:aws:ec2:[a-z0-9-]+:\d{12}:vpc/vpc-[0-9a-f]{8,17}"
 def _check_web_acl_arn(path: str, value: str) -> None:
     # A regional web ACL can reference only an IP set of its own region (the responder's).
     if not re.fullmatch(_WEB_ACL_ARN, value, flags=re.ASCII):
-        raise ConfigError(path, f"{describe(value)} is not a regional WAF web ACL ARN", 'give arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (CloudFront web ACLs cannot use a regional IP set)')
+        raise ConfigError(
+            path, f"{describe(value)} is not a regional WAF web ACL ARN", "give arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (CloudFront web ACLs cannot use a regional IP set)"
+        )
 
 
 @item_schema({"x-python-pattern": _VPC_ARN})
@@ -900,15 +948,27 @@ def _review(section: Section) -> ReviewSettings:
     try:
         parsed = parse_schedule(schedule)
     except ScheduleError as error:
-        raise ConfigError(section.path(key), f"{describe(schedule)} is not an EventBridge schedule expression: {error}", 'see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html; e.g. "cron(0 8 ? * MON,THU *)"') from None
+        raise ConfigError(
+            section.path(key),
+            f"{describe(schedule)} is not an EventBridge schedule expression: {error}",
+            'see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html; e.g. "cron(0 8 ? * MON,THU *)"',
+        ) from None
     if parsed.ends:
         raise ConfigError(section.path(key), f"{describe(schedule)} names years, so the review would stop one day", "use * for the year")
     if parsed.min_firings_per_week < 2:
-        raise ConfigError(section.path(key), f"{describe(schedule)} runs {parsed.min_firings_per_week} time(s) in some weeks; the DPP asks for a review at least twice a week (DPP-MON-7)", 'run it at least twice in every week, e.g. "cron(0 8 ? * MON,THU *)"')
+        raise ConfigError(
+            section.path(key),
+            f"{describe(schedule)} runs {parsed.min_firings_per_week} time(s) in some weeks; the DPP asks for a review at least twice a week (DPP-MON-7)",
+            'run it at least twice in every week, e.g. "cron(0 8 ? * MON,THU *)"',
+        )
     gap_hours = -(-parsed.max_gap_minutes // 60)
     period_hours = section.integer("periodHours", minimum=1)
     if period_hours < gap_hours:
-        raise ConfigError(section.path("periodHours"), f"{period_hours} hours is shorter than the {gap_hours} hours between two runs of {schedule}, so events in between would never be reviewed", f"set {gap_hours} or more")
+        raise ConfigError(
+            section.path("periodHours"),
+            f"{period_hours} hours is shorter than the {gap_hours} hours between two runs of {schedule}, so events in between would never be reviewed",
+            f"set {gap_hours} or more",
+        )
     settings = ReviewSettings(schedule=schedule, period_hours=period_hours)
     section.done()
     return settings
@@ -923,11 +983,17 @@ def _drills(section: Section) -> DrillSettings:
     try:
         parsed = parse_schedule(schedule)
     except ScheduleError as error:
-        raise ConfigError(section.path("schedule"), f"{describe(schedule)} is not an EventBridge schedule expression: {error}", 'see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html; e.g. "cron(0 9 ? * WED *)"') from None
+        raise ConfigError(
+            section.path("schedule"),
+            f"{describe(schedule)} is not an EventBridge schedule expression: {error}",
+            'see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html; e.g. "cron(0 9 ? * WED *)"',
+        ) from None
     if parsed.ends:
         raise ConfigError(section.path("schedule"), f"{describe(schedule)} names years, so the drills would stop one day", "use * for the year")
     if parsed.min_firings_per_week < 1:
-        raise ConfigError(section.path("schedule"), f"{describe(schedule)} skips whole weeks; alert paths are drilled at least weekly (DPP-MON-8)", 'run it at least once a week, e.g. "cron(0 9 ? * WED *)"')
+        raise ConfigError(
+            section.path("schedule"), f"{describe(schedule)} skips whole weeks; alert paths are drilled at least weekly (DPP-MON-8)", 'run it at least once a week, e.g. "cron(0 9 ? * WED *)"'
+        )
     settings = DrillSettings(enabled=section.boolean("enabled"), schedule=schedule)
     section.done()
     return settings
@@ -991,7 +1057,7 @@ def _secret_name(target: Section, kind: str) -> str:
         raise ConfigError(
             target.path(key),
             "looks like a URL, but webhook URLs are credentials and must not sit in configuration or templates (DPP-PRT-3)",
-            f"store the URL in an AWS Secrets Manager secret and give its name here, e.g. \"dpp/{kind}/secops\"",
+            f'store the URL in an AWS Secrets Manager secret and give its name here, e.g. "dpp/{kind}/secops"',
         )
     return target.string(key, pattern=r"[A-Za-z0-9/_+=.@-]{1,512}", hint="use a Secrets Manager secret name (letters, digits and /_+=.@-)")
 
@@ -1015,10 +1081,21 @@ def _impoc(section: Section) -> Impoc:
     elif backup_email is not None:
         backup = BackupContact(name="Backup", email=backup_email)
     impoc = Impoc(
-        name=section.string("name", pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_NAME_MAX}}}", hint=f"name the person or team in at most {aws_rules.CONTACT_NAME_MAX} characters (an account's alternate contact)"),
-        email=section.string("email", pattern=rf"(?=.{{1,{aws_rules.CONTACT_EMAIL_MAX}}}$){aws_rules.CONTACT_EMAIL}", hint="use an e-mail address that is watched 24/7 (letters, digits and _+=.#|!&- before the @, as alternate contacts allow)"),
+        name=section.string(
+            "name", pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_NAME_MAX}}}", hint=f"name the person or team in at most {aws_rules.CONTACT_NAME_MAX} characters (an account's alternate contact)"
+        ),
+        email=section.string(
+            "email",
+            pattern=rf"(?=.{{1,{aws_rules.CONTACT_EMAIL_MAX}}}$){aws_rules.CONTACT_EMAIL}",
+            hint="use an e-mail address that is watched 24/7 (letters, digits and _+=.#|!&- before the @, as alternate contacts allow)",
+        ),
         phone=section.string("phone", pattern=r"\+[1-9][0-9 ]{6,18}", hint="use international format, e.g. +44 20 7946 0000"),
-        title=section.string("title", "Incident Management Point of Contact", pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_TITLE_MAX}}}", hint=f"use at most {aws_rules.CONTACT_TITLE_MAX} characters (an account's alternate contact)"),
+        title=section.string(
+            "title",
+            "Incident Management Point of Contact",
+            pattern=rf"(?=.*\S).{{1,{aws_rules.CONTACT_TITLE_MAX}}}",
+            hint=f"use at most {aws_rules.CONTACT_TITLE_MAX} characters (an account's alternate contact)",
+        ),
         backup_email=backup_email,
         escalation=tuple(_escalation_contact(path, item) for path, item in section.items("escalation", [])),
         backup=backup,
@@ -1071,4 +1148,3 @@ def _features(section: Section) -> Features:
     )
     section.done()
     return features
-

@@ -2,6 +2,7 @@
 
 Field docs name the DPP requirement (shared/REQUIREMENTS.md) that a setting serves.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

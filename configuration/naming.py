@@ -4,6 +4,7 @@ Only resources that another stack, region, account or AWS service must find by n
 (buckets that services deliver to, roles that key policies in another region name, key
 aliases); everything else is left to CloudFormation.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -8,6 +8,7 @@ choices, bounds and whether it has a default. ``configuration.schema`` builds
 config.schema.json from such a record of the loader reading representative documents, so
 the schema cannot drift from what the loader checks.
 """
+
 from __future__ import annotations
 
 import difflib

@@ -14,6 +14,7 @@ Grammar (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-r
 Undocumented extensions some cron dialects accept (wrap-around ranges, ``LW``, ``5L``) are
 refused: a schedule the configuration accepts is one the documentation says EventBridge runs.
 """
+
 from __future__ import annotations
 
 import calendar

@@ -11,6 +11,7 @@ helps editors, the loader decides.
 ``python -m configuration.schema`` (``make schema``) rewrites both files; tests fail when either
 is stale.
 """
+
 from __future__ import annotations
 
 import copy

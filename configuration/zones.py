@@ -4,6 +4,7 @@ Business hours are compared with UTC timestamps at synth time; the zone must the
 the same on every machine that synthesizes, and be a real place: ``localtime`` (the machine's
 own setting) and ``Factory`` (tzdata's placeholder, "local time zone must be set") are not.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -17,6 +17,7 @@ Every record passes through ``RedactingFormatter``: keys that name personal data
 addresses or phone numbers in any string are replaced before the record is written.
 Needs ``aws-lambda-powertools`` (the ``logging`` extra of this package).
 """
+
 from __future__ import annotations
 
 from typing import Any

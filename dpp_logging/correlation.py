@@ -8,6 +8,7 @@ access-log line. Load balancer events have no request context; the ALB adds
 ``X-Amzn-Trace-Id`` (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-request-tracing.html),
 which its access log records as ``trace_id``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -11,6 +11,7 @@ An SP-API call record answers what the application asked of Amazon: ``operation`
 https://developer-docs.amazon.com/sp-api/docs/response-format), latency, outcome. It never
 holds the request or response body (DPP-PII-1.b).
 """
+
 from __future__ import annotations
 
 import os
@@ -116,9 +117,9 @@ def _fields(call: SpApiCall, error: BaseException | None, correlation_id: str | 
 def sp_api_call(logger: Logger, operation: str, marketplace: str, *, correlation_id: str | None = None) -> Iterator[SpApiCall]:
     """One record per SP-API call, written when the block ends, failures included::
 
-        with sp_api_call(logger, "getOrders", "A1PA6795UKMFR9") as call:
-            response = session.get(url, params=...)
-            call.response(response.status_code, response.headers)
+    with sp_api_call(logger, "getOrders", "A1PA6795UKMFR9") as call:
+        response = session.get(url, params=...)
+        call.response(response.status_code, response.headers)
     """
     call = SpApiCall(operation=operation, marketplace=marketplace)
     try:

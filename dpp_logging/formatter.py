@@ -1,4 +1,5 @@
 """A Powertools formatter that redacts every record before it is serialized (DPP-PII-1)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,9 +12,20 @@ from dpp_logging.redaction import redact, redact_text
 # left as they are, except the message, which is free text.
 STANDARD_KEYS = frozenset(
     {
-        "level", "location", "timestamp", "service", "sampling_rate", "cold_start", "function_name",
-        "function_memory_size", "function_arn", "function_request_id", "xray_trace_id", "correlation_id",
-        "exception_name", "exception_notes",
+        "level",
+        "location",
+        "timestamp",
+        "service",
+        "sampling_rate",
+        "cold_start",
+        "function_name",
+        "function_memory_size",
+        "function_arn",
+        "function_request_id",
+        "xray_trace_id",
+        "correlation_id",
+        "exception_name",
+        "exception_notes",
     }
 )
 

@@ -4,6 +4,7 @@ Importable on its own (it needs aws-cdk-lib, cdk-nag and constructs, nothing of 
 ``from dpp_nag import DppChecks, PackSettings`` for the baseline's controls,
 ``from dpp_nag import DppWorkloadPack, WorkloadSettings`` for an SP-API application's own app.
 """
+
 from dpp_nag.framework import DppRule, PackSettings, Undecided
 from dpp_nag.pack import DppChecks
 from dpp_nag.rules import ALL_RULES

@@ -12,6 +12,7 @@ finding ``<pack>-<Rule>Undecided`` at warning level says which rule could not de
 (cdk-nag has no verdict for "unknown"; NOT_APPLICABLE would read as a pass). It is
 acknowledged like any other finding once a reviewer has checked the deployed value.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """The DPP cdk-nag pack: Amazon's Data Protection Policy logging and monitoring controls."""
+
 from __future__ import annotations
 
 from typing import Any, cast

@@ -3,6 +3,7 @@ alert drill's state machine in the caller's account (the same execution the week
 starts), prints the drill ID and where its records will be. Exit 0 when started, 2 on a
 configuration error or an account that runs no drills, 3 without usable credentials, 1 when
 AWS refused the start. Every failure is one line, never a traceback."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,10 @@ def main(argv: list[str], client: Callable[..., Any] = boto3.client) -> int:
     try:
         account = client("sts", region_name=region).get_caller_identity()["Account"]
     except (NoCredentialsError, NoRegionError, ClientError, BotoCoreError) as error:
-        print(f"drill: no usable AWS credentials ({type(error).__name__}); run make drill with credentials of a monitored account allowed states:StartExecution on {drill_state_machine_name(config)}", file=sys.stderr)
+        print(
+            f"drill: no usable AWS credentials ({type(error).__name__}); run make drill with credentials of a monitored account allowed states:StartExecution on {drill_state_machine_name(config)}",
+            file=sys.stderr,
+        )
         return 3
     places = dict(drill_places(config))
     if account not in places:

@@ -1,6 +1,7 @@
 """`python -m evidence [CDK_OUT] [OUT_DIR] [--register DIR|s3]`: writes the compliance report
 (make report; REGISTER=DIR reads an exported copy of the evidence register, REGISTER=s3 the
 archive with the caller's credentials)."""
+
 from __future__ import annotations
 
 import sys
@@ -30,7 +31,7 @@ def main(argv: list[str]) -> int:
             print("report: --register needs a directory or s3", file=sys.stderr)
             return 2
         register_at = args[index + 1]
-        del args[index:index + 2]
+        del args[index : index + 2]
     cdk_out = Path(args[0] if args else "cdk.out")
     out_dir = Path(args[1] if len(args) > 1 else "report")
     if not (cdk_out / "manifest.json").exists():

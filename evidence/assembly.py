@@ -1,6 +1,7 @@
 """What the synthesized cloud assembly deploys: every resource with its stack, account, region
 construct path and CloudFormation properties (the evidence report grades what these say, and the
 architecture picture counts them)."""
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 check (a test of tests/access/ that evaluates the synthesized policies). A check counts only
 when it can be verified here: a rule with its verdict from cdk.out/validation-report.json, a
 test that exists in the tree under that name. A name that resolves to nothing never counts."""
+
 from __future__ import annotations
 
 import ast

@@ -2,6 +2,7 @@
 distinct things the cloud assembly deploys (5 topics in 2 regions, not 10 resources) inside the
 boundary of the account role that holds them (log-archive, workload, organization), and every
 capability present in the synth has its box. Deterministic SVG (DPP-VER-2)."""
+
 from __future__ import annotations
 
 import json
@@ -57,19 +58,53 @@ def _boxes(resources: list[Resource], config: dict) -> tuple[list[Box], list[Box
     targets_ous = {ou for s in stacksets for d in s.properties.get("StackInstancesGroup") or [] for ou in (d.get("DeploymentTargets") or {}).get("OrganizationalUnitIds") or []}
     delegations = of("AWS::SecurityHub::DelegatedAdmin")
     sources = [
-        (trails, Box("trail", 0, 0, "CloudTrail", [f"{_plural(_distinct(trails, 'TrailName'), 'multi-region trail')}" + (" (organization)" if any(t.properties.get("IsOrganizationTrail") for t in trails) else "") + f", data events on {_plural(len(sensitive), 'sensitive bucket')}"])),
+        (
+            trails,
+            Box(
+                "trail",
+                0,
+                0,
+                "CloudTrail",
+                [
+                    f"{_plural(_distinct(trails, 'TrailName'), 'multi-region trail')}"
+                    + (" (organization)" if any(t.properties.get("IsOrganizationTrail") for t in trails) else "")
+                    + f", data events on {_plural(len(sensitive), 'sensitive bucket')}"
+                ],
+            ),
+        ),
         (enforcers + named, Box("flow", 0, 1, "VPC Flow Logs", [f"enforcer in {_regions(enforcers)} (every VPC, ALL traffic), {_plural(len(named), 'named VPC flow log')}; to the archive"])),
         (dns, Box("dns", 0, 2, "Route 53 Resolver", [f"DNS query logging in {_regions(dns)}; to the archive"])),
         (recorders, Box("config", 0, 3, "AWS Config", [f"recorder in {_regions(recorders)}, {_plural(_distinct(rules), 'rule')}; to the staging bucket"])),
         (detectors + hubs, Box("findings", 0, 4, "GuardDuty, Security Hub", [f"detector in {_regions(detectors)}; hub in {_regions(hubs)} with {_plural(len(standards), 'standard')}"])),
-        (malware, Box("malware", 0, 5, "Malware Protection", [f"S3 scans of {_plural(_distinct(malware), 'bucket')}: " + ", ".join(sorted({str((m.properties.get('ProtectedResource') or {}).get('S3Bucket', {}).get('BucketName')) for m in malware}))])),
+        (
+            malware,
+            Box(
+                "malware",
+                0,
+                5,
+                "Malware Protection",
+                [
+                    f"S3 scans of {_plural(_distinct(malware), 'bucket')}: "
+                    + ", ".join(sorted({str((m.properties.get("ProtectedResource") or {}).get("S3Bucket", {}).get("BucketName")) for m in malware}))
+                ],
+            ),
+        ),
         (groups, Box("loggroup", 1, 0, "CloudWatch Logs", [f"{_plural(_distinct(groups, 'LogGroupName'), 'log group')} in {_regions(groups)}, KMS, PII masked"])),
         (filters + alarms, Box("alarms", 1, 1, "Alarms", [f"{_plural(_distinct(alarms, 'AlarmName'), 'alarm')}, {_plural(_distinct(filters), 'metric filter')}, in {_regions(alarms)}"])),
         (canaries, Box("canary", 1, 2, "Canary records", [f"{_plural(len(canaries), 'decoy object')} in {_regions(canaries)}"])),
         (forwarders, Box("global", 1, 3, "Global-service events", [f"forwarded from {', '.join(sorted({r.region for r in forwarders}))} to the home region's routes"])),
         (routes, Box("routes", 1, 4, "EventBridge routes", [f"{_plural(_distinct(routes), 'route')} (findings, control changes) in {_regions(routes)}"])),
         (exports, Box("export", 1, 5, "Findings export", [f"GuardDuty findings from {_regions(exports)} to the staging bucket (KMS)"])),
-        (topics, Box("topics", 2, 1, "Alert topics", [f"{_plural(_distinct(topics, 'TopicName'), 'topic')} (KMS) in {_regions(topics)}: " + ", ".join(sorted({str(t.properties.get('TopicName', '')).rsplit('-', 1)[-1] for t in topics}))])),
+        (
+            topics,
+            Box(
+                "topics",
+                2,
+                1,
+                "Alert topics",
+                [f"{_plural(_distinct(topics, 'TopicName'), 'topic')} (KMS) in {_regions(topics)}: " + ", ".join(sorted({str(t.properties.get("TopicName", "")).rsplit("-", 1)[-1] for t in topics}))],
+            ),
+        ),
         (digest, Box("digest", 2, 3, "Review digest", [", ".join(sorted({str(d.properties.get("ScheduleExpression")) for d in digest})) + " (UTC)"])),
         (responders, Box("responses", 2, 4, "Automated responses", _responder_lines(responders))),
         (relays, Box("relay", 3, 1, "Chat relay", [f"in {_regions(relays)}"])),
@@ -98,10 +133,23 @@ def _responder_lines(responders: list[Resource]) -> list[str]:
 _EDGES = [
     # sources below the trail name their destination in their text: lines up to the archive would cross other boxes
     ("trail", "archive"),
-    ("staging", "archive"), ("archive", "replica"), ("trail", "loggroup"), ("loggroup", "alarms"), ("canary", "alarms"),
-    ("findings", "routes"), ("findings", "export"), ("config", "routes"), ("alarms", "topics"), ("routes", "topics"),
-    ("topics", "relay"), ("topics", "email"), ("relay", "chat"), ("findings", "responses"), ("malware", "findings"),
-    ("digest", "topics"), ("global", "routes"),
+    ("staging", "archive"),
+    ("archive", "replica"),
+    ("trail", "loggroup"),
+    ("loggroup", "alarms"),
+    ("canary", "alarms"),
+    ("findings", "routes"),
+    ("findings", "export"),
+    ("config", "routes"),
+    ("alarms", "topics"),
+    ("routes", "topics"),
+    ("topics", "relay"),
+    ("topics", "email"),
+    ("relay", "chat"),
+    ("findings", "responses"),
+    ("malware", "findings"),
+    ("digest", "topics"),
+    ("global", "routes"),
 ]
 
 
@@ -115,8 +163,7 @@ def architecture_svg(resources: list[Resource], config: dict) -> str:
     shared = [a for a in _accounts(config, "workload") if a in archive_accounts]
     workload_label = "workload account " + ", ".join(_accounts(config, "workload")) + (" (the same account as the archive)" if shared else "")
     if config.get("organization", {}).get("enabled"):
-        workload_label = ("organization: management " + ", ".join(_accounts(config, "management")) + ", security "
-                          + ", ".join(_accounts(config, "security")) + "; members through the StackSet")
+        workload_label = "organization: management " + ", ".join(_accounts(config, "management")) + ", security " + ", ".join(_accounts(config, "security")) + "; members through the StackSet"
     boundaries = [Boundary("log-archive account " + (", ".join(archive_accounts) or "(none synthesized)"), store)]
     if workload:
         boundaries.append(Boundary(workload_label, workload))

@@ -2,6 +2,7 @@
 by app.py beside the templates), every synthesized resource with its properties, the DPP rule
 verdicts, and the files generated at synth. Graders compare what the configuration asks for
 with what the assembly holds, so switching a control off moves its grade (DPP-VER-2)."""
+
 from __future__ import annotations
 
 import json

@@ -10,6 +10,7 @@ answers it, what would. The status follows from those alone:
 
 A requirement is met when all its clauses are, not met when none is even partly, else partial.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

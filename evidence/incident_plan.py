@@ -3,6 +3,7 @@ configuration and the alarm and route specifications at every synth, so it alway
 deployed: contacts and escalation from dpp.impoc, only the channels that exist, each alarm with
 its threshold, the review schedule with its time zone, and the next plan review counted from
 the last recorded one (none is recorded until an evidence register exists)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -167,7 +168,7 @@ def _automated_responses(config: BaselineConfig) -> list[str]:
         + f", and instances tagged `{responses.protected_instance_tag}`. Act on those by hand.",
         "",
         f"Undo: every message carries `aws lambda invoke --function-name {config.resource_prefix}-responder "
-        "--cli-binary-format raw-in-base64-out --payload '{\"undo\": \"<record id>\"}' undo.json`; the record of every "
+        '--cli-binary-format raw-in-base64-out --payload \'{"undo": "<record id>"}\' undo.json`; the record of every '
         f"action is kept in the DynamoDB table `{config.resource_prefix}-response-ledger` of the account and region.",
         "",
     ]
@@ -221,19 +222,19 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
     review = config.review
     lines += [
         "",
-        f"Primary channel: {primary}. Backup channel: the IMPOC's phone ({impoc.phone}). Status updates: at "
-        "least hourly on the incident channel while a critical incident is open; daily for high.",
+        f"Primary channel: {primary}. Backup channel: the IMPOC's phone ({impoc.phone}). Status updates: at least hourly on the incident channel while a critical incident is open; daily for high.",
         "",
-        (f"Periodic review (DPP-MON-7): the review digest runs on `{review.schedule}`, evaluated in {SCHEDULE_TIME_ZONE} "
-         f"(EventBridge scheduled rules run in UTC), covering the last {review.period_hours} hours of every covered region."
-         if config.features.alarms else
-         "Periodic review (DPP-MON-7): no review digest is deployed (it belongs to the alarms stack: features.alarms); review by hand twice a week."),
+        (
+            f"Periodic review (DPP-MON-7): the review digest runs on `{review.schedule}`, evaluated in {SCHEDULE_TIME_ZONE} "
+            f"(EventBridge scheduled rules run in UTC), covering the last {review.period_hours} hours of every covered region."
+            if config.features.alarms
+            else "Periodic review (DPP-MON-7): no review digest is deployed (it belongs to the alarms stack: features.alarms); review by hand twice a week."
+        ),
         "",
         "## Investigation protocol",
         "",
         "1. Acknowledge the alert on its channel; open an incident record (below).",
-        "2. Preserve evidence: never delete or modify logs; the archive is WORM (Object Lock, compliance mode). Read it through the reader role; "
-        "check integrity with `aws cloudtrail validate-logs`.",
+        "2. Preserve evidence: never delete or modify logs; the archive is WORM (Object Lock, compliance mode). Read it through the reader role; check integrity with `aws cloudtrail validate-logs`.",
         "3. Build the timeline from CloudTrail (the trail's log group for recent events, the archive for older ones), "
         "VPC flow logs and DNS query logs; identify principals, source IPs and affected resources.",
         "4. Decide whether Information (Amazon customer data) is involved. If it is, or may be, the IMPOC notifies "
@@ -242,8 +243,7 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "Amazon updated until closure. The channel is used for security incidents that involve or may involve Information "
         "(unauthorized access to, or disclosure of, Amazon customer data, or credentials that reach it, e.g. an "
         "exposed key of a role that reads it); incidents without Information are handled internally and recorded.",
-        "5. Contain (revoke sessions and keys, isolate hosts, block sources), eradicate, recover; engage third-party "
-        "responders when the scope exceeds the team.",
+        "5. Contain (revoke sessions and keys, isolate hosts, block sources), eradicate, recover; engage third-party responders when the scope exceeds the team.",
         "6. Close with a root-cause analysis and the actions taken; update this plan when it proved wrong.",
         "",
         "Incident record: detection time and source (alarm or route), severity, IMPOC and responders, timeline, "
@@ -264,10 +264,8 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "",
         "- Exposed credentials and keys: GuardDuty credential findings (routed above); AWS Health and AWS Trusted "
         "Advisor notifications of exposed access keys go to the account's security contact, the IMPOC.",
-        "- Leaked customer data: the canary record alarm (`CanaryAccessed`); GuardDuty S3 exfiltration findings; "
-        "Macie, where enabled.",
-        "- Compromised system information and malicious actors' discussions of your systems: a dark-web monitoring "
-        "service chosen by the IMPOC; its findings are recorded as incidents here.",
+        "- Leaked customer data: the canary record alarm (`CanaryAccessed`); GuardDuty S3 exfiltration findings; Macie, where enabled.",
+        "- Compromised system information and malicious actors' discussions of your systems: a dark-web monitoring service chosen by the IMPOC; its findings are recorded as incidents here.",
         "",
         "## Keeping the plan current",
         "",
@@ -306,7 +304,7 @@ def _saved_queries(config: BaselineConfig) -> list[str]:
         f"id=$(aws athena list-named-queries --work-group {prefix}-investigation --query NamedQueryIds --output text | tr '\\t' '\\n' |",
         f"  while read q; do aws athena get-named-query --named-query-id $q --query 'NamedQuery.[NamedQueryId,Name]' --output text; done | awk '$2==\"{prefix}/investigations/CanaryAccessed\" {{print $1}}')",
         f"aws athena start-query-execution --work-group {prefix}-investigation \\",
-        "  --query-string \"$(aws athena get-named-query --named-query-id $id --query NamedQuery.QueryString --output text)\" \\",
+        '  --query-string "$(aws athena get-named-query --named-query-id $id --query NamedQuery.QueryString --output text)" \\',
         "  --execution-parameters \"'111122223333'\" \"'2026-11-30T08:00:00Z'\" \"'2026-11-30T12:00:00Z'\" \"'2026-11-30T08:00:00Z'\" \"'2026-11-30T12:00:00Z'\"",
         "```",
         "",

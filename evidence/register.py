@@ -11,6 +11,7 @@ credentials (the archive's reader role may write ``evidence/`` and nothing else)
 ``--to DIR`` into a local copy of the same layout, offline. The compliance report reads the
 register from such a copy (``--register DIR``) or from the archive (``--register s3``).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -2,6 +2,7 @@
 partial / not met from the assembly and the configuration in force, with its controls (where),
 the checks that show they work and what is missing; requirements rolled up from their clauses;
 then every acknowledged finding with its reason, the configuration in force and provenance."""
+
 from __future__ import annotations
 
 import html
@@ -114,13 +115,15 @@ def _drill_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for path, drill in report.register.latest_drills().items():
         latency = drill.get("latencySeconds")
-        rows.append((
-            path,
-            str(drill.get("outcome", "?")),
-            str(drill.get("recordedAt", "?")),
-            f"{latency:g} s" if isinstance(latency, (int, float)) else "not delivered",
-            str(drill.get("brokenHop") or ""),
-        ))
+        rows.append(
+            (
+                path,
+                str(drill.get("outcome", "?")),
+                str(drill.get("recordedAt", "?")),
+                f"{latency:g} s" if isinstance(latency, (int, float)) else "not delivered",
+                str(drill.get("brokenHop") or ""),
+            )
+        )
     return rows
 
 
@@ -141,15 +144,17 @@ def _register_html(report: Report) -> str:
     if report.register is None:
         return ""
     register = report.register
-    rows = "".join(
-        f"<tr><td>{e(p)}</td><td class=\"{'met' if o == 'pass' else 'not-met'}\">{e(o)}</td><td>{e(w)}</td><td>{e(lat)}</td><td>{e(b)}</td></tr>"
-        for p, o, w, lat, b in _drill_rows(report)
-    ) or "<tr><td class=\"not-met\">no drill recorded</td><td></td><td></td><td></td><td></td></tr>"
+    rows = (
+        "".join(f'<tr><td>{e(p)}</td><td class="{"met" if o == "pass" else "not-met"}">{e(o)}</td><td>{e(w)}</td><td>{e(lat)}</td><td>{e(b)}</td></tr>' for p, o, w, lat, b in _drill_rows(report))
+        or '<tr><td class="not-met">no drill recorded</td><td></td><td></td><td></td><td></td></tr>'
+    )
     problems = "".join(f"<li>not read: {e(p)}</li>" for p in register.problems)
     return (
         f"<h2>Evidence register</h2><p>Read from {e(register.source)}: {len(register.records)} records.</p>"
         "<table><thead><tr><th>alert path</th><th>latest drill</th><th>recorded</th><th>latency</th><th>broken hop</th></tr></thead><tbody>"
-        + rows + "</tbody></table>" + (f"<ul>{problems}</ul>" if problems else "")
+        + rows
+        + "</tbody></table>"
+        + (f"<ul>{problems}</ul>" if problems else "")
     )
 
 
@@ -185,10 +190,7 @@ def render_markdown(report: Report) -> str:
             else:
                 label = f"{clause.clause.id} {clause.clause.text}"
             status = clause.status if clause.status == MET else f"**{clause.status}**"
-            out.append(
-                f"| {label} | {status} | {'<br>'.join(clause.controls) or 'none'} | "
-                f"{'<br>'.join(_checks_text(clause)) or 'none'} | {'<br>'.join(clause.missing) or ''} |"
-            )
+            out.append(f"| {label} | {status} | {'<br>'.join(clause.controls) or 'none'} | {'<br>'.join(_checks_text(clause)) or 'none'} | {'<br>'.join(clause.missing) or ''} |")
     out += ["", "## Acknowledged findings", "", "| pack | rule | at | reason |", "|---|---|---|---|"]
     out += [f"| {a['pack']} | `{a['rule']}` | {a['at']} | {a['reason']} |" for a in report.acknowledged]
     out += ["", "## Configuration in force", "", "```json", json.dumps(report.config, indent=2, sort_keys=True), "```", "", "## Tools", ""]
@@ -220,26 +222,26 @@ def render_html(report: Report) -> str:
     rows = []
     for grade in report.grades:
         rows.append(
-            f"<tr class=\"requirement\" id=\"{e(grade.requirement.id)}\"><td><strong>{e(grade.requirement.id)}</strong> {e(grade.requirement.text)}</td>"
-            f"<td class=\"{_CSS_CLASS[grade.status]}\">{e(grade.status)}</td><td colspan=\"3\"></td></tr>"
+            f'<tr class="requirement" id="{e(grade.requirement.id)}"><td><strong>{e(grade.requirement.id)}</strong> {e(grade.requirement.text)}</td>'
+            f'<td class="{_CSS_CLASS[grade.status]}">{e(grade.status)}</td><td colspan="3"></td></tr>'
         )
         for clause in grade.clauses:
             label = "(the requirement as a whole)" if clause.clause.id == grade.requirement.id else f"{clause.clause.id} {clause.clause.text}"
-            checks = "<br/>".join(
-                f"{e(r.check.kind)} <code>{e(r.check.ref)}</code>" + (f" (rows {e(', '.join(r.check.rows))})" if r.check.rows else "") + f": {e(r.state)}"
-                for r in clause.checks
-            ) or "none"
+            checks = (
+                "<br/>".join(f"{e(r.check.kind)} <code>{e(r.check.ref)}</code>" + (f" (rows {e(', '.join(r.check.rows))})" if r.check.rows else "") + f": {e(r.state)}" for r in clause.checks)
+                or "none"
+            )
             rows.append(
-                f"<tr class=\"clause\" id=\"{e(clause.clause.id)}-clause\"><td>{e(label)}</td><td class=\"{_CSS_CLASS[clause.status]}\">{e(clause.status)}</td>"
+                f'<tr class="clause" id="{e(clause.clause.id)}-clause"><td>{e(label)}</td><td class="{_CSS_CLASS[clause.status]}">{e(clause.status)}</td>'
                 f"<td>{'<br/>'.join(e(c) for c in clause.controls) or 'none'}</td><td>{checks}</td><td>{'<br/>'.join(e(m) for m in clause.missing)}</td></tr>"
             )
     acks = "".join(f"<tr><td>{e(a['pack'])}</td><td><code>{e(a['rule'])}</code></td><td>{e(a['at'])}</td><td>{e(a['reason'])}</td></tr>" for a in report.acknowledged)
     tools = "".join(f"<li>{e(name)}: {e(version)}</li>" for name, version in report.versions.items())
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>DPP compliance report</title>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/><title>DPP compliance report</title>'
         f"<style>{_CSS}</style></head><body>"
         f"<h1>DPP compliance report</h1><p>Generated {e(report.generated)} from commit {e(report.commit)}. {e(report.summary())}.</p>"
-        f"<p class=\"plan-review\">Incident response plan ({PLAN_FILE}): next review {_plan_review_html(report)}{e(_register_source(report))}.</p>"
+        f'<p class="plan-review">Incident response plan ({PLAN_FILE}): next review {_plan_review_html(report)}{e(_register_source(report))}.</p>'
         + _register_html(report)
         + architecture_svg(report.resources, report.config)
         + "<table><thead><tr><th>clause</th><th>status</th><th>controls (where)</th><th>checks</th><th>missing / would answer it</th></tr></thead><tbody>"

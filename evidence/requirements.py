@@ -1,6 +1,7 @@
 """The DPP requirements and their lettered clauses, read from the project's copy
 (docs/requirements.md, kept equal to shared/REQUIREMENTS.md by a test). Each clause is graded
 on its own (DPP-VER-2); a requirement without lettered clauses is graded as one clause."""
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,7 @@ def load_requirements(path: Path = REQUIREMENTS_FILE) -> list[Requirement]:
             lettered.setdefault(base, []).append(Clause(base + letter, text, source))
         else:
             found.append(Requirement(base, text, source, section))
-    return [
-        Requirement(r.id, r.text, r.source, r.section, lettered.get(r.id) or [Clause(r.id, r.text, r.source)])
-        for r in found
-    ]
+    return [Requirement(r.id, r.text, r.source, r.section, lettered.get(r.id) or [Clause(r.id, r.text, r.source)]) for r in found]
 
 
 def all_clauses(requirements: list[Requirement] | None = None) -> list[Clause]:

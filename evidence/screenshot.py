@@ -4,6 +4,7 @@ picture to DOCS_DIR, so the README shows the report as it is today (DPP-VER-2).
 
 The PNG carries a fingerprint of what it shows (every clause's grade and the picture) in a tEXt
 chunk; a test compares it with the current report, so a screenshot older than the grades fails."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,9 +41,9 @@ def with_text_chunk(png: bytes, keyword: bytes, text: str) -> bytes:
 def text_chunks(png: bytes) -> dict[bytes, str]:
     found, offset = {}, 8
     while offset < len(png):
-        length, kind = struct.unpack(">I4s", png[offset:offset + 8])
+        length, kind = struct.unpack(">I4s", png[offset : offset + 8])
         if kind == b"tEXt":
-            keyword, _, value = png[offset + 8:offset + 8 + length].partition(b"\x00")
+            keyword, _, value = png[offset + 8 : offset + 8 + length].partition(b"\x00")
             found[keyword] = value.decode("latin-1")
         offset += 12 + length
     return found
@@ -52,11 +53,23 @@ def capture(chromium: str, page: Path, png: Path) -> bytes:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [
-                chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={WINDOW[0]},{WINDOW[1]}", page.resolve().as_uri(),
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                f"--screenshot={png}",
+                f"--window-size={WINDOW[0]},{WINDOW[1]}",
+                page.resolve().as_uri(),
             ],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     return png.read_bytes()
 

@@ -2,6 +2,7 @@
 boxes on a grid, arrows between boxes, text wrapped to fit its box by a conservative width
 estimate (no font metrics are available at synth time), and a canvas sized to what it holds so
 nothing is clipped."""
+
 from __future__ import annotations
 
 import html
@@ -116,8 +117,7 @@ def render(title: str, boundaries: list[Boundary], outside: list[Box], edges: li
     e = html.escape
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" font-family="sans-serif" font-size="{DETAIL_SIZE}">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>',
         f'<rect class="canvas" x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
         f'<text x="30" y="30" font-size="16" font-weight="bold">{e(title)}</text>',
     ]

@@ -1,6 +1,7 @@
 """`python -m preflight [-c key=value ...]` (make preflight CONTEXT='-c dpp:config=FILE'):
 the configuration as `cdk synth` reads it, then one row per check. Exit 0 when nothing is
 red, 1 when something is, 2 on a configuration error, 3 without usable credentials."""
+
 from __future__ import annotations
 
 import json

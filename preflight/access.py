@@ -1,6 +1,7 @@
 """Clients for each planned account: the caller's own credentials in its own account, CDK's
 read-only lookup role elsewhere (every bootstrapped account has one; `cdk bootstrap --trust`
 lets the deploying account assume it)."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -36,9 +37,7 @@ class Sessions:
                 credentials = self.base.client("sts", region_name=region).assume_role(RoleArn=self.lookup_role(account, region), RoleSessionName="dpp-preflight")["Credentials"]
             except (ClientError, BotoCoreError) as error:
                 raise AccountUnreachable(str(error)) from None
-            self._sessions[key] = boto3.Session(
-                aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"]
-            )
+            self._sessions[key] = boto3.Session(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
         return self._sessions[key]
 
     def client(self, service: str, account: str, region: str):

@@ -1,5 +1,6 @@
 """The checks, each a function of the configuration, the plan and a client factory, returning
 rows. Every call is a read (Describe/Get/List); nothing is created or changed."""
+
 from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -128,7 +129,14 @@ def home_checks(config: BaselineConfig, clients) -> list[Row]:
                 if _code(error) != "ResourceNotFoundException":
                     raise
                 rows.append(
-                    Row(RED, account, config.home_region, "Relay secret", f"{target.secret_name} missing", f"create it in {config.home_region}: aws secretsmanager create-secret --name {target.secret_name} --secret-string <webhook URL>")
+                    Row(
+                        RED,
+                        account,
+                        config.home_region,
+                        "Relay secret",
+                        f"{target.secret_name} missing",
+                        f"create it in {config.home_region}: aws secretsmanager create-secret --name {target.secret_name} --secret-string <webhook URL>",
+                    )
                 )
     return rows
 
@@ -141,7 +149,15 @@ def organization_checks(config: BaselineConfig, clients) -> list[Row]:
     rows = []
     enabled = {s["ServicePrincipal"] for s in organizations.list_aws_service_access_for_organization()["EnabledServicePrincipals"]}
     for service in ("cloudtrail.amazonaws.com", "securityhub.amazonaws.com", "guardduty.amazonaws.com", "config.amazonaws.com"):
-        rows.append(Row(OK if service in enabled else INFO, management, "global", "Trusted access", f"{service} {'enabled' if service in enabled else 'not yet (the org-admin and account-baseline stacks enable it)'}"))
+        rows.append(
+            Row(
+                OK if service in enabled else INFO,
+                management,
+                "global",
+                "Trusted access",
+                f"{service} {'enabled' if service in enabled else 'not yet (the org-admin and account-baseline stacks enable it)'}",
+            )
+        )
     security = config.security_account.account_id
     for service in ("guardduty.amazonaws.com", "securityhub.amazonaws.com", "config.amazonaws.com"):
         admins = [a["Id"] for a in organizations.list_delegated_administrators(ServicePrincipal=service)["DelegatedAdministrators"]]
@@ -166,9 +182,7 @@ def run(config: BaselineConfig, clients) -> list[Row]:
                 rows += check(config, clients, account, region)
             except AccountUnreachable as error:
                 unreachable.add(account)
-                rows.append(
-                    Row(RED, account, region, "Account reachable", f"cannot assume CDK's lookup role ({error})", f"cdk bootstrap aws://{account}/{region} --trust <deploying account>")
-                )
+                rows.append(Row(RED, account, region, "Account reachable", f"cannot assume CDK's lookup role ({error})", f"cdk bootstrap aws://{account}/{region} --trust <deploying account>"))
                 break
             except (ClientError, BotoCoreError) as error:
                 rows.append(Row(RED, account, region, check.__name__.replace("_", " "), f"could not read: {_code(error)}", "run with credentials that can read this account (ReadOnlyAccess)"))

@@ -1,4 +1,5 @@
 """One line per check: where, what, the verdict and the fix."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

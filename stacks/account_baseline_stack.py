@@ -1,5 +1,6 @@
 """Stateless, once per workload account (home region), or once for the organization in its
 management account: the trail and account-wide IAM roles."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

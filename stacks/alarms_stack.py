@@ -1,5 +1,6 @@
 """Stateless, per workload account and region: alarms (trail-based ones at home) and the
 monitoring dashboard."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack
@@ -93,7 +94,6 @@ class AlarmsStack(Stack):
             )
         if config.drills_here(self.account, self.region):
             self.drill = alert_drill(self, config, names.monitoring_key_alias)
-
 
     def _cost_alerts(self, config: BaselineConfig, topic_arn) -> None:
         """DPP-MON-3.h at home: the monthly budget, and the cost anomaly subscription when home

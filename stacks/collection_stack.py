@@ -1,4 +1,5 @@
 """Stateless, per workload account and region: Config, flow logs, DNS query logs."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

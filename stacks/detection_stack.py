@@ -1,5 +1,6 @@
 """Stateless, per workload account and region: GuardDuty, Security Hub, severity topics and
 the routes of findings and control changes to them."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

@@ -1,5 +1,6 @@
 """Stateless, per monitored account, in us-east-1 when that is not the home region: forwards
 global-service events to the home region (DPP-MON-3, DPP-MON-6)."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

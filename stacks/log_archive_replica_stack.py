@@ -1,4 +1,5 @@
 """Stateful: the archive's replica in another region."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack
@@ -14,6 +15,4 @@ class LogArchiveReplicaStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        self.replica = LogArchiveReplica(
-            self, "LogArchiveReplica", names=archive_names(config), retention_days=config.retention_days, settings=config.archive
-        )
+        self.replica = LogArchiveReplica(self, "LogArchiveReplica", names=archive_names(config), retention_days=config.retention_days, settings=config.archive)

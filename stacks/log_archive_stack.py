@@ -1,4 +1,5 @@
 """Stateful: the archive in the log-archive account's home region."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

@@ -1,5 +1,6 @@
 """Stateful, in the log-archive account, in every covered region but the home region: the
 regional intake of flow logs and DNS query logs (DPP-LOG-3, DPP-LOG-4)."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

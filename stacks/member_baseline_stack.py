@@ -5,6 +5,7 @@ Environment-agnostic: each stack instance reads its account and region from Clou
 pseudo parameters. Self-contained: its key, log group and roles are its own (no other stack
 of this app exists in a member account), the flow-log enforcer's code is inline (StackSets
 carry no asset files), and its stateful resources are retained."""
+
 from __future__ import annotations
 
 from aws_cdk import Aws, CfnCondition, CfnResource, CfnWaitConditionHandle, Fn, Stack

@@ -1,4 +1,5 @@
 """Stateful, per workload account and region: the monitoring key and the log groups."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack
@@ -41,9 +42,7 @@ class MonitoringFoundationStack(Stack):
             if self.region == config.home_region
             else None
         )
-        self.key = MonitoringKey(
-            self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix, cost_topics=cost_topics
-        ).key
+        self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix, cost_topics=cost_topics).key
 
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)

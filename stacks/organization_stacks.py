@@ -1,5 +1,6 @@
 """Organization mode: the management account's delegation and member StackSet, and the
 security account's organization-wide detection settings."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

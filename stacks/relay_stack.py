@@ -1,4 +1,5 @@
 """Stateless, per workload account and region: the chat relay on the severity topics."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack
@@ -23,10 +24,7 @@ class RelayStack(Stack):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
         names = monitoring_names(config, self.account)
-        topics = [
-            sns.Topic.from_topic_arn(self, f"{s.value.title()}Topic", f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, s)}")
-            for s in relayed_severities(config)
-        ]
+        topics = [sns.Topic.from_topic_arn(self, f"{s.value.title()}Topic", f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, s)}") for s in relayed_severities(config)]
         # The review digest reaches every chat target (DPP-MON-7).
         topics.append(sns.Topic.from_topic_arn(self, "ReviewTopic", f"arn:aws:sns:{self.region}:{self.account}:{review_topic_name(config.resource_prefix)}"))
         self.relay = ChatRelay(

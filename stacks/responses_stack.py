@@ -1,4 +1,5 @@
 """Stateless, per workload account and region, when switched on: the automated responder."""
+
 from __future__ import annotations
 
 from aws_cdk import Stack

@@ -5,6 +5,7 @@ Every stack has a deterministic name ``<prefix>-<kind>-<account>-<region>``. Sta
 nothing but physical names derived from configuration (``configuration.naming``), so the
 dependencies added here exist only to order deployments, never to pass values.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

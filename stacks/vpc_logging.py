@@ -1,5 +1,6 @@
 """DNS query logging and the flow-log enforcer for every VPC of a region, wired the same way in
 a collection stack and in the member baseline (DPP-LOG-3, DPP-LOG-4)."""
+
 from __future__ import annotations
 
 from constructs import Construct

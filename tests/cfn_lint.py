@@ -1,6 +1,7 @@
 """cfn-lint over a synthesized app, started in the background as soon as the app is
 synthesized (the machine has two cores; the suite's own work runs on one) and read by the
 lint tests when they get there."""
+
 from __future__ import annotations
 
 import json
@@ -58,7 +59,6 @@ class LintRun:
                 problems.append(f"{self.names.get(match['Filename'], match['Filename'])}: {rule} {match['Message']}")
         self.folder.cleanup()
         return problems
-
 
     def stop(self) -> None:
         """At the session's end: a run no test read is not left behind."""

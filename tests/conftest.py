@@ -1,4 +1,5 @@
 """One synthesis of the default app, with every nag pack, shared by the whole session."""
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ element (two leaves may be satisfied by different elements, as in EventBridge). 
 ``wildcard``, ``anything-but`` (values, or ``{"prefix": ...}``), ``exists`` and ``numeric``.
 Values are compared with their JSON types (``"5"`` does not match ``5``).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -60,7 +61,7 @@ def _leaf_matches(alternatives: list, values: list) -> bool:
 def _value_matches(alternative: Any, value: Any) -> bool:
     if not isinstance(alternative, dict):
         return type(alternative) is type(value) and alternative == value
-    (kind, argument), = alternative.items()
+    ((kind, argument),) = alternative.items()
     if kind == "prefix":
         return isinstance(value, str) and value.startswith(argument)
     if kind == "suffix":

@@ -2,6 +2,7 @@
 with DAY(m1), HOUR(m1), integer comparisons and AND / OR, as documented at
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
 (DAY: 1 = Monday ... 7 = Sunday, UTC; HOUR: 0-23, UTC; AND binds tighter than OR)."""
+
 from __future__ import annotations
 
 import re

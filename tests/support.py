@@ -1,4 +1,5 @@
 """Helpers shared by the tests: the project's cdk.json context and ways to build the app."""
+
 from __future__ import annotations
 
 import copy

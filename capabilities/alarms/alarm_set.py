@@ -1,5 +1,6 @@
 """Renders alarm specifications into metric filters, Contributor Insights rules and alarms
 with one naming scheme and the topic of each alarm's severity as its action (DPP-MON-2/3/6)."""
+
 from __future__ import annotations
 
 import json

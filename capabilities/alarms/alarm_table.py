@@ -1,4 +1,5 @@
 """The alarms as a Markdown table, for the README and the incident response plan (DPP-IR-2)."""
+
 from __future__ import annotations
 
 from capabilities.alarms.spec import AlarmSpec

@@ -8,6 +8,7 @@ shift with daylight saving. The set of *business cells* is computed per UTC day 
 every UTC offset the zone uses in the year, and widened to whole hours: the alarm may stay
 quiet for up to an hour at the edges, and never fires inside business hours.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

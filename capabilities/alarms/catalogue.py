@@ -5,6 +5,7 @@ The alarm IDs a configuration may name (dpp.alarms.disabled, .thresholds, .custo
 here, against the alarms this catalogue builds for it, rather than in configuration/ (the
 bottom layer, which imports nothing above it): the entry points call ``check_alarm_ids``
 right after ``load_config``."""
+
 from __future__ import annotations
 
 import difflib
@@ -53,11 +54,7 @@ def _suggest_id(alarm_id: str, known: set[str]) -> str:
 
 def alarm_specs(config: BaselineConfig) -> list[AlarmSpec]:
     thresholds = dict(config.alarms.thresholds)
-    specs = [
-        replace(spec, threshold=thresholds.get(spec.id, spec.threshold))
-        for spec in _built_in(config)
-        if spec.id not in config.alarms.disabled
-    ]
+    specs = [replace(spec, threshold=thresholds.get(spec.id, spec.threshold)) for spec in _built_in(config) if spec.id not in config.alarms.disabled]
     for custom in config.alarms.custom:
         specs.append(
             AlarmSpec(

@@ -1,4 +1,5 @@
 """A CloudWatch dashboard: the state of every alarm and the key activity metrics."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """The DPP's investigative alarms that CIS lacks (DPP-MON-2, DPP-MON-3), and alarms on the
 monitoring itself (DPP-MON-6)."""
+
 from __future__ import annotations
 
 from capabilities.alarms.business_hours import outside_hours_expression
@@ -302,7 +303,9 @@ def workload_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             period_minutes=w.period_minutes,
             evaluation_periods=w.evaluation_periods,
             missing_data=w.missing_data,
-            meaning=f"The workload metric {w.namespace}/{w.metric_name}" + (f" ({', '.join(f'{k}={v}' for k, v in w.dimensions)})" if w.dimensions else "") + f" crossed {w.threshold:g} ({w.statistic}): availability or capacity of a system that handles Information is at risk.",
+            meaning=f"The workload metric {w.namespace}/{w.metric_name}"
+            + (f" ({', '.join(f'{k}={v}' for k, v in w.dimensions)})" if w.dimensions else "")
+            + f" crossed {w.threshold:g} ({w.statistic}): availability or capacity of a system that handles Information is at risk.",
             investigate="Open the metric in CloudWatch beside the workload's deployments and logs; restore service per the runbook; if the change is hostile (e.g. resources exhausted by misuse), open an incident.",
             placed=((w.account, w.region),),
         )

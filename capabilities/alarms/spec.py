@@ -1,5 +1,6 @@
 """An alarm declared as data: what to count, when it fires, how urgent it is, what it means
 and how to investigate it (DPP-MON-2/3/6, DPP-IR-2). ``AlarmSet`` renders specs."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

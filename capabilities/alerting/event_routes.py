@@ -4,6 +4,7 @@ Each route is an EventBridge pattern in the service's own JSON form, a severity,
 means and the first steps for a responder. One construct renders them (``FindingRoutes``);
 the README's table and the incident response plan are generated from the same list.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,10 +75,7 @@ LOCATION_FINDING_TYPES = (
     "UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B",
     "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
     "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS",
-    *(
-        f"{tactic}:IAMUser/AnomalousBehavior"
-        for tactic in ("CredentialAccess", "DefenseEvasion", "Discovery", "Exfiltration", "Impact", "InitialAccess", "Persistence", "PrivilegeEscalation")
-    ),
+    *(f"{tactic}:IAMUser/AnomalousBehavior" for tactic in ("CredentialAccess", "DefenseEvasion", "Discovery", "Exfiltration", "Impact", "InitialAccess", "Persistence", "PrivilegeEscalation")),
 )
 
 
@@ -202,7 +200,13 @@ def _service_events() -> list[EventRoute]:
 def _control_tampering(config: BaselineConfig) -> list[EventRoute]:
     first_steps = "Find who made the call (userIdentity, sourceIPAddress) in the event; restore the control by redeploying the baseline; treat an unexplained change as an incident."
     specs = [
-        ("TrailTampering", "cloudtrail.amazonaws.com", ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"], {}, "The trail was stopped, deleted or changed: API activity may no longer be logged."),
+        (
+            "TrailTampering",
+            "cloudtrail.amazonaws.com",
+            ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors"],
+            {},
+            "The trail was stopped, deleted or changed: API activity may no longer be logged.",
+        ),
         (
             "ConfigTampering",
             "config.amazonaws.com",

@@ -1,4 +1,5 @@
 """EventBridge rules that send events to the topic of their severity within seconds."""
+
 from __future__ import annotations
 
 from aws_cdk import Duration
@@ -21,9 +22,7 @@ class FindingRoutes(Construct):
     """One rule per ``EventRoute``; EventBridge retries for 24 hours and keeps what it still
     cannot deliver in an encrypted dead-letter queue (nothing lost, DPP-MON-6)."""
 
-    def __init__(
-        self, scope: Construct, id: str, *, routes: list[EventRoute], topics: dict[Severity, sns.ITopic], key_alias: str, dead_letter_queue_name: str
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, routes: list[EventRoute], topics: dict[Severity, sns.ITopic], key_alias: str, dead_letter_queue_name: str) -> None:
         super().__init__(scope, id)
         self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", key_alias))
         self.rules: dict[str, events.Rule] = {}

@@ -7,6 +7,7 @@ are rendered once. Same account, so the target bus needs no resource policy; the
 needs ``events:PutEvents`` on it
 (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html).
 """
+
 from __future__ import annotations
 
 from aws_cdk import Duration

@@ -1,4 +1,5 @@
 """The routes as a Markdown table, for the README and the incident response plan."""
+
 from __future__ import annotations
 
 from capabilities.alerting.event_routes import EventRoute

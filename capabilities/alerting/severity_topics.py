@@ -1,5 +1,6 @@
 """One encrypted SNS topic per severity, and the review topic (DPP-MON-5, DPP-MON-7, DPP-IR-1,
 DPP-PRT-3)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
@@ -42,9 +43,7 @@ class SeverityTopics(Construct):
     ) -> None:
         super().__init__(scope, id)
         key = kms.Alias.from_alias_name(self, "MonitoringKey", key_alias)
-        self.topics: dict[Severity, sns.Topic] = {
-            severity: self._topic(severity.value.title(), topic_name(prefix, severity), f"DPP {severity.value} alerts", key, account) for severity in Severity
-        }
+        self.topics: dict[Severity, sns.Topic] = {severity: self._topic(severity.value.title(), topic_name(prefix, severity), f"DPP {severity.value} alerts", key, account) for severity in Severity}
         for service, severity in (cost_publishers or {}).items():
             self._admit_cost_service(self.topics[severity], service, account)
         self.review = self._topic("Review", review_topic_name(prefix), "DPP twice-weekly review", key, account)

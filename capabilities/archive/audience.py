@@ -4,6 +4,7 @@ Service principals act for an account or an organization, so grants are pinned w
 ``aws:SourceAccount`` (each listed account, its own ``AWSLogs/<account>/`` prefix) or, in
 organization mode, ``aws:SourceOrgID`` (any member, whose accounts this app cannot list; the
 delivering service writes each member's objects under ``AWSLogs/<account>/``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Bucket-policy grants that admit each delivering service to its own prefix only, for the
 covered accounts or organization only (DPP-PRT-1/4)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
@@ -10,9 +11,7 @@ from capabilities.archive.prefixes import LogPrefix
 
 
 def _grant(bucket: s3.Bucket, sid: str, service: str, actions: list[str], resources: list[str], conditions: dict) -> None:
-    bucket.add_to_resource_policy(
-        iam.PolicyStatement(sid=sid, principals=[iam.ServicePrincipal(service)], actions=actions, resources=resources, conditions=conditions)
-    )
+    bucket.add_to_resource_policy(iam.PolicyStatement(sid=sid, principals=[iam.ServicePrincipal(service)], actions=actions, resources=resources, conditions=conditions))
 
 
 def _objects(bucket: s3.Bucket, patterns: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ replicate replicas onwards, so the intake feeds both, as the Config staging buck
 The intake is protected like the archive: its own rotating key, TLS only, tamper and read
 denies, server access logs; it is not locked (the locked copies are the archive's).
 """
+
 from __future__ import annotations
 
 from constructs import Construct

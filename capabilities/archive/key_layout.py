@@ -25,6 +25,7 @@ keyed by, so a layout cannot drift between the writer and the reader:
   ``<prefix><source-account>/<source-region>/<source-bucket>/<yyyy>/<MM>/<dd>/``
   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html#server-access-logging-overview).
 """
+
 from __future__ import annotations
 
 import re

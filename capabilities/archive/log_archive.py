@@ -1,4 +1,5 @@
 """The central log archive in the log-archive account's home region."""
+
 from __future__ import annotations
 
 from aws_cdk import Duration
@@ -96,9 +97,7 @@ class LogArchive(Construct):
             lifecycle_rules=retention_lifecycle(retention_days),
         )
 
-        self.replication_role, self._replication_policy = replication.replication_role(
-            self, "ReplicationRole", role_name=names.replication_role, account=names.account
-        )
+        self.replication_role, self._replication_policy = replication.replication_role(self, "ReplicationRole", role_name=names.replication_role, account=names.account)
         self._replicate(names, settings)
         self.reader_role = self._reader_role(names, settings)
 
@@ -168,9 +167,7 @@ class LogArchive(Construct):
         # Decrypt on the destination key too: with S3 Bucket Keys on the destination, "the AWS
         # KMS key policy for the KMS key that's used to encrypt the object replica must include
         # the kms:Decrypt permission" (replication-config-for-kms-objects.html).
-        replication.grant_key_by_alias(
-            policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=replication.DESTINATION_KEY_ACTIONS
-        )
+        replication.grant_key_by_alias(policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=replication.DESTINATION_KEY_ACTIONS)
 
     def _reader_role(self, names: ArchiveNames, settings: ArchiveSettings) -> iam.Role:
         """Need-to-know reads (DPP-PRT-4.a): only the configured principals (none configured:

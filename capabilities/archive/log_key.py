@@ -1,4 +1,5 @@
 """Customer-managed KMS keys for the archive (DPP-PRT-3)."""
+
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy

@@ -2,6 +2,7 @@
 
 Services append their own ``AWSLogs/<account>/...`` path below these prefixes.
 """
+
 from enum import Enum
 
 

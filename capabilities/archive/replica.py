@@ -1,4 +1,5 @@
 """The archive's geographically separated copy, in the replica region."""
+
 from __future__ import annotations
 
 from constructs import Construct

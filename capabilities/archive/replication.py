@@ -4,6 +4,7 @@ Written at the CloudFormation level because the replica's key lives in another r
 destination key is named by alias ARN (which S3 accepts) and the role's KMS rights are scoped
 by ``kms:ResourceAliases``, so no cross-region reference or lookup is needed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,9 +47,7 @@ def replication_role(scope: Construct, id: str, *, role_name: str, account: str)
 
 
 def grant_source(policy: iam.ManagedPolicy, bucket_arn: str) -> None:
-    policy.add_statements(
-        iam.PolicyStatement(actions=["s3:GetReplicationConfiguration", "s3:ListBucket"], resources=[bucket_arn])
-    )
+    policy.add_statements(iam.PolicyStatement(actions=["s3:GetReplicationConfiguration", "s3:ListBucket"], resources=[bucket_arn]))
     policy.add_statements(
         iam.PolicyStatement(
             actions=[
@@ -70,9 +69,7 @@ def grant_destination(policy: iam.ManagedPolicy, bucket_arn: str) -> None:
 
 def grant_key(policy: iam.ManagedPolicy, *, key_arn: str, region: str, actions: list[str]) -> None:
     """KMS rights on one key, used through S3 only."""
-    policy.add_statements(
-        iam.PolicyStatement(actions=actions, resources=[key_arn], conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}})
-    )
+    policy.add_statements(iam.PolicyStatement(actions=actions, resources=[key_arn], conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}))
 
 
 def grant_key_by_alias(policy: iam.ManagedPolicy, *, region: str, account: str, alias: str, actions: list[str]) -> None:

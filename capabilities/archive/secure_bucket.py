@@ -1,4 +1,5 @@
 """The settings every bucket of the archive shares (DPP-PRT-2/3, DPP-RET-1, DPP-LOG-7)."""
+
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy

@@ -3,6 +3,7 @@
 Explicit denies win over any IAM allow, so an administrator of the account cannot quietly
 delete the archive, weaken its lock or lifecycle, or read it without the reader role.
 """
+
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam

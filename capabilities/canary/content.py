@@ -4,6 +4,7 @@ Names are invented, e-mail domains are reserved for documentation (RFC 2606/6761
 numbers are from the fictional 555-01xx range, street numbers and towns are made up. The
 content is fixed so every deploy writes the same object (no churn, no false alarms).
 """
+
 from __future__ import annotations
 
 CANARY_KEY = "exports/customers/2026/customer-master-export.csv"

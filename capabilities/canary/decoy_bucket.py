@@ -1,4 +1,5 @@
 """The bucket that holds the canary object: named and protected like a real export bucket."""
+
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy

@@ -1,4 +1,5 @@
 """Writes the canary object at deploy time through a custom resource of our own."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
@@ -14,9 +15,7 @@ class CanaryWriter(Construct):
     a data event on the canary, so the canary alarm fires once on first deployment: proof,
     end to end, that it works."""
 
-    def __init__(
-        self, scope: Construct, id: str, *, function_name: str, log_group_name: str, bucket_name: str, key_alias: str, account: str, region: str
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, function_name: str, log_group_name: str, bucket_name: str, key_alias: str, account: str, region: str) -> None:
         super().__init__(scope, id)
         self.object = deploy_action(
             self,

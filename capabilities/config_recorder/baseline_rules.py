@@ -6,6 +6,7 @@ Each managed rule's identifier, parameters and regions are AWS Config's
 (https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html and
 the rule's own page, cited below); a rule is left out of a region where AWS does not offer it,
 since CloudFormation cannot create it there."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

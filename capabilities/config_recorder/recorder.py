@@ -1,4 +1,5 @@
 """AWS Config recording in one region (DPP-LOG-5)."""
+
 from __future__ import annotations
 
 from aws_cdk import IResolvable
@@ -81,7 +82,5 @@ class ConfigRecorder(Construct):
             # Config then asks S3 for SSE-KMS with it explicitly, instead of relying on what it
             # sends without one (undocumented) meeting the staging bucket's encryption deny.
             s3_kms_key_arn=kms_key_arn,
-            config_snapshot_delivery_properties=config.CfnDeliveryChannel.ConfigSnapshotDeliveryPropertiesProperty(
-                delivery_frequency=snapshot_frequency
-            ),
+            config_snapshot_delivery_properties=config.CfnDeliveryChannel.ConfigSnapshotDeliveryPropertiesProperty(delivery_frequency=snapshot_frequency),
         )

@@ -1,4 +1,5 @@
 """Registers the IMPOC as the account's security alternate contact at deploy time (DPP-IR-1)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam

@@ -14,6 +14,7 @@ account that already has one (AWS creates a default monitor in many accounts) na
 dpp.costs.anomalyMonitorArn and only the subscription is created. Budgets are created from any
 region's stack.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,9 +52,7 @@ class CostAnomalyAlerts(Construct):
             frequency="IMMEDIATE",
             monitor_arn_list=[monitor_arn],
             subscribers=[ce.CfnAnomalySubscription.SubscriberProperty(address=topic_arn, type="SNS")],
-            threshold_expression=json.dumps(
-                {"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "MatchOptions": ["GREATER_THAN_OR_EQUAL"], "Values": [f"{settings.anomaly_threshold_usd:g}"]}}
-            ),
+            threshold_expression=json.dumps({"Dimensions": {"Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "MatchOptions": ["GREATER_THAN_OR_EQUAL"], "Values": [f"{settings.anomaly_threshold_usd:g}"]}}),
         )
 
 

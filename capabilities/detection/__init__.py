@@ -1,4 +1,5 @@
 """Threat detection and finding aggregation (DPP-LOG-6, DPP-MON-3, DPP-MON-4)."""
+
 from capabilities.detection.findings_export import FindingsExport
 from capabilities.detection.guardduty import ThreatDetection
 from capabilities.detection.s3_malware import S3MalwareScan

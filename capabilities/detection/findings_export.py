@@ -1,5 +1,6 @@
 """GuardDuty findings exported to the log archive, kept as long as every other log (DPP-LOG-6,
 DPP-RET-1): GuardDuty itself keeps findings for 90 days only."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_guardduty as guardduty

@@ -1,4 +1,5 @@
 """GuardDuty threat detection, and Macie where configured (DPP-LOG-6, DPP-MON-3, DPP-MON-4)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_guardduty as guardduty
@@ -31,10 +32,7 @@ class ThreatDetection(Construct):
                 guardduty.CfnDetector.CFNFeatureConfigurationProperty(
                     name=feature,
                     status=status,
-                    additional_configuration=[
-                        guardduty.CfnDetector.CFNFeatureAdditionalConfigurationProperty(name=addon, status=status) for addon in addons
-                    ]
-                    or None,
+                    additional_configuration=[guardduty.CfnDetector.CFNFeatureAdditionalConfigurationProperty(name=addon, status=status) for addon in addons] or None,
                 )
             )
         self.detector = guardduty.CfnDetector(self, "Detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES", features=features)

@@ -1,4 +1,5 @@
 """Security Hub: one place that aggregates findings, with standards (DPP-LOG-6)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_securityhub as securityhub

@@ -5,6 +5,7 @@ Step Functions rather than a one-off scheduler schedule: the wait is part of one
 whose history shows the drill's input and the checker's answer, and ``make drill`` starts the
 very same execution the schedule does.
 """
+
 from __future__ import annotations
 
 import json

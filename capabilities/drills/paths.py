@@ -1,6 +1,7 @@
 """The alert paths a drill exercises, and the alarms drills add, as data (no CDK), so the alarm
 catalogue, the drill construct, the relay's recognition and the tests read one list
 (DPP-MON-8, DPP-VER-4)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,8 +36,15 @@ class DrillPath:
 
 PATHS: tuple[DrillPath, ...] = (
     DrillPath("guardduty-finding", "GuardDutyFinding", Severity.HIGH, "a GuardDuty sample finding -> GuardDuty route -> high topic -> relay -> chat"),
-    DrillPath("securityhub-finding", "SecurityHubFinding", Severity.CRITICAL, "a Security Hub finding imported into the account's own product -> Security Hub route -> critical topic -> relay -> chat"),
-    DrillPath("canary-read", "CanaryRead", Severity.CRITICAL, "the drill role reads the canary -> CloudTrail data event -> trail log group -> metric filter -> drill canary alarm -> critical topic -> relay -> chat"),
+    DrillPath(
+        "securityhub-finding", "SecurityHubFinding", Severity.CRITICAL, "a Security Hub finding imported into the account's own product -> Security Hub route -> critical topic -> relay -> chat"
+    ),
+    DrillPath(
+        "canary-read",
+        "CanaryRead",
+        Severity.CRITICAL,
+        "the drill role reads the canary -> CloudTrail data event -> trail log group -> metric filter -> drill canary alarm -> critical topic -> relay -> chat",
+    ),
     DrillPath("alarm-breach", "AlarmBreach", Severity.CRITICAL, "metric data breaches the drill alarm -> critical topic -> relay -> chat"),
 )
 

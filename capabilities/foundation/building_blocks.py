@@ -1,5 +1,6 @@
 """The pieces every capability builds the same way, in one place: encrypted queues, the
 project's function settings, and KMS grants on a key known only by its alias."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -10,6 +10,7 @@ the mapping's ``ScalingConfig.MaximumConcurrency`` paces them instead
 (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html). Answers DPP-MON-6
 (monitoring that deploys and keeps running).
 """
+
 from __future__ import annotations
 
 import jsii

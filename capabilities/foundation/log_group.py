@@ -1,4 +1,5 @@
 """Log groups that hold evidence: KMS, 12-month retention, PII masked, never deleted."""
+
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy

@@ -1,4 +1,5 @@
 """The key that encrypts what monitoring keeps in a region: log groups, queues, topics."""
+
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy

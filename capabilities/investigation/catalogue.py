@@ -1,6 +1,7 @@
 """The Glue database and one table per archive prefix, partitions projected (no crawlers, no
 partition maintenance: Athena computes each query's partitions from the table's properties,
 https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html) (DPP-ANA-1)."""
+
 from __future__ import annotations
 
 from aws_cdk import Aws

@@ -11,6 +11,7 @@ organization's injected account column gets its value). Logs Insights queries ha
 parameters: their window is the console's or ``--start-time``/``--end-time``, and a value to
 fill in is written ``<LIKE_THIS>``.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,10 +39,7 @@ PARAMETERS = {
     "resource_id": "resource ID ('sg-0abc...')",
 }
 
-_TRAIL_WINDOW = (
-    "account = {account} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') AND replace(substr({end}, 1, 10), '-', '/') "
-    "AND eventtime BETWEEN {start} AND {end}"
-)
+_TRAIL_WINDOW = "account = {account} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') AND replace(substr({end}, 1, 10), '-', '/') AND eventtime BETWEEN {start} AND {end}"
 _TRAIL_COLUMNS = (
     "eventtime, awsregion, eventsource, eventname, useridentity.type AS principal_type, useridentity.arn AS principal, "
     "useridentity.accesskeyid AS access_key, sourceipaddress, useragent, errorcode, requestparameters"
@@ -85,11 +83,7 @@ def calls_named(query_id: str, title: str, names: tuple[str, ...], source: str |
     if source:
         insights += f' and eventSource = "{source}"'
     return Query(
-        query_id,
-        title,
-        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {where} ORDER BY eventtime",
-        insights + "\n| sort @timestamp asc\n| limit 500",
-        kind="calls_named"
+        query_id, title, f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {where} ORDER BY eventtime", insights + "\n| sort @timestamp asc\n| limit 500", kind="calls_named"
     )
 
 
@@ -103,7 +97,7 @@ def refused_calls(query_id: str) -> Query:
         "GROUP BY useridentity.arn, sourceipaddress ORDER BY refused DESC LIMIT 100",
         'filter errorCode like /^AccessDenied/ or errorCode = "UnauthorizedOperation" or errorCode = "Client.UnauthorizedOperation"\n'
         "| stats count(*) as refused, count_distinct(eventName) as apis by userIdentity.arn, sourceIPAddress\n| sort refused desc\n| limit 100",
-        kind="refused_calls"
+        kind="refused_calls",
     )
 
 
@@ -113,7 +107,7 @@ def principal_activity(query_id: str) -> Query:
         "Everything a principal did in the window",
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE {{principal}} ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}\n| filter userIdentity.arn like "<PRINCIPAL_ARN>"\n| sort @timestamp asc\n| limit 1000',
-        kind="principal_activity"
+        kind="principal_activity",
     )
 
 
@@ -123,7 +117,7 @@ def root_activity(query_id: str) -> Query:
         "Every call and sign-in of the root user",
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.type = 'Root' ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}\n| filter userIdentity.type = "Root"\n| sort @timestamp asc\n| limit 1000',
-        kind="root_activity"
+        kind="root_activity",
     )
 
 
@@ -133,7 +127,7 @@ def access_key_activity(query_id: str) -> Query:
         "Everything done with an access key",
         f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.accesskeyid = {{access_key}} ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID>"\n| sort @timestamp asc\n| limit 1000',
-        kind="access_key_activity"
+        kind="access_key_activity",
     )
 
 
@@ -144,7 +138,7 @@ def call_volume(query_id: str) -> Query:
         f"SELECT useridentity.arn AS principal, eventsource, eventname, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
         "GROUP BY useridentity.arn, eventsource, eventname ORDER BY calls DESC LIMIT 50",
         "stats count(*) as calls by userIdentity.arn, eventSource, eventName\n| sort calls desc\n| limit 50",
-        kind="call_volume"
+        kind="call_volume",
     )
 
 
@@ -155,7 +149,7 @@ def api_callers(query_id: str) -> Query:
         f"SELECT useridentity.arn AS principal, sourceipaddress, errorcode, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
         "AND eventname = {api} GROUP BY useridentity.arn, sourceipaddress, errorcode ORDER BY calls DESC LIMIT 100",
         'filter eventName = "<API_NAME>"\n| stats count(*) as calls by userIdentity.arn, sourceIPAddress, errorCode\n| sort calls desc\n| limit 100',
-        kind="api_callers"
+        kind="api_callers",
     )
 
 
@@ -190,7 +184,7 @@ def sign_ins(query_id: str, title: str, condition: str = "", insights_condition:
         f"{mfa} AS mfa_used, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventname = 'ConsoleLogin'{extra} ORDER BY eventtime",
         "fields @timestamp, userIdentity.type, userIdentity.arn, sourceIPAddress, responseElements.ConsoleLogin, additionalEventData.MFAUsed, errorMessage\n"
         f'| filter eventName = "ConsoleLogin"{insights_condition}\n| sort @timestamp asc\n| limit 500',
-        kind="sign_ins"
+        kind="sign_ins",
     )
 
 
@@ -207,7 +201,7 @@ def role_sessions(query_id: str, title: str, roles: tuple[str, ...]) -> Query:
         f"{_INSIGHTS_FIELDS}, requestParameters.roleArn, userIdentity.sessionContext.sessionIssuer.userName\n"
         f"| filter (eventName like /^AssumeRole/ and requestParameters.roleArn like /\\/({regex})$/) or userIdentity.sessionContext.sessionIssuer.userName like /^({regex})$/\n"
         "| sort @timestamp asc\n| limit 1000",
-        kind="role_sessions"
+        kind="role_sessions",
     )
 
 
@@ -241,10 +235,9 @@ def function_failures(query_id: str, function_name: str) -> Query:
     return Query(
         query_id,
         f"Failed calls of {function_name}",
-        f"SELECT {_TRAIL_COLUMNS}, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE '%/{function_name}' "
-        "AND errorcode IS NOT NULL ORDER BY eventtime",
+        f"SELECT {_TRAIL_COLUMNS}, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE '%/{function_name}' AND errorcode IS NOT NULL ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}, errorMessage\n| filter userIdentity.arn like "/{function_name}" and ispresent(errorCode)\n| sort @timestamp asc\n| limit 500',
-        kind="function_failures"
+        kind="function_failures",
     )
 
 
@@ -262,7 +255,7 @@ def finding_principal(query_id: str) -> Query:
         "AND c.eventtime BETWEEN {start} AND {end} ORDER BY eventtime",
         f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID_FROM_FINDING>" or userIdentity.principalId = "<PRINCIPAL_ID_FROM_FINDING>"\n'
         "| sort @timestamp asc\n| limit 1000",
-        kind="finding_principal"
+        kind="finding_principal",
     )
 
 
@@ -271,10 +264,10 @@ def rejected_flows(query_id: str) -> Query:
     return Query(
         query_id,
         "Rejected flows from an address",
-        "SELECT from_unixtime(\"start\") AS flow_start, region, vpc_id, interface_id, srcaddr, srcport, dstaddr, dstport, protocol, "
+        'SELECT from_unixtime("start") AS flow_start, region, vpc_id, interface_id, srcaddr, srcport, dstaddr, dstport, protocol, '
         "packets, bytes, flow_direction FROM vpc_flow_logs WHERE account = {account} AND hour BETWEEN "
         f"{hours} AND action = 'REJECT' AND (srcaddr = {{address}} OR pkt_srcaddr = {{address}}) ORDER BY flow_start",
-        kind="rejected_flows"
+        kind="rejected_flows",
     )
 
 
@@ -286,7 +279,7 @@ def dns_lookups(query_id: str) -> Query:
         "FROM dns_query_logs WHERE account = {account} AND vpc = {vpc} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') "
         "AND replace(substr({end}, 1, 10), '-', '/') AND query_timestamp BETWEEN {start} AND {end} AND query_name LIKE {domain} "
         "ORDER BY query_timestamp",
-        kind="dns_lookups"
+        kind="dns_lookups",
     )
 
 
@@ -301,7 +294,7 @@ def resource_changes(query_id: str) -> Query:
         "WHERE account = {account} AND kind = 'ConfigHistory' AND date_parse(day, '%Y/%m/%d') BETWEEN date_trunc('day', from_iso8601_timestamp({start})) "
         "AND from_iso8601_timestamp({end}) AND item.resourceid = {resource_id} ORDER BY item.configurationitemcapturetime",
         f'{_INSIGHTS_FIELDS}, @message\n| filter strcontains(@message, "<RESOURCE_ID>")\n| sort @timestamp asc\n| limit 500',
-        kind="resource_changes"
+        kind="resource_changes",
     )
 
 
@@ -313,7 +306,7 @@ def reader_reads(query_id: str, archive_buckets: tuple[str, ...], reader_role: s
         "SELECT requestdatetime, requester, remoteip, operation, key, httpstatus, bytessent, useragent FROM s3_access_logs "
         f"WHERE bucket IN ({_in(archive_buckets)}) AND day BETWEEN replace(substr({{start}}, 1, 10), '-', '/') AND replace(substr({{end}}, 1, 10), '-', '/') "
         f"AND operation LIKE 'REST.GET.%' AND requester LIKE '%:assumed-role/{reader_role}/%' ORDER BY requestdatetime",
-        kind="reader_reads"
+        kind="reader_reads",
     )
 
 
@@ -336,7 +329,9 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
     if spec.id == "ConsoleSignInWithoutMfa":
         return (sign_ins(q, "Console sign-ins without MFA", "{mfa} <> 'Yes'", ' and additionalEventData.MFAUsed != "Yes"'),)
     if spec.id == "ConsoleSignInWithoutMfaIamUsers":
-        return (sign_ins(q, "IAM users' console sign-ins without MFA", "useridentity.type = 'IAMUser' AND {mfa} <> 'Yes'", ' and userIdentity.type = "IAMUser" and additionalEventData.MFAUsed != "Yes"'),)
+        return (
+            sign_ins(q, "IAM users' console sign-ins without MFA", "useridentity.type = 'IAMUser' AND {mfa} <> 'Yes'", ' and userIdentity.type = "IAMUser" and additionalEventData.MFAUsed != "Yes"'),
+        )
     if spec.id == "RootUsage":
         return (root_activity(q),)
     if spec.id in ("ConsoleAuthenticationFailures", "FailedConsoleSignInsBurst"):
@@ -356,13 +351,30 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
     if spec.id == "DataRetrievalAnomaly":
         return (object_reads(q, "Reads of the sensitive buckets by principal", config.trail.sensitive_buckets, grouped=True),)
     if spec.id == "TrailSilent":
-        return (calls_named(q, "Calls that stop or change the trail or its delivery", ("StopLogging", "DeleteTrail", "UpdateTrail", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "DeleteLogGroup")),)
+        return (
+            calls_named(
+                q, "Calls that stop or change the trail or its delivery", ("StopLogging", "DeleteTrail", "UpdateTrail", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "DeleteLogGroup")
+            ),
+        )
     if spec.id.startswith("ReplicationFailed"):
-        return (calls_named(q, "Changes to replication, bucket and key policies", ("PutBucketReplication", "DeleteBucketReplication", "PutBucketPolicy", "PutKeyPolicy", "PutRolePolicy", "DetachRolePolicy", "DisableKey")),)
+        return (
+            calls_named(
+                q,
+                "Changes to replication, bucket and key policies",
+                ("PutBucketReplication", "DeleteBucketReplication", "PutBucketPolicy", "PutKeyPolicy", "PutRolePolicy", "DetachRolePolicy", "DisableKey"),
+            ),
+        )
     if spec.id == "AlertRoutingDeadLetters":
-        return (calls_named(q, "Changes to topics, their key and the routing rules", ("SetTopicAttributes", "DeleteTopic", "PutKeyPolicy", "DisableKey", "PutRule", "PutTargets", "RemoveTargets", "DisableRule")),)
+        return (
+            calls_named(
+                q, "Changes to topics, their key and the routing rules", ("SetTopicAttributes", "DeleteTopic", "PutKeyPolicy", "DisableKey", "PutRule", "PutTargets", "RemoveTargets", "DisableRule")
+            ),
+        )
     if spec.id.startswith("ChatRelayTarget_") or spec.id == "ChatRelayDeadLetters":
-        return (calls_named(q, "Changes to the webhook secrets", ("PutSecretValue", "UpdateSecret", "DeleteSecret", "RestoreSecret", "PutResourcePolicy")), function_failures(f"{q}-failed-calls", f"{prefix}-chat-relay"))
+        return (
+            calls_named(q, "Changes to the webhook secrets", ("PutSecretValue", "UpdateSecret", "DeleteSecret", "RestoreSecret", "PutResourcePolicy")),
+            function_failures(f"{q}-failed-calls", f"{prefix}-chat-relay"),
+        )
     if spec.id.startswith("ChatRelay"):
         return (function_failures(q, f"{prefix}-chat-relay"),)
     if spec.id.startswith("FlowLogEnforcer"):

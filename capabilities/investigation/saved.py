@@ -1,6 +1,7 @@
 """The saved investigations as deployed: Athena named queries in the workgroup (log-archive
 account) and Logs Insights query definitions on the trail's log group (where the trail's
 group lives) (DPP-ANA-2, DPP-IR-2)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_athena as athena

@@ -3,6 +3,7 @@ them for Athena, partitions projected from ``capabilities.archive.key_layout`` (
 
 Pure data (no CDK): the construct renders it, the tests load the same definitions into a local
 engine, so a query that names a column no table has fails in the tests."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

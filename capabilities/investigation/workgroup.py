@@ -6,6 +6,7 @@ or scan more than ``dpp.investigation.maxBytesScannedPerQuery``,
 https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html). Results hold
 log data, so they get their own key and bucket (not the archive: results are working copies
 that expire), TLS only, readable and writable by the reader and break-glass roles only."""
+
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy

@@ -1,4 +1,5 @@
 """Route 53 Resolver query logging into the archive (DPP-LOG-4)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_route53resolver as resolver
@@ -14,6 +15,4 @@ class DnsQueryLogging(Construct):
         super().__init__(scope, id)
         self.config = resolver.CfnResolverQueryLoggingConfig(self, "Config", destination_arn=destination_arn, name=name)
         for vpc_id in vpc_ids:
-            resolver.CfnResolverQueryLoggingConfigAssociation(
-                self, f"{vpc_id}Association", resolver_query_log_config_id=self.config.attr_id, resource_id=vpc_id
-            )
+            resolver.CfnResolverQueryLoggingConfigAssociation(self, f"{vpc_id}Association", resolver_query_log_config_id=self.config.attr_id, resource_id=vpc_id)

@@ -1,5 +1,6 @@
 """Flow logs and DNS query logging for every VPC, including the ones created tomorrow
 (DPP-LOG-3, DPP-LOG-4), without a redeploy."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,9 +47,7 @@ class FlowLogEnforcer(Construct):
     ) -> None:
         super().__init__(scope, id)
         log_group_arn = f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}"
-        self.dead_letters = encrypted_queue(
-            self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias)
-        )
+        self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias))
         role = iam.Role(
             self,
             "Role",
@@ -132,4 +131,3 @@ class FlowLogEnforcer(Construct):
             schedule=events.Schedule.rate(Duration.days(1)),
             targets=[target],
         )
-

@@ -1,4 +1,5 @@
 """Flow logs for the VPCs named in configuration (DPP-LOG-3)."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """From the management account: the security account administers GuardDuty, Security Hub and
 AWS Config for the whole organization (DPP-LOG-6, DPP-PRT-4)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
@@ -33,7 +34,13 @@ class DelegatedAdministrators(Construct):
                 ),
                 # EnableOrganizationAdminAccount enables GuardDuty's trusted access and role itself.
                 iam.PolicyStatement(
-                    actions=["organizations:DescribeOrganization", "organizations:DescribeOrganizationalUnit", "organizations:DescribeAccount", "organizations:ListAWSServiceAccessForOrganization", "organizations:ListDelegatedAdministrators"],
+                    actions=[
+                        "organizations:DescribeOrganization",
+                        "organizations:DescribeOrganizationalUnit",
+                        "organizations:DescribeAccount",
+                        "organizations:ListAWSServiceAccessForOrganization",
+                        "organizations:ListDelegatedAdministrators",
+                    ],
                     resources=["*"],
                 ),
                 iam.PolicyStatement(

@@ -3,6 +3,7 @@ covered region, and every account that joins later (DPP-LOG-3/4/5 at organizatio
 
 The member template itself is synthesized and gated one layer up (``checks.member_template``)
 and handed in: a capability does not run the nag gate."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,7 @@ class MemberBaselineStackSet(Construct):
             auto_deployment=cloudformation.CfnStackSet.AutoDeploymentProperty(enabled=True, retain_stacks_on_account_removal=True),
             capabilities=["CAPABILITY_IAM"],
             managed_execution={"Active": True},
-            operation_preferences=cloudformation.CfnStackSet.OperationPreferencesProperty(
-                region_concurrency_type="PARALLEL", max_concurrent_percentage=20, failure_tolerance_percentage=10
-            ),
+            operation_preferences=cloudformation.CfnStackSet.OperationPreferencesProperty(region_concurrency_type="PARALLEL", max_concurrent_percentage=20, failure_tolerance_percentage=10),
             stack_instances_group=[
                 cloudformation.CfnStackSet.StackInstancesProperty(
                     deployment_targets=cloudformation.CfnStackSet.DeploymentTargetsProperty(organizational_unit_ids=list(config.organization.member_ous)),

@@ -1,6 +1,7 @@
 """From the security account, the delegated administrator: every member account gets
 GuardDuty, Security Hub with the configured standards, and the baseline Config rules, and the
 findings and compliance of all of them come to this account (DPP-LOG-5, DPP-LOG-6)."""
+
 from __future__ import annotations
 
 import json
@@ -81,9 +82,7 @@ class ConfigOrganization(Construct):
     """The baseline Config rules as organization rules in this region (global ones at home
     only); at home, an aggregator of every member's configuration and compliance."""
 
-    def __init__(
-        self, scope: Construct, id: str, *, retention_days: int, is_home_region: bool, region: str, regions: tuple[str, ...], prefix: str, sensitive_buckets: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, retention_days: int, is_home_region: bool, region: str, regions: tuple[str, ...], prefix: str, sensitive_buckets: tuple[str, ...] = ()) -> None:
         super().__init__(scope, id)
         for rule in baseline_rules(retention_days, sensitive_buckets):
             if not rule.applies(region, is_home_region):

@@ -10,6 +10,7 @@ Security Hub enables its own trusted access when a delegated administrator is de
 (https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-securityhub.html);
 enabling it first as well costs nothing and keeps the delegation from depending on that.
 """
+
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam

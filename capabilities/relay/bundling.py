@@ -1,5 +1,6 @@
 """Lambda code bundled locally, without Docker: the function's own source plus pure-Python
 packages copied from the pinned virtualenv the app runs in (no network at synth)."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,5 +1,6 @@
 """SNS severity topics -> encrypted queue -> relay function -> Slack, Teams, Chime, webhooks
 (DPP-MON-5, DPP-MON-6, DPP-PII-1, DPP-PII-2)."""
+
 from __future__ import annotations
 
 import json
@@ -103,9 +104,7 @@ class ChatRelay(Construct):
             ],
         )
         environment = {
-            "TARGETS": json.dumps(
-                [{"name": t.name, "kind": t.kind, "secretName": t.secret_name, "minSeverity": t.min_severity.value, "redactPii": t.redact_pii} for t in webhooks]
-            ),
+            "TARGETS": json.dumps([{"name": t.name, "kind": t.kind, "secretName": t.secret_name, "minSeverity": t.min_severity.value, "redactPii": t.redact_pii} for t in webhooks]),
             "LEDGER_TABLE": self.ledger.table_name,
             "DEAD_LETTER_QUEUE_URL": self.dead_letters.queue_url,
             "HOME_REGION": secrets_region,  # where the webhook secrets are read

@@ -1,6 +1,7 @@
 """One alarm per chat target, on the relay's per-target ``TargetFailures`` metric, so a broken
 target (missing or unreadable secret, rejected webhook) is named in the alarm (issue 16.5,
 DPP-MON-5, DPP-MON-6). Declared with the other relay monitors in ``capabilities.alarms.dpp``."""
+
 from __future__ import annotations
 
 from capabilities.alarms.spec import AlarmSpec, MetricRef

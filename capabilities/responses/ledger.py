@@ -1,5 +1,6 @@
 """The record of every automated response: evidence of what was done, and what undoing it
 needs (DPP-IR-3, DPP-RET-1)."""
+
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy

@@ -8,6 +8,7 @@ a permissions boundary on its own role caps it at the actions listed here whatev
 added later (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html);
 explicit denies keep its own role, the CDK bootstrap roles (``cdk-*``) and the break-glass and
 excluded roles untouchable; and in a dry run it holds no write rights at all."""
+
 from __future__ import annotations
 
 import json
@@ -88,7 +89,10 @@ class AutomatedResponder(Construct):
                 managed_policy_name=f"{prefix}-revoke-older-sessions-{region}",
                 description="DPP responder: denies sessions issued before a revoked principal's revocation time",
                 document=iam.PolicyDocument.from_json(
-                    {"Version": "2012-10-17", "Statement": [{"Sid": "DppRevokeNobody", "Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"DateLessThan": {"aws:TokenIssueTime": "1970-01-01T00:00:00Z"}}}]}
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Sid": "DppRevokeNobody", "Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"DateLessThan": {"aws:TokenIssueTime": "1970-01-01T00:00:00Z"}}}],
+                    }
                 ),
             )
         revocation_arn = f"arn:aws:iam::{account}:policy/{prefix}-revoke-older-sessions-{region}"
@@ -130,7 +134,11 @@ class AutomatedResponder(Construct):
                 statements.append(
                     iam.PolicyStatement(
                         actions=["wafv2:UpdateWebACL"],
-                        resources=[*web_acl_arns, *(f"arn:aws:wafv2:{region}:{account}:regional/{kind}/*" for kind in ("ipset", "rulegroup", "regexpatternset")), f"arn:aws:wafv2:{region}:*:regional/managedruleset/*"],
+                        resources=[
+                            *web_acl_arns,
+                            *(f"arn:aws:wafv2:{region}:{account}:regional/{kind}/*" for kind in ("ipset", "rulegroup", "regexpatternset")),
+                            f"arn:aws:wafv2:{region}:*:regional/managedruleset/*",
+                        ],
                     )
                 )
             if vpc_arns:
@@ -148,9 +156,7 @@ class AutomatedResponder(Construct):
             statements.append(iam.PolicyStatement(actions=["iam:GetAccessKeyLastUsed"], resources=[f"arn:aws:iam::{account}:user/*"]))
         statements += self._instance_statements(settings, account, region, acting)
         if settings.on("notifyFailedSignIns") and trail_log_group:
-            statements.append(
-                iam.PolicyStatement(actions=["logs:FilterLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{trail_log_group}:*"])
-            )
+            statements.append(iam.PolicyStatement(actions=["logs:FilterLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{trail_log_group}:*"]))
         policy = iam.ManagedPolicy(self, "Policy", description="Only the automated responses switched on in dpp.responses", roles=[role], statements=statements)
         severities = ("critical", "high", "medium", "low")
         environment = {
@@ -212,9 +218,7 @@ class AutomatedResponder(Construct):
                 self,
                 "ExposedCredentials",
                 description="AWS Health exposed-credential events to the DPP responder (DPP-IR-3)",
-                event_pattern=events.EventPattern(
-                    source=["aws.health"], detail_type=["AWS Health Event"], detail={"service": ["RISK"], "eventTypeCode": [{"prefix": "AWS_RISK_CREDENTIALS"}]}
-                ),
+                event_pattern=events.EventPattern(source=["aws.health"], detail_type=["AWS Health Event"], detail={"service": ["RISK"], "eventTypeCode": [{"prefix": "AWS_RISK_CREDENTIALS"}]}),
                 targets=[target()],
             )
         if settings.on("notifyFailedSignIns") and failed_sign_in_alarm:
@@ -255,13 +259,38 @@ class AutomatedResponder(Construct):
             iam.PolicyStatement(
                 sid="ServicesTheResponderUses",
                 actions=[
-                    "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan", "sns:Publish", "sqs:SendMessage",
-                    "kms:GenerateDataKey", "kms:Decrypt", "logs:CreateLogStream", "logs:PutLogEvents", "logs:FilterLogEvents",
-                    "ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots", "ec2:DescribeNetworkAcls", "ec2:CreateSecurityGroup",
-                    "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifyNetworkInterfaceAttribute", "ec2:CreateSnapshot",
-                    "ec2:CreateTags", "ec2:DeleteTags", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
-                    "wafv2:GetIPSet", "wafv2:UpdateIPSet", "wafv2:GetWebACL", "wafv2:UpdateWebACL",
-                    "iam:UpdateAccessKey", "iam:GetUser", "iam:GetRole", "iam:GetAccessKeyLastUsed",
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:Scan",
+                    "sns:Publish",
+                    "sqs:SendMessage",
+                    "kms:GenerateDataKey",
+                    "kms:Decrypt",
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:FilterLogEvents",
+                    "ec2:DescribeInstances",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSnapshots",
+                    "ec2:DescribeNetworkAcls",
+                    "ec2:CreateSecurityGroup",
+                    "ec2:RevokeSecurityGroupEgress",
+                    "ec2:RevokeSecurityGroupIngress",
+                    "ec2:ModifyNetworkInterfaceAttribute",
+                    "ec2:CreateSnapshot",
+                    "ec2:CreateTags",
+                    "ec2:DeleteTags",
+                    "ec2:CreateNetworkAclEntry",
+                    "ec2:DeleteNetworkAclEntry",
+                    "wafv2:GetIPSet",
+                    "wafv2:UpdateIPSet",
+                    "wafv2:GetWebACL",
+                    "wafv2:UpdateWebACL",
+                    "iam:UpdateAccessKey",
+                    "iam:GetUser",
+                    "iam:GetRole",
+                    "iam:GetAccessKeyLastUsed",
                 ],
                 resources=["*"],
             ),  # fmt: skip
@@ -314,7 +343,5 @@ class AutomatedResponder(Construct):
             iam.PolicyStatement(actions=["ec2:ModifyNetworkInterfaceAttribute"], resources=[arn("network-interface"), arn("security-group")]),
             iam.PolicyStatement(actions=["ec2:CreateSnapshot"], resources=[arn("volume"), f"arn:aws:ec2:{region}::snapshot/*"]),
             iam.PolicyStatement(actions=["ec2:CreateTags"], resources=[arn("instance"), arn("security-group"), f"arn:aws:ec2:{region}::snapshot/*"]),
-            iam.PolicyStatement(
-                actions=["ec2:DeleteTags"], resources=[arn("instance")], conditions={"ForAllValues:StringEquals": {"aws:TagKeys": ["dpp:isolated"]}}
-            ),
+            iam.PolicyStatement(actions=["ec2:DeleteTags"], resources=[arn("instance")], conditions={"ForAllValues:StringEquals": {"aws:TagKeys": ["dpp:isolated"]}}),
         ]

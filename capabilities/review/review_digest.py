@@ -1,4 +1,5 @@
 """A scheduled summary of what was logged and alerted, put in front of people (DPP-MON-7)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The account's CloudTrail trail (DPP-LOG-1, DPP-LOG-2, DPP-LOG-7, DPP-PRT-2, DPP-MON-1)."""
+
 from __future__ import annotations
 
 from aws_cdk import aws_cloudtrail as cloudtrail
@@ -18,9 +19,7 @@ def _selector(name: str, *fields: Field) -> cloudtrail.CfnTrail.AdvancedEventSel
     return cloudtrail.CfnTrail.AdvancedEventSelectorProperty(name=name, field_selectors=list(fields))
 
 
-def event_selectors(
-    settings: TrailSettings, archive_buckets: list[str], canary_buckets: list[str] = ()
-) -> list[cloudtrail.CfnTrail.AdvancedEventSelectorProperty]:
+def event_selectors(settings: TrailSettings, archive_buckets: list[str], canary_buckets: list[str] = ()) -> list[cloudtrail.CfnTrail.AdvancedEventSelectorProperty]:
     """Management events (read and write, all services, global ones included), S3 object
     events for the buckets that hold Information, item-level calls on the DynamoDB tables and
     invocations of the Lambda functions that hold or serve it (DPP-LOG-1.b), reads of the log
@@ -58,9 +57,7 @@ def event_selectors(
         # so both the bare ARN and "<arn>:" prefixes (a prefix of the bare ARN alone would
         # also take in orders-export for orders).
         lambdas = Field(field="resources.type", equal_to=["AWS::Lambda::Function"])
-        selectors.append(
-            _selector("Invocations of Lambda functions serving Information", data, lambdas, Field(field="resources.ARN", equal_to=list(settings.data_event_functions)))
-        )
+        selectors.append(_selector("Invocations of Lambda functions serving Information", data, lambdas, Field(field="resources.ARN", equal_to=list(settings.data_event_functions))))
         selectors.append(
             _selector(
                 "Invocations of versions and aliases of those functions",
@@ -147,11 +144,7 @@ class AccountTrail(Construct):
             cloud_watch_logs_log_group_arn=f"{log_group_arn}:*",
             cloud_watch_logs_role_arn=delivery_role.role_arn,
             advanced_event_selectors=event_selectors(settings, archive_buckets_to_watch, list(canary_buckets)),
-            insight_selectors=(
-                [cloudtrail.CfnTrail.InsightSelectorProperty(insight_type=t) for t in ("ApiCallRateInsight", "ApiErrorRateInsight")]
-                if settings.insights
-                else None
-            ),
+            insight_selectors=([cloudtrail.CfnTrail.InsightSelectorProperty(insight_type=t) for t in ("ApiCallRateInsight", "ApiErrorRateInsight")] if settings.insights else None),
         )
         # The role's policy must exist before CloudTrail checks it can deliver.
         self.trail.node.add_dependency(self.node.find_child("CloudWatchDeliveryPolicy"))

@@ -8,6 +8,7 @@ country-specific ones are the identifier, a hyphen and an ISO 3166-1 alpha-2 cod
 ``DataIdentifier`` constants carry the same list offline, so an identifier AWS does not offer
 for a country is never written (CloudFormation would refuse the policy).
 """
+
 from __future__ import annotations
 
 import json

@@ -31,6 +31,7 @@ What AWS requires, and where it is met:
 - No encryption header is sent: objects take the destination bucket's KMS default (the archive
   key at home, the intake key elsewhere), which the bucket's encryption deny admits.
 """
+
 from __future__ import annotations
 
 import json
@@ -182,9 +183,7 @@ class AccountLogExport(Construct):
             policy_type="SUBSCRIPTION_FILTER_POLICY",
             scope="ALL",
             # An empty pattern matches every event.
-            policy_document=json.dumps(
-                {"DestinationArn": stream_arn, "RoleArn": f"arn:aws:iam::{account}:role/{subscription_role_name}", "FilterPattern": "", "Distribution": "Random"}
-            ),
+            policy_document=json.dumps({"DestinationArn": stream_arn, "RoleArn": f"arn:aws:iam::{account}:role/{subscription_role_name}", "FilterPattern": "", "Distribution": "Random"}),
             selection_criteria=selection_criteria(excluded_log_groups),
         )
         for prerequisite in (self.stream, subscription_role, subscription_policy):

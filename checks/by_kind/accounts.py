@@ -1,6 +1,7 @@
 """Every monitored account's stacks: its baseline (trail, roles), collection, detection, global
 events, chat relay, alarms (canary, review digest) and monitoring foundation, and the
 functions' concurrency across all of them."""
+
 from __future__ import annotations
 
 from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, alias_scoped, config_role, deploy_action_function, enforcer, in_public_packs, log_export_grants, wildcards
@@ -42,9 +43,7 @@ def collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> lis
 
 def _log_export(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
     archive = archive_names(config)
-    return log_export_grants(
-        f"{stack}/AccountLogExport/DeliveryPolicy", [archive.log_export_bucket(region)], region, account, archive.log_export_key_alias(region), archive.account
-    )
+    return log_export_grants(f"{stack}/AccountLogExport/DeliveryPolicy", [archive.log_export_bucket(region)], region, account, archive.log_export_key_alias(region), archive.account)
 
 
 def detection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
@@ -91,14 +90,12 @@ def canary(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ac
             Acknowledgement(
                 "AwsSolutions::AwsSolutions-S1",
                 bucket,
-                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, "
-                "source IP and outcome, which is stronger evidence than server access logs.",
+                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, source IP and outcome, which is stronger evidence than server access logs.",
             ),
             *in_public_packs(
                 "S3BucketLoggingEnabled",
                 bucket,
-                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, "
-                "source IP and outcome, which is stronger evidence than server access logs.",
+                "The decoy bucket's every object call is a CloudTrail data event (the trail selects it), with identity, source IP and outcome, which is stronger evidence than server access logs.",
             ),
             *in_public_packs(
                 "S3BucketReplicationEnabled",
@@ -129,8 +126,7 @@ def review_digest(config: BaselineConfig, planned: PlannedStack, stack: str) -> 
         *in_public_packs(
             "LambdaInsideVPC",
             f"{stack}/ReviewDigest/Function",
-            "The function only reads AWS APIs (CloudWatch, Security Hub, Config) and publishes to SNS; a VPC would "
-            "need NAT or several interface endpoints for no reduction in exposure.",
+            "The function only reads AWS APIs (CloudWatch, Security Hub, Config) and publishes to SNS; a VPC would need NAT or several interface endpoints for no reduction in exposure.",
         ),
     ]
 
@@ -160,15 +156,13 @@ def relay(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ack
         *in_public_packs(
             "LambdaInsideVPC",
             function,
-            "The relay posts to public chat webhooks over HTTPS and reads AWS APIs; a VPC would need a NAT gateway "
-            "in every covered region and adds no control over those destinations.",
+            "The relay posts to public chat webhooks over HTTPS and reads AWS APIs; a VPC would need a NAT gateway in every covered region and adds no control over those destinations.",
         ),
         *(
             Acknowledgement(
                 f"{pack}-DynamoDBInBackupPlan",
                 f"{stack}/ChatRelay/Ledger",
-                "The ledger only remembers for a day which notifications were already posted (to avoid duplicates); "
-                "it holds no evidence, and point-in-time recovery is on.",
+                "The ledger only remembers for a day which notifications were already posted (to avoid duplicates); it holds no evidence, and point-in-time recovery is on.",
             )
             for pack in ("NIST.800.53.R5::NIST.800.53.R5", "HIPAA.Security::HIPAA.Security")
         ),

@@ -1,4 +1,5 @@
 """The log archive, its replica and the regional log intakes (stateful, log-archive account)."""
+
 from __future__ import annotations
 
 from capabilities.archive.log_archive import reader_buckets
@@ -17,8 +18,7 @@ def log_archive(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
         *in_public_packs(
             "S3DefaultEncryptionKMS",
             access_logs,
-            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the "
-            "access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
         ),
         *in_public_packs(
             "S3BucketReplicationEnabled",
@@ -43,9 +43,7 @@ def log_archive(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
             ack
             for region in config.intake_regions
             if region != names.replica_region  # the replica region's key wildcard is acknowledged above
-            for ack in wildcards(
-                f"{stack}/LogArchive/LogReaderPolicy", [f"arn:aws:kms:{region}:{names.account}:key/*"], alias_scoped(names.intake_key_alias, region)
-            )
+            for ack in wildcards(f"{stack}/LogArchive/LogReaderPolicy", [f"arn:aws:kms:{region}:{names.account}:key/*"], alias_scoped(names.intake_key_alias, region))
         ],
         *wildcards(
             f"{stack}/LogArchive/ReplicationRolePolicy",
@@ -66,8 +64,7 @@ def _investigation(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
         *in_public_packs(
             "S3BucketReplicationEnabled",
             results,
-            "Athena query results are derived working copies of logs that stay in the replicated, locked archive; "
-            "they expire after 30 days and are not evidence, so they are not replicated.",
+            "Athena query results are derived working copies of logs that stay in the replicated, locked archive; they expire after 30 days and are not evidence, so they are not replicated.",
         ),
         Acknowledgement(
             "DPP::DPP-S3LifecycleKeepsRetention",
@@ -78,14 +75,12 @@ def _investigation(config: BaselineConfig, stack: str) -> list[Acknowledgement]:
         *wildcards(
             f"{stack}/InvestigationPolicy",
             [f"arn:aws:glue:{names.home_region}:{names.account}:table/{database}/*"],
-            "Read-only catalogue actions on the tables of the archive's own database only (Athena reads every "
-            "table a query names through Glue).",
+            "Read-only catalogue actions on the tables of the archive's own database only (Athena reads every table a query names through Glue).",
         ),
         *wildcards(
             f"{stack}/InvestigationPolicy",
             [f"{names.bucket_arn(names.investigation_results_bucket)}/athena/*"],
-            "Athena names each result object by query execution ID; the statement covers the workgroup's "
-            "enforced results prefix of the results bucket only, which denies every other principal.",
+            "Athena names each result object by query execution ID; the statement covers the workgroup's enforced results prefix of the results bucket only, which denies every other principal.",
         ),
     ]
 
@@ -95,20 +90,17 @@ def log_replica(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
         *in_public_packs(
             "S3DefaultEncryptionKMS",
             f"{stack}/LogArchiveReplica/AccessLogBucket",
-            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the "
-            "replica's access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the replica's access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
         ),
         *in_public_packs(
             "S3BucketReplicationEnabled",
             f"{stack}/LogArchiveReplica/AccessLogBucket",
-            "Access logs of the replica are kept in the replica region for the full retention period; S3 server "
-            "access logging cannot write to an Object Lock bucket.",
+            "Access logs of the replica are kept in the replica region for the full retention period; S3 server access logging cannot write to an Object Lock bucket.",
         ),
         *in_public_packs(
             "S3BucketReplicationEnabled",
             f"{stack}/LogArchiveReplica/ReplicaBucket",
-            "This bucket is the replication destination (the geographically separate copy, DPP-PRT-5); "
-            "replicating it again would only add a third region.",
+            "This bucket is the replication destination (the geographically separate copy, DPP-PRT-5); replicating it again would only add a third region.",
         ),
     ]
 
@@ -122,8 +114,7 @@ def log_intake(config: BaselineConfig, planned: PlannedStack, stack: str) -> lis
         *in_public_packs(
             "S3DefaultEncryptionKMS",
             access_logs,
-            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the intake's "
-            "access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
+            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the intake's access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
         ),
         *in_public_packs(
             "S3BucketReplicationEnabled",

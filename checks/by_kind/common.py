@@ -1,6 +1,7 @@
 """What the acknowledgements of every stack kind share: the record, the wording of findings the
 public packs and AwsSolutions-IAM5 report, and constructs that several kinds hold (the
 deploy-action functions, the flow-log enforcer, the Config recorder's role)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,8 +34,7 @@ def wildcards(path: str, resources: list[str], reason: str) -> list[Acknowledgem
 
 
 LOG_OBJECTS = (
-    "Log object keys are chosen by the delivering services (account, region and date paths), so "
-    "access must cover the bucket's objects; the actions are only those named, on these buckets only."
+    "Log object keys are chosen by the delivering services (account, region and date paths), so access must cover the bucket's objects; the actions are only those named, on these buckets only."
 )
 
 
@@ -49,10 +49,7 @@ def alias_scoped(alias: str, region: str) -> str:
 def deploy_action_function(config: BaselineConfig, planned: PlannedStack, stack: str, construct: str, name: str) -> list[Acknowledgement]:
     """A custom-resource function (lambdas/deploy_actions) that only CloudFormation invokes."""
     function = f"{stack}/{construct}/Function"
-    synchronous = (
-        "CloudFormation invokes this custom-resource function synchronously and reports a failure on the stack "
-        "itself; a dead-letter queue only applies to asynchronous invocations."
-    )
+    synchronous = "CloudFormation invokes this custom-resource function synchronously and reports a failure on the stack itself; a dead-letter queue only applies to asynchronous invocations."
     return [
         *wildcards(
             f"{stack}/{construct}/Policy",
@@ -65,8 +62,7 @@ def deploy_action_function(config: BaselineConfig, planned: PlannedStack, stack:
         *in_public_packs(
             "LambdaInsideVPC",
             function,
-            "The function only calls an AWS API once at deployment and handles no Information; a VPC would add NAT "
-            "or endpoints for no reduction in exposure.",
+            "The function only calls an AWS API once at deployment and handles no Information; a VPC would add NAT or endpoints for no reduction in exposure.",
         ),
     ]
 

@@ -1,4 +1,5 @@
 """The alert drill's functions, state machine and roles (alarms stacks, DPP-MON-8)."""
+
 from __future__ import annotations
 
 from capabilities.drills.paths import drill_paths
@@ -17,10 +18,7 @@ def drills(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ac
     archive = archive_names(config)
     base = f"{stack}/AlertDrill"
     own_group = "Lambda names the log streams in the function's own log group; the grant covers that one group."
-    detectors = (
-        "The detector's ID is created by the detection stack; the grant is this account's detectors in this region, and "
-        "only the named GuardDuty actions."
-    )
+    detectors = "The detector's ID is created by the detection stack; the grant is this account's detectors in this region, and only the named GuardDuty actions."
     metrics = "cloudwatch:PutMetricData takes no resource ARN; the cloudwatch:namespace condition limits it to the drill's namespace."
     acks = [
         *wildcards(f"{base}/RunnerPolicy", ["*"], metrics + " guardduty:ListDetectors takes no resource ARN."),
@@ -30,8 +28,7 @@ def drills(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ac
         *wildcards(
             f"{base}/CheckerPolicy",
             [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-chat-relay:*"],
-            "logs:FilterLogEvents on the chat relay's log group only (the drill's received and delivered lines); the ARN's "
-            "trailing :* is how IAM names a log group's streams.",
+            "logs:FilterLogEvents on the chat relay's log group only (the drill's received and delivered lines); the ARN's trailing :* is how IAM names a log group's streams.",
         ),
         *wildcards(
             f"{base}/CheckerPolicy",

@@ -1,5 +1,6 @@
 """Organization mode: the management and security accounts' stacks, and the member baseline
 template the StackSet deploys."""
+
 from __future__ import annotations
 
 from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, config_role, deploy_action_function, enforcer, log_export_grants, wildcards
@@ -19,8 +20,7 @@ def organization(config: BaselineConfig, planned: PlannedStack, stack: str) -> l
         acks += wildcards(
             f"{stack}/Delegation/Policy",
             ["*"],
-            "GuardDuty's organization-admin calls and Organizations' service-access and delegation calls take no "
-            "resource ARNs; the Organizations writes are limited to the named service principals.",
+            "GuardDuty's organization-admin calls and Organizations' service-access and delegation calls take no resource ARNs; the Organizations writes are limited to the named service principals.",
         )
         acks += wildcards(
             f"{stack}/Delegation/Policy",
@@ -39,8 +39,7 @@ def organization(config: BaselineConfig, planned: PlannedStack, stack: str) -> l
             Acknowledgement(
                 "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSConfigRoleForOrganizations]",
                 f"{stack}/Config/AggregatorRole",
-                "AWSConfigRoleForOrganizations is AWS's policy for an organization aggregator (read-only Organizations "
-                "calls); AWS maintains it as the aggregator's needs change.",
+                "AWSConfigRoleForOrganizations is AWS's policy for an organization aggregator (read-only Organizations calls); AWS maintains it as the aggregator's needs change.",
             )
         )
     return acks

@@ -1,4 +1,5 @@
 """The automated responder (opt-in, DPP-IR-3): what it may act on is named only in findings."""
+
 from __future__ import annotations
 
 from checks.by_kind.common import Acknowledgement, alias_scoped, in_public_packs, wildcards
@@ -27,8 +28,7 @@ def responses(config: BaselineConfig, planned: PlannedStack, stack: str) -> list
         *in_public_packs(
             "LambdaInsideVPC",
             function,
-            "The responder only calls AWS APIs (IAM, EC2, WAF, SNS, DynamoDB); a VPC would need endpoints or NAT in every "
-            "covered region and would not narrow what it can reach.",
+            "The responder only calls AWS APIs (IAM, EC2, WAF, SNS, DynamoDB); a VPC would need endpoints or NAT in every covered region and would not narrow what it can reach.",
         ),
     ]
     acting = not responses.dry_run
@@ -76,8 +76,7 @@ def responses(config: BaselineConfig, planned: PlannedStack, stack: str) -> list
         acks += wildcards(
             policy,
             [f"arn:aws:ec2:{region}:{account}:network-acl/*"],
-            "Network ACL IDs are looked up at response time; entries may be created or deleted only in the network "
-            "ACLs of the VPCs listed in dpp.responses.networkAclVpcArns (ec2:Vpc).",
+            "Network ACL IDs are looked up at response time; entries may be created or deleted only in the network ACLs of the VPCs listed in dpp.responses.networkAclVpcArns (ec2:Vpc).",
         )
     if responses.on("blockHostileIps") and acting and _here(responses.web_acl_arns, region, account):
         acks += wildcards(

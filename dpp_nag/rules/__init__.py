@@ -1,4 +1,5 @@
 """Every rule of the DPP pack, grouped by service (one module per service)."""
+
 from dpp_nag.rules import alarms, cloudtrail, collection, coverage, detection, kms, lambda_functions, logs, s3, stateful
 
 ALL_RULES = (

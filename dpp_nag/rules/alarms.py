@@ -1,4 +1,5 @@
 """Rules for metric filters and alarms (DPP-MON-2, DPP-MON-3)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Rules for the trail (DPP-LOG-1, DPP-PRT-2, DPP-PRT-3, DPP-MON-1)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Rules for network and configuration recording (DPP-LOG-3, DPP-LOG-5)."""
+
 from __future__ import annotations
 
 from aws_cdk import CfnResource

@@ -1,6 +1,7 @@
 """Rules that look across the app: every VPC logged, data events where Information lives,
 Config delivering and recording global types once, and presence rules so that a missing
 capability fails synth (DPP-LOG-1/3/5/6, DPP-MON-2, DPP-MON-6, DPP-IR-1, DPP-PRT-2)."""
+
 from __future__ import annotations
 
 from typing import Callable

@@ -1,4 +1,5 @@
 """Rules for threat detection and alert topics (DPP-LOG-6, DPP-MON-4, DPP-PRT-3, DPP-RET-1)."""
+
 from __future__ import annotations
 
 from aws_cdk import CfnResource

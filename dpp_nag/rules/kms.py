@@ -1,4 +1,5 @@
 """Rules for the keys that protect logs (DPP-PRT-3)."""
+
 from __future__ import annotations
 
 from aws_cdk import CfnResource

@@ -1,4 +1,5 @@
 """Rules for the project's own functions (DPP-RET-1, DPP-PII-2, DPP-MON-6)."""
+
 from __future__ import annotations
 
 import re
@@ -30,11 +31,7 @@ def _failures_kept(node: CfnResource, props: Props, ctx: RuleContext) -> bool:
         invoke = ctx.props(config)
         if invoke.get("functionName") == me and ((invoke.get("destinationConfig") or {}).get("onFailure") or {}).get("destination"):
             return True
-    redriven = {
-        ctx.logical_id(queue)
-        for queue in ctx.stack_resources("AWS::SQS::Queue")
-        if (ctx.props(queue).get("redrivePolicy") or {}).get("deadLetterTargetArn")
-    }
+    redriven = {ctx.logical_id(queue) for queue in ctx.stack_resources("AWS::SQS::Queue") if (ctx.props(queue).get("redrivePolicy") or {}).get("deadLetterTargetArn")}
     for mapping in ctx.stack_resources("AWS::Lambda::EventSourceMapping"):
         source = ctx.props(mapping)
         queue_arn = source.get("eventSourceArn") or {}

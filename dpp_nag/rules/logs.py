@@ -1,4 +1,5 @@
 """Rules for log groups (DPP-RET-1, DPP-PRT-3, DPP-PII-1)."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 In a logging baseline every bucket holds evidence, so bucket rules apply to all buckets; the
 WORM rules apply to buckets with Object Lock enabled (the archive and its replica).
 """
+
 from __future__ import annotations
 
 from aws_cdk import CfnResource
@@ -100,11 +101,7 @@ def _tamper_denied(node: CfnResource, props: Props, ctx: RuleContext) -> bool | 
         return None
     denied: set[str] = set()
     for statement in _policy_statements(ctx):
-        if (
-            statement.get("Effect") == "Deny"
-            and statement.get("Principal") in ({"AWS": "*"}, "*")
-            and _only_exempts_principals(statement.get("Condition"))
-        ):
+        if statement.get("Effect") == "Deny" and statement.get("Principal") in ({"AWS": "*"}, "*") and _only_exempts_principals(statement.get("Condition")):
             denied.update(as_list(statement.get("Action")))
     return "s3:*" in denied or all(action in denied for action in TAMPER_ACTIONS_REQUIRED)
 

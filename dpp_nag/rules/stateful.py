@@ -1,4 +1,5 @@
 """Stateful resources survive a stack delete (DPP-RET-1)."""
+
 from __future__ import annotations
 
 from aws_cdk import CfnDeletionPolicy, CfnResource

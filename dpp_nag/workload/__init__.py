@@ -5,6 +5,7 @@ DPP-LOG-2, DPP-RET-1, DPP-PRT-3, DPP-PII-1, DPP-PII-2).
     from dpp_nag import DppWorkloadPack
     Validations.of(app).add_plugins(DppWorkloadPack(app))
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -27,16 +28,19 @@ from dpp_nag.workload.settings import WorkloadSettings
 
 PACK_NAME = "DPPWorkload"
 
-WORKLOAD_RULES: tuple[DppRule, ...] = tuple(replace(rule, pack=PACK_NAME) for rule in (
-    *load_balancers.RULES,
-    *api_gateway.RULES,
-    *cdn_waf.RULES,
-    *databases.RULES,
-    *data_events.RULES,
-    *containers.RULES,
-    *log_groups.RULES,
-    *functions.RULES,
-))
+WORKLOAD_RULES: tuple[DppRule, ...] = tuple(
+    replace(rule, pack=PACK_NAME)
+    for rule in (
+        *load_balancers.RULES,
+        *api_gateway.RULES,
+        *cdn_waf.RULES,
+        *databases.RULES,
+        *data_events.RULES,
+        *containers.RULES,
+        *log_groups.RULES,
+        *functions.RULES,
+    )
+)
 
 
 class DppWorkloadPack(RulePack):

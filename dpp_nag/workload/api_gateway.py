@@ -19,6 +19,7 @@ bodies and headers, i.e. personal data; AWS's own guidance is not to enable it i
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html). INFO is
 the most verbose execution level API Gateway has; there is no DEBUG.
 """
+
 from __future__ import annotations
 
 import re

@@ -13,6 +13,7 @@ WAFv2: an ``AWS::WAFv2::LoggingConfiguration`` whose ResourceArn is the web ACL
 https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-loggingconfiguration.html),
 or a vended-log delivery source for the ACL (log type WAF_LOGS, same Logs pages).
 """
+
 from __future__ import annotations
 
 from typing import Any

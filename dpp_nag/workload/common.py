@@ -1,4 +1,5 @@
 """Helpers shared by the workload rules: matching a resource against names, paths and ARNs."""
+
 from __future__ import annotations
 
 from typing import Any

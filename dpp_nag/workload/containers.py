@@ -8,6 +8,7 @@ container without one writes to Docker's default json-file driver on the instanc
 task's end or the instance's replacement deletes; json-file, journald and local keep the logs
 on the host too, so they do not count.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -14,6 +14,7 @@ writes of Information are access (DPP-LOG-1).
 
 Which resources hold Information, and trails outside the app: settings.py.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,7 +31,11 @@ FUNCTION = "AWS::Lambda::Function"
 TRAIL = "AWS::CloudTrail::Trail"
 EVENT_DATA_STORE = "AWS::CloudTrail::EventDataStore"
 
-_KIND = {TABLE: ("AWS::DynamoDB::Table", "tableName", ":table/", "arn:aws:dynamodb"), GLOBAL_TABLE: ("AWS::DynamoDB::Table", "tableName", ":table/", "arn:aws:dynamodb"), FUNCTION: ("AWS::Lambda::Function", "functionName", ":function:", "arn:aws:lambda")}
+_KIND = {
+    TABLE: ("AWS::DynamoDB::Table", "tableName", ":table/", "arn:aws:dynamodb"),
+    GLOBAL_TABLE: ("AWS::DynamoDB::Table", "tableName", ":table/", "arn:aws:dynamodb"),
+    FUNCTION: ("AWS::Lambda::Function", "functionName", ":function:", "arn:aws:lambda"),
+}
 
 
 def holds_information(node: CfnResource, props: dict[str, Any], settings: WorkloadSettings) -> bool:

@@ -20,6 +20,7 @@ Audit sources, which the export alone does not switch on:
   Aurora MySQL: cluster parameter ``server_audit_logging`` = 1
     (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Auditing.html).
 """
+
 from __future__ import annotations
 
 from typing import Any

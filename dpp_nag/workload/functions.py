@@ -9,6 +9,7 @@ and any other ``*LOG_LEVEL`` / ``*LOGLEVEL`` variable an application reads.
 ``POWERTOOLS_LOGGER_LOG_EVENT=true`` logs every incoming event (the request with its personal
 data) and ``POWERTOOLS_LOGGER_SAMPLE_RATE`` > 0 switches a share of invocations to DEBUG (same page).
 """
+
 from __future__ import annotations
 
 import re

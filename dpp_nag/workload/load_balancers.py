@@ -11,6 +11,7 @@ attribute is still required so a TLS listener added later is logged.
 Classic: ``AccessLoggingPolicy.Enabled`` with ``S3BucketName``
 (https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-access-logs.html).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -8,6 +8,7 @@ A Lambda function without ``LoggingConfig.LogGroup`` writes to ``/aws/lambda/<na
 Lambda creates on first invocation with no retention and no key
 (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html).
 """
+
 from __future__ import annotations
 
 from typing import Any

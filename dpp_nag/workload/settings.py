@@ -1,4 +1,5 @@
 """What the workload pack needs to know about the user's app (DPP-LOG-1.b, DPP-RET-1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Analyse: DPP-ANA-1 (search and correlate in place) and DPP-ANA-2 (procedures per service),
 graded on the catalogue, workgroup and saved queries the assembly holds."""
+
 from __future__ import annotations
 
 from evidence.checks import case
@@ -10,19 +11,23 @@ from evidence.grading import Finding
 
 @grades("DPP-ANA-1")
 def search_in_place(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/investigation/test_saved_queries.py::test_saved_query_returns_what_the_investigation_needs"),
-        case("tests/investigation/test_saved_queries.py::test_every_alarm_and_route_has_a_query"),
-        case("tests/investigation/test_saved_queries.py::test_every_table_has_sample_objects_under_its_template"),
-        case("tests/investigation/test_insights_queries.py::test_insights_query_parses_and_its_fields_exist"),
-        case("tests/investigation/test_insights_queries.py::test_every_query_is_deployed_where_its_data_is"),
-        case("tests/access/test_access_paths.py::test_every_path_is_decided_as_aws_would"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/investigation/test_saved_queries.py::test_saved_query_returns_what_the_investigation_needs"),
+            case("tests/investigation/test_saved_queries.py::test_every_alarm_and_route_has_a_query"),
+            case("tests/investigation/test_saved_queries.py::test_every_table_has_sample_objects_under_its_template"),
+            case("tests/investigation/test_insights_queries.py::test_insights_query_parses_and_its_fields_exist"),
+            case("tests/investigation/test_insights_queries.py::test_every_query_is_deployed_where_its_data_is"),
+            case("tests/access/test_access_paths.py::test_every_path_is_decided_as_aws_would"),
+        ]
+    )
     tables = f.of_type("AWS::Glue::Table")
     workgroups = [w for w in f.of_type("AWS::Athena::WorkGroup") if "EncryptionConfiguration" in str(w.properties)]
     queries = f.of_type("AWS::Athena::NamedQuery")
-    what = ("Glue tables over every archive prefix (CloudTrail, flow logs, DNS, Config, findings) across accounts and regions, an Athena "
-            "workgroup with KMS-encrypted results, and a saved query per alarm and route of the plan")
+    what = (
+        "Glue tables over every archive prefix (CloudTrail, flow logs, DNS, Config, findings) across accounts and regions, an Athena "
+        "workgroup with KMS-encrypted results, and a saved query per alarm and route of the plan"
+    )
     if not tables:
         found.answer = what
         return found
@@ -36,8 +41,10 @@ def search_in_place(f: Facts) -> Finding:
     else:
         found.gaps.append("no query workgroup with encrypted results")
     if queries:
-        found.controls.append(f"{len(queries)} saved Athena queries, one or more per alarm and route, run on sample objects in the tests; "
-                              f"{len(f.of_type('AWS::Logs::QueryDefinition'))} Logs Insights definitions on the trail's log groups")
+        found.controls.append(
+            f"{len(queries)} saved Athena queries, one or more per alarm and route, run on sample objects in the tests; "
+            f"{len(f.of_type('AWS::Logs::QueryDefinition'))} Logs Insights definitions on the trail's log groups"
+        )
     else:
         found.gaps.append("no saved query per alarm or investigation")
     return found

@@ -1,5 +1,6 @@
 """Collect: DPP-LOG-1 .. DPP-LOG-8, graded on what the trails, flow logs, resolver configs,
 recorders and detectors of the assembly actually record, in which accounts and regions."""
+
 from __future__ import annotations
 
 import json
@@ -62,12 +63,16 @@ def _trail_gaps(f: Facts, trails: list) -> list[str]:
 
 @grades("DPP-LOG-1.a")
 def management_events(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-TrailMultiRegion"), rule("DPP-TrailManagementEvents"), rule("DPP-TrailPresent"),
-        case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
-        case(f"{_COLLECTION}::test_trail_records_management_events_and_reads_of_the_archive"),
-        access("cloudtrail-put"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-TrailMultiRegion"),
+            rule("DPP-TrailManagementEvents"),
+            rule("DPP-TrailPresent"),
+            case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+            case(f"{_COLLECTION}::test_trail_records_management_events_and_reads_of_the_archive"),
+            access("cloudtrail-put"),
+        ]
+    )
     trails = [t for t in multi_region_trails(f) if management_events_logged(t.properties)]
     if not trails:
         found.answer = "a multi-region trail with global service and management events (the account-baseline stack)"
@@ -80,12 +85,14 @@ def management_events(f: Facts) -> Finding:
 
 @grades("DPP-LOG-1.b")
 def data_events(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-TrailDataEventsSensitiveBuckets"),
-        case(f"{_COLLECTION}::test_sensitive_buckets_get_data_events_and_switches_are_honoured"),
-        case("tests/nag/test_dpp_rules.py::test_sensitive_buckets_need_data_events"),
-        case("tests/synth/test_workload_channels.py::test_trail_logs_item_calls_on_configured_tables_and_invocations_of_configured_functions"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-TrailDataEventsSensitiveBuckets"),
+            case(f"{_COLLECTION}::test_sensitive_buckets_get_data_events_and_switches_are_honoured"),
+            case("tests/nag/test_dpp_rules.py::test_sensitive_buckets_need_data_events"),
+            case("tests/synth/test_workload_channels.py::test_trail_logs_item_calls_on_configured_tables_and_invocations_of_configured_functions"),
+        ]
+    )
     buckets = f.setting("trail.sensitive_buckets", []) or []
     trails = multi_region_trails(f)
     if not buckets:
@@ -99,8 +106,11 @@ def data_events(f: Facts) -> Finding:
                 covered.append(bucket)
                 break
     if not covered:
-        found.answer = ("switch on trail.dataEvents (it is false: no object access of " + ", ".join(buckets) + " is logged)") if not f.setting("trail.data_events", True) \
+        found.answer = (
+            ("switch on trail.dataEvents (it is false: no object access of " + ", ".join(buckets) + " is logged)")
+            if not f.setting("trail.data_events", True)
             else "a data-event selector (reads and writes) for each bucket of trail.sensitiveBuckets"
+        )
         return found
     found.controls.append(f"S3 object data events (reads and writes) on {', '.join(covered)}: {where(trails)}")
     found.gaps += [f"bucket {b} is configured as sensitive but its object access is not logged" for b in buckets if b not in covered]
@@ -124,11 +134,13 @@ def data_events(f: Facts) -> Finding:
 
 @grades("DPP-LOG-1.c")
 def console_sign_ins(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
-        case("tests/synth/test_detection.py::test_root_sign_in_is_critical"),
-        case("tests/synth/test_alarms.py::test_filter_pattern_matches_the_event_and_not_the_close_miss"),
-    ])
+    found = Finding(
+        checks=[
+            case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+            case("tests/synth/test_detection.py::test_root_sign_in_is_critical"),
+            case("tests/synth/test_alarms.py::test_filter_pattern_matches_the_event_and_not_the_close_miss"),
+        ]
+    )
     trails = [t for t in multi_region_trails(f) if management_events_logged(t.properties)]
     if not trails:
         found.answer = "a multi-region trail with global service events (console sign-ins are global-service management events)"
@@ -144,10 +156,12 @@ _FLOW_FIELDS_NEEDED = ("srcaddr", "dstaddr", "srcport", "dstport", "action", "st
 
 @grades("DPP-LOG-2.a")
 def service_log_fields(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case(f"{_COLLECTION}::test_flow_log_format_carries_every_field_the_dpp_names"),
-        case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
-    ])
+    found = Finding(
+        checks=[
+            case(f"{_COLLECTION}::test_flow_log_format_carries_every_field_the_dpp_names"),
+            case(f"{_COLLECTION}::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+        ]
+    )
     trails = multi_region_trails(f)
     if trails:
         found.controls.append(f"CloudTrail records (time, source IP, identity, event, error code, resources): {where(trails)}")
@@ -202,14 +216,17 @@ def _per_place(f: Facts, found: Finding, resources: list, label: str, feature: s
 
 @grades("DPP-LOG-3")
 def flow_logs(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-VpcFlowLogged"), rule("DPP-FlowLogAllTraffic"),
-        case(f"{_COLLECTION}::test_every_other_vpc_is_covered_by_the_enforcer"),
-        case("tests/lambdas/test_flow_log_enforcer.py::test_a_new_vpc_gets_an_all_traffic_flow_log_and_dns_logging"),
-        case("tests/lambdas/test_flow_log_enforcer.py::test_daily_sweep_covers_every_vpc_including_the_default_one"),
-        case("tests/synth/test_log_archive.py::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
-        access("vpc-flow-logs-put"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-VpcFlowLogged"),
+            rule("DPP-FlowLogAllTraffic"),
+            case(f"{_COLLECTION}::test_every_other_vpc_is_covered_by_the_enforcer"),
+            case("tests/lambdas/test_flow_log_enforcer.py::test_a_new_vpc_gets_an_all_traffic_flow_log_and_dns_logging"),
+            case("tests/lambdas/test_flow_log_enforcer.py::test_daily_sweep_covers_every_vpc_including_the_default_one"),
+            case("tests/synth/test_log_archive.py::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
+            access("vpc-flow-logs-put"),
+        ]
+    )
     enforcers = f.of_type("AWS::Lambda::Function", "FlowLogEnforcer")
     _per_place(f, found, enforcers, "flow-log enforcer (ALL traffic, new VPCs on CreateVpc, daily sweep)", "flowLogs")
     named = f.of_type("AWS::EC2::FlowLog")
@@ -220,12 +237,14 @@ def flow_logs(f: Facts) -> Finding:
 
 @grades("DPP-LOG-4")
 def dns_logs(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case(f"{_COLLECTION}::test_named_vpcs_are_associated_with_dns_query_logging"),
-        case("tests/lambdas/test_flow_log_enforcer.py::test_a_new_vpc_gets_an_all_traffic_flow_log_and_dns_logging"),
-        case("tests/synth/test_log_archive.py::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
-        access("dns-query-logs-put"),
-    ])
+    found = Finding(
+        checks=[
+            case(f"{_COLLECTION}::test_named_vpcs_are_associated_with_dns_query_logging"),
+            case("tests/lambdas/test_flow_log_enforcer.py::test_a_new_vpc_gets_an_all_traffic_flow_log_and_dns_logging"),
+            case("tests/synth/test_log_archive.py::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
+            access("dns-query-logs-put"),
+        ]
+    )
     configs = f.of_type("AWS::Route53Resolver::ResolverQueryLoggingConfig")
     _per_place(f, found, configs, "Route 53 Resolver query logging to the archive", "dnsQueryLogs")
     if configs and not f.of_type("AWS::Lambda::Function", "FlowLogEnforcer"):
@@ -235,12 +254,17 @@ def dns_logs(f: Facts) -> Finding:
 
 @grades("DPP-LOG-5")
 def config_history(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-ConfigRecordsAllResources"), rule("DPP-ConfigGlobalTypesOnce"), rule("DPP-ConfigRecorderDelivers"), rule("DPP-ConfigRecorderPresent"),
-        case(f"{_COLLECTION}::test_config_records_everything_and_global_types_once"),
-        case("tests/synth/test_log_archive.py::test_config_staging_has_no_object_lock_and_feeds_both_locked_copies"),
-        access("config-put-service", "config-put-role"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-ConfigRecordsAllResources"),
+            rule("DPP-ConfigGlobalTypesOnce"),
+            rule("DPP-ConfigRecorderDelivers"),
+            rule("DPP-ConfigRecorderPresent"),
+            case(f"{_COLLECTION}::test_config_records_everything_and_global_types_once"),
+            case("tests/synth/test_log_archive.py::test_config_staging_has_no_object_lock_and_feeds_both_locked_copies"),
+            access("config-put-service", "config-put-role"),
+        ]
+    )
     recorders = [r for r in f.of_type("AWS::Config::ConfigurationRecorder") if (r.properties.get("RecordingGroup") or {}).get("AllSupported") is True]
     _per_place(f, found, recorders, "Config recorder of every supported type, delivering to the staging bucket replicated into the archive", "configRecorder")
     delivering = {r.place for r in f.of_type("AWS::Config::DeliveryChannel")}
@@ -249,19 +273,28 @@ def config_history(f: Facts) -> Finding:
 
 
 _PLANS = {
-    "s3DataEvents": "S3_DATA_EVENTS", "eksAuditLogs": "EKS_AUDIT_LOGS", "runtimeMonitoring": "RUNTIME_MONITORING",
-    "ebsMalwareProtection": "EBS_MALWARE_PROTECTION", "rdsLoginEvents": "RDS_LOGIN_EVENTS", "lambdaNetworkLogs": "LAMBDA_NETWORK_LOGS",
+    "s3DataEvents": "S3_DATA_EVENTS",
+    "eksAuditLogs": "EKS_AUDIT_LOGS",
+    "runtimeMonitoring": "RUNTIME_MONITORING",
+    "ebsMalwareProtection": "EBS_MALWARE_PROTECTION",
+    "rdsLoginEvents": "RDS_LOGIN_EVENTS",
+    "lambdaNetworkLogs": "LAMBDA_NETWORK_LOGS",
 }
 
 
 @grades("DPP-LOG-6")
 def threat_detection(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-GuardDutyEnabled"), rule("DPP-GuardDutyPresent"), rule("DPP-SecurityHubPresent"), rule("DPP-SecurityHubStandard"),
-        case("tests/synth/test_detection.py::test_guardduty_in_every_region_with_every_protection_plan"),
-        case("tests/synth/test_detection.py::test_security_hub_standards_per_region_and_aggregator_only_at_home"),
-        access("guardduty-put"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-GuardDutyEnabled"),
+            rule("DPP-GuardDutyPresent"),
+            rule("DPP-SecurityHubPresent"),
+            rule("DPP-SecurityHubStandard"),
+            case("tests/synth/test_detection.py::test_guardduty_in_every_region_with_every_protection_plan"),
+            case("tests/synth/test_detection.py::test_security_hub_standards_per_region_and_aggregator_only_at_home"),
+            access("guardduty-put"),
+        ]
+    )
     detectors = [r for r in f.of_type("AWS::GuardDuty::Detector") if r.properties.get("Enable") is True]
     hubs = f.of_type("AWS::SecurityHub::Hub")
     standards = f.of_type("AWS::SecurityHub::Standard")
@@ -293,11 +326,13 @@ def threat_detection(f: Facts) -> Finding:
 
 @grades("DPP-LOG-7")
 def log_store_access(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/synth/test_log_archive.py::test_archive_access_is_logged_to_the_access_log_bucket"),
-        case(f"{_COLLECTION}::test_trail_records_management_events_and_reads_of_the_archive"),
-        access("access-logging"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/synth/test_log_archive.py::test_archive_access_is_logged_to_the_access_log_bucket"),
+            case(f"{_COLLECTION}::test_trail_records_management_events_and_reads_of_the_archive"),
+            access("access-logging"),
+        ]
+    )
     archive = f.of_type("AWS::S3::Bucket", "ArchiveBucket") + f.of_type("AWS::S3::Bucket", "ReplicaBucket")
     logged = [b for b in archive if b.properties.get("LoggingConfiguration")]
     if not logged:
@@ -372,15 +407,17 @@ def _exports_into_archive(f: Facts, policy) -> bool:
 
 @grades("DPP-LOG-8")
 def workload_channels(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/synth/test_collection.py::test_config_rules_watch_the_baseline_account_wide_checks_only_at_home"),
-        case("tests/workload/test_example_workload.py::test_the_example_without_logging_fails_with_the_rules_a_user_looks_up"),
-        case(f"{_WORKLOAD}::test_every_covered_region_checks_load_balancer_api_gateway_waf_and_rds_logging"),
-        case(f"{_WORKLOAD}::test_non_compliance_of_a_workload_rule_reaches_the_high_topic_and_compliance_does_not"),
-        case(f"{_WORKLOAD}::test_every_log_group_streams_through_firehose_into_the_archive_layout"),
-        access("firehose-put"),
-        access("logs-assumes-subscription-role"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/synth/test_collection.py::test_config_rules_watch_the_baseline_account_wide_checks_only_at_home"),
+            case("tests/workload/test_example_workload.py::test_the_example_without_logging_fails_with_the_rules_a_user_looks_up"),
+            case(f"{_WORKLOAD}::test_every_covered_region_checks_load_balancer_api_gateway_waf_and_rds_logging"),
+            case(f"{_WORKLOAD}::test_non_compliance_of_a_workload_rule_reaches_the_high_topic_and_compliance_does_not"),
+            case(f"{_WORKLOAD}::test_every_log_group_streams_through_firehose_into_the_archive_layout"),
+            access("firehose-put"),
+            access("logs-assumes-subscription-role"),
+        ]
+    )
     # enforced at synth for the application's own stacks by the workload pack they apply
     found.controls.append("DPP workload pack (DppWorkloadPack) for the application's CDK apps: load balancer, API Gateway, CloudFront, WAF, RDS/Aurora, ECS and log-group rules")
     rules = f.of_type("AWS::Config::ConfigRule")
@@ -402,9 +439,7 @@ def workload_channels(f: Facts) -> Finding:
     if exports:
         found.controls.append(f"every log group streamed into the archive's cloudwatch-logs/ (Firehose, replicated into the locked copies): {where(exports)}")
         found.gaps += [f"log groups not exported into the archive in {p}" for p in f.missing_places(exports)]
-    what = (
-        "at run time, Config rules: " + "; ".join(missing)
-    )
+    what = "at run time, Config rules: " + "; ".join(missing)
     if detected or exports:
         found.gaps += [f"not detected: {m}" for m in missing]
         if not exports:

@@ -1,5 +1,6 @@
 """Monitor and alert: DPP-MON-1 .. DPP-MON-8, graded on the alarms (by catalogue ID, with actions
 that can notify), the EventBridge routes, topics, subscriptions and the relay as synthesized."""
+
 from __future__ import annotations
 
 import json
@@ -47,12 +48,15 @@ def routes(f: Facts, marker: str) -> list:
 
 @grades("DPP-MON-1")
 def real_time(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-TrailToCloudWatchLogs"), rule("DPP-GuardDutyEnabled"),
-        case("tests/synth/test_collection.py::test_trail_is_multi_region_validated_encrypted_and_streamed"),
-        case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band"),
-        case("tests/synth/test_detection.py::test_every_route_is_a_rule_to_its_severity_topic_with_a_dead_letter_queue"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-TrailToCloudWatchLogs"),
+            rule("DPP-GuardDutyEnabled"),
+            case("tests/synth/test_collection.py::test_trail_is_multi_region_validated_encrypted_and_streamed"),
+            case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band"),
+            case("tests/synth/test_detection.py::test_every_route_is_a_rule_to_its_severity_topic_with_a_dead_letter_queue"),
+        ]
+    )
     streamed = [t for t in f.of_type("AWS::CloudTrail::Trail") if t.properties.get("CloudWatchLogsLogGroupArn")]
     if not streamed:
         found.answer = "stream the trail to CloudWatch Logs"
@@ -71,21 +75,40 @@ def real_time(f: Facts) -> Finding:
 
 @grades("DPP-MON-2")
 def investigative(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, rule("DPP-CanaryAlarmPresent"), rule("DPP-TrailDataEventsCanary"), _FIRES, _MATCHES,
-                            case("tests/synth/test_canary.py::test_every_object_call_on_the_decoy_is_a_trail_data_event")])
-    return alarms(f, found, {
-        "UnauthorizedCallsByOnePrincipal": "multiple unauthorized calls",
-        "ApiCallVolumeAnomaly": "unexpected request rate",
-        "DataRetrievalAnomaly": "unexpected data-retrieval volume",
-        "CanaryAccessed": "access to canary records",
-    })
+    found = Finding(
+        checks=[
+            _CAN_FIRE,
+            rule("DPP-CanaryAlarmPresent"),
+            rule("DPP-TrailDataEventsCanary"),
+            _FIRES,
+            _MATCHES,
+            case("tests/synth/test_canary.py::test_every_object_call_on_the_decoy_is_a_trail_data_event"),
+        ]
+    )
+    return alarms(
+        f,
+        found,
+        {
+            "UnauthorizedCallsByOnePrincipal": "multiple unauthorized calls",
+            "ApiCallVolumeAnomaly": "unexpected request rate",
+            "DataRetrievalAnomaly": "unexpected data-retrieval volume",
+            "CanaryAccessed": "access to canary records",
+        },
+    )
 
 
 @grades("DPP-MON-3.a")
 def privileged_access(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES, case(f"{_ALARMS}::test_break_glass_sessions_are_counted_too"),
-                            case(f"{_ALARMS}::test_the_organization_access_role_counts_as_privileged"),
-                            case("tests/synth/test_detection.py::test_root_sign_in_is_critical")])
+    found = Finding(
+        checks=[
+            _CAN_FIRE,
+            _FIRES,
+            _MATCHES,
+            case(f"{_ALARMS}::test_break_glass_sessions_are_counted_too"),
+            case(f"{_ALARMS}::test_the_organization_access_role_counts_as_privileged"),
+            case("tests/synth/test_detection.py::test_root_sign_in_is_critical"),
+        ]
+    )
     roles = ", ".join(f.setting("alarms.privileged_roles", []) or []) or "none configured"
     alarms(f, found, {"RootUsage": "root activity", "BreakGlassRoleUsed": "break-glass role", "PrivilegedRoleAssumed": f"administrator roles ({roles}; alarms.privilegedRoles)"})
     return found
@@ -103,18 +126,25 @@ def failed_logins(f: Facts) -> Finding:
 
 @grades("DPP-MON-3.c")
 def outside_hours(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, _FIRES, case(f"{_ALARMS}::test_the_alarm_never_counts_a_sign_in_inside_business_hours"),
-                            case(f"{_ALARMS}::test_the_alarm_counts_a_sign_in_well_outside_business_hours")])
+    found = Finding(
+        checks=[_CAN_FIRE, _FIRES, case(f"{_ALARMS}::test_the_alarm_never_counts_a_sign_in_inside_business_hours"), case(f"{_ALARMS}::test_the_alarm_counts_a_sign_in_well_outside_business_hours")]
+    )
     zone = f.setting("business_hours.time_zone", "?")
     return alarms(f, found, {"AccessOutsideBusinessHours": f"console access outside {f.setting('business_hours.start', '?')}-{f.setting('business_hours.end', '?')} {zone}"})
 
 
 @grades("DPP-MON-3.d")
 def unexpected_locations(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES,
-                            case(f"{_ALARMS}::test_every_uncovered_region_counts_and_no_covered_one"),
-                            case(f"{_ALARMS}::test_global_service_events_in_us_east_1_are_not_unexpected"),
-                            case("tests/synth/test_detection.py::test_unexpected_location_findings_have_their_own_route")])
+    found = Finding(
+        checks=[
+            _CAN_FIRE,
+            _FIRES,
+            _MATCHES,
+            case(f"{_ALARMS}::test_every_uncovered_region_counts_and_no_covered_one"),
+            case(f"{_ALARMS}::test_global_service_events_in_us_east_1_are_not_unexpected"),
+            case("tests/synth/test_detection.py::test_unexpected_location_findings_have_their_own_route"),
+        ]
+    )
     located = routes(f, "GuardDutyUnexpectedLocation")
     if located:
         found.controls.append(f"GuardDuty's location findings (ConsoleLoginSuccess.B, InstanceCredentialExfiltration, IAM AnomalousBehavior) routed as unexpected locations: {where(located)}")
@@ -122,8 +152,9 @@ def unexpected_locations(f: Facts) -> Finding:
     else:
         found.gaps.append("GuardDuty's location findings: no route (features.guardDuty)")
     regions = ", ".join(f.regions)
-    region_alarms = alarms(f, Finding(), {"UnexpectedRegionActivity": f"calls in regions outside {regions}"} | (
-        {} if "us-east-1" in f.regions else {"UnexpectedRegionActivityUsEast1": "regional calls in us-east-1"}))
+    region_alarms = alarms(
+        f, Finding(), {"UnexpectedRegionActivity": f"calls in regions outside {regions}"} | ({} if "us-east-1" in f.regions else {"UnexpectedRegionActivityUsEast1": "regional calls in us-east-1"})
+    )
     found.controls += region_alarms.controls
     found.gaps += region_alarms.gaps or ([f"calls in regions outside {regions}: no alarm ({region_alarms.answer})"] if region_alarms.answer else [])
     if not found.controls:
@@ -134,14 +165,25 @@ def unexpected_locations(f: Facts) -> Finding:
 
 @grades("DPP-MON-3.e")
 def data_transfer(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, _FIRES, _MATCHES, case(f"{_ALARMS}::test_large_transfer_sums_the_bytes_read_and_fires_at_the_threshold"),
-                            case(f"{_ALARMS}::test_alarms_can_be_switched_off_rethresholded_and_added")])
+    found = Finding(
+        checks=[
+            _CAN_FIRE,
+            _FIRES,
+            _MATCHES,
+            case(f"{_ALARMS}::test_large_transfer_sums_the_bytes_read_and_fires_at_the_threshold"),
+            case(f"{_ALARMS}::test_alarms_can_be_switched_off_rethresholded_and_added"),
+        ]
+    )
     limit = f.setting("alarms.large_transfer_bytes", None)
-    alarms(f, found, {
-        "LargeDataTransfer": f"bytes read from the sensitive buckets (alarms.largeTransferBytes {limit})",
-        "DataRetrievalAnomaly": "reads of the sensitive buckets above their usual volume",
-        "CanaryAccessed": "canary record read",
-    })
+    alarms(
+        f,
+        found,
+        {
+            "LargeDataTransfer": f"bytes read from the sensitive buckets (alarms.largeTransferBytes {limit})",
+            "DataRetrievalAnomaly": "reads of the sensitive buckets above their usual volume",
+            "CanaryAccessed": "canary record read",
+        },
+    )
     egress = [a for a in f.of_type("AWS::CloudWatch::Alarm") if a.properties.get("MetricName") == "BytesOutToDestination" and a.properties.get("AlarmActions")]
     if egress:
         found.controls.append(f"egress bytes through the listed NAT gateways (alarms.natGateways): {where(egress)}")
@@ -165,11 +207,13 @@ _CONTROL_ROUTES = ("TrailTampering", "ConfigTampering", "GuardDutyTampering", "S
 
 @grades("DPP-MON-3.g")
 def configuration_changes(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/synth/test_detection.py::test_control_changes_are_critical_and_near_misses_are_not"),
-        case("tests/synth/test_detection.py::test_every_control_change_route_has_a_test"),
-        case("tests/synth/test_detection.py::test_config_non_compliance"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/synth/test_detection.py::test_control_changes_are_critical_and_near_misses_are_not"),
+            case("tests/synth/test_detection.py::test_every_control_change_route_has_a_test"),
+            case("tests/synth/test_detection.py::test_config_non_compliance"),
+        ]
+    )
     present = [r for r in _CONTROL_ROUTES if routes(f, r)]
     if present:
         found.controls.append(f"security-control changes routed as critical: {', '.join(present)} ({where([x for r in present for x in routes(f, r)])})")
@@ -188,12 +232,14 @@ def configuration_changes(f: Facts) -> Finding:
 
 @grades("DPP-MON-3.h")
 def workload_health(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/synth/test_costs.py::test_cost_anomalies_are_detected_in_us_east_1_and_notify_the_high_topic"),
-        case("tests/synth/test_costs.py::test_monthly_budget_notifies_the_medium_topic_on_actual_and_forecast_spend"),
-        case("tests/access/test_access_paths.py::test_every_path_is_decided_as_aws_would"),
-        case(f"{_ALARMS}::test_alarms_can_be_switched_off_rethresholded_and_added"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/synth/test_costs.py::test_cost_anomalies_are_detected_in_us_east_1_and_notify_the_high_topic"),
+            case("tests/synth/test_costs.py::test_monthly_budget_notifies_the_medium_topic_on_actual_and_forecast_spend"),
+            case("tests/access/test_access_paths.py::test_every_path_is_decided_as_aws_would"),
+            case(f"{_ALARMS}::test_alarms_can_be_switched_off_rethresholded_and_added"),
+        ]
+    )
     subscriptions = [s for s in f.of_type("AWS::CE::AnomalySubscription") if s.properties.get("Subscribers")]
     if subscriptions:
         found.controls.append(f"cost anomalies notified to the alert topic: {where(subscriptions)}")
@@ -217,13 +263,17 @@ def workload_health(f: Facts) -> Finding:
 
 @grades("DPP-MON-4")
 def beyond_boundaries(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-GuardDutyEnabled"), rule("DPP-MalwareScanTagsVerdict"), rule("DPP-CanaryAlarmPresent"),
-        case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band"),
-        case("tests/synth/test_canary.py::test_every_object_call_on_the_decoy_is_a_trail_data_event"),
-        case("tests/synth/test_detection.py::test_sensitive_bucket_is_scanned_for_malware_in_its_own_region_only"),
-        case("tests/synth/test_detection.py::test_exposed_credentials_are_critical"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-GuardDutyEnabled"),
+            rule("DPP-MalwareScanTagsVerdict"),
+            rule("DPP-CanaryAlarmPresent"),
+            case("tests/synth/test_detection.py::test_guardduty_findings_go_to_their_severity_band"),
+            case("tests/synth/test_canary.py::test_every_object_call_on_the_decoy_is_a_trail_data_event"),
+            case("tests/synth/test_detection.py::test_sensitive_bucket_is_scanned_for_malware_in_its_own_region_only"),
+            case("tests/synth/test_detection.py::test_exposed_credentials_are_critical"),
+        ]
+    )
     guardduty = [d for d in f.of_type("AWS::GuardDuty::Detector") if "S3_DATA_EVENTS" in json.dumps(d.properties.get("Features"))]
     if guardduty:
         found.controls.append(f"GuardDuty S3 protection (exfiltration findings): {where(guardduty)}")
@@ -252,13 +302,15 @@ def beyond_boundaries(f: Facts) -> Finding:
 
 @grades("DPP-MON-5")
 def notify_people(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/lambdas/test_chat_relay.py::test_alarm_reaches_every_target_in_its_own_format"),
-        case("tests/lambdas/test_chat_relay.py::test_a_clear_reaches_every_target_that_saw_the_alarm"),
-        case("tests/synth/test_relay.py::test_the_topics_wanted_by_a_webhook_target_feed_the_inbox"),
-        case("tests/synth/test_detection.py::test_impoc_and_email_targets_are_subscribed_by_severity"),
-        access("alarm-publish", "events-publish", "sns-to-relay"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/lambdas/test_chat_relay.py::test_alarm_reaches_every_target_in_its_own_format"),
+            case("tests/lambdas/test_chat_relay.py::test_a_clear_reaches_every_target_that_saw_the_alarm"),
+            case("tests/synth/test_relay.py::test_the_topics_wanted_by_a_webhook_target_feed_the_inbox"),
+            case("tests/synth/test_detection.py::test_impoc_and_email_targets_are_subscribed_by_severity"),
+            access("alarm-publish", "events-publish", "sns-to-relay"),
+        ]
+    )
     targets = f.config.get("notification_targets", [])
     relays = f.of_type("AWS::Lambda::Function", "ChatRelay")
     subscriptions = f.of_type("AWS::SNS::Subscription")
@@ -285,14 +337,17 @@ def notify_people(f: Facts) -> Finding:
 
 @grades("DPP-MON-6")
 def monitoring_faults(f: Facts) -> Finding:
-    found = Finding(checks=[_CAN_FIRE, rule("DPP-LambdaFailuresKept"),
-                            case(f"{_ALARMS}::test_silence_is_an_alarm"), case("tests/synth/test_relay.py::test_monitors_watch_the_relay")])
-    alarms(f, found, {
-        "TrailSilent": "a stopped trail (no events for an hour)",
-        "AlertRoutingDeadLetters": "failed alert routing",
-        "ChatRelayDeadLetters": "failed chat delivery",
-        "FlowLogEnforcerErrors": "flow-log enforcer failures",
-    })
+    found = Finding(checks=[_CAN_FIRE, rule("DPP-LambdaFailuresKept"), case(f"{_ALARMS}::test_silence_is_an_alarm"), case("tests/synth/test_relay.py::test_monitors_watch_the_relay")])
+    alarms(
+        f,
+        found,
+        {
+            "TrailSilent": "a stopped trail (no events for an hour)",
+            "AlertRoutingDeadLetters": "failed alert routing",
+            "ChatRelayDeadLetters": "failed chat delivery",
+            "FlowLogEnforcerErrors": "flow-log enforcer failures",
+        },
+    )
     if found.controls:
         for route in ("ConfigTampering", "TrailTampering"):
             if not routes(f, route):
@@ -303,12 +358,14 @@ def monitoring_faults(f: Facts) -> Finding:
 
 @grades("DPP-MON-7")
 def periodic_review(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/lambdas/test_review_digest.py::test_the_digest_counts_alarms_canary_findings_and_non_compliance"),
-        case("tests/lambdas/test_review_digest.py::test_the_handler_publishes_to_the_review_topic"),
-        case("tests/unit/test_configuration.py::test_review_schedule_must_be_a_schedule_expression"),
-        rule("DPP-LambdaFailuresKept"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/lambdas/test_review_digest.py::test_the_digest_counts_alarms_canary_findings_and_non_compliance"),
+            case("tests/lambdas/test_review_digest.py::test_the_handler_publishes_to_the_review_topic"),
+            case("tests/unit/test_configuration.py::test_review_schedule_must_be_a_schedule_expression"),
+            rule("DPP-LambdaFailuresKept"),
+        ]
+    )
     schedules = f.of_type("AWS::Events::Rule", "ReviewDigest")
     if not schedules:
         found.answer = "the review digest (alarms stack, home region)"

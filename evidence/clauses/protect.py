@@ -1,5 +1,6 @@
 """Protect: DPP-PRT-1 .. DPP-PRT-5, graded on the archive's bucket and key policies, Object Lock,
 encryption, the reader role's trust and the replica, as synthesized."""
+
 from __future__ import annotations
 
 import json
@@ -37,10 +38,12 @@ def _policies_of(f: Facts, bucket) -> list:
 
 @grades("DPP-PRT-1")
 def central_archive(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case(f"{_ARCHIVE}::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
-        case(f"{_ARCHIVE}::test_config_staging_has_no_object_lock_and_feeds_both_locked_copies"),
-    ])
+    found = Finding(
+        checks=[
+            case(f"{_ARCHIVE}::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
+            case(f"{_ARCHIVE}::test_config_staging_has_no_object_lock_and_feeds_both_locked_copies"),
+        ]
+    )
     archive = archive_buckets(f)
     if not archive:
         found.answer = "one WORM archive bucket (the log-archive stack)"
@@ -54,12 +57,16 @@ def central_archive(f: Facts) -> Finding:
 
 @grades("DPP-PRT-2")
 def tamper_resistance(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-S3ObjectLockCompliance"), rule("DPP-S3Versioning"), rule("DPP-TrailLogFileValidation"),
-        case(f"{_ARCHIVE}::test_archive_bucket_is_object_locked_in_compliance_mode_for_the_retention"),
-        case(f"{_ARCHIVE}::test_replica_is_protected_like_the_archive"),
-        case("tests/synth/test_nag_gate.py::test_weakened_object_lock_fails_synth_with_the_dpp_rule"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-S3ObjectLockCompliance"),
+            rule("DPP-S3Versioning"),
+            rule("DPP-TrailLogFileValidation"),
+            case(f"{_ARCHIVE}::test_archive_bucket_is_object_locked_in_compliance_mode_for_the_retention"),
+            case(f"{_ARCHIVE}::test_replica_is_protected_like_the_archive"),
+            case("tests/synth/test_nag_gate.py::test_weakened_object_lock_fails_synth_with_the_dpp_rule"),
+        ]
+    )
     locked = [b for b in locked_buckets(f) if ((b.properties.get("ObjectLockConfiguration") or {}).get("Rule") or {}).get("DefaultRetention", {}).get("Mode") == "COMPLIANCE"]
     versioned = [b for b in locked if (b.properties.get("VersioningConfiguration") or {}).get("Status") == "Enabled"]
     trails = f.of_type("AWS::CloudTrail::Trail")
@@ -79,13 +86,20 @@ def tamper_resistance(f: Facts) -> Finding:
 
 @grades("DPP-PRT-3")
 def confidentiality(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-KmsRotation"), rule("DPP-S3KmsEncryption"), rule("DPP-S3TlsOnly"), rule("DPP-S3PublicAccessBlocked"),
-        rule("DPP-LogGroupKms"), rule("DPP-SnsTopicKms"), rule("DPP-TrailKmsEncrypted"),
-        case(f"{_ARCHIVE}::test_archive_bucket_is_private_kms_encrypted_and_owner_enforced"),
-        case(f"{_ARCHIVE}::test_every_archive_bucket_denies_requests_without_tls"),
-        case(f"{_ARCHIVE}::test_keys_rotate_and_are_retained"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-KmsRotation"),
+            rule("DPP-S3KmsEncryption"),
+            rule("DPP-S3TlsOnly"),
+            rule("DPP-S3PublicAccessBlocked"),
+            rule("DPP-LogGroupKms"),
+            rule("DPP-SnsTopicKms"),
+            rule("DPP-TrailKmsEncrypted"),
+            case(f"{_ARCHIVE}::test_archive_bucket_is_private_kms_encrypted_and_owner_enforced"),
+            case(f"{_ARCHIVE}::test_every_archive_bucket_denies_requests_without_tls"),
+            case(f"{_ARCHIVE}::test_keys_rotate_and_are_retained"),
+        ]
+    )
     keys = f.of_type("AWS::KMS::Key")
     buckets = locked_buckets(f)
     if not keys or not buckets:
@@ -115,14 +129,17 @@ def _trust_statements(role) -> list[dict]:
 
 @grades("DPP-PRT-4.a")
 def reader_role(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case(f"{_ARCHIVE}::test_reads_are_denied_to_all_but_the_reader_and_break_glass_roles"),
-        case(f"{_ARCHIVE}::test_reader_role_is_read_only_and_trusts_only_the_break_glass_role_with_mfa_by_default"),
-        access("reader-read", "admin-read", "reader-not-assumed-without-mfa", "reader-not-assumed-by-admin"),
-    ])
+    found = Finding(
+        checks=[
+            case(f"{_ARCHIVE}::test_reads_are_denied_to_all_but_the_reader_and_break_glass_roles"),
+            case(f"{_ARCHIVE}::test_reader_role_is_read_only_and_trusts_only_the_break_glass_role_with_mfa_by_default"),
+            access("reader-read", "admin-read", "reader-not-assumed-without-mfa", "reader-not-assumed-by-admin"),
+        ]
+    )
     readers = f.of_type("AWS::IAM::Role", "LogReaderRole")
-    denies_reads = [b for b in locked_buckets(f) for p in _policies_of(f, b) for s in statements(p)
-                    if s.get("Effect") == "Deny" and "s3:GetObject" in _actions(s) and "ArnNotLike" in (s.get("Condition") or {})]
+    denies_reads = [
+        b for b in locked_buckets(f) for p in _policies_of(f, b) for s in statements(p) if s.get("Effect") == "Deny" and "s3:GetObject" in _actions(s) and "ArnNotLike" in (s.get("Condition") or {})
+    ]
     if not readers:
         found.answer = "a dedicated log reader role, the only reader the archive's policy admits"
         return found
@@ -151,13 +168,25 @@ _KEY_TAMPER = ("kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy")
 
 @grades("DPP-PRT-4.b")
 def tamper_denied(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-S3TamperDenied"),
-        case(f"{_ARCHIVE}::test_tampering_is_denied_to_all_but_break_glass_and_the_deploy_role"),
-        case(f"{_ARCHIVE}::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
-        access("admin-DeleteBucket", "admin-PutBucketPolicy", "admin-DisableKey", "admin-ScheduleKeyDeletion", "admin-PutKeyPolicy",
-               "cloudtrail-put", "vpc-flow-logs-put", "dns-query-logs-put", "config-put-service", "guardduty-put"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-S3TamperDenied"),
+            case(f"{_ARCHIVE}::test_tampering_is_denied_to_all_but_break_glass_and_the_deploy_role"),
+            case(f"{_ARCHIVE}::test_each_service_may_only_write_its_own_prefix_for_covered_accounts"),
+            access(
+                "admin-DeleteBucket",
+                "admin-PutBucketPolicy",
+                "admin-DisableKey",
+                "admin-ScheduleKeyDeletion",
+                "admin-PutKeyPolicy",
+                "cloudtrail-put",
+                "vpc-flow-logs-put",
+                "dns-query-logs-put",
+                "config-put-service",
+                "guardduty-put",
+            ),
+        ]
+    )
     buckets = locked_buckets(f)
     tamper = [(b, s) for b in buckets for p in _policies_of(f, b) for s in statements(p) if s.get("Effect") == "Deny" and "s3:PutBucketPolicy" in _actions(s)]
     if not tamper:
@@ -189,10 +218,12 @@ def _exempt(statement: dict) -> list[str]:
 
 @grades("DPP-PRT-4.c")
 def segregation(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/unit/test_topology.py::test_archive_lives_in_the_log_archive_account_only"),
-        case(f"{_ARCHIVE}::test_other_covered_accounts_may_only_describe_the_archive_key"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/unit/test_topology.py::test_archive_lives_in_the_log_archive_account_only"),
+            case(f"{_ARCHIVE}::test_other_covered_accounts_may_only_describe_the_archive_key"),
+        ]
+    )
     archive = archive_buckets(f)
     if not archive:
         found.answer = "the archive (log-archive stack) in the log-archive account"
@@ -210,12 +241,14 @@ def segregation(f: Facts) -> Finding:
 
 @grades("DPP-PRT-5")
 def geographic_backup(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-S3CrossRegionReplica"),
-        case(f"{_ARCHIVE}::test_archive_replicates_every_prefix_to_the_replica_region_without_delete_markers"),
-        case(f"{_ARCHIVE}::test_replica_is_protected_like_the_archive"),
-        access("replication-write-replica", "replication-no-delete-markers"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-S3CrossRegionReplica"),
+            case(f"{_ARCHIVE}::test_archive_replicates_every_prefix_to_the_replica_region_without_delete_markers"),
+            case(f"{_ARCHIVE}::test_replica_is_protected_like_the_archive"),
+            access("replication-write-replica", "replication-no-delete-markers"),
+        ]
+    )
     replicas = f.of_type("AWS::S3::Bucket", "ReplicaBucket")
     replicating = [b for b in archive_buckets(f) if b.properties.get("ReplicationConfiguration")]
     if not replicas or not replicating:
@@ -224,5 +257,5 @@ def geographic_backup(f: Facts) -> Finding:
     found.controls.append(f"replica {where(replicas)}, replicated from the archive {where(replicating)}")
     home = {b.region for b in replicating}
     found.gaps += [f"replica {r.path} is in the archive's own region" for r in replicas if r.region in home]
-    found.gaps.append("documented recovery procedure: only a drill step (\"restore one day of logs from the replica\"); no step-by-step restore runbook")
+    found.gaps.append('documented recovery procedure: only a drill step ("restore one day of logs from the replica"); no step-by-step restore runbook')
     return found

@@ -1,5 +1,6 @@
 """The registry of clause graders: each section's module registers its graders here, and the
 package imports every section (evidence.clauses.GRADERS is the full table)."""
+
 from __future__ import annotations
 
 from typing import Callable

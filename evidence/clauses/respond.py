@@ -1,5 +1,6 @@
 """Respond: DPP-IR-1 .. DPP-IR-3, graded on the IMPOC's subscriptions and security contact, the
 generated plan and its configured contacts, and the responder as synthesized."""
+
 from __future__ import annotations
 
 import json
@@ -21,12 +22,14 @@ def _critical_emails(f: Facts) -> dict[str, set[str]]:
 
 @grades("DPP-IR-1")
 def impoc(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-ImpocSubscribed"),
-        case("tests/synth/test_detection.py::test_impoc_and_email_targets_are_subscribed_by_severity"),
-        case("tests/synth/test_security_contact.py::test_the_impoc_is_set_as_security_contact_at_deployment"),
-        case("tests/lambdas/test_deploy_actions.py::test_the_impoc_becomes_the_security_contact"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-ImpocSubscribed"),
+            case("tests/synth/test_detection.py::test_impoc_and_email_targets_are_subscribed_by_severity"),
+            case("tests/synth/test_security_contact.py::test_the_impoc_is_set_as_security_contact_at_deployment"),
+            case("tests/lambdas/test_deploy_actions.py::test_the_impoc_becomes_the_security_contact"),
+        ]
+    )
     email = f.setting("impoc.email")
     critical = _critical_emails(f)
     places = [p for p, endpoints in critical.items() if email in endpoints]
@@ -70,16 +73,20 @@ def _critical_sms(f: Facts) -> set[str]:
 
 @grades("DPP-IR-2")
 def response_plan(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/synth/test_evidence.py::test_the_plan_names_contacts_channels_and_every_alarm_and_route"),
-        case("tests/synth/test_evidence.py::test_the_plan_states_thresholds_contacts_and_only_real_channels"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/synth/test_evidence.py::test_the_plan_names_contacts_channels_and_every_alarm_and_route"),
+            case("tests/synth/test_evidence.py::test_the_plan_states_thresholds_contacts_and_only_real_channels"),
+        ]
+    )
     plan = f.generated("incident-response-plan.md")
     if not plan:
         found.answer = "the incident response plan, generated at synth (app.py writes cdk.out/incident-response-plan.md)"
         return found
-    found.controls.append("incident response plan generated at synth from the configuration and the alarm and route specifications: severities, "
-                          "escalation, channels, investigation protocol, every alarm with its meaning, threshold and first steps")
+    found.controls.append(
+        "incident response plan generated at synth from the configuration and the alarm and route specifications: severities, "
+        "escalation, channels, investigation protocol, every alarm with its meaning, threshold and first steps"
+    )
     if not f.setting("impoc.escalation"):
         found.gaps.append("escalation contacts are not named (configure impoc.escalation)")
     if not f.of_type("AWS::Athena::NamedQuery"):
@@ -89,13 +96,15 @@ def response_plan(f: Facts) -> Finding:
 
 @grades("DPP-IR-3")
 def automated_responses(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/lambdas/test_responder.py::test_an_exposed_user_key_is_deactivated_and_older_sessions_revoked"),
-        case("tests/lambdas/test_responder.py::test_a_compromised_instance_is_isolated_tagged_and_snapshotted_never_stopped"),
-        case("tests/lambdas/test_responder.py::test_an_inbound_attacker_is_blocked_with_an_expiry"),
-        case("tests/synth/test_responses.py::test_the_responder_never_gets_terminate_stop_or_delete_rights"),
-        case("tests/synth/test_responses.py::test_excluded_principals_are_denied_whatever_else_is_allowed"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/lambdas/test_responder.py::test_an_exposed_user_key_is_deactivated_and_older_sessions_revoked"),
+            case("tests/lambdas/test_responder.py::test_a_compromised_instance_is_isolated_tagged_and_snapshotted_never_stopped"),
+            case("tests/lambdas/test_responder.py::test_an_inbound_attacker_is_blocked_with_an_expiry"),
+            case("tests/synth/test_responses.py::test_the_responder_never_gets_terminate_stop_or_delete_rights"),
+            case("tests/synth/test_responses.py::test_excluded_principals_are_denied_whatever_else_is_allowed"),
+        ]
+    )
     responders = f.of_type("AWS::Lambda::Function", "Responder")
     if not responders:
         found.answer = "switch on features.automatedResponses (and the responses wanted under responses.*)"

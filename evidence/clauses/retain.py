@@ -1,5 +1,6 @@
 """Retain and keep PII out: DPP-RET-1, DPP-PII-1, DPP-PII-2, graded on Object Lock periods,
 lifecycle rules, log-group retention and masking, and the functions' log levels as synthesized."""
+
 from __future__ import annotations
 
 import json
@@ -19,13 +20,18 @@ def _lock_days(bucket) -> int:
 @grades("DPP-RET-1")
 def retention(f: Facts) -> Finding:
     days = int(f.setting("retention_days", 365))
-    found = Finding(checks=[
-        rule("DPP-S3ObjectLockCompliance"), rule("DPP-LogGroupRetention"), rule("DPP-S3LifecycleKeepsRetention"), rule("DPP-StatefulRetained"),
-        rule("DPP-LambdaExplicitLogGroup"),
-        case("tests/synth/test_log_archive.py::test_lifecycle_moves_to_colder_tiers_and_never_expires_before_retention"),
-        case("tests/synth/test_log_archive.py::test_retention_of_400_days_is_applied_everywhere"),
-        case("tests/synth/test_collection.py::test_log_groups_are_encrypted_retained_masked_and_kept_a_year"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-S3ObjectLockCompliance"),
+            rule("DPP-LogGroupRetention"),
+            rule("DPP-S3LifecycleKeepsRetention"),
+            rule("DPP-StatefulRetained"),
+            rule("DPP-LambdaExplicitLogGroup"),
+            case("tests/synth/test_log_archive.py::test_lifecycle_moves_to_colder_tiers_and_never_expires_before_retention"),
+            case("tests/synth/test_log_archive.py::test_retention_of_400_days_is_applied_everywhere"),
+            case("tests/synth/test_collection.py::test_log_groups_are_encrypted_retained_masked_and_kept_a_year"),
+        ]
+    )
     buckets = locked_buckets(f)
     groups = f.of_type("AWS::Logs::LogGroup")
     if not buckets:
@@ -77,11 +83,13 @@ def _policy_gaps(f: Facts, policy, expected: tuple[str, ...]) -> list[str]:
 def account_wide_masking(f: Facts) -> Finding:
     from capabilities.workload_logs import marketplace_identifiers
 
-    found = Finding(checks=[
-        rule("DPP-LogGroupPiiMasking"),
-        case("tests/synth/test_collection.py::test_log_groups_are_encrypted_retained_masked_and_kept_a_year"),
-        case("tests/synth/test_workload_channels.py::test_every_log_group_of_the_account_is_masked_for_the_marketplaces"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-LogGroupPiiMasking"),
+            case("tests/synth/test_collection.py::test_log_groups_are_encrypted_retained_masked_and_kept_a_year"),
+            case("tests/synth/test_workload_channels.py::test_every_log_group_of_the_account_is_masked_for_the_marketplaces"),
+        ]
+    )
     account_policies = [p for p in f.of_type("AWS::Logs::AccountPolicy") if p.properties.get("PolicyType") == "DATA_PROTECTION_POLICY"]
     groups = f.of_type("AWS::Logs::LogGroup")
     masked = [g for g in groups if g.properties.get("DataProtectionPolicy")]
@@ -109,13 +117,15 @@ def account_wide_masking(f: Facts) -> Finding:
 
 @grades("DPP-PII-1.b")
 def no_payloads_in_logs(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/lambdas/test_chat_relay.py::test_logs_carry_no_payload_secret_or_pii"),
-        case("tests/lambdas/test_chat_relay.py::test_pii_is_redacted_unless_the_target_opts_out"),
-        case("tests/lambdas/test_relay_formatting.py::test_redaction"),
-        case("tests/lambdas/test_flow_log_enforcer.py::test_logs_name_vpcs_only_never_the_event"),
-        case("tests/lambdas/test_responder.py::test_logs_name_no_user_address_or_payload"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/lambdas/test_chat_relay.py::test_logs_carry_no_payload_secret_or_pii"),
+            case("tests/lambdas/test_chat_relay.py::test_pii_is_redacted_unless_the_target_opts_out"),
+            case("tests/lambdas/test_relay_formatting.py::test_redaction"),
+            case("tests/lambdas/test_flow_log_enforcer.py::test_logs_name_vpcs_only_never_the_event"),
+            case("tests/lambdas/test_responder.py::test_logs_name_no_user_address_or_payload"),
+        ]
+    )
     functions = f.of_type("AWS::Lambda::Function")
     if not functions:
         found.answer = "the project's functions (none synthesized)"
@@ -131,11 +141,13 @@ def no_payloads_in_logs(f: Facts) -> Finding:
 
 @grades("DPP-PII-2")
 def no_debug_logging(f: Facts) -> Finding:
-    found = Finding(checks=[
-        rule("DPP-LambdaNoDebugLogging"),
-        case("tests/nag/test_dpp_rules.py::test_function_rules"),
-        case("tests/synth/test_relay.py::test_the_function_is_paced_traced_logged_at_info_and_holds_no_secret"),
-    ])
+    found = Finding(
+        checks=[
+            rule("DPP-LambdaNoDebugLogging"),
+            case("tests/nag/test_dpp_rules.py::test_function_rules"),
+            case("tests/synth/test_relay.py::test_the_function_is_paced_traced_logged_at_info_and_holds_no_secret"),
+        ]
+    )
     functions = f.of_type("AWS::Lambda::Function")
     if not functions:
         found.answer = "the project's functions (none synthesized)"

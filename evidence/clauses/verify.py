@@ -1,5 +1,6 @@
 """Verify: DPP-VER-1 .. DPP-VER-4, graded on the nag report of the synth, this report, the README's
 statement of the time source and the evidence register (none yet)."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,13 @@ REGISTER = "evidence register"
 
 @grades("DPP-VER-1")
 def checked_every_synth(f: Facts) -> Finding:
-    found = Finding(checks=[
-        case("tests/synth/test_nag_gate.py::test_every_pack_is_registered"),
-        case("tests/synth/test_nag_gate.py::test_switching_off_a_dpp_mandated_capability_fails_synth"),
-        case("tests/synth/test_nag_gate.py::test_every_acknowledgement_suppresses_a_real_finding"),
-    ])
+    found = Finding(
+        checks=[
+            case("tests/synth/test_nag_gate.py::test_every_pack_is_registered"),
+            case("tests/synth/test_nag_gate.py::test_switching_off_a_dpp_mandated_capability_fails_synth"),
+            case("tests/synth/test_nag_gate.py::test_every_acknowledgement_suppresses_a_real_finding"),
+        ]
+    )
     report = f.cdk_out / "validation-report.json"
     if not report.exists():
         found.answer = "synthesize with the nag gate (make synth): no cdk.out/validation-report.json"
@@ -65,12 +68,18 @@ def maintenance_on_record(f: Facts) -> Finding:
 
     from evidence.incident_plan import REVIEW_EVERY
 
-    found = Finding(checks=[case("tests/unit/test_register.py::test_the_report_counts_the_review_from_the_last_recorded_one"),
-                            case("tests/unit/test_register.py::test_records_reach_the_archive_with_the_callers_credentials")])
+    found = Finding(
+        checks=[
+            case("tests/unit/test_register.py::test_the_report_counts_the_review_from_the_last_recorded_one"),
+            case("tests/unit/test_register.py::test_records_reach_the_archive_with_the_callers_credentials"),
+        ]
+    )
     register = f.register
     if register is None:
-        found.answer = ("an evidence register read by the report (make report REGISTER=DIR for an exported copy, REGISTER=s3 for the archive): "
-                        "reviews of the plan, drills, threshold validations, IMPOC assessments and dark-web checks, each with date, person and outcome")
+        found.answer = (
+            "an evidence register read by the report (make report REGISTER=DIR for an exported copy, REGISTER=s3 for the archive): "
+            "reviews of the plan, drills, threshold validations, IMPOC assessments and dark-web checks, each with date, person and outcome"
+        )
         return found
     last = register.last_review()
     if last is None:

@@ -1,6 +1,7 @@
 """The example SP-API workload as a CDK app with the DPP workload pack: the three lines a user
 adds to their own app are marked. Synthesize it with
 ``cdk --app "python -m examples.workload.app" synth`` (or ``python -m examples.workload.app``)."""
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """The functions' code asset, staged without Docker: the handlers, dpp_logging, and the
 Powertools release the project pins (pure Python, copied from the installed distribution)."""
+
 from __future__ import annotations
 
 import atexit

@@ -1,5 +1,6 @@
 """The example workload's stacks. ``logged=True`` is how an SP-API application should look under
 the DPP workload pack; ``logged=False`` is the same application with its logging removed."""
+
 from __future__ import annotations
 
 from aws_cdk import ArnFormat, Aws, RemovalPolicy, Stack, Tags
@@ -116,7 +117,9 @@ class ApiWorkloadStack(Stack):
                 stage_name="prod",
                 access_log_destination=apigw.LogGroupLogDestination(logging.group("ApiAccessLogs")),
                 # requestId, sourceIp, caller, user, requestTime, httpMethod, resourcePath, status, ...
-                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(caller=True, http_method=True, ip=True, protocol=True, request_time=True, resource_path=True, response_length=True, status=True, user=True),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=True, http_method=True, ip=True, protocol=True, request_time=True, resource_path=True, response_length=True, status=True, user=True
+                ),
                 logging_level=apigw.MethodLoggingLevel.ERROR,
                 data_trace_enabled=False,
                 metrics_enabled=True,

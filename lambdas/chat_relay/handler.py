@@ -6,6 +6,7 @@ cost more than the relay's cold-start and per-event budgets, issue 16.6); Lambda
 tracing still records every invocation. Logs only counts, target names and IDs: never a
 payload, a secret or personal data (DPP-PII-1).
 """
+
 from __future__ import annotations
 
 import os

@@ -8,6 +8,7 @@ uses this code has a role allowing only its own action. Answers CloudFormation's
 URL itself (no extra libraries). Logs the request type, action and outcome, never the
 content or contact details (DPP-PII-1).
 """
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ on which an alarm per path fires when a hop did not happen within 15 minutes.
 Raises only when a record could not be written (after the metrics are published), so the
 ``DrillCheckFailed`` alarm says no evidence was kept.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,9 +82,10 @@ class Checker:
 
     def _alarm_raised(self, alarm: str, since: datetime, until: datetime) -> datetime | None:
         cloudwatch = self.client("cloudwatch", region_name=self.settings.region)
-        items = cloudwatch.describe_alarm_history(
-            AlarmName=alarm, HistoryItemType="StateUpdate", StartDate=since, EndDate=until, ScanBy="TimestampAscending", MaxRecords=100
-        ).get("AlarmHistoryItems") or []
+        items = (
+            cloudwatch.describe_alarm_history(AlarmName=alarm, HistoryItemType="StateUpdate", StartDate=since, EndDate=until, ScanBy="TimestampAscending", MaxRecords=100).get("AlarmHistoryItems")
+            or []
+        )
         for item in items:
             try:
                 state = json.loads(item.get("HistoryData") or "{}").get("newState", {}).get("stateValue")
@@ -154,7 +156,8 @@ class Checker:
                     "recordedAt": iso(checked),
                     "person": "drill-runner",
                     "outcome": "pass" if outcome["brokenHop"] is None else "fail",
-                    "notes": "; ".join(path_notes) or (f"delivered to {len(targets)} chat target(s) within {self.settings.deadline_seconds // 60} minutes" if outcome["brokenHop"] is None else f"broken at {outcome['brokenHop']}"),
+                    "notes": "; ".join(path_notes)
+                    or (f"delivered to {len(targets)} chat target(s) within {self.settings.deadline_seconds // 60} minutes" if outcome["brokenHop"] is None else f"broken at {outcome['brokenHop']}"),
                     "drillId": drill_id,
                     "path": name,
                     "startedAt": path.get("startedAt") or drill["startedAt"],

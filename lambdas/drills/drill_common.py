@@ -1,6 +1,7 @@
 """What the drill runner and checker share: the drill's ID, the Security Hub test finding, and
 the settings both read from the environment (DPP-MON-8, DPP-VER-4). Logs carry drill IDs,
 path names and error codes only: never a finding, a payload or the canary's content."""
+
 from __future__ import annotations
 
 import json

@@ -10,6 +10,7 @@ the drill's ID where the event can carry one (DPP-MON-8, DPP-VER-4).
 Never raises: a path that cannot start is reported as such, so the checker marks it broken at
 its first hop and the alert-path-broken alarm fires.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -67,9 +68,7 @@ class Runner:
         return {"session": drill_id}
 
     def alarm_breach(self, drill_id: str) -> dict:
-        self.client("cloudwatch", region_name=self.settings.region).put_metric_data(
-            Namespace=self.settings.namespace, MetricData=[{"MetricName": "DrillSignal", "Value": 1.0, "Unit": "Count"}]
-        )
+        self.client("cloudwatch", region_name=self.settings.region).put_metric_data(Namespace=self.settings.namespace, MetricData=[{"MetricName": "DrillSignal", "Value": 1.0, "Unit": "Count"}])
         return {"alarm": self.settings.drill_alarm}
 
     def run(self, event: dict | None = None) -> dict:

@@ -9,6 +9,7 @@ Logs only VPC IDs and counts (no payloads, no PII: DPP-PII-1). If any VPC could 
 covered, the invocation fails after trying all of them, so Lambda's retries and the
 dead-letter queue keep the event.
 """
+
 from __future__ import annotations
 
 import json
@@ -129,9 +130,7 @@ def create_flow_log(ec2, vpc_id: str, destination: Destination, settings: Settin
 
 
 def is_dns_associated(resolver, vpc_id: str, config_id: str) -> bool:
-    response = resolver.list_resolver_query_log_config_associations(
-        Filters=[{"Name": "ResolverQueryLogConfigId", "Values": [config_id]}, {"Name": "ResourceId", "Values": [vpc_id]}]
-    )
+    response = resolver.list_resolver_query_log_config_associations(Filters=[{"Name": "ResolverQueryLogConfigId", "Values": [config_id]}, {"Name": "ResourceId", "Values": [vpc_id]}])
     return any(a.get("Status") in ("CREATING", "ACTIVE") for a in response.get("ResolverQueryLogConfigAssociations", []))
 
 

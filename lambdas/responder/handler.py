@@ -6,6 +6,7 @@ FailedConsoleSignInsBurst alarm's state change, a schedule that lifts expired IP
 ``{"undo": "<record id>"}`` from the documented undo command. Logs only what kind of thing
 happened to which finding, never a payload, a user name or an address (DPP-PII-1).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -7,6 +7,7 @@ would miss the others), and new Security Hub findings by severity (GuardDuty's i
 the home region, where the finding aggregator collects every linked region's. Logs counts only (DPP-PII-1); a failure raises, so the scheduled invocation is
 retried and then kept in the dead-letter queue.
 """
+
 from __future__ import annotations
 
 import json

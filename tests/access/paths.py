@@ -6,6 +6,7 @@ request (principal, action, resource, and the context keys AWS sends, or does no
 baseline depends on, ``Denied`` (explicitly or implicitly) for an attempt it must refuse.
 Rows are generated from the configuration's names so they follow a renamed stage or account.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -136,45 +137,66 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
                     )
                     for prefix, service_dir, doc in (("vpc-flow-logs", "vpcflowlogs", DOC_FLOW_LOGS_S3), ("dns-query-logs", "vpcdnsquerylogs", DOC_RESOLVER_S3))
                 ],
-                AccessPath(f"log-delivery-acl-{account}-{region}", DOC_VENDED_LOGS, _service("delivery.logs.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{names.network_log_bucket(region)}", **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}), ALLOWED),
+                AccessPath(
+                    f"log-delivery-acl-{account}-{region}",
+                    DOC_VENDED_LOGS,
+                    _service("delivery.logs.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{names.network_log_bucket(region)}", **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}),
+                    ALLOWED,
+                ),
                 AccessPath(
                     f"log-delivery-kms-{account}-{region}",
                     DOC_VENDED_LOGS,
-                    _service("delivery.logs.amazonaws.com", "kms:GenerateDataKey", archive_key if region == home else f"arn:aws:kms:{region}:{names.account}:{names.intake_key_alias}", **src, **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}),
+                    _service(
+                        "delivery.logs.amazonaws.com",
+                        "kms:GenerateDataKey",
+                        archive_key if region == home else f"arn:aws:kms:{region}:{names.account}:{names.intake_key_alias}",
+                        **src,
+                        **{"aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"},
+                    ),
                     ALLOWED,
                 ),
             ]
             # AWS Config without S3KmsKeyArn sends no encryption header (the defect this suite
             # was written for: the old deny refused it). Its service principal cannot be scoped
             # to an organization (DOC_CONFIG_S3), so in organization mode only the role path is.
-            rows += [] if config.org_mode else [
-                AccessPath(
-                    f"config-put-service-kms-{account}-{region}",
-                    DOC_CONFIG_S3,
-                    _service(
-                        "config.amazonaws.com",
-                        "s3:PutObject",
-                        f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{region}/2026/12/1/ConfigHistory/x.json.gz",
-                        **src,
-                        **{"s3:x-amz-acl": "bucket-owner-full-control", "s3:x-amz-server-side-encryption": "aws:kms"},
+            rows += (
+                []
+                if config.org_mode
+                else [
+                    AccessPath(
+                        f"config-put-service-kms-{account}-{region}",
+                        DOC_CONFIG_S3,
+                        _service(
+                            "config.amazonaws.com",
+                            "s3:PutObject",
+                            f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{region}/2026/12/1/ConfigHistory/x.json.gz",
+                            **src,
+                            **{"s3:x-amz-acl": "bucket-owner-full-control", "s3:x-amz-server-side-encryption": "aws:kms"},
+                        ),
+                        ALLOWED,
+                        "with S3KmsKeyArn set (the baseline sets it) Config asks for SSE-KMS",
                     ),
-                    ALLOWED,
-                    "with S3KmsKeyArn set (the baseline sets it) Config asks for SSE-KMS",
-                ),
-                AccessPath(
-                    f"config-put-service-{account}-{region}",
-                    DOC_CONFIG_S3,
-                    _service("config.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{region}/2026/12/1/ConfigHistory/x.json.gz", **src, **{"s3:x-amz-acl": "bucket-owner-full-control"}),
-                    ALLOWED,
-                    "no x-amz-server-side-encryption header",
-                ),
-                AccessPath(f"config-acl-service-{account}-{region}", DOC_CONFIG_S3, _service("config.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{staging}", **src), ALLOWED),
-                AccessPath(f"config-list-service-{account}-{region}", DOC_CONFIG_S3, _service("config.amazonaws.com", "s3:ListBucket", f"arn:aws:s3:::{staging}", **src), ALLOWED),
-                *[
-                    AccessPath(f"config-kms-{action.split(':')[1]}-{account}-{region}", DOC_CONFIG_KMS, _service("config.amazonaws.com", action, archive_key, **src), ALLOWED)
-                    for action in ("kms:GenerateDataKey", "kms:Decrypt")
-                ],
-            ]
+                    AccessPath(
+                        f"config-put-service-{account}-{region}",
+                        DOC_CONFIG_S3,
+                        _service(
+                            "config.amazonaws.com",
+                            "s3:PutObject",
+                            f"arn:aws:s3:::{staging}/config/AWSLogs/{account}/Config/{region}/2026/12/1/ConfigHistory/x.json.gz",
+                            **src,
+                            **{"s3:x-amz-acl": "bucket-owner-full-control"},
+                        ),
+                        ALLOWED,
+                        "no x-amz-server-side-encryption header",
+                    ),
+                    AccessPath(f"config-acl-service-{account}-{region}", DOC_CONFIG_S3, _service("config.amazonaws.com", "s3:GetBucketAcl", f"arn:aws:s3:::{staging}", **src), ALLOWED),
+                    AccessPath(f"config-list-service-{account}-{region}", DOC_CONFIG_S3, _service("config.amazonaws.com", "s3:ListBucket", f"arn:aws:s3:::{staging}", **src), ALLOWED),
+                    *[
+                        AccessPath(f"config-kms-{action.split(':')[1]}-{account}-{region}", DOC_CONFIG_KMS, _service("config.amazonaws.com", action, archive_key, **src), ALLOWED)
+                        for action in ("kms:GenerateDataKey", "kms:Decrypt")
+                    ],
+                ]
+            )
             if config.features.guardduty:
                 detector = f"arn:aws:guardduty:{region}:{account}:detector/0123456789abcdef"
                 gd = {"aws:SourceAccount": account, "aws:SourceArn": detector}
@@ -183,7 +205,13 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
                     AccessPath(
                         f"guardduty-put-{account}-{region}",
                         DOC_GUARDDUTY_EXPORT,
-                        _service("guardduty.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{staging}/guardduty/AWSLogs/{account}/GuardDuty/{region}/2026/12/01/x.jsonl.gz", **gd, **{"s3:x-amz-server-side-encryption": "aws:kms"}),
+                        _service(
+                            "guardduty.amazonaws.com",
+                            "s3:PutObject",
+                            f"arn:aws:s3:::{staging}/guardduty/AWSLogs/{account}/GuardDuty/{region}/2026/12/01/x.jsonl.gz",
+                            **gd,
+                            **{"s3:x-amz-server-side-encryption": "aws:kms"},
+                        ),
                         ALLOWED,
                     ),
                     AccessPath(f"guardduty-kms-{account}-{region}", DOC_GUARDDUTY_EXPORT, _service("guardduty.amazonaws.com", "kms:GenerateDataKey", archive_key, **gd), ALLOWED),
@@ -198,7 +226,12 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
             AccessPath(
                 f"access-logging-{prefix}",
                 DOC_ACCESS_LOGGING,
-                _service("logging.s3.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{access}/{prefix}/2026-12-01-00-00-00-ABCDEF", **{"aws:SourceAccount": names.account, "aws:SourceArn": f"arn:aws:s3:::{source}"}),
+                _service(
+                    "logging.s3.amazonaws.com",
+                    "s3:PutObject",
+                    f"arn:aws:s3:::{access}/{prefix}/2026-12-01-00-00-00-ABCDEF",
+                    **{"aws:SourceAccount": names.account, "aws:SourceArn": f"arn:aws:s3:::{source}"},
+                ),
                 ALLOWED,
             )
         )
@@ -211,9 +244,13 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath("replication-write-replica", DOC_REPLICATION_KMS, Request(replication_role, "s3:ReplicateObject", f"arn:aws:s3:::{names.replica_bucket}/cloudtrail/x"), ALLOWED),
         AccessPath("replication-write-archive", DOC_REPLICATION_KMS, Request(replication_role, "s3:ReplicateObject", f"arn:aws:s3:::{archive}/config/x"), ALLOWED),
         AccessPath("replication-decrypt-source", DOC_REPLICATION_KMS, Request(replication_role, "kms:Decrypt", archive_key, {**via_home, "kms:ResourceAliases": [names.archive_key_alias]}), ALLOWED),
-        AccessPath("replication-encrypt-replica", DOC_REPLICATION_KMS, Request(replication_role, "kms:Encrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED),
+        AccessPath(
+            "replication-encrypt-replica", DOC_REPLICATION_KMS, Request(replication_role, "kms:Encrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED
+        ),
         # Bucket Keys on the destination: Decrypt on the destination key (DOC_REPLICATION_KMS).
-        AccessPath("replication-decrypt-replica-key", DOC_REPLICATION_KMS, Request(replication_role, "kms:Decrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED),
+        AccessPath(
+            "replication-decrypt-replica-key", DOC_REPLICATION_KMS, Request(replication_role, "kms:Decrypt", replica_key, {**via_replica, "kms:ResourceAliases": [names.replica_key_alias]}), ALLOWED
+        ),
         AccessPath("replication-no-delete-markers", DOC_S3_ACTIONS, Request(replication_role, "s3:ReplicateDelete", f"arn:aws:s3:::{names.replica_bucket}/cloudtrail/x"), DENIED),
     ]
     # Each region's intake feeds both locked copies.
@@ -221,7 +258,9 @@ def delivery_paths(config: BaselineConfig) -> list[AccessPath]:
         role = names.role_arn(names.intake_replication_role(region))
         intake_key = f"arn:aws:kms:{region}:{names.account}:{names.intake_key_alias}"
         rows += [
-            AccessPath(f"intake-replication-read-{region}", DOC_REPLICATION_KMS, Request(role, "s3:GetObjectVersionForReplication", f"arn:aws:s3:::{names.intake_bucket(region)}/vpc-flow-logs/x"), ALLOWED),
+            AccessPath(
+                f"intake-replication-read-{region}", DOC_REPLICATION_KMS, Request(role, "s3:GetObjectVersionForReplication", f"arn:aws:s3:::{names.intake_bucket(region)}/vpc-flow-logs/x"), ALLOWED
+            ),
             AccessPath(f"intake-replication-write-archive-{region}", DOC_REPLICATION_KMS, Request(role, "s3:ReplicateObject", f"arn:aws:s3:::{archive}/vpc-flow-logs/x"), ALLOWED),
             AccessPath(f"intake-replication-write-replica-{region}", DOC_REPLICATION_KMS, Request(role, "s3:ReplicateObject", f"arn:aws:s3:::{names.replica_bucket}/vpc-flow-logs/x"), ALLOWED),
             AccessPath(f"intake-replication-decrypt-{region}", DOC_REPLICATION_KMS, Request(role, "kms:Decrypt", intake_key, {"kms:ViaService": f"s3.{region}.amazonaws.com"}), ALLOWED),
@@ -263,7 +302,9 @@ def config_role_paths(config: BaselineConfig, account: str, role_arn: str, label
         AccessPath(
             f"config-put-role-{label or account}",
             DOC_CONFIG_S3,
-            Request(role_arn, "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/config/AWSLogs/{account}/Config/{home}/2026/12/1/x.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control", **org}),
+            Request(
+                role_arn, "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/config/AWSLogs/{account}/Config/{home}/2026/12/1/x.json.gz", {"s3:x-amz-acl": "bucket-owner-full-control", **org}
+            ),
             ALLOWED,
         ),
         *[
@@ -307,7 +348,13 @@ def member_paths(config: BaselineConfig) -> list[AccessPath]:
             AccessPath(
                 f"member-resolver-lists-bucket-{region}",
                 DOC_RESOLVER_S3,
-                Request(f"arn:aws:iam::{MEMBER_ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef", "s3:ListBucket", f"arn:aws:s3:::{names.network_log_bucket(region)}", {"aws:PrincipalOrgID": org}, administrator=True),
+                Request(
+                    f"arn:aws:iam::{MEMBER_ACCOUNT}:role/stacksets-exec-0123456789abcdef0123456789abcdef",
+                    "s3:ListBucket",
+                    f"arn:aws:s3:::{names.network_log_bucket(region)}",
+                    {"aws:PrincipalOrgID": org},
+                    administrator=True,
+                ),
                 ALLOWED,
                 "the query-logging configuration's owner must be allowed to list the destination bucket",
             )
@@ -328,7 +375,12 @@ def member_paths(config: BaselineConfig) -> list[AccessPath]:
                 AccessPath(
                     f"member-firehose-kms-{action.split(':')[1]}",
                     DOC_FIREHOSE_KMS,
-                    Request(delivery, action, f"arn:aws:kms:{home}:{names.account}:{names.archive_key_alias}", {"aws:PrincipalOrgID": org, "kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]}),
+                    Request(
+                        delivery,
+                        action,
+                        f"arn:aws:kms:{home}:{names.account}:{names.archive_key_alias}",
+                        {"aws:PrincipalOrgID": org, "kms:ViaService": f"s3.{home}.amazonaws.com", "kms:ResourceAliases": [names.archive_key_alias]},
+                    ),
                     ALLOWED,
                 )
                 for action in ("kms:GenerateDataKey", "kms:Decrypt")
@@ -336,13 +388,24 @@ def member_paths(config: BaselineConfig) -> list[AccessPath]:
             AccessPath(
                 "member-logs-assumes-subscription-role",
                 DOC_CWL_ACCOUNT_SUBSCRIPTION,
-                _service("logs.amazonaws.com", "sts:AssumeRole", f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{member.log_subscription_role(home)}", **{"aws:SourceAccount": MEMBER_ACCOUNT, "aws:SourceArn": f"arn:aws:logs:{home}:{MEMBER_ACCOUNT}:log-group:x"}),
+                _service(
+                    "logs.amazonaws.com",
+                    "sts:AssumeRole",
+                    f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{member.log_subscription_role(home)}",
+                    **{"aws:SourceAccount": MEMBER_ACCOUNT, "aws:SourceArn": f"arn:aws:logs:{home}:{MEMBER_ACCOUNT}:log-group:x"},
+                ),
                 ALLOWED,
             ),
             AccessPath(
                 "outsider-firehose-put",
                 DOC_FIREHOSE_CROSS_ACCOUNT,
-                Request(f"arn:aws:iam::999999999999:role/{member.log_export_role(home)}", "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/cloudwatch-logs/999999999999/x.gz", {"aws:PrincipalOrgID": "o-otherorg999"}, administrator=True),
+                Request(
+                    f"arn:aws:iam::999999999999:role/{member.log_export_role(home)}",
+                    "s3:PutObject",
+                    f"arn:aws:s3:::{names.config_staging_bucket}/cloudwatch-logs/999999999999/x.gz",
+                    {"aws:PrincipalOrgID": "o-otherorg999"},
+                    administrator=True,
+                ),
                 DENIED,
             ),
         ]
@@ -351,13 +414,24 @@ def member_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath(
             "outsider-config-role-put",
             DOC_CONFIG_S3,
-            Request(f"arn:aws:iam::{outsider}:role/dpp-prod-config-recorder-eu-west-1", "s3:PutObject", f"arn:aws:s3:::{names.config_staging_bucket}/config/AWSLogs/{outsider}/x", {"aws:PrincipalOrgID": "o-otherorg999", "s3:x-amz-acl": "bucket-owner-full-control"}, administrator=True),
+            Request(
+                f"arn:aws:iam::{outsider}:role/dpp-prod-config-recorder-eu-west-1",
+                "s3:PutObject",
+                f"arn:aws:s3:::{names.config_staging_bucket}/config/AWSLogs/{outsider}/x",
+                {"aws:PrincipalOrgID": "o-otherorg999", "s3:x-amz-acl": "bucket-owner-full-control"},
+                administrator=True,
+            ),
             DENIED,
         ),
         AccessPath(
             "outsider-flow-logs-put",
             DOC_FLOW_LOGS_S3,
-            _service("delivery.logs.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{outsider}/x", **{"aws:SourceAccount": outsider, "aws:SourceOrgID": "o-otherorg999", "aws:SourceArn": f"arn:aws:logs:{config.home_region}:{outsider}:*"}),
+            _service(
+                "delivery.logs.amazonaws.com",
+                "s3:PutObject",
+                f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{outsider}/x",
+                **{"aws:SourceAccount": outsider, "aws:SourceOrgID": "o-otherorg999", "aws:SourceArn": f"arn:aws:logs:{config.home_region}:{outsider}:*"},
+            ),
             DENIED,
         ),
     ]
@@ -379,16 +453,28 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                 AccessPath(
                     f"logs-kms-{account}-{region}",
                     DOC_LOGS_KMS,
-                    _service(f"logs.{region}.amazonaws.com", "kms:GenerateDataKey", key, **{"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:{names.trail_log_group}"}),
+                    _service(
+                        f"logs.{region}.amazonaws.com", "kms:GenerateDataKey", key, **{"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:{names.trail_log_group}"}
+                    ),
                     ALLOWED,
                 ),
                 AccessPath(
                     f"alarm-kms-{account}-{region}",
                     DOC_SNS_KMS,
-                    _service("cloudwatch.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x", "kms:EncryptionContext:aws:sns:topicArn": topic}),
+                    _service(
+                        "cloudwatch.amazonaws.com",
+                        "kms:GenerateDataKey",
+                        key,
+                        **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x", "kms:EncryptionContext:aws:sns:topicArn": topic},
+                    ),
                     ALLOWED,
                 ),
-                AccessPath(f"alarm-publish-{account}-{region}", DOC_SNS_KMS, _service("cloudwatch.amazonaws.com", "sns:Publish", topic, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x"}), ALLOWED),
+                AccessPath(
+                    f"alarm-publish-{account}-{region}",
+                    DOC_SNS_KMS,
+                    _service("cloudwatch.amazonaws.com", "sns:Publish", topic, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:cloudwatch:{region}:{account}:alarm:x"}),
+                    ALLOWED,
+                ),
                 # EventBridge sends no aws:SourceAccount to KMS on this path (the SNS developer
                 # guide); only the encryption context identifies the topic or queue.
                 AccessPath(
@@ -457,8 +543,12 @@ def alert_paths(config: BaselineConfig) -> list[AccessPath]:
                     ),
                 ]
                 rows += [
-                    AccessPath(f"sns-to-relay-{account}-{region}", DOC_SNS_SQS, _service("sns.amazonaws.com", "sqs:SendMessage", inbox, **{"aws:SourceArn": topic, "aws:SourceAccount": account}), ALLOWED),
-                    AccessPath(f"sns-kms-{account}-{region}", DOC_SNS_KMS, _service("sns.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": topic}), ALLOWED),
+                    AccessPath(
+                        f"sns-to-relay-{account}-{region}", DOC_SNS_SQS, _service("sns.amazonaws.com", "sqs:SendMessage", inbox, **{"aws:SourceArn": topic, "aws:SourceAccount": account}), ALLOWED
+                    ),
+                    AccessPath(
+                        f"sns-kms-{account}-{region}", DOC_SNS_KMS, _service("sns.amazonaws.com", "kms:GenerateDataKey", key, **{"aws:SourceAccount": account, "aws:SourceArn": topic}), ALLOWED
+                    ),
                 ]
     return rows
 
@@ -507,7 +597,15 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
     buckets |= {f"intake-{r}": names.intake_bucket(r) for r in config.intake_regions}
     rows: list[AccessPath] = []
     for label, bucket in buckets.items():
-        for action in ("s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutReplicationConfiguration", "s3:PutBucketVersioning"):
+        for action in (
+            "s3:DeleteBucket",
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketObjectLockConfiguration",
+            "s3:PutReplicationConfiguration",
+            "s3:PutBucketVersioning",
+        ):
             rows.append(AccessPath(f"admin-{action.split(':')[1]}-{label}", DOC_S3_ACTIONS, Request(admin, action, f"arn:aws:s3:::{bucket}", administrator=True), DENIED))
         rows += [
             AccessPath(f"admin-DeleteObjectVersion-{label}", DOC_S3_ACTIONS, Request(admin, "s3:DeleteObjectVersion", f"arn:aws:s3:::{bucket}/cloudtrail/x", administrator=True), DENIED),
@@ -539,7 +637,13 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
             ALLOWED,
         ),
         AccessPath("reader-reads-evidence", DOC_S3_ACTIONS, Request(reader, "s3:GetObject", evidence), ALLOWED),
-        AccessPath("reader-writes-no-logs", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"), DENIED, "only evidence/ is writable"),
+        AccessPath(
+            "reader-writes-no-logs",
+            DOC_S3_ACTIONS,
+            Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"),
+            DENIED,
+            "only evidence/ is writable",
+        ),
         AccessPath("reader-writes-no-replica", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.replica_bucket}/evidence/review/x.json"), DENIED),
         AccessPath("reader-cannot-shorten-evidence-retention", DOC_S3_ACTIONS, Request(reader, "s3:PutObjectRetention", evidence), DENIED),
         AccessPath("admin-cannot-delete-evidence-version", DOC_S3_ACTIONS, Request(admin, "s3:DeleteObjectVersion", evidence, administrator=True), DENIED),
@@ -551,7 +655,9 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
             rows.append(AccessPath(f"break-glass-{action.split(':')[1]}-{label}-key", DOC_KEY_POLICY, Request(break_glass, action, key, administrator=True), ALLOWED, "the key stays manageable"))
         via = {"archive": config.home_region, "replica": config.replica_region}.get(label) or label.removeprefix("intake-")
         alias = {"archive": names.archive_key_alias, "replica": names.replica_key_alias}.get(label, names.intake_key_alias)
-        rows.append(AccessPath(f"reader-decrypt-{label}-key", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", key, {"kms:ViaService": f"s3.{via}.amazonaws.com", "kms:ResourceAliases": [alias]}), ALLOWED))
+        rows.append(
+            AccessPath(f"reader-decrypt-{label}-key", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", key, {"kms:ViaService": f"s3.{via}.amazonaws.com", "kms:ResourceAliases": [alias]}), ALLOWED)
+        )
     trusted = list(config.archive.reader_principals) or [break_glass]
     mfa = {"aws:MultiFactorAuthPresent": "true"}
     rows += [
@@ -584,7 +690,12 @@ def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath(
             "stranger-flow-logs-put",
             DOC_FLOW_LOGS_S3,
-            _service("delivery.logs.amazonaws.com", "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{stranger}/x", **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{config.home_region}:{stranger}:*"}),
+            _service(
+                "delivery.logs.amazonaws.com",
+                "s3:PutObject",
+                f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{stranger}/x",
+                **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{config.home_region}:{stranger}:*"},
+            ),
             DENIED,
         ),
         AccessPath(
@@ -611,7 +722,11 @@ def intruder_paths(config: BaselineConfig) -> list[AccessPath]:
                 "cloudtrail.amazonaws.com",
                 "s3:PutObject",
                 f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{config.monitored_accounts[0].account_id}/CloudTrail/x.json.gz",
-                **{"aws:SourceAccount": config.monitored_accounts[0].account_id, "aws:SourceArn": f"arn:aws:cloudtrail:{config.home_region}:{config.monitored_accounts[0].account_id}:trail/t", "s3:x-amz-server-side-encryption": "AES256"},
+                **{
+                    "aws:SourceAccount": config.monitored_accounts[0].account_id,
+                    "aws:SourceArn": f"arn:aws:cloudtrail:{config.home_region}:{config.monitored_accounts[0].account_id}:trail/t",
+                    "s3:x-amz-server-side-encryption": "AES256",
+                },
             ),
             DENIED,
         ),
@@ -729,14 +844,19 @@ def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath("reader-athena-get-results", DOC_ATHENA_WORKGROUP, Request(reader, "athena:GetQueryResults", workgroup), ALLOWED),
         AccessPath("reader-athena-named-queries", DOC_ATHENA_WORKGROUP, Request(reader, "athena:GetNamedQuery", workgroup), ALLOWED),
         AccessPath(
-            "reader-athena-other-workgroup", DOC_ATHENA_WORKGROUP, Request(reader, "athena:StartQueryExecution", f"arn:aws:athena:{region}:{account}:workgroup/primary"), DENIED,
+            "reader-athena-other-workgroup",
+            DOC_ATHENA_WORKGROUP,
+            Request(reader, "athena:StartQueryExecution", f"arn:aws:athena:{region}:{account}:workgroup/primary"),
+            DENIED,
             "only the enforced workgroup (its results location, key and scan limit)",
         ),
         AccessPath("reader-glue-get-table", DOC_ATHENA_GLUE, Request(reader, "glue:GetTable", f"arn:aws:glue:{region}:{account}:table/{database}/cloudtrail"), ALLOWED),
         AccessPath("reader-glue-get-database", DOC_ATHENA_GLUE, Request(reader, "glue:GetDatabase", f"arn:aws:glue:{region}:{account}:database/{database}"), ALLOWED),
         AccessPath("reader-glue-catalog", DOC_ATHENA_GLUE, Request(reader, "glue:GetTable", f"arn:aws:glue:{region}:{account}:catalog"), ALLOWED),
         AccessPath("reader-glue-other-database", DOC_ATHENA_GLUE, Request(reader, "glue:GetTable", f"arn:aws:glue:{region}:{account}:table/default/x"), DENIED),
-        AccessPath("reader-athena-reads-archive", DOC_CALLED_VIA, Request(reader, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{account}/x.parquet", via_athena), ALLOWED),
+        AccessPath(
+            "reader-athena-reads-archive", DOC_CALLED_VIA, Request(reader, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{account}/x.parquet", via_athena), ALLOWED
+        ),
         AccessPath("reader-athena-lists-archive", DOC_CALLED_VIA, Request(reader, "s3:ListBucket", f"arn:aws:s3:::{names.archive_bucket}", via_athena), ALLOWED),
         AccessPath("reader-athena-reads-access-logs", DOC_CALLED_VIA, Request(reader, "s3:GetObject", f"arn:aws:s3:::{names.access_log_bucket}/log-archive/x", via_athena), ALLOWED),
         AccessPath("reader-results-bucket-location", DOC_ATHENA_WORKGROUP, Request(reader, "s3:GetBucketLocation", results, via_athena), ALLOWED),
@@ -744,7 +864,9 @@ def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath("reader-results-read", DOC_ATHENA_WORKGROUP, Request(reader, "s3:GetObject", f"{results}/athena/q.csv"), ALLOWED),
         AccessPath("reader-results-encrypt", DOC_KEY_POLICY, Request(reader, "kms:GenerateDataKey", results_key, via_s3), ALLOWED),
         AccessPath("reader-results-decrypt", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", results_key, via_s3), ALLOWED),
-        AccessPath("reader-results-key-outside-s3", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", results_key, {"kms:ResourceAliases": via_s3["kms:ResourceAliases"]}), DENIED, "used through S3 only"),
+        AccessPath(
+            "reader-results-key-outside-s3", DOC_KEY_POLICY, Request(reader, "kms:Decrypt", results_key, {"kms:ResourceAliases": via_s3["kms:ResourceAliases"]}), DENIED, "used through S3 only"
+        ),
         AccessPath("admin-results-read", DOC_S3_ACTIONS, Request(admin, "s3:GetObject", f"{results}/athena/q.csv", administrator=True), DENIED, "results are log data: need-to-know"),
         AccessPath("admin-results-write", DOC_S3_ACTIONS, Request(admin, "s3:PutObject", f"{results}/athena/q.csv", via_athena, administrator=True), DENIED),
         AccessPath("admin-athena-reads-archive", DOC_CALLED_VIA, Request(admin, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/x", via_athena, administrator=True), DENIED),
@@ -755,7 +877,6 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
     """The alert drill (DPP-MON-8): each account's drill checker writes its records into the
     archive (across accounts where the archive lives elsewhere), and only there, and only it;
     only the drill's canary reader reads the canary."""
-
 
     names = archive_names(config)
     prefix = config.resource_prefix
@@ -771,7 +892,13 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
         rows += [
             AccessPath(f"drill-checker-put-evidence-{account}", DOC_S3_CROSS_ACCOUNT, Request(checker, "s3:PutObject", record), ALLOWED),
             AccessPath(f"drill-checker-kms-evidence-{account}", DOC_KMS_CROSS_ACCOUNT, Request(checker, "kms:GenerateDataKey", archive_key, via), ALLOWED),
-            AccessPath(f"drill-checker-no-put-logs-{account}", DOC_S3_ACTIONS, Request(checker, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"), DENIED, "evidence/drill/ only"),
+            AccessPath(
+                f"drill-checker-no-put-logs-{account}",
+                DOC_S3_ACTIONS,
+                Request(checker, "s3:PutObject", f"arn:aws:s3:::{names.archive_bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"),
+                DENIED,
+                "evidence/drill/ only",
+            ),
             AccessPath(f"drill-checker-no-read-{account}", DOC_S3_ACTIONS, Request(checker, "s3:GetObject", record), DENIED, "reads stay with the reader role"),
             AccessPath(f"drill-checker-no-retention-change-{account}", DOC_S3_ACTIONS, Request(checker, "s3:PutObjectRetention", record), DENIED, "a record's lock cannot be shortened"),
             AccessPath(f"drill-checker-no-kms-decrypt-{account}", DOC_S3_KMS, Request(checker, "kms:Decrypt", archive_key, via), DENIED, "writes only"),
@@ -779,10 +906,17 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
             AccessPath(
                 f"drill-reader-decrypts-canary-{account}",
                 DOC_S3_KMS,
-                Request(runner_reader, "kms:Decrypt", monitoring_key, {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:ResourceAliases": [monitoring_names(config, account).monitoring_key_alias]}),
+                Request(
+                    runner_reader, "kms:Decrypt", monitoring_key, {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:ResourceAliases": [monitoring_names(config, account).monitoring_key_alias]}
+                ),
                 ALLOWED,
             ),
-            AccessPath(f"drill-reader-reads-nothing-else-{account}", DOC_S3_ACTIONS, Request(runner_reader, "s3:GetObject", f"arn:aws:s3:::{config.canary.bucket_name(account, region)}/exports/other.csv"), DENIED),
+            AccessPath(
+                f"drill-reader-reads-nothing-else-{account}",
+                DOC_S3_ACTIONS,
+                Request(runner_reader, "s3:GetObject", f"arn:aws:s3:::{config.canary.bucket_name(account, region)}/exports/other.csv"),
+                DENIED,
+            ),
         ]
         if account != names.account:
             # Another role of the checker's account is not admitted by the archive's policies.

@@ -6,6 +6,7 @@ names; resources CloudFormation names itself (a KMS key's ID, a generated role n
 a stand-in derived from the logical ID, which is enough because every grant that matters names
 them through a fixed name or through the same reference.
 """
+
 from __future__ import annotations
 
 import json
@@ -127,7 +128,7 @@ class Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (fn, arg), = value.items()
+            ((fn, arg),) = value.items()
             if fn == "Ref":
                 if arg in PSEUDO:
                     return PSEUDO[arg]

@@ -7,6 +7,7 @@ the resource's own policy (bucket, key, topic, queue or trust policy, found by t
 ARN as AWS finds it) and, for a role, every identity policy the templates attach to it, so what
 it decides is what AWS would decide from these templates.
 """
+
 from __future__ import annotations
 
 import json

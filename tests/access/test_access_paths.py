@@ -4,6 +4,7 @@ admitted by the bucket, key, topic, queue and role policies AWS will evaluate, a
 tampering or reading attempt of people is refused. The rows and their AWS citations are in
 ``tests.access.paths``; the evaluator is ``@cloud-copilot/iam-simulate`` (tests/access/simulate.mjs).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -39,7 +40,26 @@ def test_every_path_is_decided_as_aws_would(decisions):
 
 def test_the_suite_covers_each_delivering_service_and_each_tamper_class(decisions):
     ids = set(decisions)
-    for fragment in ("cloudtrail-put", "config-put-service", "config-put-role", "vpc-flow-logs-put", "dns-query-logs-put", "guardduty-put", "access-logging",
-                     "replication-write-replica", "logs-kms", "alarm-kms", "events-kms-topic", "events-kms-dlq", "sns-to-relay",
-                     "admin-DeleteBucket", "admin-PutBucketPolicy", "admin-DisableKey", "admin-ScheduleKeyDeletion", "admin-PutKeyPolicy", "admin-read", "reader-read"):
+    for fragment in (
+        "cloudtrail-put",
+        "config-put-service",
+        "config-put-role",
+        "vpc-flow-logs-put",
+        "dns-query-logs-put",
+        "guardduty-put",
+        "access-logging",
+        "replication-write-replica",
+        "logs-kms",
+        "alarm-kms",
+        "events-kms-topic",
+        "events-kms-dlq",
+        "sns-to-relay",
+        "admin-DeleteBucket",
+        "admin-PutBucketPolicy",
+        "admin-DisableKey",
+        "admin-ScheduleKeyDeletion",
+        "admin-PutKeyPolicy",
+        "admin-read",
+        "reader-read",
+    ):
         assert any(fragment in i for i in ids), fragment

@@ -2,6 +2,7 @@
 security accounts' own deliveries, the organization trail, an unlisted member account's
 deliveries through the member StackSet's roles (evaluated with the member template's own
 policies), and outsiders refused (DPP-PRT-4.b/c, DPP-LOG-1/3/4/5)."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,11 +23,7 @@ def decisions(organization_synthesized):
 
 
 def test_every_organization_path_is_decided_as_aws_would(decisions):
-    wrong = [
-        f"{i}: expected {p.expect}, evaluator said {r} ({p.doc}) {p.why}"
-        for i, (p, r) in decisions.items()
-        if r.startswith("Error") or (r == "Allowed") != (p.expect == ALLOWED)
-    ]
+    wrong = [f"{i}: expected {p.expect}, evaluator said {r} ({p.doc}) {p.why}" for i, (p, r) in decisions.items() if r.startswith("Error") or (r == "Allowed") != (p.expect == ALLOWED)]
     assert wrong == []
 
 

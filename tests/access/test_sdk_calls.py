@@ -9,6 +9,7 @@ the few documented exceptions below). The check is action-level: some statement 
 policies allows the action, and no statement denies it on every resource; which resources a call
 touches is left to the access-path tests and moto tests.
 """
+
 from __future__ import annotations
 
 import ast

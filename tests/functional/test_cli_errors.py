@@ -1,5 +1,6 @@
 """What a user sees on bad configuration: one line naming the key and the fix, a non-zero exit,
 no traceback, and no cloud assembly written."""
+
 from __future__ import annotations
 
 import json
@@ -24,9 +25,7 @@ def test_app_rejects_bad_configuration_with_one_line_and_exit_2(tmp_path):
     result = run_app(context, tmp_path / "out")
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if "configuration error" in line]
-    assert errors == [
-        "configuration error: dpp.accounts[0].id: '1111-2222-3333' is not valid; use the account's 12-digit ID, quoted, e.g. \"111122223333\""
-    ]
+    assert errors == ["configuration error: dpp.accounts[0].id: '1111-2222-3333' is not valid; use the account's 12-digit ID, quoted, e.g. \"111122223333\""]
     assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "out" / "manifest.json").exists(), "nothing may be synthesized from a bad configuration"
 

@@ -1,6 +1,7 @@
 """`make drill` (DPP-MON-8): starts the same state machine execution the weekly schedule does,
 with the caller's credentials; without credentials, or in an account that runs no drills, it
 says so in one line (no traceback)."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,9 @@ def test_starts_the_drill_state_machine_in_the_callers_account(monkeypatch, caps
         monkeypatch.setenv(key, value)
     with mock_aws():
         stepfunctions = boto3.client("stepfunctions", region_name="eu-west-1")
-        machine = stepfunctions.create_state_machine(name="dpp-prod-alert-drill", definition=json.dumps({"StartAt": "S", "States": {"S": {"Type": "Pass", "End": True}}}), roleArn="arn:aws:iam::111122223333:role/x")["stateMachineArn"]
+        machine = stepfunctions.create_state_machine(
+            name="dpp-prod-alert-drill", definition=json.dumps({"StartAt": "S", "States": {"S": {"Type": "Pass", "End": True}}}), roleArn="arn:aws:iam::111122223333:role/x"
+        )["stateMachineArn"]
         assert main([]) == 0
         (execution,) = stepfunctions.list_executions(stateMachineArn=machine)["executions"]
         started = json.loads(stepfunctions.describe_execution(executionArn=execution["executionArn"])["input"])

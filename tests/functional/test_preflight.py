@@ -1,6 +1,7 @@
 """make preflight against moto's AWS: every check turns red on the condition it exists for, with
 the fix, and the run exits non-zero; a ready estate is all green. Lambda's GetAccountSettings,
 which moto does not implement, is answered by botocore's Stubber."""
+
 from __future__ import annotations
 
 import boto3
@@ -30,9 +31,7 @@ def aws(monkeypatch):
 def in_account(account: str, service: str, region: str):
     """A client acting in ``account`` (moto maps assumed-role credentials to the role's account)."""
     credentials = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/setup", RoleSessionName="setup")["Credentials"]
-    return boto3.client(
-        service, region_name=region, aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"]
-    )
+    return boto3.client(service, region_name=region, aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
 
 
 def ready(account: str = ACCOUNT) -> None:

@@ -1,5 +1,6 @@
 """The HTML report renders in a real browser (headless Chromium from Debian's packages), and the
 README's screenshot of it is not older than the grades it shows."""
+
 from __future__ import annotations
 
 import shutil
@@ -40,9 +41,7 @@ def test_the_report_renders_with_its_table(current, synthesized, tmp_path):
 
 def test_the_readme_screenshot_shows_the_current_grades(current):
     png = (ROOT / "docs" / "report-screenshot.png").read_bytes()
-    assert text_chunks(png).get(KEYWORD) == fingerprint(current), (
-        "docs/report-screenshot.png is older than the report it shows: run `make report` (it renders it in Chromium)"
-    )
+    assert text_chunks(png).get(KEYWORD) == fingerprint(current), "docs/report-screenshot.png is older than the report it shows: run `make report` (it renders it in Chromium)"
 
 
 def test_the_fingerprint_chunk_is_a_valid_png_text_chunk():
@@ -50,8 +49,8 @@ def test_the_fingerprint_chunk_is_a_valid_png_text_chunk():
     marked = with_text_chunk(png, KEYWORD, "abc123")
     assert text_chunks(marked) == {KEYWORD: "abc123"}
     length = struct.unpack(">I", marked[8:12])[0]
-    body = marked[12:16 + length]
-    assert struct.unpack(">I", marked[16 + length:20 + length])[0] == zlib.crc32(body)
+    body = marked[12 : 16 + length]
+    assert struct.unpack(">I", marked[16 + length : 20 + length])[0] == zlib.crc32(body)
     assert marked.endswith(png[8:])
 
 

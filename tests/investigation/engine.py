@@ -10,6 +10,7 @@ What it keeps of Athena's semantics:
 - execution parameters are SQL literals applied to the ``?`` in order
   (https://docs.aws.amazon.com/athena/latest/ug/querying-with-prepared-statements.html).
 """
+
 from __future__ import annotations
 
 import gzip

@@ -4,6 +4,7 @@ logs with the configured fields, Resolver query logs, a Config history file, exp
 GuardDuty findings (the real finding in tests/events/detection), S3 server access logs and a
 CloudWatch Logs export envelope. Each query gets a positive (a principal or value named
 ``pos...``) inside the window and near misses (``neg...``) just outside what it asks for."""
+
 from __future__ import annotations
 
 import copy
@@ -82,15 +83,41 @@ def cloudtrail_records(config: BaselineConfig, queries: list[Query]) -> list[dic
     ]
     for role, label in ((config.archive.break_glass_role_name, "breakglass"), (f"{config.resource_prefix}-log-reader", "reader")):
         records += [
-            _ct(call, account=a, arn=_user(a, f"pos-{label}-assume"), name="AssumeRole", source="sts.amazonaws.com", requestParameters={"roleArn": f"arn:aws:iam::{a}:role/{role}", "roleSessionName": "x"}),
+            _ct(
+                call,
+                account=a,
+                arn=_user(a, f"pos-{label}-assume"),
+                name="AssumeRole",
+                source="sts.amazonaws.com",
+                requestParameters={"roleArn": f"arn:aws:iam::{a}:role/{role}", "roleSessionName": "x"},
+            ),
             _ct(call, account=a, arn=f"arn:aws:sts::{a}:assumed-role/{role}/pos-{label}-session", userIdentity={"sessionContext": {"sessionIssuer": {"type": "Role", "userName": role}}}),
-            _ct(call, account=a, arn=_user(a, f"neg-{label}-assume"), name="AssumeRole", source="sts.amazonaws.com", requestParameters={"roleArn": f"arn:aws:iam::{a}:role/{role}Old", "roleSessionName": "x"}),
+            _ct(
+                call,
+                account=a,
+                arn=_user(a, f"neg-{label}-assume"),
+                name="AssumeRole",
+                source="sts.amazonaws.com",
+                requestParameters={"roleArn": f"arn:aws:iam::{a}:role/{role}Old", "roleSessionName": "x"},
+            ),
         ]
     records += [
-        _ct(call, account=a, arn=_user(a, "pos-privileged"), name="AssumeRoleWithSAML", source="sts.amazonaws.com",
-            requestParameters={"roleArn": f"arn:aws:iam::{a}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123abcd"}),
-        _ct(call, account=a, arn=_user(a, "neg-privileged"), name="AssumeRoleWithSAML", source="sts.amazonaws.com",
-            requestParameters={"roleArn": f"arn:aws:iam::{a}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_0123abcd"}),
+        _ct(
+            call,
+            account=a,
+            arn=_user(a, "pos-privileged"),
+            name="AssumeRoleWithSAML",
+            source="sts.amazonaws.com",
+            requestParameters={"roleArn": f"arn:aws:iam::{a}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123abcd"},
+        ),
+        _ct(
+            call,
+            account=a,
+            arn=_user(a, "neg-privileged"),
+            name="AssumeRoleWithSAML",
+            source="sts.amazonaws.com",
+            requestParameters={"roleArn": f"arn:aws:iam::{a}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_0123abcd"},
+        ),
     ]
     decoy = config.canary.bucket_name(a, config.home_region)
     records += [
@@ -153,7 +180,9 @@ def sample_objects(config: BaselineConfig, queries: list[Query]) -> dict[tuple[s
         {"version": "1.100000", "account_id": a, "region": region, "vpc_id": "vpc-0pos1", "query_timestamp": IN_WINDOW, "query_name": "neg.benign.example.org.", "query_type": "A",
          "query_class": "IN", "rcode": "NOERROR", "answers": [], "srcaddr": "10.0.1.6", "srcport": "56068", "transport": "UDP", "srcids": {"instance": "i-0neg"}},
     ]  # fmt: skip
-    objects[(names.archive_bucket, f"dns-query-logs/AWSLogs/{a}/vpcdnsquerylogs/vpc-0pos1/2026/11/30/vpc-0pos1_vpcdnsquerylogs_{a}_20261130T1015Z_a1b2.log.gz")] = _gzip("\n".join(json.dumps(d) for d in dns))
+    objects[(names.archive_bucket, f"dns-query-logs/AWSLogs/{a}/vpcdnsquerylogs/vpc-0pos1/2026/11/30/vpc-0pos1_vpcdnsquerylogs_{a}_20261130T1015Z_a1b2.log.gz")] = _gzip(
+        "\n".join(json.dumps(d) for d in dns)
+    )
 
     def item(resource: str, time: str, marker: str) -> dict:
         return {"configurationItemVersion": "1.3", "configurationItemCaptureTime": time, "configurationStateId": 1796033700, "awsAccountId": a,
@@ -161,11 +190,17 @@ def sample_objects(config: BaselineConfig, queries: list[Query]) -> dict[tuple[s
                 "awsRegion": region, "availabilityZone": "Not Applicable", "resourceCreationTime": None, "tags": {"team": "orders"},
                 "relatedEvents": ["b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e"], "relationships": [], "configuration": {"groupId": resource, "ipPermissions": []}, "supplementaryConfiguration": {}}  # fmt: skip
 
-    for day, items in (("2026/11/30", [item("sg-0pos", IN_WINDOW, "pos-change"), item("sg-0neg", IN_WINDOW, "neg-other-resource")]), ("2026/11/9", [item("sg-0pos", "2026-11-09T10:00:00.000Z", "neg-too-early")])):
+    for day, items in (
+        ("2026/11/30", [item("sg-0pos", IN_WINDOW, "pos-change"), item("sg-0neg", IN_WINDOW, "neg-other-resource")]),
+        ("2026/11/9", [item("sg-0pos", "2026-11-09T10:00:00.000Z", "neg-too-early")]),
+    ):
         year, month, dom = day.split("/")
-        objects[(names.archive_bucket, f"config/AWSLogs/{a}/Config/{region}/{day}/ConfigHistory/{a}_Config_{region}_ConfigHistory_AWS::EC2::SecurityGroup_{year}{int(month):02}{int(dom):02}T100000Z_1.json.gz")] = _gzip(
-            json.dumps({"fileVersion": "1.0", "configurationItems": items})
-        )
+        objects[
+            (
+                names.archive_bucket,
+                f"config/AWSLogs/{a}/Config/{region}/{day}/ConfigHistory/{a}_Config_{region}_ConfigHistory_AWS::EC2::SecurityGroup_{year}{int(month):02}{int(dom):02}T100000Z_1.json.gz",
+            )
+        ] = _gzip(json.dumps({"fileVersion": "1.0", "configurationItems": items}))
 
     finding = copy.deepcopy(_event("detection/guardduty-finding-high.json")["detail"])
     finding["id"] = "pos-finding-id"
@@ -181,7 +216,7 @@ def sample_objects(config: BaselineConfig, queries: list[Query]) -> dict[tuple[s
 
     def access_line(requester: str, operation: str) -> str:
         return (
-            f'79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be {names.archive_bucket} [30/Nov/2026:10:15:00 +0000] 192.0.2.3 {requester} '
+            f"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be {names.archive_bucket} [30/Nov/2026:10:15:00 +0000] 192.0.2.3 {requester} "
             f'3E57427F3EXAMPLE {operation} cloudtrail/AWSLogs/{a}/CloudTrail/eu-west-1/2026/11/30/x.json.gz "GET /x HTTP/1.1" 200 - 113 113 7 6 "-" '
             f'"aws-cli/2.15.0" - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 TLS_AES_128_GCM_SHA256 AuthHeader '
             f"{names.archive_bucket}.s3.eu-west-1.amazonaws.com TLSv1.3 - -"

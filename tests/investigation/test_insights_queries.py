@@ -1,6 +1,7 @@
 """Every Logs Insights query definition parses under the commands it uses and names only fields
 the trail's events have (the sample CloudTrail records), and the deployed templates carry every
 saved query where its data lives (DPP-ANA-2)."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Every saved Athena query runs on sample archive objects (DuckDB, the query transpiled from
 Athena's Trino SQL by sqlglot) and returns what its investigation needs: the positive, not the
 near misses (DPP-ANA-1, DPP-ANA-2, DPP-IR-2)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """A local stand-in for Slack, Teams and Chime webhooks, and the relay wired to moto."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """The chat relay end to end: queue records in, posts to a real local HTTP server out, with
 moto standing in for Secrets Manager, DynamoDB and SQS."""
+
 from __future__ import annotations
 
 import json
@@ -194,11 +195,7 @@ def test_a_target_whose_secret_is_unreadable_fails_only_its_own_deliveries(relay
     (letter,) = dead_letters()
     assert letter["MessageAttributes"]["target"]["StringValue"] == "ops-teams"
     assert "secret" in letter["MessageAttributes"]["reason"]["StringValue"]
-    failures = {
-        d["Target"]: d["TargetFailures"]
-        for d in emf_metrics(capsys.readouterr().out)
-        if "TargetFailures" in d and ["service", "Target"] in d["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
-    }
+    failures = {d["Target"]: d["TargetFailures"] for d in emf_metrics(capsys.readouterr().out) if "TargetFailures" in d and ["service", "Target"] in d["_aws"]["CloudWatchMetrics"][0]["Dimensions"]}
     assert failures == {"ops-teams": 1, "secops-slack": 0, "secops-teams": 0, "legacy-chime": 0}
 
 

@@ -1,5 +1,6 @@
 """The deploy-time custom resources (canary object, security contact) against moto, answering
 a local HTTP server that plays CloudFormation's pre-signed response URL."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -209,7 +210,13 @@ def test_guardduty_and_config_are_delegated_in_every_region_once(cloudformation,
         else:
             orgs.add_client_error("register_delegated_administrator", "AccountAlreadyRegisteredException")
     writer.handler(
-        org_request(cloudformation, "EnableOrganizationAdmins", AdminAccountId="777788889999", Regions=["eu-west-1", "eu-central-1"], DelegatedServices=["config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"]),
+        org_request(
+            cloudformation,
+            "EnableOrganizationAdmins",
+            AdminAccountId="777788889999",
+            Regions=["eu-west-1", "eu-central-1"],
+            DelegatedServices=["config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"],
+        ),
         None,
     )
     assert CloudFormation.received[-1]["Status"] == "SUCCESS", CloudFormation.received[-1]["Reason"]
@@ -220,7 +227,10 @@ def test_guardduty_and_config_are_delegated_in_every_region_once(cloudformation,
 def test_guardduty_auto_enables_every_member_with_the_configured_plans(cloudformation, monkeypatch):
     clients = Clients()
     monkeypatch.setattr(writer.boto3, "client", clients)
-    features = [{"Name": "S3_DATA_EVENTS", "AutoEnable": "ALL"}, {"Name": "RUNTIME_MONITORING", "AutoEnable": "NONE", "AdditionalConfiguration": [{"Name": "EKS_ADDON_MANAGEMENT", "AutoEnable": "NONE"}]}]
+    features = [
+        {"Name": "S3_DATA_EVENTS", "AutoEnable": "ALL"},
+        {"Name": "RUNTIME_MONITORING", "AutoEnable": "NONE", "AdditionalConfiguration": [{"Name": "EKS_ADDON_MANAGEMENT", "AutoEnable": "NONE"}]},
+    ]
     stub = clients.stub("guardduty")
     stub.add_response("list_detectors", {"DetectorIds": ["12abc34d567e8fa901bc2d34e56789f0"]})
     stub.add_response("update_organization_configuration", {}, {"DetectorId": "12abc34d567e8fa901bc2d34e56789f0", "AutoEnableOrganizationMembers": "ALL", "Features": features})

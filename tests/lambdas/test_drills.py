@@ -6,6 +6,7 @@ delivery per target; the checker reads those lines back, writes one record per p
 Object Lock bucket in the layout the compliance report reads, and publishes the metric the
 alert-path-broken alarms watch. A broken hop fails the record and sets the metric; the
 responder ignores drills."""
+
 from __future__ import annotations
 
 import json
@@ -114,7 +115,13 @@ def world() -> str:
 def history(state_at: datetime) -> dict:
     return {
         "AlarmHistoryItems": [
-            {"AlarmName": "x", "Timestamp": state_at, "HistoryItemType": "StateUpdate", "HistorySummary": "Alarm updated from OK to ALARM", "HistoryData": json.dumps({"newState": {"stateValue": "ALARM"}})}
+            {
+                "AlarmName": "x",
+                "Timestamp": state_at,
+                "HistoryItemType": "StateUpdate",
+                "HistorySummary": "Alarm updated from OK to ALARM",
+                "HistoryData": json.dumps({"newState": {"stateValue": "ALARM"}}),
+            }
         ]
     }
 
@@ -177,7 +184,13 @@ def broken_metrics() -> dict[str, float]:
     values = {}
     for path in ALL_PATHS:
         points = cloudwatch.get_metric_statistics(
-            Namespace="DPP/prod/Drills", MetricName="AlertPathBroken", Dimensions=[{"Name": "Path", "Value": path}], StartTime=end - timedelta(hours=1), EndTime=end, Period=3600, Statistics=["Maximum"]
+            Namespace="DPP/prod/Drills",
+            MetricName="AlertPathBroken",
+            Dimensions=[{"Name": "Path", "Value": path}],
+            StartTime=end - timedelta(hours=1),
+            EndTime=end,
+            Period=3600,
+            Statistics=["Maximum"],
         )["Datapoints"]
         if points:
             values[path] = points[0]["Maximum"]
@@ -280,7 +293,11 @@ def test_a_path_that_could_not_start_is_broken_at_raised_and_the_others_still_ru
         assert by_path["guardduty-finding"] == {**by_path["guardduty-finding"], "started": False, "error": "no GuardDuty detector in this region"}
         assert all(by_path[p]["started"] for p in ("securityhub-finding", "canary-read", "alarm-breach"))
         for alarm in ("dpp-prod-DrillCanaryRead", "dpp-prod-DrillAlarmBreach"):
-            clients.history_stub.add_response("describe_alarm_history", {"AlarmHistoryItems": []}, {"AlarmName": alarm, "HistoryItemType": "StateUpdate", "StartDate": ANY, "EndDate": ANY, "ScanBy": "TimestampAscending", "MaxRecords": 100})
+            clients.history_stub.add_response(
+                "describe_alarm_history",
+                {"AlarmHistoryItems": []},
+                {"AlarmName": alarm, "HistoryItemType": "StateUpdate", "StartDate": ANY, "EndDate": ANY, "ScanBy": "TimestampAscending", "MaxRecords": 100},
+            )
         drill_checker.Checker(settings(), clients).run(drill)
         found = records()
         assert found["guardduty-finding"]["brokenHop"] == "raised" and "not started: no GuardDuty detector" in found["guardduty-finding"]["notes"]

@@ -1,4 +1,5 @@
 """The flow-log enforcer against moto's EC2, S3 and Route 53 Resolver."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -42,9 +43,9 @@ def aws(monkeypatch):
     with mock_aws():
         boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         resolver = boto3.client("route53resolver")
-        config_id = resolver.create_resolver_query_log_config(
-            Name="dpp-prod-dns-query-logs", DestinationArn=f"{S3_DESTINATION}/dns-query-logs", CreatorRequestId="test"
-        )["ResolverQueryLogConfig"]["Id"]
+        config_id = resolver.create_resolver_query_log_config(Name="dpp-prod-dns-query-logs", DestinationArn=f"{S3_DESTINATION}/dns-query-logs", CreatorRequestId="test")["ResolverQueryLogConfig"][
+            "Id"
+        ]
         monkeypatch.setenv("FLOW_LOG_DESTINATIONS", json.dumps([{"kind": "s3", "arn": S3_DESTINATION}]))
         monkeypatch.setenv("FLOW_LOG_FORMAT", "${version} ${account-id} ${srcaddr} ${dstaddr} ${action}")
         monkeypatch.setenv("FLOW_LOG_MAX_AGGREGATION_INTERVAL", "600")

@@ -1,5 +1,6 @@
 """Every source the relay understands becomes a readable alert; rendering respects each
 service's limits; PII redaction leaves AWS identifiers alone."""
+
 from __future__ import annotations
 
 import json
@@ -162,8 +163,24 @@ def test_automated_response_report_says_what_to_what_and_how_to_undo():
         "region": "eu-west-1",
         "finding": {"id": "0f1e", "type": "UnauthorizedAccess:EC2/SSHBruteForce", "title": "t", "severity": 8.0},
         "outcomes": [
-            {"action": "blockHostileIps", "target": "address 93.184.216.34", "status": "done", "what": "Blocked 93.184.216.34 in WAF IP set dpp-prod-hostile-ips for 24 hours.", "undo": "aws lambda invoke --function-name dpp-prod-responder --payload '{\"undo\": \"x\"}' undo.json", "recordId": "x", "facts": []},
-            {"action": "isolateInstances", "target": "instance i-0abc", "status": "excluded", "what": "Instance i-0abc carries the tag dpp:protected and is never touched.", "undo": "", "recordId": "", "facts": [["Volumes", "1"]]},
+            {
+                "action": "blockHostileIps",
+                "target": "address 93.184.216.34",
+                "status": "done",
+                "what": "Blocked 93.184.216.34 in WAF IP set dpp-prod-hostile-ips for 24 hours.",
+                "undo": 'aws lambda invoke --function-name dpp-prod-responder --payload \'{"undo": "x"}\' undo.json',
+                "recordId": "x",
+                "facts": [],
+            },
+            {
+                "action": "isolateInstances",
+                "target": "instance i-0abc",
+                "status": "excluded",
+                "what": "Instance i-0abc carries the tag dpp:protected and is never touched.",
+                "undo": "",
+                "recordId": "",
+                "facts": [["Volumes", "1"]],
+            },
         ],
     }
     alert = alert_of(report, "high")
@@ -236,7 +253,9 @@ _phone = st.builds(
 ).filter(lambda p: 8 <= sum(c.isdigit() for c in p) <= 15)
 _nanp = st.builds(
     lambda a, b, c, form: form.format(a, b, c),
-    st.integers(200, 999), st.integers(200, 999), st.integers(0, 9999).map(lambda n: f"{n:04d}"),
+    st.integers(200, 999),
+    st.integers(200, 999),
+    st.integers(0, 9999).map(lambda n: f"{n:04d}"),
     st.sampled_from(["({}) {}-{}", "{}-{}-{}", "{}.{}.{}", "{} {} {}", "({}){}-{}"]),
 )
 _spellings = st.one_of(

@@ -1,6 +1,7 @@
 """The automated responder (DPP-IR-3) against moto: each action really happens, a dry run
 changes nothing, exclusions are never touched, malformed and low findings are ignored,
 repeated findings are answered once, and every action can be undone."""
+
 from __future__ import annotations
 
 import json
@@ -51,7 +52,9 @@ class World:
         self.sqs = boto3.client("sqs", region_name=REGION)
         self.logs = boto3.client("logs", region_name=REGION)
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        dynamodb.create_table(
+            TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST"
+        )
         self.iam.create_user(UserName="reporting-bot")
         self.key_id = self.iam.create_access_key(UserName="reporting-bot")["AccessKey"]["AccessKeyId"]
         for role in ("OrdersWorkerRole", "DppBreakGlass"):
@@ -289,7 +292,12 @@ def test_failed_sign_ins_are_counted_by_principal_without_personal_data(world):
     and hands investigators a Logs Insights query to run with logs:Unmask (DPP-PII-1.b)."""
     now = time.time()
     # As FilterLogEvents returns them from the masked log group.
-    failure = {"eventName": "ConsoleLogin", "errorMessage": "Failed authentication", "userIdentity": {"type": "IAMUser", "principalId": "AIDACKCEVSQ6C2EXAMPLE", "userName": MASKED}, "sourceIPAddress": MASKED}
+    failure = {
+        "eventName": "ConsoleLogin",
+        "errorMessage": "Failed authentication",
+        "userIdentity": {"type": "IAMUser", "principalId": "AIDACKCEVSQ6C2EXAMPLE", "userName": MASKED},
+        "sourceIPAddress": MASKED,
+    }
     success = {"eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Success"}, "userIdentity": {"type": "IAMUser", "principalId": "AIDAOTHER000000000000"}, "sourceIPAddress": MASKED}
     put_trail_events(world, now, [failure] * 11 + [success])
     ctx = world.context(enabled=["notifyFailedSignIns"], clock=lambda: now)

@@ -1,5 +1,6 @@
 """The review digest (DPP-MON-7) against moto (Security Hub, SNS) and botocore stubs for the
 CloudWatch and Config calls moto does not implement."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,5 +1,6 @@
 """Each DPP rule against a compliant and a non-compliant minimal stack (cdk-nag's own pattern),
 and the pack's full list of rule IDs pinned."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -187,9 +188,7 @@ def test_a_replica_bucket_counts_as_replicated():
             object_lock_enabled=True,
             object_lock_default_retention=s3.ObjectLockRetention.compliance(Duration.days(365)),
         )
-        locked_pair_named.add_to_resource_policy(
-            iam.PolicyStatement(effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()], actions=["s3:*"], resources=[locked_pair_named.arn_for_objects("*")])
-        )
+        locked_pair_named.add_to_resource_policy(iam.PolicyStatement(effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()], actions=["s3:*"], resources=[locked_pair_named.arn_for_objects("*")]))
 
     assert violations(pair) == set()
 
@@ -230,12 +229,23 @@ def cis_monitoring(st: cdk.Stack, count: int | None = None) -> None:
 
     for i, pattern in enumerate(list(CIS_PATTERNS.values())[:count]):
         logs.CfnMetricFilter(
-            st, f"F{i}", log_group_name="/trail", filter_pattern=pattern,
+            st,
+            f"F{i}",
+            log_group_name="/trail",
+            filter_pattern=pattern,
             metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace="DPP/test", metric_name=f"M{i}", metric_value="1")],
         )
         cloudwatch.CfnAlarm(
-            st, f"A{i}", namespace="DPP/test", metric_name=f"M{i}", statistic="Sum", period=300, evaluation_periods=1, threshold=1,
-            comparison_operator="GreaterThanOrEqualToThreshold", alarm_actions=["arn:aws:sns:eu-west-1:111122223333:t"],
+            st,
+            f"A{i}",
+            namespace="DPP/test",
+            metric_name=f"M{i}",
+            statistic="Sum",
+            period=300,
+            evaluation_periods=1,
+            threshold=1,
+            comparison_operator="GreaterThanOrEqualToThreshold",
+            alarm_actions=["arn:aws:sns:eu-west-1:111122223333:t"],
         )
 
 
@@ -367,9 +377,7 @@ def detector(frequency="FIFTEEN_MINUTES", s3="ENABLED", enable=True, export: dic
                 "Export",
                 detector_id=found.ref,
                 destination_type=export["destination_type"],
-                destination_properties=guardduty.CfnPublishingDestination.CFNDestinationPropertiesProperty(
-                    destination_arn="arn:aws:s3:::archive/guardduty", kms_key_arn=export["kms_key_arn"]
-                ),
+                destination_properties=guardduty.CfnPublishingDestination.CFNDestinationPropertiesProperty(destination_arn="arn:aws:s3:::archive/guardduty", kms_key_arn=export["kms_key_arn"]),
             )
 
     return build
@@ -443,13 +451,24 @@ def test_topic_rules():
 def filter_and_alarm(statistic="Sum", actions=True, alarm=True):
     def build(st):
         logs.CfnMetricFilter(
-            st, "F", log_group_name="/trail", filter_pattern="{ $.eventName = DeleteTrail }",
+            st,
+            "F",
+            log_group_name="/trail",
+            filter_pattern="{ $.eventName = DeleteTrail }",
             metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace="DPP/test", metric_name="TrailDeleted", metric_value="1")],
         )
         if alarm:
             cloudwatch.CfnAlarm(
-                st, "A", namespace="DPP/test", metric_name="TrailDeleted", statistic=statistic, period=300, evaluation_periods=1, threshold=1,
-                comparison_operator="GreaterThanOrEqualToThreshold", alarm_actions=["arn:aws:sns:eu-west-1:111122223333:t"] if actions else None,
+                st,
+                "A",
+                namespace="DPP/test",
+                metric_name="TrailDeleted",
+                statistic=statistic,
+                period=300,
+                evaluation_periods=1,
+                threshold=1,
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                alarm_actions=["arn:aws:sns:eu-west-1:111122223333:t"] if actions else None,
             )
 
     return build
@@ -555,7 +574,10 @@ def test_the_canary_needs_a_watching_metric_filter():
         def build(st):
             trail(st)
             logs.CfnMetricFilter(
-                st, "Canary", log_group_name="/trail", filter_pattern=pattern,
+                st,
+                "Canary",
+                log_group_name="/trail",
+                filter_pattern=pattern,
                 metric_transformations=[logs.CfnMetricFilter.MetricTransformationProperty(metric_namespace="DPP/test", metric_name="Canary", metric_value="1")],
             )
 
@@ -608,6 +630,7 @@ def test_sqs_consumers_are_paced_by_the_mapping_not_by_reserved_concurrency():
             fn = function(st, reserved=reserved)
             queue = sqs.Queue(st, "Inbox", enforce_ssl=True)
             fn.add_event_source(sources.SqsEventSource(queue, max_concurrency=max_concurrency))
+
         return build
 
     assert "DPP-LambdaSqsConsumerPaced" in violations(consumer())

@@ -1,6 +1,7 @@
 """The wheel: built offline from the project's files with the pinned backend (setuptools, wheel
 in requirements-dev.txt), it installs dpp_nag and dpp_logging and nothing of the CDK app, its
 metadata declares what they need, and dpp_nag works from it with the repository out of sight."""
+
 from __future__ import annotations
 
 import email

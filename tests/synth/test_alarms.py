@@ -1,5 +1,6 @@
 """Alarms (DPP-MON-2, DPP-MON-3, DPP-MON-6): every filter pattern against a real matching
 CloudTrail record and a close miss, and every alarm able to fire on one event."""
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,6 @@ def record(name: str, **changes) -> dict:
             node = node.setdefault(key, {})
         node[leaf] = value
     return event
-
 
 
 def api(source: str, name: str, **changes) -> dict:
@@ -77,7 +77,11 @@ CASES = {
             "AssumeRoleWithSAML",
             requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef", "principalArn": "x"},
         ),
-        api("sts.amazonaws.com", "AssumeRoleWithSAML", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef", "principalArn": "x"}),
+        api(
+            "sts.amazonaws.com",
+            "AssumeRoleWithSAML",
+            requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnlyAccess_0123456789abcdef", "principalArn": "x"},
+        ),
     ),
     "ArchiveReaderRoleAssumed": (
         api("sts.amazonaws.com", "AssumeRole", requestParameters={"roleArn": f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-reader", "roleSessionName": "inv-7"}),
@@ -320,14 +324,31 @@ def test_alarms_can_be_switched_off_rethresholded_and_added():
             "severity": "critical",
             "treatMissingData": "breaching",
         },
-        {"id": "OrdersApiLatency", "namespace": "AWS/ApplicationELB", "metricName": "TargetResponseTime", "dimensions": {"LoadBalancer": "app/orders/50dc6c495c0c9188"}, "statistic": "p99", "threshold": 2.5, "comparison": ">", "region": "eu-central-1", "severity": "medium"},
+        {
+            "id": "OrdersApiLatency",
+            "namespace": "AWS/ApplicationELB",
+            "metricName": "TargetResponseTime",
+            "dimensions": {"LoadBalancer": "app/orders/50dc6c495c0c9188"},
+            "statistic": "p99",
+            "threshold": 2.5,
+            "comparison": ">",
+            "region": "eu-central-1",
+            "severity": "medium",
+        },
     ]
     built = build_app(context)
     alarms = alarms_of(built.template("alarms", "eu-west-1"))
     # DPP-MON-3.h: the workload's own alarms, where their metrics are
     hosts = alarms["dpp-prod-OrdersApiUnhealthyHosts"]
     assert (hosts["Namespace"], hosts["MetricName"], hosts["Statistic"], hosts["Threshold"], hosts["Period"], hosts["EvaluationPeriods"], hosts["TreatMissingData"]) == (
-        "AWS/ApplicationELB", "UnHealthyHostCount", "Maximum", 1, 60, 3, "breaching")
+        "AWS/ApplicationELB",
+        "UnHealthyHostCount",
+        "Maximum",
+        1,
+        60,
+        3,
+        "breaching",
+    )
     assert {d["Name"]: d["Value"] for d in hosts["Dimensions"]} == {"LoadBalancer": "app/orders/50dc6c495c0c9188", "TargetGroup": "targetgroup/orders/73e2d6bc24d8a067"}
     assert hosts["AlarmActions"] == [f"arn:aws:sns:eu-west-1:{ACCOUNT}:dpp-prod-alerts-critical"]
     central = alarms_of(built.template("alarms", "eu-central-1"))
@@ -374,7 +395,21 @@ def test_unknown_alarm_suggests_the_right_id():
 # --- business hours -------------------------------------------------------------------------
 
 
-ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/Los_Angeles", "America/New_York", "America/Sao_Paulo", "Asia/Tokyo", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Sydney", "Pacific/Auckland", "Pacific/Kiritimati", "Pacific/Pago_Pago")
+ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/Los_Angeles",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+)
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI")
 
 
@@ -515,7 +550,11 @@ def test_large_transfer_sums_the_bytes_read_and_fires_at_the_threshold(specs):
 
 
 def test_large_transfer_threshold_and_period_are_configurable():
-    config = load_config(context_with(trail__sensitiveBuckets='["orders-exports"]', detection__guardDutyProtections__s3MalwareProtection=False, alarms__largeTransferBytes=5 * 1024**3, alarms__largeTransferPeriodMinutes=15))
+    config = load_config(
+        context_with(
+            trail__sensitiveBuckets='["orders-exports"]', detection__guardDutyProtections__s3MalwareProtection=False, alarms__largeTransferBytes=5 * 1024**3, alarms__largeTransferPeriodMinutes=15
+        )
+    )
     spec = {s.id: s for s in alarm_specs(config)}["LargeDataTransfer"]
     assert (spec.threshold, spec.period_minutes) == (5 * 1024**3, 15) and "5 GiB" in spec.meaning
 
@@ -529,11 +568,31 @@ def test_large_transfer_threshold_and_period_are_configurable():
         ("alarms__natGateways", '[{"id": "nat-0123456789abcdef0", "region": "us-west-2"}]', "dpp.alarms.natGateways[0].region: 'us-west-2' is not among dpp.regions"),
         ("alarms__natGateways", '[{"id": "nat-0123456789abcdef0"}]', "dpp.alarms.natGateways[0].region: is missing"),
         ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "comparison": "=="}]', "dpp.alarms.workloadMetrics[0].comparison"),
-        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "statistic": "Median"}]', "dpp.alarms.workloadMetrics[0].statistic: 'Median' is not a supported statistic"),
-        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "periodMinutes": 60, "evaluationPeriods": 25}]', "dpp.alarms.workloadMetrics[0].evaluationPeriods"),
-        ("alarms__workloadMetrics", '[{"id": "TrailSilent", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1}]', "dpp.alarms.workloadMetrics[0].id: 'TrailSilent' is a built-in alarm"),
-        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "dimensions": {"LoadBalancer": 5}}]', "dpp.alarms.workloadMetrics[0].dimensions.LoadBalancer: expected a string"),
-        ("alarms__workloadMetrics", '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "severty": "low"}]', "dpp.alarms.workloadMetrics[0].severty: is not a known setting"),
+        (
+            "alarms__workloadMetrics",
+            '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "statistic": "Median"}]',
+            "dpp.alarms.workloadMetrics[0].statistic: 'Median' is not a supported statistic",
+        ),
+        (
+            "alarms__workloadMetrics",
+            '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "periodMinutes": 60, "evaluationPeriods": 25}]',
+            "dpp.alarms.workloadMetrics[0].evaluationPeriods",
+        ),
+        (
+            "alarms__workloadMetrics",
+            '[{"id": "TrailSilent", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1}]',
+            "dpp.alarms.workloadMetrics[0].id: 'TrailSilent' is a built-in alarm",
+        ),
+        (
+            "alarms__workloadMetrics",
+            '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "dimensions": {"LoadBalancer": 5}}]',
+            "dpp.alarms.workloadMetrics[0].dimensions.LoadBalancer: expected a string",
+        ),
+        (
+            "alarms__workloadMetrics",
+            '[{"id": "Api", "namespace": "AWS/ApplicationELB", "metricName": "X", "threshold": 1, "severty": "low"}]',
+            "dpp.alarms.workloadMetrics[0].severty: is not a known setting",
+        ),
     ],
 )
 def test_transfer_and_workload_settings_are_validated(key, value, message):

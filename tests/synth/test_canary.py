@@ -1,4 +1,5 @@
 """Canary records (DPP-MON-2, DPP-MON-4): bait that looks real and is not, logged and alarmed."""
+
 from __future__ import annotations
 
 import csv

@@ -3,6 +3,7 @@ CloudFormation registry schemas), over every synthesized template: the default a
 organization example and the member StackSet's body. No errors; a warning only when its rule
 is listed in tests/cfn_lint.py with the reason it does not apply (DPP-VER-1: what synth
 produces deploys). The runs start in the background when each app is synthesized."""
+
 from __future__ import annotations
 
 import pytest

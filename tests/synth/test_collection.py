@@ -1,5 +1,6 @@
 """Collection (DPP-LOG-1..5, DPP-MON-1, DPP-PRT-2): the trail, AWS Config, flow logs on every
 VPC, DNS query logs and the monitoring foundation, per region."""
+
 from __future__ import annotations
 
 import json
@@ -160,9 +161,7 @@ def test_config_role_is_created_once_with_narrow_delivery_rights(synthesized):
     roles = {k: v for k, v in template.find_resources("AWS::IAM::Role").items() if k.startswith("ConfigRecorderRole")}
     (config_role,) = roles.values()
     assert config_role["Properties"]["RoleName"] == "dpp-prod-config-recorder"
-    statements = [p for k, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("ConfigRecorderRoleDeliveryPolicy")][0][
-        "Properties"
-    ]["PolicyDocument"]["Statement"]
+    statements = [p for k, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("ConfigRecorderRoleDeliveryPolicy")][0]["Properties"]["PolicyDocument"]["Statement"]
     put = [s for s in statements if s["Action"] == ["s3:PutObject", "s3:PutObjectAcl"]][0]
     assert put["Resource"] == f"arn:aws:s3:::dpp-prod-config-staging-{ACCOUNT}-eu-west-1/config/AWSLogs/{ACCOUNT}/*"
     for region in ("eu-west-1", "eu-central-1"):

@@ -6,6 +6,7 @@ and accounts a StackSet vends start with reduced quotas (10), where any reservat
 are paced by their mapping's MaximumConcurrency (2 to 1,000,
 https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
 """
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """Cost monitoring (DPP-MON-3.h): Cost Anomaly Detection in us-east-1 (the only region whose
 CloudFormation knows AWS::CE resources) notifying the home region's high topic, a monthly
 budget at home notifying the medium topic, and their configuration."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Detection (DPP-LOG-6, DPP-MON-3..5, DPP-IR-1): detectors, standards, topics, and every
 route's pattern against real sample events (one that must match, one near miss)."""
+
 from __future__ import annotations
 
 import copy
@@ -341,7 +342,7 @@ def test_macie_is_off_by_default_and_on_when_configured(synthesized):
 def test_every_detector_exports_findings_to_the_archive_with_the_archive_key(synthesized, region):
     template = synthesized.template("detection", region)
     (detector_id,) = template.find_resources("AWS::GuardDuty::Detector")
-    (lookup_id, lookup), = template.find_resources("AWS::CloudFormation::CustomResource").items()
+    ((lookup_id, lookup),) = template.find_resources("AWS::CloudFormation::CustomResource").items()
     assert lookup["Properties"]["Action"] == "DescribeKey"
     assert lookup["Properties"]["KeyId"] == f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/dpp-prod/log-archive"  # home region, always
     (destination,) = template.find_resources("AWS::GuardDuty::PublishingDestination").values()
@@ -434,10 +435,26 @@ def test_malware_protection_for_s3_can_be_switched_off():
     [
         ({"trail": {"sensitiveBuckets": ["sp-api-orders-111122223333", "invoices"]}}, "dpp.trail.sensitiveBuckets[1]", "invoices is not in dpp.detection.malwareScannedBuckets"),
         ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "us-east-1"}]}}, "dpp.detection.malwareScannedBuckets[0].region", "not among dpp.regions"),
-        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "account": "999999999999"}]}}, "dpp.detection.malwareScannedBuckets[0].account", "not a workload account"),
-        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "kmsKeyArn": "alias/orders"}]}}, "dpp.detection.malwareScannedBuckets[0].kmsKeyArn", "not an alias"),
-        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "prefixes": ["a", "b", "c", "d", "e", "f"]}]}}, "dpp.detection.malwareScannedBuckets[0].prefixes", "at most 5"),
-        ({"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1"}, {"name": "sp-api-orders-111122223333", "region": "eu-west-1"}]}}, "dpp.detection.malwareScannedBuckets[1].name", "listed twice"),
+        (
+            {"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "account": "999999999999"}]}},
+            "dpp.detection.malwareScannedBuckets[0].account",
+            "not a workload account",
+        ),
+        (
+            {"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "kmsKeyArn": "alias/orders"}]}},
+            "dpp.detection.malwareScannedBuckets[0].kmsKeyArn",
+            "not an alias",
+        ),
+        (
+            {"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1", "prefixes": ["a", "b", "c", "d", "e", "f"]}]}},
+            "dpp.detection.malwareScannedBuckets[0].prefixes",
+            "at most 5",
+        ),
+        (
+            {"detection": {"malwareScannedBuckets": [{"name": "sp-api-orders-111122223333", "region": "eu-west-1"}, {"name": "sp-api-orders-111122223333", "region": "eu-west-1"}]}},
+            "dpp.detection.malwareScannedBuckets[1].name",
+            "listed twice",
+        ),
     ],
 )
 def test_malware_scan_configuration_errors_name_the_key_and_the_fix(change, key, words):

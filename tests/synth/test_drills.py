@@ -2,6 +2,7 @@
 real canary alarm's path without tripping it, the drill's state machine waits out the 15-minute
 deadline before checking, the schedule is the configured one, each role holds only what its
 step needs, and every alert-path-broken alarm can fire on the checker's metric."""
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 on behaviour (controls read from the assembly and the configuration in force, checks verified to
 exist), so switching a control off moves its grade; the incident response plan (DPP-IR-1/2);
 the architecture picture."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,7 @@ def report(synthesized):
 
 @pytest.mark.skipif(not SHARED_REQUIREMENTS.exists(), reason="no shared/REQUIREMENTS.md beside the checkout to compare with")
 def test_the_requirements_copy_is_in_step_with_the_shared_requirements():
-    assert (ROOT / "docs" / "requirements.md").read_text(encoding="utf-8") == SHARED_REQUIREMENTS.read_text(encoding="utf-8"), \
-        "docs/requirements.md differs from shared/REQUIREMENTS.md: copy it again"
+    assert (ROOT / "docs" / "requirements.md").read_text(encoding="utf-8") == SHARED_REQUIREMENTS.read_text(encoding="utf-8"), "docs/requirements.md differs from shared/REQUIREMENTS.md: copy it again"
 
 
 def test_requirements_are_split_into_their_lettered_clauses():
@@ -316,12 +316,15 @@ def test_the_plan_states_thresholds_contacts_and_only_real_channels(synthesized)
     assert "alarms are switched off (features.alarms)" in no_alarms and "no review digest is deployed" in no_alarms
 
 
-@pytest.mark.parametrize("contact, message", [
-    ({"name": "Ada", "role": "Head of engineering", "email": "ada@example.com", "phone": "+44 20 7946 0001"}, None),
-    ({"name": "Ada", "role": "Head of engineering", "email": "not-an-address", "phone": "+44 20 7946 0001"}, "dpp.impoc.escalation[0].email: 'not-an-address' is not valid; use an e-mail address"),
-    ({"name": "Ada", "role": "Head of engineering", "email": "ada@example.com"}, "dpp.impoc.escalation[0].phone: is missing"),
-    ({"name": "Ada", "role": "x", "email": "ada@example.com", "phone": "+44 20 7946 0001", "pager": "1"}, "dpp.impoc.escalation[0].pager: is not a known setting"),
-])
+@pytest.mark.parametrize(
+    "contact, message",
+    [
+        ({"name": "Ada", "role": "Head of engineering", "email": "ada@example.com", "phone": "+44 20 7946 0001"}, None),
+        ({"name": "Ada", "role": "Head of engineering", "email": "not-an-address", "phone": "+44 20 7946 0001"}, "dpp.impoc.escalation[0].email: 'not-an-address' is not valid; use an e-mail address"),
+        ({"name": "Ada", "role": "Head of engineering", "email": "ada@example.com"}, "dpp.impoc.escalation[0].phone: is missing"),
+        ({"name": "Ada", "role": "x", "email": "ada@example.com", "phone": "+44 20 7946 0001", "pager": "1"}, "dpp.impoc.escalation[0].pager: is not a known setting"),
+    ],
+)
 def test_escalation_contacts_come_from_configuration_and_errors_name_the_key(contact, message):
     from configuration import ConfigError, load_config
 
@@ -341,7 +344,7 @@ def test_the_next_review_is_counted_from_the_last_recorded_one_and_red_without_o
     recorded = incident_plan(config, today=date(2026, 11, 21), last_review=date(2026, 10, 1))
     assert "(next: 2027-04-01 (last review 2026-10-01))" in recorded
     overdue = incident_plan(config, today=date(2026, 11, 21), last_review=date(2025, 10, 1))
-    assert "overdue since 2026-04-01" in overdue and 'color:#b00020' in overdue
+    assert "overdue since 2026-04-01" in overdue and "color:#b00020" in overdue
 
 
 def test_the_plan_says_which_responses_act_how_and_how_to_undo(synthesized):
@@ -349,7 +352,7 @@ def test_the_plan_says_which_responses_act_how_and_how_to_undo(synthesized):
     plan = incident_plan(config)
     assert "Mode: **dry run**" in plan and "`dpp-prod-hostile-ips` for 24 hours" in plan
     assert "Never touched: the roles DppBreakGlass, OrganizationAccountAccessRole" in plan
-    assert "--payload '{\"undo\": \"<record id>\"}'" in plan and "identity provider" in plan
+    assert '--payload \'{"undo": "<record id>"}\'' in plan and "identity provider" in plan
     acting = replace(config, responses=replace(config.responses, dry_run=False, enabled=("isolateInstances",)))
     acting_plan = incident_plan(acting)
     assert "Mode: **acting**" in acting_plan and "hostile-ips" not in acting_plan and "`dpp-prod-isolation`" in acting_plan
@@ -374,14 +377,8 @@ _EM = {False: 0.6, True: 0.68}
 def _boxes_and_texts(svg: str):
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    rects = [
-        (r.get("class"), r.get("id"), float(r.get("x")), float(r.get("y")), float(r.get("width")), float(r.get("height")))
-        for r in root.iter(f"{ns}rect")
-    ]
-    texts = [
-        (t.text or "", float(t.get("x")), float(t.get("y")), float(t.get("font-size") or root.get("font-size")), t.get("font-weight") == "bold")
-        for t in root.iter(f"{ns}text")
-    ]
+    rects = [(r.get("class"), r.get("id"), float(r.get("x")), float(r.get("y")), float(r.get("width")), float(r.get("height"))) for r in root.iter(f"{ns}rect")]
+    texts = [(t.text or "", float(t.get("x")), float(t.get("y")), float(t.get("font-size") or root.get("font-size")), t.get("font-weight") == "bold") for t in root.iter(f"{ns}text")]
     return root, rects, texts
 
 

@@ -4,6 +4,7 @@ single-account.json is cdk.json's example (tests/unit/test_configuration_schema.
 equality), so the session's `synthesized` fixture proves it; organization.json is the
 `organization_synthesized` fixture's input (tests/synth/test_organization.py); two-accounts.json
 is synthesized here, once."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """The log archive and its replica (DPP-PRT-1..5, DPP-RET-1, DPP-LOG-7), read from the synthesized
 default app, plus a configuration with a longer retention."""
+
 from __future__ import annotations
 
 import json
@@ -178,9 +179,7 @@ def test_every_archive_bucket_denies_requests_without_tls(archive, replica):
     for template in (archive, replica):
         for logical_id in template.find_resources("AWS::S3::Bucket"):
             statements = policy_of(template, logical_id)
-            assert any(
-                s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} and s["Action"] == "s3:*" for s in statements
-            ), logical_id
+            assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} and s["Action"] == "s3:*" for s in statements), logical_id
 
 
 def test_tampering_is_denied_to_all_but_break_glass_and_the_deploy_role(archive, replica):
@@ -349,7 +348,17 @@ def test_reader_role_is_read_only_and_trusts_only_the_break_glass_role_with_mfa_
     actions = managed_policy_actions(archive, "LogArchiveLogReaderPolicy")
     # read-only on the logs; the one write is a record of the evidence register (evidence/ of
     # the archive only: tests/access rows reader-records-evidence and reader-writes-no-logs)
-    assert actions == {"s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAttributes", "kms:Decrypt", "s3:PutObject", "kms:GenerateDataKey"}
+    assert actions == {
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:GetObjectAttributes",
+        "kms:Decrypt",
+        "s3:PutObject",
+        "kms:GenerateDataKey",
+    }
     policy = next(r for k, r in archive.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("LogArchiveLogReaderPolicy"))
     (writes,) = [st for st in policy["Properties"]["PolicyDocument"]["Statement"] if st["Action"] == "s3:PutObject"]
     assert writes["Resource"] == "arn:aws:s3:::dpp-prod-log-archive-111122223333-eu-west-1/evidence/*"

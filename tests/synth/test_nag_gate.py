@@ -1,5 +1,6 @@
 """The nag gate: all five packs run, the default app passes, every acknowledgement earns its
 place, and weakening a control makes synth fail with the right rule."""
+
 from __future__ import annotations
 
 import json
@@ -25,11 +26,7 @@ def test_every_pack_is_registered(synthesized):
 
 def test_every_acknowledgement_suppresses_a_real_finding(synthesized):
     """No stale acknowledgements: each one, where it was applied, suppressed a finding."""
-    suppressed = {
-        (v["acknowledgedId"], v["acknowledgedAt"])
-        for p in synthesized.validation_report["pluginReports"]
-        for v in p.get("suppressedViolations", [])
-    }
+    suppressed = {(v["acknowledgedId"], v["acknowledgedAt"]) for p in synthesized.validation_report["pluginReports"] for v in p.get("suppressedViolations", [])}
     applied = {(a.acknowledgement.rule, a.construct_path) for a in synthesized.built.gate.acknowledged}
     assert applied, "the gate applied no acknowledgements at all"
     assert applied - suppressed == set(), "stale acknowledgements (rule, path) that suppress nothing"
@@ -54,12 +51,7 @@ def failed_rules(built, tmp_path) -> set[tuple[str, str]]:
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         built.app.synth()
     report = json.loads((tmp_path / "validation-report.json").read_text())
-    return {
-        (v["ruleName"], c["constructPath"])
-        for p in report["pluginReports"]
-        for v in p["violations"]
-        for c in v["violatingConstructs"]
-    }
+    return {(v["ruleName"], c["constructPath"]) for p in report["pluginReports"] for v in p["violations"] for c in v["violatingConstructs"]}
 
 
 def test_weakened_object_lock_fails_synth_with_the_dpp_rule(tmp_path):

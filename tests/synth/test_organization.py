@@ -2,6 +2,7 @@
 examples/organization.json synthesized once with every nag pack: what runs where, the
 organization-scoped archive, the organization trail, the delegated administrators, the
 member StackSet and its template, and the configuration errors."""
+
 from __future__ import annotations
 
 import json
@@ -209,9 +210,9 @@ def test_member_template_records_config_and_logs_every_vpc_into_the_archive(stac
     destination = dns["Properties"]["DestinationArn"]["Fn::Join"][1]
     assert destination[1]["Fn::If"][:2] == ["HomeRegion", f"dpp-prod-log-archive-{ARCHIVE}-eu-west-1"] and destination[2] == "/dns-query-logs"
     assert "BootstrapVersion" not in body, "members are not CDK-bootstrapped"
-    assert set(json.loads(body)["Conditions"]) >= {"NotMonitoredDirectly"} and all(
-        r.get("Condition") for k, r in json.loads(body)["Resources"].items() if k != "Placeholder"
-    ), "the member baseline skips the accounts this app monitors directly"
+    assert set(json.loads(body)["Conditions"]) >= {"NotMonitoredDirectly"} and all(r.get("Condition") for k, r in json.loads(body)["Resources"].items() if k != "Placeholder"), (
+        "the member baseline skips the accounts this app monitors directly"
+    )
     (function,) = template.find_resources("AWS::Lambda::Function").values()
     assert function["Properties"]["Handler"] == "index.handler"
     assert function["Properties"]["Code"]["ZipFile"] == (ROOT / "lambdas" / "flow_log_enforcer" / "handler.py").read_text(), "the same reviewed code, inline"

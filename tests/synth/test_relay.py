@@ -1,4 +1,5 @@
 """The chat relay's infrastructure (DPP-MON-5, DPP-MON-6, DPP-PII-1, DPP-PII-2)."""
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """Automated responses (DPP-IR-3) in the templates: the rules match the events they answer
 and nothing else, the function's rights cover only the responses switched on, excluded
 principals are denied explicitly, dry run is what the example deploys, and the ledger is kept."""
+
 from __future__ import annotations
 
 import json
@@ -133,9 +134,7 @@ def test_the_responder_never_gets_terminate_stop_or_delete_rights(synthesized):
 
 
 def test_rights_follow_the_responses_switched_on():
-    built = build_app(
-        context_with(responses__disableCredentials=False, responses__blockHostileIps=False, responses__notifyFailedSignIns=False, responses__dryRun=False)
-    )
+    built = build_app(context_with(responses__disableCredentials=False, responses__blockHostileIps=False, responses__notifyFailedSignIns=False, responses__dryRun=False))
     template = built.template("responses", "eu-west-1")
     allowed = actions_of(policy_statements(template))
     assert not {a for a in allowed if a.startswith(("iam:", "wafv2:"))} and "logs:FilterLogEvents" not in allowed
@@ -328,7 +327,11 @@ def test_the_boundary_caps_whatever_is_attached_later(acting):
     responder unable to grant: the boundary is the ceiling."""
     _, boundary = responder_policies(acting)
     everything = [[{"Effect": "Allow", "Action": "*", "Resource": "*"}]]
-    requests = [("iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", {}), ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", {"iam:PolicyARN": ADMIN}), ("iam:CreateUser", f"arn:aws:iam::{ACCOUNT}:user/backdoor", {})]
+    requests = [
+        ("iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", {}),
+        ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/OrdersWorkerRole", {"iam:PolicyARN": ADMIN}),
+        ("iam:CreateUser", f"arn:aws:iam::{ACCOUNT}:user/backdoor", {}),
+    ]
     assert allowed_all(everything, boundary, requests) == [False, False, False]
 
 

@@ -1,4 +1,5 @@
 """The IMPOC registered as each workload account's security alternate contact (DPP-IR-1)."""
+
 from __future__ import annotations
 
 ACCOUNT = "111122223333"

@@ -1,6 +1,7 @@
 """The workload's own log channels at run time (DPP-LOG-8, DPP-LOG-1.b, DPP-LOG-7, DPP-PII-1.a,
 DPP-PII-2): Config rules on what was not built with this CDK, their non-compliance routed, the
 account-wide data protection policy, and trail data events for tables and functions."""
+
 from __future__ import annotations
 
 import copy

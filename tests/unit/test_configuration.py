@@ -1,4 +1,5 @@
 """Configuration: the example loads, overrides layer correctly, every mistake gets one clear line."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -272,7 +273,11 @@ def test_responses_are_opt_in_twice_and_dry_run_by_default():
             "no response is switched on",
         ),
         ({"features__guardDuty": "false"}, "dpp.responses.disableCredentials", "GuardDuty"),
-        ({"features__alarms": "false", "responses__disableCredentials": "false", "responses__blockHostileIps": "false", "responses__isolateInstances": "false"}, "dpp.responses.notifyFailedSignIns", "alarms"),
+        (
+            {"features__alarms": "false", "responses__disableCredentials": "false", "responses__blockHostileIps": "false", "responses__isolateInstances": "false"},
+            "dpp.responses.notifyFailedSignIns",
+            "alarms",
+        ),
         ({"alarms__disabled": '["FailedConsoleSignInsBurst"]'}, "dpp.responses.notifyFailedSignIns", "switches off"),
         ({"responses__trustedCidrs": '["203.0.113.7/24"]'}, "dpp.responses.trustedCidrs[0]", "CIDR"),
         ({"responses__excludedRoleNames": '["arn:aws:iam::111122223333:role/Admin"]'}, "dpp.responses.excludedRoleNames[0]", "not an IAM name"),

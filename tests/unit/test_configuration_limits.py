@@ -4,6 +4,7 @@ silently weaken the baseline (issue: invalid input accepted, failing at deploy o
 Each case is a mutation of the cdk.json example that the loader accepted before its check
 existed; each names the key and says why. AWS pages are cited where the rule is encoded
 (configuration/aws_rules.py, configuration/schedule.py)."""
+
 from __future__ import annotations
 
 import gzip

@@ -1,6 +1,7 @@
 """Malformed configurations end in one ConfigError line naming a dpp. key, never a traceback
 (issue: tracebacks from odd input). A property test mutates the example configuration at
 random places with hostile values; the classes the issue names each have a case."""
+
 from __future__ import annotations
 
 import copy
@@ -141,7 +142,7 @@ def file_context(tmp_path, data: bytes) -> dict:
 @pytest.mark.parametrize(
     "data, words",
     [
-        ("{\"stage\": \"prod\"}".encode("utf-16"), "not UTF-8"),
+        ('{"stage": "prod"}'.encode("utf-16"), "not UTF-8"),
         (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
         (json.dumps(EXAMPLE).replace('"retentionDays": 365', '"retentionDays": NaN').encode(), "NaN"),
         (json.dumps(EXAMPLE).replace('"retentionDays": 365', '"retentionDays": Infinity').encode(), "Infinity"),

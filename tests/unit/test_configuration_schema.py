@@ -1,6 +1,7 @@
 """config.schema.json is generated from the loader, current, valid JSON Schema 2020-12, used by
 the examples, documented by the README table, and refuses what the loader refuses on the keys
 it describes (issue: one schema for editors and code)."""
+
 from __future__ import annotations
 
 import copy
@@ -61,10 +62,7 @@ def test_every_pattern_is_ecma_262_as_node_reads_it():
     assert node, "node is on PATH under make test"
     patterns = sorted(set(all_patterns(SCHEMA)))
     samples = ["111122223333", "eu-west-1", "vpc-0123456789abcdef0", "sp-api-orders-111122223333", "192.168.1.1", "Rôle", "١١١١٢٢٢٢٣٣٣٣", "secops@example.com", "+44 20 7946 0000", ""]
-    script = (
-        "const [patterns, samples] = JSON.parse(process.argv[1]);"
-        "console.log(JSON.stringify(patterns.map(p => { const r = new RegExp(p, 'u'); return samples.map(s => r.test(s)); })));"
-    )
+    script = "const [patterns, samples] = JSON.parse(process.argv[1]);console.log(JSON.stringify(patterns.map(p => { const r = new RegExp(p, 'u'); return samples.map(s => r.test(s)); })));"
     result = subprocess.run([node, "-e", script, json.dumps([patterns, samples])], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     import re

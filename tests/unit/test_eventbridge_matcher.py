@@ -1,4 +1,5 @@
 """The test matcher follows EventBridge's documented pattern semantics."""
+
 from tests.eventbridge_matcher import matches
 
 EVENT = {

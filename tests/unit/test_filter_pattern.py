@@ -1,4 +1,5 @@
 """The test evaluator follows CloudWatch Logs' documented JSON filter-pattern examples."""
+
 import pytest
 
 from tests.filter_pattern import PatternError, compile_pattern, matches
@@ -74,7 +75,7 @@ def test_malformed_patterns_are_errors(bad):
         ("{ $.eventName = %Delete.*Policy% }", True),
         ("{ $.eventName = %^Put% }", False),
         ("{ $.eventName != %^Put% }", True),
-        ("{ $.eventName = %Bucket|Role% && $.errorCode = \"AccessDenied\" }", True),
+        ('{ $.eventName = %Bucket|Role% && $.errorCode = "AccessDenied" }', True),
         ("{ $.missing = %.*% }", False),
     ],
 )

@@ -3,6 +3,7 @@ checks -> evidence / preflight -> app. A module may import its own layer and tho
 import upwards (a back edge) fails here, function-level imports included, and so does any
 import circle between modules, even within one layer. The functions' code under lambdas/
 imports nothing of the app (it is bundled on its own)."""
+
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,5 @@
 """The README documents what the code does: the DPP rule table matches the pack."""
+
 from __future__ import annotations
 
 import re

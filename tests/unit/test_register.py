@@ -1,6 +1,7 @@
 """The evidence register (DPP-VER-4): records in the fixed layout, written to the archive with
 the caller's credentials (moto) or to a local directory, read back by the compliance report,
 which counts the six-monthly review from the last recorded review."""
+
 from __future__ import annotations
 
 import json
@@ -129,7 +130,7 @@ def test_the_report_shows_the_latest_drill_of_each_path(tmp_path):
     assert "| guardduty-finding | **fail** | 2026-12-01T09:30:00Z | not delivered | delivered:secops-slack |" in markdown
     assert "| canary-read | pass | 2026-11-30T09:30:00Z | 42 s |  |" in markdown
     page = render_html(_report(register))
-    assert "<td>guardduty-finding</td><td class=\"not-met\">fail</td>" in page
+    assert '<td>guardduty-finding</td><td class="not-met">fail</td>' in page
 
 
 def test_records_outside_the_layout_are_reported_not_trusted(tmp_path):

@@ -1,4 +1,5 @@
 """The topology: which stacks exist where, their names, protection and deployment order."""
+
 from __future__ import annotations
 
 from configuration import load_config

@@ -1,4 +1,5 @@
 """The application logging helper (dpp_logging): the JSON it writes, read back line by line."""
+
 from __future__ import annotations
 
 import io
@@ -21,10 +22,20 @@ from dpp_logging import (
 # (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html), HTTP API payload 2.0
 # too (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html);
 # ALB events carry the X-Amzn-Trace-Id header (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html).
-REST_EVENT = {"resource": "/orders/{id}", "httpMethod": "GET", "headers": {"X-Amzn-Trace-Id": "Root=1-5e1b4151-5ac6c58f5bc7a1e2b3c4d5e6"}, "requestContext": {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "identity": {"sourceIp": "203.0.113.7"}}}
+REST_EVENT = {
+    "resource": "/orders/{id}",
+    "httpMethod": "GET",
+    "headers": {"X-Amzn-Trace-Id": "Root=1-5e1b4151-5ac6c58f5bc7a1e2b3c4d5e6"},
+    "requestContext": {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "identity": {"sourceIp": "203.0.113.7"}},
+}
 HTTP_EVENT = {"version": "2.0", "routeKey": "GET /orders", "requestContext": {"requestId": "JKJaXmPLvHcESHA=", "http": {"method": "GET", "sourceIp": "203.0.113.8"}}}
 WEBSOCKET_EVENT = {"requestContext": {"routeKey": "$connect", "eventType": "CONNECT", "connectionId": "L0SM9cOFvHcCIhw=", "requestId": "L0SM9F5xvHcF7Kg="}}
-ALB_EVENT = {"requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/t/1"}}, "httpMethod": "GET", "path": "/admin", "headers": {"x-amzn-trace-id": "Root=1-58337364-23a8c76965a2ef7629b185e3"}}
+ALB_EVENT = {
+    "requestContext": {"elb": {"targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/t/1"}},
+    "httpMethod": "GET",
+    "path": "/admin",
+    "headers": {"x-amzn-trace-id": "Root=1-58337364-23a8c76965a2ef7629b185e3"},
+}
 ALB_MULTI_VALUE_EVENT = {"requestContext": {"elb": {}}, "multiValueHeaders": {"x-amzn-trace-id": ["Root=1-58337364-aaaaaaaaaaaaaaaaaaaaaaaa"]}}
 
 
@@ -53,7 +64,9 @@ def test_correlation_ids_come_from_the_request(event, expected):
 def test_a_security_event_carries_every_dpp_log_2_field_and_the_correlation_id():
     logger, lines = logger_and_lines()
     bind_correlation_id(logger, REST_EVENT)
-    security_event(logger, who="seller:A2EUQ1WTGCTBG2", what="orders:read", outcome="denied", resource="order/902-3159896-1390916", source="203.0.113.7", where="orders-api@eu-west-1", rule="seller-owns-order")
+    security_event(
+        logger, who="seller:A2EUQ1WTGCTBG2", what="orders:read", outcome="denied", resource="order/902-3159896-1390916", source="203.0.113.7", where="orders-api@eu-west-1", rule="seller-owns-order"
+    )
     (record,) = lines()
     assert record["level"] == "WARNING"
     assert {k: record[k] for k in ("event_type", "who", "what", "where", "source", "outcome", "resource", "rule", "correlation_id")} == {
@@ -136,7 +149,17 @@ def test_one_record_per_sp_api_call_without_the_payload():
         body = {"payload": ORDER}  # what the application received; never handed to the recorder
         call.response(200, {"x-amzn-RequestId": "b0b1c2d3-aaaa-bbbb-cccc-0123456789ab", "x-amzn-RateLimit-Limit": "0.0167", "Content-Type": "application/json"})
     (record,) = lines()
-    assert set(record) - {"level", "location", "message", "timestamp", "service"} == {"event_type", "operation", "marketplace", "status", "request_id", "latency_ms", "outcome", "correlation_id", "rate_limit"}
+    assert set(record) - {"level", "location", "message", "timestamp", "service"} == {
+        "event_type",
+        "operation",
+        "marketplace",
+        "status",
+        "request_id",
+        "latency_ms",
+        "outcome",
+        "correlation_id",
+        "rate_limit",
+    }
     assert (record["operation"], record["marketplace"], record["status"], record["outcome"]) == ("getOrder", "A1PA6795UKMFR9", 200, "success")
     assert record["request_id"] == "b0b1c2d3-aaaa-bbbb-cccc-0123456789ab" and record["correlation_id"] == "JKJaXmPLvHcESHA="
     assert record["latency_ms"] >= 0 and "Erika" not in json.dumps(record) and body

@@ -1,6 +1,7 @@
 """The example SP-API workload (examples/workload) passes the DPP workload pack through the
 three lines a user adds (Validations.of(app).add_plugins), and the same app with its logging
 removed fails with the rules a user would look up in the README."""
+
 from __future__ import annotations
 
 import io
@@ -89,11 +90,21 @@ def test_the_example_function_logs_a_security_event_and_its_sp_api_call(monkeypa
     stream = io.StringIO()
     monkeypatch.setattr(orders, "logger", get_logger("orders-test", stream=stream))
     monkeypatch.setattr(orders, "TABLE", FakeTable())
-    event = {"resource": "/orders/{id}", "httpMethod": "GET", "pathParameters": {"id": "902-3159896-1390916"}, "requestContext": {"requestId": "req-1", "identity": {"userArn": "arn:aws:sts::111122223333:assumed-role/Seller/s", "sourceIp": "203.0.113.9"}}}
+    event = {
+        "resource": "/orders/{id}",
+        "httpMethod": "GET",
+        "pathParameters": {"id": "902-3159896-1390916"},
+        "requestContext": {"requestId": "req-1", "identity": {"userArn": "arn:aws:sts::111122223333:assumed-role/Seller/s", "sourceIp": "203.0.113.9"}},
+    }
     assert orders.handler(event, None)["statusCode"] == 200
     (record,) = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert (record["event_type"], record["who"], record["source"], record["outcome"], record["resource"], record["correlation_id"]) == (
-        "security_event", "arn:aws:sts::111122223333:assumed-role/Seller/s", "203.0.113.9", "success", "order/902-3159896-1390916", "req-1"
+        "security_event",
+        "arn:aws:sts::111122223333:assumed-role/Seller/s",
+        "203.0.113.9",
+        "success",
+        "order/902-3159896-1390916",
+        "req-1",
     )
     orders.fetch_order("902-1")
     assert json.loads(stream.getvalue().splitlines()[-1])["event_type"] == "sp_api_call"

@@ -1,4 +1,5 @@
 """The README's "Your application" section documents the workload pack as the code has it."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """The DPP workload pack (dpp_nag.workload): every rule against compliant and non-compliant
 resources. One app holds them all, synthesized once (so Tags aspects run, as in a user's
 `cdk synth`), and validated once; each test reads the findings for its resources."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,39 @@ from dpp_nag.workload.databases import engine_family
 ENV = cdk.Environment(account="111122223333", region="eu-west-1")
 SETTINGS = WorkloadSettings(information_resources=("Data/Elsewhere",), data_events_logged_elsewhere=("Data/Elsewhere",))
 
-REST_FORMAT = json.dumps({"requestId": "$context.requestId", "caller": "$context.identity.caller", "ip": "$context.identity.sourceIp", "time": "$context.requestTime", "method": "$context.httpMethod", "resource": "$context.resourcePath", "status": "$context.status"})
-HTTP_FORMAT = json.dumps({"requestId": "$context.requestId", "who": "$context.authorizer.claims.sub", "ip": "$context.identity.sourceIp", "time": "$context.requestTimeEpoch", "method": "$context.httpMethod", "route": "$context.routeKey", "status": "$context.status"})
-WS_FORMAT = json.dumps({"requestId": "$context.requestId", "who": "$context.authorizer.principalId", "ip": "$context.identity.sourceIp", "time": "$context.requestTime", "event": "$context.eventType", "route": "$context.routeKey", "status": "$context.status"})
+REST_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "caller": "$context.identity.caller",
+        "ip": "$context.identity.sourceIp",
+        "time": "$context.requestTime",
+        "method": "$context.httpMethod",
+        "resource": "$context.resourcePath",
+        "status": "$context.status",
+    }
+)
+HTTP_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "who": "$context.authorizer.claims.sub",
+        "ip": "$context.identity.sourceIp",
+        "time": "$context.requestTimeEpoch",
+        "method": "$context.httpMethod",
+        "route": "$context.routeKey",
+        "status": "$context.status",
+    }
+)
+WS_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "who": "$context.authorizer.principalId",
+        "ip": "$context.identity.sourceIp",
+        "time": "$context.requestTime",
+        "event": "$context.eventType",
+        "route": "$context.routeKey",
+        "status": "$context.status",
+    }
+)
 
 
 def _code() -> lambda_.Code:
@@ -55,9 +86,13 @@ def load_balancers(st: cdk.Stack) -> None:
     elbv2.NetworkLoadBalancer(st, "NlbBad", vpc=vpc)
     elbv2.CfnLoadBalancer(st, "Gateway", type="gateway", subnets=["subnet-1"])
     flag = cdk.CfnParameter(st, "LogsOn")
-    elbv2.CfnLoadBalancer(st, "AlbToken", subnets=["subnet-1"], load_balancer_attributes=[elbv2.CfnLoadBalancer.LoadBalancerAttributeProperty(key="access_logs.s3.enabled", value=flag.value_as_string)])
+    elbv2.CfnLoadBalancer(
+        st, "AlbToken", subnets=["subnet-1"], load_balancer_attributes=[elbv2.CfnLoadBalancer.LoadBalancerAttributeProperty(key="access_logs.s3.enabled", value=flag.value_as_string)]
+    )
     listener = elb.CfnLoadBalancer.ListenersProperty(instance_port="80", load_balancer_port="80", protocol="HTTP")
-    elb.CfnLoadBalancer(st, "ClbGood", listeners=[listener], subnets=["subnet-1"], access_logging_policy=elb.CfnLoadBalancer.AccessLoggingPolicyProperty(enabled=True, s3_bucket_name=bucket.bucket_name))
+    elb.CfnLoadBalancer(
+        st, "ClbGood", listeners=[listener], subnets=["subnet-1"], access_logging_policy=elb.CfnLoadBalancer.AccessLoggingPolicyProperty(enabled=True, s3_bucket_name=bucket.bucket_name)
+    )
     elb.CfnLoadBalancer(st, "ClbBad", listeners=[listener], subnets=["subnet-1"])
 
 
@@ -70,15 +105,27 @@ def apis(st: cdk.Stack) -> None:
         api.root.add_method("GET", apigw.MockIntegration())
 
     destination = apigw.LogGroupLogDestination(access)
-    standard = apigw.AccessLogFormat.json_with_standard_fields(caller=True, http_method=True, ip=True, protocol=True, request_time=True, resource_path=True, status=True, response_length=True, user=True)
+    standard = apigw.AccessLogFormat.json_with_standard_fields(
+        caller=True, http_method=True, ip=True, protocol=True, request_time=True, resource_path=True, status=True, response_length=True, user=True
+    )
     rest("RestGood", access_log_destination=destination, access_log_format=standard, logging_level=apigw.MethodLoggingLevel.INFO, data_trace_enabled=False)
     rest("RestCustom", access_log_destination=destination, access_log_format=apigw.AccessLogFormat.custom(REST_FORMAT), logging_level=apigw.MethodLoggingLevel.ERROR)
-    rest("RestNoSourceIp", access_log_destination=destination, access_log_format=apigw.AccessLogFormat.custom(REST_FORMAT.replace("$context.identity.sourceIp", "-")), logging_level=apigw.MethodLoggingLevel.ERROR)
+    rest(
+        "RestNoSourceIp",
+        access_log_destination=destination,
+        access_log_format=apigw.AccessLogFormat.custom(REST_FORMAT.replace("$context.identity.sourceIp", "-")),
+        logging_level=apigw.MethodLoggingLevel.ERROR,
+    )
     rest("RestNoLogs")
     rest("RestTrace", access_log_destination=destination, access_log_format=standard, logging_level=apigw.MethodLoggingLevel.INFO, data_trace_enabled=True)
     rest("RestOff", access_log_destination=destination, access_log_format=standard, logging_level=apigw.MethodLoggingLevel.OFF)
     suffix = cdk.CfnParameter(st, "FormatSuffix")
-    apigw.CfnStage(st, "RestToken", rest_api_id="abc", access_log_setting=apigw.CfnStage.AccessLogSettingProperty(destination_arn=access.log_group_arn, format=cdk.Fn.join("", ["$context.requestId ", suffix.value_as_string])))
+    apigw.CfnStage(
+        st,
+        "RestToken",
+        rest_api_id="abc",
+        access_log_setting=apigw.CfnStage.AccessLogSettingProperty(destination_arn=access.log_group_arn, format=cdk.Fn.join("", ["$context.requestId ", suffix.value_as_string])),
+    )
 
     def v2(id: str, protocol: str, **stage) -> None:
         api = apigwv2.CfnApi(st, f"{id}Api", name=id, protocol_type=protocol, route_selection_expression="$request.body.action" if protocol == "WEBSOCKET" else None)
@@ -123,10 +170,19 @@ def databases(st: cdk.Stack) -> None:
     instance("PgGood", "postgres", enable_cloudwatch_logs_exports=["postgresql"], db_parameter_group_name=pgaudit.ref)
     instance("PgNoAudit", "postgres", enable_cloudwatch_logs_exports=["postgresql", "upgrade"])
     instance("PgExternalGroup", "postgres", enable_cloudwatch_logs_exports=["postgresql"], db_parameter_group_name="shared-pg-group")
-    plugin = rds.CfnOptionGroup(st, "Audit", engine_name="mysql", major_engine_version="8.0", option_group_description="audit", option_configurations=[rds.CfnOptionGroup.OptionConfigurationProperty(option_name="MARIADB_AUDIT_PLUGIN")])
+    plugin = rds.CfnOptionGroup(
+        st,
+        "Audit",
+        engine_name="mysql",
+        major_engine_version="8.0",
+        option_group_description="audit",
+        option_configurations=[rds.CfnOptionGroup.OptionConfigurationProperty(option_name="MARIADB_AUDIT_PLUGIN")],
+    )
     instance("MysqlGood", "mysql", enable_cloudwatch_logs_exports=["audit", "error", "slowquery"], option_group_name=plugin.ref)
     instance("MysqlBad", "mysql", enable_cloudwatch_logs_exports=["error"])
-    audit = rds.CfnDBClusterParameterGroup(st, "AuroraAudit", family="aurora-mysql8.0", description="audit", parameters={"server_audit_logging": "1", "server_audit_events": "CONNECT,QUERY_DCL,QUERY_DDL"})
+    audit = rds.CfnDBClusterParameterGroup(
+        st, "AuroraAudit", family="aurora-mysql8.0", description="audit", parameters={"server_audit_logging": "1", "server_audit_events": "CONNECT,QUERY_DCL,QUERY_DDL"}
+    )
     cluster = rds.CfnDBCluster(st, "AuroraMysqlGood", engine="aurora-mysql", enable_cloudwatch_logs_exports=["audit", "error"], db_cluster_parameter_group_name=audit.ref)
     instance("AuroraMember", "aurora-mysql", db_cluster_identifier=cluster.ref)
     rds.CfnDBCluster(st, "AuroraPgBad", engine="aurora-postgresql")
@@ -415,6 +471,17 @@ def test_access_log_fields_per_api_type():
     assert "who (identity)" not in missing_fields("$context.authorizer.sellerId", "HTTP")  # a Lambda authorizer's own identity key
 
 
-@pytest.mark.parametrize("engine, family", [("postgres", "postgres"), ("aurora-postgresql", "aurora-postgresql"), ("aurora", "aurora-mysql"), ("mysql", "mysql"), ("oracle-ee-cdb", "oracle"), ("sqlserver-se", "sqlserver"), ("neptune", None)])
+@pytest.mark.parametrize(
+    "engine, family",
+    [
+        ("postgres", "postgres"),
+        ("aurora-postgresql", "aurora-postgresql"),
+        ("aurora", "aurora-mysql"),
+        ("mysql", "mysql"),
+        ("oracle-ee-cdb", "oracle"),
+        ("sqlserver-se", "sqlserver"),
+        ("neptune", None),
+    ],
+)
 def test_engine_families(engine, family):
     assert engine_family(engine) == family

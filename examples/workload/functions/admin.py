@@ -1,5 +1,6 @@
 """The example application's admin endpoint (DPP-LOG-1.c, DPP-LOG-8): every administrative
 request is a security event, allowed or not."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 Logs through dpp_logging: the request's correlation ID, one security event per request and one
 record per SP-API call. The SP-API client is left out (a real application signs the call with
 its LWA token); ``fetch_order`` shows where the call record goes."""
+
 from __future__ import annotations
 
 import json

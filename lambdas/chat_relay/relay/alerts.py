@@ -7,6 +7,7 @@ CloudTrail Insights, console sign-ins and API calls (the control-change routes),
 review digest and the automated responder's reports; anything
 else becomes a readable generic alert. Nothing is ever dropped.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,7 +67,9 @@ def _alarm(message: dict, severity: str) -> Alert:
     trigger = message.get("Trigger") or {}
     facts = [("State", f"{message.get('OldStateValue', '?')} -> {state}")]
     if trigger.get("MetricName"):
-        facts.append(("Metric", f"{trigger.get('Namespace', '')}/{trigger['MetricName']} {trigger.get('Statistic', '')} {trigger.get('ComparisonOperator', '')} {trigger.get('Threshold', '')}".strip()))
+        facts.append(
+            ("Metric", f"{trigger.get('Namespace', '')}/{trigger['MetricName']} {trigger.get('Statistic', '')} {trigger.get('ComparisonOperator', '')} {trigger.get('Threshold', '')}".strip())
+        )
     elif trigger.get("Metrics"):
         expressions = [m.get("Expression") for m in trigger["Metrics"] if m.get("Expression")]
         facts.append(("Metric math", "; ".join(expressions) or "metric query"))
@@ -193,7 +196,7 @@ def _insight(event: dict, severity: str) -> Alert:
     detail = event.get("detail") or {}
     insight = detail.get("insightDetails") or {}
     region = detail.get("awsRegion") or event.get("region", "")
-    stats = ((insight.get("insightContext") or {}).get("statistics") or {})
+    stats = (insight.get("insightContext") or {}).get("statistics") or {}
     baseline = (stats.get("baseline") or {}).get("average")
     observed = (stats.get("insight") or {}).get("average")
     return Alert(

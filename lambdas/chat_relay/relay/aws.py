@@ -18,6 +18,7 @@ Credentials come from the environment, as Lambda provides them. Connections are 
 between invocations (``relay.wire``). Throttling, 5xx answers and broken connections are
 retried a few times with jittered backoff, as the SDKs' standard retry mode does.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,7 +40,18 @@ SERVICES = {
     "sqs": ("sqs", "AmazonSQS", "1.0"),
 }
 RETRYABLE_CODES = frozenset(
-    {"ThrottlingException", "Throttling", "ProvisionedThroughputExceededException", "RequestLimitExceeded", "TooManyRequestsException", "RequestThrottled", "RequestThrottledException", "InternalServiceError", "InternalFailure", "ServiceUnavailable"}
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "InternalServiceError",
+        "InternalFailure",
+        "ServiceUnavailable",
+    }
 )
 MAX_ATTEMPTS = 3
 

@@ -1,5 +1,6 @@
 """One batch of queued notifications to every target: each ends delivered, dead-lettered or
 retried, never lost and never posted twice to the same target (DPP-MON-5, DPP-MON-6)."""
+
 from __future__ import annotations
 
 import json

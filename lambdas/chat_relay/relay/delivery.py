@@ -11,6 +11,7 @@
 Posts to one webhook are at least ``pace_seconds`` apart (Slack allows about one per second).
 The URL is a credential: it is never logged or put in an exception message.
 """
+
 from __future__ import annotations
 
 import http.client

@@ -11,6 +11,7 @@ log group. Recognised by what the drill runner can put into each event:
 - the drill alarms: names ending ``-DrillAlarmBreach`` and ``-DrillCanaryRead``;
 - API calls by the drill role (``...-drill-canary-reader``), whose session name is the drill ID.
 """
+
 from __future__ import annotations
 
 import json

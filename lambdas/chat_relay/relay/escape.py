@@ -14,6 +14,7 @@ message (issue 16.2). The relay's own markup is added after escaping.
   whole room (https://docs.aws.amazon.com/chime/latest/dg/webhooks.html): markdown as for
   Teams, and the annotations' ``@`` becomes a full-width ``＠`` that alerts no one.
 """
+
 from __future__ import annotations
 
 import re

@@ -15,6 +15,7 @@ What counts as personal data here ("PII"), and is replaced with a labelled place
 What stays, so a responder can act on the message: account IDs, role names, resource IDs and
 ARNs other than the principal-name part, AWS regions, timestamps and bare digit runs.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -1,5 +1,6 @@
 """Alerts rendered for each chat service, within each service's size limit, truncated
 visibly ("... N more characters in the console") rather than rejected (DPP-MON-5)."""
+
 from __future__ import annotations
 
 import json
@@ -98,7 +99,15 @@ def teams(alert: Alert) -> dict:
     def card(what: str) -> dict:
         facts = [{"title": k, "value": v} for k, v in [("Account", alert.account), ("Region", alert.region), ("Source", alert.source), *alert.facts] if v]
         body = [
-            {"type": "TextBlock", "size": "Large", "weight": "Bolder", "wrap": True, "style": "heading", "color": "good" if alert.state == "OK" else TEAMS_STYLE.get(alert.severity, "default"), "text": f"{label(alert)}: {alert.title}"},
+            {
+                "type": "TextBlock",
+                "size": "Large",
+                "weight": "Bolder",
+                "wrap": True,
+                "style": "heading",
+                "color": "good" if alert.state == "OK" else TEAMS_STYLE.get(alert.severity, "default"),
+                "text": f"{label(alert)}: {alert.title}",
+            },
             {"type": "TextBlock", "wrap": True, "text": what},
             {"type": "FactSet", "facts": facts},
         ]

@@ -1,5 +1,6 @@
 """Where the relay keeps what it did: the delivery ledger (DynamoDB) and the dead-letter queue
 (SQS), each through one client built once per container."""
+
 from __future__ import annotations
 
 import time

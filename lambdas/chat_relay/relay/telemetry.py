@@ -5,6 +5,7 @@ and CloudWatch embedded metric format (EMF) documents that CloudWatch turns into
 Only counts, target names and IDs are ever passed here: never a payload, a secret or
 personal data (DPP-PII-1, DPP-PII-2).
 """
+
 from __future__ import annotations
 
 import json

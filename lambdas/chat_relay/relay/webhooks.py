@@ -7,6 +7,7 @@ forbidden, undecryptable or malformed secret is *permanent* (those deliveries ar
 at once, with the reason); throttling and service errors are *transient* (retried later).
 The URL is a credential: it is never logged or put in an exception message (DPP-PII-1).
 """
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """HTTP POST over connections kept open between invocations, one per endpoint (TLS handshakes
 cost more CPU than the relay's own work per event). A connection the far end closed while idle
 is replaced once: the request never reached the server."""
+
 from __future__ import annotations
 
 import http.client

@@ -1,5 +1,6 @@
 """What every response works with: the settings, AWS clients, the ledger, the clock, and the
 one way an action is carried out (once, recorded, or only reported in a dry run)."""
+
 from __future__ import annotations
 
 import json

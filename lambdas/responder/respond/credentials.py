@@ -13,6 +13,7 @@ Condition keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_polic
 https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
 (iam:PolicyARN on AttachRolePolicy, AttachUserPolicy, DetachRolePolicy, DetachUserPolicy).
 """
+
 from __future__ import annotations
 
 import json

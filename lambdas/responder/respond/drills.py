@@ -7,6 +7,7 @@ runner caused is recognised and ignored before any response is considered.
 - the drill alarms' names end ``-DrillAlarmBreach`` / ``-DrillCanaryRead``;
 - the drill role (``<prefix>-drill-canary-reader``) is the principal of its API calls.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ GuardDuty's finding format: https://docs.aws.amazon.com/guardduty/latest/ug/guar
 (``detail.resource.accessKeyDetails``, ``detail.resource.instanceDetails``,
 ``detail.service.action.*.remoteIpDetails``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ AWS_RISK_CREDENTIALS_EXPOSED sample). The event names the key only; its user is 
 IAM GetAccessKeyLastUsed, which returns the owning ``UserName``
 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html).
 """
+
 from __future__ import annotations
 
 import re

@@ -14,6 +14,7 @@ Network ACLs: entries are processed in ascending rule-number order
 number of rules per network ACL is a quota
 (https://docs.aws.amazon.com/general/latest/gr/vpc-service.html): the deny entry takes the
 lowest free number, and a full ACL or an allow rule that comes first is reported."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -207,10 +208,12 @@ def respond(finding: Finding, ctx: Context) -> list[Outcome]:
             return {}
 
         name = ctx.settings.ip_set.get("Name", "?")
-        outcome = ctx.once(record_id, ACTION, f"address {ip}", f"Blocked {ip} for {hours} hours (WAF IP set {name}) in {enforcement_points(ctx)}.", ctx.undo_command(record_id), block, {"kind": "ip", "ip": ip})
+        outcome = ctx.once(
+            record_id, ACTION, f"address {ip}", f"Blocked {ip} for {hours} hours (WAF IP set {name}) in {enforcement_points(ctx)}.", ctx.undo_command(record_id), block, {"kind": "ip", "ip": ip}
+        )
         if outcome.status in (DONE, FAILED) and (where["effective"] or where["problems"]):
             outcome.what = f"Blocked {ip} for {hours} hours (WAF IP set {name})" + (f" in {'; '.join(where['effective'])}" if where["effective"] else "")
-            outcome.what += (f". Not in effect in: {'; '.join(where['problems'])}: act by hand there." if where["problems"] else ".")
+            outcome.what += f". Not in effect in: {'; '.join(where['problems'])}: act by hand there." if where["problems"] else "."
             if outcome.status == FAILED:
                 outcome.what = "Could not block: " + outcome.what
         outcomes.append(outcome)

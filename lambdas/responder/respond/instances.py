@@ -9,6 +9,7 @@ every rule the group has is revoked, whichever family, each time the group is us
 
 The ledger record (with the original groups, for undo) is written before the first change;
 every step is idempotent, so a run cut short is resumed by the next occurrence of the finding."""
+
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
@@ -34,9 +35,9 @@ def _rule_sets(permissions: list[dict]) -> list[dict]:
 
 def _isolation_group(ctx: Context, vpc_id: str) -> str:
     name = f"{ctx.settings.prefix}-isolation"
-    found = ctx.ec2.describe_security_groups(
-        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": [name]}, {"Name": "tag:dpp:isolation", "Values": ["true"]}]
-    )["SecurityGroups"]
+    found = ctx.ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": [name]}, {"Name": "tag:dpp:isolation", "Values": ["true"]}])[
+        "SecurityGroups"
+    ]
     if found:
         group = found[0]
     else:
@@ -91,9 +92,7 @@ def respond(finding: Finding, ctx: Context) -> list[Outcome]:
         for eni_id in original:
             ctx.ec2.modify_network_interface_attribute(NetworkInterfaceId=eni_id, Groups=[group])
         ctx.ec2.create_tags(Resources=[instance_id], Tags=[{"Key": ISOLATED_TAG, "Value": finding.id[:256]}])
-        taken = ctx.ec2.describe_snapshots(
-            OwnerIds=["self"], Filters=[{"Name": "tag:dpp:forensics", "Values": [finding.id[:256]]}, {"Name": "tag:dpp:instance", "Values": [instance_id]}]
-        )["Snapshots"]
+        taken = ctx.ec2.describe_snapshots(OwnerIds=["self"], Filters=[{"Name": "tag:dpp:forensics", "Values": [finding.id[:256]]}, {"Name": "tag:dpp:instance", "Values": [instance_id]}])["Snapshots"]
         snapshots = {s["VolumeId"]: s["SnapshotId"] for s in taken}
         for volume in volumes:
             if volume in snapshots:

@@ -3,6 +3,7 @@ action and target, so a repeated finding is answered once and every action can b
 from what the item holds. An item is written when an action starts ("started"), before any
 change, and marked "done", "failed" or "undone" (DPP-IR-3). IP blocks have one item per
 address with its expiry and the network ACL entries that enforce it."""
+
 from __future__ import annotations
 
 import time
@@ -35,7 +36,9 @@ class Ledger:
             raise
 
     def mark(self, record_id: str, status: str) -> None:
-        self.table.update_item(Key={"id": record_id}, UpdateExpression="SET #s = :s, changedAt = :t", ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": status, ":t": int(time.time())})
+        self.table.update_item(
+            Key={"id": record_id}, UpdateExpression="SET #s = :s, changedAt = :t", ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": status, ":t": int(time.time())}
+        )
 
     def mark_reported(self, record_ids: list[str]) -> None:
         """The report naming these actions reached the alert topic."""

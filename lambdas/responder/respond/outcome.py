@@ -1,4 +1,5 @@
 """What a response did (or would do), to what, and how to undo it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,5 +1,6 @@
 """Every response is posted to a severity topic, and so through the relay and e-mail: what was
 done, to what, how to undo it. The chat relay renders ``kind: dpp-response`` messages."""
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,7 @@ def message(outcomes: list[Outcome], ctx: Context, *, finding: Finding | None = 
         "account": account or (finding.account if finding else ""),
         "region": region or (finding.region if finding else ""),
         "finding": {"id": finding.id, "type": finding.type, "title": finding.title, "severity": finding.severity} if finding else None,
-        "outcomes": [
-            {"action": o.action, "target": o.target, "status": o.status, "what": o.what, "undo": o.undo, "recordId": o.record_id, "facts": [list(f) for f in o.facts]}
-            for o in outcomes
-        ],
+        "outcomes": [{"action": o.action, "target": o.target, "status": o.status, "what": o.what, "undo": o.undo, "recordId": o.record_id, "facts": [list(f) for f in o.facts]} for o in outcomes],
     }
 
 

@@ -1,4 +1,5 @@
 """The responder's configuration, from its environment (set by the CDK app from dpp.responses)."""
+
 from __future__ import annotations
 
 import ipaddress

@@ -16,6 +16,7 @@ Insights query, with the window, that an investigator holding ``logs:Unmask`` ru
 Intent first: the alarm transition is recorded "started" before the log query and marked
 done only after the report is published, so a throttled query or a failed publish is retried
 (Lambda's async retries) instead of losing the notification."""
+
 from __future__ import annotations
 
 import json
@@ -29,12 +30,7 @@ from respond.outcome import ALREADY, DONE, Outcome
 
 ACTION = "notifyFailedSignIns"
 PATTERN = '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }'
-INSIGHTS_QUERY = (
-    "fields @timestamp, @message"
-    ' | filter eventName = "ConsoleLogin" and errorMessage = "Failed authentication"'
-    " | unmask(@message)"
-    " | sort @timestamp desc"
-)
+INSIGHTS_QUERY = 'fields @timestamp, @message | filter eventName = "ConsoleLogin" and errorMessage = "Failed authentication" | unmask(@message) | sort @timestamp desc'
 _MAX_EVENTS = 5000
 
 
