@@ -12,7 +12,7 @@ quiet for up to an hour at the edges, and never fires inside business hours.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from configuration.zones import zone_info
 
 from configuration.model import BusinessHours
 
@@ -24,7 +24,7 @@ MAX_EXPRESSION = 2048
 
 def offsets(zone: str, year: int) -> set[int]:
     """Every UTC offset, in minutes, the zone uses during ``year``."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)  # the pinned tzdata, as the configuration checked it
     start = datetime(year, 1, 1, tzinfo=tz)
     found = set()
     for day in range(0, 367):
