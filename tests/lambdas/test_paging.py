@@ -232,3 +232,13 @@ def test_malformed_secrets_are_permanent_failures(secret):
     with pytest.raises(SecretUnavailable) as caught:
         paging.request("opsgenie", secret, {"action": "create", "alias": "a", "body": {}})
     assert caught.value.permanent and GENIE_KEY not in caught.value.reason
+
+
+def test_the_review_pages_only_when_it_is_urgent(relay, server):
+    """The review goes to every chat target whatever its minimum; a pager only takes it at its
+    own severity (a canary hit makes the review critical)."""
+    quiet = {"kind": "dpp-review", "start": "2026-11-16", "end": "2026-11-19", "canaryHits": 0, "account": "111122223333", "region": "eu-west-1"}
+    run(relay, sns_record(quiet, severity="low", message_id="quiet"))
+    assert PD not in server.posts and OG not in server.posts
+    run(relay, sns_record(quiet | {"canaryHits": 1}, severity="low", message_id="urgent"))
+    assert server.posts[PD][0]["payload"]["severity"] == "critical" and server.posts[OG][0]["priority"] == "P1"

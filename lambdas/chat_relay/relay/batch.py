@@ -26,7 +26,9 @@ class Target:
     redact_pii: bool = True
 
     def wants(self, alert: Alert) -> bool:
-        return alert.for_everyone or _RANK.get(alert.severity, 0) <= _RANK[self.min_severity]
+        # The review goes to every chat target, but pages only at a paging target's severity.
+        everyone = alert.for_everyone and self.kind not in paging.PAGING_KINDS
+        return everyone or _RANK.get(alert.severity, 0) <= _RANK[self.min_severity]
 
     @staticmethod
     def from_environment(raw: str) -> list["Target"]:

@@ -15,7 +15,8 @@
 The dedup key / alias is the alarm's ARN or the finding's ID (the notification's ID for
 anything else), so repeats of one problem stay one incident. Keys and URLs are credentials:
 never logged or put in an exception message. Every alert is its own event (never a digest),
-else a clear could not resolve what it belongs to.
+else a clear could not resolve what it belongs to. The twice-weekly review reaches a paging
+target only at the target's severity (a canary hit makes it critical): it is not an incident.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def pagerduty(alert: Alert) -> dict:
         "component": truncate(alert.resource, 1024),
         "group": alert.account,
         "class": alert.source,
-        "custom_details": {"what": alert.what, **_details(alert)},
+        "custom_details": {"what": truncate(alert.what, 64 * 1024), **_details(alert)},  # an event is at most 512 KB
     }
     if alert.at:
         payload["timestamp"] = alert.at
