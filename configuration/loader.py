@@ -1059,6 +1059,13 @@ def _secret_name(target: Section, kind: str) -> str:
             "looks like a URL, but webhook URLs are credentials and must not sit in configuration or templates (DPP-PRT-3)",
             f'store the URL in an AWS Secrets Manager secret and give its name here, e.g. "dpp/{kind}/secops"',
         )
+    # PagerDuty integration keys are 32 letters and digits, Opsgenie API keys UUIDs: a key, not a name.
+    if kind in ("pagerduty", "opsgenie") and isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9]{32}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", value):
+        raise ConfigError(
+            target.path(key),
+            f"looks like a {kind} key, but keys are credentials and must not sit in configuration or templates (DPP-PRT-3)",
+            f'store the key in an AWS Secrets Manager secret and give its name here, e.g. "dpp/{kind}/impoc"',
+        )
     return target.string(key, pattern=r"[A-Za-z0-9/_+=.@-]{1,512}", hint="use a Secrets Manager secret name (letters, digits and /_+=.@-)")
 
 

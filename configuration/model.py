@@ -29,7 +29,7 @@ class Severity(str, Enum):
 
 
 ACCOUNT_ROLES = ("log-archive", "workload", "management", "security")
-TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook", "sms")
+TARGET_KINDS = ("slack", "teams", "chime", "email", "webhook", "sms", "pagerduty", "opsgenie")
 # Targets SNS delivers itself (e-mail and SMS subscriptions); the others go through the relay.
 SNS_TARGET_KINDS = ("email", "sms")
 

@@ -78,7 +78,7 @@ ROWS: tuple[Row, ...] = (
     Row(("detection.guardDutyMinSeverity", "detection.securityHubMinSeverity"), "Lowest severity of findings routed to the topics.", default="`medium`"),
     Row(
         ("notifications.targets[]",),
-        "`name`, `kind` (`slack`, `teams`, `chime` (legacy: Chime ended service on 2026-02-20), `webhook`, `email`, `sms`), `secretName` (webhook kinds: the **name** of a Secrets Manager secret holding the URL, never the URL), `address` (email), `phone` (sms: E.164 without spaces, e.g. `+447700900123`), `minSeverity` (`critical`/`high`/`medium`/`low`, default `high`), `redactPii` (default `true`). See Chat relay and Paging the IMPOC.",
+        "`name`, `kind` (`slack`, `teams`, `chime` (legacy: Chime ended service on 2026-02-20), `webhook`, `pagerduty`, `opsgenie`, `email`, `sms`), `secretName` (webhook and paging kinds: the **name** of a Secrets Manager secret holding the URL, or the PagerDuty integration key / Opsgenie API key, never the URL or key), `address` (email), `phone` (sms: E.164 without spaces, e.g. `+447700900123`), `minSeverity` (`critical`/`high`/`medium`/`low`, default `high`), `redactPii` (default `true`). See Chat relay and Paging the IMPOC.",
         default="required, non-empty",
     ),
     Row(

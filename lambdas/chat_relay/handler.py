@@ -68,6 +68,7 @@ def handler(event: dict, context) -> dict:
     relay = Relay(
         targets=box.targets,
         webhook_url=box.secrets.url,
+        secret_text=box.secrets.text,
         ledger=box.ledger,
         dead_letter=box.dead_letters,
         deliverer=Deliverer(deadline=remaining, **box.pacing),

@@ -1,4 +1,5 @@
-"""A local stand-in for Slack, Teams and Chime webhooks, and the relay wired to moto."""
+"""A local stand-in for Slack, Teams and Chime webhooks and the PagerDuty and Opsgenie APIs,
+and the relay wired to moto."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class ChatServer:
 
     def __init__(self) -> None:
         self.posts: dict[str, list[dict]] = {}
+        self.headers: dict[str, list[dict[str, str]]] = {}  # per path, each POST's request headers
         self.times: dict[str, list[float]] = {}
         self.scripts: dict[str, list[Reply]] = {}
         self.ports: set[int] = set()  # client ports seen: one per connection
@@ -43,6 +45,7 @@ class ChatServer:
                 length = int(self.headers.get("Content-Length", 0))
                 payload = json.loads(self.rfile.read(length) or b"null")
                 server.posts.setdefault(self.path, []).append(payload)
+                server.headers.setdefault(self.path, []).append(dict(self.headers.items()))
                 server.ports.add(self.client_address[1])
                 server.times.setdefault(self.path, []).append(time.monotonic())
                 script = server.scripts.get(self.path) or []

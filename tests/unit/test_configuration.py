@@ -294,3 +294,22 @@ def test_response_configuration_errors_name_the_key_and_the_fix(overrides, key, 
 def test_review_schedule_must_be_a_schedule_expression():
     error = error_of(review__schedule='"every monday"')
     assert error.key == "dpp.review.schedule" and "cron(" in error.fix
+
+
+@pytest.mark.parametrize("kind", ["pagerduty", "opsgenie"])
+def test_paging_targets_take_a_secret_name_and_go_through_the_relay(kind):
+    """Issue 21: PagerDuty and Opsgenie targets are relay targets whose key sits in a secret."""
+
+    def add(d):
+        d["notifications"]["targets"].append({"name": f"impoc-{kind}", "kind": kind, "secretName": f"dpp/{kind}/impoc", "minSeverity": "critical"})
+
+    (target,) = [t for t in load(add).notification_targets if t.kind == kind]
+    assert (target.secret_name, target.is_webhook, target.min_severity) == (f"dpp/{kind}/impoc", True, Severity.CRITICAL)
+    missing = error_of(lambda d: (add(d), d["notifications"]["targets"][-1].pop("secretName")))
+    assert missing.key.endswith(".secretName") and "is missing" in str(missing)
+
+
+@pytest.mark.parametrize(("kind", "key"), [("pagerduty", "R0123456789abcdef0123456789abcde"), ("opsgenie", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")])
+def test_a_paging_key_in_place_of_a_secret_name_is_refused(kind, key):
+    error = error_of(lambda d: d["notifications"]["targets"].append({"name": "pager", "kind": kind, "secretName": key}))
+    assert error.key.endswith(".secretName") and "credentials" in error.problem and "Secrets Manager" in error.fix

@@ -39,6 +39,8 @@ class Alert:
     personal: frozenset[str] = frozenset()  # names and addresses from identity fields, masked when redacting
     for_everyone: bool = False  # the twice-weekly review goes to every target, whatever its minimum
     drill: Drill | None = None  # an alert drill's event (DPP-MON-8): marked, and its delivery logged
+    key: str = ""  # what a paging service deduplicates on: the alarm's ARN or the finding's ID ("": the notification's)
+    at: str = ""  # when SNS published it (ISO 8601), for paging services' timestamps
 
 
 def severity_from_topic(topic_arn: str) -> str:
@@ -89,6 +91,8 @@ def _alarm(message: dict, severity: str) -> Alert:
         runbook=runbook or meaning,
         state=state,
         facts=facts,
+        # ALARM and its OK share this key, so a clear resolves the page the alarm opened.
+        key=str(message.get("AlarmArn") or name),
     )
 
 
@@ -122,6 +126,7 @@ def _guardduty(event: dict, severity: str) -> Alert:
         link=console(region, f"guardduty/home?region={region}#/findings?fId={detail.get('id', '')}"),
         runbook="Open the finding; identify the principal or resource and the remote IP; check CloudTrail for what it did; contain if confirmed.",
         facts=[("Type", detail.get("type", "")), ("Severity", f"{score} ({band})"), ("Count", str((detail.get("service") or {}).get("count", 1)))],
+        key=str(detail.get("id") or ""),  # GuardDuty updates a recurring finding under the same ID
     )
 
 
@@ -142,6 +147,7 @@ def _security_hub_asff(event: dict, severity: str) -> Alert:
         link=console(region, f"securityhub/home?region={region}#/findings?search=Id%3D%255Coperator%255C%253AEQUALS%255C%253A{finding.get('Id', '')}"),
         runbook=remediation or "Open the finding in Security Hub and follow its remediation.",
         facts=[("Control", (finding.get("Compliance") or {}).get("SecurityControlId", finding.get("GeneratorId", ""))), ("Status", (finding.get("Compliance") or {}).get("Status", ""))],
+        key=str(finding.get("Id") or ""),
     )
 
 
@@ -165,6 +171,7 @@ def _security_hub_ocsf(event: dict, severity: str) -> Alert:
         link=console(region, f"securityhub/v2/home?region={region}"),
         runbook="Open the finding in Security Hub; follow its remediation; record the decision.",
         facts=[("Severity", str(finding.get("severity", ""))), ("Status", str(finding.get("status", "")))],
+        key=str(info.get("uid") or ""),
     )
 
 

@@ -8,24 +8,27 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from relay import render
+from relay import paging, render
 from relay.alerts import SEVERITIES, Alert, parse
-from relay.delivery import Deliverer, DeliveryFailed
+from relay.delivery import Deliverer, DeliveryFailed, Request
 from relay.webhooks import SecretUnavailable
 
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
+RENDERERS = {**render.RENDERERS, **paging.RENDERERS}
 
 
 @dataclass(frozen=True)
 class Target:
     name: str
-    kind: str  # slack | teams | chime | webhook
+    kind: str  # slack | teams | chime | webhook | pagerduty | opsgenie
     secret_name: str
     min_severity: str
     redact_pii: bool = True
 
     def wants(self, alert: Alert) -> bool:
-        return alert.for_everyone or _RANK.get(alert.severity, 0) <= _RANK[self.min_severity]
+        # The review goes to every chat target, but pages only at a paging target's severity.
+        everyone = alert.for_everyone and self.kind not in paging.PAGING_KINDS
+        return everyone or _RANK.get(alert.severity, 0) <= _RANK[self.min_severity]
 
     @staticmethod
     def from_environment(raw: str) -> list["Target"]:
@@ -80,6 +83,7 @@ def read_records(sqs_records: list[dict]) -> list[Record]:
             str(envelope.get("TopicArn") or ""),
             str(envelope.get("MessageId") or item.get("messageId", "")),
         )
+        alert.at = str(envelope.get("Timestamp") or "")
         records.append(Record(item.get("messageId", ""), body, alert))
     return records
 
@@ -107,6 +111,7 @@ class Relay:
     ledger: Ledger
     dead_letter: Callable[[str, str, str], None]  # (body, target, reason)
     deliverer: Deliverer
+    secret_text: Callable[[str, bool], str] | None = None  # (secret name, refresh) -> the secret; for paging targets
     digest_threshold: int = 5  # more alerts than this for one target in one batch: digests
     digest_size: int = 25
 
@@ -123,7 +128,9 @@ class Relay:
             outcome.failures[target.name] = 0
             pending = [r for r in wanted[target.name] if (r.alert.message_id, target.name) not in done]
             outcome.skipped_duplicates += len(wanted[target.name]) - len(pending)
-            plans[target.name] = [[r] for r in pending] if len(pending) <= self.digest_threshold else [pending[i : i + self.digest_size] for i in range(0, len(pending), self.digest_size)]
+            # A paging service gets every alert as its own event: a clear must resolve its own key.
+            singles = len(pending) <= self.digest_threshold or target.kind in paging.PAGING_KINDS
+            plans[target.name] = [[r] for r in pending] if singles else [pending[i : i + self.digest_size] for i in range(0, len(pending), self.digest_size)]
         prepared: dict[tuple[int, bool], Alert] = {}  # redacted once per alert, not per target
         active = [t for t in self.targets if plans[t.name]]
         position = 0
@@ -144,8 +151,11 @@ class Relay:
         """Posts one target's group at ``position``; returns the ledger keys it settled and
         whether the target's later groups may go on. A failure is this target's alone (issue 16.5)."""
 
-        def url_of(refresh: bool) -> str:
+        def url_of(refresh: bool) -> str | Request:
             try:
+                if target.kind in paging.PAGING_KINDS:
+                    read = self.secret_text or self.webhook_url
+                    return paging.request(target.kind, read(target.secret_name, refresh), payload)
                 return self.webhook_url(target.secret_name, refresh)
             except SecretUnavailable as unavailable:
                 raise DeliveryFailed(target.name, None, unavailable.permanent, unavailable.reason, secret=True) from None
@@ -159,7 +169,7 @@ class Relay:
             ready = prepared[cache_key]
         else:
             ready = render.prepare(alert, target.redact_pii)
-        payload = render.RENDERERS[target.kind](ready)
+        payload = RENDERERS[target.kind](ready)
         try:
             self.deliverer.deliver(target.name, url_of, payload)
         except DeliveryFailed as failure:

@@ -35,6 +35,16 @@ class DeliveryFailed(Exception):
         super().__init__(f"delivery to {target} failed ({'permanent' if permanent else 'transient'}): {reason}")
 
 
+@dataclass(frozen=True)
+class Request:
+    """A post whose address, body or headers depend on its secret (the paging services:
+    relay.paging). Its URL and headers carry credentials: never logged."""
+
+    url: str
+    payload: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class Response:
     status: int | None  # None: no HTTP answer (timeout, connection refused)
@@ -42,12 +52,12 @@ class Response:
     body: str = ""
 
 
-def http_post(url: str, payload: dict, timeout: float) -> Response:
+def http_post(url: str, payload: dict, timeout: float, headers: dict[str, str] | None = None) -> Response:
     try:
-        status, headers, body = wire.post(url, {"Content-Type": "application/json"}, json.dumps(payload).encode(), timeout, max_body=2048)
+        status, answer_headers, body = wire.post(url, {"Content-Type": "application/json", **(headers or {})}, json.dumps(payload).encode(), timeout, max_body=2048)
     except (OSError, http.client.HTTPException):
         return Response(None)
-    retry_after = headers.get("retry-after")
+    retry_after = answer_headers.get("retry-after")
     try:
         seconds = float(retry_after) if retry_after is not None else None
     except ValueError:
@@ -60,7 +70,7 @@ class Deliverer:
     """Posts payloads for one invocation, within its deadline."""
 
     deadline: Callable[[], float]  # seconds left in this invocation
-    post: Callable[[str, dict, float], Response] = http_post
+    post: Callable[[str, dict, float, dict[str, str]], Response] = http_post
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     pace_seconds: float = 1.0
@@ -84,17 +94,19 @@ class Deliverer:
             if gap > 0:
                 self.sleep(gap)
 
-    def deliver(self, target: str, url_of: Callable[[bool], str], payload: dict) -> int:
+    def deliver(self, target: str, url_of: Callable[[bool], str | Request], payload: dict) -> int:
         """Posts ``payload``; returns the HTTP status, or raises ``DeliveryFailed``.
 
-        ``url_of(refresh)`` returns the webhook URL, re-reading the secret when asked.
+        ``url_of(refresh)`` returns the webhook URL (or the whole ``Request``, for targets whose
+        secret shapes it), re-reading the secret when asked.
         """
         refreshed = False
         backoff = self.initial_backoff
         url = url_of(False)
         while True:
             self._pace(target)
-            response = self.post(url, payload, self.request_timeout)
+            request = url if isinstance(url, Request) else Request(url, payload)
+            response = self.post(request.url, request.payload, self.request_timeout, request.headers)
             self._last_post[target] = self.monotonic()
             status = response.status
             if status is not None and 200 <= status < 300:

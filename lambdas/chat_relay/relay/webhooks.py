@@ -47,7 +47,8 @@ class WebhookSecrets:
     def clear(self) -> None:
         self._cache.clear()
 
-    def url(self, secret_name: str, refresh: bool = False) -> str:
+    def text(self, secret_name: str, refresh: bool = False) -> str:
+        """The secret's string (a URL, or a paging service's key: relay.paging)."""
         cached = self._cache.get(secret_name)
         if cached and not refresh and self.clock() - cached[0] < self.max_age:
             return cached[1]
@@ -56,7 +57,10 @@ class WebhookSecrets:
         except AwsError as error:
             raise SecretUnavailable(f"secret unreadable in {self.client.region}: {error.code}", permanent=not error.retryable) from None
         if "SecretString" not in answer:
-            raise SecretUnavailable("secret holds binary, not a URL string", permanent=True)
-        url = url_from_secret(answer["SecretString"])
-        self._cache[secret_name] = (self.clock(), url)
-        return url
+            raise SecretUnavailable("secret holds binary, not a string", permanent=True)
+        text = str(answer["SecretString"])
+        self._cache[secret_name] = (self.clock(), text)
+        return text
+
+    def url(self, secret_name: str, refresh: bool = False) -> str:
+        return url_from_secret(self.text(secret_name, refresh))
