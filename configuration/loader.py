@@ -778,11 +778,18 @@ def _workload_metric(path: str, item: Any, accounts: tuple[Account, ...], region
     alarm_id = section.string("id", pattern=r"[A-Za-z][A-Za-z0-9]{2,63}", hint="use 3-64 letters and digits, starting with a letter, e.g. OrdersApi5xx")
     namespace = section.string("namespace", pattern=r"[^:\s][^:]{0,254}", hint='give the CloudWatch namespace, e.g. "AWS/ApplicationELB" (no colons)')
     metric_name = section.string("metricName", pattern=r"\S.{0,254}", hint='give the metric name, e.g. "HTTPCode_Target_5XX_Count"')
-    dimensions_section = section.section("dimensions", {})
+    # An open map: the metric's own dimension names (a CloudWatch metric has at most 30).
+    listed = section.raw("dimensions", {}, schema={"type": "object", "maxProperties": 30, "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 1024}})
+    if not isinstance(listed, dict):
+        raise ConfigError(section.path("dimensions"), f"expected an object, got {describe(listed)}", 'write the dimensions as {"LoadBalancer": "app/orders-api/0123456789abcdef"}')
     dimensions = []
-    for name in list(dimensions_section._data):
-        dimensions.append((name, dimensions_section.string(name, pattern=r"\S.{0,1023}", hint="give the dimension's value as a string")))
-    dimensions_section.done()
+    for name, value in listed.items():
+        where = f"{section.path('dimensions')}.{name}"
+        if not isinstance(value, str):
+            raise ConfigError(where, f"expected a string, got {describe(value)}", "quote the value")
+        if not re.fullmatch(r"[^:\s][^:]{0,254}", name, flags=re.ASCII) or not re.fullmatch(r"\S.{0,1023}", value, flags=re.ASCII):
+            raise ConfigError(where, f"{describe(value)} is not valid", "give the dimension's name and value as CloudWatch shows them (no colon in the name)")
+        dimensions.append((name, value))
     if len(dimensions) > 30:
         raise ConfigError(section.path("dimensions"), f"has {len(dimensions)} dimensions; a metric has at most 30", "name the metric's own dimensions")
     statistic = section.string("statistic", "Average")
