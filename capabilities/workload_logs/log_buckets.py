@@ -20,7 +20,6 @@ encryption and logging can be changed only by the deployment role or the break-g
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from capabilities.archive import tamper
