@@ -90,7 +90,6 @@ class MonitoringFoundationStack(Stack):
             if config.collection.flow_logs_to_cloudwatch:
                 group("FlowLogGroup", names.flow_log_group)
 
-
     def _workload_log_bucket(self, config: BaselineConfig) -> None:
         """ALB access logs and WAF logs, which cannot write to the KMS/Object Lock archive
         (DPP-LOG-8); named in an output and an SSM parameter for the workload's own stacks."""
@@ -125,4 +124,3 @@ def _organization_function_places(config: BaselineConfig) -> set[tuple[str, str]
     if config.features.guardduty:
         places |= {(config.security_account.account_id, r) for r in config.regions}
     return places
-

@@ -101,4 +101,3 @@ class WorkloadLogBucket(Construct):
                 conditions={"StringEquals": source, "ArnLike": source_arn},
             )
         )
-

@@ -855,7 +855,13 @@ def workload_log_paths(config: BaselineConfig) -> list[AccessPath]:
                 AccessPath(
                     f"waf-for-stranger-refused-{place}",
                     DOC_WAF_S3,
-                    _service("delivery.logs.amazonaws.com", "s3:PutObject", waf.replace(f"AWSLogs/{account}", f"AWSLogs/{stranger}"), **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{region}:{stranger}:*"}, **acl),
+                    _service(
+                        "delivery.logs.amazonaws.com",
+                        "s3:PutObject",
+                        waf.replace(f"AWSLogs/{account}", f"AWSLogs/{stranger}"),
+                        **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{region}:{stranger}:*"},
+                        **acl,
+                    ),
                     DENIED,
                     "the confused-deputy conditions name this account only",
                 ),
