@@ -38,7 +38,7 @@ BY_KIND: dict[str, tuple[KindAcknowledgements, ...]] = {
     "global-events": (accounts.global_events,),
     "relay": (accounts.relay,),
     "responses": (responses.responses,),
-    "monitoring-foundation": (accounts.response_ledger, accounts.canary),
+    "monitoring-foundation": (accounts.response_ledger, accounts.canary, accounts.workload_log_bucket),
     "alarms": (accounts.canary, accounts.review_digest, drills.drills),
     "org-admin": (organization.organization,),
     "org-security": (organization.organization,),

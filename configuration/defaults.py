@@ -37,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
         "dataEventTables": [],
         "dataEventFunctions": [],
     },
-    "workload": {"marketplaces": [], "maskLogData": True, "exportLogGroups": True},
+    "workload": {"marketplaces": [], "maskLogData": True, "exportLogGroups": True, "logBuckets": True},
     "collection": {
         "configSnapshotFrequency": "TwentyFour_Hours",
         "flowLogAggregationSeconds": 600,

@@ -540,6 +540,7 @@ def _workload(section: Section) -> WorkloadSettings:
         marketplaces=section.strings("marketplaces", check=_check_marketplace),
         mask_log_data=section.boolean("maskLogData"),
         export_log_groups=section.boolean("exportLogGroups"),
+        log_buckets=section.boolean("logBuckets"),
     )
     section.done()
     return settings

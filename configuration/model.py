@@ -136,6 +136,9 @@ class WorkloadSettings:
     # Every log group of the account streamed into the WORM archive (cloudwatch-logs/), kept 12
     # months whatever the group's own retention.
     export_log_groups: bool = True
+    # A regional bucket per workload account for ALB access logs and WAF logs, which cannot
+    # write to the KMS/Object Lock archive.
+    log_buckets: bool = True
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,21 @@ class MonitoringNames:
         instance has its own); named so the archive can admit members' roles by pattern."""
         return f"{self.config_recorder_role}-{region}"
 
+    def workload_log_bucket(self, region: str) -> str:
+        """ALB and WAF logs; AWS WAF accepts only buckets named aws-waf-logs-* (DPP-LOG-8)."""
+        name = f"aws-waf-logs-{self.prefix}-workload-{self.account}-{region}"
+        assert len(name) <= 63, f"bucket name {name} exceeds 63 characters"
+        return name
+
+    def workload_log_access_bucket(self, region: str) -> str:
+        name = f"{self.prefix}-workload-access-logs-{self.account}-{region}"
+        assert len(name) <= 63, f"bucket name {name} exceeds 63 characters"
+        return name
+
+    @property
+    def workload_log_bucket_parameter(self) -> str:
+        return f"/dpp/{self.stage}/workload-logs-bucket"
+
     @property
     def config_recorder_role(self) -> str:
         return f"{self.prefix}-config-recorder"

@@ -28,6 +28,8 @@ class CollectionStack(Stack):
         is_home = self.region == config.home_region
         account = next(a for a in config.accounts if a.account_id == self.account)
         vpc_ids = [v.vpc_id for v in account.vpcs if v.region == self.region]
+        # The monitoring foundation's workload log bucket (ALB access logs, DPP-LOG-8).
+        log_bucket = names.workload_log_bucket(self.region) if config.workload.log_buckets and account.is_workload else None
 
         if config.features.config_recorder:
             recorder = ConfigRecorder(
@@ -49,6 +51,7 @@ class CollectionStack(Stack):
                 recorder=recorder.recorder,
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
                 sensitive_buckets=config.trail.sensitive_buckets,
+                elb_log_buckets=(log_bucket,) if log_bucket else (),
             )
 
         if config.workload.mask_log_data:

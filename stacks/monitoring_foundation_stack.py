@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from capabilities.alerting.severity_topics import topic_name
 from capabilities.canary import DecoyBucket
 from capabilities.foundation import MonitoringKey, protected_log_group
 from capabilities.responses import ResponseLedger
+from capabilities.workload_logs import WorkloadLogBucket
 from configuration.model import BaselineConfig
 from configuration.naming import (
+    DEFAULT_BOOTSTRAP_QUALIFIER,
     canary_writer_name,
     drill_checker_name,
     drill_runner_name,
@@ -43,6 +46,9 @@ class MonitoringFoundationStack(Stack):
             else None
         )
         self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix, cost_topics=cost_topics).key
+
+        if config.workload.log_buckets and any(a.account_id == self.account and a.is_workload for a in config.accounts):
+            self._workload_log_bucket(config)
 
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)
@@ -83,6 +89,32 @@ class MonitoringFoundationStack(Stack):
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:
                 group("FlowLogGroup", names.flow_log_group)
+
+    def _workload_log_bucket(self, config: BaselineConfig) -> None:
+        """ALB access logs and WAF logs, which cannot write to the KMS/Object Lock archive
+        (DPP-LOG-8); named in an output and an SSM parameter for the workload's own stacks."""
+        names = monitoring_names(config, self.account)
+        bucket = WorkloadLogBucket(
+            self,
+            "WorkloadLogBucket",
+            account=self.account,
+            region=self.region,
+            bucket_name=names.workload_log_bucket(self.region),
+            access_log_bucket_name=names.workload_log_access_bucket(self.region),
+            retention_days=config.retention_days,
+            exempt_role_arns=[
+                f"arn:aws:iam::{self.account}:role/{config.archive.break_glass_role_name}",
+                f"arn:aws:iam::{self.account}:role/cdk-{DEFAULT_BOOTSTRAP_QUALIFIER}-cfn-exec-role-{self.account}-{self.region}",
+            ],
+        ).bucket
+        CfnOutput(self, "WorkloadLogsBucketName", value=bucket.bucket_name, description="ALB access logs (prefix alb) and WAF logs (prefix waf) of this account and region (DPP-LOG-8)")
+        ssm.StringParameter(
+            self,
+            "WorkloadLogsBucketParameter",
+            parameter_name=names.workload_log_bucket_parameter,
+            string_value=bucket.bucket_name,
+            description="The bucket for ALB access logs (prefix alb) and WAF logs (prefix waf) in this region (DPP-LOG-8)",
+        )
 
 
 def _organization_function_places(config: BaselineConfig) -> set[tuple[str, str]]:

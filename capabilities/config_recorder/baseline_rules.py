@@ -44,13 +44,21 @@ class BaselineRule:
         return region not in self.unavailable_in
 
 
-def workload_rules(sensitive_buckets: tuple[str, ...] = ()) -> tuple[BaselineRule, ...]:
+def workload_rules(sensitive_buckets: tuple[str, ...] = (), elb_log_buckets: tuple[str, ...] = ()) -> tuple[BaselineRule, ...]:
     """The workload's channels to Amazon's Information, checked wherever they were built
     (DPP-LOG-8); NON_COMPLIANT results reach the ConfigNonCompliant route like every rule's."""
     rules = [
         # https://docs.aws.amazon.com/config/latest/developerguide/elb-logging-enabled.html:
-        # ALB and CLB access logs on (not NLB/GWLB). No s3BucketNames: any bucket passes.
-        BaselineRule("ElbAccessLogs", "ELB_LOGGING_ENABLED", "DPP-LOG-8", unavailable_in=frozenset({_MEXICO, _TAIPEI})),
+        # ALB and CLB access logs on (not NLB/GWLB). s3BucketNames (comma-separated) names the
+        # workload log bucket when the baseline provides one: logs into any other bucket are
+        # NON_COMPLIANT; without it any bucket passes.
+        BaselineRule(
+            "ElbAccessLogs",
+            "ELB_LOGGING_ENABLED",
+            "DPP-LOG-8",
+            {"s3BucketNames": ",".join(elb_log_buckets)} if elb_log_buckets else None,
+            unavailable_in=frozenset({_MEXICO, _TAIPEI}),
+        ),
         # https://docs.aws.amazon.com/config/latest/developerguide/api-gw-execution-logging-enabled.html:
         # REST and WebSocket/HTTP stages log at ERROR or INFO.
         BaselineRule(
@@ -101,7 +109,7 @@ def workload_rules(sensitive_buckets: tuple[str, ...] = ()) -> tuple[BaselineRul
     return tuple(rules)
 
 
-def baseline_rules(retention_days: int, sensitive_buckets: tuple[str, ...] = ()) -> tuple[BaselineRule, ...]:
+def baseline_rules(retention_days: int, sensitive_buckets: tuple[str, ...] = (), elb_log_buckets: tuple[str, ...] = ()) -> tuple[BaselineRule, ...]:
     return (
         BaselineRule("TrailMultiRegion", "MULTI_REGION_CLOUD_TRAIL_ENABLED", "DPP-LOG-1", home_only=True),
         BaselineRule("TrailLogFileValidation", "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "DPP-PRT-2", home_only=True),
@@ -118,7 +126,7 @@ def baseline_rules(retention_days: int, sensitive_buckets: tuple[str, ...] = ())
         BaselineRule("FlowLogsEnabled", "VPC_FLOW_LOGS_ENABLED", "DPP-LOG-3", {"trafficType": "ALL"}),
         BaselineRule("GuardDutyEnabled", "GUARDDUTY_ENABLED_CENTRALIZED", "DPP-LOG-6"),
         BaselineRule("SecurityHubEnabled", "SECURITYHUB_ENABLED", "DPP-LOG-6"),
-    ) + workload_rules(sensitive_buckets)
+    ) + workload_rules(sensitive_buckets, elb_log_buckets)
 
 
 class BaselineConfigRules(Construct):
@@ -136,10 +144,11 @@ class BaselineConfigRules(Construct):
         recorder: config.CfnConfigurationRecorder,
         archive_buckets: list[str] = (),
         sensitive_buckets: tuple[str, ...] = (),
+        elb_log_buckets: tuple[str, ...] = (),
     ) -> None:
         super().__init__(scope, id)
         self.rules: dict[str, config.ManagedRule] = {}
-        for spec in baseline_rules(retention_days, sensitive_buckets):
+        for spec in baseline_rules(retention_days, sensitive_buckets, elb_log_buckets):
             if not spec.applies(region, is_home_region):
                 continue
             rule = config.ManagedRule(

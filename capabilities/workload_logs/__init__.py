@@ -3,6 +3,7 @@ every log group of the account masked for the configured marketplaces' PII, and 
 the WORM archive."""
 
 from capabilities.workload_logs.data_protection import AccountDataProtection, data_protection_document, marketplace_identifiers
+from capabilities.workload_logs.log_buckets import WorkloadLogBucket
 from capabilities.workload_logs.log_export import AccountLogExport, selection_criteria
 
-__all__ = ["AccountDataProtection", "AccountLogExport", "data_protection_document", "marketplace_identifiers", "selection_criteria"]
+__all__ = ["AccountDataProtection", "AccountLogExport", "data_protection_document", "marketplace_identifiers", "selection_criteria", "WorkloadLogBucket"]

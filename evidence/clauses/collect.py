@@ -405,6 +405,30 @@ def _exports_into_archive(f: Facts, policy) -> bool:
     return False
 
 
+def _workload_log_buckets(f: Facts) -> list:
+    """Buckets that really take ALB access logs and WAF logs: named aws-waf-logs-* (WAF's
+    rule), SSE-S3 (ALB's only encryption), versioned, with server access logs, and a
+    policy admitting the ELB log delivery under alb/ and the log-delivery service, bound to
+    the bucket's account, under waf/ (capabilities.workload_logs.log_buckets)."""
+    from evidence.clauses.protect import _policies_of, statements
+
+    sound = []
+    for bucket in f.of_type("AWS::S3::Bucket"):
+        p = bucket.properties
+        if not str(p.get("BucketName", "")).startswith("aws-waf-logs-"):
+            continue
+        algorithms = {str(((r or {}).get("ServerSideEncryptionByDefault") or {}).get("SSEAlgorithm")) for r in (p.get("BucketEncryption") or {}).get("ServerSideEncryptionConfiguration", [])}
+        if algorithms != {"AES256"} or (p.get("VersioningConfiguration") or {}).get("Status") != "Enabled" or not p.get("LoggingConfiguration"):
+            continue
+        policy = [s for r in _policies_of(f, bucket) for s in statements(r) if s.get("Effect") == "Allow"]
+        text = [json.dumps(s) for s in policy]
+        alb = any("logdelivery.elasticloadbalancing.amazonaws.com" in t and "/alb/AWSLogs/" in t for t in text)
+        waf = any("delivery.logs.amazonaws.com" in t and "/waf/AWSLogs/" in t and "aws:SourceAccount" in t and "aws:SourceArn" in t for t in text)
+        if alb and waf:
+            sound.append(bucket)
+    return sound
+
+
 @grades("DPP-LOG-8")
 def workload_channels(f: Facts) -> Finding:
     found = Finding(
@@ -444,8 +468,17 @@ def workload_channels(f: Facts) -> Finding:
         found.gaps += [f"not detected: {m}" for m in missing]
         if not exports:
             found.gaps.append("log groups of the account: not exported into the archive (no account-wide subscription filter policy)")
+        buckets = _workload_log_buckets(f)
+        if buckets:
+            found.controls.append(
+                "workload log buckets for ALB access logs (alb/, ELB account and logdelivery.elasticloadbalancing) and WAF logs (waf/, "
+                f"delivery.logs bound to the account): aws-waf-logs-*, SSE-S3, versioned, server access logs: {where(buckets)}"
+            )
+            found.gaps.append("workload log buckets: not replicated into the log-archive account (kept in the workload account's region)")
+        workload_places = [f"{a}/{r}" for a in f.accounts("workload") for r in f.regions]
+        found.gaps += [f"no workload log bucket for ALB/WAF logs (sound: SSE-S3, versioned, logged, delivery policies) in {p}" for p in f.missing_places(buckets, workload_places)]
         found.gaps += [
-            "workload log buckets for ALB, CloudFront and WAF logs (services that cannot write to the KMS/Object Lock archive): not provided",
+            "CloudFront standard logs: no ACL-enabled workload bucket (bring your own)",
             "container and host logs (agents): not checked",
         ]
     else:

@@ -62,6 +62,8 @@ DOC_CALLED_VIA = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_pol
 DOC_S3_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html"
 DOC_KMS_CROSS_ACCOUNT = "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html"
 DOC_S3_CROSS_ACCOUNT = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"
+DOC_ALB_ACCESS_LOGS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html"
+DOC_WAF_S3 = "https://docs.aws.amazon.com/waf/latest/developerguide/logging-s3.html"
 
 ALLOWED = "Allowed"
 DENIED = "Denied"
@@ -825,6 +827,59 @@ def log_export_paths(config: BaselineConfig) -> list[AccessPath]:
     return rows
 
 
+def workload_log_paths(config: BaselineConfig) -> list[AccessPath]:
+    """The workload log bucket of each workload account and region (DPP-LOG-8): the region's
+    Elastic Load Balancing account and the ELB log-delivery service write ALB access logs
+    under alb/ (no encryption header: SSE-S3 default), the log-delivery service writes WAF logs
+    under waf/ for this account's own log sources; no one else writes."""
+    from capabilities.workload_logs.elb_accounts import ELB_LOG_DELIVERY_SERVICE, elb_account
+
+    if not config.workload.log_buckets or config.org_mode:
+        return []
+    stranger = "999999999999"
+    rows: list[AccessPath] = []
+    for account in (a.account_id for a in config.workload_accounts):
+        mon = monitoring_names(config, account)
+        for region in config.regions:
+            place = f"{account}-{region}"
+            bucket = f"arn:aws:s3:::{mon.workload_log_bucket(region)}"
+            alb = f"{bucket}/alb/AWSLogs/{account}/elasticloadbalancing/{region}/2026/12/01/{account}_elasticloadbalancing_{region}_app.orders.x.log.gz"
+            waf = f"{bucket}/waf/AWSLogs/{account}/WAFLogs/{region}/orders-acl/2026/12/01/10/05/{account}_waflogs_{region}_orders-acl_x.log.gz"
+            waf_source = {"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}
+            acl = {"s3:x-amz-acl": "bucket-owner-full-control"}
+            rows += [
+                AccessPath(f"alb-service-put-{place}", DOC_ALB_ACCESS_LOGS, _service(ELB_LOG_DELIVERY_SERVICE, "s3:PutObject", alb), ALLOWED, "no encryption header: SSE-S3 default"),
+                AccessPath(f"alb-service-not-outside-alb-{place}", DOC_ALB_ACCESS_LOGS, _service(ELB_LOG_DELIVERY_SERVICE, "s3:PutObject", f"{bucket}/waf/AWSLogs/{account}/x.log.gz"), DENIED),
+                AccessPath(f"waf-put-{place}", DOC_WAF_S3, _service("delivery.logs.amazonaws.com", "s3:PutObject", waf, **waf_source, **acl), ALLOWED),
+                AccessPath(f"waf-acl-check-{place}", DOC_WAF_S3, _service("delivery.logs.amazonaws.com", "s3:GetBucketAcl", bucket, **waf_source), ALLOWED),
+                AccessPath(
+                    f"waf-for-stranger-refused-{place}",
+                    DOC_WAF_S3,
+                    _service(
+                        "delivery.logs.amazonaws.com",
+                        "s3:PutObject",
+                        waf.replace(f"AWSLogs/{account}", f"AWSLogs/{stranger}"),
+                        **{"aws:SourceAccount": stranger, "aws:SourceArn": f"arn:aws:logs:{region}:{stranger}:*"},
+                        **acl,
+                    ),
+                    DENIED,
+                    "the confused-deputy conditions name this account only",
+                ),
+                AccessPath(
+                    f"stranger-refused-workload-log-put-{place}",
+                    DOC_S3_CROSS_ACCOUNT,
+                    Request(f"arn:aws:iam::{stranger}:role/writer", "s3:PutObject", alb, administrator=True),
+                    DENIED,
+                ),
+            ]
+            elb = elb_account(region)
+            if elb:
+                # A bucket policy naming an account admits that account's principals
+                # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts).
+                rows.append(AccessPath(f"alb-account-put-{place}", DOC_ALB_ACCESS_LOGS, Request(f"arn:aws:iam::{elb}:root", "s3:PutObject", alb, administrator=True), ALLOWED))
+    return rows
+
+
 def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
     """The reader role runs a saved query end to end (workgroup, catalogue, archive objects
     through Athena, results bucket and key); an administrator of the account may start a query
@@ -933,5 +988,5 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
 
 
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
-    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config) + investigation_paths(config) + drill_paths_rows(config)
+    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config) + workload_log_paths(config) + investigation_paths(config) + drill_paths_rows(config)
     return rows + member_paths(config) if config.org_mode else rows

@@ -25,9 +25,8 @@ def test_canary_content_looks_like_an_export_and_is_not_real_data():
 
 def test_decoy_bucket_is_private_encrypted_and_retained(synthesized):
     template = synthesized.template("monitoring-foundation", "eu-west-1")
-    (bucket,) = template.find_resources("AWS::S3::Bucket").values()
+    (bucket,) = [b for b in template.find_resources("AWS::S3::Bucket").values() if b["Properties"]["BucketName"] == DECOY]  # beside the workload log buckets
     props = bucket["Properties"]
-    assert props["BucketName"] == DECOY
     assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {
         "SSEAlgorithm": "aws:kms",
         "KMSMasterKeyID": f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/dpp-prod/monitoring",
@@ -35,7 +34,8 @@ def test_decoy_bucket_is_private_encrypted_and_retained(synthesized):
     assert props["VersioningConfiguration"] == {"Status": "Enabled"}
     assert all(props["PublicAccessBlockConfiguration"].values())
     assert bucket["DeletionPolicy"] == "Retain"
-    assert synthesized.template("monitoring-foundation", "eu-central-1").find_resources("AWS::S3::Bucket") == {}
+    elsewhere = synthesized.template("monitoring-foundation", "eu-central-1").find_resources("AWS::S3::Bucket").values()
+    assert all(not b["Properties"]["BucketName"].startswith("customer-data-exports-") for b in elsewhere), "one decoy, in the home region"
 
 
 def test_the_canary_object_is_written_at_deployment(synthesized):
@@ -62,6 +62,7 @@ def test_every_object_call_on_the_decoy_is_a_trail_data_event(synthesized):
 
 def test_canary_can_be_switched_off():
     built = build_app(context_with(canary__enabled="false"))
-    assert built.template("monitoring-foundation", "eu-west-1").find_resources("AWS::S3::Bucket") == {}
+    buckets = built.template("monitoring-foundation", "eu-west-1").find_resources("AWS::S3::Bucket").values()
+    assert DECOY not in {b["Properties"]["BucketName"] for b in buckets}
     alarms = built.template("alarms", "eu-west-1").find_resources("AWS::CloudWatch::Alarm")
     assert "dpp-prod-CanaryAccessed" not in {a["Properties"]["AlarmName"] for a in alarms.values()}

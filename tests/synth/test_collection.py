@@ -360,6 +360,8 @@ PINNED_FOUNDATION = {
     "DataProtectionFindingsLogGroup4222BB4D",
     "DrillRunnerLogGroup851D0251",
     "DrillCheckerLogGroupFEF9FA98",
+    "WorkloadLogBucketDABD8C88",
+    "WorkloadLogBucketAccessLogBucket2EA996ED",
 }
 
 

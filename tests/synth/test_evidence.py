@@ -119,8 +119,10 @@ def test_what_the_project_does_not_answer_is_not_met_and_says_what_would(report)
         grade = report.clause(clause_id)
         assert grade.status == NOT_MET and words in " ".join(grade.missing), clause_id
     assert report.clause("DPP-LOG-2.b").status == MET  # the logging helper, graded on its tests
-    workload = report.clause("DPP-LOG-8")  # Config rules and the export at run time; no workload log buckets yet
-    assert workload.status == PARTIAL and any("workload log buckets" in m for m in workload.missing)
+    workload = report.clause("DPP-LOG-8")  # Config rules, the export and the workload log buckets; not replicated yet
+    assert workload.status == PARTIAL and any("workload log buckets: not replicated" in m for m in workload.missing)
+    assert any("workload log buckets" in c and "111122223333/eu-central-1" in c and "111122223333/eu-west-1" in c for c in workload.controls)
+    assert not any("no workload log bucket" in m for m in workload.missing)
     assert any("Config rules detecting at run time" in c and "load balancer access logs" in c for c in workload.controls)
     assert any("cloudwatch-logs/" in c and "111122223333/eu-central-1" in c for c in workload.controls)
     assert any("CloudFront" in m and "us-east-1" in m for m in workload.missing), "the example covers no us-east-1"

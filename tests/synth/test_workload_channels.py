@@ -72,7 +72,9 @@ def test_rule_parameters_are_the_strict_ones(workload):
     # Execution logging at ERROR or INFO only (OFF fails); log groups kept at least 365 days.
     assert rules["API_GW_EXECUTION_LOGGING_ENABLED"]["InputParameters"] == {"loggingLevel": "ERROR,INFO"}
     assert rules["CW_LOGGROUP_RETENTION_PERIOD_CHECK"]["InputParameters"] == {"MinRetentionTime": "365"}
-    assert "InputParameters" not in rules["ELB_LOGGING_ENABLED"], "no s3BucketNames: a log bucket of the user's choice passes"
+    # https://docs.aws.amazon.com/config/latest/developerguide/elb-logging-enabled.html: s3BucketNames
+    # names the workload log bucket, so access logs into any other bucket are NON_COMPLIANT.
+    assert rules["ELB_LOGGING_ENABLED"]["InputParameters"] == {"s3BucketNames": f"aws-waf-logs-dpp-prod-workload-{ACCOUNT}-eu-central-1"}
 
 
 @pytest.mark.parametrize("region", REGIONS)

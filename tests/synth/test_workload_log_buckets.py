@@ -1,0 +1,102 @@
+"""The workload log bucket of each workload account and region (DPP-LOG-8, DPP-LOG-7,
+DPP-PRT-3, DPP-RET-1): the bucket ALB access logs and WAF logs can be delivered to. The
+delivery paths themselves are decided by the IAM simulator (tests/access/paths.py,
+workload_log_paths)."""
+
+from __future__ import annotations
+
+import pytest
+
+from capabilities.workload_logs.elb_accounts import ELB_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, elb_account
+from configuration import ConfigError, load_config
+from tests.support import context_with
+
+ACCOUNT = "111122223333"
+
+
+def _bucket(template, name_start: str) -> tuple[str, dict]:
+    found = [(k, r) for k, r in template.find_resources("AWS::S3::Bucket").items() if str(r["Properties"].get("BucketName", "")).startswith(name_start)]
+    assert len(found) == 1, name_start
+    return found[0]
+
+
+def _policy(template, logical_id: str) -> list[dict]:
+    policies = [p for p in template.find_resources("AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": logical_id}]
+    assert len(policies) == 1
+    return policies[0]["Properties"]["PolicyDocument"]["Statement"]
+
+
+def _statements(template, logical_id: str) -> dict[str, dict]:
+    return {s["Sid"]: s for s in _policy(template, logical_id) if "Sid" in s}
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_the_bucket_is_sse_s3_versioned_private_logged_retained_and_named_for_waf(synthesized, region):
+    template = synthesized.template("monitoring-foundation", region)
+    logical_id, bucket = _bucket(template, "aws-waf-logs-")
+    props = bucket["Properties"]
+    # https://docs.aws.amazon.com/waf/latest/developerguide/logging-s3.html: "aws-waf-logs-" names only.
+    assert props["BucketName"] == f"aws-waf-logs-dpp-prod-workload-{ACCOUNT}-{region}"
+    # ALB access logs: SSE-S3 only (enable-access-logging.html).
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props["PublicAccessBlockConfiguration"] == {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert props["LoggingConfiguration"]["LogFilePrefix"] == "workload-logs/"
+    access_id, _ = _bucket(template, f"dpp-prod-workload-access-logs-{ACCOUNT}-{region}")
+    assert props["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": access_id}
+    expiry = next(r for r in props["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r)
+    assert expiry["ExpirationInDays"] == expiry["NoncurrentVersionExpiration"]["NoncurrentDays"] == 365 + 30
+    assert bucket["DeletionPolicy"] == bucket["UpdateReplacePolicy"] == "Retain"
+    statements = _statements(template, logical_id)
+    tls = [s for s in _policy(template, logical_id) if s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") == "false"]
+    assert tls, "TLS only"
+    assert "DenyTamperingExceptBreakGlassAndDeployment" in statements
+
+
+def test_load_balancers_may_write_under_alb_only_by_their_principals(synthesized):
+    template = synthesized.template("monitoring-foundation", "eu-west-1")
+    logical_id, _ = _bucket(template, "aws-waf-logs-")
+    statements = _statements(template, logical_id)
+    by_service, by_account = statements["AlbAccessLogsByLogDeliveryService"], statements["AlbAccessLogsByRegionalElbAccount"]
+    assert by_service["Principal"] == {"Service": ELB_LOG_DELIVERY_SERVICE}
+    assert by_account["Principal"] == {"AWS": "arn:aws:iam::156460612806:root"}
+    for statement in (by_service, by_account):
+        assert statement["Action"] == "s3:PutObject" and statement["Effect"] == "Allow"
+        assert statement["Resource"]["Fn::Join"][1][-1] == f"/alb/AWSLogs/{ACCOUNT}/*"
+
+
+def test_waf_delivery_is_bound_to_the_account_and_its_log_sources(synthesized):
+    template = synthesized.template("monitoring-foundation", "eu-central-1")
+    logical_id, _ = _bucket(template, "aws-waf-logs-")
+    statements = _statements(template, logical_id)
+    put, acl = statements["WafLogsDelivery"], statements["WafLogsDeliveryAclCheck"]
+    for statement in (put, acl):
+        assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT
+        assert statement["Condition"]["ArnLike"]["aws:SourceArn"] == [f"arn:aws:logs:eu-central-1:{ACCOUNT}:*", f"arn:aws:logs:us-east-1:{ACCOUNT}:*"]
+    assert put["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
+    assert put["Resource"]["Fn::Join"][1][-1] == f"/waf/AWSLogs/{ACCOUNT}/*"
+    assert acl["Action"] == "s3:GetBucketAcl"
+
+
+def test_the_bucket_name_is_published_for_the_workload_stacks(synthesized):
+    template = synthesized.template("monitoring-foundation", "eu-west-1")
+    logical_id, _ = _bucket(template, "aws-waf-logs-")
+    parameters = list(template.find_resources("AWS::SSM::Parameter").values())
+    ours = [p["Properties"] for p in parameters if p["Properties"]["Name"] == "/dpp/prod/workload-logs-bucket"]
+    assert ours and ours[0]["Value"] == {"Ref": logical_id}
+    assert template.to_json()["Outputs"]["WorkloadLogsBucketName"]["Value"] == {"Ref": logical_id}
+
+
+def test_regions_opened_since_august_2022_rely_on_the_service_principal():
+    # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+    assert elb_account("us-east-1") == "127311923021" and elb_account("eu-central-1") == "054676820928"
+    assert elb_account("eu-central-2") is None and elb_account("ca-west-1") is None
+    assert all(len(a) == 12 and a.isdigit() for a in ELB_ACCOUNTS.values())
+
+
+def test_the_log_buckets_switch_is_validated():
+    with pytest.raises(ConfigError, match="workload.logBuckets"):
+        load_config(context_with(workload__logBuckets="yes"))
+    assert load_config(context_with()).workload.log_buckets is True
+    assert load_config(context_with(workload__logBuckets=False)).workload.log_buckets is False
