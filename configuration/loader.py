@@ -1114,6 +1114,12 @@ def _impoc(section: Section) -> Impoc:
         backup_email=backup_email,
         escalation=tuple(_escalation_contact(path, item) for path, item in section.items("escalation", [])),
         backup=backup,
+        amazon_security_contact=section.string(
+            "amazonSecurityContact",
+            "security@amazon.com",
+            pattern=_EMAIL,
+            hint="use the e-mail address your agreement with Amazon names for security incidents",
+        ),
     )
     section.done()
     return impoc

@@ -378,6 +378,8 @@ class Impoc:
     backup_email: str | None = None  # the backup's address (dpp.impoc.backup.email, or backupEmail)
     escalation: tuple[EscalationContact, ...] = ()
     backup: BackupContact | None = None
+    # Where the IMPOC reports incidents that involve Information (the plan's step 4, DPP-IR-1).
+    amazon_security_contact: str = "security@amazon.com"
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,11 @@ ROWS: tuple[Row, ...] = (
         default="none",
     ),
     Row(
+        ("impoc.amazonSecurityContact",),
+        "Where the plan tells the IMPOC to report a security incident that involves, or may involve, Information, within 24 hours of detection (DPP-IR-1). The default is the address the Data Protection Policy's incident notice gives; set the one your agreement with Amazon names if it differs.",
+        default="`security@amazon.com`",
+    ),
+    Row(
         ("businessHours",),
         "`start`, `end` (HH:MM), `timeZone` (an IANA zone as the pinned `tzdata` package lists it; `localtime` and `Factory` are refused), `days`: console access outside them raises the `AccessOutsideBusinessHours` alarm.",
         default="08:00-18:00 UTC, MON-FRI",

@@ -59,8 +59,8 @@ def _backup_label(backup) -> str:
 # security team" and to manage "communication with Amazon security team"
 # (shared/seeds/sp-api-logging-and-monitoring.txt, IMPOC best practices); the address and the
 # deadline below are the Data Protection Policy's incident-notification terms, which the seeds
-# do not quote: confirm them against your agreement with Amazon.
-AMAZON_SECURITY_CHANNEL = "security@amazon.com"
+# do not quote: confirm them against your agreement with Amazon. The address is
+# dpp.impoc.amazonSecurityContact (default security@amazon.com).
 AMAZON_NOTICE_HOURS = 24
 
 
@@ -238,7 +238,7 @@ def incident_plan(config: BaselineConfig, today: date | None = None, last_review
         "3. Build the timeline from CloudTrail (the trail's log group for recent events, the archive for older ones), "
         "VPC flow logs and DNS query logs; identify principals, source IPs and affected resources.",
         "4. Decide whether Information (Amazon customer data) is involved. If it is, or may be, the IMPOC notifies "
-        f"Amazon's security team at {AMAZON_SECURITY_CHANNEL} within {AMAZON_NOTICE_HOURS} hours of detection (the Data "
+        f"Amazon's security team at {config.impoc.amazon_security_contact} within {AMAZON_NOTICE_HOURS} hours of detection (the Data "
         "Protection Policy's incident notice; confirm the terms in your agreement), with what is known so far, and keeps "
         "Amazon updated until closure. The channel is used for security incidents that involve or may involve Information "
         "(unauthorized access to, or disclosure of, Amazon customer data, or credentials that reach it, e.g. an "

@@ -56,9 +56,10 @@ def impoc(f: Facts) -> Finding:
         found.controls.append(f"24/7 paging by SMS to the critical topic: {', '.join(sorted(sms))}")
     else:
         found.gaps.append("24/7 paging: no SMS target receives critical alerts (a target of kind sms with a phone number)")
-    from evidence.incident_plan import AMAZON_NOTICE_HOURS, AMAZON_SECURITY_CHANNEL
+    from evidence.incident_plan import AMAZON_NOTICE_HOURS
 
-    found.controls.append(f"the plan names the channel to Amazon's security team ({AMAZON_SECURITY_CHANNEL}, within {AMAZON_NOTICE_HOURS} hours when Information is or may be involved)")
+    channel = f.setting("impoc.amazon_security_contact") or "security@amazon.com"
+    found.controls.append(f"the plan names the channel to Amazon's security team ({channel}, within {AMAZON_NOTICE_HOURS} hours when Information is or may be involved)")
     return found
 
 

@@ -479,3 +479,20 @@ def test_sms_targets_are_paged_from_their_topics_and_the_plan_names_amazons_chan
     plan = incident_plan(synthesized.built.config)
     assert "security@amazon.com within 24 hours of detection" in plan
     assert "SMS impoc-pager (+447700900123)" in plan
+
+
+def test_the_plan_names_the_amazon_security_contact_the_agreement_gives():
+    """DPP-IR-1: the address is configuration (dpp.impoc.amazonSecurityContact), because the
+    source documents do not quote it and an agreement may name another; a value that is not an
+    e-mail address is refused with the key and the fix."""
+    from evidence.incident_plan import incident_plan
+
+    context = cdk_json_context()
+    context["dpp"]["impoc"]["amazonSecurityContact"] = "3p-security@amazon.com"
+    plan = incident_plan(load_config(context))
+    assert "Amazon's security team at 3p-security@amazon.com within 24 hours" in plan
+    assert "security@amazon.com within" not in plan.replace("3p-security@amazon.com", "")
+    context["dpp"]["impoc"]["amazonSecurityContact"] = "the security team"
+    with pytest.raises(ConfigError) as error:
+        load_config(context)
+    assert error.value.key == "dpp.impoc.amazonSecurityContact" and "agreement" in str(error.value)
