@@ -24,6 +24,7 @@ class GlobalEventsStack(Stack):
             home_region=config.home_region,
             account=self.account,
             dead_letter_queue_name=f"{config.resource_prefix}-global-events-dead-letters",
+            prefix=config.resource_prefix,
         )
         # Cost Explorer's resources exist in us-east-1 only (capabilities.costs); they notify
         # the home region's topic.

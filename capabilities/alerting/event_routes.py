@@ -32,13 +32,45 @@ class EventRoute:
     meaning: str
     first_steps: str
     requirements: tuple[str, ...]
+    # Matches events that only the us-east-1 forwarder sends home (its own failure alarm).
+    forwarded_only: bool = False
 
     @property
     def is_global(self) -> bool:
-        """Matches only global-service events: rendered in the home region, which receives
-        them from us-east-1 (``GlobalEventForwarder``), and nowhere else, so none is missed
-        and none is counted twice."""
-        return set(self.pattern.get("source", ())) <= set(GLOBAL_SOURCES)
+        """Matches only global-service events (or events only the forwarder sends): rendered in
+        the home region, which receives them from us-east-1 (``GlobalEventForwarder``), and
+        nowhere else, so none is missed and none is counted twice."""
+        return self.forwarded_only or set(self.pattern.get("source", ())) <= set(GLOBAL_SOURCES)
+
+
+def forwarding_failed_alarm_name(prefix: str) -> str:
+    """The us-east-1 alarm on the forwarder's dead-letter queue (``GlobalEventForwarder``)."""
+    return f"{prefix}-global-events-forwarding-failed"
+
+
+def _forwarding(config: BaselineConfig) -> list[EventRoute]:
+    """The forwarder's failures, announced at home: no topic lives in us-east-1 unless it is
+    covered, so the alarm there has no action and its state change is forwarded like the
+    global-service events (CloudWatch sends alarm state changes to EventBridge,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+    No forwarder when the home region is us-east-1 (stacks.topology)."""
+    if config.home_region == GLOBAL_EVENTS_REGION:
+        return []
+    return [
+        EventRoute(
+            id="GlobalEventsForwardingFailed",
+            severity=Severity.CRITICAL,
+            pattern={
+                "source": ["aws.cloudwatch"],
+                "detail-type": ["CloudWatch Alarm State Change"],
+                "detail": {"alarmName": [forwarding_failed_alarm_name(config.resource_prefix)], "state": {"value": ["ALARM"]}},
+            },
+            meaning="Global-service events (IAM, STS, sign-in, Health) could not be forwarded from us-east-1 to the home region for 24 hours: root sign-ins, role tampering and exposed credentials may have gone unannounced. They wait in the us-east-1 dead-letter queue.",
+            first_steps="Read the messages of the us-east-1 queue dpp-<stage>-global-events-dead-letters (they carry the error); fix the forwarding role or the home bus; review the held events by hand, then redrive them.",
+            requirements=("DPP-MON-6", "DPP-MON-3"),
+            forwarded_only=True,
+        )
+    ]
 
 
 # GuardDuty's severity bands (1.0-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0-10.0 critical).
@@ -316,4 +348,5 @@ def event_routes(config: BaselineConfig) -> list[EventRoute]:
         routes += [r for r in _findings(config) if (r.id.startswith("GuardDuty") and config.features.guardduty) or (r.id.startswith("SecurityHub") and config.features.security_hub)]
     routes += _service_events()
     routes += _control_tampering(config)
+    routes += _forwarding(config)
     return routes

@@ -11,21 +11,24 @@ needs ``events:PutEvents`` on it
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from capabilities.alerting.event_routes import GLOBAL_SOURCES
+from capabilities.alerting.event_routes import GLOBAL_SOURCES, forwarding_failed_alarm_name
 
 
 class GlobalEventForwarder(Construct):
     """A rule for every global-service event, targeting the home region's default bus, with
     24 hours of retries and a dead-letter queue (encrypted by SQS: no monitoring key lives in
-    us-east-1 unless it is a covered region)."""
+    us-east-1 unless it is a covered region). A message in that queue is an event lost to the
+    routes, so an alarm watches it and its state change goes home the same way, where the
+    ``GlobalEventsForwardingFailed`` route announces it (DPP-MON-6)."""
 
-    def __init__(self, scope: Construct, id: str, *, home_region: str, account: str, dead_letter_queue_name: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, home_region: str, account: str, dead_letter_queue_name: str, prefix: str) -> None:
         super().__init__(scope, id)
         home_bus_arn = f"arn:aws:events:{home_region}:{account}:event-bus/default"
         role = iam.Role(self, "Role", description="Forwards global-service events to the home region (DPP-MON-3)", assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
@@ -44,16 +47,38 @@ class GlobalEventForwarder(Construct):
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
+        home_bus = events.EventBus.from_event_bus_arn(self, "HomeBus", home_bus_arn)
+
+        def to_home() -> targets.EventBus:
+            # The role's rights are in the managed policy above.
+            return targets.EventBus(home_bus, role=role.without_policy_updates(), dead_letter_queue=self.dead_letters)
+
         self.rule = events.Rule(
             self,
             "ToHomeRegion",
             description=f"Forwards IAM, STS and sign-in events to {home_region}, where the alert routes run",
             event_pattern=events.EventPattern(source=list(GLOBAL_SOURCES)),
-            targets=[
-                targets.EventBus(
-                    events.EventBus.from_event_bus_arn(self, "HomeBus", home_bus_arn),
-                    role=role.without_policy_updates(),  # its rights are in the managed policy above
-                    dead_letter_queue=self.dead_letters,
-                )
-            ],
+            targets=[to_home()],
+        )
+        # SQS reports its queue metrics to CloudWatch every minute; an empty, idle queue may
+        # report nothing, which is no failure (treat missing data as not breaching,
+        # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html).
+        alarm_name = forwarding_failed_alarm_name(prefix)
+        self.failed = cloudwatch.Alarm(
+            self,
+            "ForwardingFailed",
+            alarm_name=alarm_name,
+            alarm_description=f"Global-service events wait in {dead_letter_queue_name}: they did not reach {home_region}'s routes (announced there as GlobalEventsForwardingFailed)",
+            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.alarm_rule = events.Rule(
+            self,
+            "AlarmToHomeRegion",
+            description=f"Forwards the forwarder's own failure alarm to {home_region}",
+            event_pattern=events.EventPattern(source=["aws.cloudwatch"], detail_type=["CloudWatch Alarm State Change"], detail={"alarmName": [alarm_name]}),
+            targets=[to_home()],
         )

@@ -424,6 +424,14 @@ def route_queries(route: EventRoute) -> tuple[Query, ...]:
         return (access_key_activity(q),)
     if route.id == "RootSignIn":
         return (root_activity(q),)
+    if route.id == "GlobalEventsForwardingFailed":
+        return (
+            calls_named(
+                q,
+                "Changes to the forwarding rules, their role and the home bus",
+                ("PutRule", "PutTargets", "RemoveTargets", "DisableRule", "DeleteRule", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "PutPermission"),
+            ),
+        )
     names = tuple(detail.get("eventName", ()))
     if names:
         sources = detail.get("eventSource", [])

@@ -180,7 +180,8 @@ def test_control_changes_are_critical_and_near_misses_are_not(routes, route_id):
 
 
 def test_every_control_change_route_has_a_test():
-    tampering = {r.id for r in event_routes(load_config(cdk_json_context())) if "DPP-MON-6" in r.requirements}
+    # Control changes are API calls; the forwarder's own failure (also DPP-MON-6) has its test above.
+    tampering = {r.id for r in event_routes(load_config(cdk_json_context())) if "DPP-MON-6" in r.requirements and r.pattern.get("detail-type") == ["AWS API Call via CloudTrail"]}
     assert tampering == set(TAMPERING)
 
 
@@ -315,7 +316,7 @@ def test_monitoring_key_lets_eventbridge_publish_without_source_conditions(synth
 def test_global_service_routes_run_at_home_only_and_us_east_1_forwards_them(synthesized, routes):
     """IAM, STS and sign-in events reach EventBridge in us-east-1 only."""
     global_ids = {r.id for r in routes.values() if r.is_global}
-    assert global_ids == {"RootSignIn", "BaselineRoleTampering", "RevocationPolicyChanged", "CredentialsExposed"}
+    assert global_ids == {"RootSignIn", "BaselineRoleTampering", "RevocationPolicyChanged", "CredentialsExposed", "GlobalEventsForwardingFailed"}
 
     def rule_ids(region):
         return {k for k in synthesized.template("detection", region).find_resources("AWS::Events::Rule")}
@@ -323,9 +324,46 @@ def test_global_service_routes_run_at_home_only_and_us_east_1_forwards_them(synt
     assert all(any(k.startswith(f"FindingRoutes{g}") for k in rule_ids("eu-west-1")) for g in global_ids)
     assert not any(k.startswith(f"FindingRoutes{g}") for g in global_ids for k in rule_ids("eu-central-1"))
     forwarder = synthesized.template("global-events", "us-east-1")
-    (rule,) = forwarder.find_resources("AWS::Events::Rule").values()
+    rules = forwarder.find_resources("AWS::Events::Rule")
+    (rule,) = [r for k, r in rules.items() if k.startswith("GlobalEventForwarderToHomeRegion")]
     assert rule["Properties"]["EventPattern"] == {"source": ["aws.iam", "aws.sts", "aws.signin", "aws.health"]}
     assert rule["Properties"]["Targets"][0]["Arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
+
+
+def test_a_forwarding_failure_in_us_east_1_is_announced_at_home(synthesized, routes):
+    """DPP-MON-6: an event in the forwarder's dead-letter queue is a root sign-in or exposed key
+    nobody heard of. The us-east-1 alarm on that queue has no topic to act on, so its state
+    change travels home through the forwarder and the home route publishes it as critical; an
+    OK transition and another alarm's change are not routed."""
+    forwarder = synthesized.template("global-events", "us-east-1")
+    (alarm,) = forwarder.find_resources("AWS::CloudWatch::Alarm").values()
+    props = alarm["Properties"]
+    assert props["AlarmName"] == "dpp-prod-global-events-forwarding-failed"
+    assert (props["Namespace"], props["MetricName"], props["Statistic"], props["Threshold"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", 1)
+    assert props["ComparisonOperator"] == "GreaterThanOrEqualToThreshold" and props["TreatMissingData"] == "notBreaching"
+    queues = forwarder.find_resources("AWS::SQS::Queue")
+    (queue_id,) = queues
+    assert props["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}]
+    event = sample("cloudwatch-alarm-global-forwarding-failed.json")
+    rules = forwarder.find_resources("AWS::Events::Rule")
+    (alarm_rule,) = [r for k, r in rules.items() if k.startswith("GlobalEventForwarderAlarmToHomeRegion")]
+    assert matches(alarm_rule["Properties"]["EventPattern"], event)
+    assert alarm_rule["Properties"]["Targets"][0]["Arn"] == f"arn:aws:events:eu-west-1:{ACCOUNT}:event-bus/default"
+    assert alarm_rule["Properties"]["Targets"][0]["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert routed(routes, event) == ["GlobalEventsForwardingFailed"]
+    assert routes["GlobalEventsForwardingFailed"].severity.value == "critical"
+    assert routed(routes, with_detail(event, ["detail", "state", "value"], "OK")) == []
+    assert routed(routes, with_detail(event, ["detail", "alarmName"], "dpp-prod-FailedConsoleSignInsBurst")) == []
+    assert not matches(alarm_rule["Properties"]["EventPattern"], with_detail(event, ["detail", "alarmName"], "dpp-prod-FailedConsoleSignInsBurst"))
+    home_rules = synthesized.template("detection", "eu-west-1").find_resources("AWS::Events::Rule")
+    assert any(k.startswith("FindingRoutesGlobalEventsForwardingFailed") for k in home_rules)
+
+
+def test_no_forwarding_route_when_home_is_us_east_1():
+    context = cdk_json_context()
+    context["dpp"]["homeRegion"] = "us-east-1"
+    context["dpp"]["regions"] = ["us-east-1", "eu-west-1"]
+    assert "GlobalEventsForwardingFailed" not in {r.id for r in event_routes(load_config(context))}
 
 
 def test_macie_is_off_by_default_and_on_when_configured(synthesized):
