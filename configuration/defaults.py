@@ -19,6 +19,7 @@ DEFAULTS: dict[str, Any] = {
         "readerPrincipals": [],
         "readerRequiresMfa": True,
         "coldStorageClass": "GLACIER_IR",
+        "readerVpcEndpoints": [],
     },
     "functions": {"reservedConcurrency": None},
     "investigation": {"maxBytesScannedPerQuery": 100 * 1024**3},

@@ -429,9 +429,21 @@ def _archive(section: Section, retention_days: int) -> ArchiveSettings:
         reader_principals=section.strings("readerPrincipals", check=_check_principal_arn),
         reader_requires_mfa=section.boolean("readerRequiresMfa"),
         cold_storage_class=section.choice("coldStorageClass", COLD_STORAGE_CLASSES),
+        reader_vpc_endpoints=section.strings("readerVpcEndpoints", check=_check_vpc_endpoint),
     )
     section.done()
     return settings
+
+
+_VPC_ENDPOINT = r"vpce-[0-9a-f]{8}([0-9a-f]{9})?"
+
+
+@item_schema({"x-python-pattern": _VPC_ENDPOINT})
+def _check_vpc_endpoint(path: str, value: str) -> None:
+    """A VPC endpoint ID as EC2 writes it (``vpce-`` and 8 or 17 hex digits), the value S3
+    compares with ``aws:SourceVpce``."""
+    if not re.fullmatch(_VPC_ENDPOINT, value, flags=re.ASCII):
+        raise ConfigError(path, f"{describe(value)} is not a VPC endpoint ID", "give the ID of an S3 gateway or interface endpoint, e.g. vpce-0123456789abcdef0 (not its DNS name or ARN)")
 
 
 _PRINCIPAL_ARN = r"arn:aws:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}"

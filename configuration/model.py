@@ -95,6 +95,9 @@ class ArchiveSettings:
     reader_principals: tuple[str, ...] = ()
     reader_requires_mfa: bool = True
     cold_storage_class: str = "GLACIER_IR"
+    # DPP-PRT-4.c: the reader role reads the archive only through these S3 VPC endpoints
+    # (Athena's reads on its behalf excepted); none: from anywhere, with the role's MFA trust.
+    reader_vpc_endpoints: tuple[str, ...] = ()
 
     @property
     def cold_tier_needs_restore(self) -> bool:

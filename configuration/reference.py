@@ -46,6 +46,11 @@ ROWS: tuple[Row, ...] = (
         ("archive.readerRequiresMfa",),
         "The reader role's trust requires `aws:MultiFactorAuthPresent`. Sessions from IAM Identity Center or SAML federation carry no such key; switch it off only when the principals are federated with MFA at the identity provider.",
     ),
+    Row(
+        ("archive.readerVpcEndpoints",),
+        "VPC endpoint IDs (`vpce-...`) through which alone the reader role may read (DPP-PRT-4.c: network segregation): its object reads of the archive, its replica, the staging bucket and the intakes must come through one of them, and so must its Athena calls. List the S3 endpoints of every region you read in (an S3 endpoint serves its own region's buckets) and the Athena interface endpoint. Reads Athena makes on the role's behalf are let through (`aws:CalledViaFirst`); the break-glass role is not confined. `[]`: reads from anywhere, with the role's MFA trust.",
+        default="`[]`",
+    ),
     Row(("archive.breakGlassRoleName",), "The one IAM role (in the log-archive account) exempt from the archive's tamper and read denies. Create it yourself, guarded."),
     Row(("archive.replicationTimeControl",), "S3 Replication Time Control (15-minute SLA, extra cost). Replication metrics are always on."),
     Row(("trail.logFileValidation",), "Must stay `true` (DPP-PRT-2); `false` is refused."),

@@ -89,5 +89,7 @@ class RegionalLogIntake(Construct):
         for bucket in (self.bucket, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=[break_glass, names.deploy_role_arn(region)])
             tamper.deny_reads_except(bucket, reader_role_arns=[names.role_arn(names.reader_role), break_glass])
+            if settings.reader_vpc_endpoints:
+                tamper.confine_reads_to_endpoints(bucket, reader_role_arn=names.role_arn(names.reader_role), endpoints=list(settings.reader_vpc_endpoints))
         tamper.deny_weaker_encryption(self.bucket)
         intake_key.deny_tampering(exempt_role_arns=[break_glass, names.deploy_role_arn(region)])

@@ -113,6 +113,8 @@ class LogArchive(Construct):
         for bucket in (self.bucket, self.config_staging, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=exempt)
             tamper.deny_reads_except(bucket, reader_role_arns=readers)
+            if settings.reader_vpc_endpoints:
+                tamper.confine_reads_to_endpoints(bucket, reader_role_arn=names.role_arn(names.reader_role), endpoints=list(settings.reader_vpc_endpoints))
         for bucket in (self.bucket, self.config_staging):
             tamper.deny_weaker_encryption(bucket)
         archive_key.deny_tampering(exempt_role_arns=exempt)
@@ -207,6 +209,17 @@ class LogArchive(Construct):
         policy.add_statements(iam.PolicyStatement(sid="RecordEvidence", actions=["s3:PutObject"], resources=[f"{names.bucket_arn(names.archive_bucket)}/{EVIDENCE_PREFIX}/*"]))
         replication.grant_key(policy, key_arn=self.key.key_arn, region=names.home_region, actions=["kms:Decrypt", "kms:GenerateDataKey"])
         replication.grant_key_by_alias(policy, region=names.replica_region, account=names.account, alias=names.replica_key_alias, actions=["kms:Decrypt"])
+        if settings.reader_vpc_endpoints:
+            # DPP-PRT-4.c: the role's queries start where its reads may (tamper.confine_reads_to_endpoints).
+            policy.add_statements(
+                iam.PolicyStatement(
+                    sid="AthenaOnlyThroughEndpoints",
+                    effect=iam.Effect.DENY,
+                    actions=["athena:*"],
+                    resources=["*"],
+                    conditions={"StringNotEquals": {"aws:SourceVpce": list(settings.reader_vpc_endpoints)}},
+                )
+            )
         for region in self._intake_regions:
             replication.grant_key_by_alias(policy, region=region, account=names.account, alias=names.intake_key_alias, actions=["kms:Decrypt"])
         return role

@@ -107,3 +107,29 @@ def deny_weaker_encryption(bucket: s3.Bucket) -> None:
             },
         )
     )
+
+
+def confine_reads_to_endpoints(bucket: s3.Bucket, *, reader_role_arn: str, endpoints: list[str]) -> None:
+    """Network segregation (DPP-PRT-4.c): the reader role's object reads must arrive through
+    one of ``endpoints``. S3 sets ``aws:SourceVpce`` only on requests through a VPC endpoint,
+    and a negated operator is true when the key is absent, so a read from the internet is
+    refused. Reads Athena makes with the role's credentials carry ``aws:CalledViaFirst``
+    ``athena.amazonaws.com`` and no endpoint, so they are let through here (the role's own
+    Athena calls are confined in its policy instead). Both negated keys sit in one operator
+    block, so the Deny needs both to hold
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcevpce,
+    #condition-keys-calledviafirst). The break-glass role is not confined: it is the way in
+    when the network is the problem."""
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="DenyReaderReadsOutsideEndpoints",
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=list(READ_ACTIONS),
+            resources=[bucket.arn_for_objects("*")],
+            conditions={
+                "ArnEquals": {"aws:PrincipalArn": reader_role_arn},
+                "StringNotEquals": {"aws:SourceVpce": endpoints, "aws:CalledViaFirst": "athena.amazonaws.com"},
+            },
+        )
+    )

@@ -222,6 +222,7 @@ def segregation(f: Facts) -> Finding:
         checks=[
             case("tests/unit/test_topology.py::test_archive_lives_in_the_log_archive_account_only"),
             case(f"{_ARCHIVE}::test_other_covered_accounts_may_only_describe_the_archive_key"),
+            case("tests/access/test_reader_endpoints.py::test_the_reader_reads_only_through_its_endpoints"),
         ]
     )
     archive = archive_buckets(f)
@@ -234,8 +235,11 @@ def segregation(f: Facts) -> Finding:
     if len(roles) > 1 and "workload" in roles.get(holder, []):
         found.gaps.append(f"account {holder} holds the archive and runs workloads although there are {len(roles)} accounts")
     vpce = any("aws:SourceVpce" in json.dumps(s) or "aws:SourceVpc" in json.dumps(s) for p in f.of_type("AWS::S3::BucketPolicy") for s in statements(p))
-    if not vpce:
-        found.gaps.append("network segregation: no VPC endpoint condition on the archive (no configuration key asks for one, e.g. archive.readerVpcEndpoints)")
+    if vpce:
+        endpoints = f.setting("archive.reader_vpc_endpoints") or []
+        found.controls.append(f"network segregation: the reader role reads the archive only through VPC endpoints {', '.join(endpoints)}")
+    else:
+        found.gaps.append("network segregation: the reader role may read the archive from any network (archive.readerVpcEndpoints confines it to your VPC endpoints)")
     return found
 
 
