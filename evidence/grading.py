@@ -33,6 +33,12 @@ class Finding:
     gaps: list[str] = field(default_factory=list)
     answer: str = ""
 
+    def needs(self, answer: str) -> "Finding":
+        """Nothing deployed answers the clause: ``answer`` says what would. For a grader's early
+        return (``return found.needs(...)``), before any control is added."""
+        self.answer = answer
+        return self
+
 
 Grader = Callable[[Facts], Finding]
 

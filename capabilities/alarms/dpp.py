@@ -351,137 +351,172 @@ def replication_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     ]
 
 
+def _function_alarm(
+    alarm_id: str, title: str, severity: Severity, requirements: tuple[str, ...], function_name: str, *, meaning: str, investigate: str, metric: str = "Errors", home_region_only: bool = False
+) -> AlarmSpec:
+    """A fault of one of the monitoring's functions: its own AWS/Lambda metric (Errors or
+    Throttles, summed), in every region the function runs unless ``home_region_only``."""
+    return AlarmSpec(
+        id=alarm_id,
+        title=title,
+        severity=severity,
+        requirements=requirements,
+        metric=MetricRef("AWS/Lambda", metric, (("FunctionName", function_name),)),
+        meaning=meaning,
+        investigate=investigate,
+        home_region_only=home_region_only,
+    )
+
+
+def _queue_alarm(
+    alarm_id: str,
+    title: str,
+    severity: Severity,
+    requirements: tuple[str, ...],
+    queue_name: str,
+    *,
+    meaning: str,
+    investigate: str,
+    metric: str = "ApproximateNumberOfMessagesVisible",
+    threshold: float = 1,
+) -> AlarmSpec:
+    """Work the monitoring could not do, waiting in one of its queues (by default: any message
+    in a dead-letter queue), in every region the queue exists."""
+    return AlarmSpec(
+        id=alarm_id,
+        title=title,
+        severity=severity,
+        requirements=requirements,
+        metric=MetricRef("AWS/SQS", metric, (("QueueName", queue_name),), "Maximum"),
+        threshold=threshold,
+        meaning=meaning,
+        investigate=investigate,
+        home_region_only=False,
+    )
+
+
 def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     """Faults of the monitoring itself: every region's enforcer and dead-letter queues, and the
     archive's replication."""
     prefix = config.resource_prefix
-    enforcer = (("FunctionName", f"{prefix}-flow-log-enforcer"),)
     specs = [
-        AlarmSpec(
-            id="AlertRoutingDeadLetters",
-            title="Alerts waiting in the routing dead-letter queue",
-            severity=Severity.CRITICAL,
-            requirements=("DPP-MON-6",),
-            metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-alert-routing-dead-letters"),), "Maximum"),
+        _queue_alarm(
+            "AlertRoutingDeadLetters",
+            "Alerts waiting in the routing dead-letter queue",
+            Severity.CRITICAL,
+            ("DPP-MON-6",),
+            f"{prefix}-alert-routing-dead-letters",
             meaning="EventBridge could not deliver findings or control-change events to their topic for 24 hours; they are kept in the dead-letter queue.",
             investigate="Read the queue's messages (they carry the error); fix the topic or key policy; redrive the events.",
-            home_region_only=False,
         ),
         *replication_alarms(config),
         *egress_alarms(config),
-    ]
-    specs.append(
-        AlarmSpec(
-            id="ReviewDigestFailed",
-            title="Review digest failed",
-            severity=Severity.HIGH,
-            requirements=("DPP-MON-6", "DPP-MON-7"),
-            metric=MetricRef("AWS/Lambda", "Errors", (("FunctionName", f"{prefix}-review-digest"),)),
+        _function_alarm(
+            "ReviewDigestFailed",
+            "Review digest failed",
+            Severity.HIGH,
+            ("DPP-MON-6", "DPP-MON-7"),
+            f"{prefix}-review-digest",
             meaning="The twice-weekly review digest could not be built or published: the periodic review may not happen.",
             investigate="Read the digest function's log group; fix permissions (Security Hub, Config, the review topic) and run it by hand.",
-        )
-    )
+            home_region_only=True,
+        ),
+    ]
     if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
-        relay = (("FunctionName", f"{prefix}-chat-relay"),)
+        relay = f"{prefix}-chat-relay"
         specs += [
-            AlarmSpec(
-                id="ChatRelayErrors",
-                title="Chat relay failed",
-                severity=Severity.HIGH,
-                requirements=("DPP-MON-6",),
-                metric=MetricRef("AWS/Lambda", "Errors", relay),
+            _function_alarm(
+                "ChatRelayErrors",
+                "Chat relay failed",
+                Severity.HIGH,
+                ("DPP-MON-6",),
+                relay,
                 meaning="The chat relay raised an error: alerts may be reaching e-mail only until it recovers (records stay queued and are retried).",
                 investigate="Read the relay's log group (/aws/lambda/<prefix>-chat-relay) for the error; check its secrets and targets.",
-                home_region_only=False,
             ),
-            AlarmSpec(
-                id="ChatRelayThrottles",
-                title="Chat relay throttled",
-                severity=Severity.MEDIUM,
-                requirements=("DPP-MON-6",),
-                metric=MetricRef("AWS/Lambda", "Throttles", relay),
+            _function_alarm(
+                "ChatRelayThrottles",
+                "Chat relay throttled",
+                Severity.MEDIUM,
+                ("DPP-MON-6",),
+                relay,
+                metric="Throttles",
                 meaning="The relay was throttled; queued alerts wait longer.",
                 investigate="The relay reserves no concurrency; throttles mean the account or region ran out of concurrency (a quota of 10 is easily used up): check other functions' use and ask for a higher quota.",
-                home_region_only=False,
             ),
-            AlarmSpec(
-                id="ChatRelayDeadLetters",
-                title="Alerts in the chat relay's dead-letter queue",
-                severity=Severity.CRITICAL,
-                requirements=("DPP-MON-6",),
-                metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-chat-relay-dead-letters"),), "Maximum"),
+            _queue_alarm(
+                "ChatRelayDeadLetters",
+                "Alerts in the chat relay's dead-letter queue",
+                Severity.CRITICAL,
+                ("DPP-MON-6",),
+                f"{prefix}-chat-relay-dead-letters",
                 meaning="Alerts could not be delivered to a chat target (rejected webhook or repeated failure): people may not have seen them.",
                 investigate="Read the dead letters' target and reason attributes; fix the webhook secret or target; redrive the queue to the inbox.",
-                home_region_only=False,
             ),
-            AlarmSpec(
-                id="ChatRelayBacklog",
-                title="Chat relay falling behind",
-                severity=Severity.HIGH,
-                requirements=("DPP-MON-1", "DPP-MON-6"),
-                metric=MetricRef("AWS/SQS", "ApproximateAgeOfOldestMessage", (("QueueName", f"{prefix}-chat-relay-inbox"),), "Maximum"),
+            _queue_alarm(
+                "ChatRelayBacklog",
+                "Chat relay falling behind",
+                Severity.HIGH,
+                ("DPP-MON-1", "DPP-MON-6"),
+                f"{prefix}-chat-relay-inbox",
+                metric="ApproximateAgeOfOldestMessage",
                 threshold=900,
                 meaning="The oldest alert waiting for chat is over 15 minutes old: findings no longer reach people within minutes.",
                 investigate="Check the relay's errors and throttles and the targets' responses (429s); a large burst drains at about one digest per second.",
-                home_region_only=False,
             ),
         ]
         specs += target_alarms(config)  # one per chat target, naming it
     if config.features.flow_logs:
+        enforcer = f"{prefix}-flow-log-enforcer"
         specs += [
-            AlarmSpec(
-                id="FlowLogEnforcerErrors",
-                title="Flow-log enforcer failed",
-                severity=Severity.HIGH,
-                requirements=("DPP-MON-6", "DPP-LOG-3"),
-                metric=MetricRef("AWS/Lambda", "Errors", enforcer),
+            _function_alarm(
+                "FlowLogEnforcerErrors",
+                "Flow-log enforcer failed",
+                Severity.HIGH,
+                ("DPP-MON-6", "DPP-LOG-3"),
+                enforcer,
                 meaning="The function that gives new VPCs flow logs and DNS logging failed: a VPC may be unlogged.",
                 investigate="Read the function's log group for the VPC IDs and error codes; fix permissions or quotas; the daily sweep retries.",
-                home_region_only=False,
             ),
-            AlarmSpec(
-                id="FlowLogEnforcerThrottles",
-                title="Flow-log enforcer throttled",
-                severity=Severity.MEDIUM,
-                requirements=("DPP-MON-6",),
-                metric=MetricRef("AWS/Lambda", "Throttles", enforcer),
+            _function_alarm(
+                "FlowLogEnforcerThrottles",
+                "Flow-log enforcer throttled",
+                Severity.MEDIUM,
+                ("DPP-MON-6",),
+                enforcer,
+                metric="Throttles",
                 meaning="Invocations of the flow-log enforcer were throttled: the account or region ran out of Lambda concurrency.",
                 investigate="Lambda retries throttled asynchronous events for up to six hours; if it persists, find what uses the concurrency or ask for a higher quota (dpp.functions.reservedConcurrency reserves some where the quota allows).",
-                home_region_only=False,
             ),
-            AlarmSpec(
-                id="FlowLogEnforcerDeadLetters",
-                title="Flow-log enforcer events in its dead-letter queue",
-                severity=Severity.HIGH,
-                requirements=("DPP-MON-6",),
-                metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-flow-log-enforcer-dead-letters"),), "Maximum"),
+            _queue_alarm(
+                "FlowLogEnforcerDeadLetters",
+                "Flow-log enforcer events in its dead-letter queue",
+                Severity.HIGH,
+                ("DPP-MON-6",),
+                f"{prefix}-flow-log-enforcer-dead-letters",
                 meaning="Some VPC events could not be handled after all retries.",
                 investigate="Read the messages for the VPC IDs; cover them by hand or fix the cause; the daily sweep also retries.",
-                home_region_only=False,
             ),
         ]
     if config.features.automated_responses:
-        responder = (("FunctionName", f"{prefix}-responder"),)
         specs += [
-            AlarmSpec(
-                id="ResponderErrors",
-                title="Automated responder failed",
-                severity=Severity.CRITICAL,
-                requirements=("DPP-IR-3", "DPP-MON-6"),
-                metric=MetricRef("AWS/Lambda", "Errors", responder),
+            _function_alarm(
+                "ResponderErrors",
+                "Automated responder failed",
+                Severity.CRITICAL,
+                ("DPP-IR-3", "DPP-MON-6"),
+                f"{prefix}-responder",
                 meaning="The automated responder raised an error: a finding may have gone unanswered (actions it could not take are reported as failed in its messages).",
                 investigate="Read the responder's log group for the finding IDs and error types; act on those findings by hand; fix permissions or quotas.",
-                home_region_only=False,
             ),
-            AlarmSpec(
-                id="ResponderDeadLetters",
-                title="Findings in the automated responder's dead-letter queue",
-                severity=Severity.CRITICAL,
-                requirements=("DPP-IR-3", "DPP-MON-6"),
-                metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{prefix}-responder-dead-letters"),), "Maximum"),
+            _queue_alarm(
+                "ResponderDeadLetters",
+                "Findings in the automated responder's dead-letter queue",
+                Severity.CRITICAL,
+                ("DPP-IR-3", "DPP-MON-6"),
+                f"{prefix}-responder-dead-letters",
                 meaning="Findings or alarm events could not be delivered to the responder after all retries: no automated response was made for them.",
                 investigate="Read the queued events (finding IDs); respond by hand per the incident response plan; fix the cause and redrive if still relevant.",
-                home_region_only=False,
             ),
         ]
     return specs

@@ -39,12 +39,56 @@ PARAMETERS = {
     "resource_id": "resource ID ('sg-0abc...')",
 }
 
-_TRAIL_WINDOW = "account = {account} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') AND replace(substr({end}, 1, 10), '-', '/') AND eventtime BETWEEN {start} AND {end}"
+# The archive's day partitions (yyyy/MM/dd) that hold the window, for partition projection.
+_DAYS = "{alias}day BETWEEN replace(substr({{start}}, 1, 10), '-', '/') AND replace(substr({{end}}, 1, 10), '-', '/')"
 _TRAIL_COLUMNS = (
     "eventtime, awsregion, eventsource, eventname, useridentity.type AS principal_type, useridentity.arn AS principal, "
     "useridentity.accesskeyid AS access_key, sourceipaddress, useragent, errorcode, requestparameters"
 )
+_FIRST_LAST = "min(eventtime) AS first_seen, max(eventtime) AS last_seen"
 _INSIGHTS_FIELDS = "fields @timestamp, awsRegion, eventSource, eventName, userIdentity.arn, sourceIPAddress, userAgent, errorCode"
+
+
+def _days(alias: str = "") -> str:
+    """The window's day partitions of a table (``alias`` with its dot, in a join)."""
+    return _DAYS.format(alias=alias)
+
+
+def _trail_window(alias: str = "") -> str:
+    """The trail's rows of the account in the window: partitions first (so projection reads only
+    those days), then the event time."""
+    return f"{alias}account = {{account}} AND {_days(alias)} AND {alias}eventtime BETWEEN {{start}} AND {{end}}"
+
+
+def _unaliased(column: str) -> str:
+    return column.split(" AS ")[0]
+
+
+def _trail_sql(columns: str, condition: str = "", *, group_by: tuple[str, ...] = (), order_by: str = "eventtime", limit: int | None = None) -> str:
+    """One Athena query over the trail in the window. ``group_by`` names the key columns
+    (aliases allowed): they lead the SELECT, ahead of ``columns`` (the aggregates), and group
+    the rows."""
+    select = ", ".join((*group_by, columns))
+    sql = f"SELECT {select} FROM cloudtrail WHERE {_trail_window()}"
+    if condition:
+        sql += f" AND {condition}"
+    if group_by:
+        sql += " GROUP BY " + ", ".join(_unaliased(c) for c in group_by)
+    sql += f" ORDER BY {order_by}"
+    if limit is not None:
+        sql += f" LIMIT {limit}"
+    return sql
+
+
+def _insights_events(fields: str, condition: str, limit: int) -> str:
+    """A Logs Insights listing of the matching events, oldest first."""
+    return f"{fields}\n| filter {condition}\n| sort @timestamp asc\n| limit {limit}"
+
+
+def _insights_counts(condition: str, counts: str, by: str, order_by: str, limit: int) -> str:
+    """A Logs Insights count of the matching events by ``by``, largest first."""
+    stats = f"stats {counts} by {by}\n| sort {order_by} desc\n| limit {limit}"
+    return f"filter {condition}\n| {stats}" if condition else stats
 
 
 @dataclass(frozen=True)
@@ -79,12 +123,8 @@ def _insights_in(values: tuple[str, ...] | list[str]) -> str:
 def calls_named(query_id: str, title: str, names: tuple[str, ...], source: str | None = None) -> Query:
     """Who made these calls in the window, from where, with which request (changes to a control)."""
     where = f"eventname IN ({_in(names)})" + (f" AND eventsource = '{source}'" if source else "")
-    insights = f"{_INSIGHTS_FIELDS}, @message\n| filter eventName in [{_insights_in(names)}]"
-    if source:
-        insights += f' and eventSource = "{source}"'
-    return Query(
-        query_id, title, f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {where} ORDER BY eventtime", insights + "\n| sort @timestamp asc\n| limit 500", kind="calls_named"
-    )
+    insights = f"eventName in [{_insights_in(names)}]" + (f' and eventSource = "{source}"' if source else "")
+    return Query(query_id, title, _trail_sql(_TRAIL_COLUMNS, where), _insights_events(f"{_INSIGHTS_FIELDS}, @message", insights, 500), kind="calls_named")
 
 
 def refused_calls(query_id: str) -> Query:
@@ -92,11 +132,20 @@ def refused_calls(query_id: str) -> Query:
     return Query(
         query_id,
         "Refused calls by principal and source address",
-        "SELECT useridentity.arn AS principal, sourceipaddress, count(*) AS refused, count(DISTINCT eventname) AS apis, "
-        f"min(eventtime) AS first_seen, max(eventtime) AS last_seen FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {refused} "
-        "GROUP BY useridentity.arn, sourceipaddress ORDER BY refused DESC LIMIT 100",
-        'filter errorCode like /^AccessDenied/ or errorCode = "UnauthorizedOperation" or errorCode = "Client.UnauthorizedOperation"\n'
-        "| stats count(*) as refused, count_distinct(eventName) as apis by userIdentity.arn, sourceIPAddress\n| sort refused desc\n| limit 100",
+        _trail_sql(
+            f"count(*) AS refused, count(DISTINCT eventname) AS apis, {_FIRST_LAST}",
+            refused,
+            group_by=("useridentity.arn AS principal", "sourceipaddress"),
+            order_by="refused DESC",
+            limit=100,
+        ),
+        _insights_counts(
+            'errorCode like /^AccessDenied/ or errorCode = "UnauthorizedOperation" or errorCode = "Client.UnauthorizedOperation"',
+            "count(*) as refused, count_distinct(eventName) as apis",
+            "userIdentity.arn, sourceIPAddress",
+            "refused",
+            100,
+        ),
         kind="refused_calls",
     )
 
@@ -105,8 +154,8 @@ def principal_activity(query_id: str) -> Query:
     return Query(
         query_id,
         "Everything a principal did in the window",
-        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE {{principal}} ORDER BY eventtime",
-        f'{_INSIGHTS_FIELDS}\n| filter userIdentity.arn like "<PRINCIPAL_ARN>"\n| sort @timestamp asc\n| limit 1000',
+        _trail_sql(_TRAIL_COLUMNS, "useridentity.arn LIKE {principal}"),
+        _insights_events(_INSIGHTS_FIELDS, 'userIdentity.arn like "<PRINCIPAL_ARN>"', 1000),
         kind="principal_activity",
     )
 
@@ -115,8 +164,8 @@ def root_activity(query_id: str) -> Query:
     return Query(
         query_id,
         "Every call and sign-in of the root user",
-        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.type = 'Root' ORDER BY eventtime",
-        f'{_INSIGHTS_FIELDS}\n| filter userIdentity.type = "Root"\n| sort @timestamp asc\n| limit 1000',
+        _trail_sql(_TRAIL_COLUMNS, "useridentity.type = 'Root'"),
+        _insights_events(_INSIGHTS_FIELDS, 'userIdentity.type = "Root"', 1000),
         kind="root_activity",
     )
 
@@ -125,8 +174,8 @@ def access_key_activity(query_id: str) -> Query:
     return Query(
         query_id,
         "Everything done with an access key",
-        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.accesskeyid = {{access_key}} ORDER BY eventtime",
-        f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID>"\n| sort @timestamp asc\n| limit 1000',
+        _trail_sql(_TRAIL_COLUMNS, "useridentity.accesskeyid = {access_key}"),
+        _insights_events(f"{_INSIGHTS_FIELDS}, userIdentity.accessKeyId", 'userIdentity.accessKeyId = "<ACCESS_KEY_ID>"', 1000),
         kind="access_key_activity",
     )
 
@@ -135,9 +184,8 @@ def call_volume(query_id: str) -> Query:
     return Query(
         query_id,
         "Who made the most calls, to which APIs",
-        f"SELECT useridentity.arn AS principal, eventsource, eventname, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
-        "GROUP BY useridentity.arn, eventsource, eventname ORDER BY calls DESC LIMIT 50",
-        "stats count(*) as calls by userIdentity.arn, eventSource, eventName\n| sort calls desc\n| limit 50",
+        _trail_sql("count(*) AS calls", group_by=("useridentity.arn AS principal", "eventsource", "eventname"), order_by="calls DESC", limit=50),
+        _insights_counts("", "count(*) as calls", "userIdentity.arn, eventSource, eventName", "calls", 50),
         kind="call_volume",
     )
 
@@ -146,9 +194,8 @@ def api_callers(query_id: str) -> Query:
     return Query(
         query_id,
         "Who called one API, from where",
-        f"SELECT useridentity.arn AS principal, sourceipaddress, errorcode, count(*) AS calls FROM cloudtrail WHERE {_TRAIL_WINDOW} "
-        "AND eventname = {api} GROUP BY useridentity.arn, sourceipaddress, errorcode ORDER BY calls DESC LIMIT 100",
-        'filter eventName = "<API_NAME>"\n| stats count(*) as calls by userIdentity.arn, sourceIPAddress, errorCode\n| sort calls desc\n| limit 100',
+        _trail_sql("count(*) AS calls", "eventname = {api}", group_by=("useridentity.arn AS principal", "sourceipaddress", "errorcode"), order_by="calls DESC", limit=100),
+        _insights_counts('eventName = "<API_NAME>"', "count(*) as calls", "userIdentity.arn, sourceIPAddress, errorCode", "calls", 100),
         kind="api_callers",
     )
 
@@ -158,17 +205,21 @@ def region_activity(query_id: str, title: str, outside: tuple[str, ...] | None =
     ``outside``, or us-east-1 less the global services recorded there (``us_east_1_except``)."""
     if us_east_1_except is not None:
         where = f"awsregion = 'us-east-1' AND eventsource NOT IN ({_in(us_east_1_except)})"
-        insights = f'filter awsRegion = "us-east-1" and eventSource not in [{_insights_in(us_east_1_except)}]'
+        insights = f'awsRegion = "us-east-1" and eventSource not in [{_insights_in(us_east_1_except)}]'
     else:
         where = f"awsregion NOT IN ({_in(outside or ())})"
-        insights = f"filter awsRegion not in [{_insights_in(outside or ())}]"
+        insights = f"awsRegion not in [{_insights_in(outside or ())}]"
     return Query(
         query_id,
         title,
-        "SELECT awsregion, useridentity.arn AS principal, sourceipaddress, eventsource, eventname, count(*) AS calls, "
-        f"min(eventtime) AS first_seen, max(eventtime) AS last_seen FROM cloudtrail WHERE {_TRAIL_WINDOW} AND {where} "
-        "GROUP BY awsregion, useridentity.arn, sourceipaddress, eventsource, eventname ORDER BY calls DESC LIMIT 200",
-        insights + "\n| stats count(*) as calls by awsRegion, userIdentity.arn, sourceIPAddress, eventSource, eventName\n| sort calls desc\n| limit 200",
+        _trail_sql(
+            f"count(*) AS calls, {_FIRST_LAST}",
+            where,
+            group_by=("awsregion", "useridentity.arn AS principal", "sourceipaddress", "eventsource", "eventname"),
+            order_by="calls DESC",
+            limit=200,
+        ),
+        _insights_counts(insights, "count(*) as calls", "awsRegion, userIdentity.arn, sourceIPAddress, eventSource, eventName", "calls", 200),
         kind="region_activity",
     )
 
@@ -180,10 +231,15 @@ def sign_ins(query_id: str, title: str, condition: str = "", insights_condition:
     return Query(
         query_id,
         title,
-        f"SELECT eventtime, useridentity.type AS principal_type, useridentity.arn AS principal, sourceipaddress, useragent, {result} AS result, "
-        f"{mfa} AS mfa_used, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventname = 'ConsoleLogin'{extra} ORDER BY eventtime",
-        "fields @timestamp, userIdentity.type, userIdentity.arn, sourceIPAddress, responseElements.ConsoleLogin, additionalEventData.MFAUsed, errorMessage\n"
-        f'| filter eventName = "ConsoleLogin"{insights_condition}\n| sort @timestamp asc\n| limit 500',
+        _trail_sql(
+            f"eventtime, useridentity.type AS principal_type, useridentity.arn AS principal, sourceipaddress, useragent, {result} AS result, {mfa} AS mfa_used, errormessage",
+            f"eventname = 'ConsoleLogin'{extra}",
+        ),
+        _insights_events(
+            "fields @timestamp, userIdentity.type, userIdentity.arn, sourceIPAddress, responseElements.ConsoleLogin, additionalEventData.MFAUsed, errorMessage",
+            f'eventName = "ConsoleLogin"{insights_condition}',
+            500,
+        ),
         kind="sign_ins",
     )
 
@@ -197,10 +253,12 @@ def role_sessions(query_id: str, title: str, roles: tuple[str, ...]) -> Query:
     return Query(
         query_id,
         title,
-        f"SELECT {_TRAIL_COLUMNS} FROM cloudtrail WHERE {_TRAIL_WINDOW} AND ((eventname LIKE 'AssumeRole%' AND ({assumed})) OR {used}) ORDER BY eventtime",
-        f"{_INSIGHTS_FIELDS}, requestParameters.roleArn, userIdentity.sessionContext.sessionIssuer.userName\n"
-        f"| filter (eventName like /^AssumeRole/ and requestParameters.roleArn like /\\/({regex})$/) or userIdentity.sessionContext.sessionIssuer.userName like /^({regex})$/\n"
-        "| sort @timestamp asc\n| limit 1000",
+        _trail_sql(_TRAIL_COLUMNS, f"((eventname LIKE 'AssumeRole%' AND ({assumed})) OR {used})"),
+        _insights_events(
+            f"{_INSIGHTS_FIELDS}, requestParameters.roleArn, userIdentity.sessionContext.sessionIssuer.userName",
+            f"(eventName like /^AssumeRole/ and requestParameters.roleArn like /\\/({regex})$/) or userIdentity.sessionContext.sessionIssuer.userName like /^({regex})$/",
+            1000,
+        ),
         kind="role_sessions",
     )
 
@@ -212,21 +270,21 @@ def object_reads(query_id: str, title: str, buckets: tuple[str, ...], key: str |
     where = "(" + " OR ".join(f"{bucket} LIKE '{b.replace('*', '%')}'" for b in buckets) + ")"
     if key:
         where += f" AND {object_key} = '{key}'"
+    where = f"eventsource = 's3.amazonaws.com' AND {where}"
     regex = "|".join(re.escape(b).replace(r"\*", ".*") for b in buckets)
     insights_filter = f'eventSource = "s3.amazonaws.com" and requestParameters.bucketName like /^({regex})$/' + (f' and requestParameters.key = "{key}"' if key else "")
     if grouped:
-        sql = (
-            f"SELECT useridentity.arn AS principal, sourceipaddress, useragent, eventname, count(*) AS objects, min(eventtime) AS first_seen, "
-            f"max(eventtime) AS last_seen FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventsource = 's3.amazonaws.com' AND {where} "
-            "GROUP BY useridentity.arn, sourceipaddress, useragent, eventname ORDER BY objects DESC LIMIT 100"
+        sql = _trail_sql(
+            f"count(*) AS objects, {_FIRST_LAST}",
+            where,
+            group_by=("useridentity.arn AS principal", "sourceipaddress", "useragent", "eventname"),
+            order_by="objects DESC",
+            limit=100,
         )
-        insights = f"filter {insights_filter}\n| stats count(*) as objects by userIdentity.arn, sourceIPAddress, userAgent, eventName\n| sort objects desc\n| limit 100"
+        insights = _insights_counts(insights_filter, "count(*) as objects", "userIdentity.arn, sourceIPAddress, userAgent, eventName", "objects", 100)
     else:
-        sql = (
-            f"SELECT eventtime, eventname, useridentity.arn AS principal, sourceipaddress, useragent, {bucket} AS bucket, {object_key} AS object_key "
-            f"FROM cloudtrail WHERE {_TRAIL_WINDOW} AND eventsource = 's3.amazonaws.com' AND {where} ORDER BY eventtime"
-        )
-        insights = f"fields @timestamp, eventName, userIdentity.arn, sourceIPAddress, userAgent, requestParameters.bucketName, requestParameters.key\n| filter {insights_filter}\n| sort @timestamp asc\n| limit 500"
+        sql = _trail_sql(f"eventtime, eventname, useridentity.arn AS principal, sourceipaddress, useragent, {bucket} AS bucket, {object_key} AS object_key", where)
+        insights = _insights_events("fields @timestamp, eventName, userIdentity.arn, sourceIPAddress, userAgent, requestParameters.bucketName, requestParameters.key", insights_filter, 500)
     return Query(query_id, title, sql, insights, kind="object_reads")
 
 
@@ -235,8 +293,8 @@ def function_failures(query_id: str, function_name: str) -> Query:
     return Query(
         query_id,
         f"Failed calls of {function_name}",
-        f"SELECT {_TRAIL_COLUMNS}, errormessage FROM cloudtrail WHERE {_TRAIL_WINDOW} AND useridentity.arn LIKE '%/{function_name}' AND errorcode IS NOT NULL ORDER BY eventtime",
-        f'{_INSIGHTS_FIELDS}, errorMessage\n| filter userIdentity.arn like "/{function_name}" and ispresent(errorCode)\n| sort @timestamp asc\n| limit 500',
+        _trail_sql(f"{_TRAIL_COLUMNS}, errormessage", f"useridentity.arn LIKE '%/{function_name}' AND errorcode IS NOT NULL"),
+        _insights_events(f"{_INSIGHTS_FIELDS}, errorMessage", f'userIdentity.arn like "/{function_name}" and ispresent(errorCode)', 500),
         kind="function_failures",
     )
 
@@ -247,14 +305,15 @@ def finding_principal(query_id: str) -> Query:
         query_id,
         "What the finding's principal did before and after",
         "WITH finding AS (SELECT resource.accesskeydetails.accesskeyid AS access_key, resource.accesskeydetails.principalid AS principal_id "
-        "FROM guardduty_findings WHERE account = {account} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') "
-        "AND replace(substr({end}, 1, 10), '-', '/') AND id = {finding_id}) "
+        f"FROM guardduty_findings WHERE account = {{account}} AND {_days()} AND id = {{finding_id}}) "
         f"SELECT DISTINCT {', '.join('c.' + c.strip() for c in _TRAIL_COLUMNS.split(','))} FROM cloudtrail c "
         "JOIN finding f ON c.useridentity.accesskeyid = f.access_key OR c.useridentity.principalid = f.principal_id "
-        "WHERE c.account = {account} AND c.day BETWEEN replace(substr({start}, 1, 10), '-', '/') AND replace(substr({end}, 1, 10), '-', '/') "
-        "AND c.eventtime BETWEEN {start} AND {end} ORDER BY eventtime",
-        f'{_INSIGHTS_FIELDS}, userIdentity.accessKeyId\n| filter userIdentity.accessKeyId = "<ACCESS_KEY_ID_FROM_FINDING>" or userIdentity.principalId = "<PRINCIPAL_ID_FROM_FINDING>"\n'
-        "| sort @timestamp asc\n| limit 1000",
+        f"WHERE {_trail_window('c.')} ORDER BY eventtime",
+        _insights_events(
+            f"{_INSIGHTS_FIELDS}, userIdentity.accessKeyId",
+            'userIdentity.accessKeyId = "<ACCESS_KEY_ID_FROM_FINDING>" or userIdentity.principalId = "<PRINCIPAL_ID_FROM_FINDING>"',
+            1000,
+        ),
         kind="finding_principal",
     )
 
@@ -276,8 +335,8 @@ def dns_lookups(query_id: str) -> Query:
         query_id,
         "DNS lookups of a domain in a VPC",
         "SELECT query_timestamp, region, vpc_id, srcaddr, srcids.instance AS instance, query_name, query_type, rcode, answers "
-        "FROM dns_query_logs WHERE account = {account} AND vpc = {vpc} AND day BETWEEN replace(substr({start}, 1, 10), '-', '/') "
-        "AND replace(substr({end}, 1, 10), '-', '/') AND query_timestamp BETWEEN {start} AND {end} AND query_name LIKE {domain} "
+        f"FROM dns_query_logs WHERE account = {{account}} AND vpc = {{vpc}} AND {_days()} "
+        "AND query_timestamp BETWEEN {start} AND {end} AND query_name LIKE {domain} "
         "ORDER BY query_timestamp",
         kind="dns_lookups",
     )
@@ -293,7 +352,7 @@ def resource_changes(query_id: str) -> Query:
         "item.configurationitemstatus, item.relatedevents, item.configuration FROM config CROSS JOIN UNNEST(configurationitems) AS t(item) "
         "WHERE account = {account} AND kind = 'ConfigHistory' AND date_parse(day, '%Y/%m/%d') BETWEEN date_trunc('day', from_iso8601_timestamp({start})) "
         "AND from_iso8601_timestamp({end}) AND item.resourceid = {resource_id} ORDER BY item.configurationitemcapturetime",
-        f'{_INSIGHTS_FIELDS}, @message\n| filter strcontains(@message, "<RESOURCE_ID>")\n| sort @timestamp asc\n| limit 500',
+        _insights_events(f"{_INSIGHTS_FIELDS}, @message", 'strcontains(@message, "<RESOURCE_ID>")', 500),
         kind="resource_changes",
     )
 
@@ -304,7 +363,7 @@ def reader_reads(query_id: str, archive_buckets: tuple[str, ...], reader_role: s
         query_id,
         "Reads of the archive (S3 server access logs)",
         "SELECT requestdatetime, requester, remoteip, operation, key, httpstatus, bytessent, useragent FROM s3_access_logs "
-        f"WHERE bucket IN ({_in(archive_buckets)}) AND day BETWEEN replace(substr({{start}}, 1, 10), '-', '/') AND replace(substr({{end}}, 1, 10), '-', '/') "
+        f"WHERE bucket IN ({_in(archive_buckets)}) AND {_days()} "
         f"AND operation LIKE 'REST.GET.%' AND requester LIKE '%:assumed-role/{reader_role}/%' ORDER BY requestdatetime",
         kind="reader_reads",
     )

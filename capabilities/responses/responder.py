@@ -66,35 +66,8 @@ class AutomatedResponder(Construct):
         here = lambda arns: [a for a in arns if a.split(":")[3] == region and a.split(":")[4] == account]  # noqa: E731
         web_acl_arns, vpc_arns = here(settings.web_acl_arns), here(settings.network_acl_vpc_arns)
         self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=f"{prefix}-responder-dead-letters", key=key)
-        self.ip_set = None
-        if settings.on("blockHostileIps"):
-            # CloudFormation owns the set; the responder owns its addresses. An update of this
-            # resource would reset them, so its properties are kept stable.
-            self.ip_set = wafv2.CfnIPSet(
-                self,
-                "HostileIps",
-                name=f"{prefix}-hostile-ips",
-                description="Addresses blocked by the DPP responder for a limited time - attach it to web ACLs with a Block rule",
-                scope="REGIONAL",
-                ip_address_version="IPV4",
-                addresses=[],
-            )
-        self.revocation_policy = None
-        if settings.on("disableCredentials"):
-            # The responder keeps its statements (one Deny per revoked principal); CloudFormation
-            # only creates it, with a statement that never matches, and never changes it again.
-            self.revocation_policy = iam.ManagedPolicy(
-                self,
-                "RevocationPolicy",
-                managed_policy_name=f"{prefix}-revoke-older-sessions-{region}",
-                description="DPP responder: denies sessions issued before a revoked principal's revocation time",
-                document=iam.PolicyDocument.from_json(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [{"Sid": "DppRevokeNobody", "Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"DateLessThan": {"aws:TokenIssueTime": "1970-01-01T00:00:00Z"}}}],
-                    }
-                ),
-            )
+        self.ip_set = self._hostile_ip_set(prefix) if settings.on("blockHostileIps") else None
+        self.revocation_policy = self._revocation_policy(prefix, region) if settings.on("disableCredentials") else None
         revocation_arn = f"arn:aws:iam::{account}:policy/{prefix}-revoke-older-sessions-{region}"
         ledger_arn = f"arn:aws:dynamodb:{region}:{account}:table/{ledger_table}"
         role_name = f"{prefix}-responder-{region}"
@@ -197,50 +170,70 @@ class AutomatedResponder(Construct):
             retry_attempts=2,
         )
         self.function.node.add_dependency(policy)
-        target = lambda: targets.LambdaFunction(self.function, dead_letter_queue=self.dead_letters, retry_attempts=8, max_event_age=Duration.hours(2))  # noqa: E731
-        self.rules = {}
+        self.rules: dict[str, events.Rule] = {}
         if settings.on("disableCredentials") or settings.on("blockHostileIps") or settings.on("isolateInstances"):
-            self.rules["Findings"] = events.Rule(
-                self,
+            self._rule(
                 "Findings",
-                description=f"GuardDuty findings of severity {settings.min_severity.value} or above to the DPP responder (DPP-IR-3)",
+                f"GuardDuty findings of severity {settings.min_severity.value} or above to the DPP responder (DPP-IR-3)",
                 event_pattern=events.EventPattern(
                     source=["aws.guardduty"],
                     detail_type=["GuardDuty Finding"],
                     detail={"severity": [{"numeric": [">=", SEVERITY_FLOOR[settings.min_severity.value]]}]},
                 ),
-                targets=[target()],
             )
         if settings.on("disableCredentials") and health_events:
             # The CredentialsExposed route's events (AWS Health RISK, forwarded to the home
             # region from us-east-1) get the credentials response too (DPP-MON-4, DPP-IR-3).
-            self.rules["ExposedCredentials"] = events.Rule(
-                self,
+            self._rule(
                 "ExposedCredentials",
-                description="AWS Health exposed-credential events to the DPP responder (DPP-IR-3)",
+                "AWS Health exposed-credential events to the DPP responder (DPP-IR-3)",
                 event_pattern=events.EventPattern(source=["aws.health"], detail_type=["AWS Health Event"], detail={"service": ["RISK"], "eventTypeCode": [{"prefix": "AWS_RISK_CREDENTIALS"}]}),
-                targets=[target()],
             )
         if settings.on("notifyFailedSignIns") and failed_sign_in_alarm:
-            self.rules["FailedSignIns"] = events.Rule(
-                self,
+            self._rule(
                 "FailedSignIns",
-                description="The failed-sign-in alarm entering ALARM, to the DPP responder (DPP-IR-3)",
+                "The failed-sign-in alarm entering ALARM, to the DPP responder (DPP-IR-3)",
                 event_pattern=events.EventPattern(
                     source=["aws.cloudwatch"],
                     detail_type=["CloudWatch Alarm State Change"],
                     detail={"alarmName": [failed_sign_in_alarm], "state": {"value": ["ALARM"]}},
                 ),
-                targets=[target()],
             )
         if self.ip_set is not None:
-            self.rules["ExpiredBlocks"] = events.Rule(
-                self,
-                "ExpiredBlocks",
-                description="Lifts the DPP responder's expired IP blocks",
-                schedule=events.Schedule.rate(Duration.minutes(15)),
-                targets=[target()],
-            )
+            self._rule("ExpiredBlocks", "Lifts the DPP responder's expired IP blocks", schedule=events.Schedule.rate(Duration.minutes(15)))
+
+    def _rule(self, name: str, description: str, *, event_pattern: events.EventPattern | None = None, schedule: events.Schedule | None = None) -> None:
+        """One way into the responder (a pattern or a schedule): failed deliveries are retried
+        for two hours, then kept in its dead-letter queue."""
+        target = targets.LambdaFunction(self.function, dead_letter_queue=self.dead_letters, retry_attempts=8, max_event_age=Duration.hours(2))
+        self.rules[name] = events.Rule(self, name, description=description, event_pattern=event_pattern, schedule=schedule, targets=[target])
+
+    def _hostile_ip_set(self, prefix: str) -> wafv2.CfnIPSet:
+        """The addresses the responder blocks. CloudFormation owns the set; the responder owns
+        its addresses. An update of this resource would reset them, so its properties are kept
+        stable."""
+        return wafv2.CfnIPSet(
+            self,
+            "HostileIps",
+            name=f"{prefix}-hostile-ips",
+            description="Addresses blocked by the DPP responder for a limited time - attach it to web ACLs with a Block rule",
+            scope="REGIONAL",
+            ip_address_version="IPV4",
+            addresses=[],
+        )
+
+    def _revocation_policy(self, prefix: str, region: str) -> iam.ManagedPolicy:
+        """The deny attached to revoked principals. The responder keeps its statements (one Deny
+        per revoked principal); CloudFormation only creates it, with a statement that never
+        matches, and never changes it again."""
+        never = {"Sid": "DppRevokeNobody", "Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"DateLessThan": {"aws:TokenIssueTime": "1970-01-01T00:00:00Z"}}}
+        return iam.ManagedPolicy(
+            self,
+            "RevocationPolicy",
+            managed_policy_name=f"{prefix}-revoke-older-sessions-{region}",
+            description="DPP responder: denies sessions issued before a revoked principal's revocation time",
+            document=iam.PolicyDocument.from_json({"Version": "2012-10-17", "Statement": [never]}),
+        )
 
     @staticmethod
     def _protected_principals(settings: ResponseSettings, break_glass_role: str, account: str, own_role_arn: str) -> list[str]:

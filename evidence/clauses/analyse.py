@@ -29,8 +29,7 @@ def search_in_place(f: Facts) -> Finding:
         "workgroup with KMS-encrypted results, and a saved query per alarm and route of the plan"
     )
     if not tables:
-        found.answer = what
-        return found
+        return found.needs(what)
     projected = [t for t in tables if "storage.location.template" in str(t.properties)]
     found.controls.append(f"catalogued tables with partition projection over every archive prefix ({len(projected)} of {len(tables)}): {where(tables)}")
     if len(projected) < len(tables):
@@ -55,8 +54,7 @@ def procedures(f: Facts) -> Finding:
     found = Finding(checks=[case("tests/synth/test_evidence.py::test_the_plan_names_contacts_channels_and_every_alarm_and_route")])
     plan = f.generated("incident-response-plan.md")
     if not plan:
-        found.answer = "procedures to access, review, offload and rotate the logs of every service, generated at synth from what is deployed"
-        return found
+        return found.needs("procedures to access, review, offload and rotate the logs of every service, generated at synth from what is deployed")
     found.controls.append("the generated plan says how to read the archive (reader role), validate the trail and start each alarm's investigation")
     found.gaps.append("no generated procedure per service to review, offload and rotate its logs (the README's hand-written 'Reading the logs' covers access only)")
     return found

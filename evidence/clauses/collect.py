@@ -75,8 +75,7 @@ def management_events(f: Facts) -> Finding:
     )
     trails = [t for t in multi_region_trails(f) if management_events_logged(t.properties)]
     if not trails:
-        found.answer = "a multi-region trail with global service and management events (the account-baseline stack)"
-        return found
+        return found.needs("a multi-region trail with global service and management events (the account-baseline stack)")
     kind = "organization trail (every member account)" if any(t.properties.get("IsOrganizationTrail") for t in trails) else "multi-region trail"
     found.controls.append(f"{kind}, global service events, all management events: {where(trails)}")
     found.gaps += _trail_gaps(f, trails)
@@ -96,8 +95,7 @@ def data_events(f: Facts) -> Finding:
     buckets = f.setting("trail.sensitive_buckets", []) or []
     trails = multi_region_trails(f)
     if not buckets:
-        found.answer = "name the buckets holding Information in trail.sensitiveBuckets"
-        return found
+        return found.needs("name the buckets holding Information in trail.sensitiveBuckets")
     covered = []
     for bucket in buckets:
         for trail in trails:
@@ -106,12 +104,11 @@ def data_events(f: Facts) -> Finding:
                 covered.append(bucket)
                 break
     if not covered:
-        found.answer = (
+        return found.needs(
             ("switch on trail.dataEvents (it is false: no object access of " + ", ".join(buckets) + " is logged)")
             if not f.setting("trail.data_events", True)
             else "a data-event selector (reads and writes) for each bucket of trail.sensitiveBuckets"
         )
-        return found
     found.controls.append(f"S3 object data events (reads and writes) on {', '.join(covered)}: {where(trails)}")
     found.gaps += [f"bucket {b} is configured as sensitive but its object access is not logged" for b in buckets if b not in covered]
     for cfn_type, what, key in (
@@ -143,8 +140,7 @@ def console_sign_ins(f: Facts) -> Finding:
     )
     trails = [t for t in multi_region_trails(f) if management_events_logged(t.properties)]
     if not trails:
-        found.answer = "a multi-region trail with global service events (console sign-ins are global-service management events)"
-        return found
+        return found.needs("a multi-region trail with global service events (console sign-ins are global-service management events)")
     found.controls.append(f"AWS console sign-ins: the multi-region trail with global service events, {where(trails)}")
     found.gaps += _trail_gaps(f, trails)
     found.gaps.append("the application's own admin dashboard: not logged by this project (DPP-LOG-8)")
@@ -204,8 +200,7 @@ def application_logs(f: Facts) -> Finding:
 def _per_place(f: Facts, found: Finding, resources: list, label: str, feature: str) -> Finding:
     members = f.of_type(STACKSET, "MemberBaseline")
     if not resources and not members:
-        found.answer = f"switch on features.{feature}" if not f.feature(feature) else f"{label} in every configured account and region"
-        return found
+        return found.needs(f"switch on features.{feature}" if not f.feature(feature) else f"{label} in every configured account and region")
     if resources:
         found.controls.append(f"{label}: {where(resources)}")
     if members:
@@ -299,8 +294,7 @@ def threat_detection(f: Facts) -> Finding:
     hubs = f.of_type("AWS::SecurityHub::Hub")
     standards = f.of_type("AWS::SecurityHub::Standard")
     if not detectors and not hubs:
-        found.answer = "switch on features.guardDuty and features.securityHub"
-        return found
+        return found.needs("switch on features.guardDuty and features.securityHub")
     if detectors:
         found.controls.append(f"GuardDuty detectors: {where(detectors)}")
     else:
@@ -336,8 +330,7 @@ def log_store_access(f: Facts) -> Finding:
     archive = f.of_type("AWS::S3::Bucket", "ArchiveBucket") + f.of_type("AWS::S3::Bucket", "ReplicaBucket")
     logged = [b for b in archive if b.properties.get("LoggingConfiguration")]
     if not logged:
-        found.answer = "S3 server access logging on the archive and replica buckets, and trail data events on reads of the archive"
-        return found
+        return found.needs("S3 server access logging on the archive and replica buckets, and trail data events on reads of the archive")
     found.controls.append(f"S3 server access logs of the archive buckets: {where(logged)}")
     found.gaps += [f"{b.path}: no server access logging" for b in archive if b not in logged]
     archive_names = [str(b.properties.get("BucketName")) for b in archive]

@@ -46,8 +46,7 @@ def central_archive(f: Facts) -> Finding:
     )
     archive = archive_buckets(f)
     if not archive:
-        found.answer = "one WORM archive bucket (the log-archive stack)"
-        return found
+        return found.needs("one WORM archive bucket (the log-archive stack)")
     sids = [s.get("Sid") for b in archive for p in _policies_of(f, b) for s in statements(p) if s.get("Effect") == "Allow" and s.get("Sid")]
     found.controls.append(f"one archive: {where(archive)}; per-source prefixes admitted by its policy ({', '.join(sorted(set(sids)))})")
     if len(archive) > 1:
@@ -72,8 +71,7 @@ def tamper_resistance(f: Facts) -> Finding:
     trails = f.of_type("AWS::CloudTrail::Trail")
     validated = [t for t in trails if t.properties.get("EnableLogFileValidation") is True]
     if not locked:
-        found.answer = "S3 Object Lock in compliance mode on the archive and its replica"
-        return found
+        return found.needs("S3 Object Lock in compliance mode on the archive and its replica")
     found.controls.append(f"Object Lock (COMPLIANCE) on archive and replica: {where(locked)}; versioned: {len(versioned)} of {len(locked)}")
     if validated:
         found.controls.append(f"trail log file validation (digests): {where(validated)}")
@@ -103,8 +101,7 @@ def confidentiality(f: Facts) -> Finding:
     keys = f.of_type("AWS::KMS::Key")
     buckets = locked_buckets(f)
     if not keys or not buckets:
-        found.answer = "customer-managed KMS keys (rotation on) for the archive, TLS-only bucket policies, public access blocked"
-        return found
+        return found.needs("customer-managed KMS keys (rotation on) for the archive, TLS-only bucket policies, public access blocked")
     rotating = [k for k in keys if k.properties.get("EnableKeyRotation") is True]
     found.controls.append(f"customer-managed KMS keys with rotation: {len(rotating)} of {len(keys)} ({where(keys)})")
     found.gaps += [f"{k.path}: rotation off" for k in keys if k not in rotating]
@@ -141,8 +138,7 @@ def reader_role(f: Facts) -> Finding:
         b for b in locked_buckets(f) for p in _policies_of(f, b) for s in statements(p) if s.get("Effect") == "Deny" and "s3:GetObject" in _actions(s) and "ArnNotLike" in (s.get("Condition") or {})
     ]
     if not readers:
-        found.answer = "a dedicated log reader role, the only reader the archive's policy admits"
-        return found
+        return found.needs("a dedicated log reader role, the only reader the archive's policy admits")
     found.controls.append(f"reader role {where(readers)}; reads by anyone else denied by the bucket policies ({len(denies_reads)} statements)")
     if not denies_reads:
         found.gaps.append("the archive's policy does not deny reads by other principals")
@@ -190,8 +186,7 @@ def tamper_denied(f: Facts) -> Finding:
     buckets = locked_buckets(f)
     tamper = [(b, s) for b in buckets for p in _policies_of(f, b) for s in statements(p) if s.get("Effect") == "Deny" and "s3:PutBucketPolicy" in _actions(s)]
     if not tamper:
-        found.answer = "deny deletes and policy, lock, lifecycle and replication changes on the archive buckets to all but the break-glass role"
-        return found
+        return found.needs("deny deletes and policy, lock, lifecycle and replication changes on the archive buckets to all but the break-glass role")
     found.controls.append(f"tampering denied on {len({b.logical_id for b, _ in tamper})} of {len(buckets)} locked buckets")
     break_glass = str(f.setting("archive.break_glass_role_name", ""))
     exempt = sorted({arn for _, s in tamper for arn in _exempt(s) if not arn.endswith(f":role/{break_glass}")})
@@ -227,8 +222,7 @@ def segregation(f: Facts) -> Finding:
     )
     archive = archive_buckets(f)
     if not archive:
-        found.answer = "the archive (log-archive stack) in the log-archive account"
-        return found
+        return found.needs("the archive (log-archive stack) in the log-archive account")
     roles = dict(f.account_roles())
     holder = archive[0].account
     found.controls.append(f"archive in account {holder} ({', '.join(roles.get(holder, []))})")
@@ -256,8 +250,7 @@ def geographic_backup(f: Facts) -> Finding:
     replicas = f.of_type("AWS::S3::Bucket", "ReplicaBucket")
     replicating = [b for b in archive_buckets(f) if b.properties.get("ReplicationConfiguration")]
     if not replicas or not replicating:
-        found.answer = f"the replica bucket in {f.setting('replica_region', 'the replica region')} (log-replica stack) and replication from the archive"
-        return found
+        return found.needs(f"the replica bucket in {f.setting('replica_region', 'the replica region')} (log-replica stack) and replication from the archive")
     found.controls.append(f"replica {where(replicas)}, replicated from the archive {where(replicating)}")
     home = {b.region for b in replicating}
     found.gaps += [f"replica {r.path} is in the archive's own region" for r in replicas if r.region in home]

@@ -34,8 +34,7 @@ def impoc(f: Facts) -> Finding:
     critical = _critical_emails(f)
     places = [p for p, endpoints in critical.items() if email in endpoints]
     if not places:
-        found.answer = "subscribe the IMPOC (impoc.email) to the critical topic in every account and region"
-        return found
+        return found.needs("subscribe the IMPOC (impoc.email) to the critical topic in every account and region")
     found.controls.append(f"IMPOC {email} receives critical alerts in {', '.join(sorted(places))}")
     found.gaps += [f"IMPOC not subscribed to critical alerts in {p}" for p in f.places() if p not in places]
     contacts = f.of_type("AWS::CloudFormation::CustomResource", "SecurityContact")
@@ -82,8 +81,7 @@ def response_plan(f: Facts) -> Finding:
     )
     plan = f.generated("incident-response-plan.md")
     if not plan:
-        found.answer = "the incident response plan, generated at synth (app.py writes cdk.out/incident-response-plan.md)"
-        return found
+        return found.needs("the incident response plan, generated at synth (app.py writes cdk.out/incident-response-plan.md)")
     found.controls.append(
         "incident response plan generated at synth from the configuration and the alarm and route specifications: severities, "
         "escalation, channels, investigation protocol, every alarm with its meaning, threshold and first steps"
@@ -108,8 +106,7 @@ def automated_responses(f: Facts) -> Finding:
     )
     responders = f.of_type("AWS::Lambda::Function", "Responder")
     if not responders:
-        found.answer = "switch on features.automatedResponses (and the responses wanted under responses.*)"
-        return found
+        return found.needs("switch on features.automatedResponses (and the responses wanted under responses.*)")
     variables = (responders[0].properties.get("Environment") or {}).get("Variables", {})
     found.controls.append(f"responder ({', '.join(json.loads(variables.get('RESPONSES', '[]')) or ['no response enabled'])}): {where(responders)}")
     found.gaps += [f"no responder in {p}" for p in f.missing_places(responders)]

@@ -35,8 +35,7 @@ def retention(f: Facts) -> Finding:
     buckets = locked_buckets(f)
     groups = f.of_type("AWS::Logs::LogGroup")
     if not buckets:
-        found.answer = f"an Object Lock archive keeping every object {days} days"
-        return found
+        return found.needs(f"an Object Lock archive keeping every object {days} days")
     found.controls.append(f"Object Lock default retention >= {days} days: {where([b for b in buckets if _lock_days(b) >= days])}")
     found.gaps += [f"{b.path}: Object Lock keeps objects {_lock_days(b)} days, under {days}" for b in buckets if _lock_days(b) < days]
     for bucket in buckets:
@@ -128,8 +127,7 @@ def no_payloads_in_logs(f: Facts) -> Finding:
     )
     functions = f.of_type("AWS::Lambda::Function")
     if not functions:
-        found.answer = "the project's functions (none synthesized)"
-        return found
+        return found.needs("the project's functions (none synthesized)")
     found.controls.append(f"the project's functions log names and counts, never events: {where(functions)}")
     targets = f.config.get("notification_targets", [])
     webhooks = [t for t in targets if t.get("kind") != "email"]
@@ -150,8 +148,7 @@ def no_debug_logging(f: Facts) -> Finding:
     )
     functions = f.of_type("AWS::Lambda::Function")
     if not functions:
-        found.answer = "the project's functions (none synthesized)"
-        return found
+        return found.needs("the project's functions (none synthesized)")
 
     def debug(fn) -> bool:
         level = str((fn.properties.get("LoggingConfig") or {}).get("ApplicationLogLevel", ""))

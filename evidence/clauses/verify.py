@@ -26,8 +26,7 @@ def checked_every_synth(f: Facts) -> Finding:
     )
     report = f.cdk_out / "validation-report.json"
     if not report.exists():
-        found.answer = "synthesize with the nag gate (make synth): no cdk.out/validation-report.json"
-        return found
+        return found.needs("synthesize with the nag gate (make synth): no cdk.out/validation-report.json")
     plugins = {p["pluginName"]: p for p in json.loads(report.read_text()).get("pluginReports", [])}
     failing = [name for name, p in plugins.items() if p.get("violations")]
     found.controls.append("five nag packs run at every synth; any unacknowledged finding fails it (exit 3)")
@@ -76,15 +75,13 @@ def maintenance_on_record(f: Facts) -> Finding:
     )
     register = f.register
     if register is None:
-        found.answer = (
+        return found.needs(
             "an evidence register read by the report (make report REGISTER=DIR for an exported copy, REGISTER=s3 for the archive): "
             "reviews of the plan, drills, threshold validations, IMPOC assessments and dark-web checks, each with date, person and outcome"
         )
-        return found
     last = register.last_review()
     if last is None:
-        found.answer = f"a recorded review of the plan (make record KIND=review ...): the register ({register.source}) holds none"
-        return found
+        return found.needs(f"a recorded review of the plan (make record KIND=review ...): the register ({register.source}) holds none")
     due = last + REVIEW_EVERY
     found.controls.append(f"last recorded review {last.isoformat()} ({register.source}); next due {due.isoformat()}")
     if due < datetime.now(timezone.utc).date():

@@ -7,9 +7,16 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import ModuleType
+
+import boto3
+import pytest
+from moto import mock_aws
 
 ROOT = Path(__file__).resolve().parents[2]
 RELAY_SOURCE = ROOT / "lambdas" / "chat_relay"
@@ -127,3 +134,54 @@ def moto_send(url: str, headers: dict, body: bytes, timeout: float) -> tuple[int
     assert answer is not None, f"moto does not serve {url}"
     status, _, content = answer
     return status, content.encode() if isinstance(content, str) else content
+
+
+@contextmanager
+def wired_relay(monkeypatch: pytest.MonkeyPatch, secrets: dict[str, str], targets: list[dict], *, pace_seconds: str = "0.05") -> Iterator[ModuleType]:
+    """The relay's handler as its function runs it: its environment (short pacing, back-off
+    and timeouts, so tests run in seconds), moto's Secrets Manager holding ``secrets`` (name ->
+    secret string), its ledger table and dead-letter queue, ``targets`` as the TARGETS setting,
+    and its AWS transport answered by moto (``moto_send``). Yields the handler module, reset."""
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "METRICS_NAMESPACE": "DPP/test",
+        "PACE_SECONDS": pace_seconds,
+        "INITIAL_BACKOFF_SECONDS": "0.05",
+        "REQUEST_TIMEOUT_SECONDS": "0.5",
+        "SAFETY_MARGIN_SECONDS": "0.2",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        secrets_manager = boto3.client("secretsmanager")
+        for name, secret in secrets.items():
+            secrets_manager.create_secret(Name=name, SecretString=secret)
+        boto3.client("dynamodb").create_table(
+            TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST"
+        )
+        dlq = boto3.client("sqs").create_queue(QueueName="dead-letters")["QueueUrl"]
+        monkeypatch.setenv("LEDGER_TABLE", "ledger")
+        monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", dlq)
+        monkeypatch.setenv("TARGETS", json.dumps(targets))
+        import handler as relay_handler
+        import relay.aws
+
+        monkeypatch.setattr(relay.aws, "send", moto_send)
+        relay_handler.reset()
+        yield relay_handler
+
+
+def run(relay: ModuleType, *records: dict, seconds: float = 30.0) -> dict:
+    """One invocation of the relay with these queue records and ``seconds`` left to run."""
+    result: dict = relay.handler({"Records": list(records)}, FakeContext(seconds))
+    return result
+
+
+def dead_letters() -> list[dict]:
+    """What the relay dead-lettered so far (up to ten), with their attributes."""
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName="dead-letters")["QueueUrl"]
+    letters: list[dict] = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+    return letters

@@ -13,9 +13,8 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 
-from tests.lambdas.relay_harness import RELAY_SOURCE, ChatServer, FakeContext, Reply, moto_send, sample, sns_record
+from tests.lambdas.relay_harness import RELAY_SOURCE, ChatServer, FakeContext, Reply, dead_letters, moto_send, run, sample, sns_record, wired_relay
 
 SLACK, TEAMS, CHIME = "/slack/T000/B000", "/teams/workflow", "/chime/incomingwebhooks"
 
@@ -28,55 +27,14 @@ def server():
 
 @pytest.fixture
 def relay(server, monkeypatch):
-    env = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "METRICS_NAMESPACE": "DPP/test",
-        "PACE_SECONDS": "0.05",
-        "INITIAL_BACKOFF_SECONDS": "0.05",
-        "REQUEST_TIMEOUT_SECONDS": "0.5",
-        "SAFETY_MARGIN_SECONDS": "0.2",
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    with mock_aws():
-        secrets = boto3.client("secretsmanager")
-        secrets.create_secret(Name="dpp/slack/secops", SecretString=server.url(SLACK))
-        secrets.create_secret(Name="dpp/teams/secops", SecretString=json.dumps({"url": server.url(TEAMS)}))
-        secrets.create_secret(Name="dpp/chime/legacy", SecretString=server.url(CHIME))
-        boto3.client("dynamodb").create_table(
-            TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST"
-        )
-        dlq = boto3.client("sqs").create_queue(QueueName="dead-letters")["QueueUrl"]
-        monkeypatch.setenv("LEDGER_TABLE", "ledger")
-        monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", dlq)
-        monkeypatch.setenv(
-            "TARGETS",
-            json.dumps(
-                [
-                    {"name": "secops-slack", "kind": "slack", "secretName": "dpp/slack/secops", "minSeverity": "high"},
-                    {"name": "secops-teams", "kind": "teams", "secretName": "dpp/teams/secops", "minSeverity": "critical"},
-                    {"name": "legacy-chime", "kind": "chime", "secretName": "dpp/chime/legacy", "minSeverity": "critical", "redactPii": False},
-                ]
-            ),
-        )
-        import handler as relay_handler
-        import relay.aws
-
-        monkeypatch.setattr(relay.aws, "send", moto_send)
-        relay_handler.reset()
-        yield relay_handler
-
-
-def run(relay, *records, seconds: float = 30.0) -> dict:
-    return relay.handler({"Records": list(records)}, FakeContext(seconds))
-
-
-def dead_letters() -> list[dict]:
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName="dead-letters")["QueueUrl"]
-    return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+    secrets = {"dpp/slack/secops": server.url(SLACK), "dpp/teams/secops": json.dumps({"url": server.url(TEAMS)}), "dpp/chime/legacy": server.url(CHIME)}
+    targets = [
+        {"name": "secops-slack", "kind": "slack", "secretName": "dpp/slack/secops", "minSeverity": "high"},
+        {"name": "secops-teams", "kind": "teams", "secretName": "dpp/teams/secops", "minSeverity": "critical"},
+        {"name": "legacy-chime", "kind": "chime", "secretName": "dpp/chime/legacy", "minSeverity": "critical", "redactPii": False},
+    ]
+    with wired_relay(monkeypatch, secrets, targets, pace_seconds="0.05") as handler:
+        yield handler
 
 
 # --- what is posted --------------------------------------------------------------------------
@@ -316,7 +274,8 @@ def test_the_handler_imports_no_sdk_and_nothing_heavy():
     """Cold import is dominated by what the handler imports: boto3/botocore, Powertools and
     the X-Ray SDK cost more than the whole 150 ms budget, so none of them is imported."""
     code = "import sys, handler; print(sorted(m for m in sys.modules if m.split('.')[0] in {'boto3', 'botocore', 'aws_lambda_powertools', 'aws_xray_sdk', 'urllib3', 'wrapt', 'requests'}))"
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-1", "PYTHONPATH": str(RELAY_SOURCE)}
+    # No .pyc left in lambdas/chat_relay: the relay's asset hash covers every file of its source.
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-1", "PYTHONPATH": str(RELAY_SOURCE), "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

@@ -18,9 +18,8 @@ from urllib.parse import quote
 
 import boto3
 import pytest
-from moto import mock_aws
 
-from tests.lambdas.relay_harness import ChatServer, FakeContext, Reply, moto_send, sample, sns_record
+from tests.lambdas.relay_harness import ChatServer, Reply, dead_letters, run, sample, sns_record, wired_relay
 
 from relay import paging  # noqa: E402  (path set up by the harness import)
 from relay.alerts import parse
@@ -39,53 +38,16 @@ def server():
 
 @pytest.fixture
 def relay(server, monkeypatch):
-    env = {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "METRICS_NAMESPACE": "DPP/test",
-        "PACE_SECONDS": "0.01",
-        "INITIAL_BACKOFF_SECONDS": "0.05",
-        "REQUEST_TIMEOUT_SECONDS": "0.5",
-        "SAFETY_MARGIN_SECONDS": "0.2",
+    secrets = {
+        "dpp/pagerduty/impoc": json.dumps({"url": server.url(PD), "routingKey": ROUTING_KEY}),
+        "dpp/opsgenie/impoc": json.dumps({"url": server.url(""), "apiKey": GENIE_KEY}),
     }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    with mock_aws():
-        secrets = boto3.client("secretsmanager")
-        secrets.create_secret(Name="dpp/pagerduty/impoc", SecretString=json.dumps({"url": server.url(PD), "routingKey": ROUTING_KEY}))
-        secrets.create_secret(Name="dpp/opsgenie/impoc", SecretString=json.dumps({"url": server.url(""), "apiKey": GENIE_KEY}))
-        boto3.client("dynamodb").create_table(
-            TableName="ledger", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST"
-        )
-        dlq = boto3.client("sqs").create_queue(QueueName="dead-letters")["QueueUrl"]
-        monkeypatch.setenv("LEDGER_TABLE", "ledger")
-        monkeypatch.setenv("DEAD_LETTER_QUEUE_URL", dlq)
-        monkeypatch.setenv(
-            "TARGETS",
-            json.dumps(
-                [
-                    {"name": "impoc-pagerduty", "kind": "pagerduty", "secretName": "dpp/pagerduty/impoc", "minSeverity": "high"},
-                    {"name": "impoc-opsgenie", "kind": "opsgenie", "secretName": "dpp/opsgenie/impoc", "minSeverity": "high"},
-                ]
-            ),
-        )
-        import handler as relay_handler
-        import relay.aws
-
-        monkeypatch.setattr(relay.aws, "send", moto_send)
-        relay_handler.reset()
-        yield relay_handler
-
-
-def run(relay, *records) -> dict:
-    return relay.handler({"Records": list(records)}, FakeContext(30.0))
-
-
-def dead_letters() -> list[dict]:
-    sqs = boto3.client("sqs")
-    url = sqs.get_queue_url(QueueName="dead-letters")["QueueUrl"]
-    return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+    targets = [
+        {"name": "impoc-pagerduty", "kind": "pagerduty", "secretName": "dpp/pagerduty/impoc", "minSeverity": "high"},
+        {"name": "impoc-opsgenie", "kind": "opsgenie", "secretName": "dpp/opsgenie/impoc", "minSeverity": "high"},
+    ]
+    with wired_relay(monkeypatch, secrets, targets, pace_seconds="0.01") as handler:
+        yield handler
 
 
 def header(server, path: str, name: str, index: int = 0) -> str | None:
