@@ -19,7 +19,9 @@ def member_template(config: BaselineConfig) -> dict:
     """Synthesizes the member baseline in an app of its own, under the same five nag packs and
     the member acknowledgements: the StackSet deploys only what passed them."""
     with tempfile.TemporaryDirectory() as outdir:
-        app = App(outdir=outdir, context={"aws:cdk:enable-path-metadata": True})
+        # As in cdk.json: server access logging is granted by the target bucket's policy, not by
+        # the LogDeliveryWrite ACL (which the buckets' BucketOwnerEnforced ownership refuses).
+        app = App(outdir=outdir, context={"aws:cdk:enable-path-metadata": True, "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True})
         # Members are never CDK-bootstrapped: no BootstrapVersion parameter or rule, no assets.
         MemberBaselineStack(
             app,

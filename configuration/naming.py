@@ -228,6 +228,11 @@ def key_lookup_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-archive-key-lookup"
 
 
+def export_folder_function_name(config: BaselineConfig) -> str:
+    """The log-archive account's deploy action that creates GuardDuty's export folder."""
+    return f"{config.resource_prefix}-export-folder"
+
+
 def responder_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-responder"
 

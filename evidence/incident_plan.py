@@ -84,7 +84,11 @@ def _threshold(spec: AlarmSpec) -> str:
     if spec.anomaly_band_width is not None:
         return f"above the anomaly band ({spec.anomaly_band_width:g} standard deviations) for {minutes} min"
     sign = {"GreaterThanOrEqualToThreshold": ">=", "GreaterThanThreshold": ">", "LessThanThreshold": "<", "LessThanOrEqualToThreshold": "<="}.get(spec.comparison, spec.comparison)
-    what = "calls by the top principal" if spec.contributor else "events" if spec.filter_pattern else "datapoints"
+    if spec.metric is not None:
+        # A service's own metric: its statistic and name say what the number is.
+        periods = f"{spec.evaluation_periods} periods of {spec.period_minutes} min" if spec.evaluation_periods > 1 else f"{minutes} min"
+        return f"{spec.metric.statistic} of {spec.metric.name} {sign} {spec.threshold:g} over {periods}"
+    what = "calls by the top principal" if spec.contributor else "events"
     return f"{sign} {spec.threshold:g} {what} in {minutes} min"
 
 

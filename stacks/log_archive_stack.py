@@ -7,13 +7,15 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from capabilities.archive import LogArchive
+from capabilities.archive import LogPrefix
 from capabilities.archive.audience import Audience
+from capabilities.detection import ExportFolder
 from capabilities.investigation import ArchiveCatalogue, InvestigationWorkgroup, SavedAthenaQueries, database_name
 from capabilities.investigation.queries import investigations
 from capabilities.investigation.tables import catalogue_tables
 from configuration.model import BaselineConfig
 from capabilities.drills.paths import drill_places
-from configuration.naming import archive_names, drill_checker_name
+from configuration.naming import archive_names, drill_checker_name, export_folder_function_name, lambda_log_group
 
 
 class LogArchiveStack(Stack):
@@ -34,6 +36,22 @@ class LogArchiveStack(Stack):
             log_export_roles=log_export_roles(config),
             evidence_writers=[f"arn:aws:iam::{account}:role/{drill_checker_name(config)}" for account, _ in drill_places(config)],
         )
+        if config.features.guardduty:
+            # Every detector's publishing destination names this folder; detection stacks
+            # deploy after this stack (DPP-LOG-6).
+            names = archive_names(config)
+            self.export_folder = ExportFolder(
+                self,
+                "GuardDutyExportFolder",
+                bucket_name=names.config_staging_bucket,
+                folder=f"{LogPrefix.GUARDDUTY.value}/",
+                key=self.archive.key,
+                function_name=export_folder_function_name(config),
+                log_group_name=lambda_log_group(export_folder_function_name(config)),
+                retention_days=config.retention_days,
+                account=names.account,
+                region=names.home_region,
+            )
         self._investigation(config)
 
     def _investigation(self, config: BaselineConfig) -> None:

@@ -18,6 +18,7 @@ from capabilities.network_logs import FlowLogDestinations
 from capabilities.workload_logs import AccountDataProtection, AccountLogExport
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, enforcer_function_name, lambda_log_group, monitoring_names
+from stacks.member_workload_logs import member_workload_logs
 from stacks.vpc_logging import log_every_vpc
 
 
@@ -28,6 +29,7 @@ class MemberBaselineStack(Stack):
         names = monitoring_names(config, Aws.ACCOUNT_ID)
         key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=Aws.ACCOUNT_ID, region=Aws.REGION, prefix=config.resource_prefix).key
         at_home = CfnCondition(self, "HomeRegion", expression=Fn.condition_equals(Aws.REGION, config.home_region))
+        recorder = None
 
         if config.features.config_recorder:
             # IAM is global but every region's instance has its own role: instances of one
@@ -42,7 +44,7 @@ class MemberBaselineStack(Stack):
                 archive_region=archive.home_region,
                 archive_key_alias=archive.archive_key_alias,
             )
-            ConfigRecorder(
+            recorder = ConfigRecorder(
                 self,
                 "ConfigRecorder",
                 role_arn=role.role_arn,
@@ -81,6 +83,10 @@ class MemberBaselineStack(Stack):
                 key_aliases=[archive.archive_key_alias, archive.intake_key_alias],
                 excluded_log_groups=[],
             )
+        if config.workload.log_buckets:
+            # ALB access logs and WAF logs, which cannot write to the archive (DPP-LOG-8), as in
+            # a directly monitored workload account's foundation.
+            member_workload_logs(self, config, recorder.recorder if recorder else None)
         if config.features.flow_logs:
             protected_log_group(self, "FlowLogEnforcerLogGroup", name=lambda_log_group(enforcer_function_name(config)), key=key, retention_days=config.retention_days)
         # The archive at home, the region's intake elsewhere (Resolver writes in its own region only).

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from capabilities.alarms.cis import cis_alarms
 from capabilities.alarms.dpp import canary_filter_pattern, dpp_alarms, monitor_alarms, workload_alarms
+from capabilities.alarms.log_export import log_export_alarms
 from capabilities.drills.paths import drill_alarms
 from capabilities.alarms.spec import AlarmSpec
 from configuration.errors import ConfigError
@@ -21,7 +22,7 @@ from configuration.model import BaselineConfig
 
 def _built_in(config: BaselineConfig) -> list[AlarmSpec]:
     canary = canary_filter_pattern(config, exclude_drills=False) if config.canary.enabled else None
-    return [*cis_alarms(), *dpp_alarms(config), *monitor_alarms(config), *drill_alarms(config, canary)]
+    return [*cis_alarms(), *dpp_alarms(config), *monitor_alarms(config), *log_export_alarms(config), *drill_alarms(config, canary)]
 
 
 def built_in_alarm_ids(config: BaselineConfig) -> set[str]:

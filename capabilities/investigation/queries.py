@@ -423,6 +423,16 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
                 ("PutBucketReplication", "DeleteBucketReplication", "PutBucketPolicy", "PutKeyPolicy", "PutRolePolicy", "DetachRolePolicy", "DisableKey"),
             ),
         )
+    if spec.id.startswith("LogExportDelivery"):
+        # What stops Firehose delivering: its stream or role changed, or the intake's bucket or
+        # key policy, or the key disabled (the log-archive account's calls are in its trail).
+        return (
+            calls_named(
+                q,
+                "Changes to the export stream, its role, the intake bucket and key",
+                ("UpdateDestination", "DeleteDeliveryStream", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "PutBucketPolicy", "PutKeyPolicy", "DisableKey", "DeleteAccountPolicy"),
+            ),
+        )
     if spec.id == "AlertRoutingDeadLetters":
         return (
             calls_named(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from capabilities.archive.log_archive import reader_buckets
-from checks.by_kind.common import LOG_OBJECTS, Acknowledgement, alias_scoped, in_public_packs, wildcards
+from checks.by_kind.common import LOG_OBJECTS, Acknowledgement, alias_scoped, deploy_action_function, in_public_packs, wildcards
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names
 from stacks.topology import PlannedStack
@@ -52,6 +52,8 @@ def log_archive(config: BaselineConfig, planned: PlannedStack, stack: str) -> li
         ),
         *wildcards(f"{stack}/LogArchive/ReplicationRolePolicy", replica_key, alias_scoped(names.replica_key_alias, names.replica_region)),
         *_investigation(config, stack),
+        # GuardDuty's export folder (capabilities/detection/export_folder.py), put once per deployment.
+        *(deploy_action_function(config, planned, stack, "GuardDutyExportFolder", "export-folder") if config.features.guardduty else []),
     ]
 
 

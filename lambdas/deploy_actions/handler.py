@@ -2,7 +2,8 @@
 DPP-LOG-6).
 
 ``Action`` selects what to do on Create and Update; Delete leaves things as they are (a
-retained decoy keeps its bait; the account keeps its security contact; a looked-up key stays).
+retained decoy keeps its bait; the account keeps its security contact; a looked-up key stays;
+an export folder stays for the destination that may still use it).
 An action returns the physical resource ID and the attributes the template may ``GetAtt``. Each function that
 uses this code has a role allowing only its own action. Answers CloudFormation's pre-signed
 URL itself (no extra libraries). Logs the request type, action and outcome, never the
@@ -29,6 +30,20 @@ Outcome = tuple[str, dict[str, str]]
 def put_canary_object(props: dict) -> Outcome:
     boto3.client("s3").put_object(Bucket=props["Bucket"], Key=props["Key"], Body=props["Body"].encode(), ContentType="text/csv")
     return f"canary:{props['Bucket']}/{props['Key']}", {}
+
+
+def put_folder_marker(props: dict) -> Outcome:
+    """A zero-byte ``<prefix>/`` object: GuardDuty's CreatePublishingDestination refuses a
+    destination prefix whose folder object does not exist, and nothing else creates it. Put
+    with the bucket's KMS key named (the bucket refuses weaker encryption) and a SHA-256
+    checksum (the archive it replicates into is locked). Put again whenever CloudFormation
+    updates the resource: the bucket's lifecycle expires it with every other object after the
+    retention period, and GuardDuty checks again when a destination is updated."""
+    bucket, key = props["Bucket"], props["Key"]
+    if len(key) < 2 or not key.endswith("/") or key.count("/") != 1:
+        raise ValueError(f"folder marker {key!r} must be one folder name ending in '/'")
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b"", ServerSideEncryption="aws:kms", SSEKMSKeyId=props["KmsKeyArn"], ChecksumAlgorithm="SHA256")
+    return f"folder:{bucket}/{key}", {}
 
 
 def put_security_contact(props: dict) -> Outcome:
@@ -95,6 +110,7 @@ def configure_guardduty_organization(props: dict) -> Outcome:
 ACTIONS = {
     "PutCanaryObject": put_canary_object,
     "PutSecurityContact": put_security_contact,
+    "PutFolderMarker": put_folder_marker,
     "DescribeKey": describe_key,
     "EnableOrganizationAdmins": enable_organization_admins,
     "ConfigureGuardDutyOrganization": configure_guardduty_organization,

@@ -3,6 +3,8 @@ a local HTTP server that plays CloudFormation's pre-signed response URL."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
 import json
 import sys
@@ -312,3 +314,57 @@ def test_the_organization_trail_waits_for_trusted_access(organization_synthesize
     (access_id,) = [k for k, r in resources.items() if r["Type"] == "AWS::CloudFormation::CustomResource" and r["Properties"]["Action"] == "EnableServiceAccess"]
     assert access_id in resources[trail_id]["DependsOn"]
     assert resources[access_id]["Properties"]["ServicePrincipals"] == ["cloudtrail.amazonaws.com", "securityhub.amazonaws.com"]
+
+
+def folder_request(url: str, key_arn: str, kind: str = "Create", key: str = "guardduty/", bucket: str = "staging") -> dict:
+    return {
+        "RequestType": kind,
+        "ResponseURL": url,
+        "StackId": "arn:aws:cloudformation:eu-west-1:111122223333:stack/dpp-prod-log-archive/1",
+        "RequestId": "req-4",
+        "LogicalResourceId": "GuardDutyFolder",
+        "ResourceProperties": {"Action": "PutFolderMarker", "Bucket": bucket, "Key": key, "KmsKeyArn": key_arn},
+    }
+
+
+@pytest.fixture
+def staging(s3):
+    """The staging bucket with KMS default encryption, as the archive stack builds it."""
+    key_arn = boto3.client("kms").create_key(Description="archive")["KeyMetadata"]["Arn"]
+    s3.create_bucket(Bucket="staging", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_bucket_encryption(Bucket="staging", ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}}]})
+    return key_arn
+
+
+def test_the_guardduty_folder_exists_before_the_destination_names_it(s3, staging, cloudformation):
+    """GuardDuty refuses a destination prefix whose folder object is missing
+    (https://github.com/hashicorp/terraform-provider-aws/issues/16750,
+    https://github.com/aws/aws-cli/issues/10483): the action puts the zero-byte ``guardduty/``
+    key with the archive key named and a SHA-256 checksum."""
+    writer.handler(folder_request(cloudformation, staging), None)
+    head = s3.head_object(Bucket="staging", Key="guardduty/", ChecksumMode="ENABLED")
+    assert head["ContentLength"] == 0
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"].endswith(staging.split("/")[-1])
+    assert head.get("ChecksumSHA256") == base64.b64encode(hashlib.sha256(b"").digest()).decode()  # SHA-256 of nothing, base64
+    (response,) = CloudFormation.received
+    assert (response["Status"], response["PhysicalResourceId"]) == ("SUCCESS", "folder:staging/guardduty/")
+
+
+def test_an_update_puts_the_folder_back_and_delete_leaves_it(s3, staging, cloudformation):
+    """The lifecycle expires the marker after the retention period like every object; an update
+    of the resource puts it back (whatever is there), and a delete leaves it for the
+    destinations that may still use it."""
+    writer.handler(folder_request(cloudformation, staging), None)
+    s3.delete_object(Bucket="staging", Key="guardduty/")  # expired by the lifecycle
+    writer.handler(folder_request(cloudformation, staging, kind="Update"), None)
+    assert s3.head_object(Bucket="staging", Key="guardduty/")["ContentLength"] == 0
+    writer.handler(folder_request(cloudformation, staging, kind="Delete"), None)
+    assert s3.head_object(Bucket="staging", Key="guardduty/")["ContentLength"] == 0
+    assert [r["Status"] for r in CloudFormation.received] == ["SUCCESS"] * 3
+
+
+@pytest.mark.parametrize("key", ["guardduty", "guardduty/AWSLogs/", "/"])
+def test_only_a_single_folder_marker_is_written(s3, staging, cloudformation, key):
+    writer.handler(folder_request(cloudformation, staging, key=key), None)
+    assert CloudFormation.received[-1]["Status"] == "FAILED" and "must be one folder name" in CloudFormation.received[-1]["Reason"]
+    assert s3.list_objects_v2(Bucket="staging").get("KeyCount", 0) == 0

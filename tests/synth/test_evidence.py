@@ -299,6 +299,9 @@ def test_the_plan_states_thresholds_contacts_and_only_real_channels(synthesized)
     assert "| alarm | severity | threshold | what it means |" in plan
     assert "| `UnauthorizedCallsByOnePrincipal` | high | >= 10 calls by the top principal in 5 min |" in plan
     assert "| `ApiCallVolumeAnomaly` |" in plan and "above the anomaly band" in plan
+    # A service metric's alarm names its statistic and metric, not a count of "datapoints".
+    assert "| `LogExportDeliveryFailing` | critical | Average of DeliveryToS3.Success < 1 over 3 periods of 5 min |" in plan
+    assert "datapoints" not in plan
     assert "Head of engineering" not in plan and "head of engineering" not in plan
     assert "none configured (dpp.impoc.escalation)" in plan and "then nobody named: configure dpp.impoc.escalation" in plan
     assert f"`{config.review.schedule}`, evaluated in {SCHEDULE_TIME_ZONE}" in plan and SCHEDULE_TIME_ZONE == "UTC"
