@@ -912,7 +912,9 @@ def log_forwarder_paths(config: BaselineConfig) -> list[AccessPath]:
             rows += [
                 AccessPath(f"forwarder-reads-source-version-{place}", DOC_COPY_OBJECT, Request(role, "s3:GetObjectVersion", source), ALLOWED, "the copy source, in its own account"),
                 AccessPath(f"forwarder-reads-source-{place}", DOC_COPY_OBJECT, Request(role, "s3:GetObject", source), ALLOWED),
-                AccessPath(f"forwarder-put-{place}", DOC_COPY_OBJECT, Request(role, "s3:PutObject", copy, {"s3:if-none-match": "*"}), ALLOWED, "no encryption header: the bucket's KMS default applies"),
+                AccessPath(
+                    f"forwarder-put-{place}", DOC_COPY_OBJECT, Request(role, "s3:PutObject", copy, {"s3:if-none-match": "*"}), ALLOWED, "no encryption header: the bucket's KMS default applies"
+                ),
                 AccessPath(f"forwarder-aborts-multipart-{place}", DOC_COPY_OBJECT, Request(role, "s3:AbortMultipartUpload", copy), ALLOWED),
                 *[AccessPath(f"forwarder-kms-{action.split(':')[1]}-{place}", DOC_MULTIPART_KMS, Request(role, action, key, via_s3), ALLOWED) for action in ("kms:GenerateDataKey", "kms:Decrypt")],
                 AccessPath(f"forwarder-kms-not-directly-{place}", DOC_KMS_CROSS_ACCOUNT, Request(role, "kms:Decrypt", key, {"kms:ResourceAliases": [alias]}), DENIED, "only through S3"),
@@ -934,7 +936,9 @@ def log_forwarder_paths(config: BaselineConfig) -> list[AccessPath]:
                 AccessPath(
                     f"stranger-forwarder-refused-{place}",
                     DOC_S3_CROSS_ACCOUNT,
-                    Request(f"arn:aws:iam::{stranger}:role/{mon.log_forwarder_role(region)}", "s3:PutObject", copy.replace(f"workload-logs/{account}/", f"workload-logs/{stranger}/"), administrator=True),
+                    Request(
+                        f"arn:aws:iam::{stranger}:role/{mon.log_forwarder_role(region)}", "s3:PutObject", copy.replace(f"workload-logs/{account}/", f"workload-logs/{stranger}/"), administrator=True
+                    ),
                     DENIED,
                     "the same role name in an account the archive does not cover",
                 ),
@@ -1056,5 +1060,14 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
 
 
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
-    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config) + workload_log_paths(config) + log_forwarder_paths(config) + investigation_paths(config) + drill_paths_rows(config)
+    rows = (
+        delivery_paths(config)
+        + people_paths(config)
+        + intruder_paths(config)
+        + log_export_paths(config)
+        + workload_log_paths(config)
+        + log_forwarder_paths(config)
+        + investigation_paths(config)
+        + drill_paths_rows(config)
+    )
     return rows + member_paths(config) if config.org_mode else rows

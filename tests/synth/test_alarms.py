@@ -273,6 +273,8 @@ def test_other_regions_get_only_the_monitors_of_their_own_resources(synthesized)
         "dpp-prod-ReplicationFailedIntake_eu_central_1_ToReplica",
         "dpp-prod-ResponderErrors",
         "dpp-prod-ResponderDeadLetters",
+        "dpp-prod-LogForwarderErrors",  # the workload log bucket's forwarder of this region (DPP-LOG-8)
+        "dpp-prod-LogForwarderDeadLetters",
     }
     assert alarms["dpp-prod-FlowLogEnforcerErrors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-flow-log-enforcer"}]
     assert alarms["dpp-prod-AlertRoutingDeadLetters"]["Dimensions"] == [{"Name": "QueueName", "Value": "dpp-prod-alert-routing-dead-letters"}]
