@@ -449,11 +449,11 @@ def _forwarded(f: Facts, buckets: list) -> list:
             and ((r.properties.get("Environment") or {}).get("Variables") or {}).get("DESTINATION_PREFIX") == f"workload-logs/{bucket.account}/{bucket.region}"
             and str(((r.properties.get("Environment") or {}).get("Variables") or {}).get("DESTINATION_BUCKET", "")).startswith(archive)
         }
-        for rule in f.of_type("AWS::Events::Rule"):
-            pattern = rule.properties.get("EventPattern") or {}
-            targets = json.dumps(rule.properties.get("Targets") or [])
+        for events_rule in f.of_type("AWS::Events::Rule"):
+            pattern = events_rule.properties.get("EventPattern") or {}
+            targets = json.dumps(events_rule.properties.get("Targets") or [])
             if (
-                rule.place == bucket.place
+                events_rule.place == bucket.place
                 and pattern.get("detail-type") == ["Object Created"]
                 and name in ((pattern.get("detail") or {}).get("bucket") or {}).get("name", [])
                 and any(fn in targets for fn in functions)
