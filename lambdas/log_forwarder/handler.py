@@ -119,6 +119,9 @@ def _copy_whole(s3, settings: Settings, source: SourceObject, key: str) -> dict:
         CopySource=source.copy_source(),
         ChecksumAlgorithm=CHECKSUM,
         IfNoneMatch="*",
+        # No tags carried over: copying them would need s3:GetObjectTagging and
+        # s3:PutObjectTagging too (API_CopyObject.html); log deliveries set none.
+        TaggingDirective="REPLACE",
         ExpectedBucketOwner=settings.destination_account,
         ExpectedSourceBucketOwner=source.owner,
     )
