@@ -504,10 +504,10 @@ class BaselineConfig:
 
     @property
     def intake_regions(self) -> tuple[str, ...]:
-        """Covered regions whose flow logs, DNS query logs and exported log groups arrive through
-        a regional intake in the log-archive account (every covered region but home, while any
-        of them is on)."""
-        if not (self.features.flow_logs or self.features.dns_query_logs or self.workload.export_log_groups):
+        """Covered regions whose flow logs, DNS query logs, exported log groups and workload log
+        buckets' copies arrive through a regional intake in the log-archive account (every
+        covered region but home, while any of them is on)."""
+        if not (self.features.flow_logs or self.features.dns_query_logs or self.workload.export_log_groups or self.workload.log_buckets):
             return ()
         return tuple(r for r in self.regions if r != self.home_region)
 

@@ -181,6 +181,11 @@ class MonitoringNames:
         assert len(name) <= 63, f"bucket name {name} exceeds 63 characters"
         return name
 
+    def log_forwarder_role(self, region: str) -> str:
+        """The log forwarder's role in one region (IAM is global); the archive admits
+        ``<prefix>-log-forwarder-*`` of the covered accounts."""
+        return f"{self.prefix}-log-forwarder-{region}"
+
     @property
     def workload_log_bucket_parameter(self) -> str:
         return f"/dpp/{self.stage}/workload-logs-bucket"
@@ -202,6 +207,11 @@ def monitoring_names(config: BaselineConfig, account: str) -> MonitoringNames:
 
 def enforcer_function_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-flow-log-enforcer"
+
+
+def log_forwarder_name(config: BaselineConfig) -> str:
+    """The function that copies the workload log buckets' objects into the archive (DPP-LOG-8)."""
+    return f"{config.resource_prefix}-log-forwarder"
 
 
 def lambda_log_group(function_name: str) -> str:

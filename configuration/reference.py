@@ -193,7 +193,7 @@ ROWS: tuple[Row, ...] = (
     Row(("workload.maskLogData",), "The account-wide CloudWatch Logs data protection policy in every workload account and covered region (DPP-PII-1.a, DPP-PII-2)."),
     Row(
         ("workload.logBuckets",),
-        "Per workload account (organization mode: member account) and covered region, the bucket `aws-waf-logs-<prefix>-workload-<account>-<region>` for Application Load Balancer access logs (prefix `alb`) and AWS WAF logs (prefix `waf`), which cannot write to the KMS/Object Lock archive: SSE-S3, versioned, TLS only, server access logs, kept the retention plus 30 days. Its name is in the SSM parameter `/dpp/<stage>/workload-logs-bucket`; the Config rule ELB_LOGGING_ENABLED then requires load balancers to log into it (DPP-LOG-8).",
+        "Per workload account (organization mode: member account) and covered region, the bucket `aws-waf-logs-<prefix>-workload-<account>-<region>` for Application Load Balancer access logs (prefix `alb`) and AWS WAF logs (prefix `waf`), which cannot write to the KMS/Object Lock archive: SSE-S3, versioned, TLS only, server access logs, kept the retention plus 30 days. Its name is in the SSM parameter `/dpp/<stage>/workload-logs-bucket`; the Config rule ELB_LOGGING_ENABLED then requires load balancers to log into it. Each new object is copied within seconds by the account's log forwarder (not in organization members yet, see What is still unverified) (`<prefix>-log-forwarder`) into the archive under `workload-logs/<account>/<region>/` (SSE-KMS, then replicated into both locked copies); keeps a log intake in every non-home region (DPP-LOG-8, DPP-RET-1).",
     ),
     Row(
         ("workload.exportLogGroups",),

@@ -9,9 +9,10 @@ from capabilities.archive import LogPrefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
-from capabilities.workload_logs import AccountDataProtection, AccountLogExport
+from capabilities.workload_logs import AccountDataProtection, AccountLogExport, LogForwarder
+from capabilities.workload_logs.log_buckets import ALB_PREFIX, WAF_PREFIX
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names, monitoring_names
+from configuration.naming import archive_names, lambda_log_group, log_forwarder_name, monitoring_names
 from stacks.vpc_logging import log_every_vpc
 
 
@@ -77,6 +78,27 @@ class CollectionStack(Stack):
                 key_account=archive.account,
                 key_aliases=[archive.log_export_key_alias(self.region)],
                 excluded_log_groups=already_archived_log_groups(config, self.account, self.region),
+            )
+
+        if log_bucket:
+            # The workload log bucket's objects into the archive: the same destination as the
+            # export, by copy (S3 replication would keep their SSE-S3).
+            LogForwarder(
+                self,
+                "LogForwarder",
+                function_name=log_forwarder_name(config),
+                role_name=names.log_forwarder_role(self.region),
+                dead_letter_queue_name=f"{log_forwarder_name(config)}-dead-letters",
+                log_group_name=lambda_log_group(log_forwarder_name(config)),
+                source_bucket=log_bucket,
+                source_prefixes=[ALB_PREFIX, WAF_PREFIX],
+                destination_bucket=archive.log_export_bucket(self.region),
+                destination_account=archive.account,
+                destination_key_alias=archive.log_export_key_alias(self.region),
+                destination_prefix=f"{LogPrefix.WORKLOAD_LOGS.value}/{self.account}/{self.region}",
+                monitoring_key_alias=names.monitoring_key_alias,
+                account=self.account,
+                region=self.region,
             )
 
         # The archive at home, the region's intake elsewhere (same-region delivery, replicated into the archive).

@@ -34,6 +34,7 @@ class LogArchiveStack(Stack):
             key_readers=[a.account_id for a in config.monitored_accounts],
             intake_regions=list(config.intake_regions),
             log_export_roles=log_export_roles(config),
+            log_forwarder_roles=log_forwarder_roles(config),
             evidence_writers=[f"arn:aws:iam::{account}:role/{drill_checker_name(config)}" for account, _ in drill_places(config)],
         )
         if config.features.guardduty:
@@ -79,6 +80,11 @@ class LogArchiveStack(Stack):
 def log_export_roles(config: BaselineConfig) -> str | None:
     """The name pattern of the Firehose roles that export log groups into the archive."""
     return f"{config.resource_prefix}-log-export-*" if config.workload.export_log_groups else None
+
+
+def log_forwarder_roles(config: BaselineConfig) -> str | None:
+    """The name pattern of the roles that copy the workload log buckets into the archive."""
+    return f"{config.resource_prefix}-log-forwarder-*" if config.workload.log_buckets else None
 
 
 def archive_audience(config: BaselineConfig) -> Audience:

@@ -9,7 +9,7 @@ from constructs import Construct
 from capabilities.archive.intake import RegionalLogIntake
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names
-from stacks.log_archive_stack import archive_audience, log_export_roles
+from stacks.log_archive_stack import archive_audience, log_export_roles, log_forwarder_roles
 
 
 class LogIntakeStack(Stack):
@@ -24,4 +24,5 @@ class LogIntakeStack(Stack):
             settings=config.archive,
             audience=archive_audience(config),
             log_export_roles=log_export_roles(config),
+            log_forwarder_roles=log_forwarder_roles(config),
         )

@@ -22,6 +22,7 @@ from configuration.naming import (
     organization_admin_function_name,
     organization_access_function_name,
     lambda_log_group,
+    log_forwarder_name,
     monitoring_names,
     relay_function_name,
     responder_function_name,
@@ -47,11 +48,12 @@ class MonitoringFoundationStack(Stack):
         )
         self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix, cost_topics=cost_topics).key
 
-        if config.workload.log_buckets and any(a.account_id == self.account and a.is_workload for a in config.accounts):
-            self._workload_log_bucket(config)
-
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)
+
+        if config.workload.log_buckets and any(a.account_id == self.account and a.is_workload for a in config.accounts):
+            self._workload_log_bucket(config)
+            group("LogForwarderLogGroup", lambda_log_group(log_forwarder_name(config)))
 
         if config.trail_home(self.account, self.region):
             group("TrailLogGroup", names.trail_log_group)

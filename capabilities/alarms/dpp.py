@@ -498,6 +498,8 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
                 investigate="Read the messages for the VPC IDs; cover them by hand or fix the cause; the daily sweep also retries.",
             ),
         ]
+    if config.workload.log_buckets:
+        specs += log_forwarder_alarms(config)
     if config.features.automated_responses:
         specs += [
             _function_alarm(
@@ -520,3 +522,35 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             ),
         ]
     return specs
+
+
+def log_forwarder_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-LOG-8, DPP-MON-6: the log forwarder copies the workload log buckets (ALB, WAF) into
+    the archive; a failed copy leaves those logs outside the locked copies. Placed where the
+    forwarder runs: every workload account in every covered region."""
+    from configuration.naming import log_forwarder_name
+
+    name = log_forwarder_name(config)
+    places = tuple((a.account_id, r) for a in config.workload_accounts for r in config.regions)
+    return [
+        AlarmSpec(
+            id="LogForwarderErrors",
+            title="Workload log forwarder failed",
+            severity=Severity.HIGH,
+            requirements=("DPP-LOG-8", "DPP-MON-6"),
+            metric=MetricRef("AWS/Lambda", "Errors", (("FunctionName", name),)),
+            meaning="A copy of an ALB access log or WAF log into the archive failed (Lambda retries twice, then dead-letters the event): the log is still in the workload log bucket, not yet in the locked copies.",
+            investigate="Read the forwarder's log group for the keys and error codes (AccessDenied: the archive's bucket or key policy; a non-KMS copy: the destination's default encryption); fix the cause and redrive the dead letters.",
+            placed=places,
+        ),
+        AlarmSpec(
+            id="LogForwarderDeadLetters",
+            title="Workload log objects in the forwarder's dead-letter queue",
+            severity=Severity.HIGH,
+            requirements=("DPP-LOG-8", "DPP-MON-6", "DPP-RET-1"),
+            metric=MetricRef("AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", f"{name}-dead-letters"),), "Maximum"),
+            meaning="Some ALB or WAF log objects were not copied into the archive after all retries: they are kept only in the workload log bucket (retention + 30 days) until redriven.",
+            investigate="Each message is the S3 event (bucket, key, version); fix the cause, then redrive the queue to the function or copy the keys by hand; the forwarder's conditional write skips keys already copied.",
+            placed=places,
+        ),
+    ]

@@ -111,3 +111,22 @@ def admit_log_export(bucket: s3.Bucket, audience: Audience, *, role_name_pattern
             conditions=conditions,
         )
     )
+
+
+def admit_log_forwarder(bucket: s3.Bucket, audience: Audience, *, role_name_pattern: str) -> None:
+    """The covered workload accounts' log forwarders copy their workload log buckets' objects
+    (ALB access logs, WAF logs) under ``workload-logs/<account>/`` with their own roles
+    (``lambdas/log_forwarder``). A cross-account CopyObject needs write permission on the
+    destination from its bucket policy, the source read being the requester's own
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html); a multipart copy may
+    also abort its upload. No read: the conditional write answers whether a key exists."""
+    principals, conditions = audience.roles(role_name_pattern)
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="LogForwardersWriteOwnPrefix",
+            principals=principals,
+            actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+            resources=_objects(bucket, audience.own_prefixes(LogPrefix.WORKLOAD_LOGS.value)),
+            conditions=conditions,
+        )
+    )

@@ -37,12 +37,15 @@ class RegionalLogIntake(Construct):
         settings: ArchiveSettings,
         audience: Audience,
         log_export_roles: str | None = None,
+        log_forwarder_roles: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         intake_key = LogKey(self, "IntakeKey", alias=names.intake_key_alias, description=f"Encrypts the DPP log intake in {region} (DPP-PRT-3)")
         intake_key.admit_log_delivery(audience)
         if log_export_roles:
             intake_key.admit_log_export(audience, role_name_pattern=log_export_roles, region=region)
+        if log_forwarder_roles:
+            intake_key.admit_log_forwarder(audience, role_name_pattern=log_forwarder_roles, region=region)
         self.key = intake_key.key
         self.access_logs = secure_bucket(
             self,
@@ -65,6 +68,10 @@ class RegionalLogIntake(Construct):
             # The region's account-wide CloudWatch Logs export (DPP-LOG-8): Firehose writes
             # in its own region here, replication carries it into the locked copies.
             delivery.admit_log_export(self.bucket, audience, role_name_pattern=log_export_roles)
+        if log_forwarder_roles:
+            # The region's workload log buckets (ALB, WAF: SSE-S3 only), copied by each
+            # workload account's log forwarder, replicated from here into the locked copies.
+            delivery.admit_log_forwarder(self.bucket, audience, role_name_pattern=log_forwarder_roles)
 
         role, policy = replication.replication_role(self, "ReplicationRole", role_name=names.intake_replication_role(region), account=names.account)
         archive = replication.Destination(

@@ -47,6 +47,7 @@ class LogArchive(Construct):
         key_readers: list[str],
         intake_regions: list[str] = (),
         log_export_roles: str | None = None,
+        log_forwarder_roles: str | None = None,
         evidence_writers: list[str] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -63,6 +64,8 @@ class LogArchive(Construct):
         archive_key.admit_key_lookup(audience, owner=names.account, readers=key_readers)
         if log_export_roles:
             archive_key.admit_log_export(audience, role_name_pattern=log_export_roles, region=region)
+        if log_forwarder_roles:
+            archive_key.admit_log_forwarder(audience, role_name_pattern=log_forwarder_roles, region=region)
         self.key = archive_key.key
 
         self.access_logs = secure_bucket(
@@ -110,6 +113,8 @@ class LogArchive(Construct):
             delivery.admit_guardduty(self.config_staging, audience)
         if log_export_roles:
             delivery.admit_log_export(self.config_staging, audience, role_name_pattern=log_export_roles)
+        if log_forwarder_roles:
+            delivery.admit_log_forwarder(self.config_staging, audience, role_name_pattern=log_forwarder_roles)
         for bucket in (self.bucket, self.config_staging, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=exempt)
             tamper.deny_reads_except(bucket, reader_role_arns=readers)

@@ -147,6 +147,23 @@ class LogKey(Construct):
             )
         )
 
+    def admit_log_forwarder(self, audience: Audience, *, role_name_pattern: str, region: str) -> None:
+        """The covered accounts' log forwarders copy into a bucket this key encrypts by
+        default, through S3 only: GenerateDataKey for the SSE-KMS copy, Decrypt for a multipart
+        copy (a multipart upload with a KMS key needs both on the key,
+        https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html)."""
+        principals, conditions = audience.roles(role_name_pattern)
+        conditions.setdefault("StringEquals", {})["kms:ViaService"] = f"s3.{region}.amazonaws.com"
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="LogForwardersEncryptThroughS3",
+                principals=principals,
+                actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                resources=["*"],
+                conditions=conditions,
+            )
+        )
+
     def admit_key_lookup(self, audience: Audience, owner: str, readers: list[str]) -> None:
         """Other covered accounts (``readers``, or any account of the organization) may read the
         key's metadata (its ARN, behind the alias they know): GuardDuty's export accepts a key

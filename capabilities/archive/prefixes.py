@@ -18,6 +18,10 @@ class LogPrefix(str, Enum):
     # cloudwatch-logs-errors/.
     CLOUDWATCH_LOGS = "cloudwatch-logs"
     CLOUDWATCH_LOGS_ERRORS = "cloudwatch-logs-errors"
+    # The workload log buckets' objects (ALB access logs, WAF logs), copied by each workload
+    # account's log forwarder: workload-logs/<account>/<region>/<alb|waf>/AWSLogs/<account>/...
+    # (the source key kept whole under the account and region it came from).
+    WORKLOAD_LOGS = "workload-logs"
 
     def objects(self, account: str) -> str:
         """The object-key pattern one account's deliveries of this source may use."""

@@ -446,6 +446,8 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
         )
     if spec.id.startswith("ChatRelay"):
         return (function_failures(q, f"{prefix}-chat-relay"),)
+    if spec.id.startswith("LogForwarder"):
+        return (function_failures(q, f"{prefix}-log-forwarder"),)
     if spec.id.startswith("FlowLogEnforcer"):
         return (function_failures(q, f"{prefix}-flow-log-enforcer"),)
     if spec.id.startswith("Responder"):

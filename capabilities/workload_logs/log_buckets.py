@@ -11,7 +11,10 @@ Object Lock archive (DPP-LOG-8, DPP-LOG-7, DPP-PRT-3, DPP-RET-1).
   ``bucket-owner-full-control`` ACL (https://docs.aws.amazon.com/waf/latest/developerguide/logging-s3.html).
   Point a web ACL's logging at this bucket's ARN with the prefix ``waf``.
 
-One bucket serves both, so its name starts with ``aws-waf-logs-``. SSE-S3, versioned, TLS
+One bucket serves both, so its name starts with ``aws-waf-logs-``. Each new object is
+announced to EventBridge and copied into the log archive by the account's log forwarder
+(``capabilities.workload_logs.log_forwarder``): S3 replication would keep the objects'
+SSE-S3, which the archive refuses. SSE-S3, versioned, TLS
 only, public access blocked, server access logs into a bucket of its own, kept
 ``retention_days`` plus a margin, retained on stack deletion; its policy, lifecycle,
 encryption and logging can be changed only by the deployment role or the break-glass role.
@@ -20,6 +23,7 @@ encryption and logging can be changed only by the deployment role or the break-g
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from capabilities.archive import tamper
@@ -54,6 +58,13 @@ class WorkloadLogBucket(Construct):
         self.bucket = secure_bucket(self, "Bucket", bucket_name=bucket_name, encryption_key=None, access_logs=(self.access_logs, "workload-logs/"), lifecycle_rules=lifecycle)
         self._admit_load_balancers(account, region)
         self._admit_waf(account, region)
+        # Every new object becomes an "Object Created" event on the default bus, which the log
+        # forwarder's rule (capabilities.workload_logs.log_forwarder) picks up; set on the
+        # template's bucket, so no notification custom resource is needed
+        # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-eventbridgeconfiguration.html,
+        # https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html).
+        cfn_bucket: s3.CfnBucket = self.bucket.node.default_child  # type: ignore[assignment]
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(event_bridge_enabled=True))
         for bucket in (self.bucket, self.access_logs):
             tamper.deny_tampering(bucket, exempt_role_arns=exempt_role_arns)
 

@@ -36,6 +36,8 @@ def account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str) 
 
 def collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
     found = _log_export(config, stack, planned.region, planned.account) if config.workload.export_log_groups else []
+    if config.workload.log_buckets and any(a.account_id == planned.account and a.is_workload for a in config.accounts):
+        found += _log_forwarder(config, stack, planned.region, planned.account)
     if not config.features.flow_logs:
         return found
     return found + enforcer(config, stack, planned.region, planned.account)
@@ -44,6 +46,45 @@ def collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> lis
 def _log_export(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
     archive = archive_names(config)
     return log_export_grants(f"{stack}/AccountLogExport/DeliveryPolicy", [archive.log_export_bucket(region)], region, account, archive.log_export_key_alias(region), archive.account)
+
+
+def _log_forwarder(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
+    """The workload log forwarder (capabilities.workload_logs.log_forwarder)."""
+    archive, names = archive_names(config), monitoring_names(config, account)
+    policy, function = f"{stack}/LogForwarder/Policy", f"{stack}/LogForwarder/Function"
+    source = names.workload_log_bucket(region)
+    keys = sorted({f"arn:aws:kms:{region}:{archive.account}:key/*", names.key_arn_pattern(region)})
+    return [
+        *wildcards(
+            policy,
+            [f"arn:aws:s3:::{source}/{p}/*" for p in ("alb", "waf")],
+            "Elastic Load Balancing and AWS WAF name each log object by time below these two prefixes of the workload "
+            "log bucket; the function reads (GetObject, GetObjectVersion) only what it copies.",
+        ),
+        *wildcards(
+            policy,
+            [f"arn:aws:s3:::{archive.log_export_bucket(region)}/workload-logs/{account}/{region}/*"],
+            "The copies keep the source keys below this account's and region's own archive prefix; PutObject and AbortMultipartUpload only (conditional writes, no overwrite).",
+        ),
+        *wildcards(
+            policy,
+            [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-log-forwarder:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        *wildcards(
+            policy,
+            keys,
+            f"The keys' ARNs are not known to this stack (another stack or account); each statement matches only the key with "
+            f"alias {archive.log_export_key_alias(region)} (through S3) or {names.monitoring_key_alias} (through SQS), by "
+            f"kms:ResourceAliases and kms:ViaService in {region}.",
+        ),
+        *in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The function only calls S3 (a server-side copy between two buckets) and never reads the objects' content; "
+            "a VPC would need NAT or an S3 endpoint in every region, adding network paths rather than removing any.",
+        ),
+    ]
 
 
 def detection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
@@ -241,8 +282,11 @@ def workload_log_bucket(config: BaselineConfig, planned: PlannedStack, stack: st
         "the bucket is versioned, private, TLS-only and tamper-denied instead."
     )
     not_replicated = (
-        "Kept in the workload account's region, versioned and tamper-denied, for the retention period plus 30 days; "
-        "replication into the log-archive account is not built yet (README: what is still unverified)."
+        "Not replicated but copied: S3 replication would keep the objects' SSE-S3, which the KMS-only archive refuses "
+        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html); the log forwarder "
+        "copies each new object into the log-archive account's bucket of this region (SSE-KMS), which replicates it into "
+        "both Object Lock copies, and alarms on any failed copy. The bucket itself is versioned and tamper-denied, kept "
+        "for the retention period plus 30 days."
     )
     return [
         Acknowledgement("DPP::DPP-S3KmsEncryption", bucket, alb_sse_s3),

@@ -422,6 +422,40 @@ def _workload_log_buckets(f: Facts) -> list:
     return sound
 
 
+def _forwarded(f: Facts, buckets: list) -> list:
+    """The workload log buckets whose new objects reach the archive: the bucket announces them
+    to EventBridge, a rule of its account and region takes its "Object Created" events and
+    invokes a function of that place that copies under ``workload-logs/<account>/<region>`` into
+    the staging bucket or an intake (both replicated into the locked copies;
+    capabilities.workload_logs.log_forwarder)."""
+    archive = (f"{f.prefix}-config-staging-", f"{f.prefix}-log-intake-")
+    forwarded = []
+    for bucket in buckets:
+        notification = (bucket.properties.get("NotificationConfiguration") or {}).get("EventBridgeConfiguration") or {}
+        if notification.get("EventBridgeEnabled") is not True:
+            continue
+        name = bucket.properties.get("BucketName")
+        functions = {
+            r.logical_id
+            for r in f.of_type("AWS::Lambda::Function")
+            if r.place == bucket.place
+            and ((r.properties.get("Environment") or {}).get("Variables") or {}).get("DESTINATION_PREFIX") == f"workload-logs/{bucket.account}/{bucket.region}"
+            and str(((r.properties.get("Environment") or {}).get("Variables") or {}).get("DESTINATION_BUCKET", "")).startswith(archive)
+        }
+        for events_rule in f.of_type("AWS::Events::Rule"):
+            pattern = events_rule.properties.get("EventPattern") or {}
+            targets = json.dumps(events_rule.properties.get("Targets") or [])
+            if (
+                events_rule.place == bucket.place
+                and pattern.get("detail-type") == ["Object Created"]
+                and name in ((pattern.get("detail") or {}).get("bucket") or {}).get("name", [])
+                and any(fn in targets for fn in functions)
+            ):
+                forwarded.append(bucket)
+                break
+    return forwarded
+
+
 @grades("DPP-LOG-8")
 def workload_channels(f: Facts) -> Finding:
     found = Finding(
@@ -433,6 +467,9 @@ def workload_channels(f: Facts) -> Finding:
             case(f"{_WORKLOAD}::test_every_log_group_streams_through_firehose_into_the_archive_layout"),
             access("firehose-put"),
             access("logs-assumes-subscription-role"),
+            case("tests/synth/test_workload_log_buckets.py::test_the_forwarder_copies_into_the_regions_replicated_destination"),
+            case("tests/lambdas/test_log_forwarder.py::test_copies_the_object_under_the_archive_prefix_with_the_destination_key"),
+            access("forwarder-put"),
         ]
     )
     # enforced at synth for the application's own stacks by the workload pack they apply
@@ -467,7 +504,10 @@ def workload_channels(f: Facts) -> Finding:
                 "workload log buckets for ALB access logs (alb/, ELB account and logdelivery.elasticloadbalancing) and WAF logs (waf/, "
                 f"delivery.logs bound to the account): aws-waf-logs-*, SSE-S3, versioned, server access logs: {where(buckets)}"
             )
-            found.gaps.append("workload log buckets: not replicated into the log-archive account (kept in the workload account's region)")
+            forwarded = _forwarded(f, buckets)
+            if forwarded:
+                found.controls.append(f"workload log buckets copied into the archive's workload-logs/ by the log forwarder (SSE-KMS, replicated into the locked copies): {where(forwarded)}")
+            found.gaps += [f"workload log bucket not copied into the log-archive account in {p}" for p in f.missing_places(forwarded, [b.place for b in buckets])]
         workload_places = [f"{a}/{r}" for a in f.accounts("workload") for r in f.regions]
         found.gaps += [f"no workload log bucket for ALB/WAF logs (sound: SSE-S3, versioned, logged, delivery policies) in {p}" for p in f.missing_places(buckets, workload_places)]
         found.gaps += [

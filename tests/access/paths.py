@@ -64,6 +64,13 @@ DOC_KMS_CROSS_ACCOUNT = "https://docs.aws.amazon.com/kms/latest/developerguide/k
 DOC_S3_CROSS_ACCOUNT = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html"
 DOC_ALB_ACCESS_LOGS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html"
 DOC_WAF_S3 = "https://docs.aws.amazon.com/waf/latest/developerguide/logging-s3.html"
+# CopyObject: s3:GetObject on the source (s3:GetObjectVersion when a version is named) and
+# s3:PutObject on the destination, each from the caller's policies and, across accounts, the
+# destination bucket's policy (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
+DOC_COPY_OBJECT = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html"
+# A multipart upload (UploadPartCopy included) with a KMS key needs kms:GenerateDataKey and
+# kms:Decrypt (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html).
+DOC_MULTIPART_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html"
 
 ALLOWED = "Allowed"
 DENIED = "Denied"
@@ -880,6 +887,71 @@ def workload_log_paths(config: BaselineConfig) -> list[AccessPath]:
     return rows
 
 
+def log_forwarder_paths(config: BaselineConfig) -> list[AccessPath]:
+    """The log forwarder of each workload account and region (DPP-LOG-8): its role reads the
+    workload log bucket's new objects and copies them, with the destination bucket's default
+    KMS key (no encryption header), under workload-logs/<account>/<region>/ of the log-archive
+    account's staging bucket (home) or intake (elsewhere); nowhere else, and no one else."""
+    if not config.workload.log_buckets or config.org_mode:
+        return []
+    names = archive_names(config)
+    stranger = "999999999999"
+    rows: list[AccessPath] = []
+    for account in (a.account_id for a in config.workload_accounts):
+        mon = monitoring_names(config, account)
+        for region in config.regions:
+            place = f"{account}-{region}"
+            role = f"arn:aws:iam::{account}:role/{mon.log_forwarder_role(region)}"
+            source_key = f"alb/AWSLogs/{account}/elasticloadbalancing/{region}/2026/12/01/{account}_elasticloadbalancing_{region}_app.orders.x.log.gz"
+            source = f"arn:aws:s3:::{mon.workload_log_bucket(region)}/{source_key}"
+            bucket = names.log_export_bucket(region)
+            copy = f"arn:aws:s3:::{bucket}/workload-logs/{account}/{region}/{source_key}"
+            alias = names.log_export_key_alias(region)
+            key = f"arn:aws:kms:{region}:{names.account}:{alias}"
+            via_s3 = {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:ResourceAliases": [alias]}
+            rows += [
+                AccessPath(f"forwarder-reads-source-version-{place}", DOC_COPY_OBJECT, Request(role, "s3:GetObjectVersion", source), ALLOWED, "the copy source, in its own account"),
+                AccessPath(f"forwarder-reads-source-{place}", DOC_COPY_OBJECT, Request(role, "s3:GetObject", source), ALLOWED),
+                AccessPath(
+                    f"forwarder-put-{place}", DOC_COPY_OBJECT, Request(role, "s3:PutObject", copy, {"s3:if-none-match": "*"}), ALLOWED, "no encryption header: the bucket's KMS default applies"
+                ),
+                AccessPath(f"forwarder-aborts-multipart-{place}", DOC_COPY_OBJECT, Request(role, "s3:AbortMultipartUpload", copy), ALLOWED),
+                *[AccessPath(f"forwarder-kms-{action.split(':')[1]}-{place}", DOC_MULTIPART_KMS, Request(role, action, key, via_s3), ALLOWED) for action in ("kms:GenerateDataKey", "kms:Decrypt")],
+                AccessPath(f"forwarder-kms-not-directly-{place}", DOC_KMS_CROSS_ACCOUNT, Request(role, "kms:Decrypt", key, {"kms:ResourceAliases": [alias]}), DENIED, "only through S3"),
+                AccessPath(
+                    f"forwarder-put-weaker-encryption-refused-{place}",
+                    DOC_CONDITION_OPERATORS,
+                    Request(role, "s3:PutObject", copy, {"s3:x-amz-server-side-encryption": "AES256"}),
+                    DENIED,
+                    "an SSE-S3 copy is what the archive refuses",
+                ),
+                AccessPath(
+                    f"forwarder-not-into-another-account-prefix-{place}",
+                    DOC_S3_ACTIONS,
+                    Request(role, "s3:PutObject", f"arn:aws:s3:::{bucket}/workload-logs/{stranger}/{region}/x.log.gz"),
+                    DENIED,
+                ),
+                AccessPath(f"forwarder-not-into-cloudtrail-prefix-{place}", DOC_S3_ACTIONS, Request(role, "s3:PutObject", f"arn:aws:s3:::{bucket}/cloudtrail/AWSLogs/{account}/x.json.gz"), DENIED),
+                AccessPath(f"forwarder-cannot-read-copies-{place}", DOC_S3_ACTIONS, Request(role, "s3:GetObject", copy), DENIED, "reads stay with the reader role"),
+                AccessPath(
+                    f"stranger-forwarder-refused-{place}",
+                    DOC_S3_CROSS_ACCOUNT,
+                    Request(
+                        f"arn:aws:iam::{stranger}:role/{mon.log_forwarder_role(region)}", "s3:PutObject", copy.replace(f"workload-logs/{account}/", f"workload-logs/{stranger}/"), administrator=True
+                    ),
+                    DENIED,
+                    "the same role name in an account the archive does not cover",
+                ),
+                AccessPath(
+                    f"stranger-forwarder-kms-refused-{place}",
+                    DOC_KMS_CROSS_ACCOUNT,
+                    Request(f"arn:aws:iam::{stranger}:role/{mon.log_forwarder_role(region)}", "kms:GenerateDataKey", key, via_s3, administrator=True),
+                    DENIED,
+                ),
+            ]
+    return rows
+
+
 def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
     """The reader role runs a saved query end to end (workgroup, catalogue, archive objects
     through Athena, results bucket and key); an administrator of the account may start a query
@@ -988,5 +1060,14 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
 
 
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
-    rows = delivery_paths(config) + people_paths(config) + intruder_paths(config) + log_export_paths(config) + workload_log_paths(config) + investigation_paths(config) + drill_paths_rows(config)
+    rows = (
+        delivery_paths(config)
+        + people_paths(config)
+        + intruder_paths(config)
+        + log_export_paths(config)
+        + workload_log_paths(config)
+        + log_forwarder_paths(config)
+        + investigation_paths(config)
+        + drill_paths_rows(config)
+    )
     return rows + member_paths(config) if config.org_mode else rows

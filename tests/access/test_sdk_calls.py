@@ -31,8 +31,15 @@ IAM_PREFIX = {"monitoring": "cloudwatch"}
 # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html: "you must have
 # permission to perform the s3:ListBucket action"; HeadObject needs s3:GetObject).
 ACTION_FOR = {("s3", "ListObjectsV2"): "s3:ListBucket", ("s3", "HeadObject"): "s3:GetObject", ("s3", "HeadBucket"): "s3:ListBucket"}
+# Copies and multipart uploads are authorised as s3:PutObject on the destination (the copy
+# source's s3:GetObject / s3:GetObjectVersion is a row of tests/access/paths.py,
+# forwarder-reads-source-*): https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html,
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html,
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html,
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html.
+ACTION_FOR |= {("s3", op): "s3:PutObject" for op in ("CopyObject", "UploadPartCopy", "CreateMultipartUpload", "CompleteMultipartUpload")}
 # Function (its physical name without the stage prefix) -> source package.
-PACKAGES = {"chat-relay": "chat_relay", "responder": "responder", "flow-log-enforcer": "flow_log_enforcer", "review-digest": "review_digest"}
+PACKAGES = {"chat-relay": "chat_relay", "responder": "responder", "flow-log-enforcer": "flow_log_enforcer", "review-digest": "review_digest", "log-forwarder": "log_forwarder"}
 # Functions that share a package: (package, the files each one runs).
 MODULES = {"drill-runner": ("drills", ("drill_runner.py", "drill_common.py")), "drill-checker": ("drills", ("drill_checker.py", "drill_common.py"))}
 # Calls a function makes with credentials other than its role's: the drill runner reads the

@@ -134,7 +134,7 @@ def cloudtrail_records(config: BaselineConfig, queries: list[Query]) -> list[dic
         _ct(call, account=a, arn=_user(a, "pos-region-use1"), awsRegion="us-east-1", name="RunInstances", source="ec2.amazonaws.com"),
         _ct(call, account=a, arn=_user(a, "neg-region-use1"), awsRegion="us-east-1", name="ListUsers", source="iam.amazonaws.com"),
     ]
-    for function in ("chat-relay", "flow-log-enforcer", "responder", "review-digest", "drill-runner", "drill-checker"):
+    for function in ("chat-relay", "flow-log-enforcer", "log-forwarder", "responder", "review-digest", "drill-runner", "drill-checker"):
         name = f"{config.resource_prefix}-{function}"
         records += [
             _ct(call, account=a, arn=f"arn:aws:sts::{a}:assumed-role/pos-fn-{function}-role/{name}", errorCode="AccessDenied"),

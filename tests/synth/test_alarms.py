@@ -275,6 +275,8 @@ def test_other_regions_get_only_the_monitors_of_their_own_resources(synthesized)
         "dpp-prod-ResponderDeadLetters",
         "dpp-prod-LogExportDeliveryFailing",  # this region's log-group export stream (DPP-LOG-8)
         "dpp-prod-LogExportDeliveryStale",
+        "dpp-prod-LogForwarderErrors",  # the workload log bucket's forwarder of this region (DPP-LOG-8)
+        "dpp-prod-LogForwarderDeadLetters",
     }
     assert alarms["dpp-prod-FlowLogEnforcerErrors"]["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-flow-log-enforcer"}]
     assert alarms["dpp-prod-AlertRoutingDeadLetters"]["Dimensions"] == [{"Name": "QueueName", "Value": "dpp-prod-alert-routing-dead-letters"}]

@@ -19,8 +19,9 @@ EVENTS = Path(__file__).resolve().parent.parent / "events"
 QUEUE_KEY = f"arn:aws:kms:eu-central-1:{ACCOUNT}:alias/dpp-prod/monitoring"
 
 
-def only(template: Template, cfn_type: str) -> dict:
-    found = template.find_resources(cfn_type)
+def only(template: Template, cfn_type: str, construct: str = "") -> dict:
+    """The one resource of ``cfn_type`` (under the construct whose logical IDs start with ``construct``)."""
+    found = {k: r for k, r in template.find_resources(cfn_type).items() if k.startswith(construct)}
     assert len(found) == 1, f"expected one {cfn_type}, found {list(found)}"
     return next(iter(found.values()))
 
@@ -214,7 +215,7 @@ def test_named_vpcs_are_associated_with_dns_query_logging(with_vpcs):
 
 def test_every_other_vpc_is_covered_by_the_enforcer(synthesized):
     template = synthesized.template("collection", "eu-central-1")
-    function = only(template, "AWS::Lambda::Function")["Properties"]
+    function = only(template, "AWS::Lambda::Function", "FlowLogEnforcer")["Properties"]
     assert function["FunctionName"] == "dpp-prod-flow-log-enforcer"
     assert function["Runtime"].startswith("python3.")
     assert "ReservedConcurrentExecutions" not in function  # quota-10 accounts refuse any reservation
@@ -229,14 +230,14 @@ def test_every_other_vpc_is_covered_by_the_enforcer(synthesized):
     assert json.loads(env["FLOW_LOG_DESTINATIONS"]) == [{"kind": "s3", "arn": f"arn:aws:s3:::dpp-prod-log-intake-{ACCOUNT}-eu-central-1/vpc-flow-logs"}]
     assert env["FLOW_LOG_FORMAT"] == FLOW_LOG_FORMAT
     assert env["RESOLVER_QUERY_LOG_CONFIG_ID"] == {"Fn::GetAtt": [next(iter(template.find_resources("AWS::Route53Resolver::ResolverQueryLoggingConfig"))), "Id"]}
-    invoke = only(template, "AWS::Lambda::EventInvokeConfig")["Properties"]
+    invoke = only(template, "AWS::Lambda::EventInvokeConfig", "FlowLogEnforcer")["Properties"]
     assert invoke["MaximumRetryAttempts"] == 2
-    queue = only(template, "AWS::SQS::Queue")["Properties"]
+    queue = only(template, "AWS::SQS::Queue", "FlowLogEnforcer")["Properties"]
     assert queue["KmsMasterKeyId"] == QUEUE_KEY
 
 
 def test_enforcer_runs_on_create_vpc_and_daily(synthesized):
-    rules = synthesized.template("collection", "eu-west-1").find_resources("AWS::Events::Rule")
+    rules = {k: r for k, r in synthesized.template("collection", "eu-west-1").find_resources("AWS::Events::Rule").items() if k.startswith("FlowLogEnforcer")}
     patterns = [r["Properties"]["EventPattern"] for r in rules.values() if "EventPattern" in r["Properties"]]
     schedules = [r["Properties"]["ScheduleExpression"] for r in rules.values() if "ScheduleExpression" in r["Properties"]]
     assert schedules == ["rate(1 day)"]
@@ -279,7 +280,7 @@ def test_enforcer_role_is_least_privilege(with_vpcs):
 def test_flow_logs_switched_off_removes_flow_logs_and_enforcer():
     built = build_app(context_with(features__flowLogs="false"))
     template = built.template("collection", "eu-west-1")
-    assert template.find_resources("AWS::Lambda::Function") == {}
+    assert [r["Properties"]["FunctionName"] for r in template.find_resources("AWS::Lambda::Function").values()] == ["dpp-prod-log-forwarder"]
     assert template.find_resources("AWS::EC2::FlowLog") == {}
 
 
@@ -293,6 +294,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
     assert {g["Properties"]["LogGroupName"] for g in groups.values()} == {
         "/dpp/prod/cloudtrail",
         "/aws/lambda/dpp-prod-flow-log-enforcer",
+        "/aws/lambda/dpp-prod-log-forwarder",
         "/aws/lambda/dpp-prod-canary-writer",
         "/aws/lambda/dpp-prod-chat-relay",
         "/aws/lambda/dpp-prod-security-contact",
@@ -316,6 +318,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
     other = synthesized.template("monitoring-foundation", "eu-central-1").find_resources("AWS::Logs::LogGroup")
     assert {g["Properties"]["LogGroupName"] for g in other.values()} == {
         "/aws/lambda/dpp-prod-flow-log-enforcer",
+        "/aws/lambda/dpp-prod-log-forwarder",
         "/aws/lambda/dpp-prod-chat-relay",
         "/aws/lambda/dpp-prod-archive-key-lookup",
         "/aws/lambda/dpp-prod-responder",
@@ -362,6 +365,7 @@ PINNED_FOUNDATION = {
     "DrillCheckerLogGroupFEF9FA98",
     "WorkloadLogBucketDABD8C88",
     "WorkloadLogBucketAccessLogBucket2EA996ED",
+    "LogForwarderLogGroup24B6CBD6",
 }
 
 

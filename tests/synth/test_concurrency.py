@@ -51,8 +51,10 @@ def test_a_configured_reservation_reaches_every_function_but_sqs_consumers():
     relay = built.template("relay", "eu-west-1")
     (relay_function,) = relay.find_resources("AWS::Lambda::Function").values()
     assert "ReservedConcurrentExecutions" not in relay_function["Properties"]
-    (enforcer,) = built.template("collection", "eu-west-1").find_resources("AWS::Lambda::Function").values()
-    assert enforcer["Properties"]["ReservedConcurrentExecutions"] == 3
+    functions = built.template("collection", "eu-west-1").find_resources("AWS::Lambda::Function").values()
+    # The flow-log enforcer and the workload log forwarder, both invoked asynchronously.
+    assert sorted(f["Properties"]["FunctionName"] for f in functions) == ["dpp-prod-flow-log-enforcer", "dpp-prod-log-forwarder"]
+    assert all(f["Properties"]["ReservedConcurrentExecutions"] == 3 for f in functions)
 
 
 @pytest.mark.parametrize("value", [0, -1, "two", True, 1.5])

@@ -105,6 +105,25 @@ def test_a_control_without_a_verified_check_is_not_met_and_a_failing_check_wins(
     assert gaps.status == PARTIAL and gaps.missing == ["eu-central-1"]
 
 
+def test_a_workload_log_bucket_counts_as_forwarded_only_with_its_rule_and_function(report, synthesized):
+    from evidence.clauses import collect
+    from evidence.facts import Facts
+
+    facts = Facts.read(synthesized.outdir)
+    buckets = collect._workload_log_buckets(facts)
+    assert len(collect._forwarded(facts, buckets)) == len(buckets) == 2
+    # Near misses: no rule taking the bucket's events, or a function copying elsewhere.
+    without_rule = replace(facts, resources=[r for r in facts.resources if not (r.cfn_type == "AWS::Events::Rule" and "/LogForwarder/" in r.path)])
+    assert collect._forwarded(without_rule, buckets) == []
+    elsewhere = [
+        replace(r, properties={**r.properties, "Environment": {"Variables": {**r.properties["Environment"]["Variables"], "DESTINATION_BUCKET": "some-other-bucket"}}})
+        if r.cfn_type == "AWS::Lambda::Function" and "/LogForwarder/" in r.path
+        else r
+        for r in facts.resources
+    ]
+    assert collect._forwarded(replace(facts, resources=elsewhere), buckets) == []
+
+
 def test_requirements_roll_up_from_their_clauses(report):
     for grade in report.grades:
         statuses = {c.status for c in grade.clauses}
@@ -119,8 +138,10 @@ def test_what_the_project_does_not_answer_is_not_met_and_says_what_would(report)
         grade = report.clause(clause_id)
         assert grade.status == NOT_MET and words in " ".join(grade.missing), clause_id
     assert report.clause("DPP-LOG-2.b").status == MET  # the logging helper, graded on its tests
-    workload = report.clause("DPP-LOG-8")  # Config rules, the export and the workload log buckets; not replicated yet
-    assert workload.status == PARTIAL and any("workload log buckets: not replicated" in m for m in workload.missing)
+    workload = report.clause("DPP-LOG-8")  # Config rules, the export and the workload log buckets, forwarded into the archive
+    assert workload.status == PARTIAL and any("CloudFront standard logs" in m for m in workload.missing)
+    assert any("log forwarder" in c and "111122223333/eu-central-1" in c and "111122223333/eu-west-1" in c for c in workload.controls)
+    assert not any("not copied into the log-archive account" in m for m in workload.missing)
     assert any("workload log buckets" in c and "111122223333/eu-central-1" in c and "111122223333/eu-west-1" in c for c in workload.controls)
     assert not any("no workload log bucket" in m for m in workload.missing)
     assert any("Config rules detecting at run time" in c and "load balancer access logs" in c for c in workload.controls)

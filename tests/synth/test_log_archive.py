@@ -276,6 +276,11 @@ def test_allows_name_only_services_never_any_principal(archive, replica):
                     # The covered accounts' Firehose roles, by name: the account, pinned to the roles.
                     assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
                     assert s["Condition"] == {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-export-*"]}}, s
+                elif s["Effect"] == "Allow" and s.get("Sid") == "LogForwardersWriteOwnPrefix":
+                    # The workload log forwarders' roles, by name, under workload-logs/<account>/ only.
+                    assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, s
+                    assert s["Condition"] == {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-forwarder-*"]}}, s
+                    assert s["Resource"]["Fn::Join"][1][-1] == f"/workload-logs/{ACCOUNT}/*", s
                 elif s["Effect"] == "Allow" and s.get("Sid") == "DrillCheckersWriteEvidence":
                     # The drill checkers' records (DPP-MON-8): their accounts, narrowed to the
                     # checker role by ARN, may put objects under evidence/drill/ and nothing else.

@@ -270,6 +270,9 @@ def test_the_intake_exists_for_the_export_even_without_flow_or_dns_logs():
     context["dpp"]["features"].update({"flowLogs": False, "dnsQueryLogs": False})
     assert load_config(context).intake_regions == ("eu-central-1",)
     context["dpp"]["workload"] = {"exportLogGroups": False}
+    # The workload log buckets' forwarder copies into the intake too.
+    assert load_config(context).intake_regions == ("eu-central-1",)
+    context["dpp"]["workload"] = {"exportLogGroups": False, "logBuckets": False}
     assert load_config(context).intake_regions == ()
 
 

@@ -5,11 +5,15 @@ workload_log_paths)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from capabilities.workload_logs.elb_accounts import ELB_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE, elb_account
 from configuration import ConfigError, load_config
-from tests.support import context_with
+from tests.eventbridge_matcher import matches
+from tests.support import build_app, context_with
 
 ACCOUNT = "111122223333"
 
@@ -100,3 +104,81 @@ def test_the_log_buckets_switch_is_validated():
         load_config(context_with(workload__logBuckets="yes"))
     assert load_config(context_with()).workload.log_buckets is True
     assert load_config(context_with(workload__logBuckets=False)).workload.log_buckets is False
+
+
+# --- delivery into the archive: the log forwarder (capabilities.workload_logs.log_forwarder) ---
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+
+
+def _object_created(bucket: str, key: str, detail_type: str = "Object Created") -> dict:
+    """The S3 sample event (tests/events/s3/, the structure of
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html) for ``bucket``/``key``."""
+    event = json.loads((EVENTS / "s3" / "object-created-alb.json").read_text())
+    event["detail-type"] = detail_type
+    event["resources"] = [f"arn:aws:s3:::{bucket}"]
+    event["detail"]["bucket"]["name"] = bucket
+    event["detail"]["object"]["key"] = key
+    return event
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_the_bucket_announces_new_objects_to_eventbridge(synthesized, region):
+    _, bucket = _bucket(synthesized.template("monitoring-foundation", region), "aws-waf-logs-")
+    # Set on the bucket itself (no notification custom resource):
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-eventbridgeconfiguration.html
+    assert bucket["Properties"]["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+
+
+@pytest.mark.parametrize(
+    ("region", "destination"),
+    [("eu-west-1", f"dpp-prod-config-staging-{ACCOUNT}-eu-west-1"), ("eu-central-1", f"dpp-prod-log-intake-{ACCOUNT}-eu-central-1")],
+)
+def test_the_forwarder_copies_into_the_regions_replicated_destination(synthesized, region, destination):
+    template = synthesized.template("collection", region)
+    functions = {k: r["Properties"] for k, r in template.find_resources("AWS::Lambda::Function").items() if k.startswith("LogForwarder")}
+    (function,) = functions.values()
+    assert function["FunctionName"] == "dpp-prod-log-forwarder"
+    assert function["Environment"]["Variables"] == {
+        "DESTINATION_BUCKET": destination,
+        "DESTINATION_ACCOUNT": ACCOUNT,
+        "DESTINATION_PREFIX": f"workload-logs/{ACCOUNT}/{region}",
+        "SOURCE_PREFIXES": "alb/,waf/",
+    }
+    assert function["LoggingConfig"]["LogGroup"] == "/aws/lambda/dpp-prod-log-forwarder"
+    assert "DeadLetterConfig" in function
+    roles = [r["Properties"] for k, r in template.find_resources("AWS::IAM::Role").items() if k.startswith("LogForwarder")]
+    assert [r["RoleName"] for r in roles] == [f"dpp-prod-log-forwarder-{region}"], "the archive admits the role by this name"
+    (queue,) = [q["Properties"] for k, q in template.find_resources("AWS::SQS::Queue").items() if k.startswith("LogForwarder")]
+    assert queue["QueueName"] == "dpp-prod-log-forwarder-dead-letters" and "KmsMasterKeyId" in queue
+    # The archive admits exactly this prefix (capabilities.archive.delivery.admit_log_forwarder).
+    archive = synthesized.template("log-archive" if region == "eu-west-1" else "log-intake", None if region == "eu-west-1" else region)
+    statements = [s for p in archive.find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid") == "LogForwardersWriteOwnPrefix"]
+    assert len(statements) == 1
+    assert statements[0]["Condition"] == {"ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-forwarder-*"]}}
+    assert f'/workload-logs/{ACCOUNT}/*"' in json.dumps(statements[0]["Resource"])
+
+
+def test_the_forwarder_rule_takes_new_alb_and_waf_objects_of_this_bucket_only(synthesized):
+    template = synthesized.template("collection", "eu-central-1")
+    (rule,) = [r["Properties"] for k, r in template.find_resources("AWS::Events::Rule").items() if k.startswith("LogForwarder")]
+    pattern, (target,) = rule["EventPattern"], rule["Targets"]
+    bucket = f"aws-waf-logs-dpp-prod-workload-{ACCOUNT}-eu-central-1"
+    alb = f"alb/AWSLogs/{ACCOUNT}/elasticloadbalancing/eu-central-1/2026/11/12/x.log.gz"
+    assert matches(pattern, _object_created(bucket, alb))
+    assert matches(pattern, _object_created(bucket, f"waf/AWSLogs/{ACCOUNT}/WAFLogs/eu-central-1/acl/2026/11/12/00/05/x.log.gz"))
+    # Near misses: another bucket, another prefix, a deletion.
+    assert not matches(pattern, _object_created(bucket.replace("eu-central-1", "eu-west-1"), alb))
+    assert not matches(pattern, _object_created(bucket, f"other/{alb}"))
+    assert not matches(pattern, _object_created(bucket, alb, "Object Deleted"))
+    # EventBridge retries for 24 hours, then dead-letters (eb-rule-retry-policy.html).
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
+    assert "DeadLetterConfig" in target
+
+
+def test_no_forwarder_without_the_log_buckets():
+    built = build_app(context_with(workload__logBuckets=False))
+    functions = built.template("collection", "eu-west-1").find_resources("AWS::Lambda::Function")
+    assert "dpp-prod-log-forwarder" not in [f["Properties"]["FunctionName"] for f in functions.values()]
+    statements = [s.get("Sid") for p in built.template("log-archive").find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    assert "LogForwardersWriteOwnPrefix" not in statements

@@ -1,0 +1,138 @@
+"""A workload account's log forwarder: every new object of the region's workload log bucket
+(ALB access logs, WAF logs) copied into the log archive within seconds (DPP-LOG-8,
+DPP-RET-1, DPP-PRT-2, DPP-PRT-3).
+
+Why a function and not S3 replication: replicas keep their source's encryption, and "objects
+encrypted with SSE-S3 are replicated as SSE-S3" is what S3 does by default
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html);
+ALB access logs accept only SSE-S3, while the archive is KMS-only (its bucket policy denies a
+weaker encryption header, ``capabilities.archive.tamper``). A copy made by a role of this
+account is a new object that takes the destination bucket's default KMS key.
+
+- The bucket sends "Object Created" events to EventBridge
+  (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); a rule in this
+  stack matches the bucket and the ``alb/`` and ``waf/`` prefixes and invokes the function,
+  retrying for 24 hours (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
+- The function (``lambdas/log_forwarder``) copies into the log-archive account's bucket of
+  this region that already takes cross-account channels and is replicated into both locked
+  copies: the Config staging bucket at home, the region's intake elsewhere (the same
+  destination as the CloudWatch Logs export, ``ArchiveNames.log_export_bucket``), under
+  ``workload-logs/<account>/<region>/``. Copies into an unlocked bucket need no Content-MD5
+  (a bucket with default retention would, object-lock-managing.html).
+- Its role has a fixed name, ``<prefix>-log-forwarder-<region>``, which the destination
+  bucket and key admit by pattern with the covered accounts (or ``aws:PrincipalOrgID``).
+- Failures: Lambda retries twice, then the event goes to an encrypted dead-letter queue
+  (as do events EventBridge could not deliver); both alarm (``LogForwarderErrors``,
+  ``LogForwarderDeadLetters``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
+
+SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "log_forwarder"
+
+
+def forwarder_event_pattern(bucket_name: str, prefixes: list[str]) -> dict:
+    """The EventBridge pattern of new objects under ``prefixes`` of ``bucket_name``."""
+    return {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {"bucket": {"name": [bucket_name]}, "object": {"key": [{"prefix": p} for p in prefixes]}},
+    }
+
+
+class LogForwarder(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        function_name: str,
+        role_name: str,
+        dead_letter_queue_name: str,
+        log_group_name: str,
+        source_bucket: str,
+        source_prefixes: list[str],
+        destination_bucket: str,
+        destination_account: str,
+        destination_key_alias: str,
+        destination_prefix: str,
+        monitoring_key_alias: str,
+        account: str,
+        region: str,
+    ) -> None:
+        super().__init__(scope, id)
+        prefixes = [p.rstrip("/") + "/" for p in source_prefixes]
+        self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias))
+        role = iam.Role(
+            self,
+            "Role",
+            role_name=role_name,
+            description="Copies the workload log bucket's objects into the DPP log archive (DPP-LOG-8)",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        )
+        policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description="Read the workload log bucket's new objects, write their copies under this account's archive prefix",
+            roles=[role],
+            statements=[
+                iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"arn:aws:logs:{region}:{account}:log-group:{log_group_name}:*"]),
+                # The copy source: CopyObject and UploadPartCopy read it with the caller's rights
+                # (GetObjectVersion because the event names the version).
+                iam.PolicyStatement(
+                    actions=["s3:GetObject", "s3:GetObjectVersion"],
+                    resources=[f"arn:aws:s3:::{source_bucket}/{p}*" for p in prefixes],
+                ),
+                iam.PolicyStatement(
+                    actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+                    resources=[f"arn:aws:s3:::{destination_bucket}/{destination_prefix}/*"],
+                ),
+                key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=destination_account, alias=destination_key_alias, via_services=["s3"]),
+                iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
+                key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=account, alias=monitoring_key_alias, via_services=["sqs"]),
+            ],
+        )
+        self.function = monitoring_function(
+            self,
+            "Function",
+            function_name=function_name,
+            description="Copies new ALB access logs and WAF logs into the DPP log archive (DPP-LOG-8)",
+            code=lambda_.Code.from_asset(str(SOURCE)),
+            role=role,
+            log_group_name=log_group_name,
+            # A multipart copy of a very large object takes many UploadPartCopy calls.
+            timeout=Duration.minutes(15),
+            memory_size=256,
+            environment={
+                "DESTINATION_BUCKET": destination_bucket,
+                "DESTINATION_ACCOUNT": destination_account,
+                "DESTINATION_PREFIX": destination_prefix,
+                "SOURCE_PREFIXES": ",".join(prefixes),
+            },
+            dead_letter_queue=self.dead_letters,
+            retry_attempts=2,
+        )
+        self.function.node.add_dependency(policy)
+        self.rule = events.Rule(
+            self,
+            "OnObjectCreated",
+            description="Each new ALB or WAF log object is copied into the DPP log archive (DPP-LOG-8)",
+            event_pattern=events.EventPattern(**_cdk_pattern(forwarder_event_pattern(source_bucket, prefixes))),
+            targets=[targets.LambdaFunction(self.function, retry_attempts=185, max_event_age=Duration.hours(24), dead_letter_queue=self.dead_letters)],
+        )
+
+
+def _cdk_pattern(pattern: dict) -> dict:
+    return {"source": pattern["source"], "detail_type": pattern["detail-type"], "detail": pattern["detail"]}
