@@ -95,16 +95,6 @@ def detection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list
             "This queue is itself the dead-letter queue of the EventBridge rule targets (cdk-nag only "
             "recognises SQS redrive); a dead-letter queue of a dead-letter queue would have nowhere further to go.",
         ),
-        *(
-            Acknowledgement(
-                rule,
-                f"{stack}/GlobalEventForwarder/ForwardingFailed/Resource",
-                "No topic lives in us-east-1 unless it is a covered region, so the alarm has no action of its own: "
-                "its state change goes to EventBridge and is forwarded to the home region, where the route "
-                "GlobalEventsForwardingFailed publishes it to the critical topic (tests/synth/test_detection.py).",
-            )
-            for rule in ("NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction", "HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction", "DPP::DPP-AlarmCanFire")
-        ),
     ]
     if config.features.guardduty:
         archive = archive_names(config)

@@ -328,7 +328,11 @@ def test_archive_key_admits_services_only_for_covered_accounts(archive):
             assert s["Condition"]["ArnLike"] == {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-export-*"]}
             assert s["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
         if "Service" in principal:
-            assert "aws:SourceAccount" in s["Condition"]["StringEquals"], s
+            # Bound to this account: by aws:SourceAccount, or (CloudWatch Logs) by the encryption
+            # context naming one log group of it, the form its KMS page documents
+            # (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+            context = s["Condition"].get("ArnEquals", {}).get("kms:EncryptionContext:aws:logs:arn", "")
+            assert "aws:SourceAccount" in s["Condition"].get("StringEquals", {}) or context.startswith(f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:"), s
 
 
 # --- roles ----------------------------------------------------------------------------------
@@ -423,6 +427,7 @@ PINNED_STATEFUL = {
         "LogArchiveConfigStagingBucketF29983D4",
         "InvestigationResultsBucketCC319D56",
         "InvestigationResultsKey1C1B610F",
+        "GuardDutyExportFolderLogGroup845AA0BE",  # the export-folder action's log (capabilities.detection.export_folder)
     },
     "log-replica": {
         "LogArchiveReplicaReplicaKey448ED0D0",
