@@ -621,7 +621,10 @@ def test_a_control_change_by_another_role_is_no_drill():
 
     change = drill_event("logs-put-retention-by-drill-role.json")
     assert is_drill(change)
-    for arn in ("arn:aws:sts::111122223333:assumed-role/PlatformAdmin/drill-20261202T090000Z-3f9a1c", "arn:aws:sts::111122223333:assumed-role/dpp-prod-drill-control-changer-x/drill-20261202T090000Z-3f9a1c"):
+    for arn in (
+        "arn:aws:sts::111122223333:assumed-role/PlatformAdmin/drill-20261202T090000Z-3f9a1c",
+        "arn:aws:sts::111122223333:assumed-role/dpp-prod-drill-control-changer-x/drill-20261202T090000Z-3f9a1c",
+    ):
         change["detail"]["userIdentity"]["arn"] = arn
         assert not is_drill(change), arn
 

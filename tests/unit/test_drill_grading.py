@@ -34,7 +34,9 @@ def drill(path: str, at: datetime, ok: bool = True) -> dict:
 def facts(tmp_path: Path, records: list[dict] | None, paths: list[str] = PATHS, schedule: str = "cron(0 9 ? * WED *)") -> Facts:
     resources = [Resource("alarms", "111122223333", "eu-west-1", "Drill", "AWS::StepFunctions::StateMachine", "alarms/AlertDrill/StateMachine", {})]
     resources += [
-        Resource("alarms", "111122223333", "eu-west-1", f"Broken{p}", "AWS::CloudWatch::Alarm", f"alarms/Alarms/{p}", {"AlarmName": f"dpp-prod-DrillAlertPathBroken{SUFFIX[p]}", "AlarmActions": ["topic"]})
+        Resource(
+            "alarms", "111122223333", "eu-west-1", f"Broken{p}", "AWS::CloudWatch::Alarm", f"alarms/Alarms/{p}", {"AlarmName": f"dpp-prod-DrillAlertPathBroken{SUFFIX[p]}", "AlarmActions": ["topic"]}
+        )
         for p in paths
     ]
     register = None
