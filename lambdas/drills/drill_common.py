@@ -79,7 +79,7 @@ class Settings:
             deadline_seconds=int(env.get("DEADLINE_SECONDS", "900")),
             control_role_arn=env.get("CONTROL_ROLE_ARN", ""),
             control_log_group=env.get("CONTROL_LOG_GROUP", ""),
-            control_retention_days=tuple(json.loads(env.get("CONTROL_RETENTION_DAYS", "[0, 0]"))),  # type: ignore[arg-type]
+            control_retention_days=tuple(json.loads(env.get("CONTROL_RETENTION_DAYS", "[0, 0]"))),
         )
 
 
