@@ -302,6 +302,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/dpp/prod/data-protection-findings",
         "/aws/lambda/dpp-prod-drill-runner",
         "/aws/lambda/dpp-prod-drill-checker",
+        "/dpp/prod/drill-control-change",  # empty: the control-change drill changes its retention and reverts it
     }
     for group in groups.values():
         props = group["Properties"]
