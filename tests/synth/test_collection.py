@@ -361,6 +361,7 @@ PINNED_FOUNDATION = {
     "DataProtectionFindingsLogGroup4222BB4D",
     "DrillRunnerLogGroup851D0251",
     "DrillCheckerLogGroupFEF9FA98",
+    "DrillControlChangeLogGroup7B279BE1",
     "WorkloadLogBucketDABD8C88",
     "WorkloadLogBucketAccessLogBucket2EA996ED",
 }
