@@ -272,5 +272,18 @@ def drill_canary_role_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-drill-canary-reader"
 
 
+def drill_control_role_name(config: BaselineConfig) -> str:
+    """The only principal whose changes of the drill's log group are drills (the control-change
+    path): its one right is that group's retention."""
+    return f"{config.resource_prefix}-drill-control-changer"
+
+
+def drill_control_log_group(config: BaselineConfig) -> str:
+    """A log group of the drill's own, holding nothing: the control-change drill changes its
+    retention and reverts it. Under /dpp/<stage>/, so the LogGroupTampering route watches it
+    as it watches every baseline group."""
+    return f"/dpp/{config.stage}/drill-control-change"
+
+
 def drill_state_machine_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-alert-drill"

@@ -12,7 +12,8 @@ from capabilities.alarms.dashboard import MonitoringDashboard
 from capabilities.alerting import review_topic_name, topic_name
 from capabilities.canary import CANARY_KEY, CanaryWriter
 from capabilities.drills.alert_drill import AlertDrill, ArchiveTarget, DrillNames
-from capabilities.drills.paths import GUARDDUTY_SAMPLE_TYPE, drill_paths, expected_targets
+from capabilities.drills.paths import GUARDDUTY_SAMPLE_TYPE, control_change_retention, drill_paths, expected_targets
+from capabilities.foundation.log_group import CLOUDWATCH_RETENTIONS, cloudwatch_retention_days
 from capabilities.costs import CostAnomalyAlerts, MonthlyBudget, cost_anomaly_region
 from capabilities.review import ReviewDigest
 from configuration.model import BaselineConfig, Severity
@@ -21,6 +22,8 @@ from configuration.naming import (
     canary_writer_name,
     drill_canary_role_name,
     drill_checker_name,
+    drill_control_log_group,
+    drill_control_role_name,
     drill_runner_name,
     drill_state_machine_name,
     lambda_log_group,
@@ -109,6 +112,7 @@ def alert_drill(stack: Stack, config: BaselineConfig, key_alias: str) -> AlertDr
     """The weekly alert drill at each trail's home, next to the alarms it breaches (DPP-MON-8)."""
     paths = drill_paths(config)
     archive = archive_names(config)
+    retention = cloudwatch_retention_days(config.retention_days)  # the drill log group's own
     return AlertDrill(
         stack,
         "AlertDrill",
@@ -123,6 +127,8 @@ def alert_drill(stack: Stack, config: BaselineConfig, key_alias: str) -> AlertDr
             state_machine=drill_state_machine_name(config),
             relay_log_group=lambda_log_group(relay_function_name(config)),
             monitoring_key_alias=key_alias,
+            control_role=drill_control_role_name(config),
+            control_log_group=drill_control_log_group(config),
         ),
         paths=paths,
         expected_targets={p.id: expected_targets(config, p) for p in paths},
@@ -133,4 +139,5 @@ def alert_drill(stack: Stack, config: BaselineConfig, key_alias: str) -> AlertDr
         canary_key=CANARY_KEY,
         account=stack.account,
         region=stack.region,
+        control_retention_days=(retention, control_change_retention(retention, CLOUDWATCH_RETENTIONS)),
     )

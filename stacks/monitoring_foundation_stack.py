@@ -8,6 +8,7 @@ from constructs import Construct
 
 from capabilities.alerting.severity_topics import topic_name
 from capabilities.canary import DecoyBucket
+from capabilities.drills.paths import control_change_places
 from capabilities.foundation import MonitoringKey, protected_log_group
 from capabilities.responses import ResponseLedger
 from capabilities.workload_logs import WorkloadLogBucket
@@ -16,6 +17,7 @@ from configuration.naming import (
     DEFAULT_BOOTSTRAP_QUALIFIER,
     canary_writer_name,
     drill_checker_name,
+    drill_control_log_group,
     drill_runner_name,
     enforcer_function_name,
     key_lookup_function_name,
@@ -73,6 +75,9 @@ class MonitoringFoundationStack(Stack):
         if config.drills_here(self.account, self.region):
             group("DrillRunnerLogGroup", lambda_log_group(drill_runner_name(config)))
             group("DrillCheckerLogGroup", lambda_log_group(drill_checker_name(config)))
+        if (self.account, self.region) in control_change_places(config):
+            # Holds nothing: the control-change drill changes its retention and reverts it.
+            group("DrillControlChangeLogGroup", drill_control_log_group(config))
         if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
             group("ChatRelayLogGroup", lambda_log_group(relay_function_name(config)))
         if config.features.guardduty:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from aws_cdk.assertions import Template
 
 from tests import cfn_lint
 from tests.support import BuiltApp, build_app
+
+# Modules bundled into several functions at synth (capabilities/relay/bundling.py): importable
+# by the functions' tests as they are in each bundle's root.
+SHARED_LAMBDA_MODULES = Path(__file__).resolve().parents[1] / "lambdas" / "shared"
+if str(SHARED_LAMBDA_MODULES) not in sys.path:
+    sys.path.append(str(SHARED_LAMBDA_MODULES))
 
 
 @dataclass

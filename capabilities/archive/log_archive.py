@@ -125,6 +125,11 @@ class LogArchive(Construct):
         archive_key.deny_tampering(exempt_role_arns=exempt)
         if evidence_writers:
             self._admit_evidence_writers(list(evidence_writers))
+        tamper.deny_evidence_writes_except(
+            self.bucket,
+            prefix=f"{EVIDENCE_PREFIX}/",
+            writer_role_arns=[*evidence_writers, names.role_arn(names.reader_role), names.role_arn(settings.break_glass_role_name)],
+        )
 
     def _admit_evidence_writers(self, role_arns: list[str]) -> None:
         """The drill checkers (each monitored account's, a fixed role name) write their records

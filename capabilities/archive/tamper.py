@@ -133,3 +133,34 @@ def confine_reads_to_endpoints(bucket: s3.Bucket, *, reader_role_arn: str, endpo
             },
         )
     )
+
+
+# What writes (or hides) an object: a direct write, a replicated copy (staging is replicated
+# into the archive, so a fake record written to staging would otherwise land), and a delete
+# marker that would hide a record without destroying it.
+EVIDENCE_WRITE_ACTIONS = ("s3:PutObject", "s3:ReplicateObject", "s3:DeleteObject", "s3:ReplicateDelete")
+
+
+def deny_evidence_writes_except(bucket: s3.Bucket, *, prefix: str, writer_role_arns: list[str]) -> None:
+    """Only the evidence's own writers write under ``prefix`` (DPP-VER-4, DPP-MON-8): the drill
+    checkers, the reader role (``make record``) and break-glass. An administrator of the account
+    with s3:* cannot forge a drill or review record, nor can a service writing into the bucket.
+
+    ``ArnNotLike`` on ``aws:PrincipalArn`` (a role session's value is its role's ARN,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn)
+    is a negated operator, true when the key is absent
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+    service principals send no aws:PrincipalArn, so the deny applies to them too, which is
+    wanted: no service delivers under evidence/. S3 replication writes with the replication
+    role, which is not exempt: a copy from staging is refused, while the archive's own records
+    still replicate into the replica, whose bucket this is not."""
+    bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="DenyEvidenceWritesExceptEvidenceWriters",
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=list(EVIDENCE_WRITE_ACTIONS),
+            resources=[bucket.arn_for_objects(f"{prefix}*")],
+            conditions={"ArnNotLike": {"aws:PrincipalArn": writer_role_arns}},
+        )
+    )

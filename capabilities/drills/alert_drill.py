@@ -43,6 +43,8 @@ class DrillNames:
     state_machine: str
     relay_log_group: str
     monitoring_key_alias: str
+    control_role: str = ""
+    control_log_group: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,10 @@ class AlertDrill(Construct):
         canary_key: str,
         account: str,
         region: str,
+        control_retention_days: tuple[int, int] = (0, 0),
     ) -> None:
+        """``control_retention_days``: the drill log group's own retention and the one the
+        control-change drill sets for a moment."""
         super().__init__(scope, id)
         path_ids = [p.id for p in paths]
         drill_alarm = f"arn:aws:cloudwatch:{region}:{account}:alarm:{names.prefix}-DrillAlarmBreach"
@@ -116,6 +121,34 @@ class AlertDrill(Construct):
                 ],
             )
             runner_statements.append(iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[self.canary_role.role_arn]))
+        self.control_role: iam.Role | None = None
+        if "control-change" in path_ids and names.control_log_group:
+            # Only the runner may become the control changer; its one right is the retention of
+            # the drill's own log group, so its sessions' calls (session name = drill ID) are
+            # drills by construction, which is what lets the responder ignore them safely.
+            self.control_role = iam.Role(
+                self,
+                "ControlChangerRole",
+                role_name=names.control_role,
+                description="Changes the retention of the drill's own log group during alert drills only (the control-change path)",
+                assumed_by=iam.ArnPrincipal(runner_role.role_arn),
+                max_session_duration=Duration.hours(1),
+            )
+            iam.ManagedPolicy(
+                self,
+                "ControlChangerPolicy",
+                description="Set the retention of the drill's log group, nothing else",
+                roles=[self.control_role],
+                statements=[
+                    # The log-group resource type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html):
+                    # the group's ARN, with and without the trailing :* IAM uses for a group.
+                    iam.PolicyStatement(
+                        actions=["logs:PutRetentionPolicy"],
+                        resources=[f"arn:aws:logs:{region}:{account}:log-group:{names.control_log_group}", f"arn:aws:logs:{region}:{account}:log-group:{names.control_log_group}:*"],
+                    )
+                ],
+            )
+            runner_statements.append(iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[self.control_role.role_arn]))
         runner_policy = iam.ManagedPolicy(self, "RunnerPolicy", description="Start each drill path, nothing more", roles=[runner_role], statements=runner_statements)
 
         checker_role = iam.Role(
@@ -134,6 +167,11 @@ class AlertDrill(Construct):
             iam.PolicyStatement(actions=["s3:PutObject"], resources=[f"arn:aws:s3:::{archive.bucket}/{EVIDENCE_PREFIX}*"]),
             key_by_alias_statement(actions=["kms:GenerateDataKey"], region=archive.region, account=archive.account, alias=archive.key_alias, via_services=["s3"]),
         ]
+        if "control-change" in path_ids:
+            # LookupEvents takes no resource ARN
+            # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html):
+            # the raised hop is the drill role's call in CloudTrail's event history.
+            checker_statements.append(iam.PolicyStatement(actions=["cloudtrail:LookupEvents"], resources=["*"]))
         if "guardduty-finding" in path_ids:
             checker_statements.append(iam.PolicyStatement(actions=["guardduty:ListFindings", "guardduty:GetFindings"], resources=[detectors]))
         if "securityhub-finding" in path_ids:
@@ -157,6 +195,9 @@ class AlertDrill(Construct):
             "EXPECTED_TARGETS": json.dumps(expected_targets, sort_keys=True),
             "ARCHIVE_BUCKET": archive.bucket,
             "DEADLINE_SECONDS": str(DELIVERY_DEADLINE_SECONDS),
+            "CONTROL_ROLE_ARN": self.control_role.role_arn if self.control_role else "",
+            "CONTROL_LOG_GROUP": names.control_log_group if self.control_role else "",
+            "CONTROL_RETENTION_DAYS": json.dumps(list(control_retention_days)),
         }
         code = lambda_.Code.from_asset(str(SOURCE))
         self.runner = monitoring_function(

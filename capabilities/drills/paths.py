@@ -24,6 +24,10 @@ DRILL_ALARM_ID = "DrillAlarmBreach"
 DRILL_CANARY_ALARM_ID = "DrillCanaryRead"
 DRILL_METRIC = "DrillSignal"
 BROKEN_METRIC = "AlertPathBroken"
+# The control-change path goes through this existing route (capabilities/alerting/event_routes.py):
+# a retention change of a log group under /dpp/<stage>/ is a real DPP control change.
+CONTROL_CHANGE_ROUTE = "LogGroupTampering"
+CONTROL_CHANGE_EVENT = "PutRetentionPolicy"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,12 @@ PATHS: tuple[DrillPath, ...] = (
         "the drill role reads the canary -> CloudTrail data event -> trail log group -> metric filter -> drill canary alarm -> critical topic -> relay -> chat",
     ),
     DrillPath("alarm-breach", "AlarmBreach", Severity.CRITICAL, "metric data breaches the drill alarm -> critical topic -> relay -> chat"),
+    DrillPath(
+        "control-change",
+        "ControlChange",
+        Severity.CRITICAL,
+        "the drill role changes the retention of the drill's own log group (and reverts it) -> CloudTrail -> LogGroupTampering route -> critical topic -> relay -> chat",
+    ),
 )
 
 
@@ -67,6 +77,20 @@ def expected_targets(config: BaselineConfig, path: DrillPath) -> list[str]:
     """The chat targets the relay must deliver the path's alert to (e-mail delivery is not
     observable, so it is not a hop)."""
     return [t.name for t in config.notification_targets if t.is_webhook and path.severity.at_least(t.min_severity)]
+
+
+def control_change_retention(current: int, accepted: tuple[int, ...]) -> int:
+    """The retention the control-change drill sets for a moment: the next value CloudWatch Logs
+    accepts above the group's own (below it at the longest), so the drill group never holds
+    less than the baseline's retention and no retention check turns non-compliant."""
+    higher = [days for days in accepted if days > current]
+    if higher:
+        return higher[0]
+    return max(days for days in accepted if days < current)
+
+
+def control_change_places(config: BaselineConfig) -> tuple[tuple[str, str], ...]:
+    return drill_places(config) if any(p.id == "control-change" for p in drill_paths(config)) else ()
 
 
 def drill_role_pattern(config: BaselineConfig) -> str:

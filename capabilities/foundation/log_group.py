@@ -23,15 +23,15 @@ PII_IDENTIFIERS = (
 )
 
 # The retention values CloudWatch Logs accepts, in days.
-_CLOUDWATCH_RETENTIONS = (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+CLOUDWATCH_RETENTIONS = (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
 def cloudwatch_retention_days(minimum: int) -> int:
     """The shortest retention CloudWatch Logs offers that is at least ``minimum`` days."""
-    for days in _CLOUDWATCH_RETENTIONS:
+    for days in CLOUDWATCH_RETENTIONS:
         if days >= minimum:
             return days
-    return _CLOUDWATCH_RETENTIONS[-1]
+    return CLOUDWATCH_RETENTIONS[-1]
 
 
 def protected_log_group(scope: Construct, id: str, *, name: str | None, key: kms.IKey, retention_days: int) -> logs.LogGroup:

@@ -18,7 +18,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
-from capabilities.relay.bundling import bundled_code
+from capabilities.relay.bundling import DRILL_MARKS, bundled_code
 from configuration.model import NotificationTarget
 
 SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "chat_relay"
@@ -116,7 +116,7 @@ class ChatRelay(Construct):
             "Function",
             function_name=f"{prefix}-chat-relay",
             description="Relays DPP alerts to chat (DPP-MON-5)",
-            code=bundled_code(SOURCE, PACKAGES),
+            code=bundled_code(SOURCE, PACKAGES, (DRILL_MARKS,)),
             role=role,
             log_group_name=log_group_name,
             timeout=FUNCTION_TIMEOUT,

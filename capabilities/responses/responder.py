@@ -23,7 +23,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
-from capabilities.relay.bundling import bundled_code
+from capabilities.relay.bundling import DRILL_MARKS, bundled_code
 from configuration.model import ResponseSettings
 
 SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "responder"
@@ -160,7 +160,7 @@ class AutomatedResponder(Construct):
             "Function",
             function_name=function_name,
             description="Automated responses to high and critical findings (DPP-IR-3)",
-            code=bundled_code(SOURCE, PACKAGES),
+            code=bundled_code(SOURCE, PACKAGES, (DRILL_MARKS,)),
             role=role,
             log_group_name=log_group_name,
             timeout=Duration.minutes(2),

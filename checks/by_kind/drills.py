@@ -5,7 +5,7 @@ from __future__ import annotations
 from capabilities.drills.paths import drill_paths
 from checks.by_kind.common import PUBLIC_PACKS, Acknowledgement, alias_scoped, in_public_packs, wildcards
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names, monitoring_names
+from configuration.naming import archive_names, drill_control_log_group, monitoring_names
 from stacks.topology import PlannedStack
 
 
@@ -23,7 +23,7 @@ def drills(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ac
     acks = [
         *wildcards(f"{base}/RunnerPolicy", ["*"], metrics + " guardduty:ListDetectors takes no resource ARN."),
         *wildcards(f"{base}/RunnerPolicy", [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-drill-runner:*"], own_group),
-        *wildcards(f"{base}/CheckerPolicy", ["*"], metrics),
+        *wildcards(f"{base}/CheckerPolicy", ["*"], metrics + " cloudtrail:LookupEvents (the control-change path's raised hop) takes no resource ARN either."),
         *wildcards(f"{base}/CheckerPolicy", [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{config.resource_prefix}-drill-checker:*"], own_group),
         *wildcards(
             f"{base}/CheckerPolicy",
@@ -51,6 +51,12 @@ def drills(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Ac
     if "guardduty-finding" in {p.id for p in drill_paths(config)}:
         acks += wildcards(f"{base}/RunnerPolicy", [f"arn:aws:guardduty:{region}:{account}:detector/*"], detectors)
         acks += wildcards(f"{base}/CheckerPolicy", [f"arn:aws:guardduty:{region}:{account}:detector/*"], detectors)
+    if "control-change" in {p.id for p in drill_paths(config)}:
+        acks += wildcards(
+            f"{base}/ControlChangerPolicy",
+            [f"arn:aws:logs:{region}:{account}:log-group:{drill_control_log_group(config)}:*"],
+            "logs:PutRetentionPolicy on the drill's own, empty log group only; the trailing :* is how IAM names a log group (its streams) beside the bare group ARN.",
+        )
     if config.canary.enabled:
         acks += wildcards(f"{base}/CanaryReaderPolicy", [names.key_arn_pattern(region)], alias_scoped(names.monitoring_key_alias, region))
     for function, what in (("Runner", "starts each drill path (AWS API calls)"), ("Checker", "reads what each hop left and writes the record (AWS API calls)")):

@@ -4,11 +4,15 @@ that can notify), the EventBridge routes, topics, subscriptions and the relay as
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 
+from capabilities.drills.paths import PATHS
+from configuration.schedule import parse_schedule
 from evidence.checks import access, case, rule
 from evidence.clauses.registry import grades
 from evidence.facts import Facts, where
 from evidence.grading import Finding
+from evidence.register import parse_time
 
 _ALARMS = "tests/synth/test_alarms.py"
 _FIRES = case(f"{_ALARMS}::test_every_alarm_can_fire_on_one_event_and_notifies_its_severity_topic")
@@ -395,28 +399,80 @@ def _runs_per_week(expression: str) -> float:
     return 0.0
 
 
+# A drill may come this long after the schedule's longest gap and still count: the state
+# machine's 17 minutes, EventBridge's retries of the schedule (up to 6 hours), a re-run by
+# make drill the next day.
+DRILL_SLACK = timedelta(days=1)
+DEFAULT_DRILL_SCHEDULE = "cron(0 9 ? * WED *)"
+
+
+def drill_window(schedule: str) -> timedelta:
+    """How old the latest passing drill of a path may be: the schedule's longest gap between
+    two runs, plus ``DRILL_SLACK``."""
+    return timedelta(minutes=parse_schedule(schedule).max_gap_minutes) + DRILL_SLACK
+
+
+def drilled_paths(f: Facts) -> list[str]:
+    """The alert paths this configuration drills: one DrillAlertPathBroken<Path> alarm each."""
+    by_suffix = {p.alarm_suffix: p.id for p in PATHS}
+    names = {str(r.properties.get("AlarmName", "")) for r in f.of_type("AWS::CloudWatch::Alarm")}
+    return sorted({by_suffix[n.rsplit("DrillAlertPathBroken", 1)[1]] for n in names if "-DrillAlertPathBroken" in n and n.rsplit("DrillAlertPathBroken", 1)[1] in by_suffix})
+
+
+def recorded_outcomes(f: Facts, found: Finding, paths: list[str], now: datetime) -> None:
+    """Graded on the drill records (README: Drills): a path counts as drilled only when its
+    latest record passed within the schedule's window; without a register nothing is claimed."""
+    register = f.register
+    if register is None:
+        found.gaps.append(
+            "drill outcomes were not read (no evidence register given: make report REGISTER=DIR for an exported copy, REGISTER=s3 for the archive); "
+            "the drills exist, but no recorded outcome shows that the alert paths work"
+        )
+        return
+    schedule = str(f.setting("drills.schedule", DEFAULT_DRILL_SCHEDULE) or DEFAULT_DRILL_SCHEDULE)
+    window = drill_window(schedule)
+    latest = register.latest_drills()
+    for path in paths:
+        record = latest.get(path)
+        if record is None:
+            found.gaps.append(f"{path}: no drill recorded in the register ({register.source})")
+            continue
+        at = parse_time(str(record.get("recordedAt")))
+        day = at.date().isoformat()
+        if record.get("outcome") != "pass":
+            found.gaps.append(f"{path}: the latest drill ({record.get('drillId') or record.get('id')}, {day}) failed at {record.get('brokenHop') or 'an unnamed hop'}")
+        elif now - at > window:
+            found.gaps.append(f"{path}: the latest drill passed on {day}, longer ago than the schedule {schedule} allows ({window.days} days with slack): stale")
+        else:
+            latency = record.get("latencySeconds")
+            found.controls.append(f"{path}: drill passed on {day} ({record.get('drillId') or record.get('id')}" + (f", delivered in {latency:g} s" if isinstance(latency, (int, float)) else "") + ")")
+
+
 @grades("DPP-MON-8")
-def monitoring_drills(f: Facts) -> Finding:
+def monitoring_drills(f: Facts, now: datetime | None = None) -> Finding:
     """The alert drill (README: Drills): a scheduled state machine that exercises each alert
-    path, records every outcome in the archive and alarms on a broken path."""
+    path, records every outcome in the archive and alarms on a broken path. Met only on the
+    recorded outcomes: every drilled path's latest record passed within the schedule's window."""
     drills, synth = "tests/lambdas/test_drills.py", "tests/synth/test_drills.py"
     found = Finding(checks=[
         case(f"{drills}::test_a_drill_is_raised_routed_delivered_and_recorded_per_path"),
         case(f"{drills}::test_a_target_that_never_receives_the_drill_breaks_that_path_at_its_hop"),
         case(f"{drills}::test_a_path_that_could_not_start_is_broken_at_raised_and_the_others_still_run"),
+        case(f"{drills}::test_the_control_change_is_made_and_reverted_as_the_drill_role_under_the_drill_id"),
         case(f"{synth}::test_the_state_machine_checks_after_the_deadline"),
         case(f"{synth}::test_the_drill_role_reads_the_canary_without_a_real_canary_alarm"),
+        case(f"{synth}::test_the_control_change_drill_takes_the_real_log_group_tampering_rule_and_no_other"),
         case("tests/lambdas/test_responder.py::test_the_same_finding_without_the_sample_flag_is_answered"),
+        case("tests/unit/test_drill_grading.py::test_met_only_when_every_path_passed_within_the_window"),
     ])  # fmt: skip
     machines = [r for r in f.of_type("AWS::StepFunctions::StateMachine") if "AlertDrill" in r.path]
     broken = [r for r in f.of_type("AWS::CloudWatch::Alarm") if "-DrillAlertPathBroken" in str(r.properties.get("AlarmName", "")) and r.properties.get("AlarmActions")]
-    if machines:
-        found.controls.append(f"alert drill (scheduled; make drill on demand): {where(machines)}")
+    if not machines:
+        found.answer = "switch on drills.enabled with features.alarms and a chat target: a weekly drill of each alert path, recorded as evidence"
+        return found
+    found.controls.append(f"alert drill (scheduled; make drill on demand): {where(machines)}")
     if broken:
         paths = sorted({str(r.properties["AlarmName"]).rsplit("DrillAlertPathBroken", 1)[1] for r in broken})
         found.controls.append(f"alert-path-broken alarms for {', '.join(paths)}: {where(broken)}")
-    if machines:
-        found.gaps.append("a control-change path (a tag change on a drill resource) is not drilled")
-    else:
-        found.answer = "switch on drills.enabled with features.alarms and a chat target: a weekly drill of each alert path, recorded as evidence"
+    recorded_outcomes(f, found, drilled_paths(f), now or datetime.now(timezone.utc))
     return found

@@ -96,6 +96,36 @@ class Checker:
                 return stamp if isinstance(stamp, datetime) else parse_iso(str(stamp))
         return None
 
+    def _control_change_raised(self, drill_id: str, since: datetime, until: datetime) -> datetime | None:
+        """The drill role's PutRetentionPolicy on the drill's group in CloudTrail's event history
+        (LookupEvents: one lookup attribute per request, two requests a second per account and
+        region, https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html).
+        The session name is the drill ID, so another drill's or anyone else's call does not count."""
+        cloudtrail = self.client("cloudtrail", region_name=self.settings.region)
+        request: dict[str, Any] = {
+            "LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": "PutRetentionPolicy"}],
+            "StartTime": since - timedelta(minutes=1),
+            "EndTime": until,
+            "MaxResults": 50,
+        }
+        times = []
+        while True:
+            answer = cloudtrail.lookup_events(**request)
+            for event in answer.get("Events") or []:
+                try:
+                    record = json.loads(event.get("CloudTrailEvent") or "{}")
+                except ValueError:
+                    continue
+                arn = str((record.get("userIdentity") or {}).get("arn", ""))
+                group = (record.get("requestParameters") or {}).get("logGroupName")
+                if arn.endswith(f"-drill-control-changer/{drill_id}") and ":assumed-role/" in arn and group == self.settings.control_log_group and not record.get("errorCode"):
+                    stamp = event.get("EventTime")
+                    times.append(stamp if isinstance(stamp, datetime) else parse_iso(str(record.get("eventTime"))))
+            token = answer.get("NextToken")
+            if not token:
+                return min(times, default=None)
+            request["NextToken"] = token
+
     def relay_lines(self, since: datetime, until: datetime) -> list[dict]:
         """The relay's "drill received" and "drill delivered" lines in the window."""
         logs = self.client("logs", region_name=self.settings.region)
@@ -177,6 +207,8 @@ class Checker:
             return self._alarm_raised(self.settings.drill_canary_alarm, started, checked)
         if name == "alarm-breach":
             return self._alarm_raised(self.settings.drill_alarm, started, checked)
+        if name == "control-change":
+            return self._control_change_raised(drill_id, started, checked)
         return None
 
     # Evidence and metrics -----------------------------------------------------------------

@@ -55,6 +55,9 @@ class Settings:
     expected_targets: dict[str, list[str]]
     archive_bucket: str
     deadline_seconds: int
+    control_role_arn: str = ""
+    control_log_group: str = ""
+    control_retention_days: tuple[int, int] = (0, 0)  # the drill group's own, the drill's
 
     @staticmethod
     def from_environment(env: dict[str, str] | None = None) -> "Settings":
@@ -74,6 +77,9 @@ class Settings:
             expected_targets=json.loads(env.get("EXPECTED_TARGETS", "{}")),
             archive_bucket=env.get("ARCHIVE_BUCKET", ""),
             deadline_seconds=int(env.get("DEADLINE_SECONDS", "900")),
+            control_role_arn=env.get("CONTROL_ROLE_ARN", ""),
+            control_log_group=env.get("CONTROL_LOG_GROUP", ""),
+            control_retention_days=tuple(json.loads(env.get("CONTROL_RETENTION_DAYS", "[0, 0]"))),
         )
 
 

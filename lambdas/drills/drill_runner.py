@@ -5,7 +5,10 @@ the drill's ID where the event can carry one (DPP-MON-8, DPP-VER-4).
   ``service.additionalInfo.sample = true``);
 - securityhub-finding: ``BatchImportFindings`` of a drill-marked finding in the account's own product;
 - canary-read: the drill role (session name = drill ID) reads the canary record;
-- alarm-breach: ``PutMetricData`` breaches the drill alarm.
+- alarm-breach: ``PutMetricData`` breaches the drill alarm;
+- control-change: the drill's control changer (session name = drill ID) sets the retention of
+  the drill's own log group to another accepted value and back: a real control change the
+  LogGroupTampering route watches, on a group that holds nothing.
 
 Never raises: a path that cannot start is reported as such, so the checker marks it broken at
 its first hop and the alert-path-broken alarm fires.
@@ -52,16 +55,21 @@ class Runner:
             raise RuntimeError(f"BatchImportFindings refused the finding: {failed.get('ErrorCode', 'error')}")
         return {"findingId": f"dpp-alert-drill/{drill_id}"}
 
-    def canary_read(self, drill_id: str) -> dict:
+    def _as_drill_role(self, service: str, role_arn: str, drill_id: str) -> Any:
+        """A client with the drill role's credentials, its session named after the drill: the
+        drill ID is what CloudTrail's userIdentity.arn then carries."""
         sts = self.client("sts", region_name=self.settings.region)
-        credentials = sts.assume_role(RoleArn=self.settings.drill_role_arn, RoleSessionName=drill_id, DurationSeconds=900)["Credentials"]
-        s3 = self.client(
-            "s3",
+        credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=drill_id, DurationSeconds=900)["Credentials"]
+        return self.client(
+            service,
             region_name=self.settings.region,
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
         )
+
+    def canary_read(self, drill_id: str) -> dict:
+        s3 = self._as_drill_role("s3", self.settings.drill_role_arn, drill_id)
         body = s3.get_object(Bucket=self.settings.canary_bucket, Key=self.settings.canary_key)["Body"]
         body.read()  # read and dropped: the read is the drill, the content is bait
         body.close()
@@ -71,6 +79,23 @@ class Runner:
         self.client("cloudwatch", region_name=self.settings.region).put_metric_data(Namespace=self.settings.namespace, MetricData=[{"MetricName": "DrillSignal", "Value": 1.0, "Unit": "Count"}])
         return {"alarm": self.settings.drill_alarm}
 
+    def control_change(self, drill_id: str) -> dict:
+        """Change, then revert at once: the change is the drill (both calls are marked by the
+        session); the revert leaves the group as deployed even when the checker never runs."""
+        own, changed = self.settings.control_retention_days
+        if not (self.settings.control_role_arn and self.settings.control_log_group and own and changed and own != changed):
+            raise RuntimeError("the control-change drill is not configured")
+        logs = self._as_drill_role("logs", self.settings.control_role_arn, drill_id)
+        group = self.settings.control_log_group
+        logs.put_retention_policy(logGroupName=group, retentionInDays=changed)
+        try:
+            logs.put_retention_policy(logGroupName=group, retentionInDays=own)
+        except (ClientError, BotoCoreError) as failure:
+            # The change happened (the path still runs); say the group was left changed.
+            log("drill change not reverted", drillId=drill_id, drillPath="control-change", error=_error(failure))
+            return {"session": drill_id, "logGroup": group, "retentionInDays": changed, "reverted": False}
+        return {"session": drill_id, "logGroup": group, "retentionInDays": changed, "reverted": True}
+
     def run(self, event: dict | None = None) -> dict:
         started = now()
         drill_id = str((event or {}).get("drillId") or new_drill_id(started))
@@ -79,6 +104,7 @@ class Runner:
             "securityhub-finding": self.securityhub_finding,
             "canary-read": self.canary_read,
             "alarm-breach": self.alarm_breach,
+            "control-change": self.control_change,
         }
         paths = []
         for path in self.settings.paths:

@@ -71,6 +71,8 @@ DOC_COPY_OBJECT = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObjec
 # A multipart upload (UploadPartCopy included) with a KMS key needs kms:GenerateDataKey and
 # kms:Decrypt (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html).
 DOC_MULTIPART_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html"
+DOC_LOGS_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html"
+DOC_ROLE_TRUST = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html"
 
 ALLOWED = "Allowed"
 DENIED = "Denied"
@@ -656,6 +658,7 @@ def people_paths(config: BaselineConfig) -> list[AccessPath]:
         AccessPath("reader-writes-no-replica", DOC_S3_ACTIONS, Request(reader, "s3:PutObject", f"arn:aws:s3:::{names.replica_bucket}/evidence/review/x.json"), DENIED),
         AccessPath("reader-cannot-shorten-evidence-retention", DOC_S3_ACTIONS, Request(reader, "s3:PutObjectRetention", evidence), DENIED),
         AccessPath("admin-cannot-delete-evidence-version", DOC_S3_ACTIONS, Request(admin, "s3:DeleteObjectVersion", evidence, administrator=True), DENIED),
+        *evidence_boundary_rows(config, evidence),
     ]
     keys |= {f"intake-{r}": f"arn:aws:kms:{r}:{account}:{names.intake_key_alias}" for r in config.intake_regions}
     for label, key in keys.items():
@@ -1038,6 +1041,7 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
                 ),
                 ALLOWED,
             ),
+            *drill_control_rows(config, account, region),
             AccessPath(
                 f"drill-reader-reads-nothing-else-{account}",
                 DOC_S3_ACTIONS,
@@ -1057,6 +1061,52 @@ def drill_paths_rows(config: BaselineConfig) -> list[AccessPath]:
                 )
             )
     return rows
+
+
+def evidence_boundary_rows(config: BaselineConfig, evidence: str) -> list[AccessPath]:
+    """The evidence write boundary (capabilities/archive/tamper.py): under evidence/ of the
+    archive only the drill checkers, the reader role and break-glass write; an administrator
+    of the log-archive account with s3:* cannot forge or hide a record, a stranger cannot, and
+    a copy replicated from staging (where an evidence/ object could be planted) is refused,
+    while the archive's own records still replicate into the replica."""
+    names = archive_names(config)
+    admin = f"arn:aws:iam::{names.account}:role/Administrator"
+    replication = names.role_arn(names.replication_role)
+    forged = f"arn:aws:s3:::{names.archive_bucket}/evidence/drill/2026/12/02/drill-20261202T090000Z-f0f0f0-alarm-breach.json"
+    return [
+        AccessPath("evidence-admin-with-s3-star-cannot-write", DOC_S3_ACTIONS, Request(admin, "s3:PutObject", forged, administrator=True), DENIED, "only the evidence writers write evidence/"),
+        AccessPath("evidence-admin-cannot-hide-a-record", DOC_S3_ACTIONS, Request(admin, "s3:DeleteObject", evidence, administrator=True), DENIED, "a delete marker would hide the record"),
+        AccessPath("evidence-break-glass-writes", DOC_CONDITION_OPERATORS, Request(names.role_arn(config.archive.break_glass_role_name), "s3:PutObject", evidence, administrator=True), ALLOWED),
+        AccessPath("evidence-stranger-cannot-write", DOC_S3_CROSS_ACCOUNT, Request("arn:aws:iam::999999999999:role/Administrator", "s3:PutObject", forged, administrator=True), DENIED),
+        AccessPath(
+            "evidence-not-replicated-from-staging",
+            DOC_REPLICATION_KMS,
+            Request(replication, "s3:ReplicateObject", forged),
+            DENIED,
+            "staging is replicated into the archive: a planted evidence/ object must not land",
+        ),
+        AccessPath("evidence-replicates-into-replica", DOC_REPLICATION_KMS, Request(replication, "s3:ReplicateObject", f"arn:aws:s3:::{names.replica_bucket}/evidence/review/x.json"), ALLOWED),
+    ]
+
+
+def drill_control_rows(config: BaselineConfig, account: str, region: str) -> list[AccessPath]:
+    """The control-change drill: its changer sets the drill group's retention and nothing else;
+    nobody but the drill runner becomes it (an administrator is refused by its trust)."""
+    changer = f"arn:aws:iam::{account}:role/{config.resource_prefix}-drill-control-changer"
+    group = f"arn:aws:logs:{region}:{account}:log-group:/dpp/{config.stage}/drill-control-change"
+    trail_group = f"arn:aws:logs:{region}:{account}:log-group:{monitoring_names(config, account).trail_log_group}"
+    return [
+        AccessPath(f"drill-control-changer-sets-retention-{account}", DOC_LOGS_ACTIONS, Request(changer, "logs:PutRetentionPolicy", group), ALLOWED),
+        AccessPath(f"drill-control-changer-no-other-group-{account}", DOC_LOGS_ACTIONS, Request(changer, "logs:PutRetentionPolicy", trail_group), DENIED, "the drill's own group only"),
+        AccessPath(f"drill-control-changer-no-delete-{account}", DOC_LOGS_ACTIONS, Request(changer, "logs:DeleteLogGroup", group), DENIED, "retention only"),
+        AccessPath(
+            f"drill-control-changer-not-assumed-by-admin-{account}",
+            DOC_ROLE_TRUST,
+            Request(f"arn:aws:iam::{account}:role/Administrator", "sts:AssumeRole", changer, administrator=True),
+            DENIED,
+            "only the drill runner's role is trusted: a change by this role is a drill by construction",
+        ),
+    ]
 
 
 def all_paths(config: BaselineConfig) -> list[AccessPath]:

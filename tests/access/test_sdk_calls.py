@@ -43,9 +43,10 @@ PACKAGES = {"chat-relay": "chat_relay", "responder": "responder", "flow-log-enfo
 # Functions that share a package: (package, the files each one runs).
 MODULES = {"drill-runner": ("drills", ("drill_runner.py", "drill_common.py")), "drill-checker": ("drills", ("drill_checker.py", "drill_common.py"))}
 # Calls a function makes with credentials other than its role's: the drill runner reads the
-# canary as the drill's canary reader (whose policy the access paths check:
-# drill-reader-reads-canary-*).
-OTHER_CREDENTIALS = {"drill-runner": {"s3:GetObject"}}
+# canary as the drill's canary reader and changes the drill log group's retention as the drill's
+# control changer (whose policies the access paths check: drill-reader-reads-canary-*,
+# drill-control-changer-sets-retention-*).
+OTHER_CREDENTIALS = {"drill-runner": {"s3:GetObject", "logs:PutRetentionPolicy"}}
 DEPLOY_ACTIONS = "deploy_actions"
 
 

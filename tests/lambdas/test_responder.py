@@ -607,11 +607,26 @@ def test_the_same_finding_without_the_sample_flag_is_answered(world):
         drill_event("securityhub-drill-finding.json"),
         {"source": "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change", "detail": {"alarmName": "dpp-prod-DrillCanaryRead", "state": {"value": "ALARM"}}},
         {"source": "aws.s3", "detail-type": "AWS API Call via CloudTrail", "detail": drill_event("s3-get-canary-by-drill-role.json")},
+        drill_event("logs-put-retention-by-drill-role.json"),  # the control-change drill
     ],
 )
 def test_other_drill_events_trigger_no_response(world, drill):
     assert responder.process(drill, world.context(enabled=ALL)) == {"ignored": "alert drill"}
     assert world.posted() == []
+
+
+def test_a_control_change_by_another_role_is_no_drill():
+    """The near miss: the same retention change by anyone but the drill role is not ignored."""
+    from respond.drills import is_drill
+
+    change = drill_event("logs-put-retention-by-drill-role.json")
+    assert is_drill(change)
+    for arn in (
+        "arn:aws:sts::111122223333:assumed-role/PlatformAdmin/drill-20261202T090000Z-3f9a1c",
+        "arn:aws:sts::111122223333:assumed-role/dpp-prod-drill-control-changer-x/drill-20261202T090000Z-3f9a1c",
+    ):
+        change["detail"]["userIdentity"]["arn"] = arn
+        assert not is_drill(change), arn
 
 
 # --- exposed credentials from AWS Health (the CredentialsExposed route) ------------------------

@@ -304,6 +304,7 @@ def test_log_groups_are_encrypted_retained_masked_and_kept_a_year(synthesized):
         "/dpp/prod/data-protection-findings",
         "/aws/lambda/dpp-prod-drill-runner",
         "/aws/lambda/dpp-prod-drill-checker",
+        "/dpp/prod/drill-control-change",  # empty: the control-change drill changes its retention and reverts it
     }
     for group in groups.values():
         props = group["Properties"]
@@ -363,6 +364,7 @@ PINNED_FOUNDATION = {
     "DataProtectionFindingsLogGroup4222BB4D",
     "DrillRunnerLogGroup851D0251",
     "DrillCheckerLogGroupFEF9FA98",
+    "DrillControlChangeLogGroup7B279BE1",
     "WorkloadLogBucketDABD8C88",
     "WorkloadLogBucketAccessLogBucket2EA996ED",
     "LogForwarderLogGroup24B6CBD6",

@@ -13,6 +13,7 @@ import pytest
 from capabilities.alarms.catalogue import alarm_specs
 from capabilities.drills.paths import PATHS, drill_paths
 from configuration import ConfigError, load_config
+from tests.eventbridge_matcher import matches as event_matches
 from tests.filter_pattern import matches
 from tests.support import context_with
 
@@ -100,7 +101,7 @@ def test_drills_follow_the_configuration():
     assert not any(s.id.startswith("Drill") for s in alarm_specs(config))
     assert "dpp-prod-drill-canary-reader" not in {s.filter_pattern or "" for s in alarm_specs(config) if s.id == "CanaryAccessed"}.pop()
     no_canary = load_config(context_with(canary__enabled="false"))
-    assert [p.id for p in drill_paths(no_canary)] == ["guardduty-finding", "securityhub-finding", "alarm-breach"]
+    assert [p.id for p in drill_paths(no_canary)] == ["guardduty-finding", "securityhub-finding", "alarm-breach", "control-change"]
     assert "DrillCanaryRead" not in {s.id for s in alarm_specs(no_canary)}
 
 
@@ -109,3 +110,48 @@ def test_bad_drill_settings_name_the_key(key, value, fragment):
     with pytest.raises(ConfigError) as error:
         load_config(context_with(**{key: value}))
     assert fragment in str(error.value) and "\n" not in str(error.value)
+
+
+# --- the control-change path ---------------------------------------------------------------------
+
+
+def control_change() -> dict:
+    return json.loads((EVENTS / "drills" / "logs-put-retention-by-drill-role.json").read_text())
+
+
+def test_the_control_change_drill_takes_the_real_log_group_tampering_rule_and_no_other(synthesized):
+    """The drill's change goes through the deployed LogGroupTampering rule at home (the rule's
+    own pattern, read from the template, matched with EventBridge's semantics), to the critical
+    topic; the same call on a group outside the baseline matches nothing (the near miss)."""
+    template = synthesized.template("detection", "eu-west-1")
+    rules = {k: r["Properties"] for k, r in template.find_resources("AWS::Events::Rule").items()}
+    hit = sorted(k for k, r in rules.items() if "EventPattern" in r and event_matches(r["EventPattern"], control_change()))
+    assert len(hit) == 1 and hit[0].startswith("FindingRoutesLogGroupTampering"), hit
+    miss = control_change()
+    miss["detail"]["requestParameters"]["logGroupName"] = "/aws/lambda/someone-else"
+    assert not [k for k, r in rules.items() if "EventPattern" in r and event_matches(r["EventPattern"], miss)]
+
+
+def test_the_drill_log_group_is_a_kept_baseline_group_and_the_drill_keeps_its_retention_above_it(synthesized):
+    groups = synthesized.template("monitoring-foundation", "eu-west-1").find_resources("AWS::Logs::LogGroup", {"Properties": {"LogGroupName": "/dpp/prod/drill-control-change"}})
+    ((_, group),) = groups.items()
+    assert group["DeletionPolicy"] == "Retain" and group["Properties"]["RetentionInDays"] == 365 and "KmsKeyId" in group["Properties"]
+    functions = synthesized.template(ALARMS_STACK, "eu-west-1").find_resources("AWS::Lambda::Function")
+    env = next(f["Properties"]["Environment"]["Variables"] for f in functions.values() if f["Properties"].get("FunctionName") == "dpp-prod-drill-runner")
+    own, changed = json.loads(env["CONTROL_RETENTION_DAYS"])
+    assert (own, changed) == (365, 400) and env["CONTROL_LOG_GROUP"] == "/dpp/prod/drill-control-change"
+    # Only the home region's account runs drills: no drill group elsewhere.
+    assert not synthesized.template("monitoring-foundation", "eu-central-1").find_resources("AWS::Logs::LogGroup", {"Properties": {"LogGroupName": "/dpp/prod/drill-control-change"}})
+
+
+def test_only_the_runner_may_become_the_control_changer_and_it_changes_one_retention(synthesized):
+    template = synthesized.template(ALARMS_STACK, "eu-west-1")
+    (role,) = template.find_resources("AWS::IAM::Role", {"Properties": {"RoleName": "dpp-prod-drill-control-changer"}}).values()
+    (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert "RunnerRole" in json.dumps(trust["Principal"]) and trust["Action"] == "sts:AssumeRole"
+    (statement,) = _statements(template, "AlertDrillControlChangerPolicy")
+    assert statement["Action"] == "logs:PutRetentionPolicy"
+    assert statement["Resource"] == [
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/dpp/prod/drill-control-change",
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/dpp/prod/drill-control-change:*",
+    ]

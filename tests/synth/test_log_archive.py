@@ -462,3 +462,20 @@ def test_retention_of_400_days_is_applied_everywhere():
             lock = bucket["Properties"].get("ObjectLockConfiguration")
             if lock:
                 assert lock["Rule"]["DefaultRetention"] == {"Mode": "COMPLIANCE", "Days": 400}
+
+
+def test_only_the_evidence_writers_write_under_evidence(archive, replica):
+    """The evidence write boundary (DPP-VER-4, DPP-MON-8): one deny on the archive's evidence/
+    for writes, replicated copies and delete markers, exempting exactly the drill checker, the
+    reader role and break-glass (tests/access: evidence-* rows decide it against the policies);
+    the replica receives the archive's records by replication and has no such deny."""
+    statements = [s for p in archive.find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    deny = statement(statements, "DenyEvidenceWritesExceptEvidenceWriters")
+    assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
+    assert sorted(deny["Action"]) == ["s3:DeleteObject", "s3:PutObject", "s3:ReplicateDelete", "s3:ReplicateObject"]
+    assert deny["Resource"]["Fn::Join"][1][-1] == "/evidence/*"
+    assert sorted(deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"]) == sorted(
+        [f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-drill-checker", f"arn:aws:iam::{ACCOUNT}:role/dpp-prod-log-reader", BREAK_GLASS]
+    )
+    replica_sids = {s.get("Sid") for p in replica.find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]}
+    assert "DenyEvidenceWritesExceptEvidenceWriters" not in replica_sids

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,9 @@ ACCOUNT = "111122223333"
 @pytest.fixture(scope="module")
 def relay(synthesized):
     return synthesized.template("relay", "eu-west-1")
+
+
+ROOT_DIR = Path(__file__).resolve().parents[2]
 
 
 def only(template, cfn_type):
@@ -84,8 +88,25 @@ def test_the_code_is_bundled_alone_with_no_compiled_files(synthesized):
     asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
     root = synthesized.outdir / f"asset.{asset_hash}"
     assert (root / "handler.py").exists() and (root / "relay" / "batch.py").exists()
-    assert sorted(p.name for p in root.iterdir()) == ["handler.py", "relay"]
+    assert sorted(p.name for p in root.iterdir()) == ["drill_marks.py", "handler.py", "relay"]
     assert not list(root.rglob("*.so")) and not list(root.rglob("__pycache__"))
+
+
+def _asset_root(synthesized, kind: str, region: str) -> Path:
+    function = only(synthesized.template(kind, region), "AWS::Lambda::Function")
+    return synthesized.outdir / f"asset.{function['Properties']['Code']['S3Key'].removesuffix('.zip')}"
+
+
+def test_the_relay_and_the_responder_carry_the_same_drill_marks(synthesized):
+    """One module decides what a drill is (DPP-MON-8): the relay marks drills by it and the
+    responder ignores them by it, so both bundles carry the very bytes of lambdas/shared's copy,
+    and neither keeps a drill test of its own."""
+    shared = (ROOT_DIR / "lambdas" / "shared" / "drill_marks.py").read_bytes()
+    relay_root, responder_root = _asset_root(synthesized, "relay", "eu-west-1"), _asset_root(synthesized, "responses", "eu-west-1")
+    assert (relay_root / "drill_marks.py").read_bytes() == shared == (responder_root / "drill_marks.py").read_bytes()
+    for own in (relay_root / "relay" / "drills.py", responder_root / "respond" / "drills.py"):
+        text = own.read_text()
+        assert "from drill_marks import" in text and "def sample_finding" not in text and "-drill-canary-reader" not in text, own
 
 
 def test_monitors_watch_the_relay(synthesized):
