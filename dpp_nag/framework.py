@@ -58,9 +58,16 @@ class AppIndex:
     validated, so one walk serves the whole pack run. Every read that crosses the bridge
     (a resource's type, its stack, the stack's path and account, a logical ID) is made once
     and kept, keyed by the proxy object's identity: jsii hands back the same Python object for
-    the same construct, and the index holds each object, so an identity stays unique."""
+    the same construct, and the index holds each object, so an identity stays unique.
+
+    Reads are batched where the bridge allows: the whole tree in one ``find_all``; each
+    resource's stack from one ``find_all`` per stack (the stacks come in pre-order, so a nested
+    stack, visited after its parent, claims its own resources, as ``Stack.of`` would); a
+    resource's type from its class (an L1 class's ``CFN_RESOURCE_TYPE_NAME``, read once per
+    class), and only a plain ``CfnResource`` (custom resources) asked one by one."""
 
     def __init__(self, root: IConstruct) -> None:
+        self.resources: list[CfnResource] = []  # in pre-order, as cdk-nag walks the tree
         self.by_type: dict[str, list[CfnResource]] = {}
         self.by_stack: dict[tuple[str, str], list[CfnResource]] = {}
         self._types: dict[int, tuple[CfnResource, str]] = {}
@@ -68,9 +75,15 @@ class AppIndex:
         self._stack_paths: dict[int, tuple[Stack, str]] = {}
         self._accounts: dict[int, str] = {}
         self._logical_ids: dict[int, str] = {}
-        for construct in root.node.find_all():
+        constructs = root.node.find_all()
+        for stack in (c for c in constructs if isinstance(c, Stack)):
+            for construct in stack.node.find_all():
+                if isinstance(construct, CfnResource):
+                    self._stacks[id(construct)] = (construct, stack)
+        for construct in constructs:
             if isinstance(construct, CfnResource):
-                cfn_type = construct.cfn_resource_type
+                cfn_type = _resource_type(construct)
+                self.resources.append(construct)
                 self._types[id(construct)] = (construct, cfn_type)
                 self.by_type.setdefault(cfn_type, []).append(construct)
                 self.by_stack.setdefault((self._stack_path(self.stack(construct)), cfn_type), []).append(construct)
@@ -126,6 +139,20 @@ class AppIndex:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+
+_CLASS_TYPES: dict[type, str | None] = {}
+
+
+def _resource_type(resource: CfnResource) -> str:
+    """The resource's CloudFormation type. An L1 class (``CfnBucket``) names its type as a
+    class constant, the same for every instance, so it is read across the bridge once per
+    class; a plain ``CfnResource`` carries its own (``Custom::...``) and is asked each time."""
+    cls = type(resource)
+    if cls not in _CLASS_TYPES:
+        owner = next((c for c in cls.__mro__ if "CFN_RESOURCE_TYPE_NAME" in vars(c)), None)
+        _CLASS_TYPES[cls] = cls.CFN_RESOURCE_TYPE_NAME if owner is not None else None  # type: ignore[attr-defined]
+    return _CLASS_TYPES[cls] or resource.cfn_resource_type
 
 
 @dataclass
