@@ -10,7 +10,7 @@ from aws_cdk import CfnResource, PolicyValidationPluginReport, PolicyViolatingRe
 from cdk_nag import IApplyRule, NagMessageLevel, NagPack, NagRuleCompliance
 from constructs import IConstruct
 
-from dpp_nag.framework import AppIndex, AppliedRule, DppRule, PackSettings, RuleContext, Undecided, UndecidedFinding, verdict
+from dpp_nag.framework import AppIndex, ref, AppliedRule, DppRule, PackSettings, RuleContext, Undecided, UndecidedFinding, verdict
 from dpp_nag.rules import ALL_RULES
 
 # cdk-nag's own wording (nag-pack.js, addViolation) for a rule that raised, when not verbose.
@@ -49,8 +49,8 @@ class RulePack(NagPack):
         self._name = pack_name
         self._settings = settings
         self._by_type: dict[str, list[DppRule]] = {}
-        self._indexes: dict[int, tuple[IConstruct, AppIndex]] = {}  # per app root, built on first use
-        self._acknowledged_at: dict[int, tuple[IConstruct, frozenset[str]]] = {}
+        self._indexes: dict[str, tuple[IConstruct, AppIndex]] = {}  # per app root (by jsii reference), built on first use
+        self._acknowledged_at: dict[str, frozenset[str]] = {}  # by jsii reference
         self._metadata_key: str | None = None
         for rule in rules:
             for cfn_type in rule.resource_types:
@@ -66,9 +66,9 @@ class RulePack(NagPack):
             if isinstance(node, CfnResource) and index.contains(node):
                 return index
         root = node.node.root
-        if id(root) not in self._indexes:
-            self._indexes[id(root)] = (root, AppIndex(root))
-        return self._indexes[id(root)][1]
+        if ref(root) not in self._indexes:
+            self._indexes[ref(root)] = (root, AppIndex(root))
+        return self._indexes[ref(root)][1]
 
     def _findings(self, node: CfnResource, index: AppIndex) -> list[Finding]:
         """What cdk-nag would record of one resource: every rule it fails, raised in or could not decide."""
@@ -96,6 +96,7 @@ class RulePack(NagPack):
         passes the app), as cdk-nag's ``validateScope`` would return it (DPP-VER-1)."""
         index = self._index(scope)
         resources = index.resources if scope is scope.node.root else [c for c in scope.node.find_all() if isinstance(c, CfnResource)]
+        index.prefetch(node for node in resources if index.cfn_type(node) in self._by_type)
         violations: dict[str, tuple[str, str, list[PolicyViolatingResource]]] = {}
         for node in resources:
             for finding in self._findings(node, index):
@@ -117,17 +118,16 @@ class RulePack(NagPack):
 
     def _acknowledged_on(self, construct: IConstruct) -> frozenset[str]:
         """The rule IDs acknowledged on one construct (its own metadata), read once."""
-        entry = self._acknowledged_at.get(id(construct))
-        if entry is None:
+        found = self._acknowledged_at.get(ref(construct))
+        if found is None:
             if self._metadata_key is None:
                 self._metadata_key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
             ids: set[str] = set()
             for metadata in construct.node.metadata:
                 if metadata.type == self._metadata_key and metadata.data:
                     ids.update(_ANNOTATION_PREFIX.sub("", key) for key in metadata.data)
-            entry = (construct, frozenset(ids))
-            self._acknowledged_at[id(construct)] = entry
-        return entry[1]
+            found = self._acknowledged_at[ref(construct)] = frozenset(ids)
+        return found
 
     def _check_resource(self, node: IConstruct) -> None:
         """cdk-nag's per-resource hook, for a walk other than ``validate_scope``'s own."""
