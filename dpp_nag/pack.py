@@ -94,7 +94,12 @@ class RulePack(NagPack):
     def validate_scope(self, scope: IConstruct) -> PolicyValidationPluginReport:
         """The pack's report on every resource at or below ``scope`` (cdk-nag's ``validate``
         passes the app), as cdk-nag's ``validateScope`` would return it (DPP-VER-1)."""
-        index = self._index(scope)
+        # Read afresh on every call: the app may have changed since the last one (a test that
+        # weakens a resource and validates again), and acknowledgements may have been added.
+        root = scope.node.root
+        index = AppIndex(root)
+        self._indexes[ref(root)] = (root, index)
+        self._acknowledged_at.clear()
         resources = index.resources if scope is scope.node.root else [c for c in scope.node.find_all() if isinstance(c, CfnResource)]
         index.prefetch(node for node in resources if index.cfn_type(node) in self._by_type)
         violations: dict[str, tuple[str, str, list[PolicyViolatingResource]]] = {}
