@@ -68,6 +68,7 @@ class Sample:
     seconds: float
     stacks: int
     peak_rss: int  # bytes, the largest process of the run (Python or jsii's Node.js kernel)
+    cpu: float = 0.0  # user + system seconds of the run, Node.js kernel included: less swayed by the machine's load than the wall clock
 
 
 def timed(script: str, ctx: dict | None) -> Sample:
@@ -88,7 +89,7 @@ def timed(script: str, ctx: dict | None) -> Sample:
                 stderr.seek(0)
                 sys.exit(f"bench: {script} failed:\n{stderr.read().decode(errors='replace')[-2000:]}")
         stacks = len(list(Path(outdir).glob("*.template.json")))
-    return Sample(elapsed, stacks, usage.ru_maxrss * 1024)  # ru_maxrss is in KiB on Linux
+    return Sample(elapsed, stacks, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)  # ru_maxrss is in KiB on Linux
 
 
 def main() -> None:
@@ -105,13 +106,15 @@ def main() -> None:
         for key, _label, script, ctx in cases:
             samples[key].append(timed(script, ctx))
     floor = statistics.median(s.seconds for s in samples["floor"])
+    floor_cpu = statistics.median(s.cpu for s in samples["floor"])
     medians = {}
-    print(f"  {'case':<48} {'time':>8}  stacks  {'vs floor':>8}  peak memory")
+    print(f"  {'case':<48} {'time':>8}  stacks  {'vs floor':>8}  {'CPU time':>8}  {'vs floor':>8}  peak memory")
     for key, label, _script, _ctx in cases:
         median = statistics.median(s.seconds for s in samples[key])
+        cpu = statistics.median(s.cpu for s in samples[key])
         medians[key] = median
         peak = max(s.peak_rss for s in samples[key])
-        print(f"  {label:<48} {median:6.2f} s  {samples[key][0].stacks:6d}  {median / floor:7.1f}x  {peak / 2**20:7.0f} MiB")
+        print(f"  {label:<48} {median:6.2f} s  {samples[key][0].stacks:6d}  {median / floor:7.1f}x  {cpu:6.2f} s  {cpu / floor_cpu:7.1f}x  {peak / 2**20:7.0f} MiB")
     load = os.getloadavg()
     print(f"goals (load average at the end {load[0]:.1f}):")
     for key, goal in GOALS.items():

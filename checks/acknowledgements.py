@@ -70,6 +70,7 @@ def apply_acknowledgements(app: App, config: BaselineConfig, acks: tuple[Acknowl
     root = app.node.root
     by_path: dict[str, IConstruct] = {_path(c): c for c in app.node.find_all() if c is not root}
     applied: list[AppliedAcknowledgement] = []
+    on_path: dict[str, list[Acknowledgment]] = {}  # each construct's, in the order listed
     for ack in acknowledgements(config) if acks is None else acks:
         if any(ch in ack.path for ch in "*?["):
             matched = [p for p in by_path if fnmatchcase(p, ack.path)]
@@ -77,8 +78,12 @@ def apply_acknowledgements(app: App, config: BaselineConfig, acks: tuple[Acknowl
         else:
             paths = [ack.path] if ack.path in by_path else []
         for path in paths:
-            Validations.of(by_path[path]).acknowledge(Acknowledgment(id=ack.rule, reason=ack.reason))
+            on_path.setdefault(path, []).append(Acknowledgment(id=ack.rule, reason=ack.reason))
             applied.append(AppliedAcknowledgement(ack, path))
+    # One call per construct (acknowledge takes many): each construct's metadata is its own, so
+    # recording its acknowledgements together, in their order, records what one call each would.
+    for path, rules in on_path.items():
+        Validations.of(by_path[path]).acknowledge(*rules)
     return applied
 
 

@@ -56,47 +56,60 @@ class AppIndex:
     otherwise walk the construct tree, across the jsii bridge, once per resource checked:
     quadratic, and minutes on a 17-region organization. The app does not change while it is
     validated, so one walk serves the whole pack run. Every read that crosses the bridge
-    (a resource's type, its stack, the stack's path and account, a logical ID) is made once
-    and kept, keyed by the proxy object's identity: jsii hands back the same Python object for
-    the same construct, and the index holds each object, so an identity stays unique."""
+    (a resource's type, its stack, the stack's path and account, a logical ID, its
+    properties) is made once and kept, keyed by the object's jsii reference (``ref``): jsii
+    hands back a new Python proxy each time it returns a construct created in Node.js (an L2's
+    own L1 resource), so a proxy's identity does not name the construct, its reference does.
+
+    Reads are batched where the bridge allows: the whole tree in one ``find_all``; each
+    resource's stack from one ``find_all`` per stack (the stacks come in pre-order, so a nested
+    stack, visited after its parent, claims its own resources, as ``Stack.of`` would); a
+    resource's type from its class (an L1 class's ``CFN_RESOURCE_TYPE_NAME``, read once per
+    class), and only a plain ``CfnResource`` (custom resources) asked one by one; the
+    properties of a stack's resources in one ``resolve`` (``prefetch``)."""
 
     def __init__(self, root: IConstruct) -> None:
+        self.resources: list[CfnResource] = []  # in pre-order, as cdk-nag walks the tree
         self.by_type: dict[str, list[CfnResource]] = {}
         self.by_stack: dict[tuple[str, str], list[CfnResource]] = {}
-        self._types: dict[int, tuple[CfnResource, str]] = {}
-        self._stacks: dict[int, tuple[CfnResource, Stack]] = {}
-        self._stack_paths: dict[int, tuple[Stack, str]] = {}
-        self._accounts: dict[int, str] = {}
-        self._logical_ids: dict[int, str] = {}
-        for construct in root.node.find_all():
+        self._types: dict[str, str] = {}
+        self._stacks: dict[str, Stack] = {}
+        self._stack_paths: dict[str, str] = {}
+        self._accounts: dict[str, str] = {}
+        self._logical_ids: dict[str, str] = {}
+        self._props: dict[str, dict[str, Any]] = {}
+        self._memo: dict[str, Any] = {}
+        constructs = root.node.find_all()
+        for stack in (c for c in constructs if isinstance(c, Stack)):
+            for construct in stack.node.find_all():
+                if isinstance(construct, CfnResource):
+                    self._stacks[ref(construct)] = stack
+        for construct in constructs:
             if isinstance(construct, CfnResource):
-                cfn_type = construct.cfn_resource_type
-                self._types[id(construct)] = (construct, cfn_type)
+                cfn_type = _resource_type(construct)
+                self.resources.append(construct)
+                self._types[ref(construct)] = cfn_type
                 self.by_type.setdefault(cfn_type, []).append(construct)
                 self.by_stack.setdefault((self._stack_path(self.stack(construct)), cfn_type), []).append(construct)
-        self._props: dict[int, tuple[CfnResource, dict[str, Any]]] = {}
-        self._memo: dict[str, Any] = {}
 
     def contains(self, resource: CfnResource) -> bool:
-        return id(resource) in self._types
+        return ref(resource) in self._types
 
     def cfn_type(self, resource: CfnResource) -> str:
-        entry = self._types.get(id(resource))
-        return entry[1] if entry is not None else resource.cfn_resource_type
+        found = self._types.get(ref(resource))
+        return found if found is not None else resource.cfn_resource_type
 
     def stack(self, resource: CfnResource) -> Stack:
-        entry = self._stacks.get(id(resource))
-        if entry is None:
-            entry = (resource, Stack.of(resource))
-            self._stacks[id(resource)] = entry
-        return entry[1]
+        key = ref(resource)
+        if key not in self._stacks:
+            self._stacks[key] = Stack.of(resource)
+        return self._stacks[key]
 
     def _stack_path(self, stack: Stack) -> str:
-        entry = self._stack_paths.get(id(stack))
-        if entry is None:
-            entry = (stack, stack.node.path)
-            self._stack_paths[id(stack)] = entry
-        return entry[1]
+        key = ref(stack)
+        if key not in self._stack_paths:
+            self._stack_paths[key] = stack.node.path
+        return self._stack_paths[key]
 
     def stack_path(self, resource: CfnResource) -> str:
         return self._stack_path(self.stack(resource))
@@ -104,28 +117,66 @@ class AppIndex:
     def account(self, resource: CfnResource) -> str:
         """The account of the resource's stack (a token when the stack has no fixed account)."""
         stack = self.stack(resource)
-        if id(stack) not in self._accounts:
-            self._accounts[id(stack)] = stack.account
-        return self._accounts[id(stack)]
+        key = ref(stack)
+        if key not in self._accounts:
+            self._accounts[key] = stack.account
+        return self._accounts[key]
 
     def logical_id(self, resource: CfnResource) -> str:
-        if id(resource) not in self._logical_ids:
-            self.stack(resource)  # holds the resource, so its identity stays unique
-            self._logical_ids[id(resource)] = self.stack(resource).resolve(resource.logical_id)
-        return self._logical_ids[id(resource)]
+        key = ref(resource)
+        if key not in self._logical_ids:
+            self._logical_ids[key] = self.stack(resource).resolve(resource.logical_id)
+        return self._logical_ids[key]
 
     def props(self, resource: CfnResource) -> dict[str, Any]:
-        entry = self._props.get(id(resource))
-        if entry is None:
-            entry = (resource, self.stack(resource).resolve(resource._cfn_properties) or {})
-            self._props[id(resource)] = entry
-        return entry[1]
+        key = ref(resource)
+        if key not in self._props:
+            self._props[key] = self.stack(resource).resolve(resource._cfn_properties) or {}
+        return self._props[key]
+
+    def prefetch(self, resources: Iterable[CfnResource]) -> None:
+        """Resolves the properties of the given resources with one ``resolve`` per stack (the
+        same values ``props`` would resolve one by one). Should a stack's batch fail to
+        resolve, its resources are left to ``props``, so that the failure is the failing
+        resource's own (a rule that raises)."""
+        by_stack: dict[str, tuple[Stack, list[CfnResource]]] = {}
+        for resource in resources:
+            if ref(resource) not in self._props:
+                stack = self.stack(resource)
+                by_stack.setdefault(ref(stack), (stack, []))[1].append(resource)
+        for stack, members in by_stack.values():
+            try:
+                resolved = stack.resolve([member._cfn_properties for member in members])
+            except Exception:  # one resource's failure is reported by its own rules, below
+                continue
+            for member, props in zip(members, resolved, strict=True):
+                self._props[ref(member)] = props or {}
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value derived from the whole app (the set of metric-filter metrics, say), once."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+
+def ref(construct: IConstruct) -> str:
+    """The construct's jsii object reference (``aws-cdk-lib.aws_s3.CfnBucket@10023``): the same
+    for every Python proxy of one Node.js object, and read without crossing the bridge."""
+    return str(construct.__jsii_ref__.ref)  # type: ignore[attr-defined]
+
+
+_CLASS_TYPES: dict[type, str | None] = {}
+
+
+def _resource_type(resource: CfnResource) -> str:
+    """The resource's CloudFormation type. An L1 class (``CfnBucket``) names its type as a
+    class constant, the same for every instance, so it is read across the bridge once per
+    class; a plain ``CfnResource`` carries its own (``Custom::...``) and is asked each time."""
+    cls = type(resource)
+    if cls not in _CLASS_TYPES:
+        owner = next((c for c in cls.__mro__ if "CFN_RESOURCE_TYPE_NAME" in vars(c)), None)
+        _CLASS_TYPES[cls] = cls.CFN_RESOURCE_TYPE_NAME if owner is not None else None  # type: ignore[attr-defined]
+    return _CLASS_TYPES[cls] or resource.cfn_resource_type
 
 
 @dataclass

@@ -1,6 +1,5 @@
-"""cfn-lint over a synthesized app, started in the background as soon as the app is
-synthesized (the machine has two cores; the suite's own work runs on one) and read by the
-lint tests when they get there."""
+"""cfn-lint over a synthesized app, started by the first lint test that asks for it (in the
+worker that runs the lint tests only: tests/conftest.py) and read when the run ends."""
 
 from __future__ import annotations
 

@@ -26,7 +26,21 @@ class Synthesized:
     built: BuiltApp
     assembly: cx_api.CloudAssembly
     outdir: Path
-    lint: "cfn_lint.LintRun | None" = None  # cfn-lint over the templates, running in the background
+    _lint: "cfn_lint.LintRun | None" = None
+
+    @property
+    def lint(self) -> "cfn_lint.LintRun":
+        """cfn-lint over the templates, started by the first test that reads it. Each worker
+        that uses the fixture synthesizes it, but only the worker given the lint tests reads
+        the run: started in the background in every worker, the others' runs took a core from
+        the suite for nothing (16 s of CPU for the default app's templates)."""
+        if self._lint is None:
+            self._lint = cfn_lint.start(self.assembly, self.built.config.regions)
+        return self._lint
+
+    def stop_lint(self) -> None:
+        if self._lint is not None:
+            self._lint.stop()
 
     @property
     def validation_report(self) -> dict:
@@ -42,9 +56,9 @@ def synthesized(tmp_path_factory: pytest.TempPathFactory):
     outdir = tmp_path_factory.mktemp("cdk.out")
     built = build_app(with_gate=True, outdir=str(outdir))
     assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
-    synth = Synthesized(built=built, assembly=assembly, outdir=outdir, lint=cfn_lint.start(assembly, built.config.regions))
+    synth = Synthesized(built=built, assembly=assembly, outdir=outdir)
     yield synth
-    synth.lint.stop()
+    synth.stop_lint()
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +69,9 @@ def organization_synthesized(tmp_path_factory: pytest.TempPathFactory):
     outdir = tmp_path_factory.mktemp("org.out")
     built = build_app(org_context(), with_gate=True, outdir=str(outdir))
     assembly = built.app.synth()
-    synth = Synthesized(built=built, assembly=assembly, outdir=outdir, lint=cfn_lint.start(assembly, built.config.regions))
+    synth = Synthesized(built=built, assembly=assembly, outdir=outdir)
     yield synth
-    synth.lint.stop()
+    synth.stop_lint()
 
 
 @pytest.fixture(scope="session")
