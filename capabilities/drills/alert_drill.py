@@ -16,10 +16,11 @@ from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
+
+from capabilities.foundation.lambda_code import source_code
 
 from capabilities.drills.paths import DELIVERY_DEADLINE_SECONDS, DrillPath
 from capabilities.foundation.building_blocks import key_by_alias_statement, monitoring_function
@@ -199,7 +200,7 @@ class AlertDrill(Construct):
             "CONTROL_LOG_GROUP": names.control_log_group if self.control_role else "",
             "CONTROL_RETENTION_DAYS": json.dumps(list(control_retention_days)),
         }
-        code = lambda_.Code.from_asset(str(SOURCE))
+        code = source_code(SOURCE)
         self.runner = monitoring_function(
             Construct(self, "Runner"), "Function", function_name=names.runner_function, description="DPP alert drill: starts every path (DPP-MON-8)", code=code,
             role=runner_role, log_group_name=names.runner_log_group, timeout=Duration.minutes(2), memory_size=256, environment=environment, handler="drill_runner.handler",

@@ -13,6 +13,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from capabilities.foundation.lambda_code import source_code
+
 
 def key_by_alias_statement(*, actions: list[str], region: str, account: str, alias: str, via_services: list[str]) -> iam.PolicyStatement:
     """KMS rights on whichever key carries ``alias`` (a key in another stack, region or
@@ -141,7 +143,7 @@ def deploy_action(
         "Function",
         function_name=function_name,
         description=function_description,
-        code=lambda_.Code.from_asset(str(DEPLOY_ACTIONS_SOURCE)),
+        code=source_code(DEPLOY_ACTIONS_SOURCE),
         role=role,
         log_group_name=log_group_name,
         timeout=Duration.minutes(1),

@@ -13,6 +13,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from capabilities.foundation.lambda_code import source_code
+
 from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
 from capabilities.network_logs.flow_log_format import FLOW_LOG_FORMAT
 from capabilities.network_logs.vpc_flow_logs import FlowLogDestinations
@@ -100,7 +102,7 @@ class FlowLogEnforcer(Construct):
             description="Gives every VPC flow logs and DNS query logging (DPP-LOG-3/4)",
             # Inline for StackSets, which cannot carry asset files to every member account; the
             # same reviewed source either way.
-            code=lambda_.Code.from_inline((SOURCE / "handler.py").read_text()) if inline else lambda_.Code.from_asset(str(SOURCE)),
+            code=lambda_.Code.from_inline((SOURCE / "handler.py").read_text()) if inline else source_code(SOURCE),
             handler="index.handler" if inline else "handler.handler",
             role=role,
             log_group_name=log_group_name,

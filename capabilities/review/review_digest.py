@@ -10,8 +10,9 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
+
+from capabilities.foundation.lambda_code import source_code
 
 from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
 
@@ -64,7 +65,7 @@ class ReviewDigest(Construct):
             "Function",
             function_name=f"{prefix}-review-digest",
             description="Twice-weekly review digest (DPP-MON-7)",
-            code=lambda_.Code.from_asset(str(SOURCE)),
+            code=source_code(SOURCE),
             role=role,
             log_group_name=log_group_name,
             timeout=Duration.minutes(5),

@@ -35,8 +35,9 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
+
+from capabilities.foundation.lambda_code import source_code
 
 from capabilities.foundation.building_blocks import encrypted_queue, key_by_alias_statement, monitoring_function
 
@@ -109,7 +110,7 @@ class LogForwarder(Construct):
             "Function",
             function_name=function_name,
             description="Copies new ALB access logs and WAF logs into the DPP log archive (DPP-LOG-8)",
-            code=lambda_.Code.from_asset(str(SOURCE)),
+            code=source_code(SOURCE),
             role=role,
             log_group_name=log_group_name,
             # A multipart copy of a very large object takes many UploadPartCopy calls.
