@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,11 @@ from aws_cdk.assertions import Template
 
 from tests import cfn_lint
 from tests.support import BuiltApp, build_app
+
+# moto loads thousands of default AMIs into every EC2 backend it creates, about half of the
+# responder tests' time; no test reads them (an instance is run from any image ID). Read when
+# moto first builds a backend, so set before any test runs (moto's settings.EC2_LOAD_DEFAULT_AMIS).
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 # Modules bundled into several functions at synth (capabilities/relay/bundling.py): importable
 # by the functions' tests as they are in each bundle's root.
