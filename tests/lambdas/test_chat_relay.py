@@ -275,7 +275,12 @@ def test_the_handler_imports_no_sdk_and_nothing_heavy():
     the X-Ray SDK cost more than the whole 150 ms budget, so none of them is imported."""
     code = "import sys, handler; print(sorted(m for m in sys.modules if m.split('.')[0] in {'boto3', 'botocore', 'aws_lambda_powertools', 'aws_xray_sdk', 'urllib3', 'wrapt', 'requests'}))"
     # The bundle carries lambdas/shared beside the relay's own package (capabilities.relay.bundling).
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "eu-west-1", "PYTHONPATH": os.pathsep.join([str(RELAY_SOURCE), str(RELAY_SOURCE.parent / "shared")]), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "PYTHONPATH": os.pathsep.join([str(RELAY_SOURCE), str(RELAY_SOURCE.parent / "shared")]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
