@@ -10,7 +10,7 @@ from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
 from capabilities.workload_logs import AccountDataProtection, AccountLogExport, LogForwarder
-from capabilities.workload_logs.log_buckets import ALB_PREFIX, WAF_PREFIX
+from capabilities.workload_logs.log_buckets import ALB_PREFIX, CLOUDFRONT_PREFIX, WAF_PREFIX
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, lambda_log_group, log_forwarder_name, monitoring_names
 from stacks.vpc_logging import log_every_vpc
@@ -91,7 +91,7 @@ class CollectionStack(Stack):
                 dead_letter_queue_name=f"{log_forwarder_name(config)}-dead-letters",
                 log_group_name=lambda_log_group(log_forwarder_name(config)),
                 source_bucket=log_bucket,
-                source_prefixes=[ALB_PREFIX, WAF_PREFIX],
+                source_prefixes=[ALB_PREFIX, WAF_PREFIX, CLOUDFRONT_PREFIX],
                 destination_bucket=archive.log_export_bucket(self.region),
                 destination_account=archive.account,
                 destination_key_alias=archive.log_export_key_alias(self.region),

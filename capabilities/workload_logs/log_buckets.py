@@ -32,6 +32,7 @@ from capabilities.workload_logs.elb_accounts import ELB_LOG_DELIVERY_SERVICE, el
 
 ALB_PREFIX = "alb"
 WAF_PREFIX = "waf"
+CLOUDFRONT_PREFIX = "cloudfront"
 # Kept past the retention so that a log written late on its last day, or delivered late,
 # still has its full retention (DPP-RET-1).
 RETENTION_MARGIN_DAYS = 30
@@ -58,6 +59,7 @@ class WorkloadLogBucket(Construct):
         self.bucket = secure_bucket(self, "Bucket", bucket_name=bucket_name, encryption_key=None, access_logs=(self.access_logs, "workload-logs/"), lifecycle_rules=lifecycle)
         self._admit_load_balancers(account, region)
         self._admit_waf(account, region)
+        self._admit_cloudfront(account)
         # Every new object becomes an "Object Created" event on the default bus, which the log
         # forwarder's rule (capabilities.workload_logs.log_forwarder) picks up; set on the
         # template's bucket, so no notification custom resource is needed
@@ -110,5 +112,28 @@ class WorkloadLogBucket(Construct):
                 actions=["s3:GetBucketAcl"],
                 resources=[self.bucket.bucket_arn],
                 conditions={"StringEquals": source, "ArnLike": source_arn},
+            )
+        )
+
+    def _admit_cloudfront(self, account: str) -> None:
+        """CloudFront standard logging (v2) delivers through CloudWatch Logs' vended-log
+        delivery, whose S3 destinations need only this statement (no ACL check, no ACLs on the
+        bucket): ``delivery.logs.amazonaws.com`` with ``bucket-owner-full-control``, bound to
+        this account's delivery sources, which for CloudFront live in us-east-1
+        (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html,
+        https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html#AWS-logs-infrastructure-V2-S3).
+        Point a distribution's S3 delivery destination at this bucket's ARN with the prefix
+        ``cloudfront``. Legacy standard logging needs ACLs on the bucket, which this one refuses
+        (object ownership enforced): use v2."""
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudFrontLogsDelivery",
+                principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[self.bucket.arn_for_objects(f"{CLOUDFRONT_PREFIX}/AWSLogs/{account}/*")],
+                conditions={
+                    "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:logs:us-east-1:{account}:delivery-source:*"},
+                },
             )
         )

@@ -11,7 +11,7 @@ account is a new object that takes the destination bucket's default KMS key.
 
 - The bucket sends "Object Created" events to EventBridge
   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); a rule in this
-  stack matches the bucket and the ``alb/`` and ``waf/`` prefixes and invokes the function,
+  stack matches the bucket and the ``alb/``, ``waf/`` and ``cloudfront/`` prefixes and invokes the function,
   retrying for 24 hours (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
 - The function (``lambdas/log_forwarder``) copies into the log-archive account's bucket of
   this region that already takes cross-account channels and is replicated into both locked

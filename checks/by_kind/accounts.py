@@ -57,9 +57,9 @@ def _log_forwarder(config: BaselineConfig, stack: str, region: str, account: str
     return [
         *wildcards(
             policy,
-            [f"arn:aws:s3:::{source}/{p}/*" for p in ("alb", "waf")],
-            "Elastic Load Balancing and AWS WAF name each log object by time below these two prefixes of the workload "
-            "log bucket; the function reads (GetObject, GetObjectVersion) only what it copies.",
+            [f"arn:aws:s3:::{source}/{p}/*" for p in ("alb", "waf", "cloudfront")],
+            "Elastic Load Balancing, AWS WAF and CloudFront name each log object by time below these three prefixes of the "
+            "workload log bucket; the function reads (GetObject, GetObjectVersion) only what it copies.",
         ),
         *wildcards(
             policy,

@@ -23,6 +23,9 @@ DOC_CLOUDTRAIL_KMS = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide
 DOC_CONFIG_S3 = "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html"
 DOC_CONFIG_KMS = "https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html"
 DOC_VENDED_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html"
+# Vended logs v2 (CloudFront standard logging v2 among them) into S3: PutObject with the
+# bucket-owner-full-control ACL, aws:SourceAccount and the delivery source's ARN; no ACL check.
+DOC_VENDED_LOGS_V2_S3 = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html#AWS-logs-infrastructure-V2-S3"
 DOC_FLOW_LOGS_S3 = "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html"
 DOC_RESOLVER_S3 = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-query-logs-choosing-target-resource.html"
 DOC_GUARDDUTY_EXPORT = "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html"
@@ -857,6 +860,8 @@ def workload_log_paths(config: BaselineConfig) -> list[AccessPath]:
             waf = f"{bucket}/waf/AWSLogs/{account}/WAFLogs/{region}/orders-acl/2026/12/01/10/05/{account}_waflogs_{region}_orders-acl_x.log.gz"
             waf_source = {"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:logs:{region}:{account}:*"}
             acl = {"s3:x-amz-acl": "bucket-owner-full-control"}
+            cloudfront = f"{bucket}/cloudfront/AWSLogs/{account}/CloudFront/E2EXAMPLE.2026-12-01-10.abcd1234.gz"
+            cloudfront_source = {"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:logs:us-east-1:{account}:delivery-source:orders-distribution"}
             rows += [
                 AccessPath(f"alb-service-put-{place}", DOC_ALB_ACCESS_LOGS, _service(ELB_LOG_DELIVERY_SERVICE, "s3:PutObject", alb), ALLOWED, "no encryption header: SSE-S3 default"),
                 AccessPath(f"alb-service-not-outside-alb-{place}", DOC_ALB_ACCESS_LOGS, _service(ELB_LOG_DELIVERY_SERVICE, "s3:PutObject", f"{bucket}/waf/AWSLogs/{account}/x.log.gz"), DENIED),
@@ -874,6 +879,21 @@ def workload_log_paths(config: BaselineConfig) -> list[AccessPath]:
                     ),
                     DENIED,
                     "the confused-deputy conditions name this account only",
+                ),
+                AccessPath(f"cloudfront-put-{place}", DOC_VENDED_LOGS_V2_S3, _service("delivery.logs.amazonaws.com", "s3:PutObject", cloudfront, **cloudfront_source, **acl), ALLOWED),
+                AccessPath(
+                    f"cloudfront-without-acl-refused-{place}",
+                    DOC_VENDED_LOGS_V2_S3,
+                    _service("delivery.logs.amazonaws.com", "s3:PutObject", cloudfront, **cloudfront_source),
+                    DENIED,
+                    "the bucket-owner-full-control ACL is a condition",
+                ),
+                AccessPath(
+                    f"cloudfront-from-a-log-group-refused-{place}",
+                    DOC_VENDED_LOGS_V2_S3,
+                    _service("delivery.logs.amazonaws.com", "s3:PutObject", cloudfront, **{"aws:SourceAccount": account, "aws:SourceArn": f"arn:aws:logs:{region}:{account}:log-group:x"}, **acl),
+                    DENIED,
+                    "only this account's us-east-1 delivery sources (CloudFront's) write under cloudfront/",
                 ),
                 AccessPath(
                     f"stranger-refused-workload-log-put-{place}",

@@ -45,7 +45,7 @@ def aws(monkeypatch):
     monkeypatch.setenv("DESTINATION_BUCKET", DESTINATION)
     monkeypatch.setenv("DESTINATION_ACCOUNT", "123456789012")  # moto's own account owns every bucket
     monkeypatch.setenv("DESTINATION_PREFIX", PREFIX)
-    monkeypatch.setenv("SOURCE_PREFIXES", "alb/,waf/")
+    monkeypatch.setenv("SOURCE_PREFIXES", "alb/,waf/,cloudfront/")
     with mock_aws():
         s3 = boto3.client("s3")
         key_id = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]

@@ -143,7 +143,7 @@ def test_the_forwarder_copies_into_the_regions_replicated_destination(synthesize
         "DESTINATION_BUCKET": destination,
         "DESTINATION_ACCOUNT": ACCOUNT,
         "DESTINATION_PREFIX": f"workload-logs/{ACCOUNT}/{region}",
-        "SOURCE_PREFIXES": "alb/,waf/",
+        "SOURCE_PREFIXES": "alb/,waf/,cloudfront/",
     }
     assert function["LoggingConfig"]["LogGroup"] == "/aws/lambda/dpp-prod-log-forwarder"
     assert "DeadLetterConfig" in function
@@ -159,7 +159,7 @@ def test_the_forwarder_copies_into_the_regions_replicated_destination(synthesize
     assert f'/workload-logs/{ACCOUNT}/*"' in json.dumps(statements[0]["Resource"])
 
 
-def test_the_forwarder_rule_takes_new_alb_and_waf_objects_of_this_bucket_only(synthesized):
+def test_the_forwarder_rule_takes_new_alb_waf_and_cloudfront_objects_of_this_bucket_only(synthesized):
     template = synthesized.template("collection", "eu-central-1")
     (rule,) = [r["Properties"] for k, r in template.find_resources("AWS::Events::Rule").items() if k.startswith("LogForwarder")]
     pattern, (target,) = rule["EventPattern"], rule["Targets"]
@@ -167,6 +167,7 @@ def test_the_forwarder_rule_takes_new_alb_and_waf_objects_of_this_bucket_only(sy
     alb = f"alb/AWSLogs/{ACCOUNT}/elasticloadbalancing/eu-central-1/2026/11/12/x.log.gz"
     assert matches(pattern, _object_created(bucket, alb))
     assert matches(pattern, _object_created(bucket, f"waf/AWSLogs/{ACCOUNT}/WAFLogs/eu-central-1/acl/2026/11/12/00/05/x.log.gz"))
+    assert matches(pattern, _object_created(bucket, f"cloudfront/AWSLogs/{ACCOUNT}/CloudFront/E2EXAMPLE.2026-11-12-10.abcd1234.gz"))
     # Near misses: another bucket, another prefix, a deletion.
     assert not matches(pattern, _object_created(bucket.replace("eu-central-1", "eu-west-1"), alb))
     assert not matches(pattern, _object_created(bucket, f"other/{alb}"))
@@ -182,3 +183,21 @@ def test_no_forwarder_without_the_log_buckets():
     assert "dpp-prod-log-forwarder" not in [f["Properties"]["FunctionName"] for f in functions.values()]
     statements = [s.get("Sid") for p in built.template("log-archive").find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
     assert "LogForwardersWriteOwnPrefix" not in statements
+
+
+def test_cloudfront_v2_delivers_under_its_prefix_for_this_accounts_us_east_1_sources(synthesized):
+    """CloudFront standard logging (v2) is a vended log whose delivery sources live in
+    us-east-1; the bucket admits them under cloudfront/ only, with the ACL condition and no
+    bucket ACLs (object ownership stays enforced). The evaluator decides the paths in
+    tests/access (cloudfront-*)."""
+    template = synthesized.template("monitoring-foundation", "eu-central-1")
+    statements = [s for p in template.find_resources("AWS::S3::BucketPolicy").values() for s in p["Properties"]["PolicyDocument"]["Statement"] if s.get("Sid") == "CloudFrontLogsDelivery"]
+    (statement,) = statements
+    assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"} and statement["Action"] == "s3:PutObject"
+    assert statement["Condition"] == {
+        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:us-east-1:{ACCOUNT}:delivery-source:*"},
+    }
+    assert f"/cloudfront/AWSLogs/{ACCOUNT}/*" in json.dumps(statement["Resource"])
+    _, bucket = _bucket(template, "aws-waf-logs-")
+    assert bucket["Properties"]["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
