@@ -4,7 +4,18 @@ functions' concurrency across all of them."""
 
 from __future__ import annotations
 
-from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, alias_scoped, config_role, deploy_action_function, enforcer, in_public_packs, log_export_grants, wildcards
+from checks.by_kind.common import (
+    CONCURRENCY_PACKS,
+    Acknowledgement,
+    alias_scoped,
+    config_role,
+    deploy_action_function,
+    enforcer,
+    in_public_packs,
+    log_export_grants,
+    wildcards,
+    workload_log_bucket_acknowledgements,
+)
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, monitoring_names
 from stacks.topology import PlannedStack
@@ -265,31 +276,4 @@ def workload_log_bucket(config: BaselineConfig, planned: PlannedStack, stack: st
     """The workload log bucket of ALB access logs and WAF logs (capabilities.workload_logs.log_buckets)."""
     if not (config.workload.log_buckets and any(a.account_id == planned.account and a.is_workload for a in config.accounts)):
         return []
-    bucket, access_logs = f"{stack}/WorkloadLogBucket/Bucket", f"{stack}/WorkloadLogBucket/AccessLogBucket"
-    alb_sse_s3 = (
-        "Application Load Balancer access logs accept only SSE-S3 buckets "
-        "(https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html); "
-        "the bucket is versioned, private, TLS-only and tamper-denied instead."
-    )
-    not_replicated = (
-        "Not replicated but copied: S3 replication would keep the objects' SSE-S3, which the KMS-only archive refuses "
-        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html); the log forwarder "
-        "copies each new object into the log-archive account's bucket of this region (SSE-KMS), which replicates it into "
-        "both Object Lock copies, and alarms on any failed copy. The bucket itself is versioned and tamper-denied, kept "
-        "for the retention period plus 30 days."
-    )
-    return [
-        Acknowledgement("DPP::DPP-S3KmsEncryption", bucket, alb_sse_s3),
-        *in_public_packs("S3DefaultEncryptionKMS", bucket, alb_sse_s3),
-        *in_public_packs(
-            "S3DefaultEncryptionKMS",
-            access_logs,
-            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
-        ),
-        *in_public_packs("S3BucketReplicationEnabled", bucket, not_replicated),
-        *in_public_packs(
-            "S3BucketReplicationEnabled",
-            access_logs,
-            "Access logs of the workload log bucket stay in its region for the retention period plus 30 days behind a deny-tamper policy; replicating them would log its own writes without end.",
-        ),
-    ]
+    return workload_log_bucket_acknowledgements(stack, forwarded=True)

@@ -3,7 +3,16 @@ template the StackSet deploys."""
 
 from __future__ import annotations
 
-from checks.by_kind.common import CONCURRENCY_PACKS, Acknowledgement, config_role, deploy_action_function, enforcer, in_public_packs, log_export_grants, wildcards
+from checks.by_kind.common import (
+    CONCURRENCY_PACKS,
+    Acknowledgement,
+    config_role,
+    deploy_action_function,
+    enforcer,
+    log_export_grants,
+    wildcards,
+    workload_log_bucket_acknowledgements,
+)
 from configuration.naming import archive_names
 from configuration.model import BaselineConfig
 from stacks.topology import PlannedStack
@@ -85,28 +94,4 @@ def _member_workload_log_bucket() -> list[Acknowledgement]:
     reasons the monitoring foundation's copy of it has (checks/by_kind/accounts.py)."""
     from capabilities.organization.member_stackset import MEMBER_STACK
 
-    bucket, access_logs = f"{MEMBER_STACK}/WorkloadLogBucket/Bucket", f"{MEMBER_STACK}/WorkloadLogBucket/AccessLogBucket"
-    alb_sse_s3 = (
-        "Application Load Balancer access logs accept only SSE-S3 buckets "
-        "(https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html); "
-        "the bucket is versioned, private, TLS-only and tamper-denied instead."
-    )
-    not_replicated = (
-        "Kept in the member account's region, versioned and tamper-denied, for the retention period plus 30 days; "
-        "replication into the log-archive account is not built yet (README: what is still unverified)."
-    )
-    return [
-        Acknowledgement("DPP::DPP-S3KmsEncryption", bucket, alb_sse_s3),
-        *in_public_packs("S3DefaultEncryptionKMS", bucket, alb_sse_s3),
-        *in_public_packs(
-            "S3DefaultEncryptionKMS",
-            access_logs,
-            "S3 server access logging can only deliver to buckets encrypted with SSE-S3 (AES-256); the access-log bucket is versioned, private, TLS-only and tamper-denied instead.",
-        ),
-        *in_public_packs("S3BucketReplicationEnabled", bucket, not_replicated),
-        *in_public_packs(
-            "S3BucketReplicationEnabled",
-            access_logs,
-            "Access logs of the workload log bucket stay in its region for the retention period plus 30 days behind a deny-tamper policy; replicating them would log its own writes without end.",
-        ),
-    ]
+    return workload_log_bucket_acknowledgements(MEMBER_STACK, forwarded=False)
