@@ -103,43 +103,30 @@ class AlertDrill(Construct):
         if "canary-read" in path_ids and canary_bucket:
             # Only the runner may become the drill's canary reader; its sessions are what the
             # canary alarms tell apart (the drill's alarm counts them, the real one ignores them).
-            self.canary_role = iam.Role(
-                self,
-                "CanaryReaderRole",
+            self.canary_role = self._runner_only_role(
+                "CanaryReader",
+                runner_role,
+                runner_statements,
                 role_name=names.canary_role,
                 description="Reads the canary record during alert drills only (its reads are the drill)",
-                assumed_by=iam.ArnPrincipal(runner_role.role_arn),
-                max_session_duration=Duration.hours(1),
-            )
-            iam.ManagedPolicy(
-                self,
-                "CanaryReaderPolicy",
-                description="Read the canary record, nothing else",
-                roles=[self.canary_role],
+                policy_description="Read the canary record, nothing else",
                 statements=[
                     iam.PolicyStatement(actions=["s3:GetObject"], resources=[f"arn:aws:s3:::{canary_bucket}/{canary_key}"]),
                     key_by_alias_statement(actions=["kms:Decrypt"], region=region, account=account, alias=names.monitoring_key_alias, via_services=["s3"]),
                 ],
             )
-            runner_statements.append(iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[self.canary_role.role_arn]))
         self.control_role: iam.Role | None = None
         if "control-change" in path_ids and names.control_log_group:
             # Only the runner may become the control changer; its one right is the retention of
             # the drill's own log group, so its sessions' calls (session name = drill ID) are
             # drills by construction, which is what lets the responder ignore them safely.
-            self.control_role = iam.Role(
-                self,
-                "ControlChangerRole",
+            self.control_role = self._runner_only_role(
+                "ControlChanger",
+                runner_role,
+                runner_statements,
                 role_name=names.control_role,
                 description="Changes the retention of the drill's own log group during alert drills only (the control-change path)",
-                assumed_by=iam.ArnPrincipal(runner_role.role_arn),
-                max_session_duration=Duration.hours(1),
-            )
-            iam.ManagedPolicy(
-                self,
-                "ControlChangerPolicy",
-                description="Set the retention of the drill's log group, nothing else",
-                roles=[self.control_role],
+                policy_description="Set the retention of the drill's log group, nothing else",
                 statements=[
                     # The log-group resource type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html):
                     # the group's ARN, with and without the trailing :* IAM uses for a group.
@@ -149,7 +136,6 @@ class AlertDrill(Construct):
                     )
                 ],
             )
-            runner_statements.append(iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[self.control_role.role_arn]))
         runner_policy = iam.ManagedPolicy(self, "RunnerPolicy", description="Start each drill path, nothing more", roles=[runner_role], statements=runner_statements)
 
         checker_role = iam.Role(
@@ -258,6 +244,14 @@ class AlertDrill(Construct):
                 )
             ],
         )
+
+    def _runner_only_role(self, id: str, runner_role: iam.Role, runner_statements: list, *, role_name: str, description: str, policy_description: str, statements: list) -> iam.Role:
+        """A role of one drill path: only the runner may assume it (for an hour), it holds
+        ``statements`` and nothing else, and the runner gets the right to assume it."""
+        role = iam.Role(self, f"{id}Role", role_name=role_name, description=description, assumed_by=iam.ArnPrincipal(runner_role.role_arn), max_session_duration=Duration.hours(1))
+        iam.ManagedPolicy(self, f"{id}Policy", description=policy_description, roles=[role], statements=statements)
+        runner_statements.append(iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[role.role_arn]))
+        return role
 
     @staticmethod
     def _log_statement(group: str, region: str, account: str) -> iam.PolicyStatement:
