@@ -135,34 +135,21 @@ class LogKey(Construct):
         into a bucket that this key encrypts by default, through S3 only: the writer needs the
         key for SSE-KMS (GenerateDataKey, and Decrypt for multipart uploads,
         https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-kms-key-for-s3-cross-account)."""
-        principals, conditions = audience.roles(role_name_pattern)
-        conditions.setdefault("StringEquals", {})["kms:ViaService"] = f"s3.{region}.amazonaws.com"
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="LogExportRolesEncryptThroughS3",
-                principals=principals,
-                actions=["kms:GenerateDataKey", "kms:Decrypt"],
-                resources=["*"],
-                conditions=conditions,
-            )
-        )
+        self._admit_roles_through_s3("LogExportRolesEncryptThroughS3", audience, role_name_pattern=role_name_pattern, region=region)
 
     def admit_log_forwarder(self, audience: Audience, *, role_name_pattern: str, region: str) -> None:
         """The covered accounts' log forwarders copy into a bucket this key encrypts by
         default, through S3 only: GenerateDataKey for the SSE-KMS copy, Decrypt for a multipart
         copy (a multipart upload with a KMS key needs both on the key,
         https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html)."""
+        self._admit_roles_through_s3("LogForwardersEncryptThroughS3", audience, role_name_pattern=role_name_pattern, region=region)
+
+    def _admit_roles_through_s3(self, sid: str, audience: Audience, *, role_name_pattern: str, region: str) -> None:
+        """The covered accounts' roles named by ``role_name_pattern`` use the key through S3 in
+        ``region`` only: GenerateDataKey for an SSE-KMS write, Decrypt for a multipart one."""
         principals, conditions = audience.roles(role_name_pattern)
         conditions.setdefault("StringEquals", {})["kms:ViaService"] = f"s3.{region}.amazonaws.com"
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="LogForwardersEncryptThroughS3",
-                principals=principals,
-                actions=["kms:GenerateDataKey", "kms:Decrypt"],
-                resources=["*"],
-                conditions=conditions,
-            )
-        )
+        self.key.add_to_resource_policy(iam.PolicyStatement(sid=sid, principals=principals, actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=["*"], conditions=conditions))
 
     def admit_key_lookup(self, audience: Audience, owner: str, readers: list[str]) -> None:
         """Other covered accounts (``readers``, or any account of the organization) may read the
