@@ -6,6 +6,7 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from capabilities.archive import LogPrefix
+from capabilities.archive.prefixes import workload_logs_prefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
@@ -95,7 +96,7 @@ class CollectionStack(Stack):
                 destination_bucket=archive.log_export_bucket(self.region),
                 destination_account=archive.account,
                 destination_key_alias=archive.log_export_key_alias(self.region),
-                destination_prefix=f"{LogPrefix.WORKLOAD_LOGS.value}/{self.account}/{self.region}",
+                destination_prefix=workload_logs_prefix(self.account, self.region),
                 monitoring_key_alias=names.monitoring_key_alias,
                 account=self.account,
                 region=self.region,

@@ -24,6 +24,19 @@ keyed by, so a layout cannot drift between the writer and the reader:
 - S3 server access logs, partitioned prefix by event time:
   ``<prefix><source-account>/<source-region>/<source-bucket>/<yyyy>/<MM>/<dd>/``
   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html#server-access-logging-overview).
+- The workload log buckets' copies, ``workload-logs/<account>/<region>/`` (``workload_logs_prefix``,
+  the forwarder's destination) followed by the source key whole:
+  - ALB access logs: ``alb/AWSLogs/<account>/elasticloadbalancing/<region>/<yyyy>/<MM>/<dd>/``
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html);
+    a load balancer logs into a bucket of its own region, so both regions are one.
+  - WAF logs: ``waf/AWSLogs/<account>/WAFLogs/<region|cloudfront>/<web-acl>/<yyyy>/<MM>/<dd>/<HH>/<mm>/``
+    (https://docs.aws.amazon.com/waf/latest/developerguide/logging-s3.html); the table's
+    partition is the day, Athena reads the hour and minute folders below it (as the Athena WAF
+    table does, https://docs.aws.amazon.com/athena/latest/ug/create-waf-table-partition-projection.html).
+  - CloudFront standard logging v2, with the delivery this project documents (README "Workload
+    log buckets": Parquet, suffix ``{DistributionId}/{yyyy}/{MM}/{dd}/{HH}``):
+    ``cloudfront/AWSLogs/<account>/CloudFront/<distribution>/<yyyy>/<MM>/<dd>/<HH>/``, the layout
+    of https://docs.aws.amazon.com/athena/latest/ug/create-cloudfront-table-partition-parquet.html.
 """
 
 from __future__ import annotations
@@ -31,10 +44,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from capabilities.archive.prefixes import LogPrefix
+from capabilities.archive.prefixes import LogPrefix, workload_logs_prefix
 from capabilities.network_logs.flow_log_format import FLOW_LOG_DESTINATION_OPTIONS
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names
+from capabilities.workload_logs.log_buckets import ALB_PREFIX, CLOUDFRONT_PREFIX, WAF_PREFIX
 from configuration.regions import COMMERCIAL_REGIONS
 
 # Where S3 server access logs of the home region's archive buckets land in the access-log
@@ -92,12 +106,16 @@ def _reformat(day: str, date_format: str) -> str:
 @dataclass(frozen=True)
 class KeyLayout:
     """Where one source's objects are: ``bucket`` and a ``template`` relative to it with
-    ``${column}`` for each partition."""
+    ``${column}`` for each partition (a column may recur: the forwarded copies repeat the
+    account and region the source key already names). ``below`` is a regular expression for the
+    folders a service writes under the last partition that no column names (WAF's hour and
+    minute), which Athena reads as part of that partition."""
 
     source: str
     bucket: str
     template: str
     partitions: tuple[Partition, ...]
+    below: str = ""
 
     @property
     def location_template(self) -> str:
@@ -112,8 +130,17 @@ class KeyLayout:
         """Matches an object key of this layout, capturing each partition column."""
         parts = re.split(r"\$\{(\w+)\}", self.template)
         by_name = {p.name: p for p in self.partitions}
-        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>{by_name[part].pattern()})" for i, part in enumerate(parts))
-        return re.compile(f"^{regex}[^/]+$")
+        seen: set[str] = set()
+        regex = ""
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                regex += re.escape(part)
+            elif part in seen:  # a recurring column must carry the same value
+                regex += f"(?P={part})"
+            else:
+                seen.add(part)
+                regex += f"(?P<{part}>{by_name[part].pattern()})"
+        return re.compile(f"^{regex}{self.below}[^/]+$")
 
 
 def _account(config: BaselineConfig, accounts: list[str]) -> Partition:
@@ -187,5 +214,48 @@ def archive_layouts(config: BaselineConfig) -> dict[str, KeyLayout]:
                 DAY,
             ),
         ),
+        *_workload_layouts(config, archive),
     ]
     return {layout.source: layout for layout in layouts}
+
+
+# A CloudFront (global) web ACL logs under this name instead of a region
+# (https://docs.aws.amazon.com/waf/latest/developerguide/logging-s3.html).
+WAF_CLOUDFRONT_SCOPE = "cloudfront"
+
+
+def _workload_layouts(config: BaselineConfig, archive: str) -> list[KeyLayout]:
+    """The forwarded copies of the workload log buckets (DPP-LOG-8): the workload accounts (an
+    organization's members: injected) in the covered regions, where the buckets are."""
+    if not config.workload.log_buckets:
+        return []
+    account = _account(config, [a.account_id for a in config.workload_accounts])
+    covered = Partition("region", "enum", tuple(sorted(config.regions)))
+    copies = workload_logs_prefix("${account}", "${region}")
+    return [
+        KeyLayout(
+            "alb_access_logs",
+            archive,
+            f"{copies}/{ALB_PREFIX}/AWSLogs/${{account}}/elasticloadbalancing/${{region}}/${{day}}/",
+            (account, covered, DAY),
+        ),
+        KeyLayout(
+            "waf_logs",
+            archive,
+            f"{copies}/{WAF_PREFIX}/AWSLogs/${{account}}/WAFLogs/${{scope}}/${{web_acl}}/${{day}}/",
+            (
+                account,
+                covered,
+                Partition("scope", "enum", (*sorted(config.regions), WAF_CLOUDFRONT_SCOPE)),
+                Partition("web_acl", "injected"),
+                DAY,
+            ),
+            below=r"\d{2}/\d{2}/",
+        ),
+        KeyLayout(
+            "cloudfront_logs",
+            archive,
+            f"{copies}/{CLOUDFRONT_PREFIX}/AWSLogs/${{account}}/CloudFront/${{distribution}}/${{hour}}/",
+            (account, covered, Partition("distribution", "injected"), HOUR),
+        ),
+    ]

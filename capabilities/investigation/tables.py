@@ -151,6 +151,114 @@ S3_ACCESS_LOG_REGEX = (
 )
 
 
+# The workload's own channels, forwarded from the workload log buckets (DPP-LOG-8).
+# ALB access logs: the columns and RegexSerDe of "Create the table for ALB access logs"
+# (https://docs.aws.amazon.com/athena/latest/ug/create-alb-access-logs-table.html), fields as
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html
+# lists them. The final optional group takes fields ALB may append later without breaking the
+# match; it feeds no column.
+ALB_ACCESS_LOG_COLUMNS = (
+    ("type", "string"),
+    ("time", "string"),
+    ("elb", "string"),
+    ("client_ip", "string"),
+    ("client_port", "int"),
+    ("target_ip", "string"),
+    ("target_port", "int"),
+    ("request_processing_time", "double"),
+    ("target_processing_time", "double"),
+    ("response_processing_time", "double"),
+    ("elb_status_code", "int"),
+    ("target_status_code", "string"),
+    ("received_bytes", "bigint"),
+    ("sent_bytes", "bigint"),
+    ("request_verb", "string"),
+    ("request_url", "string"),
+    ("request_proto", "string"),
+    ("user_agent", "string"),
+    ("ssl_cipher", "string"),
+    ("ssl_protocol", "string"),
+    ("target_group_arn", "string"),
+    ("trace_id", "string"),
+    ("domain_name", "string"),
+    ("chosen_cert_arn", "string"),
+    ("matched_rule_priority", "string"),
+    ("request_creation_time", "string"),
+    ("actions_executed", "string"),
+    ("redirect_url", "string"),
+    ("lambda_error_reason", "string"),
+    ("target_port_list", "string"),
+    ("target_status_code_list", "string"),
+    ("classification", "string"),
+    ("classification_reason", "string"),
+    ("conn_trace_id", "string"),
+)
+ALB_ACCESS_LOG_REGEX = (
+    r'([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) ([-.0-9]*) (|[-0-9]*) (-|[-0-9]*) ([-0-9]*) ([-0-9]*) '
+    r'"([^ ]*) (.*) (- |[^ ]*)" "([^"]*)" ([A-Z0-9-_]+) ([A-Za-z0-9.-]*) ([^ ]*) "([^"]*)" "([^"]*)" "([^"]*)" ([-.0-9]*) ([^ ]*) '
+    r'"([^"]*)" "([^"]*)" "([^ ]*)" "([^\s]+?)" "([^\s]+)" "([^ ]*)" "([^ ]*)" ?([^ ]*)?( .*)?'
+)
+
+# AWS WAF logs, one JSON object per line (OpenX JSON SerDe, keys matched case-insensitively):
+# the columns of https://docs.aws.amazon.com/athena/latest/ug/create-waf-table-partition-projection.html
+# for the fields of https://docs.aws.amazon.com/waf/latest/developerguide/logging-fields.html.
+_WAF_MATCH = "array<struct<conditiontype:string,sensitivitylevel:string,location:string,matcheddata:array<string>>>"
+_WAF_TOKEN = "struct<responsecode:string,solvetimestamp:string,failurereason:string>"
+WAF_LOG_COLUMNS = (
+    ("timestamp", "bigint"),
+    ("formatversion", "int"),
+    ("webaclid", "string"),
+    ("terminatingruleid", "string"),
+    ("terminatingruletype", "string"),
+    ("action", "string"),
+    ("terminatingrulematchdetails", _WAF_MATCH),
+    ("httpsourcename", "string"),
+    ("httpsourceid", "string"),
+    (
+        "rulegrouplist",
+        f"array<struct<rulegroupid:string,terminatingrule:struct<ruleid:string,action:string,rulematchdetails:{_WAF_MATCH}>,"
+        f"nonterminatingmatchingrules:array<struct<ruleid:string,action:string,overriddenaction:string,rulematchdetails:{_WAF_MATCH}>>,excludedrules:string>>",
+    ),
+    ("ratebasedrulelist", "array<struct<ratebasedruleid:string,ratebasedrulename:string,limitkey:string,maxrateallowed:int>>"),
+    ("nonterminatingmatchingrules", f"array<struct<ruleid:string,action:string,rulematchdetails:{_WAF_MATCH}>>"),
+    ("requestheadersinserted", "array<struct<name:string,value:string>>"),
+    ("responsecodesent", "string"),
+    (
+        "httprequest",
+        "struct<clientip:string,country:string,headers:array<struct<name:string,value:string>>,uri:string,args:string,"
+        "httpversion:string,httpmethod:string,requestid:string>",
+    ),
+    ("labels", "array<struct<name:string>>"),
+    ("captcharesponse", _WAF_TOKEN),
+    ("challengeresponse", _WAF_TOKEN),
+    ("ja3fingerprint", "string"),
+)
+
+# CloudFront standard logging v2 in Parquet, the fields CloudFront selects by default
+# (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html),
+# named as the Athena table for them names them: lower case, ``cs(Host)`` as ``cs_host``,
+# hyphens as underscores, every column a string
+# (https://docs.aws.amazon.com/athena/latest/ug/create-cloudfront-table-partition-parquet.html).
+CLOUDFRONT_FIELDS = (
+    "date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem", "sc-status", "cs(Referer)",
+    "cs(User-Agent)", "cs-uri-query", "cs(Cookie)", "x-edge-result-type", "x-edge-request-id", "x-host-header", "cs-protocol",
+    "cs-bytes", "time-taken", "x-forwarded-for", "ssl-protocol", "ssl-cipher", "x-edge-response-result-type", "cs-protocol-version",
+    "fle-status", "fle-encrypted-fields", "c-port", "time-to-first-byte", "x-edge-detailed-result-type", "sc-content-type",
+    "sc-content-len", "sc-range-start", "sc-range-end",
+)  # fmt: skip
+
+
+def cloudfront_column(field: str) -> str:
+    """A CloudFront log field's column name (``cs(User-Agent)`` -> ``cs_user_agent``)."""
+    return field.lower().replace("(", "_").replace(")", "").replace("-", "_")
+
+
+CLOUDFRONT_COLUMNS = tuple((cloudfront_column(f), "string") for f in CLOUDFRONT_FIELDS)
+PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+PARQUET_INPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+PARQUET_OUTPUT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -205,5 +313,32 @@ def catalogue_tables(config: BaselineConfig) -> list[TableSpec]:
             layouts["s3_access_logs"],
             "org.apache.hadoop.hive.serde2.RegexSerDe",
             serde_parameters=(("input.regex", S3_ACCESS_LOG_REGEX),),
+        ),
+        *_workload_tables(layouts),
+    ]
+
+
+def _workload_tables(layouts: dict[str, KeyLayout]) -> list[TableSpec]:
+    """The workload log buckets' forwarded copies (DPP-LOG-8), where the configuration keeps them."""
+    if "alb_access_logs" not in layouts:
+        return []
+    return [
+        TableSpec(
+            "alb_access_logs",
+            "Application Load Balancer access logs of the workload accounts (DPP-LOG-8, DPP-LOG-2)",
+            ALB_ACCESS_LOG_COLUMNS,
+            layouts["alb_access_logs"],
+            "org.apache.hadoop.hive.serde2.RegexSerDe",
+            serde_parameters=(("serialization.format", "1"), ("input.regex", ALB_ACCESS_LOG_REGEX)),
+        ),
+        TableSpec("waf_logs", "AWS WAF logs of the workload accounts' web ACLs (DPP-LOG-8)", WAF_LOG_COLUMNS, layouts["waf_logs"], JSON_SERDE),
+        TableSpec(
+            "cloudfront_logs",
+            "CloudFront standard logging v2 (Parquet) of the workload accounts' distributions (DPP-LOG-8, DPP-LOG-2)",
+            CLOUDFRONT_COLUMNS,
+            layouts["cloudfront_logs"],
+            PARQUET_SERDE,
+            input_format=PARQUET_INPUT,
+            output_format=PARQUET_OUTPUT,
         ),
     ]
