@@ -37,6 +37,8 @@ PARAMETERS = {
     "vpc": "VPC ID ('vpc-0abc...')",
     "domain": "domain, % as wildcard ('%example.com.')",
     "resource_id": "resource ID ('sg-0abc...')",
+    "web_acl": "web ACL name, as in its ARN ('orders-acl')",
+    "distribution": "CloudFront distribution ID ('E2EXAMPLE12345')",
 }
 
 # The archive's day partitions (yyyy/MM/dd) that hold the window, for partition projection.
@@ -318,8 +320,12 @@ def finding_principal(query_id: str) -> Query:
     )
 
 
+# The archive's hour partitions (yyyy/MM/dd/HH) that hold the window.
+_HOURS = "replace(replace(substr({start}, 1, 13), '-', '/'), 'T', '/') AND replace(replace(substr({end}, 1, 13), '-', '/'), 'T', '/')"
+
+
 def rejected_flows(query_id: str) -> Query:
-    hours = "replace(replace(substr({start}, 1, 13), '-', '/'), 'T', '/') AND replace(replace(substr({end}, 1, 13), '-', '/'), 'T', '/')"
+    hours = _HOURS
     return Query(
         query_id,
         "Rejected flows from an address",
@@ -367,6 +373,82 @@ def reader_reads(query_id: str, archive_buckets: tuple[str, ...], reader_role: s
         f"AND operation LIKE 'REST.GET.%' AND requester LIKE '%:assumed-role/{reader_role}/%' ORDER BY requestdatetime",
         kind="reader_reads",
     )
+
+
+def _alb_window() -> str:
+    """The load balancers' requests of the account in the window (``time`` is ISO 8601 UTC)."""
+    return f'account = {{account}} AND {_days()} AND "time" BETWEEN {{start}} AND {{end}}'
+
+
+def alb_clients(query_id: str) -> Query:
+    """Who talked to the application's load balancers most: requests, server errors and refusals
+    per client address (DPP-LOG-8, DPP-IR-2). No URL or header is shown: they may carry PII."""
+    return Query(
+        query_id,
+        "Top client addresses of the load balancers: requests, 5xx, 401/403",
+        "SELECT client_ip, count(*) AS requests, count_if(elb_status_code >= 500) AS errors_5xx, "
+        "count_if(elb_status_code IN (401, 403)) AS refused, count(DISTINCT elb) AS load_balancers, "
+        f'min("time") AS first_seen, max("time") AS last_seen FROM alb_access_logs WHERE {_alb_window()} '
+        "GROUP BY client_ip ORDER BY requests DESC LIMIT 100",
+        kind="alb_clients",
+    )
+
+
+def alb_errors_by_target(query_id: str) -> Query:
+    """Where the server errors came from: the load balancer's own (no target status) or the
+    target's, per target group and target."""
+    return Query(
+        query_id,
+        "Load balancer 5xx by target group and target",
+        "SELECT target_group_arn, target_ip, elb_status_code, target_status_code, count(*) AS errors, "
+        f'min("time") AS first_seen, max("time") AS last_seen FROM alb_access_logs WHERE {_alb_window()} AND elb_status_code >= 500 '
+        "GROUP BY target_group_arn, target_ip, elb_status_code, target_status_code ORDER BY errors DESC LIMIT 100",
+        kind="alb_errors",
+    )
+
+
+def waf_blocked(query_id: str) -> Query:
+    """What one web ACL blocked in the window, by rule and client (``timestamp`` is epoch
+    milliseconds). No header or query string is shown: they may carry PII."""
+    millis = "to_unixtime(from_iso8601_timestamp({bound})) * 1000"
+    return Query(
+        query_id,
+        "Requests a web ACL blocked, by rule and client address",
+        "SELECT terminatingruleid, terminatingruletype, httprequest.clientip AS client_ip, httprequest.country AS country, "
+        'count(*) AS blocked, count(DISTINCT httprequest.uri) AS uris, min(from_unixtime("timestamp" / 1000)) AS first_seen, '
+        'max(from_unixtime("timestamp" / 1000)) AS last_seen FROM waf_logs '
+        f"WHERE account = {{account}} AND web_acl = {{web_acl}} AND {_days()} "
+        f'AND "timestamp" BETWEEN {millis.format(bound="{start}")} AND {millis.format(bound="{end}")} AND action = \'BLOCK\' '
+        "GROUP BY terminatingruleid, terminatingruletype, httprequest.clientip, httprequest.country ORDER BY blocked DESC LIMIT 100",
+        kind="waf_blocked",
+    )
+
+
+def cloudfront_clients(query_id: str) -> Query:
+    """One distribution's requests in the window by client address and status (``date`` and
+    ``time`` are UTC)."""
+    when = "concat(\"date\", 'T', \"time\", 'Z')"
+    return Query(
+        query_id,
+        "Requests to a CloudFront distribution by client address and status",
+        f"SELECT c_ip, sc_status, cs_method, count(*) AS requests, min({when}) AS first_seen, max({when}) AS last_seen FROM cloudfront_logs "
+        f"WHERE account = {{account}} AND distribution = {{distribution}} AND hour BETWEEN {_HOURS} AND {when} BETWEEN {{start}} AND {{end}} "
+        "GROUP BY c_ip, sc_status, cs_method ORDER BY requests DESC LIMIT 100",
+        kind="cloudfront_clients",
+    )
+
+
+def workload_log_investigations(config: BaselineConfig) -> list[Investigation]:
+    """The application's own channels, forwarded from the workload log buckets (DPP-LOG-8):
+    no alarm names them, but an investigation of one reaches them (where did the requests
+    behind a data retrieval, a refused call or a finding come from)."""
+    if not config.workload.log_buckets:
+        return []
+    return [
+        Investigation("WorkloadLoadBalancers", "workload log", (alb_clients("WorkloadAlbClients"), alb_errors_by_target("WorkloadAlb5xxByTarget"))),
+        Investigation("WorkloadWebAcls", "workload log", (waf_blocked("WorkloadWafBlocked"),)),
+        Investigation("WorkloadDistributions", "workload log", (cloudfront_clients("WorkloadCloudFrontClients"),)),
+    ]
 
 
 _CHANGE_NAMES = re.compile(r"\$\.eventName\s*=\s*\"?([A-Za-z0-9]+)\"?")
@@ -514,8 +596,8 @@ def route_queries(route: EventRoute) -> tuple[Query, ...]:
 class Investigation:
     """What the plan and the stacks need per alarm or route."""
 
-    subject: str  # the alarm or route id
-    kind: str  # "alarm" or "route"
+    subject: str  # the alarm or route id, or the workload log channel
+    kind: str  # "alarm", "route" or "workload log"
     queries: tuple[Query, ...]
 
 
@@ -523,7 +605,7 @@ def investigations(config: BaselineConfig) -> list[Investigation]:
     """Every alarm and route of the configuration with its queries (possibly none: tested)."""
     found = [Investigation(s.id, "alarm", alarm_queries(s, config)) for s in (alarm_specs(config) if config.features.alarms else [])]
     found += [Investigation(r.id, "route", route_queries(r)) for r in event_routes(config)]
-    return found
+    return found + workload_log_investigations(config)
 
 
 def query_name(prefix: str, query: Query) -> str:

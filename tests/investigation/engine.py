@@ -85,6 +85,19 @@ def conform(value: Any, hive: str) -> Any:
     raise ValueError(hive)
 
 
+def _regex_value(group: str | None, hive: str) -> Any:
+    """A RegexSerDe group as its column reads it: a number that does not parse (ALB's empty
+    target port when there is no target) reads as NULL, as Hive's RegexSerDe does."""
+    if group in (None, "-"):
+        return None
+    if hive in ("int", "bigint", "double"):
+        try:
+            float(group)
+        except ValueError:
+            return None
+    return group
+
+
 def _records(spec: TableSpec, body: bytes) -> list[dict]:
     if spec.serde.endswith("ParquetHiveSerDe"):
         return pq.read_table(io.BytesIO(body)).to_pylist()
@@ -97,7 +110,7 @@ def _records(spec: TableSpec, body: bytes) -> list[dict]:
         for line in text.splitlines():
             match = regex.match(line)
             groups = match.groups() if match else (None,) * len(spec.columns)
-            rows.append({name: (None if g in (None, "-") else g) for (name, _), g in zip(spec.columns, groups, strict=False)})
+            rows.append({name: _regex_value(g, hive) for (name, hive), g in zip(spec.columns, groups, strict=False)})
         return rows
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -110,10 +123,15 @@ class LocalAthena:
         for spec in tables:
             rows = []
             pattern = spec.layout.key_pattern()
+            # Tables whose LOCATION is the same prefix (the workload copies, workload-logs/)
+            # split its keys between them; a key none of them matches is an error.
+            siblings = [t.layout.key_pattern() for t in tables if t.layout.location == spec.layout.location]
             for (bucket, key), body in objects.items():
                 if bucket != spec.layout.bucket or not key.startswith(spec.layout.location.split("/", 3)[3]):
                     continue
                 match = pattern.match(key)
+                if not match and len(siblings) > 1 and any(p.match(key) for p in siblings):
+                    continue
                 assert match, f"{key} does not match {spec.name}'s storage.location.template {spec.layout.location_template}"
                 self.keys_by_table[spec.name].append(key)
                 for record in _records(spec, body):

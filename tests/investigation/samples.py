@@ -23,6 +23,7 @@ from capabilities.investigation.queries import Query
 from capabilities.network_logs.flow_log_format import FLOW_LOG_FIELDS
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names
+from tests.investigation.workload_samples import workload_objects
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 START, END = "2026-11-30T08:00:00Z", "2026-11-30T12:00:00Z"
@@ -227,5 +228,9 @@ def sample_objects(config: BaselineConfig, queries: list[Query]) -> dict[tuple[s
         access_line(f"arn:aws:sts::{a}:assumed-role/{config.resource_prefix}-log-reader/neg-reader-put", "REST.PUT.OBJECT"),
     ]
     objects[(names.access_log_bucket, f"log-archive/{a}/{region}/{names.archive_bucket}/2026/11/30/2026-11-30-10-15-00-0123456789ABCDEF")] = "\n".join(lines).encode()
-    assert set(layouts) == {"cloudtrail", "vpc_flow_logs", "dns_query_logs", "config", "guardduty_findings", "cloudwatch_logs", "s3_access_logs"}
+    objects |= workload_objects(config)
+    assert set(layouts) == {
+        "cloudtrail", "vpc_flow_logs", "dns_query_logs", "config", "guardduty_findings", "cloudwatch_logs", "s3_access_logs",
+        "alb_access_logs", "waf_logs", "cloudfront_logs",
+    }  # fmt: skip
     return objects

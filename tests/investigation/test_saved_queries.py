@@ -12,6 +12,7 @@ from capabilities.investigation.tables import catalogue_tables
 from configuration import load_config
 from tests.investigation.engine import LocalAthena
 from tests.investigation.samples import END, START, sample_objects
+from tests.investigation.workload_samples import DISTRIBUTION, WEB_ACL
 from tests.support import context_with
 
 CONFIG = load_config(context_with())
@@ -37,6 +38,8 @@ VALUES = {
     "vpc": "vpc-0pos1",
     "domain": "%evil.example.com.",
     "resource_id": "sg-0pos",
+    "web_acl": WEB_ACL,
+    "distribution": DISTRIBUTION,
 }
 
 
@@ -76,6 +79,11 @@ def _expected(query: Query) -> tuple[list[str], list[str]]:
         "dns_lookups": (["c2.evil.example.com."], ["benign"]),
         "resource_changes": (["pos-change"], ["neg-"]),
         "reader_reads": (["pos-reader-read"], ["neg-reader-put"]),
+        # the workload's channels: the window, the account, the web ACL and the distribution bound them
+        "alb_clients": (["'client_ip': '198.51.100.7', 'requests': 4, 'errors_5xx': 1, 'refused': 0"], ["203.0.113.50"]),
+        "alb_errors": (["'target_ip': '10.0.0.9', 'elb_status_code': 503, 'target_status_code': '503'", "'elb_status_code': 502, 'target_status_code': None"], ["10.0.0.66", ": 200"]),
+        "waf_blocked": (["'terminatingruleid': 'pos-sqli', 'terminatingruletype': 'REGULAR', 'client_ip': '198.51.100.7', 'country': 'AU', 'blocked': 1"], ["neg-"]),
+        "cloudfront_clients": (["'c_ip': '198.51.100.7', 'sc_status': '200', 'cs_method': 'GET', 'requests': 2", "'sc_status': '403'"], ["198.51.100.11"]),
         # an uncovered region, not a covered one; us-east-1's regional services, not its global ones
         "region_activity": (["pos-region-use1"], ["neg-region-use1", "neg-region"]) if "'us-east-1' AND" in query.sql else (["pos-region"], ["neg-region", "region-use1"]),
     }[kind]
