@@ -418,7 +418,7 @@ def waf_blocked(query_id: str) -> Query:
         'count(*) AS blocked, count(DISTINCT httprequest.uri) AS uris, min(from_unixtime("timestamp" / 1000)) AS first_seen, '
         'max(from_unixtime("timestamp" / 1000)) AS last_seen FROM waf_logs '
         f"WHERE account = {{account}} AND web_acl = {{web_acl}} AND {_days()} "
-        f'AND "timestamp" BETWEEN {millis.format(bound="{start}")} AND {millis.format(bound="{end}")} AND action = \'BLOCK\' '
+        f"AND \"timestamp\" BETWEEN {millis.format(bound='{start}')} AND {millis.format(bound='{end}')} AND action = 'BLOCK' "
         "GROUP BY terminatingruleid, terminatingruletype, httprequest.clientip, httprequest.country ORDER BY blocked DESC LIMIT 100",
         kind="waf_blocked",
     )

@@ -194,7 +194,7 @@ ALB_ACCESS_LOG_COLUMNS = (
     ("conn_trace_id", "string"),
 )
 ALB_ACCESS_LOG_REGEX = (
-    r'([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) ([-.0-9]*) (|[-0-9]*) (-|[-0-9]*) ([-0-9]*) ([-0-9]*) '
+    r"([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) ([-.0-9]*) (|[-0-9]*) (-|[-0-9]*) ([-0-9]*) ([-0-9]*) "
     r'"([^ ]*) (.*) (- |[^ ]*)" "([^"]*)" ([A-Z0-9-_]+) ([A-Za-z0-9.-]*) ([^ ]*) "([^"]*)" "([^"]*)" "([^"]*)" ([-.0-9]*) ([^ ]*) '
     r'"([^"]*)" "([^"]*)" "([^ ]*)" "([^\s]+?)" "([^\s]+)" "([^ ]*)" "([^ ]*)" ?([^ ]*)?( .*)?'
 )
@@ -225,8 +225,7 @@ WAF_LOG_COLUMNS = (
     ("responsecodesent", "string"),
     (
         "httprequest",
-        "struct<clientip:string,country:string,headers:array<struct<name:string,value:string>>,uri:string,args:string,"
-        "httpversion:string,httpmethod:string,requestid:string>",
+        "struct<clientip:string,country:string,headers:array<struct<name:string,value:string>>,uri:string,args:string,httpversion:string,httpmethod:string,requestid:string>",
     ),
     ("labels", "array<struct<name:string>>"),
     ("captcharesponse", _WAF_TOKEN),
