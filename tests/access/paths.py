@@ -1008,6 +1008,23 @@ def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
             "reader-athena-reads-archive", DOC_CALLED_VIA, Request(reader, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/vpc-flow-logs/AWSLogs/{account}/x.parquet", via_athena), ALLOWED
         ),
         AccessPath("reader-athena-lists-archive", DOC_CALLED_VIA, Request(reader, "s3:ListBucket", f"arn:aws:s3:::{names.archive_bucket}", via_athena), ALLOWED),
+        # The workload logs' copies (alb_access_logs, waf_logs, cloudfront_logs) are archive objects like any other.
+        AccessPath(
+            "reader-athena-reads-workload-logs",
+            DOC_CALLED_VIA,
+            Request(
+                reader, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/workload-logs/{account}/{region}/alb/AWSLogs/{account}/elasticloadbalancing/{region}/2026/11/30/x.log.gz", via_athena
+            ),
+            ALLOWED,
+        ),
+        AccessPath("reader-glue-get-workload-table", DOC_ATHENA_GLUE, Request(reader, "glue:GetTable", f"arn:aws:glue:{region}:{account}:table/{database}/alb_access_logs"), ALLOWED),
+        AccessPath(
+            "admin-athena-reads-workload-logs",
+            DOC_CALLED_VIA,
+            Request(admin, "s3:GetObject", f"arn:aws:s3:::{names.archive_bucket}/workload-logs/{account}/{region}/waf/AWSLogs/{account}/x.log.gz", via_athena, administrator=True),
+            DENIED,
+            "the application's logs are need-to-know like the rest of the archive",
+        ),
         AccessPath("reader-athena-reads-access-logs", DOC_CALLED_VIA, Request(reader, "s3:GetObject", f"arn:aws:s3:::{names.access_log_bucket}/log-archive/x", via_athena), ALLOWED),
         AccessPath("reader-results-bucket-location", DOC_ATHENA_WORKGROUP, Request(reader, "s3:GetBucketLocation", results, via_athena), ALLOWED),
         AccessPath("reader-results-write", DOC_ATHENA_WORKGROUP, Request(reader, "s3:PutObject", f"{results}/athena/q.csv", via_athena), ALLOWED),
