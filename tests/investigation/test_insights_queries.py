@@ -101,7 +101,7 @@ def test_workgroup_enforces_results_encryption_and_the_scan_limit(synthesized):
     assert result["OutputLocation"].startswith("s3://dpp-prod-athena-results-")
     assert result["EncryptionConfiguration"]["EncryptionOption"] == "SSE_KMS"
     tables = archive.find_resources("AWS::Glue::Table")
-    assert len(tables) == 7
+    assert len(tables) == 10  # seven archive prefixes and the three workload log channels
     for table in tables.values():
         params = table["Properties"]["TableInput"]["Parameters"]
         assert params["projection.enabled"] == "true" and "storage.location.template" in params
