@@ -312,7 +312,7 @@ def _saved_queries(config: BaselineConfig) -> list[str]:
         "  --execution-parameters \"'111122223333'\" \"'2026-11-30T08:00:00Z'\" \"'2026-11-30T12:00:00Z'\" \"'2026-11-30T08:00:00Z'\" \"'2026-11-30T12:00:00Z'\"",
         "```",
         "",
-        "| alarm or route | saved query (Athena and Logs Insights name) | returns | execution parameters, in order |",
+        "| alarm, route or workload log | saved query (Athena and Logs Insights name) | returns | execution parameters, in order |",
         "|---|---|---|---|",
     ]
     for investigation in investigations(config):
