@@ -230,3 +230,21 @@ def test_organization_members_are_injected_in_the_workload_tables():
     for investigation in workload_log_investigations(config):
         for query in investigation.queries:
             assert "account = {account}" in query.sql
+
+
+def test_the_deployed_tables_carry_their_serde(synthesized):
+    """What Athena will read with: the ALB pattern as written here, the OpenX JSON SerDe for WAF,
+    Parquet for CloudFront, and the injected columns a query must name."""
+    tables = _glue_tables(synthesized.template("log-archive", CONFIG.home_region))
+    alb = tables["alb_access_logs"]["StorageDescriptor"]
+    assert alb["SerdeInfo"] == {"SerializationLibrary": "org.apache.hadoop.hive.serde2.RegexSerDe", "Parameters": {"serialization.format": "1", "input.regex": ALB_ACCESS_LOG_REGEX}}
+    assert [c["Name"] for c in alb["Columns"]] == [n for n, _ in ALB_ACCESS_LOG_COLUMNS]
+    assert tables["waf_logs"]["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"] == "org.openx.data.jsonserde.JsonSerDe"
+    assert tables["waf_logs"]["Parameters"]["projection.web_acl.type"] == "injected"
+    cloudfront = tables["cloudfront_logs"]
+    assert cloudfront["StorageDescriptor"]["InputFormat"] == "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    assert cloudfront["Parameters"]["projection.distribution.type"] == "injected"
+    assert cloudfront["Parameters"]["projection.hour.format"] == "yyyy/MM/dd/HH"
+    for name in WORKLOAD_TABLES:
+        assert tables[name]["StorageDescriptor"]["Location"] == f"s3://{archive_layouts(CONFIG)[name].bucket}/workload-logs/"
+        assert [k["Name"] for k in tables[name]["PartitionKeys"]] == [p.name for p in archive_layouts(CONFIG)[name].partitions]
