@@ -133,7 +133,9 @@ class LogForwarder(Construct):
                 ),
                 iam.PolicyStatement(
                     actions=["s3:PutObject", "s3:AbortMultipartUpload"],
-                    resources=[f"arn:aws:s3:::{destination_bucket}/{destination_prefix}/*"],
+                    # Members: workload-logs/{account}/{region} -> workload-logs/* (the archive's
+                    # own policy admits this role there; the function builds each key).
+                    resources=[f"arn:aws:s3:::{destination_bucket}/{destination_prefix.split('{', 1)[0].rstrip('/')}/*"],
                 ),
                 key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=destination_account, alias=destination_key_alias, via_services=["s3"]),
                 iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
