@@ -189,9 +189,14 @@ class LogForwarder(Construct):
                 "Principal": "*",
                 "Action": "events:PutEvents",
                 "Resource": f"arn:aws:events:{region}:{account}:event-bus/{members.bus_name}",
+                # events:source and events:detail-type are multivalued (one value per entry of a
+                # PutEvents batch): every entry must be S3's Object Created, and both keys must be
+                # present, ForAllValues being true of an absent key
+                # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
                 "Condition": {
-                    "StringEquals": {"aws:PrincipalOrgID": members.organization_id, "events:detail-type": "Object Created"},
-                    "ForAllValues:StringEquals": {"events:source": ["aws.s3"]},
+                    "StringEquals": {"aws:PrincipalOrgID": members.organization_id},
+                    "ForAllValues:StringEquals": {"events:source": ["aws.s3"], "events:detail-type": ["Object Created"]},
+                    "Null": {"events:source": "false", "events:detail-type": "false"},
                 },
             },
         )

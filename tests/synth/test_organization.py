@@ -296,8 +296,9 @@ def test_the_management_account_forwards_the_members_workload_logs(org, region):
     assert statement["Principal"] == "*" and statement["Action"] == "events:PutEvents"
     assert statement["Resource"] == f"arn:aws:events:{region}:{MANAGEMENT}:event-bus/dpp-prod-member-workload-logs"
     assert statement["Condition"] == {
-        "StringEquals": {"aws:PrincipalOrgID": ORG, "events:detail-type": "Object Created"},
-        "ForAllValues:StringEquals": {"events:source": ["aws.s3"]},
+        "StringEquals": {"aws:PrincipalOrgID": ORG},
+        "ForAllValues:StringEquals": {"events:source": ["aws.s3"], "events:detail-type": ["Object Created"]},
+        "Null": {"events:source": "false", "events:detail-type": "false"},
     }
     (rule,) = [r["Properties"] for r in template.find_resources("AWS::Events::Rule").values() if r["Properties"].get("EventBusName") == {"Ref": bus_id}]
     event = json.loads((ROOT / "tests" / "events" / "s3" / "object-created-alb-member.json").read_text())
