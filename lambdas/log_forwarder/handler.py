@@ -100,9 +100,7 @@ class SourceObject:
     def from_event(cls, event: dict) -> "SourceObject":
         detail = event["detail"]
         obj = detail["object"]
-        return cls(
-            bucket=detail["bucket"]["name"], key=obj["key"], size=int(obj.get("size", 0)), version_id=obj.get("version-id"), owner=event["account"], region=event["region"]
-        )
+        return cls(bucket=detail["bucket"]["name"], key=obj["key"], size=int(obj.get("size", 0)), version_id=obj.get("version-id"), owner=event["account"], region=event["region"])
 
     def copy_source(self) -> dict[str, str]:
         source = {"Bucket": self.bucket, "Key": self.key}

@@ -1096,7 +1096,9 @@ def member_forwarder_paths(config: BaselineConfig) -> list[AccessPath]:
     # The member's rule role (its instance in the home region) puts events on that region's bus
     # and no other bus (its own policy).
     home_bus = f"arn:aws:events:{home}:{management.account}:event-bus/{management.member_workload_log_bus}"
-    rows.append(AccessPath("member-puts-s3-events-on-forwarder-bus", DOC_EVENTS_ORGANIZATION, Request(member_rule_role, "events:PutEvents", home_bus, {"aws:PrincipalOrgID": org, **s3_event}), ALLOWED))
+    rows.append(
+        AccessPath("member-puts-s3-events-on-forwarder-bus", DOC_EVENTS_ORGANIZATION, Request(member_rule_role, "events:PutEvents", home_bus, {"aws:PrincipalOrgID": org, **s3_event}), ALLOWED)
+    )
     rows.append(
         AccessPath(
             "member-rule-role-no-other-bus",
