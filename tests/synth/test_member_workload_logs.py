@@ -138,7 +138,9 @@ def test_new_objects_are_sent_to_the_management_accounts_bus_of_the_region(body)
     another account's bus admitted through the organization must
     (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html)."""
     template = Template.from_json(json.loads(body))
-    bucket_id, _ = _bucket(template, BUCKET)
+    bucket_id, bucket = _bucket(template, BUCKET)
+    # S3 sends its events to EventBridge only when the bucket says so (ev-events.html).
+    assert bucket["Properties"]["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
     (rule,) = [r["Properties"] for r in template.find_resources("AWS::Events::Rule").values() if r["Properties"].get("Targets", [{}])[0].get("Arn") == BUS]
     assert "EventBusName" not in rule, "the member's default bus, where S3 sends its events"
     # The member's real event (account 123456789012, eu-west-1) and near misses.
