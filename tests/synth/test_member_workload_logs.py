@@ -118,6 +118,7 @@ def test_switched_off_no_member_bucket():
     document = member_template(load_config(org_context(workload__logBuckets=False)))
     assert not [r for r in document["Resources"].values() if r["Type"] == "AWS::S3::Bucket"]
     assert "ElbLogDelivery" not in document.get("Mappings", {})
+    assert "member-workload-logs" not in json.dumps(document), "no rule to the management account's bus either"
 
 
 # --- into the archive: the management account's forwarder (capabilities.workload_logs.log_forwarder) ---
