@@ -479,6 +479,15 @@ class BaselineConfig:
         return tuple(a for a in self.accounts if a.is_workload)
 
     @property
+    def log_forwarder_accounts(self) -> tuple[Account, ...]:
+        """Accounts running the workload log forwarder in every covered region (DPP-LOG-8): each
+        workload account for its own bucket, or in organization mode the management account for
+        the members' buckets (members run no code of the baseline)."""
+        if not self.workload.log_buckets:
+            return ()
+        return (self.management_account,) if self.org_mode else self.workload_accounts
+
+    @property
     def org_mode(self) -> bool:
         return self.organization.enabled
 

@@ -186,6 +186,18 @@ class MonitoringNames:
         ``<prefix>-log-forwarder-*`` of the covered accounts."""
         return f"{self.prefix}-log-forwarder-{region}"
 
+    def member_log_forwarder_role(self, region: str) -> str:
+        """Organization mode: the management account's forwarder of members' buckets in one
+        region; within the archive's ``<prefix>-log-forwarder-*``, and named exactly by each
+        member's bucket policy."""
+        return f"{self.prefix}-log-forwarder-members-{region}"
+
+    @property
+    def member_workload_log_bus(self) -> str:
+        """Organization mode: the management account's bus (one per region) for members'
+        workload log buckets' events."""
+        return f"{self.prefix}-member-workload-logs"
+
     @property
     def workload_log_bucket_parameter(self) -> str:
         return f"/dpp/{self.stage}/workload-logs-bucket"

@@ -10,7 +10,7 @@ from capabilities.archive.prefixes import workload_logs_prefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
-from capabilities.workload_logs import AccountDataProtection, AccountLogExport, LogForwarder
+from capabilities.workload_logs import AccountDataProtection, AccountLogExport, LogForwarder, MemberSources
 from capabilities.workload_logs.log_buckets import ALB_PREFIX, CLOUDFRONT_PREFIX, WAF_PREFIX
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, lambda_log_group, log_forwarder_name, monitoring_names
@@ -81,22 +81,25 @@ class CollectionStack(Stack):
                 excluded_log_groups=already_archived_log_groups(config, self.account, self.region),
             )
 
-        if log_bucket:
+        if account in config.log_forwarder_accounts:
             # The workload log bucket's objects into the archive: the same destination as the
-            # export, by copy (S3 replication would keep their SSE-S3).
+            # export, by copy (S3 replication would keep their SSE-S3). Organization mode: the
+            # management account's instance copies the members' buckets of this region.
+            members = MemberSources(config.organization.organization_id, names.member_workload_log_bus) if config.org_mode else None
             LogForwarder(
                 self,
                 "LogForwarder",
                 function_name=log_forwarder_name(config),
-                role_name=names.log_forwarder_role(self.region),
+                role_name=names.member_log_forwarder_role(self.region) if members else names.log_forwarder_role(self.region),
                 dead_letter_queue_name=f"{log_forwarder_name(config)}-dead-letters",
                 log_group_name=lambda_log_group(log_forwarder_name(config)),
-                source_bucket=log_bucket,
+                source_bucket=member_bucket_name_pattern(config) if members else names.workload_log_bucket(self.region),
                 source_prefixes=[ALB_PREFIX, WAF_PREFIX, CLOUDFRONT_PREFIX],
+                members=members,
                 destination_bucket=archive.log_export_bucket(self.region),
                 destination_account=archive.account,
                 destination_key_alias=archive.log_export_key_alias(self.region),
-                destination_prefix=workload_logs_prefix(self.account, self.region),
+                destination_prefix=workload_logs_prefix("{account}", "{region}") if members else workload_logs_prefix(self.account, self.region),
                 monitoring_key_alias=names.monitoring_key_alias,
                 account=self.account,
                 region=self.region,
@@ -119,6 +122,12 @@ class CollectionStack(Stack):
             account=self.account,
             region=self.region,
         )
+
+
+def member_bucket_name_pattern(config: BaselineConfig) -> str:
+    """Every member's workload log bucket, ``{account}`` and ``{region}`` left to the event
+    (``stacks.member_workload_logs`` builds the same name from pseudo parameters)."""
+    return monitoring_names(config, "{account}").workload_log_bucket("{region}")
 
 
 def already_archived_log_groups(config: BaselineConfig, account: str, region: str) -> list[str]:

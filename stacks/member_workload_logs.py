@@ -16,19 +16,32 @@ What differs because the template serves every account and region of the StackSe
 - ELB_LOGGING_ENABLED with ``s3BucketNames`` set to this bucket runs as a rule of the member's
   own recorder (an organization rule's parameters are the same for every account, and the
   bucket's name is not); the organization rule keeps checking that logging is on at all.
+- Into the archive without code in the member (no assets, and the forwarder is beyond
+  CloudFormation's inline code limit): a rule on the member's default bus sends the bucket's
+  "Object Created" events to the management account's bus of the same region, whose forwarder
+  (``capabilities.workload_logs.log_forwarder``, ``members``) copies the object. A rule whose
+  target is another account's bus admitted through the organization must name a role
+  (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html); the
+  role may put events on that one bus only
+  (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). The bucket
+  policy lets exactly the forwarder's role of this region read the forwarded prefixes: a
+  cross-account CopyObject reads its source with the caller's rights, which the source
+  bucket's policy must grant (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
 """
 
 from __future__ import annotations
 
 from aws_cdk import Aws, CfnCondition, CfnMapping, Fn, Stack
 from aws_cdk import aws_config as config_
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 
 from capabilities.config_recorder.baseline_rules import workload_rules
 from capabilities.workload_logs import WorkloadLogBucket
 from capabilities.workload_logs.elb_accounts import elb_account
-from capabilities.workload_logs.log_buckets import ALB_PREFIX
+from capabilities.workload_logs.log_buckets import ALB_PREFIX, CLOUDFRONT_PREFIX, WAF_PREFIX
+from capabilities.workload_logs.log_forwarder import forwarder_event_pattern
 from configuration.model import BaselineConfig
 from configuration.naming import MonitoringNames, monitoring_names
 
@@ -74,7 +87,33 @@ def member_workload_logs(stack: Stack, config: BaselineConfig, recorder: config_
     )
     if recorder is not None:
         _elb_logging_rule(stack, config, recorder, logs.bucket.bucket_name)
+    _forward_to_management(stack, config, logs)
     return logs
+
+
+def _forward_to_management(stack: Stack, config: BaselineConfig, logs: WorkloadLogBucket) -> None:
+    """New objects' events to the management account's forwarder; its role may read them."""
+    management = monitoring_names(config, config.management_account.account_id)
+    prefixes = [ALB_PREFIX, WAF_PREFIX, CLOUDFRONT_PREFIX]
+    bus = f"arn:aws:events:{Aws.REGION}:{management.account}:event-bus/{management.member_workload_log_bus}"
+    role = iam.Role(stack, "WorkloadLogEventsRole", assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
+    iam.ManagedPolicy(stack, "WorkloadLogEventsPolicy", roles=[role], statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus])])
+    events.CfnRule(
+        stack,
+        "WorkloadLogEventsToForwarder",
+        description="New ALB, WAF and CloudFront log objects to the DPP log forwarder (DPP-LOG-8)",
+        event_pattern=forwarder_event_pattern(logs.bucket.bucket_name, [f"{p}/" for p in prefixes]),
+        targets=[events.CfnRule.TargetProperty(id="ForwarderBus", arn=bus, role_arn=role.role_arn)],
+    )
+    logs.bucket.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="ForwarderReadsNewLogs",
+            principals=[iam.AccountPrincipal(management.account)],
+            actions=["s3:GetObject", "s3:GetObjectVersion"],
+            resources=[logs.bucket.arn_for_objects(f"{p}/*") for p in prefixes],
+            conditions={"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{management.account}:role/{management.member_log_forwarder_role(Aws.REGION)}"}},
+        )
+    )
 
 
 def _admit_regional_elb_accounts(stack: Stack, config: BaselineConfig, logs: WorkloadLogBucket) -> None:

@@ -55,6 +55,7 @@ class MonitoringFoundationStack(Stack):
 
         if config.workload.log_buckets and any(a.account_id == self.account and a.is_workload for a in config.accounts):
             self._workload_log_bucket(config)
+        if any(a.account_id == self.account for a in config.log_forwarder_accounts):
             group("LogForwarderLogGroup", lambda_log_group(log_forwarder_name(config)))
 
         if config.trail_home(self.account, self.region):

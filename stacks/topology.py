@@ -201,8 +201,9 @@ KINDS: tuple[StackKind, ...] = (
         stateful=False,
         placement=_management_home,
         after=("log-archive", "log-intake", "account-baseline"),  # members deliver to the archive and the intakes; trusted access
-        # Delegation finds Security Hub and GuardDuty already on in the management and security accounts.
-        after_everywhere=("detection",),
+        # Delegation finds Security Hub and GuardDuty already on in the management and security accounts;
+        # members' workload-log rules target the management account's collection stacks' buses.
+        after_everywhere=("detection", "collection"),
         description="DPP organization: delegated administrators and the member baseline StackSet (DPP-PRT-4, DPP-LOG-1/5/6)",
     ),
     StackKind(

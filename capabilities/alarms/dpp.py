@@ -527,11 +527,12 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
 def log_forwarder_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     """DPP-LOG-8, DPP-MON-6: the log forwarder copies the workload log buckets (ALB, WAF) into
     the archive; a failed copy leaves those logs outside the locked copies. Placed where the
-    forwarder runs: every workload account in every covered region."""
+    forwarder runs: every workload account (organization mode: the management account, for the
+    members) in every covered region."""
     from configuration.naming import log_forwarder_name
 
     name = log_forwarder_name(config)
-    places = tuple((a.account_id, r) for a in config.workload_accounts for r in config.regions)
+    places = tuple((a.account_id, r) for a in config.log_forwarder_accounts for r in config.regions)
     return [
         AlarmSpec(
             id="LogForwarderErrors",

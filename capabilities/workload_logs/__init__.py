@@ -5,6 +5,17 @@ the WORM archive."""
 from capabilities.workload_logs.data_protection import AccountDataProtection, data_protection_document, marketplace_identifiers
 from capabilities.workload_logs.log_buckets import WorkloadLogBucket
 from capabilities.workload_logs.log_export import AccountLogExport, selection_criteria
-from capabilities.workload_logs.log_forwarder import LogForwarder, forwarder_event_pattern
+from capabilities.workload_logs.log_forwarder import LogForwarder, MemberSources, forwarder_event_pattern, member_bucket_pattern
 
-__all__ = ["AccountDataProtection", "AccountLogExport", "data_protection_document", "forwarder_event_pattern", "LogForwarder", "marketplace_identifiers", "selection_criteria", "WorkloadLogBucket"]
+__all__ = [
+    "AccountDataProtection",
+    "AccountLogExport",
+    "data_protection_document",
+    "forwarder_event_pattern",
+    "LogForwarder",
+    "marketplace_identifiers",
+    "member_bucket_pattern",
+    "MemberSources",
+    "selection_criteria",
+    "WorkloadLogBucket",
+]

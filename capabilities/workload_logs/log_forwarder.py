@@ -21,6 +21,20 @@ account is a new object that takes the destination bucket's default KMS key.
   (a bucket with default retention would, object-lock-managing.html).
 - Its role has a fixed name, ``<prefix>-log-forwarder-<region>``, which the destination
   bucket and key admit by pattern with the covered accounts (or ``aws:PrincipalOrgID``).
+- Organization mode (``members``): the management account's instance in each covered region
+  copies every member's bucket of that region. Members' rules (``stacks.member_workload_logs``)
+  send their buckets' "Object Created" events to a bus of this stack, whose policy admits
+  PutEvents from principals of the organization only and only for ``aws.s3`` "Object Created"
+  events (the example policy of
+  https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account-custom-bus-source.html,
+  with ``aws:PrincipalOrgID`` as PutPermission describes for an organization,
+  https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html). A rule on
+  the bus invokes the function, which copies only the workload log bucket of the event's own
+  account and region (the event's ``account`` is EventBridge's, kept across accounts,
+  https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). Its role reads
+  the members' buckets by their name pattern, inside the organization only (``aws:ResourceOrgID``,
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid),
+  each member's bucket policy admitting exactly this role.
 - Failures: Lambda retries twice, then the event goes to an encrypted dead-letter queue
   (as do events EventBridge could not deliver); both alarm (``LogForwarderErrors``,
   ``LogForwarderDeadLetters``).
@@ -28,6 +42,7 @@ account is a new object that takes the destination bucket's default KMS key.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import Duration
@@ -44,13 +59,28 @@ from capabilities.foundation.building_blocks import encrypted_queue, key_by_alia
 SOURCE = Path(__file__).resolve().parents[2] / "lambdas" / "log_forwarder"
 
 
-def forwarder_event_pattern(bucket_name: str, prefixes: list[str]) -> dict:
-    """The EventBridge pattern of new objects under ``prefixes`` of ``bucket_name``."""
+def forwarder_event_pattern(bucket_name: str | dict, prefixes: list[str]) -> dict:
+    """The EventBridge pattern of new objects under ``prefixes`` of ``bucket_name`` (a name, or
+    a pattern such as ``{"prefix": ...}``)."""
     return {
         "source": ["aws.s3"],
         "detail-type": ["Object Created"],
         "detail": {"bucket": {"name": [bucket_name]}, "object": {"key": [{"prefix": p} for p in prefixes]}},
     }
+
+
+def member_bucket_pattern(bucket_pattern: str) -> dict:
+    """Members' buckets on the central bus: the literal start of ``{account}``/``{region}``
+    names (the function checks the whole name against the event's account and region)."""
+    return {"prefix": bucket_pattern.split("{", 1)[0]}
+
+
+@dataclass(frozen=True)
+class MemberSources:
+    """Organization mode: members' buckets, whose events arrive on ``bus_name``."""
+
+    organization_id: str
+    bus_name: str
 
 
 class LogForwarder(Construct):
@@ -65,6 +95,7 @@ class LogForwarder(Construct):
         log_group_name: str,
         source_bucket: str,
         source_prefixes: list[str],
+        members: MemberSources | None = None,
         destination_bucket: str,
         destination_account: str,
         destination_key_alias: str,
@@ -75,6 +106,9 @@ class LogForwarder(Construct):
     ) -> None:
         super().__init__(scope, id)
         prefixes = [p.rstrip("/") + "/" for p in source_prefixes]
+        # ``source_bucket`` is one name, or for members ``...-{account}-{region}``.
+        readable = source_bucket.replace("{account}", "*").replace("{region}", "*")
+        in_organization = {"StringEquals": {"aws:ResourceOrgID": members.organization_id}} if members else None
         self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", monitoring_key_alias))
         role = iam.Role(
             self,
@@ -94,11 +128,14 @@ class LogForwarder(Construct):
                 # (GetObjectVersion because the event names the version).
                 iam.PolicyStatement(
                     actions=["s3:GetObject", "s3:GetObjectVersion"],
-                    resources=[f"arn:aws:s3:::{source_bucket}/{p}*" for p in prefixes],
+                    resources=[f"arn:aws:s3:::{readable}/{p}*" for p in prefixes],
+                    conditions=in_organization,
                 ),
                 iam.PolicyStatement(
                     actions=["s3:PutObject", "s3:AbortMultipartUpload"],
-                    resources=[f"arn:aws:s3:::{destination_bucket}/{destination_prefix}/*"],
+                    # Members: workload-logs/{account}/{region} -> workload-logs/* (the archive's
+                    # own policy admits this role there; the function builds each key).
+                    resources=[f"arn:aws:s3:::{destination_bucket}/{destination_prefix.split('{', 1)[0].rstrip('/')}/*"],
                 ),
                 key_by_alias_statement(actions=["kms:GenerateDataKey", "kms:Decrypt"], region=region, account=destination_account, alias=destination_key_alias, via_services=["s3"]),
                 iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]),
@@ -121,18 +158,49 @@ class LogForwarder(Construct):
                 "DESTINATION_ACCOUNT": destination_account,
                 "DESTINATION_PREFIX": destination_prefix,
                 "SOURCE_PREFIXES": ",".join(prefixes),
+                "SOURCE_BUCKET_PATTERN": source_bucket,
             },
             dead_letter_queue=self.dead_letters,
             retry_attempts=2,
         )
         self.function.node.add_dependency(policy)
+        self.bus = self._members_bus(members, account=account, region=region) if members else None
         self.rule = events.Rule(
             self,
             "OnObjectCreated",
             description="Each new ALB or WAF log object is copied into the DPP log archive (DPP-LOG-8)",
-            event_pattern=events.EventPattern(**_cdk_pattern(forwarder_event_pattern(source_bucket, prefixes))),
+            event_bus=self.bus,
+            event_pattern=events.EventPattern(**_cdk_pattern(forwarder_event_pattern(member_bucket_pattern(source_bucket) if members else source_bucket, prefixes))),
             targets=[targets.LambdaFunction(self.function, retry_attempts=185, max_event_age=Duration.hours(24), dead_letter_queue=self.dead_letters)],
         )
+
+    def _members_bus(self, members: MemberSources, *, account: str, region: str) -> events.EventBus:
+        """The bus members' rules target: PutEvents by the organization's principals, of S3's
+        "Object Created" events only."""
+        bus = events.EventBus(self, "MembersBus", event_bus_name=members.bus_name, description="Organization members' workload log buckets' Object Created events (DPP-LOG-8)")
+        events.CfnEventBusPolicy(
+            self,
+            "MembersBusPolicy",
+            event_bus_name=bus.event_bus_name,
+            statement_id="OrganizationMembersWorkloadLogEvents",
+            statement={
+                "Sid": "OrganizationMembersWorkloadLogEvents",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "events:PutEvents",
+                "Resource": f"arn:aws:events:{region}:{account}:event-bus/{members.bus_name}",
+                # events:source and events:detail-type are multivalued (one value per entry of a
+                # PutEvents batch): every entry must be S3's Object Created, and both keys must be
+                # present, ForAllValues being true of an absent key
+                # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
+                "Condition": {
+                    "StringEquals": {"aws:PrincipalOrgID": members.organization_id},
+                    "ForAllValues:StringEquals": {"events:source": ["aws.s3"], "events:detail-type": ["Object Created"]},
+                    "Null": {"events:source": "false", "events:detail-type": "false"},
+                },
+            },
+        )
+        return bus
 
 
 def _cdk_pattern(pattern: dict) -> dict:

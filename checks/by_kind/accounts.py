@@ -47,7 +47,7 @@ def account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str) 
 
 def collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
     found = _log_export(config, stack, planned.region, planned.account) if config.workload.export_log_groups else []
-    if config.workload.log_buckets and any(a.account_id == planned.account and a.is_workload for a in config.accounts):
+    if any(a.account_id == planned.account for a in config.log_forwarder_accounts):
         found += _log_forwarder(config, stack, planned.region, planned.account)
     if not config.features.flow_logs:
         return found
@@ -63,19 +63,29 @@ def _log_forwarder(config: BaselineConfig, stack: str, region: str, account: str
     """The workload log forwarder (capabilities.workload_logs.log_forwarder)."""
     archive, names = archive_names(config), monitoring_names(config, account)
     policy, function = f"{stack}/LogForwarder/Policy", f"{stack}/LogForwarder/Function"
-    source = names.workload_log_bucket(region)
     keys = sorted({f"arn:aws:kms:{region}:{archive.account}:key/*", names.key_arn_pattern(region)})
+    if config.org_mode:
+        # The management account's instance, for every member's bucket of this region.
+        source = monitoring_names(config, "*").workload_log_bucket("*")
+        sources = "every organization member's workload log bucket (by name, inside the organization only: aws:ResourceOrgID; each member's bucket policy admits this role alone)"
+        copies = f"arn:aws:s3:::{archive.log_export_bucket(region)}/workload-logs/*"
+        where = "below workload-logs/<member account>/<region>/, built by the function from the event's account and region"
+    else:
+        source = names.workload_log_bucket(region)
+        sources = "the workload log bucket"
+        copies = f"arn:aws:s3:::{archive.log_export_bucket(region)}/workload-logs/{account}/{region}/*"
+        where = "below this account's and region's own archive prefix"
     return [
         *wildcards(
             policy,
             [f"arn:aws:s3:::{source}/{p}/*" for p in ("alb", "waf", "cloudfront")],
-            "Elastic Load Balancing, AWS WAF and CloudFront name each log object by time below these three prefixes of the "
-            "workload log bucket; the function reads (GetObject, GetObjectVersion) only what it copies.",
+            f"Elastic Load Balancing, AWS WAF and CloudFront name each log object by time below these three prefixes of "
+            f"{sources}; the function reads (GetObject, GetObjectVersion) only what it copies.",
         ),
         *wildcards(
             policy,
-            [f"arn:aws:s3:::{archive.log_export_bucket(region)}/workload-logs/{account}/{region}/*"],
-            "The copies keep the source keys below this account's and region's own archive prefix; PutObject and AbortMultipartUpload only (conditional writes, no overwrite).",
+            [copies],
+            f"The copies keep the source keys {where}; PutObject and AbortMultipartUpload only (conditional writes, no overwrite).",
         ),
         *wildcards(
             policy,
@@ -276,4 +286,4 @@ def workload_log_bucket(config: BaselineConfig, planned: PlannedStack, stack: st
     """The workload log bucket of ALB access logs and WAF logs (capabilities.workload_logs.log_buckets)."""
     if not (config.workload.log_buckets and any(a.account_id == planned.account and a.is_workload for a in config.accounts)):
         return []
-    return workload_log_bucket_acknowledgements(stack, forwarded=True)
+    return workload_log_bucket_acknowledgements(stack)

@@ -139,12 +139,12 @@ def config_role(config: BaselineConfig, stack: str, account: str) -> list[Acknow
     ]
 
 
-def workload_log_bucket_acknowledgements(stack: str, *, forwarded: bool) -> list[Acknowledgement]:
+def workload_log_bucket_acknowledgements(stack: str) -> list[Acknowledgement]:
     """The workload log bucket (capabilities.workload_logs.log_buckets) and its access-log
     bucket, below ``stack`` (a foundation stack's name, or the member template's stack):
     SSE-S3 because ALB access logs take nothing else, and not replicated because replication
-    would keep that SSE-S3; where a forwarder runs (``forwarded``) it copies each object into
-    the archive instead."""
+    would keep that SSE-S3; a log forwarder (the account's own, or for organization members the
+    management account's) copies each object into the archive instead."""
     bucket, access_logs = f"{stack}/WorkloadLogBucket/Bucket", f"{stack}/WorkloadLogBucket/AccessLogBucket"
     alb_sse_s3 = (
         "Application Load Balancer access logs accept only SSE-S3 buckets "
@@ -152,18 +152,11 @@ def workload_log_bucket_acknowledgements(stack: str, *, forwarded: bool) -> list
         "the bucket is versioned, private, TLS-only and tamper-denied instead."
     )
     not_replicated = (
-        (
-            "Not replicated but copied: S3 replication would keep the objects' SSE-S3, which the KMS-only archive refuses "
-            "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html); the log forwarder "
-            "copies each new object into the log-archive account's bucket of this region (SSE-KMS), which replicates it into "
-            "both Object Lock copies, and alarms on any failed copy. The bucket itself is versioned and tamper-denied, kept "
-            "for the retention period plus 30 days."
-        )
-        if forwarded
-        else (
-            "Kept in the member account's region, versioned and tamper-denied, for the retention period plus 30 days; "
-            "no forwarder copies members' objects into the log-archive account yet (README: what is still unverified)."
-        )
+        "Not replicated but copied: S3 replication would keep the objects' SSE-S3, which the KMS-only archive refuses "
+        "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html); the log forwarder "
+        "copies each new object into the log-archive account's bucket of this region (SSE-KMS), which replicates it into "
+        "both Object Lock copies, and alarms on any failed copy. The bucket itself is versioned and tamper-denied, kept "
+        "for the retention period plus 30 days."
     )
     return [
         Acknowledgement("DPP::DPP-S3KmsEncryption", bucket, alb_sse_s3),

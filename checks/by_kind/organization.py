@@ -94,4 +94,4 @@ def _member_workload_log_bucket() -> list[Acknowledgement]:
     reasons the monitoring foundation's copy of it has (checks/by_kind/accounts.py)."""
     from capabilities.organization.member_stackset import MEMBER_STACK
 
-    return workload_log_bucket_acknowledgements(MEMBER_STACK, forwarded=False)
+    return workload_log_bucket_acknowledgements(MEMBER_STACK)

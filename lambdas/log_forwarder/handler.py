@@ -12,8 +12,16 @@ unlocked Config staging bucket at home, the region's intake elsewhere) replicate
 both Object Lock copies.
 
 Invoked asynchronously by EventBridge for each S3 "Object Created" event of the bucket
-(https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html). For each object:
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html): a workload account's
+own bucket, or (the management account's instance in organization mode) any member's bucket,
+whose events the member's rule sends to this account's bus. The event's ``account`` and
+``region`` are EventBridge's, not the sender's to choose, and stay the member's when the event
+crosses to another account's bus
+(https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). For each object:
 
+- the bucket must be the workload log bucket of the event's account and region
+  (``SOURCE_BUCKET_PATTERN``): any other is refused, logged and not copied, so a member
+  cannot make the function copy another member's or an arbitrary bucket;
 - the destination key is fixed by the source key, ``<prefix>/<account>/<region>/<source key>``,
   so a retry or a duplicated event writes to the same key;
 - the write is conditional (``If-None-Match: *``): a key already there answers 412
@@ -34,6 +42,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 
 import boto3
@@ -56,8 +65,9 @@ CHECKSUM = "SHA256"
 class Settings:
     destination_bucket: str
     destination_account: str
-    destination_prefix: str  # workload-logs/<account>/<region>
+    destination_prefix: str  # workload-logs/{account}/{region}
     source_prefixes: tuple[str, ...]  # alb/, waf/, ...
+    source_bucket_pattern: str  # aws-waf-logs-<prefix>-workload-{account}-{region}
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -66,7 +76,15 @@ class Settings:
             destination_account=os.environ["DESTINATION_ACCOUNT"],
             destination_prefix=os.environ["DESTINATION_PREFIX"].rstrip("/"),
             source_prefixes=tuple(p for p in os.environ["SOURCE_PREFIXES"].split(",") if p),
+            source_bucket_pattern=os.environ["SOURCE_BUCKET_PATTERN"],
         )
+
+    def source_bucket(self, account: str, region: str) -> str:
+        """The one bucket whose objects an event of ``account`` and ``region`` may name."""
+        return self.source_bucket_pattern.format(account=account, region=region)
+
+    def prefix_for(self, account: str, region: str) -> str:
+        return self.destination_prefix.format(account=account, region=region)
 
 
 @dataclass(frozen=True)
@@ -76,12 +94,13 @@ class SourceObject:
     size: int
     version_id: str | None
     owner: str
+    region: str
 
     @classmethod
     def from_event(cls, event: dict) -> "SourceObject":
         detail = event["detail"]
         obj = detail["object"]
-        return cls(bucket=detail["bucket"]["name"], key=obj["key"], size=int(obj.get("size", 0)), version_id=obj.get("version-id"), owner=event["account"])
+        return cls(bucket=detail["bucket"]["name"], key=obj["key"], size=int(obj.get("size", 0)), version_id=obj.get("version-id"), owner=event["account"], region=event["region"])
 
     def copy_source(self) -> dict[str, str]:
         source = {"Bucket": self.bucket, "Key": self.key}
@@ -94,8 +113,12 @@ class ForwardingFailed(RuntimeError):
     """Raised so that Lambda retries the event and finally dead-letters it."""
 
 
-def destination_key(settings: Settings, key: str) -> str:
-    return f"{settings.destination_prefix}/{key}"
+def destination_key(settings: Settings, source: "SourceObject") -> str:
+    return f"{settings.prefix_for(source.owner, source.region)}/{source.key}"
+
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 
 
 def _error_code(error: ClientError) -> str:
@@ -157,11 +180,16 @@ def _copy_in_parts(s3, settings: Settings, source: SourceObject, key: str) -> di
 
 
 def forward(s3, settings: Settings, source: SourceObject) -> str:
-    """Copies one object; returns ``copied``, ``already-forwarded`` or ``skipped``."""
+    """Copies one object; returns ``copied``, ``already-forwarded``, ``skipped`` or ``refused``."""
+    well_formed = _ACCOUNT_ID.fullmatch(source.owner) and _REGION.fullmatch(source.region)
+    if not well_formed or source.bucket != settings.source_bucket(source.owner, source.region):
+        # Not a retryable failure: the event names a bucket this function must not read.
+        logger.warning("not a workload log bucket", extra={"bucket": source.bucket, "account": source.owner, "region": source.region})
+        return "refused"
     if not source.key.startswith(settings.source_prefixes):
         logger.info("not a forwarded prefix", extra={"bucket": source.bucket, "key": source.key})
         return "skipped"
-    key = destination_key(settings, source.key)
+    key = destination_key(settings, source)
     try:
         response = _copy_whole(s3, settings, source, key) if source.size <= COPY_OBJECT_LIMIT else _copy_in_parts(s3, settings, source, key)
     except ClientError as error:

@@ -74,6 +74,14 @@ DOC_COPY_OBJECT = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObjec
 # A multipart upload (UploadPartCopy included) with a KMS key needs kms:GenerateDataKey and
 # kms:Decrypt (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html).
 DOC_MULTIPART_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html"
+# Organization members' workload log events reach the management account's bus: its policy may
+# admit an organization (aws:PrincipalOrgID, the sender's rule then needs a role,
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html) and limit
+# the events by events:source and events:detail-type
+# (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account-custom-bus-source.html).
+DOC_EVENTS_CROSS_ACCOUNT = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-example-policy-cross-account-custom-bus-source.html"
+DOC_EVENTS_ORGANIZATION = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html"
+DOC_RESOURCE_ORG_ID = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid"
 DOC_LOGS_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html"
 DOC_ROLE_TRUST = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html"
 
@@ -975,6 +983,133 @@ def log_forwarder_paths(config: BaselineConfig) -> list[AccessPath]:
     return rows
 
 
+def member_forwarder_paths(config: BaselineConfig) -> list[AccessPath]:
+    """Organization mode (DPP-LOG-8): a member's rule puts its bucket's events on the management
+    account's bus; the management account's forwarder role reads the member's new log objects
+    (the member template's bucket policy, evaluated on its instance in the home region) and
+    copies them below workload-logs/<member>/<region>/ of the staging bucket or intake; nobody
+    else reads the member's bucket, no outsider and no other event reaches the bus."""
+    if not (config.org_mode and config.workload.log_buckets):
+        return []
+    names, org, home = archive_names(config), config.organization.organization_id, config.home_region
+    management = monitoring_names(config, config.management_account.account_id)
+    member = monitoring_names(config, MEMBER_ACCOUNT)
+    other_member = "210987654321"
+    in_org = {"aws:PrincipalOrgID": org, "aws:ResourceOrgID": org}
+    forwarder = f"arn:aws:iam::{management.account}:role/{management.member_log_forwarder_role(home)}"
+    source_key = f"alb/AWSLogs/{MEMBER_ACCOUNT}/elasticloadbalancing/{home}/2026/12/01/{MEMBER_ACCOUNT}_elasticloadbalancing_{home}_app.orders.x.log.gz"
+    source = f"arn:aws:s3:::{member.workload_log_bucket(home)}/{source_key}"
+    member_rule_role = f"<role:{MEMBER_ACCOUNT}/WorkloadLogEventsRole>"
+    s3_event = {"events:source": ["aws.s3"], "events:detail-type": ["Object Created"]}
+    rows = [
+        AccessPath("member-forwarder-reads-member-object", DOC_COPY_OBJECT, Request(forwarder, "s3:GetObject", source, in_org), ALLOWED, "the copy source, across accounts: both policies"),
+        AccessPath("member-forwarder-reads-member-object-version", DOC_COPY_OBJECT, Request(forwarder, "s3:GetObjectVersion", source, in_org), ALLOWED),
+        AccessPath(
+            "member-forwarder-not-other-member-objects",
+            DOC_S3_CROSS_ACCOUNT,
+            Request(forwarder, "s3:GetObject", f"arn:aws:s3:::{member.workload_log_bucket(home)}/exports/orders.csv", in_org),
+            DENIED,
+            "only the log delivery prefixes",
+        ),
+        AccessPath(
+            "member-forwarder-not-outside-the-organization",
+            DOC_RESOURCE_ORG_ID,
+            Request(forwarder, "s3:GetObject", source, {"aws:PrincipalOrgID": org, "aws:ResourceOrgID": "o-otherorg999"}),
+            DENIED,
+            "a bucket of the same name outside the organization",
+        ),
+        AccessPath(
+            "member-bucket-refuses-other-management-roles",
+            DOC_S3_CROSS_ACCOUNT,
+            Request(f"arn:aws:iam::{management.account}:role/Administrator", "s3:GetObject", source, in_org, administrator=True),
+            DENIED,
+            "the bucket policy names the forwarder's role alone",
+        ),
+        AccessPath(
+            "member-bucket-refuses-another-members-forwarder-named-role",
+            DOC_S3_CROSS_ACCOUNT,
+            Request(f"arn:aws:iam::{other_member}:role/{management.member_log_forwarder_role(home)}", "s3:GetObject", source, in_org, administrator=True),
+            DENIED,
+            "the same role name in another account of the organization",
+        ),
+    ]
+    for region in config.regions:
+        bus = f"arn:aws:events:{region}:{management.account}:event-bus/{management.member_workload_log_bus}"
+        forwarder = f"arn:aws:iam::{management.account}:role/{management.member_log_forwarder_role(region)}"
+        bucket = names.log_export_bucket(region)
+        copy = f"arn:aws:s3:::{bucket}/workload-logs/{MEMBER_ACCOUNT}/{region}/{source_key}"
+        alias = names.log_export_key_alias(region)
+        key = f"arn:aws:kms:{region}:{names.account}:{alias}"
+        via_s3 = {"aws:PrincipalOrgID": org, "kms:ViaService": f"s3.{region}.amazonaws.com", "kms:ResourceAliases": [alias]}
+        rows += [
+            AccessPath(
+                f"member-forwarder-put-{region}", DOC_COPY_OBJECT, Request(forwarder, "s3:PutObject", copy, {"aws:PrincipalOrgID": org, "s3:if-none-match": "*"}), ALLOWED, "below the member's prefix"
+            ),
+            AccessPath(f"member-forwarder-aborts-multipart-{region}", DOC_COPY_OBJECT, Request(forwarder, "s3:AbortMultipartUpload", copy, {"aws:PrincipalOrgID": org}), ALLOWED),
+            *[AccessPath(f"member-forwarder-kms-{a.split(':')[1]}-{region}", DOC_MULTIPART_KMS, Request(forwarder, a, key, via_s3), ALLOWED) for a in ("kms:GenerateDataKey", "kms:Decrypt")],
+            AccessPath(
+                f"member-forwarder-not-into-cloudtrail-{region}",
+                DOC_S3_ACTIONS,
+                Request(forwarder, "s3:PutObject", f"arn:aws:s3:::{bucket}/cloudtrail/AWSLogs/{MEMBER_ACCOUNT}/x.json.gz", {"aws:PrincipalOrgID": org}),
+                DENIED,
+            ),
+            AccessPath(
+                f"outsider-forwarder-put-refused-{region}",
+                DOC_S3_CROSS_ACCOUNT,
+                Request(f"arn:aws:iam::999999999999:role/{management.member_log_forwarder_role(region)}", "s3:PutObject", copy, {"aws:PrincipalOrgID": "o-otherorg999"}, administrator=True),
+                DENIED,
+            ),
+            AccessPath(
+                f"member-other-events-refused-by-forwarder-bus-{region}",
+                DOC_EVENTS_CROSS_ACCOUNT,
+                Request(
+                    f"arn:aws:iam::{other_member}:role/Administrator",
+                    "events:PutEvents",
+                    bus,
+                    {"aws:PrincipalOrgID": org, "events:source": ["aws.s3", "com.example.orders"], "events:detail-type": ["Object Created"]},
+                    administrator=True,
+                ),
+                DENIED,
+                "S3's Object Created events only, every entry of the batch",
+            ),
+            AccessPath(
+                f"member-s3-events-admitted-by-forwarder-bus-{region}",
+                DOC_EVENTS_ORGANIZATION,
+                Request(f"arn:aws:iam::{other_member}:role/Administrator", "events:PutEvents", bus, {"aws:PrincipalOrgID": org, **s3_event}, administrator=True),
+                ALLOWED,
+                "any member may send S3 events; the forwarder copies only the sender's own workload bucket",
+            ),
+            AccessPath(
+                f"member-events-without-source-refused-{region}",
+                DOC_EVENTS_CROSS_ACCOUNT,
+                Request(f"arn:aws:iam::{other_member}:role/Administrator", "events:PutEvents", bus, {"aws:PrincipalOrgID": org}, administrator=True),
+                DENIED,
+                "ForAllValues alone would be true of absent keys",
+            ),
+            AccessPath(
+                f"outsider-refused-by-forwarder-bus-{region}",
+                DOC_EVENTS_ORGANIZATION,
+                Request("arn:aws:iam::999999999999:role/Administrator", "events:PutEvents", bus, {"aws:PrincipalOrgID": "o-otherorg999", **s3_event}, administrator=True),
+                DENIED,
+            ),
+        ]
+    # The member's rule role (its instance in the home region) puts events on that region's bus
+    # and no other bus (its own policy).
+    home_bus = f"arn:aws:events:{home}:{management.account}:event-bus/{management.member_workload_log_bus}"
+    rows.append(
+        AccessPath("member-puts-s3-events-on-forwarder-bus", DOC_EVENTS_ORGANIZATION, Request(member_rule_role, "events:PutEvents", home_bus, {"aws:PrincipalOrgID": org, **s3_event}), ALLOWED)
+    )
+    rows.append(
+        AccessPath(
+            "member-rule-role-no-other-bus",
+            DOC_EVENTS_ORGANIZATION,
+            Request(member_rule_role, "events:PutEvents", f"arn:aws:events:{home}:{management.account}:event-bus/default", {"aws:PrincipalOrgID": org, **s3_event}),
+            DENIED,
+        )
+    )
+    return rows
+
+
 def investigation_paths(config: BaselineConfig) -> list[AccessPath]:
     """The reader role runs a saved query end to end (workgroup, catalogue, archive objects
     through Athena, results bucket and key); an administrator of the account may start a query
@@ -1157,4 +1292,4 @@ def all_paths(config: BaselineConfig) -> list[AccessPath]:
         + investigation_paths(config)
         + drill_paths_rows(config)
     )
-    return rows + member_paths(config) if config.org_mode else rows
+    return rows + member_paths(config) + member_forwarder_paths(config) if config.org_mode else rows

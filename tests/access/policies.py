@@ -88,6 +88,8 @@ class Resolver:
                 return self.resolve(props.get("TableName", f"{self.stack.name}-{logical_id}"))
             case "AWS::Events::Rule":
                 return self.resolve(props.get("Name", f"{self.stack.name}-{logical_id}"))[:64]
+            case "AWS::Events::EventBus":
+                return self.resolve(props["Name"])
             case _:
                 return f"{logical_id}"
 
@@ -187,6 +189,8 @@ class Estate:
     bucket_accounts: dict[str, str] = field(default_factory=dict)  # bucket name -> owning account
     rules: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (account, region) -> logical ID -> rule ARN
     function_roles: dict[str, str] = field(default_factory=dict)  # "account/region/function name" -> role ARN
+    event_bus_policies: dict[str, dict] = field(default_factory=dict)  # event bus ARN -> policy (its statements)
+    roles_by_logical_id: dict[str, str] = field(default_factory=dict)  # "account/logical ID" -> role ARN (generated names)
 
     def key_for_alias(self, alias_arn: str) -> str:
         return self.key_aliases[alias_arn]
@@ -221,6 +225,7 @@ def build_estate(stacks: list[StackTemplate]) -> Estate:
                         estate.queue_policies[f"arn:aws:sqs:{stack.region}:{account}:{name}"] = _document(resolver.resolve(props["PolicyDocument"]))
                 case "AWS::IAM::Role":
                     arn = resolver.arn(logical_id)
+                    estate.roles_by_logical_id[f"{stack.account}/{logical_id}"] = arn
                     estate.trust_policies[arn] = _document(resolver.resolve(props["AssumeRolePolicyDocument"]))
                     estate.identity_policies.setdefault(arn, [])
                     for inline in props.get("Policies", []):
@@ -231,6 +236,10 @@ def build_estate(stacks: list[StackTemplate]) -> Estate:
                 case "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy":
                     roles = [f"arn:aws:iam::{stack.account}:role/{r}" for r in resolver.resolve(props.get("Roles", []))]
                     pending_policies.append((roles, _document(resolver.resolve(props["PolicyDocument"]))))
+                case "AWS::Events::EventBusPolicy":
+                    # One statement per resource; EventBridge joins them into the bus's policy.
+                    bus = f"arn:aws:events:{stack.region}:{stack.account}:event-bus/{resolver.resolve(props['EventBusName'])}"
+                    estate.event_bus_policies.setdefault(bus, {"Version": "2012-10-17", "Statement": []})["Statement"].append(resolver.resolve(props["Statement"]))
                 case "AWS::Events::Rule":
                     estate.rules.setdefault((stack.account, stack.region), {})[logical_id] = resolver.arn(logical_id)
                 case "AWS::S3::Bucket":

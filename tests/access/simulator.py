@@ -54,6 +54,8 @@ class Simulator:
             return self.estate.topic_policies.get(arn), account_of(arn)
         if arn.startswith("arn:aws:sqs:"):
             return self.estate.queue_policies.get(arn), account_of(arn)
+        if arn.startswith("arn:aws:events:") and ":event-bus/" in arn:
+            return self.estate.event_bus_policies.get(arn), account_of(arn)
         if arn.startswith("arn:aws:iam:") and request.action.startswith("sts:"):
             return self.estate.trust_policies[arn], account_of(arn)
         return None, account_of(arn)
@@ -69,9 +71,15 @@ class Simulator:
         return next(arn for logical_id, arn in rules.items() if logical_id.startswith(prefix))
 
     def principal(self, principal: str) -> str:
-        """``<function:ACCOUNT/REGION/NAME>``: the role of a function of the app (CloudFormation names it)."""
+        """``<function:ACCOUNT/REGION/NAME>``: the role of a function of the app (CloudFormation
+        names it); ``<role:ACCOUNT/PREFIX>``: a role whose logical ID starts with PREFIX."""
         if principal.startswith("<function:"):
             return self.estate.function_roles[principal.removeprefix("<function:").rstrip(">")]
+        if principal.startswith("<role:"):
+            # ``<role:ACCOUNT/LOGICAL-ID-PREFIX>``: a role CloudFormation names (a StackSet's).
+            account, prefix = principal.removeprefix("<role:").rstrip(">").split("/")
+            (arn,) = [a for key, a in self.estate.roles_by_logical_id.items() if key.startswith(f"{account}/{prefix}")]
+            return arn
         return principal
 
     def simulation(self, request: Request) -> dict:

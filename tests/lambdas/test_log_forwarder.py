@@ -24,6 +24,13 @@ WORKLOAD = "111111111111"
 SOURCE = EVENT["detail"]["bucket"]["name"]
 DESTINATION = "dpp-log-intake-222222222222-eu-west-1"
 PREFIX = f"workload-logs/{WORKLOAD}/{REGION}"
+# Organization mode: the management account's instance takes members' events from its bus.
+MEMBER_EVENT = json.loads((ROOT / "tests" / "events" / "s3" / "object-created-alb-member.json").read_text())
+MEMBER = MEMBER_EVENT["account"]  # moto's own account, which owns every bucket it creates
+MEMBER_SOURCE = MEMBER_EVENT["detail"]["bucket"]["name"]
+OTHER_MEMBER_SOURCE = "aws-waf-logs-dpp-prod-workload-210987654321-eu-west-1"
+ARBITRARY = "orders-exports-123456789012"
+MEMBER_PATTERN = "aws-waf-logs-dpp-prod-workload-{account}-{region}"
 CONTENT = b"h2 2026-11-12T00:04:59.123456Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366\n"
 
 
@@ -46,10 +53,11 @@ def aws(monkeypatch):
     monkeypatch.setenv("DESTINATION_ACCOUNT", "123456789012")  # moto's own account owns every bucket
     monkeypatch.setenv("DESTINATION_PREFIX", PREFIX)
     monkeypatch.setenv("SOURCE_PREFIXES", "alb/,waf/,cloudfront/")
+    monkeypatch.setenv("SOURCE_BUCKET_PATTERN", SOURCE)  # a workload account's instance: its own bucket only
     with mock_aws():
         s3 = boto3.client("s3")
         key_id = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]
-        for bucket in (SOURCE, DESTINATION):
+        for bucket in (SOURCE, DESTINATION, MEMBER_SOURCE, OTHER_MEMBER_SOURCE, ARBITRARY):
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
             s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         s3.put_bucket_encryption(
@@ -169,3 +177,46 @@ def test_part_ranges_stay_within_ten_thousand_parts():
     assert len(ranges) <= handler.MAX_PARTS
     assert ranges[0][0] == 0 and ranges[-1][1] == size - 1
     assert all(b[0] == a[1] + 1 for a, b in zip(ranges, ranges[1:], strict=False))
+
+
+@pytest.fixture
+def members(aws, monkeypatch):
+    """The environment the management account's instance gets (capabilities.workload_logs.log_forwarder)."""
+    monkeypatch.setenv("SOURCE_BUCKET_PATTERN", MEMBER_PATTERN)
+    monkeypatch.setenv("DESTINATION_PREFIX", "workload-logs/{account}/{region}")
+    return aws
+
+
+def put_member_source(s3, bucket: str, key: str) -> dict:
+    version = s3.put_object(Bucket=bucket, Key=key, Body=CONTENT, ServerSideEncryption="AES256")["VersionId"]
+    event = copy.deepcopy(MEMBER_EVENT)
+    event["detail"]["bucket"]["name"] = bucket
+    event["detail"]["object"].update({"key": key, "size": len(CONTENT), "version-id": version})
+    return event
+
+
+def test_a_members_object_lands_under_the_members_own_prefix(members):
+    s3 = members["s3"]
+    key = MEMBER_EVENT["detail"]["object"]["key"]
+    assert handler.handler(put_member_source(s3, MEMBER_SOURCE, key), None) == {"outcome": "copied"}
+    copied = s3.get_object(Bucket=DESTINATION, Key=f"workload-logs/{MEMBER}/{REGION}/{key}")
+    assert copied["Body"].read() == CONTENT and copied["ServerSideEncryption"] == "aws:kms"
+
+
+@pytest.mark.parametrize("bucket", [OTHER_MEMBER_SOURCE, ARBITRARY, SOURCE], ids=["another-members-bucket", "not-a-workload-bucket", "other-prefix-naming"])
+def test_a_bucket_not_the_senders_workload_bucket_is_refused(members, bucket, caplog):
+    """An organization member can send any event it likes to the bus; the event's account is
+    EventBridge's, so only that account's own workload bucket of that region is copied."""
+    s3 = members["s3"]
+    with caplog.at_level(logging.INFO):
+        assert handler.handler(put_member_source(s3, bucket, MEMBER_EVENT["detail"]["object"]["key"]), None) == {"outcome": "refused"}
+    assert "Contents" not in s3.list_objects_v2(Bucket=DESTINATION)
+    assert "not a workload log bucket" in caplog.text
+
+
+def test_a_forged_region_or_account_is_refused(members):
+    s3 = members["s3"]
+    event = put_member_source(s3, MEMBER_SOURCE, MEMBER_EVENT["detail"]["object"]["key"])
+    for forged in ({"region": "eu-west-1/../x"}, {"account": "12345678901"}):
+        assert handler.handler({**event, **forged}, None) == {"outcome": "refused"}
+    assert "Contents" not in s3.list_objects_v2(Bucket=DESTINATION)

@@ -17,8 +17,10 @@ import pytest
 from aws_cdk.assertions import Template
 
 from capabilities.workload_logs.elb_accounts import ELB_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE
-from checks.member_template import member_template
+from checks.member_template import member_template, without_construct_paths
 from configuration import load_config
+from tests.eventbridge_matcher import matches
+from tests.support import ROOT
 from tests.synth.test_organization import org_context
 
 BUCKET = {"Fn::Join": ["", ["aws-waf-logs-dpp-prod-workload-", {"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"}]]}
@@ -116,3 +118,62 @@ def test_switched_off_no_member_bucket():
     document = member_template(load_config(org_context(workload__logBuckets=False)))
     assert not [r for r in document["Resources"].values() if r["Type"] == "AWS::S3::Bucket"]
     assert "ElbLogDelivery" not in document.get("Mappings", {})
+    assert "member-workload-logs" not in json.dumps(document), "no rule to the management account's bus either"
+
+
+# --- into the archive: the management account's forwarder (capabilities.workload_logs.log_forwarder) ---
+
+MANAGEMENT = "444455556666"
+MEMBER_EVENT = json.loads((ROOT / "tests" / "events" / "s3" / "object-created-alb-member.json").read_text())
+BUS = {"Fn::Join": ["", ["arn:aws:events:", {"Ref": "AWS::Region"}, f":{MANAGEMENT}:event-bus/dpp-prod-member-workload-logs"]]}
+
+
+def _with_bucket(pattern, bucket_id: str, name: str):
+    """The pattern as CloudFormation resolves it: the bucket's Ref is its name."""
+    return json.loads(json.dumps(pattern).replace(json.dumps({"Ref": bucket_id}), json.dumps(name)))
+
+
+def test_new_objects_are_sent_to_the_management_accounts_bus_of_the_region(body):
+    """A rule on the member's default bus sends the bucket's new ALB, WAF and CloudFront objects
+    to the management account's bus in the same region, with a role, as a rule targeting
+    another account's bus admitted through the organization must
+    (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html)."""
+    template = Template.from_json(json.loads(body))
+    bucket_id, bucket = _bucket(template, BUCKET)
+    # S3 sends its events to EventBridge only when the bucket says so (ev-events.html).
+    assert bucket["Properties"]["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+    (rule,) = [r["Properties"] for r in template.find_resources("AWS::Events::Rule").values() if r["Properties"].get("Targets", [{}])[0].get("Arn") == BUS]
+    assert "EventBusName" not in rule, "the member's default bus, where S3 sends its events"
+    # The member's real event (account 123456789012, eu-west-1) and near misses.
+    pattern = _with_bucket(rule["EventPattern"], bucket_id, MEMBER_EVENT["detail"]["bucket"]["name"])
+    assert matches(pattern, MEMBER_EVENT)
+    other = json.loads(json.dumps(MEMBER_EVENT).replace("aws-waf-logs-dpp-prod-workload-", "aws-waf-logs-other-"))
+    assert not matches(pattern, other), "another bucket of the member"
+    assert not matches(pattern, {**MEMBER_EVENT, "detail-type": "Object Deleted"})
+    deeper = json.loads(json.dumps(MEMBER_EVENT))
+    deeper["detail"]["object"]["key"] = "exports/orders.csv"
+    assert not matches(pattern, deeper), "only the log delivery prefixes"
+    ((target),) = rule["Targets"]
+    role_id = target["RoleArn"]["Fn::GetAtt"][0]
+    role = template.find_resources("AWS::IAM::Role")[role_id]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}}]
+    (policy,) = [p["Properties"] for p in template.find_resources("AWS::IAM::ManagedPolicy").values() if p["Properties"]["Roles"] == [{"Ref": role_id}]]
+    assert policy["PolicyDocument"]["Statement"] == [{"Action": "events:PutEvents", "Effect": "Allow", "Resource": BUS}], "that one bus, nothing else"
+
+
+def test_the_bucket_admits_exactly_the_forwarders_role_of_the_region_to_read_new_logs(body):
+    template = Template.from_json(json.loads(body))
+    bucket_id, _ = _bucket(template, BUCKET)
+    read = _statements(template, bucket_id)["ForwarderReadsNewLogs"]
+    assert read["Action"] == ["s3:GetObject", "s3:GetObjectVersion"], "CopyObject's source read, the version the event names"
+    assert read["Condition"] == {"ArnEquals": {"aws:PrincipalArn": {"Fn::Join": ["", [f"arn:aws:iam::{MANAGEMENT}:role/dpp-prod-log-forwarder-members-", {"Ref": "AWS::Region"}]]}}}
+    assert read["Resource"] == [{"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, f"/{p}/*"]]} for p in ("alb", "waf", "cloudfront")]
+    # The access-path rows (tests/access/paths.py, member-forwarder-*) evaluate the same policy.
+
+
+def test_the_body_drops_cdk_path_metadata_and_keeps_other_metadata(body):
+    """The StackSet, not the CDK toolkit, deploys the body: construct paths are dead weight
+    against the TemplateBody limit; any other metadata is the template's own."""
+    assert "aws:cdk:path" not in body
+    document = {"Resources": {"A": {"Type": "T", "Metadata": {"aws:cdk:path": "x/A", "cfn-lint": {"config": {}}}}, "B": {"Type": "T", "Metadata": {"aws:cdk:path": "x/B"}}}}
+    assert without_construct_paths(document) == {"Resources": {"A": {"Type": "T", "Metadata": {"cfn-lint": {"config": {}}}}, "B": {"Type": "T"}}}

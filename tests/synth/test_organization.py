@@ -274,3 +274,57 @@ def test_organization_roles_need_organization_mode():
     with pytest.raises(ConfigError) as error:
         load_config(context)
     assert error.value.key == "dpp.accounts[1].roles" and "organization mode" in str(error.value)
+
+
+# --- members' workload log buckets into the archive (DPP-LOG-8) --------------------------------
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "eu-central-1"])
+def test_the_management_account_forwards_the_members_workload_logs(org, region):
+    """The management account's collection stack of each covered region: a bus for members'
+    events, open to the organization's principals for S3's Object Created events only
+    (eb-event-bus-example-policy-cross-account-custom-bus-source.html, API_PutPermission.html),
+    a rule on it invoking the forwarder, whose role reads members' buckets by name inside the
+    organization and writes below workload-logs/."""
+    from tests.eventbridge_matcher import matches
+
+    template = org.template("collection", MANAGEMENT, region)
+    (bus_id, bus), *_ = template.find_resources("AWS::Events::EventBus").items()
+    assert bus["Properties"]["Name"] == "dpp-prod-member-workload-logs"
+    (policy,) = template.find_resources("AWS::Events::EventBusPolicy").values()
+    statement = policy["Properties"]["Statement"]
+    assert statement["Principal"] == "*" and statement["Action"] == "events:PutEvents"
+    assert statement["Resource"] == f"arn:aws:events:{region}:{MANAGEMENT}:event-bus/dpp-prod-member-workload-logs"
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:PrincipalOrgID": ORG},
+        "ForAllValues:StringEquals": {"events:source": ["aws.s3"], "events:detail-type": ["Object Created"]},
+        "Null": {"events:source": "false", "events:detail-type": "false"},
+    }
+    (rule,) = [r["Properties"] for r in template.find_resources("AWS::Events::Rule").values() if r["Properties"].get("EventBusName") == {"Ref": bus_id}]
+    event = json.loads((ROOT / "tests" / "events" / "s3" / "object-created-alb-member.json").read_text())
+    event = json.loads(json.dumps(event).replace("eu-west-1", region))
+    assert matches(rule["EventPattern"], event), "a member's real event, as the member's rule forwards it"
+    assert not matches(rule["EventPattern"], json.loads(json.dumps(event).replace("aws-waf-logs-dpp-prod-workload-", "orders-"))), "not a workload log bucket"
+    (function,) = [f["Properties"] for k, f in template.find_resources("AWS::Lambda::Function").items() if k.startswith("LogForwarder")]
+    assert function["FunctionName"] == "dpp-prod-log-forwarder" and rule["Targets"][0]["Arn"]["Fn::GetAtt"][0].startswith("LogForwarderFunction")
+    environment = function["Environment"]["Variables"]
+    assert environment["SOURCE_BUCKET_PATTERN"] == "aws-waf-logs-dpp-prod-workload-{account}-{region}"
+    assert environment["DESTINATION_PREFIX"] == "workload-logs/{account}/{region}"
+    assert environment["DESTINATION_BUCKET"] == (f"dpp-prod-config-staging-{ARCHIVE}-eu-west-1" if region == "eu-west-1" else f"dpp-prod-log-intake-{ARCHIVE}-{region}")
+    (role,) = [r["Properties"] for k, r in template.find_resources("AWS::IAM::Role").items() if k.startswith("LogForwarder")]
+    assert role["RoleName"] == f"dpp-prod-log-forwarder-members-{region}", "members' bucket policies name this role"
+    (grants,) = [p["Properties"]["PolicyDocument"]["Statement"] for k, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if k.startswith("LogForwarder")]
+    (read,) = [s for s in grants if s["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]]
+    assert sorted(read["Resource"]) == [f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-*-*/{p}/*" for p in ("alb", "cloudfront", "waf")]
+    assert read["Condition"] == {"StringEquals": {"aws:ResourceOrgID": ORG}}
+
+
+def test_the_forwarders_alarms_watch_the_management_accounts_forwarder(org):
+    names = {a["Properties"]["AlarmName"] for a in org.template("alarms", MANAGEMENT, "eu-central-1").find_resources("AWS::CloudWatch::Alarm").values()}
+    assert {"dpp-prod-LogForwarderErrors", "dpp-prod-LogForwarderDeadLetters"} <= names
+    assert not {"dpp-prod-LogForwarderErrors"} & {a["Properties"]["AlarmName"] for a in org.template("alarms", SECURITY).find_resources("AWS::CloudWatch::Alarm").values()}
+
+
+def test_the_member_baseline_deploys_after_the_management_accounts_buses(org):
+    admin = org.stacks[f"dpp-prod-org-admin-{MANAGEMENT}-eu-west-1"]
+    assert {f"dpp-prod-collection-{MANAGEMENT}-{r}" for r in ("eu-west-1", "eu-central-1")} <= {s.stack_name for s in admin.dependencies}

@@ -144,6 +144,8 @@ def test_the_forwarder_copies_into_the_regions_replicated_destination(synthesize
         "DESTINATION_ACCOUNT": ACCOUNT,
         "DESTINATION_PREFIX": f"workload-logs/{ACCOUNT}/{region}",
         "SOURCE_PREFIXES": "alb/,waf/,cloudfront/",
+        # A workload account's instance copies its own bucket only (no placeholders).
+        "SOURCE_BUCKET_PATTERN": f"aws-waf-logs-dpp-prod-workload-{ACCOUNT}-{region}",
     }
     assert function["LoggingConfig"]["LogGroup"] == "/aws/lambda/dpp-prod-log-forwarder"
     assert "DeadLetterConfig" in function
