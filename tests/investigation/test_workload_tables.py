@@ -170,7 +170,13 @@ def test_each_forwarded_copy_lands_where_its_table_reads(synthesized, region):
     forwarder's own destination_key."""
     forwarder = _forwarder()
     environment = _environment(synthesized.template("collection", region), "log-forwarder")
-    settings = forwarder.Settings(destination_bucket="unused", destination_account="unused", destination_prefix=environment["DESTINATION_PREFIX"], source_prefixes=("alb/", "waf/", "cloudfront/"))
+    settings = forwarder.Settings(
+        destination_bucket="unused",
+        destination_account="unused",
+        destination_prefix=environment["DESTINATION_PREFIX"],
+        source_prefixes=("alb/", "waf/", "cloudfront/"),
+        source_bucket_pattern=environment["SOURCE_BUCKET_PATTERN"],
+    )
     assert environment["SOURCE_PREFIXES"].split(",") == ["alb/", "waf/", "cloudfront/"]
     tables = _glue_tables(synthesized.template("log-archive", CONFIG.home_region))
     layouts = archive_layouts(CONFIG)
@@ -179,7 +185,8 @@ def test_each_forwarded_copy_lands_where_its_table_reads(synthesized, region):
         assert deployed["storage.location.template"] == layouts[table].location_template
         assert deployed["projection.region.values"] == ",".join(sorted(CONFIG.regions))
         assert deployed["projection.account.values"] == ACCOUNT
-        copied = forwarder.destination_key(settings, key)
+        source = forwarder.SourceObject(bucket=settings.source_bucket(ACCOUNT, region), key=key, size=1, version_id=None, owner=ACCOUNT, region=region)
+        copied = forwarder.destination_key(settings, source)
         match = layouts[table].key_pattern().match(copied)
         assert match, f"{copied} is outside {table}'s {layouts[table].location_template}"
         assert (match["account"], match["region"]) == (ACCOUNT, region)
