@@ -19,8 +19,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 from moto import mock_aws
 
-from tests.lambdas.relay_harness import FakeContext, Reply, sample, sns_record
-from tests.lambdas.test_chat_relay import SLACK, TEAMS, relay, server  # noqa: F401  (fixtures)
+from tests.lambdas.relay_harness import SLACK, TEAMS, FakeContext, Reply, sample, sns_record
 
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ROOT / "lambdas" / "drills"
