@@ -1,0 +1,153 @@
+"""Organization mode: the log-archive account's evidence store watched from the security
+account (DPP-PRT-5, DPP-MON-6, DPP-MON-3).
+
+In organization mode the log-archive account gets the member baseline, not the monitored
+accounts' topics and routes, so what single-account mode watches on the archive would go
+unannounced: the ``ReplicationFailed*`` alarms and the control-change routes that name the
+archive's buckets, key and log groups (``ArchiveTampering``, ``KeyDisabledOrDeleted``,
+``LogGroupTampering``). Here, in each of its regions with archive buckets, the replication
+alarms exist without actions, and rules send their state changes and those API calls to the
+security account's default bus in the home region, where the routes ``ArchiveReplicationFailing``,
+``ArchiveEventsForwardingFailed`` and the control-change routes publish them to the topics.
+
+- Cross-account (and cross-region) bus targets: EventBridge sends to an event bus of another
+  account, in another region when that is a supported destination; with AWS Organizations "the
+  sending event bus must have IAM roles attached to them when sending events to another account"
+  (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html). The role
+  may ``events:PutEvents`` on that one bus.
+- The receiving bus's resource policy admits the forwarding roles only, by
+  ``aws:PrincipalArn`` and ``aws:PrincipalOrgID``
+  (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html;
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid).
+- CloudWatch sends every alarm state change to EventBridge
+  (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+- Events keep their source account when forwarded, so the routes match ``account`` too.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from capabilities.alerting.event_routes import archive_forwarding_failed_alarm_name, event_routes, replication_alarm_prefix
+from capabilities.alerting.finding_routes import event_pattern
+from configuration.model import BaselineConfig
+
+# The control-change routes whose events concern the log-archive account's own resources.
+FORWARDED_ROUTES = ("ArchiveTampering", "KeyDisabledOrDeleted", "LogGroupTampering")
+
+
+def archive_watch_regions(config: BaselineConfig) -> list[str]:
+    """Where the log-archive account holds archive buckets: home (archive, staging), each
+    intake region and the replica's region."""
+    if not config.org_mode:
+        return []
+    return list(dict.fromkeys([config.home_region, *config.intake_regions, config.replica_region]))
+
+
+def forwarder_role_name(prefix: str, region: str) -> str:
+    return f"{prefix}-archive-events-forwarder-{region}"
+
+
+def security_bus_arn(config: BaselineConfig) -> str:
+    return f"arn:aws:events:{config.home_region}:{config.security_account.account_id}:event-bus/default"
+
+
+class ArchiveEventForwarder(Construct):
+    """In the log-archive account: a rule per forwarded route and one for the archive's alarm
+    state changes, each targeting the security account's home bus through one role, with 24
+    hours of retries and a dead-letter queue; an alarm on that queue, forwarded the same way."""
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, region: str) -> None:
+        super().__init__(scope, id)
+        prefix = config.resource_prefix
+        bus_arn = security_bus_arn(config)
+        role = iam.Role(
+            self,
+            "Role",
+            role_name=forwarder_role_name(prefix, region),
+            description="Forwards the archive's alarms and control changes to the security account (DPP-MON-6)",
+            assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
+        )
+        iam.ManagedPolicy(
+            self,
+            "Policy",
+            description="Put archive events on the security account's home bus only",
+            roles=[role],
+            statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus_arn])],
+        )
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            queue_name=f"{prefix}-archive-events-dead-letters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        bus = events.EventBus.from_event_bus_arn(self, "SecurityBus", bus_arn)
+
+        def to_security() -> targets.EventBus:
+            # The role's rights are in the managed policy above.
+            return targets.EventBus(bus, role=role.without_policy_updates(), dead_letter_queue=self.dead_letters)
+
+        failed_name = archive_forwarding_failed_alarm_name(prefix)
+        # As the global-event forwarder's alarm: an idle queue may report nothing, no failure.
+        self.failed = cloudwatch.Alarm(
+            self,
+            "ForwardingFailed",
+            alarm_name=failed_name,
+            alarm_description=f"Archive events wait in {prefix}-archive-events-dead-letters: they did not reach the security account (announced there as ArchiveEventsForwardingFailed)",
+            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.alarm_rule = events.Rule(
+            self,
+            "AlarmsToSecurity",
+            description="Forwards the archive's replication and forwarding alarms to the security account",
+            event_pattern=events.EventPattern(
+                source=["aws.cloudwatch"],
+                detail_type=["CloudWatch Alarm State Change"],
+                detail={"alarmName": [{"prefix": replication_alarm_prefix(prefix)}, failed_name]},
+            ),
+            targets=[to_security()],
+        )
+        routes = {r.id: r for r in event_routes(config)}
+        self.route_rules = {
+            route_id: events.Rule(
+                self,
+                f"{route_id}ToSecurity",
+                description=f"Forwards {route_id} events of the log-archive account to the security account"[:512],
+                event_pattern=event_pattern(routes[route_id].pattern),
+                targets=[to_security()],
+            )
+            for route_id in FORWARDED_ROUTES
+        }
+
+
+def admit_archive_events(scope: Construct, config: BaselineConfig) -> events.CfnEventBusPolicy:
+    """In the security account's home region: its default bus accepts PutEvents from the
+    log-archive account's forwarding roles only, inside the organization."""
+    archive = config.log_archive_account.account_id
+    return events.CfnEventBusPolicy(
+        scope,
+        "ArchiveEventsBusPolicy",
+        statement_id="LogArchiveAccountForwardsArchiveEvents",
+        statement={
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{archive}:root"},
+            "Action": "events:PutEvents",
+            "Resource": security_bus_arn(config),
+            "Condition": {
+                "StringEquals": {"aws:PrincipalOrgID": config.organization.organization_id},
+                "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{archive}:role/{forwarder_role_name(config.resource_prefix, '*')}"},
+            },
+        },
+    )
