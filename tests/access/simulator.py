@@ -54,6 +54,8 @@ class Simulator:
             return self.estate.topic_policies.get(arn), account_of(arn)
         if arn.startswith("arn:aws:sqs:"):
             return self.estate.queue_policies.get(arn), account_of(arn)
+        if arn.startswith("arn:aws:events:") and ":event-bus/" in arn:
+            return self.estate.bus_policies.get(arn), account_of(arn)
         if arn.startswith("arn:aws:iam:") and request.action.startswith("sts:"):
             return self.estate.trust_policies[arn], account_of(arn)
         return None, account_of(arn)
