@@ -1147,7 +1147,13 @@ def archive_watch_rows(config: BaselineConfig) -> list[AccessPath]:
         role = f"arn:aws:iam::{archive}:role/{forwarder_role_name(config.resource_prefix, region)}"
         rows += [
             AccessPath(f"archive-watch-{region}-puts-on-security-bus", DOC_EVENTS_CROSS_ACCOUNT, Request(role, "events:PutEvents", bus, {"aws:PrincipalOrgID": org}), ALLOWED),
-            AccessPath(f"archive-watch-{region}-not-on-management-bus", DOC_EVENTS_CROSS_ACCOUNT, Request(role, "events:PutEvents", management_bus, {"aws:PrincipalOrgID": org}), DENIED, "its policy names the security bus only"),
+            AccessPath(
+                f"archive-watch-{region}-not-on-management-bus",
+                DOC_EVENTS_CROSS_ACCOUNT,
+                Request(role, "events:PutEvents", management_bus, {"aws:PrincipalOrgID": org}),
+                DENIED,
+                "its policy names the security bus only",
+            ),
         ]
     rows += [
         AccessPath(
