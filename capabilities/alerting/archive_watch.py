@@ -26,16 +26,12 @@ security account's default bus in the home region, where the routes ``ArchiveRep
 
 from __future__ import annotations
 
-from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from capabilities.alerting.event_routes import archive_forwarding_failed_alarm_name, event_routes, replication_alarm_prefix
 from capabilities.alerting.finding_routes import event_pattern
+from capabilities.alerting.global_events import BusForwarding
 from configuration.model import BaselineConfig
 
 # The control-change routes whose events concern the log-archive account's own resources.
@@ -66,47 +62,20 @@ class ArchiveEventForwarder(Construct):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, region: str) -> None:
         super().__init__(scope, id)
         prefix = config.resource_prefix
-        bus_arn = security_bus_arn(config)
-        role = iam.Role(
+        forwarding = BusForwarding(
             self,
-            "Role",
-            role_name=forwarder_role_name(prefix, region),
-            description="Forwards the archive's alarms and control changes to the security account (DPP-MON-6)",
-            assumed_by=iam.ServicePrincipal("events.amazonaws.com"),
-        )
-        iam.ManagedPolicy(
-            self,
-            "Policy",
-            description="Put archive events on the security account's home bus only",
-            roles=[role],
-            statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus_arn])],
-        )
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
+            bus_arn=security_bus_arn(config),
+            purpose="Forwards the archive's alarms and control changes to the security account (DPP-MON-6)",
+            policy_description="Put archive events on the security account's home bus only",
             queue_name=f"{prefix}-archive-events-dead-letters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
+            role_name=forwarder_role_name(prefix, region),
         )
-        bus = events.EventBus.from_event_bus_arn(self, "SecurityBus", bus_arn)
-
-        def to_security() -> targets.EventBus:
-            # The role's rights are in the managed policy above.
-            return targets.EventBus(bus, role=role.without_policy_updates(), dead_letter_queue=self.dead_letters)
-
+        self.dead_letters = forwarding.dead_letters
+        to_security = forwarding.target
         failed_name = archive_forwarding_failed_alarm_name(prefix)
-        # As the global-event forwarder's alarm: an idle queue may report nothing, no failure.
-        self.failed = cloudwatch.Alarm(
-            self,
-            "ForwardingFailed",
+        self.failed = forwarding.failed_alarm(
             alarm_name=failed_name,
-            alarm_description=f"Archive events wait in {prefix}-archive-events-dead-letters: they did not reach the security account (announced there as ArchiveEventsForwardingFailed)",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            description=f"Archive events wait in {prefix}-archive-events-dead-letters: they did not reach the security account (announced there as ArchiveEventsForwardingFailed)",
         )
         self.alarm_rule = events.Rule(
             self,
