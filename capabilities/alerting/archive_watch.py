@@ -4,9 +4,10 @@ account (DPP-PRT-5, DPP-MON-6, DPP-MON-3).
 In organization mode the log-archive account gets the member baseline, not the monitored
 accounts' topics and routes, so what single-account mode watches on the archive would go
 unannounced: the ``ReplicationFailed*`` alarms and the control-change routes that name the
-archive's buckets, key and log groups (``ArchiveTampering``, ``KeyDisabledOrDeleted``,
-``LogGroupTampering``). Here, in each of its regions with archive buckets, the replication
-alarms exist without actions, and rules send their state changes and those API calls to the
+archive's buckets, key, log groups and roles (``ArchiveTampering``, ``KeyDisabledOrDeleted``,
+``LogGroupTampering``; ``BaselineRoleTampering`` from us-east-1, where IAM events arrive). Here,
+in each of its regions with archive buckets, the replication alarms exist without actions, and
+rules send their state changes and those API calls to the
 security account's default bus in the home region, where the routes ``ArchiveReplicationFailing``,
 ``ArchiveEventsForwardingFailed`` and the control-change routes publish them to the topics.
 
@@ -29,7 +30,7 @@ from __future__ import annotations
 from aws_cdk import aws_events as events
 from constructs import Construct
 
-from capabilities.alerting.event_routes import archive_forwarding_failed_alarm_name, event_routes, replication_alarm_prefix
+from capabilities.alerting.event_routes import GLOBAL_EVENTS_REGION, archive_forwarding_failed_alarm_name, event_routes, replication_alarm_prefix
 from capabilities.alerting.finding_routes import event_pattern
 from capabilities.alerting.global_events import BusForwarding
 from configuration.model import BaselineConfig
@@ -38,12 +39,22 @@ from configuration.model import BaselineConfig
 FORWARDED_ROUTES = ("ArchiveTampering", "KeyDisabledOrDeleted", "LogGroupTampering")
 
 
+# The global route about the archive's roles (reader, replication, Config, break-glass): IAM
+# events reach EventBridge in us-east-1 only (capabilities.alerting.event_routes).
+FORWARDED_GLOBAL_ROUTES = ("BaselineRoleTampering",)
+
+
 def archive_watch_regions(config: BaselineConfig) -> list[str]:
-    """Where the log-archive account holds archive buckets: home (archive, staging), each
-    intake region and the replica's region."""
+    """Where the log-archive account holds archive buckets (home: archive and staging; each
+    intake region; the replica's region), and us-east-1, where its IAM events arrive."""
     if not config.org_mode:
         return []
-    return list(dict.fromkeys([config.home_region, *config.intake_regions, config.replica_region]))
+    return list(dict.fromkeys([config.home_region, *config.intake_regions, config.replica_region, GLOBAL_EVENTS_REGION]))
+
+
+def forwarded_routes(region: str) -> tuple[str, ...]:
+    """The routes whose events the log-archive account forwards from ``region``."""
+    return FORWARDED_ROUTES + (FORWARDED_GLOBAL_ROUTES if region == GLOBAL_EVENTS_REGION else ())
 
 
 def forwarder_role_name(prefix: str, region: str) -> str:
@@ -97,7 +108,7 @@ class ArchiveEventForwarder(Construct):
                 event_pattern=event_pattern(routes[route_id].pattern),
                 targets=[to_security()],
             )
-            for route_id in FORWARDED_ROUTES
+            for route_id in forwarded_routes(region)
         }
 
 

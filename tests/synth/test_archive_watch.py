@@ -58,7 +58,8 @@ def rules_of(resources: dict, prefix: str) -> list[dict]:
 
 def test_the_watch_runs_in_the_log_archive_account_wherever_it_holds_archive_buckets(org, synthesized):
     placed = {(s.account, s.region) for name, s in org.built.stacks.items() if "-archive-watch-" in name}
-    assert placed == {(ARCHIVE, HOME), (ARCHIVE, INTAKE)}  # the replica's region is the intake's here
+    # The replica's region is the intake's here; us-east-1 receives the account's IAM events.
+    assert placed == {(ARCHIVE, HOME), (ARCHIVE, INTAKE), (ARCHIVE, "us-east-1")}
     assert not [name for name in synthesized.built.stacks if "-archive-watch-" in name]  # single mode watches directly
 
 
@@ -126,6 +127,22 @@ def test_an_archive_bucket_policy_change_is_forwarded_and_routed_as_archive_tamp
     for route_id in ("KeyDisabledOrDeleted", "LogGroupTampering"):
         (forwarded,) = rules_of(watch(org, HOME), f"Forwarder{route_id}ToSecurity")
         assert forwarded["Properties"]["EventPattern"]["detail"] == routes[route_id].pattern["detail"]
+
+
+def test_a_change_to_an_archive_role_is_forwarded_from_us_east_1_as_baseline_role_tampering(org, routes):
+    """IAM events reach EventBridge in us-east-1 only
+    (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-iam.html)."""
+    event = json.loads((EVENTS / "cloudtrail-api-call.json").read_text())
+    event = changed(changed(changed(event, "aws.iam", "source"), "us-east-1", "region"), ARCHIVE, "account")
+    event["detail"] |= {"eventSource": "iam.amazonaws.com", "eventName": "PutRolePolicy", "awsRegion": "us-east-1", "requestParameters": {"roleName": "dpp-prod-log-archive-replication", "policyName": "x"}}
+    (rule,) = rules_of(watch(org, "us-east-1"), "ForwarderBaselineRoleTamperingToSecurity")
+    assert rule["Properties"]["Targets"][0]["Arn"] == SECURITY_BUS
+    assert matches(rule["Properties"]["EventPattern"], event)
+    assert [i for i, r in routes.items() if matches(r.pattern, event)] == ["BaselineRoleTampering"] and routes["BaselineRoleTampering"].is_global
+    assert not matches(rule["Properties"]["EventPattern"], changed(event, "orders-app", "detail", "requestParameters", "roleName"))
+    # Only us-east-1 forwards IAM events; the bucket regions forward the archive's own routes.
+    assert rules_of(watch(org, HOME), "ForwarderBaselineRoleTamperingToSecurity") == []
+    assert not [r for r in watch(org, "us-east-1").values() if r["Type"] == "AWS::CloudWatch::Alarm" and "ReplicationFailed" in r["Properties"]["AlarmName"]]
 
 
 def test_the_routes_render_in_the_security_accounts_home_region_only(org):
