@@ -134,7 +134,12 @@ def test_a_change_to_an_archive_role_is_forwarded_from_us_east_1_as_baseline_rol
     (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-iam.html)."""
     event = json.loads((EVENTS / "cloudtrail-api-call.json").read_text())
     event = changed(changed(changed(event, "aws.iam", "source"), "us-east-1", "region"), ARCHIVE, "account")
-    event["detail"] |= {"eventSource": "iam.amazonaws.com", "eventName": "PutRolePolicy", "awsRegion": "us-east-1", "requestParameters": {"roleName": "dpp-prod-log-archive-replication", "policyName": "x"}}
+    event["detail"] |= {
+        "eventSource": "iam.amazonaws.com",
+        "eventName": "PutRolePolicy",
+        "awsRegion": "us-east-1",
+        "requestParameters": {"roleName": "dpp-prod-log-archive-replication", "policyName": "x"},
+    }
     (rule,) = rules_of(watch(org, "us-east-1"), "ForwarderBaselineRoleTamperingToSecurity")
     assert rule["Properties"]["Targets"][0]["Arn"] == SECURITY_BUS
     assert matches(rule["Properties"]["EventPattern"], event)
