@@ -40,6 +40,7 @@ BY_KIND: dict[str, tuple[KindAcknowledgements, ...]] = {
     "responses": (responses.responses,),
     "monitoring-foundation": (accounts.response_ledger, accounts.canary, accounts.workload_log_bucket),
     "alarms": (accounts.canary, accounts.review_digest, drills.drills),
+    "archive-watch": (archive.archive_watch,),
     "org-admin": (organization.organization,),
     "org-security": (organization.organization,),
 }

@@ -132,6 +132,12 @@ def write_record(store: Store, record: dict[str, Any]) -> str:
     return store.put(record_key(record), (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
 
 
+def drill_account(record: dict[str, Any]) -> str:
+    """The account a drill record was made in ("" when the record does not say)."""
+    account = record.get("account")
+    return account if isinstance(account, str) else ""
+
+
 @dataclass(frozen=True)
 class Register:
     """What the report needs from the register: the records, newest last."""
@@ -147,12 +153,15 @@ class Register:
         reviews = self.of_kind("review")
         return parse_time(reviews[-1]["recordedAt"]).date() if reviews else None
 
-    def latest_drills(self) -> dict[str, dict[str, Any]]:
-        """The latest drill record of each alert path."""
-        latest: dict[str, dict[str, Any]] = {}
+    def latest_drills(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """The latest drill record of each account and alert path, keyed ``(account, path)``.
+        Every account with a trail drills its own paths (README: Drills), so one account's
+        record never stands for another's; records written before the checker named the
+        account are keyed by ``""``."""
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
         for record in self.of_kind("drill"):
-            path = str(record.get("path") or "unknown path")
-            latest[path] = record  # records are sorted by time
+            key = (drill_account(record), str(record.get("path") or "unknown path"))
+            latest[key] = record  # records are sorted by time
         return dict(sorted(latest.items()))
 
 

@@ -110,13 +110,14 @@ def _register_source(report: Report) -> str:
     return f" (evidence register: {report.register.source})"
 
 
-def _drill_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
-    """path, outcome, when, latency, broken hop of each path's latest drill."""
+def _drill_rows(report: Report) -> list[tuple[str, str, str, str, str, str]]:
+    """account, path, outcome, when, latency, broken hop of each account's latest drill of each path."""
     rows = []
-    for path, drill in report.register.latest_drills().items():
+    for (account, path), drill in report.register.latest_drills().items():
         latency = drill.get("latencySeconds")
         rows.append(
             (
+                account or "not recorded",
                 path,
                 str(drill.get("outcome", "?")),
                 str(drill.get("recordedAt", "?")),
@@ -133,8 +134,8 @@ def _register_markdown(report: Report) -> list[str]:
     register = report.register
     out = ["## Evidence register", "", f"Read from {register.source}: {len(register.records)} records."]
     counts = ", ".join(f"{kind} {len(register.of_kind(kind))}" for kind in ("review", "drill", "threshold-validation", "impoc-assessment", "dark-web-check"))
-    out += [f"By kind: {counts}.", "", "Latest drill per alert path:", "", "| path | outcome | recorded | latency | broken hop |", "|---|---|---|---|---|"]
-    out += [f"| {p} | {'pass' if o == 'pass' else f'**{o}**'} | {w} | {lat} | {b} |" for p, o, w, lat, b in _drill_rows(report)] or ["| none recorded | | | | |"]
+    out += [f"By kind: {counts}.", "", "Latest drill per account and alert path:", "", "| account | path | outcome | recorded | latency | broken hop |", "|---|---|---|---|---|---|"]
+    out += [f"| {a} | {p} | {'pass' if o == 'pass' else f'**{o}**'} | {w} | {lat} | {b} |" for a, p, o, w, lat, b in _drill_rows(report)] or ["| none recorded | | | | | |"]
     out += [f"- not read: {problem}" for problem in register.problems]
     return out + [""]
 
@@ -145,13 +146,16 @@ def _register_html(report: Report) -> str:
         return ""
     register = report.register
     rows = (
-        "".join(f'<tr><td>{e(p)}</td><td class="{"met" if o == "pass" else "not-met"}">{e(o)}</td><td>{e(w)}</td><td>{e(lat)}</td><td>{e(b)}</td></tr>' for p, o, w, lat, b in _drill_rows(report))
-        or '<tr><td class="not-met">no drill recorded</td><td></td><td></td><td></td><td></td></tr>'
+        "".join(
+            f'<tr><td>{e(a)}</td><td>{e(p)}</td><td class="{"met" if o == "pass" else "not-met"}">{e(o)}</td><td>{e(w)}</td><td>{e(lat)}</td><td>{e(b)}</td></tr>'
+            for a, p, o, w, lat, b in _drill_rows(report)
+        )
+        or '<tr><td class="not-met">no drill recorded</td><td></td><td></td><td></td><td></td><td></td></tr>'
     )
     problems = "".join(f"<li>not read: {e(p)}</li>" for p in register.problems)
     return (
         f"<h2>Evidence register</h2><p>Read from {e(register.source)}: {len(register.records)} records.</p>"
-        "<table><thead><tr><th>alert path</th><th>latest drill</th><th>recorded</th><th>latency</th><th>broken hop</th></tr></thead><tbody>"
+        "<table><thead><tr><th>account</th><th>alert path</th><th>latest drill</th><th>recorded</th><th>latency</th><th>broken hop</th></tr></thead><tbody>"
         + rows
         + "</tbody></table>"
         + (f"<ul>{problems}</ul>" if problems else "")

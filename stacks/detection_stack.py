@@ -7,6 +7,7 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from capabilities.alerting import FindingRoutes, SeverityTopics, event_routes
+from capabilities.alerting.archive_watch import admit_archive_events
 from capabilities.detection import FindingsExport, FindingsHub, S3MalwareScan, ThreatDetection
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, key_lookup_function_name, lambda_log_group, monitoring_names
@@ -46,6 +47,8 @@ class DetectionStack(Stack):
                 standards=config.detection.security_hub_standards,
                 linked_regions=[r for r in config.regions if r != self.region] if is_home else [],
             )
+        if config.org_mode and (self.account, self.region) == (config.security_account.account_id, config.home_region):
+            admit_archive_events(self, config)
         topics = SeverityTopics(
             self,
             "SeverityTopics",
@@ -60,8 +63,9 @@ class DetectionStack(Stack):
         FindingRoutes(
             self,
             "FindingRoutes",
-            # Global-service routes only at home, which receives those events from us-east-1.
-            routes=[r for r in event_routes(config) if not r.is_global or self.region == config.home_region],
+            # Global-service routes only at home, which receives those events from us-east-1 (and,
+            # in the security account, the log-archive account's archive events).
+            routes=[r for r in event_routes(config) if (not r.is_global or self.region == config.home_region) and (r.rendered_in is None or self.account in r.rendered_in)],
             topics=topics.topics,
             key_alias=names.monitoring_key_alias,
             dead_letter_queue_name=f"{config.resource_prefix}-alert-routing-dead-letters",

@@ -15,10 +15,12 @@ from aws_cdk import App, Aspects, Environment, Stack, Tags
 
 from capabilities.foundation.concurrency import ReserveConcurrency
 
+from capabilities.alerting.archive_watch import archive_watch_regions
 from capabilities.alerting.event_routes import GLOBAL_EVENTS_REGION
 from configuration.model import BaselineConfig
 from stacks.account_baseline_stack import AccountBaselineStack
 from stacks.alarms_stack import AlarmsStack
+from stacks.archive_watch_stack import ArchiveWatchStack
 from stacks.collection_stack import CollectionStack
 from stacks.detection_stack import DetectionStack
 from stacks.global_events_stack import GlobalEventsStack
@@ -77,6 +79,11 @@ def _global_events_region(config: BaselineConfig) -> list[tuple[str, str]]:
     if config.home_region == GLOBAL_EVENTS_REGION:
         return []
     return [(a.account_id, GLOBAL_EVENTS_REGION) for a in config.monitored_accounts]
+
+
+def _archive_watch_regions(config: BaselineConfig) -> list[tuple[str, str]]:
+    """Organization mode: the log-archive account, wherever it holds archive buckets."""
+    return [(config.log_archive_account.account_id, r) for r in archive_watch_regions(config)]
 
 
 def _alarm_regions(config: BaselineConfig) -> list[tuple[str, str]]:
@@ -186,6 +193,16 @@ KINDS: tuple[StackKind, ...] = (
         # the trail's log group, the topics, the watched function and queues
         after=("monitoring-foundation", "detection", "collection", "account-baseline", "relay"),
         description="DPP alarms: CIS v3.0 section 4, DPP investigative alarms, monitors of the monitoring, dashboard (DPP-MON-2/3/6)",
+    ),
+    StackKind(
+        slug="archive-watch",
+        stack_class=ArchiveWatchStack,
+        stateful=False,
+        placement=_archive_watch_regions,
+        after=("log-archive", "log-intake"),  # the buckets it watches
+        # The security account's home bus admits the forwarders first (its detection stack).
+        after_everywhere=("detection",),
+        description="DPP archive watch (organization mode): the archive's replication alarms and control changes forwarded to the security account (DPP-PRT-5, DPP-MON-6)",
     ),
     StackKind(
         slug="responses",

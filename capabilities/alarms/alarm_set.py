@@ -37,21 +37,23 @@ class AlarmSet(Construct):
         prefix: str,
         namespace: str,
         log_group_name: str | None,
-        topic_arn: Callable[[Severity], str],
+        topic_arn: Callable[[Severity], str] | None,
     ) -> None:
+        """``topic_arn`` None: alarms without actions, for an account with no topics whose
+        alarm state changes are forwarded to another's routes instead (archive watch)."""
         super().__init__(scope, id)
         self.alarms: dict[str, cloudwatch.CfnAlarm] = {}
         for spec in specs:
             queries = self._queries(spec, prefix, namespace, log_group_name)
-            topic = topic_arn(spec.severity)
+            topic = topic_arn(spec.severity) if topic_arn else None
             alarm = cloudwatch.CfnAlarm(
                 self,
                 spec.id,
                 alarm_name=f"{prefix}-{spec.id}",
                 alarm_description=alarm_description(spec),
                 actions_enabled=True,
-                alarm_actions=[topic],
-                ok_actions=[topic] if spec.severity in _OK_ACTIONS else None,
+                alarm_actions=[topic] if topic else None,
+                ok_actions=[topic] if topic and spec.severity in _OK_ACTIONS else None,
                 comparison_operator=spec.comparison,
                 threshold=None if spec.anomaly_band_width is not None else spec.threshold,
                 threshold_metric_id="band" if spec.anomaly_band_width is not None else None,

@@ -317,12 +317,12 @@ def replication_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     """DPP-PRT-5, DPP-MON-6: a replication rule that fails leaves logs outside the locked copies.
     S3 publishes OperationsFailedReplication per rule in the source bucket's region when
     replication metrics are on (https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html);
-    the alarms live in the log-archive account's alarms stack of that region (organization
-    mode: the log-archive account has none, see README)."""
+    the alarms live in the log-archive account's alarms stack of that region; in organization
+    mode, where that account has no alarms stack and no topics, in its archive-watch stack,
+    without actions, their state changes forwarded to the security account
+    (``capabilities.alerting.archive_watch``)."""
     from configuration.naming import archive_names
 
-    if config.org_mode:
-        return []
     names = archive_names(config)
     home = config.home_region
     flows = [

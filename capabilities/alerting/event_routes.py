@@ -32,8 +32,11 @@ class EventRoute:
     meaning: str
     first_steps: str
     requirements: tuple[str, ...]
-    # Matches events that only the us-east-1 forwarder sends home (its own failure alarm).
+    # Matches events that only a forwarder sends home (the us-east-1 forwarder's failure alarm,
+    # the log-archive account's alarms in organization mode).
     forwarded_only: bool = False
+    # The accounts whose routes render it (None: every monitored account).
+    rendered_in: tuple[str, ...] | None = None
 
     @property
     def is_global(self) -> bool:
@@ -41,6 +44,17 @@ class EventRoute:
         the home region, which receives them from us-east-1 (``GlobalEventForwarder``), and
         nowhere else, so none is missed and none is counted twice."""
         return self.forwarded_only or set(self.pattern.get("source", ())) <= set(GLOBAL_SOURCES)
+
+
+def archive_forwarding_failed_alarm_name(prefix: str) -> str:
+    """The log-archive account's alarm on its archive-event forwarder's dead-letter queue
+    (organization mode, ``capabilities.alerting.archive_watch``)."""
+    return f"{prefix}-archive-events-forwarding-failed"
+
+
+def replication_alarm_prefix(prefix: str) -> str:
+    """Every ``ReplicationFailed*`` alarm's name starts with this (``capabilities.alarms.dpp``)."""
+    return f"{prefix}-ReplicationFailed"
 
 
 def forwarding_failed_alarm_name(prefix: str) -> str:
@@ -71,6 +85,51 @@ def _forwarding(config: BaselineConfig) -> list[EventRoute]:
             forwarded_only=True,
         )
     ]
+
+
+def _archive_watch(config: BaselineConfig) -> list[EventRoute]:
+    """Organization mode: the log-archive account has no topics, so its replication alarms and
+    its forwarder's failure alarm have no actions; their state changes (CloudWatch sends them
+    to EventBridge,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html)
+    are forwarded to the security account's home bus and announced there, only when they come
+    from the log-archive account (a forwarded event keeps its source ``account``,
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html)."""
+    if not config.org_mode:
+        return []
+    archive = config.log_archive_account.account_id
+    security = (config.security_account.account_id,)
+
+    def alarm_pattern(names: list) -> dict:
+        return {"source": ["aws.cloudwatch"], "account": [archive], "detail-type": ["CloudWatch Alarm State Change"], "detail": {"alarmName": names, "state": {"value": ["ALARM"]}}}
+
+    routes = [
+        EventRoute(
+            id="ArchiveEventsForwardingFailed",
+            severity=Severity.CRITICAL,
+            pattern=alarm_pattern([archive_forwarding_failed_alarm_name(config.resource_prefix)]),
+            meaning="The log-archive account could not forward its archive events (replication alarms, changes to the archive's buckets, key and log groups) to the security account for 24 hours: they wait in its dead-letter queue.",
+            first_steps="In the log-archive account, read the messages of dpp-<stage>-archive-events-dead-letters (they carry the error); fix the forwarding role or the security account's bus policy; review the held events, then redrive them.",
+            requirements=("DPP-MON-6", "DPP-PRT-5"),
+            forwarded_only=True,
+            rendered_in=security,
+        )
+    ]
+    if config.features.alarms:
+        routes.insert(
+            0,
+            EventRoute(
+                id="ArchiveReplicationFailing",
+                severity=Severity.CRITICAL,
+                pattern=alarm_pattern([{"prefix": replication_alarm_prefix(config.resource_prefix)}]),
+                meaning="A ReplicationFailed alarm of the log-archive account went to ALARM: objects of an archive, staging or intake bucket fail to replicate, so logs are missing from a locked copy (DPP-PRT-5).",
+                first_steps="Read the alarm's name (which bucket to which) in the event; in the log-archive account check the replication role's key and bucket rights; objects retry for a while, then need S3 Batch Replication.",
+                requirements=("DPP-PRT-5", "DPP-MON-6"),
+                forwarded_only=True,
+                rendered_in=security,
+            ),
+        )
+    return routes
 
 
 # GuardDuty's severity bands (1.0-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0-10.0 critical).
@@ -349,4 +408,5 @@ def event_routes(config: BaselineConfig) -> list[EventRoute]:
     routes += _service_events()
     routes += _control_tampering(config)
     routes += _forwarding(config)
+    routes += _archive_watch(config)
     return routes

@@ -15,7 +15,7 @@ from configuration.model import Severity
 
 
 def event_pattern(pattern: dict) -> events.EventPattern:
-    return events.EventPattern(source=pattern.get("source"), detail_type=pattern.get("detail-type"), detail=pattern.get("detail"))
+    return events.EventPattern(source=pattern.get("source"), account=pattern.get("account"), detail_type=pattern.get("detail-type"), detail=pattern.get("detail"))
 
 
 class FindingRoutes(Construct):

@@ -97,7 +97,8 @@ class LogArchive(Construct):
             bucket_name=names.config_staging_bucket,
             encryption_key=self.key,
             access_logs=(self.access_logs, ACCESS_LOG_PREFIXES["staging"]),
-            lifecycle_rules=retention_lifecycle(retention_days),
+            # GuardDuty's folder marker (guardduty/, zero bytes) must outlive every log here.
+            lifecycle_rules=retention_lifecycle(retention_days, keep_empty_objects=True),
         )
 
         self.replication_role, self._replication_policy = replication.replication_role(self, "ReplicationRole", role_name=names.replication_role, account=names.account)

@@ -26,7 +26,7 @@ def secure_bucket(
     server access logging cannot deliver to SSE-KMS buckets. ``locked_days`` turns on Object
     Lock with a COMPLIANCE-mode default retention: not even the root user can shorten it.
     """
-    return s3.Bucket(
+    bucket = s3.Bucket(
         scope,
         id,
         bucket_name=bucket_name,
@@ -50,6 +50,14 @@ def secure_bucket(
         replication_role=replication_role,
         removal_policy=RemovalPolicy.RETAIN,
     )
+    for index, rule in enumerate(lifecycle_rules):
+        if rule.object_size_greater_than is not None:
+            # CloudFormation types the size as a string of digits; CDK writes a number
+            # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-rule.html).
+            cfn = bucket.node.default_child
+            assert isinstance(cfn, s3.CfnBucket)
+            cfn.add_property_override(f"LifecycleConfiguration.Rules.{index}.ObjectSizeGreaterThan", str(rule.object_size_greater_than))
+    return bucket
 
 
 _COLD_CLASSES = {
@@ -65,6 +73,7 @@ def retention_lifecycle(
     to_infrequent_access_days: int | None = None,
     to_glacier_days: int | None = None,
     cold_storage_class: str = "GLACIER_IR",
+    keep_empty_objects: bool = False,
 ) -> list[s3.LifecycleRule]:
     """Colder tiers over time; current and noncurrent versions expire only once retention ends.
 
@@ -74,20 +83,34 @@ def retention_lifecycle(
     plain GET (Athena too), so logs stay readable for the whole retention (DPP-PRT-4.a);
     Glacier Flexible Retrieval and Deep Archive need a restore first
     (https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-class-intro.html).
+
+    ``keep_empty_objects`` spares zero-byte objects from expiry (a folder marker a service
+    checks for, such as GuardDuty's ``guardduty/``, holds no log): the expiring rule applies
+    only to objects larger than 0 bytes ("Objects must be larger than this value in bytes",
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-rule.html;
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-filters.html). S3
+    refuses AbortIncompleteMultipartUpload in a rule with an object size filter ("cannot be
+    specified with Object Size", https://github.com/aws-cloudformation/cfn-lint/issues/3554),
+    so that action gets a rule of its own, for every object.
     """
     transitions = []
     if to_infrequent_access_days is not None:
         transitions.append(s3.Transition(storage_class=s3.StorageClass.INFREQUENT_ACCESS, transition_after=Duration.days(to_infrequent_access_days)))
     if to_glacier_days is not None and to_glacier_days < retention_days:
         transitions.append(s3.Transition(storage_class=_COLD_CLASSES[cold_storage_class], transition_after=Duration.days(to_glacier_days)))
-    return [
+    abort_uploads = Duration.days(7)
+    rules = [
         s3.LifecycleRule(
             id="ColderTiersThenExpiryAfterRetention",
             enabled=True,
             transitions=[t for t in transitions if t.transition_after.to_days() < retention_days] or None,
             expiration=Duration.days(retention_days),
             noncurrent_version_expiration=Duration.days(retention_days),
-            abort_incomplete_multipart_upload_after=Duration.days(7),
+            abort_incomplete_multipart_upload_after=None if keep_empty_objects else abort_uploads,
+            object_size_greater_than=0 if keep_empty_objects else None,
         ),
         s3.LifecycleRule(id="RemoveExpiredDeleteMarkers", enabled=True, expired_object_delete_marker=True),
     ]
+    if keep_empty_objects:
+        rules.append(s3.LifecycleRule(id="AbortIncompleteUploads", enabled=True, abort_incomplete_multipart_upload_after=abort_uploads))
+    return rules

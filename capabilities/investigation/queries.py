@@ -577,6 +577,8 @@ def route_queries(route: EventRoute) -> tuple[Query, ...]:
         return (access_key_activity(q),)
     if route.id == "RootSignIn":
         return (root_activity(q),)
+    if route.id in ARCHIVE_WATCH_QUERIES:
+        return ARCHIVE_WATCH_QUERIES[route.id](q)
     if route.id == "GlobalEventsForwardingFailed":
         return (
             calls_named(
@@ -611,3 +613,23 @@ def investigations(config: BaselineConfig) -> list[Investigation]:
 def query_name(prefix: str, query: Query) -> str:
     """The saved query's name, alike in Athena and Logs Insights (Insights folders by ``/``)."""
     return f"{prefix}/investigations/{query.id}"
+
+
+# Organization mode's archive watch (capabilities.alerting.archive_watch): the log-archive
+# account's calls are in the organization trail.
+ARCHIVE_WATCH_QUERIES = {
+    "ArchiveReplicationFailing": lambda q: (
+        calls_named(
+            q,
+            "Changes to replication, bucket and key policies",
+            ("PutBucketReplication", "DeleteBucketReplication", "PutBucketPolicy", "PutKeyPolicy", "PutRolePolicy", "DetachRolePolicy", "DisableKey"),
+        ),
+    ),
+    "ArchiveEventsForwardingFailed": lambda q: (
+        calls_named(
+            q,
+            "Changes to the archive forwarder's rules, its role and the security account's bus",
+            ("PutRule", "PutTargets", "RemoveTargets", "DisableRule", "DeleteRule", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "PutPermission", "RemovePermission"),
+        ),
+    ),
+}

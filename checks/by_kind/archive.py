@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from capabilities.alarms.dpp import replication_alarms
 from capabilities.archive.log_archive import reader_buckets
 from checks.by_kind.common import LOG_OBJECTS, Acknowledgement, alias_scoped, deploy_action_function, in_public_packs, wildcards
 from configuration.model import BaselineConfig
@@ -134,4 +135,27 @@ def log_intake(config: BaselineConfig, planned: PlannedStack, stack: str) -> lis
             for key_region, alias in ((names.home_region, names.archive_key_alias), (names.replica_region, names.replica_key_alias))
             for ack in wildcards(policy, [f"arn:aws:kms:{key_region}:{names.account}:key/*"], alias_scoped(alias, key_region))
         ],
+    ]
+
+
+def archive_watch(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
+    """Organization mode's archive watch (capabilities.alerting.archive_watch): no topics live in
+    the log-archive account, so its alarms act through EventBridge instead."""
+    reason = (
+        "The log-archive account has no topics in organization mode, so the alarm has no action of its own: "
+        "its state change goes to EventBridge and is forwarded to the security account's home bus, where the "
+        "routes ArchiveReplicationFailing and ArchiveEventsForwardingFailed publish it to the critical topic "
+        "(tests/synth/test_archive_watch.py)."
+    )
+    alarm_rules = ("NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction", "HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction", "DPP::DPP-AlarmCanFire")
+    here = (planned.account, planned.region)
+    alarms = [f"{stack}/Alarms/{s.id}" for s in replication_alarms(config) if config.features.alarms and s.placed and here in s.placed]
+    return [
+        Acknowledgement(
+            "AwsSolutions::AwsSolutions-SQS3",
+            f"{stack}/Forwarder/DeadLetters",
+            "This queue is itself the dead-letter queue of the forwarding rules' target (cdk-nag only "
+            "recognises SQS redrive); a dead-letter queue of a dead-letter queue would have nowhere further to go.",
+        ),
+        *(Acknowledgement(rule, path, reason) for rule in alarm_rules for path in [f"{stack}/Forwarder/ForwardingFailed/Resource", *alarms]),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from capabilities.drills.paths import PATHS
 from configuration.schedule import parse_schedule
@@ -12,7 +13,7 @@ from evidence.checks import access, case, rule
 from evidence.clauses.registry import grades
 from evidence.facts import Facts, where
 from evidence.grading import Finding
-from evidence.register import parse_time
+from evidence.register import Register, parse_time
 
 _ALARMS = "tests/synth/test_alarms.py"
 _FIRES = case(f"{_ALARMS}::test_every_alarm_can_fire_on_one_event_and_notifies_its_severity_topic")
@@ -412,16 +413,31 @@ def drill_window(schedule: str) -> timedelta:
     return timedelta(minutes=parse_schedule(schedule).max_gap_minutes) + DRILL_SLACK
 
 
-def drilled_paths(f: Facts) -> list[str]:
-    """The alert paths this configuration drills: one DrillAlertPathBroken<Path> alarm each."""
+def drilled_paths(f: Facts) -> list[tuple[str, str]]:
+    """The ``(account, path)`` pairs this configuration drills: one DrillAlertPathBroken<Path>
+    alarm each, in the account whose drill runs that path."""
     by_suffix = {p.alarm_suffix: p.id for p in PATHS}
-    names = {str(r.properties.get("AlarmName", "")) for r in f.of_type("AWS::CloudWatch::Alarm")}
-    return sorted({by_suffix[n.rsplit("DrillAlertPathBroken", 1)[1]] for n in names if "-DrillAlertPathBroken" in n and n.rsplit("DrillAlertPathBroken", 1)[1] in by_suffix})
+    pairs = set()
+    for alarm in f.of_type("AWS::CloudWatch::Alarm"):
+        name = str(alarm.properties.get("AlarmName", ""))
+        suffix = name.rsplit("DrillAlertPathBroken", 1)[1] if "-DrillAlertPathBroken" in name else ""
+        if suffix in by_suffix:
+            pairs.add((alarm.account, by_suffix[suffix]))
+    return sorted(pairs)
 
 
-def recorded_outcomes(f: Facts, found: Finding, paths: list[str], now: datetime) -> None:
-    """Graded on the drill records (README: Drills): a path counts as drilled only when its
-    latest record passed within the schedule's window; without a register nothing is claimed."""
+def _latest_of(register: Register, account: str, path: str, sole_account: bool) -> dict[str, Any] | None:
+    """The account's latest record of the path. A record that names no account (written before
+    the checker named it) can only be the sole drilling account's; with several it stands for none."""
+    latest = register.latest_drills()
+    candidates = [r for r in (latest.get((account, path)), latest.get(("", path)) if sole_account else None) if r is not None]
+    return max(candidates, key=lambda r: parse_time(str(r.get("recordedAt"))), default=None)
+
+
+def recorded_outcomes(f: Facts, found: Finding, pairs: list[tuple[str, str]], now: datetime) -> None:
+    """Graded on the drill records (README: Drills): a path counts as drilled in an account only
+    when that account's latest record of it passed within the schedule's window; another
+    account's record never counts; without a register nothing is claimed."""
     register = f.register
     if register is None:
         found.gaps.append(
@@ -431,21 +447,22 @@ def recorded_outcomes(f: Facts, found: Finding, paths: list[str], now: datetime)
         return
     schedule = str(f.setting("drills.schedule", DEFAULT_DRILL_SCHEDULE) or DEFAULT_DRILL_SCHEDULE)
     window = drill_window(schedule)
-    latest = register.latest_drills()
-    for path in paths:
-        record = latest.get(path)
+    sole_account = len({account for account, _ in pairs}) == 1
+    for account, path in pairs:
+        label = f"{path} in {account}"
+        record = _latest_of(register, account, path, sole_account)
         if record is None:
-            found.gaps.append(f"{path}: no drill recorded in the register ({register.source})")
+            found.gaps.append(f"{label}: no drill recorded in the register ({register.source})")
             continue
         at = parse_time(str(record.get("recordedAt")))
         day = at.date().isoformat()
         if record.get("outcome") != "pass":
-            found.gaps.append(f"{path}: the latest drill ({record.get('drillId') or record.get('id')}, {day}) failed at {record.get('brokenHop') or 'an unnamed hop'}")
+            found.gaps.append(f"{label}: the latest drill ({record.get('drillId') or record.get('id')}, {day}) failed at {record.get('brokenHop') or 'an unnamed hop'}")
         elif now - at > window:
-            found.gaps.append(f"{path}: the latest drill passed on {day}, longer ago than the schedule {schedule} allows ({window.days} days with slack): stale")
+            found.gaps.append(f"{label}: the latest drill passed on {day}, longer ago than the schedule {schedule} allows ({window.days} days with slack): stale")
         else:
             latency = record.get("latencySeconds")
-            found.controls.append(f"{path}: drill passed on {day} ({record.get('drillId') or record.get('id')}" + (f", delivered in {latency:g} s" if isinstance(latency, (int, float)) else "") + ")")
+            found.controls.append(f"{label}: drill passed on {day} ({record.get('drillId') or record.get('id')}" + (f", delivered in {latency:g} s" if isinstance(latency, (int, float)) else "") + ")")
 
 
 @grades("DPP-MON-8")
@@ -464,6 +481,7 @@ def monitoring_drills(f: Facts, now: datetime | None = None) -> Finding:
         case(f"{synth}::test_the_control_change_drill_takes_the_real_log_group_tampering_rule_and_no_other"),
         case("tests/lambdas/test_responder.py::test_the_same_finding_without_the_sample_flag_is_answered"),
         case("tests/unit/test_drill_grading.py::test_met_only_when_every_path_passed_within_the_window"),
+        case("tests/unit/test_drill_grading.py::test_each_drilling_account_is_graded_on_its_own_records"),
     ])  # fmt: skip
     machines = [r for r in f.of_type("AWS::StepFunctions::StateMachine") if "AlertDrill" in r.path]
     broken = [r for r in f.of_type("AWS::CloudWatch::Alarm") if "-DrillAlertPathBroken" in str(r.properties.get("AlarmName", "")) and r.properties.get("AlarmActions")]

@@ -88,9 +88,9 @@ def maintenance_on_record(f: Facts) -> Finding:
         found.gaps.append(f"the six-monthly review is overdue since {due.isoformat()}")
     drills = register.latest_drills()
     if drills:
-        found.controls.append("latest drills: " + ", ".join(f"{path} {d.get('outcome', '?')} on {str(d.get('recordedAt', '?'))[:10]}" for path, d in drills.items()))
-        failed = [path for path, d in drills.items() if d.get("outcome") != "pass"]
-        found.gaps += [f"the latest drill of {path} did not pass" for path in failed]
+        named = {(f"{path} in {account}" if account else path): d for (account, path), d in drills.items()}
+        found.controls.append("latest drills: " + ", ".join(f"{name} {d.get('outcome', '?')} on {str(d.get('recordedAt', '?'))[:10]}" for name, d in named.items()))
+        found.gaps += [f"the latest drill of {name} did not pass" for name, d in named.items() if d.get("outcome") != "pass"]
     else:
         found.gaps.append("no drill recorded (the drill runner writes evidence/drill/...)")
     for kind in ("threshold-validation", "impoc-assessment", "dark-web-check"):

@@ -190,6 +190,9 @@ class Checker:
                     or (f"delivered to {len(targets)} chat target(s) within {self.settings.deadline_seconds // 60} minutes" if outcome["brokenHop"] is None else f"broken at {outcome['brokenHop']}"),
                     "drillId": drill_id,
                     "path": name,
+                    # each account drills its own paths: the report grades per account and path
+                    "account": self.settings.account,
+                    "region": self.settings.region,
                     "startedAt": path.get("startedAt") or drill["startedAt"],
                     "hops": outcome["hops"],
                     "brokenHop": outcome["brokenHop"],

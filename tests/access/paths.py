@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from capabilities.alerting.archive_watch import archive_watch_regions, forwarder_role_name, security_bus_arn
 from capabilities.drills.paths import drill_places
 from configuration.model import BaselineConfig
 from configuration.naming import archive_names, monitoring_names
@@ -1281,6 +1282,57 @@ def drill_control_rows(config: BaselineConfig, account: str, region: str) -> lis
     ]
 
 
+DOC_EVENTS_CROSS_ACCOUNT = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html"
+DOC_EVENTS_BUS_POLICY = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html"
+
+
+def archive_watch_rows(config: BaselineConfig) -> list[AccessPath]:
+    """Organization mode: the log-archive account's forwarders put its archive events on the
+    security account's home bus (the rule's role, admitted by the bus policy by role ARN and
+    organization), and nothing else does (capabilities.alerting.archive_watch)."""
+    archive = config.log_archive_account.account_id
+    org = config.organization.organization_id
+    bus = security_bus_arn(config)
+    management_bus = f"arn:aws:events:{config.home_region}:{config.management_account.account_id}:event-bus/default"
+    rows = []
+    for region in archive_watch_regions(config):
+        role = f"arn:aws:iam::{archive}:role/{forwarder_role_name(config.resource_prefix, region)}"
+        rows += [
+            AccessPath(f"archive-watch-{region}-puts-on-security-bus", DOC_EVENTS_CROSS_ACCOUNT, Request(role, "events:PutEvents", bus, {"aws:PrincipalOrgID": org}), ALLOWED),
+            AccessPath(
+                f"archive-watch-{region}-not-on-management-bus",
+                DOC_EVENTS_CROSS_ACCOUNT,
+                Request(role, "events:PutEvents", management_bus, {"aws:PrincipalOrgID": org}),
+                DENIED,
+                "its policy names the security bus only",
+            ),
+        ]
+    rows += [
+        AccessPath(
+            "archive-watch-other-role-refused",
+            DOC_EVENTS_BUS_POLICY,
+            Request(f"arn:aws:iam::{archive}:role/some-admin", "events:PutEvents", bus, {"aws:PrincipalOrgID": org}, administrator=True),
+            DENIED,
+            "the bus admits the forwarding roles by ARN only, even an administrator of the log-archive account",
+        ),
+        AccessPath(
+            "archive-watch-outside-org-refused",
+            DOC_EVENTS_BUS_POLICY,
+            Request(f"arn:aws:iam::{archive}:role/{forwarder_role_name(config.resource_prefix, config.home_region)}", "events:PutEvents", bus, {"aws:PrincipalOrgID": "o-someoneelse"}),
+            DENIED,
+            "aws:PrincipalOrgID must be the organization's",
+        ),
+        AccessPath(
+            "archive-watch-member-refused",
+            DOC_EVENTS_BUS_POLICY,
+            Request(f"arn:aws:iam::{MEMBER_ACCOUNT}:role/{forwarder_role_name(config.resource_prefix, config.home_region)}", "events:PutEvents", bus, {"aws:PrincipalOrgID": org}, administrator=True),
+            DENIED,
+            "a member account's role of the same name is not the log-archive account's",
+        ),
+    ]
+    return rows
+
+
 def all_paths(config: BaselineConfig) -> list[AccessPath]:
     rows = (
         delivery_paths(config)
@@ -1292,4 +1344,4 @@ def all_paths(config: BaselineConfig) -> list[AccessPath]:
         + investigation_paths(config)
         + drill_paths_rows(config)
     )
-    return rows + member_paths(config) + member_forwarder_paths(config) if config.org_mode else rows
+    return rows + member_paths(config) + member_forwarder_paths(config) + archive_watch_rows(config) if config.org_mode else rows

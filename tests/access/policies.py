@@ -189,7 +189,7 @@ class Estate:
     bucket_accounts: dict[str, str] = field(default_factory=dict)  # bucket name -> owning account
     rules: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (account, region) -> logical ID -> rule ARN
     function_roles: dict[str, str] = field(default_factory=dict)  # "account/region/function name" -> role ARN
-    event_bus_policies: dict[str, dict] = field(default_factory=dict)  # event bus ARN -> policy (its statements)
+    event_bus_policies: dict[str, dict] = field(default_factory=dict)  # event bus ARN -> policy (its statements together)
     roles_by_logical_id: dict[str, str] = field(default_factory=dict)  # "account/logical ID" -> role ARN (generated names)
 
     def key_for_alias(self, alias_arn: str) -> str:
@@ -237,9 +237,11 @@ def build_estate(stacks: list[StackTemplate]) -> Estate:
                     roles = [f"arn:aws:iam::{stack.account}:role/{r}" for r in resolver.resolve(props.get("Roles", []))]
                     pending_policies.append((roles, _document(resolver.resolve(props["PolicyDocument"]))))
                 case "AWS::Events::EventBusPolicy":
-                    # One statement per resource; EventBridge joins them into the bus's policy.
-                    bus = f"arn:aws:events:{stack.region}:{stack.account}:event-bus/{resolver.resolve(props['EventBusName'])}"
-                    estate.event_bus_policies.setdefault(bus, {"Version": "2012-10-17", "Statement": []})["Statement"].append(resolver.resolve(props["Statement"]))
+                    # One resource per statement; the bus's policy is all of them
+                    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbuspolicy.html).
+                    bus = f"arn:aws:events:{stack.region}:{stack.account}:event-bus/{resolver.resolve(props.get('EventBusName', 'default'))}"
+                    statement = dict(resolver.resolve(props["Statement"]), Sid=props["StatementId"])
+                    estate.event_bus_policies.setdefault(bus, {"Version": "2012-10-17", "Statement": []})["Statement"].append(statement)
                 case "AWS::Events::Rule":
                     estate.rules.setdefault((stack.account, stack.region), {})[logical_id] = resolver.arn(logical_id)
                 case "AWS::S3::Bucket":

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RELAY_SOURCE = ROOT / "lambdas" / "chat_relay"
 EVENTS = ROOT / "tests" / "events"
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:dpp-prod-alerts-{}"
+# the chat servers' paths the shared relay fixture (tests/lambdas/conftest.py) posts to
+SLACK, TEAMS, CHIME = "/slack/T000/B000", "/teams/workflow", "/chime/incomingwebhooks"
 
 if str(RELAY_SOURCE) not in sys.path:
     sys.path.insert(0, str(RELAY_SOURCE))

@@ -14,28 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.lambdas.relay_harness import RELAY_SOURCE, ChatServer, FakeContext, Reply, dead_letters, moto_send, run, sample, sns_record, wired_relay
-
-SLACK, TEAMS, CHIME = "/slack/T000/B000", "/teams/workflow", "/chime/incomingwebhooks"
-
-
-@pytest.fixture
-def server():
-    with ChatServer() as chat:
-        yield chat
-
-
-@pytest.fixture
-def relay(server, monkeypatch):
-    secrets = {"dpp/slack/secops": server.url(SLACK), "dpp/teams/secops": json.dumps({"url": server.url(TEAMS)}), "dpp/chime/legacy": server.url(CHIME)}
-    targets = [
-        {"name": "secops-slack", "kind": "slack", "secretName": "dpp/slack/secops", "minSeverity": "high"},
-        {"name": "secops-teams", "kind": "teams", "secretName": "dpp/teams/secops", "minSeverity": "critical"},
-        {"name": "legacy-chime", "kind": "chime", "secretName": "dpp/chime/legacy", "minSeverity": "critical", "redactPii": False},
-    ]
-    with wired_relay(monkeypatch, secrets, targets, pace_seconds="0.05") as handler:
-        yield handler
-
+from tests.lambdas.relay_harness import CHIME, RELAY_SOURCE, SLACK, TEAMS, ChatServer, FakeContext, Reply, dead_letters, moto_send, run, sample, sns_record
 
 # --- what is posted --------------------------------------------------------------------------
 

@@ -19,8 +19,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 from moto import mock_aws
 
-from tests.lambdas.relay_harness import FakeContext, Reply, sample, sns_record
-from tests.lambdas.test_chat_relay import SLACK, TEAMS, relay, server  # noqa: F401  (fixtures)
+from tests.lambdas.relay_harness import SLACK, TEAMS, FakeContext, Reply, sample, sns_record
 
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ROOT / "lambdas" / "drills"
@@ -291,6 +290,7 @@ def test_a_drill_is_raised_routed_delivered_and_recorded_per_path(relay, server,
         # the layout the compliance report reads (/work layouts: common fields + drill fields)
         assert {"kind", "id", "recordedAt", "person", "outcome", "notes", "drillId", "path", "startedAt", "hops", "brokenHop", "latencySeconds"} <= set(record)
         assert (record["kind"], record["person"], record["outcome"], record["brokenHop"]) == ("drill", "drill-runner", "pass", None)
+        assert (record["account"], record["region"]) == (ACCOUNT, REGION)  # graded per account (DPP-MON-8)
         assert [h["hop"] for h in record["hops"]] == ["raised", "routed", *[f"delivered:{t}" for t in EXPECTED[path]]]
         assert all(h["ok"] and h["at"].endswith("Z") for h in record["hops"])
         assert 0 <= record["latencySeconds"] < 60

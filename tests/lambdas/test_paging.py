@@ -19,7 +19,7 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from tests.lambdas.relay_harness import ChatServer, Reply, dead_letters, run, sample, sns_record, wired_relay
+from tests.lambdas.relay_harness import Reply, dead_letters, run, sample, sns_record, wired_relay
 
 from relay import paging  # noqa: E402  (path set up by the harness import)
 from relay.alerts import parse
@@ -31,13 +31,8 @@ ALARM_ARN = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:dpp-prod-RootUsage"
 
 
 @pytest.fixture
-def server():
-    with ChatServer() as chat:
-        yield chat
-
-
-@pytest.fixture
 def relay(server, monkeypatch):
+    """The relay wired to the paging services only (overrides tests/lambdas/conftest.py's chat relay)."""
     secrets = {
         "dpp/pagerduty/impoc": json.dumps({"url": server.url(PD), "routingKey": ROUTING_KEY}),
         "dpp/opsgenie/impoc": json.dumps({"url": server.url(""), "apiKey": GENIE_KEY}),

@@ -55,7 +55,8 @@ def test_each_account_gets_its_part_and_members_get_no_stacks_of_their_own(org):
         kind, account = item.split("@")
         by_account.setdefault(account, set()).add(kind)
     assert by_account == {
-        ARCHIVE: {"log-archive", "log-replica", "log-intake"},
+        # The archive watch: its replication alarms and archive events, forwarded to the security account.
+        ARCHIVE: {"log-archive", "log-replica", "log-intake", "archive-watch"},
         MANAGEMENT: {"monitoring-foundation", "account-baseline", "collection", "detection", "global-events", "alarms", "relay", "org-admin"},
         # The security account's own collection: the member StackSet skips it (its key alias and
         # log groups would collide with these stacks' if it sits in a member OU).

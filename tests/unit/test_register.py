@@ -20,13 +20,14 @@ BUCKET = "dpp-prod-log-archive-111122223333-eu-west-1"
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
 
 
-def drill(path: str, at: datetime, ok: bool, record_id: str) -> dict:
+def drill(path: str, at: datetime, ok: bool, record_id: str, account: str = "111122223333") -> dict:
     """A drill record as the drill checker writes it (layout fixed in the brief)."""
     hops = [{"hop": "raised", "at": at.isoformat(), "ok": True}, {"hop": "routed", "at": at.isoformat(), "ok": True}, {"hop": "delivered:secops-slack", "at": at.isoformat() if ok else None, "ok": ok}]
     return {
         "kind": "drill", "id": record_id, "recordedAt": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "person": "drill-runner", "outcome": "pass" if ok else "fail",
         "notes": "", "drillId": record_id, "path": path, "startedAt": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "hops": hops,
         "brokenHop": None if ok else "delivered:secops-slack", "latencySeconds": 42 if ok else None,
+        "account": account, "region": "eu-west-1",
     }  # fmt: skip
 
 
@@ -119,18 +120,30 @@ def test_the_report_counts_the_review_from_the_last_recorded_one(tmp_path):
     assert "overdue since" in _report(stale).plan_review and "b00020" in _report(stale).plan_review
 
 
-def test_the_report_shows_the_latest_drill_of_each_path(tmp_path):
+def test_the_report_shows_the_latest_drill_of_each_account_and_path(tmp_path):
     register = _register_with(tmp_path, [
         drill("guardduty-finding", AT - timedelta(days=7), True, "d1"),
         drill("guardduty-finding", AT, False, "d2"),
         drill("canary-read", AT - timedelta(days=1), True, "d3"),
+        drill("guardduty-finding", AT - timedelta(days=2), True, "d4", account="444455556666"),
     ])  # fmt: skip
-    assert {p: d["id"] for p, d in register.latest_drills().items()} == {"canary-read": "d3", "guardduty-finding": "d2"}
+    assert {k: d["id"] for k, d in register.latest_drills().items()} == {
+        ("111122223333", "canary-read"): "d3", ("111122223333", "guardduty-finding"): "d2", ("444455556666", "guardduty-finding"): "d4",
+    }  # fmt: skip
     markdown = render_markdown(_report(register))
-    assert "| guardduty-finding | **fail** | 2026-12-01T09:30:00Z | not delivered | delivered:secops-slack |" in markdown
-    assert "| canary-read | pass | 2026-11-30T09:30:00Z | 42 s |  |" in markdown
+    assert "| 111122223333 | guardduty-finding | **fail** | 2026-12-01T09:30:00Z | not delivered | delivered:secops-slack |" in markdown
+    assert "| 111122223333 | canary-read | pass | 2026-11-30T09:30:00Z | 42 s |  |" in markdown
+    assert "| 444455556666 | guardduty-finding | pass | 2026-11-29T09:30:00Z | 42 s |  |" in markdown
     page = render_html(_report(register))
-    assert '<td>guardduty-finding</td><td class="not-met">fail</td>' in page
+    assert '<td>111122223333</td><td>guardduty-finding</td><td class="not-met">fail</td>' in page
+
+
+def test_a_record_that_names_no_account_is_shown_as_such(tmp_path):
+    legacy = drill("canary-read", AT, True, "d1")
+    del legacy["account"], legacy["region"]
+    register = _register_with(tmp_path, [legacy])
+    assert list(register.latest_drills()) == [("", "canary-read")]
+    assert "| not recorded | canary-read | pass |" in render_markdown(_report(register))
 
 
 def test_records_outside_the_layout_are_reported_not_trusted(tmp_path):
@@ -142,3 +155,17 @@ def test_records_outside_the_layout_are_reported_not_trusted(tmp_path):
     register = read_register(LocalStore(tmp_path), "copy")
     assert [r["id"] for r in register.records] == ["ok"] and register.last_review() == date(2026, 12, 1)
     assert len(register.problems) == 2
+
+
+def test_dpp_ver_4_names_the_account_of_a_drill_that_did_not_pass(tmp_path):
+    from evidence.clauses.verify import maintenance_on_record
+    from evidence.facts import Facts
+
+    register = _register_with(tmp_path, [
+        new_record("review", "Ada", "pass", "", now=datetime.now(timezone.utc) - timedelta(days=1), record_id="r"),
+        drill("canary-read", AT, True, "d1"),
+        drill("canary-read", AT, False, "d2", account="444455556666"),
+    ])  # fmt: skip
+    found = maintenance_on_record(Facts(config={}, resources=[], verdicts={}, acknowledged=[], cdk_out=tmp_path, register=register))
+    assert [g for g in found.gaps if "drill" in g] == ["the latest drill of canary-read in 444455556666 did not pass"]
+    assert any("canary-read in 111122223333 pass on 2026-12-01" in c for c in found.controls)
