@@ -48,7 +48,8 @@ class AlarmsStack(Stack):
         namespace = f"DPP/{config.stage}"
 
         def topic_arn(severity: Severity) -> str:
-            return f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, severity)}"
+            # ``here``, not self.region/self.account: each read of those is a call into jsii.
+            return f"arn:aws:sns:{here[1]}:{here[0]}:{topic_name(config.resource_prefix, severity)}"
 
         self.alarm_set = AlarmSet(
             self,

@@ -27,8 +27,9 @@ class CollectionStack(Stack):
         archive = archive_names(config)
         names = monitoring_names(config, self.account)
         is_home = self.region == config.home_region
-        account = next(a for a in config.accounts if a.account_id == self.account)
-        vpc_ids = [v.vpc_id for v in account.vpcs if v.region == self.region]
+        account_id, region = self.account, self.region  # read once: each read is a call into jsii
+        account = next(a for a in config.accounts if a.account_id == account_id)
+        vpc_ids = [v.vpc_id for v in account.vpcs if v.region == region]
         # The monitoring foundation's workload log bucket (ALB access logs, DPP-LOG-8).
         log_bucket = names.workload_log_bucket(self.region) if config.workload.log_buckets and account.is_workload else None
 

@@ -21,6 +21,7 @@ class DetectionStack(Stack):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
         names = monitoring_names(config, self.account)
+        at_home = self.region == config.home_region  # read once: each read of self.region is a call into jsii
         if config.features.guardduty:
             detection = ThreatDetection(self, "ThreatDetection", protections=config.detection.guardduty_protections, macie_enabled=config.features.macie)
             FindingsExport(
@@ -61,7 +62,7 @@ class DetectionStack(Stack):
             self,
             "FindingRoutes",
             # Global-service routes only at home, which receives those events from us-east-1.
-            routes=[r for r in event_routes(config) if not r.is_global or self.region == config.home_region],
+            routes=[r for r in event_routes(config) if not r.is_global or at_home],
             topics=topics.topics,
             key_alias=names.monitoring_key_alias,
             dead_letter_queue_name=f"{config.resource_prefix}-alert-routing-dead-letters",

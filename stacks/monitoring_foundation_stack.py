@@ -53,7 +53,8 @@ class MonitoringFoundationStack(Stack):
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)
 
-        if config.workload.log_buckets and any(a.account_id == self.account and a.is_workload for a in config.accounts):
+        account = self.account  # read once: each read is a call into jsii
+        if config.workload.log_buckets and any(a.account_id == account and a.is_workload for a in config.accounts):
             self._workload_log_bucket(config)
             group("LogForwarderLogGroup", lambda_log_group(log_forwarder_name(config)))
 
