@@ -27,7 +27,7 @@ class RelayStack(Stack):
         names = monitoring_names(config, account)
         topics = [sns.Topic.from_topic_arn(self, f"{s.value.title()}Topic", f"arn:aws:sns:{region}:{account}:{topic_name(config.resource_prefix, s)}") for s in relayed_severities(config)]
         # The review digest reaches every chat target (DPP-MON-7).
-        topics.append(sns.Topic.from_topic_arn(self, "ReviewTopic", f"arn:aws:sns:{self.region}:{self.account}:{review_topic_name(config.resource_prefix)}"))
+        topics.append(sns.Topic.from_topic_arn(self, "ReviewTopic", f"arn:aws:sns:{region}:{account}:{review_topic_name(config.resource_prefix)}"))
         self.relay = ChatRelay(
             self,
             "ChatRelay",
@@ -37,7 +37,7 @@ class RelayStack(Stack):
             key_alias=names.monitoring_key_alias,
             log_group_name=lambda_log_group(relay_function_name(config)),
             metrics_namespace=f"DPP/{config.stage}/Relay",
-            account=self.account,
-            region=self.region,
+            account=account,
+            region=region,
             secrets_region=config.home_region,  # webhook secrets live in the home region only
         )

@@ -16,8 +16,8 @@ class ResponsesStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        names = monitoring_names(config, self.account)
         account, region = self.account, self.region  # read once: each read is a call into jsii
+        names = monitoring_names(config, account)
         at_home = region == config.home_region
         AutomatedResponder(
             self,
@@ -35,6 +35,6 @@ class ResponsesStack(Stack):
             failed_sign_in_alarm=f"{config.resource_prefix}-FailedConsoleSignInsBurst" if at_home else None,
             # AWS Health's exposed-key events reach the home region only (forwarded from us-east-1).
             health_events=at_home,
-            account=self.account,
-            region=self.region,
+            account=account,
+            region=region,
         )
