@@ -40,15 +40,16 @@ class AlarmsStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        is_home = self.region == config.home_region
-        trail_home = config.trail_home(self.account, self.region)  # the trail's log group is here
-        names = monitoring_names(config, self.account)
-        here = (self.account, self.region)
+        account, region = self.account, self.region  # read once: each read of a stack attribute is a call into jsii
+        is_home = region == config.home_region
+        trail_home = config.trail_home(account, region)  # the trail's log group is here
+        names = monitoring_names(config, account)
+        here = (account, region)
         specs = [s for s in alarm_specs(config) if (here in s.placed if s.placed is not None else trail_home or not s.home_region_only)]
         namespace = f"DPP/{config.stage}"
 
         def topic_arn(severity: Severity) -> str:
-            return f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, severity)}"
+            return f"arn:aws:sns:{region}:{account}:{topic_name(config.resource_prefix, severity)}"
 
         self.alarm_set = AlarmSet(
             self,
@@ -65,10 +66,10 @@ class AlarmsStack(Stack):
                 "Canary",
                 function_name=canary_writer_name(config),
                 log_group_name=lambda_log_group(canary_writer_name(config)),
-                bucket_name=config.canary.bucket_name(self.account, self.region),
+                bucket_name=config.canary.bucket_name(account, region),
                 key_alias=names.monitoring_key_alias,
-                account=self.account,
-                region=self.region,
+                account=account,
+                region=region,
             )
         if is_home:
             self._cost_alerts(config, topic_arn)
@@ -78,11 +79,11 @@ class AlarmsStack(Stack):
                 prefix=config.resource_prefix,
                 schedule=config.review.schedule,
                 period_hours=config.review.period_hours,
-                review_topic_arn=f"arn:aws:sns:{self.region}:{self.account}:{review_topic_name(config.resource_prefix)}",
+                review_topic_arn=f"arn:aws:sns:{region}:{account}:{review_topic_name(config.resource_prefix)}",
                 key_alias=names.monitoring_key_alias,
                 log_group_name=lambda_log_group(review_digest_name(config)),
-                account=self.account,
-                region=self.region,
+                account=account,
+                region=region,
                 regions=config.regions,
             )
             MonitoringDashboard(
@@ -92,10 +93,10 @@ class AlarmsStack(Stack):
                 prefix=config.resource_prefix,
                 namespace=namespace,
                 specs=specs,
-                account=self.account,
-                region=self.region,
+                account=account,
+                region=region,
             )
-        if config.drills_here(self.account, self.region):
+        if config.drills_here(account, region):
             self.drill = alert_drill(self, config, names.monitoring_key_alias)
 
     def _cost_alerts(self, config: BaselineConfig, topic_arn) -> None:

@@ -26,30 +26,31 @@ class CollectionStack(Stack):
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
         archive = archive_names(config)
-        names = monitoring_names(config, self.account)
-        is_home = self.region == config.home_region
-        account = next(a for a in config.accounts if a.account_id == self.account)
-        vpc_ids = [v.vpc_id for v in account.vpcs if v.region == self.region]
+        account_id, region = self.account, self.region  # read once: each read of a stack attribute is a call into jsii
+        names = monitoring_names(config, account_id)
+        is_home = region == config.home_region
+        account = next(a for a in config.accounts if a.account_id == account_id)
+        vpc_ids = [v.vpc_id for v in account.vpcs if v.region == region]
         # The monitoring foundation's workload log bucket (ALB access logs, DPP-LOG-8).
-        log_bucket = names.workload_log_bucket(self.region) if config.workload.log_buckets and account.is_workload else None
+        log_bucket = names.workload_log_bucket(region) if config.workload.log_buckets and account.is_workload else None
 
         if config.features.config_recorder:
             recorder = ConfigRecorder(
                 self,
                 "ConfigRecorder",
-                role_arn=f"arn:aws:iam::{self.account}:role/{names.config_recorder_role}",
+                role_arn=f"arn:aws:iam::{account_id}:role/{names.config_recorder_role}",
                 is_home_region=is_home,
                 staging_bucket=archive.config_staging_bucket,
                 snapshot_frequency=config.collection.config_snapshot_frequency,
                 kms_key_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
             )
-            holds_archive = is_home and self.account == archive.account
+            holds_archive = is_home and account_id == archive.account
             BaselineConfigRules(
                 self,
                 "BaselineRules",
                 retention_days=config.retention_days,
                 is_home_region=is_home,
-                region=self.region,
+                region=region,
                 recorder=recorder.recorder,
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
                 sensitive_buckets=config.trail.sensitive_buckets,
@@ -69,16 +70,16 @@ class CollectionStack(Stack):
             AccountLogExport(
                 self,
                 "AccountLogExport",
-                account=self.account,
-                region=self.region,
+                account=account_id,
+                region=region,
                 stream_name=names.log_export_stream,
                 policy_name=names.log_export_stream,
-                firehose_role_name=names.log_export_role(self.region),
-                subscription_role_name=names.log_subscription_role(self.region),
-                bucket_name=archive.log_export_bucket(self.region),
+                firehose_role_name=names.log_export_role(region),
+                subscription_role_name=names.log_subscription_role(region),
+                bucket_name=archive.log_export_bucket(region),
                 key_account=archive.account,
-                key_aliases=[archive.log_export_key_alias(self.region)],
-                excluded_log_groups=already_archived_log_groups(config, self.account, self.region),
+                key_aliases=[archive.log_export_key_alias(region)],
+                excluded_log_groups=already_archived_log_groups(config, account_id, region),
             )
 
         if account in config.log_forwarder_accounts:
@@ -90,27 +91,27 @@ class CollectionStack(Stack):
                 self,
                 "LogForwarder",
                 function_name=log_forwarder_name(config),
-                role_name=names.member_log_forwarder_role(self.region) if members else names.log_forwarder_role(self.region),
+                role_name=names.member_log_forwarder_role(region) if members else names.log_forwarder_role(region),
                 dead_letter_queue_name=f"{log_forwarder_name(config)}-dead-letters",
                 log_group_name=lambda_log_group(log_forwarder_name(config)),
-                source_bucket=member_bucket_name_pattern(config) if members else names.workload_log_bucket(self.region),
+                source_bucket=member_bucket_name_pattern(config) if members else names.workload_log_bucket(region),
                 source_prefixes=[ALB_PREFIX, WAF_PREFIX, CLOUDFRONT_PREFIX],
                 members=members,
-                destination_bucket=archive.log_export_bucket(self.region),
+                destination_bucket=archive.log_export_bucket(region),
                 destination_account=archive.account,
-                destination_key_alias=archive.log_export_key_alias(self.region),
-                destination_prefix=workload_logs_prefix("{account}", "{region}") if members else workload_logs_prefix(self.account, self.region),
+                destination_key_alias=archive.log_export_key_alias(region),
+                destination_prefix=workload_logs_prefix("{account}", "{region}") if members else workload_logs_prefix(account_id, region),
                 monitoring_key_alias=names.monitoring_key_alias,
-                account=self.account,
-                region=self.region,
+                account=account_id,
+                region=region,
             )
 
         # The archive at home, the region's intake elsewhere (same-region delivery, replicated into the archive).
-        destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.network_log_bucket(self.region)}/{LogPrefix.VPC_FLOW_LOGS.value}")
+        destinations = FlowLogDestinations(archive_arn=f"arn:aws:s3:::{archive.network_log_bucket(region)}/{LogPrefix.VPC_FLOW_LOGS.value}")
         if config.features.flow_logs:
             if config.collection.flow_logs_to_cloudwatch:
-                group_arn = names.log_group_arn(self.region, names.flow_log_group)
-                role = cloudwatch_delivery_role(self, "FlowLogDeliveryRole", log_group_arn=group_arn, account=self.account)
+                group_arn = names.log_group_arn(region, names.flow_log_group)
+                role = cloudwatch_delivery_role(self, "FlowLogDeliveryRole", log_group_arn=group_arn, account=account_id)
                 destinations = FlowLogDestinations(destinations.archive_arn, group_arn, role.role_arn)
             VpcFlowLogs(self, "VpcFlowLogs", vpc_ids=vpc_ids, destinations=destinations, max_aggregation_interval=config.collection.flow_log_aggregation_seconds)
         log_every_vpc(
@@ -119,8 +120,8 @@ class CollectionStack(Stack):
             vpc_ids=vpc_ids,
             destinations=destinations,
             monitoring_key_alias=names.monitoring_key_alias,
-            account=self.account,
-            region=self.region,
+            account=account_id,
+            region=region,
         )
 
 

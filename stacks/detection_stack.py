@@ -21,7 +21,9 @@ class DetectionStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        names = monitoring_names(config, self.account)
+        account, region = self.account, self.region  # read once: each read of a stack attribute is a call into jsii
+        names = monitoring_names(config, account)
+        at_home = region == config.home_region
         if config.features.guardduty:
             detection = ThreatDetection(self, "ThreatDetection", protections=config.detection.guardduty_protections, macie_enabled=config.features.macie)
             FindingsExport(
@@ -31,33 +33,33 @@ class DetectionStack(Stack):
                 archive=archive_names(config),
                 function_name=key_lookup_function_name(config),
                 log_group_name=lambda_log_group(key_lookup_function_name(config)),
-                account=self.account,
-                region=self.region,
+                account=account,
+                region=region,
             )
             if "s3MalwareProtection" in config.detection.guardduty_protections:
                 for bucket in config.detection.malware_scanned_buckets:
-                    if (bucket.account, bucket.region) == (self.account, self.region):
+                    if (bucket.account, bucket.region) == (account, region):
                         S3MalwareScan(self, f"MalwareScan-{bucket.name}", bucket=bucket)
         if config.features.security_hub:
-            is_home = self.region == config.home_region
+            is_home = region == config.home_region
             FindingsHub(
                 self,
                 "FindingsHub",
-                region=self.region,
+                region=region,
                 standards=config.detection.security_hub_standards,
-                linked_regions=[r for r in config.regions if r != self.region] if is_home else [],
+                linked_regions=[r for r in config.regions if r != region] if is_home else [],
             )
-        if config.org_mode and (self.account, self.region) == (config.security_account.account_id, config.home_region):
+        if config.org_mode and (account, region) == (config.security_account.account_id, config.home_region):
             admit_archive_events(self, config)
         topics = SeverityTopics(
             self,
             "SeverityTopics",
             prefix=config.resource_prefix,
-            account=self.account,
+            account=account,
             key_alias=names.monitoring_key_alias,
             impoc=config.impoc,
             targets=config.notification_targets,
-            cost_publishers=config.cost_publishers if self.region == config.home_region else None,
+            cost_publishers=config.cost_publishers if region == config.home_region else None,
         )
         self.topics = topics.topics
         FindingRoutes(
@@ -65,7 +67,7 @@ class DetectionStack(Stack):
             "FindingRoutes",
             # Global-service routes only at home, which receives those events from us-east-1 (and,
             # in the security account, the log-archive account's archive events).
-            routes=[r for r in event_routes(config) if (not r.is_global or self.region == config.home_region) and (r.rendered_in is None or self.account in r.rendered_in)],
+            routes=[r for r in event_routes(config) if (not r.is_global or at_home) and (r.rendered_in is None or account in r.rendered_in)],
             topics=topics.topics,
             key_alias=names.monitoring_key_alias,
             dead_letter_queue_name=f"{config.resource_prefix}-alert-routing-dead-letters",

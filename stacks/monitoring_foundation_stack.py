@@ -42,50 +42,51 @@ class MonitoringFoundationStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        names = monitoring_names(config, self.account)
+        account, region = self.account, self.region  # read once: each read of a stack attribute is a call into jsii
+        names = monitoring_names(config, account)
         cost_topics = (
-            {service: f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, severity)}" for service, severity in config.cost_publishers.items()}
-            if self.region == config.home_region
+            {service: f"arn:aws:sns:{region}:{account}:{topic_name(config.resource_prefix, severity)}" for service, severity in config.cost_publishers.items()}
+            if region == config.home_region
             else None
         )
-        self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=self.account, region=self.region, prefix=config.resource_prefix, cost_topics=cost_topics).key
+        self.key = MonitoringKey(self, "MonitoringKey", alias=names.monitoring_key_alias, account=account, region=region, prefix=config.resource_prefix, cost_topics=cost_topics).key
 
         def group(id: str, name: str) -> None:
             protected_log_group(self, id, name=name, key=self.key, retention_days=config.retention_days)
 
-        if config.workload.log_buckets and any(a.account_id == self.account and a.is_workload for a in config.accounts):
+        if config.workload.log_buckets and any(a.account_id == account and a.is_workload for a in config.accounts):
             self._workload_log_bucket(config)
         if any(a.account_id == self.account for a in config.log_forwarder_accounts):
             group("LogForwarderLogGroup", lambda_log_group(log_forwarder_name(config)))
 
-        if config.trail_home(self.account, self.region):
+        if config.trail_home(account, region):
             group("TrailLogGroup", names.trail_log_group)
             group("SecurityContactLogGroup", lambda_log_group(security_contact_function_name(config)))
-        if self.region == config.home_region:
+        if region == config.home_region:
             if config.features.alarms:
                 group("ReviewDigestLogGroup", lambda_log_group(review_digest_name(config)))
-        if config.trail_home(self.account, self.region):
+        if config.trail_home(account, region):
             if config.canary.enabled:
                 DecoyBucket(
                     self,
                     "CanaryBucket",
-                    bucket_name=config.canary.bucket_name(self.account, self.region),
-                    key_alias_arn=f"arn:aws:kms:{self.region}:{self.account}:{names.monitoring_key_alias}",
+                    bucket_name=config.canary.bucket_name(account, region),
+                    key_alias_arn=f"arn:aws:kms:{region}:{account}:{names.monitoring_key_alias}",
                 )
                 group("CanaryWriterLogGroup", lambda_log_group(canary_writer_name(config)))
-        if config.drills_here(self.account, self.region):
+        if config.drills_here(account, region):
             group("DrillRunnerLogGroup", lambda_log_group(drill_runner_name(config)))
             group("DrillCheckerLogGroup", lambda_log_group(drill_checker_name(config)))
-        if (self.account, self.region) in control_change_places(config):
+        if (account, region) in control_change_places(config):
             # Holds nothing: the control-change drill changes its retention and reverts it.
             group("DrillControlChangeLogGroup", drill_control_log_group(config))
         if config.features.chat_relay and any(t.is_webhook for t in config.notification_targets):
             group("ChatRelayLogGroup", lambda_log_group(relay_function_name(config)))
         if config.features.guardduty:
             group("ArchiveKeyLookupLogGroup", lambda_log_group(key_lookup_function_name(config)))
-        if config.org_mode and (self.account, self.region) in _organization_function_places(config):
+        if config.org_mode and (account, region) in _organization_function_places(config):
             group("OrganizationAdminLogGroup", lambda_log_group(organization_admin_function_name(config)))
-        if config.org_mode and config.trail_home(self.account, self.region):
+        if config.org_mode and config.trail_home(account, region):
             group("OrganizationAccessLogGroup", lambda_log_group(organization_access_function_name(config)))
         if config.features.automated_responses:
             group("ResponderLogGroup", lambda_log_group(responder_function_name(config)))
@@ -101,18 +102,19 @@ class MonitoringFoundationStack(Stack):
     def _workload_log_bucket(self, config: BaselineConfig) -> None:
         """ALB access logs and WAF logs, which cannot write to the KMS/Object Lock archive
         (DPP-LOG-8); named in an output and an SSM parameter for the workload's own stacks."""
-        names = monitoring_names(config, self.account)
+        account, region = self.account, self.region  # read once: each read is a call into jsii
+        names = monitoring_names(config, account)
         bucket = WorkloadLogBucket(
             self,
             "WorkloadLogBucket",
-            account=self.account,
-            region=self.region,
-            bucket_name=names.workload_log_bucket(self.region),
-            access_log_bucket_name=names.workload_log_access_bucket(self.region),
+            account=account,
+            region=region,
+            bucket_name=names.workload_log_bucket(region),
+            access_log_bucket_name=names.workload_log_access_bucket(region),
             retention_days=config.retention_days,
             exempt_role_arns=[
-                f"arn:aws:iam::{self.account}:role/{config.archive.break_glass_role_name}",
-                f"arn:aws:iam::{self.account}:role/cdk-{DEFAULT_BOOTSTRAP_QUALIFIER}-cfn-exec-role-{self.account}-{self.region}",
+                f"arn:aws:iam::{account}:role/{config.archive.break_glass_role_name}",
+                f"arn:aws:iam::{account}:role/cdk-{DEFAULT_BOOTSTRAP_QUALIFIER}-cfn-exec-role-{account}-{region}",
             ],
         ).bucket
         CfnOutput(self, "WorkloadLogsBucketName", value=bucket.bucket_name, description="ALB access logs (prefix alb) and WAF logs (prefix waf) of this account and region (DPP-LOG-8)")

@@ -23,10 +23,11 @@ class RelayStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        names = monitoring_names(config, self.account)
-        topics = [sns.Topic.from_topic_arn(self, f"{s.value.title()}Topic", f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, s)}") for s in relayed_severities(config)]
+        account, region = self.account, self.region  # read once: each read is a call into jsii
+        names = monitoring_names(config, account)
+        topics = [sns.Topic.from_topic_arn(self, f"{s.value.title()}Topic", f"arn:aws:sns:{region}:{account}:{topic_name(config.resource_prefix, s)}") for s in relayed_severities(config)]
         # The review digest reaches every chat target (DPP-MON-7).
-        topics.append(sns.Topic.from_topic_arn(self, "ReviewTopic", f"arn:aws:sns:{self.region}:{self.account}:{review_topic_name(config.resource_prefix)}"))
+        topics.append(sns.Topic.from_topic_arn(self, "ReviewTopic", f"arn:aws:sns:{region}:{account}:{review_topic_name(config.resource_prefix)}"))
         self.relay = ChatRelay(
             self,
             "ChatRelay",
@@ -36,7 +37,7 @@ class RelayStack(Stack):
             key_alias=names.monitoring_key_alias,
             log_group_name=lambda_log_group(relay_function_name(config)),
             metrics_namespace=f"DPP/{config.stage}/Relay",
-            account=self.account,
-            region=self.region,
+            account=account,
+            region=region,
             secrets_region=config.home_region,  # webhook secrets live in the home region only
         )

@@ -16,8 +16,9 @@ class ResponsesStack(Stack):
 
     def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        names = monitoring_names(config, self.account)
-        at_home = self.region == config.home_region
+        account, region = self.account, self.region  # read once: each read is a call into jsii
+        names = monitoring_names(config, account)
+        at_home = region == config.home_region
         AutomatedResponder(
             self,
             "Responder",
@@ -27,13 +28,13 @@ class ResponsesStack(Stack):
             function_name=responder_function_name(config),
             log_group_name=lambda_log_group(responder_function_name(config)),
             ledger_table=response_ledger_name(config),
-            topic_arns={s.value: f"arn:aws:sns:{self.region}:{self.account}:{topic_name(config.resource_prefix, s)}" for s in Severity},
+            topic_arns={s.value: f"arn:aws:sns:{region}:{account}:{topic_name(config.resource_prefix, s)}" for s in Severity},
             key_alias=names.monitoring_key_alias,
             # The trail's log group and the failed-sign-in alarm exist in the home region only.
             trail_log_group=names.trail_log_group if at_home else None,
             failed_sign_in_alarm=f"{config.resource_prefix}-FailedConsoleSignInsBurst" if at_home else None,
             # AWS Health's exposed-key events reach the home region only (forwarded from us-east-1).
             health_events=at_home,
-            account=self.account,
-            region=self.region,
+            account=account,
+            region=region,
         )

@@ -266,8 +266,9 @@ def build(app: App, config: BaselineConfig, *, member_template: dict | None = No
             description=planned.kind.description,
             **extra,
         )
-        Tags.of(stack).add("dpp:stage", config.stage)
-        Tags.of(stack).add("dpp:component", planned.kind.slug)
+        tags = Tags.of(stack)  # one jsii call fewer per stack than Tags.of for each tag
+        tags.add("dpp:stage", config.stage)
+        tags.add("dpp:component", planned.kind.slug)
         if config.functions.reserved_concurrency:
             Aspects.of(stack).add(ReserveConcurrency(config.functions.reserved_concurrency))
         built[name] = (planned, stack)

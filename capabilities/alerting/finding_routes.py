@@ -26,18 +26,22 @@ class FindingRoutes(Construct):
         super().__init__(scope, id)
         self.dead_letters = encrypted_queue(self, "DeadLetters", queue_name=dead_letter_queue_name, key=kms.Alias.from_alias_name(self, "MonitoringKey", key_alias))
         self.rules: dict[str, events.Rule] = {}
+        # One target per severity, shared by its rules: a target only describes the delivery
+        # (SnsTopic.bind keeps no state), and each one built is more calls into jsii.
+        max_event_age = Duration.hours(24)
+        by_severity: dict[Severity, targets.SnsTopic] = {}
         for route in routes:
+            if route.severity not in by_severity:
+                by_severity[route.severity] = targets.SnsTopic(
+                    topics[route.severity],
+                    dead_letter_queue=self.dead_letters,
+                    retry_attempts=185,
+                    max_event_age=max_event_age,
+                )
             self.rules[route.id] = events.Rule(
                 self,
                 route.id,
                 description=f"{route.severity.value}: {route.meaning}"[:512],
                 event_pattern=event_pattern(route.pattern),
-                targets=[
-                    targets.SnsTopic(
-                        topics[route.severity],
-                        dead_letter_queue=self.dead_letters,
-                        retry_attempts=185,
-                        max_event_age=Duration.hours(24),
-                    )
-                ],
+                targets=[by_severity[route.severity]],
             )

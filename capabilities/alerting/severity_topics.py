@@ -91,12 +91,13 @@ class SeverityTopics(Construct):
 
     def _topic(self, id: str, name: str, display_name: str, key: kms.IKey, account: str) -> sns.Topic:
         topic = sns.Topic(self, id, topic_name=name, display_name=display_name, master_key=key, enforce_ssl=True)
+        arn = topic.topic_arn  # read once: each read is a call into jsii
         topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="CloudWatchAlarmsOfThisAccountPublish",
                 principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
                 actions=["sns:Publish"],
-                resources=[topic.topic_arn],
+                resources=[arn],
                 conditions={"StringEquals": {"aws:SourceAccount": account}},
             )
         )
@@ -106,7 +107,7 @@ class SeverityTopics(Construct):
                 effect=iam.Effect.DENY,
                 principals=[iam.AnyPrincipal()],
                 actions=["sns:Publish"],
-                resources=[topic.topic_arn],
+                resources=[arn],
                 # Services have no principal account, and principals have no source account:
                 # together these deny anything not acting for this account. EventBridge's
                 # documented topic policy names the rule by aws:SourceArn only

@@ -147,6 +147,9 @@ class BaselineConfigRules(Construct):
         elb_log_buckets: tuple[str, ...] = (),
     ) -> None:
         super().__init__(scope, id)
+        # Config refuses rules while no recorder exists in the region. A dependency of this
+        # construct is one of every resource below it (each rule), in one jsii call, not two per rule.
+        self.node.add_dependency(recorder)
         self.rules: dict[str, config.ManagedRule] = {}
         for spec in baseline_rules(retention_days, sensitive_buckets, elb_log_buckets):
             if not spec.applies(region, is_home_region):
@@ -159,8 +162,6 @@ class BaselineConfigRules(Construct):
                 rule_scope=config.RuleScope.from_resource(config.ResourceType.of(spec.scope[0]), spec.scope[1]) if spec.scope else None,
                 description=f"DPP baseline check ({spec.requirement})",
             )
-            # Config refuses rules while no recorder exists in the region.
-            rule.node.add_dependency(recorder)
             self.rules[spec.id] = rule
         for bucket in archive_buckets:
             for rule_id, identifier, requirement, parameters in (
@@ -175,5 +176,4 @@ class BaselineConfigRules(Construct):
                     rule_scope=config.RuleScope.from_resource(config.ResourceType.S3_BUCKET, bucket),
                     description=f"DPP baseline check on the log archive ({requirement})",
                 )
-                rule.node.add_dependency(recorder)
                 self.rules[rule_id] = rule

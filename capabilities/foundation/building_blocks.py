@@ -3,6 +3,7 @@ project's function settings, and KMS grants on a key known only by its alias."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from aws_cdk import CfnCustomResource, Duration
@@ -58,6 +59,12 @@ def encrypted_queue(
     )
 
 
+@cache
+def _platform() -> tuple[lambda_.Runtime, lambda_.Architecture]:
+    """The runtime and architecture, read from jsii once per process, not twice per function."""
+    return lambda_.Runtime.PYTHON_3_14, lambda_.Architecture.ARM_64
+
+
 def monitoring_function(
     scope: Construct,
     id: str,
@@ -84,13 +91,14 @@ def monitoring_function(
     ``dpp.functions.reservedConcurrency`` adds one where the quota allows
     (``capabilities.foundation.concurrency``); SQS consumers are paced by their event source
     mapping's maximum concurrency instead."""
+    runtime, architecture = _platform()
     return lambda_.Function(
         scope,
         id,
         function_name=function_name,
         description=description,
-        runtime=lambda_.Runtime.PYTHON_3_14,
-        architecture=lambda_.Architecture.ARM_64,
+        runtime=runtime,
+        architecture=architecture,
         handler=handler,
         code=code,
         role=role.without_policy_updates(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -34,6 +36,17 @@ def cloudwatch_retention_days(minimum: int) -> int:
     return CLOUDWATCH_RETENTIONS[-1]
 
 
+@cache
+def _pii_masking() -> logs.DataProtectionPolicy:
+    """One policy object for every group: it only describes the policy (each group renders its
+    own from it), and building it per group was a jsii round trip with its type checks each."""
+    return logs.DataProtectionPolicy(
+        name="dpp-pii-masking",
+        description="Masks personal data in logs (DPP-PII-1)",
+        identifiers=list(PII_IDENTIFIERS),
+    )
+
+
 def protected_log_group(scope: Construct, id: str, *, name: str | None, key: kms.IKey, retention_days: int) -> logs.LogGroup:
     """A log group encrypted with ``key``, kept at least ``retention_days`` (DPP-RET-1), with a
     data protection policy that masks PII (DPP-PII-1), deletion protection on, and retained
@@ -44,11 +57,7 @@ def protected_log_group(scope: Construct, id: str, *, name: str | None, key: kms
         id,
         log_group_name=name,
         encryption_key=key,
-        data_protection_policy=logs.DataProtectionPolicy(
-            name="dpp-pii-masking",
-            description="Masks personal data in logs (DPP-PII-1)",
-            identifiers=list(PII_IDENTIFIERS),
-        ),
+        data_protection_policy=_pii_masking(),
         deletion_protection_enabled=True,
         removal_policy=RemovalPolicy.RETAIN,
     )

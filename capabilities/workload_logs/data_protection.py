@@ -12,6 +12,7 @@ for a country is never written (CloudFormation would refuse the policy).
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -64,8 +65,10 @@ COUNTRY_IDENTIFIERS = (
 _ISO_CODE = {"UK": "GB"}
 
 
+@cache
 def _offered() -> frozenset[str]:
-    """Every managed identifier the CDK knows (the AWS list above)."""
+    """Every managed identifier the CDK knows (the AWS list above); read once per process, as
+    each name read is a call into jsii (about a hundred per region)."""
     return frozenset(getattr(logs.DataIdentifier, n).name for n in dir(logs.DataIdentifier) if n.isupper())
 
 
