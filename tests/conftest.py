@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +14,10 @@ import pytest
 from aws_cdk import cx_api
 from aws_cdk.assertions import Template
 
+from checks.acknowledgements import AppliedAcknowledgement
+from configuration import BaselineConfig
 from tests import cfn_lint
-from tests.support import BuiltApp, build_app
+from tests.support import build_app
 
 # moto loads thousands of default AMIs into every EC2 backend it creates, about half of the
 # responder tests' time; no test reads them (an instance is run from any image ID). Read when
@@ -27,19 +31,52 @@ if str(SHARED_LAMBDA_MODULES) not in sys.path:
     sys.path.append(str(SHARED_LAMBDA_MODULES))
 
 
+class SynthesizedStack:
+    """A stack of a synthesized app as its cloud assembly records it: its name and the stacks it
+    depends on (the manifest's dependencies are Stack.dependencies plus the stack's asset
+    manifest, which is not a stack). Tests compare these by identity, as they did cdk.Stacks."""
+
+    def __init__(self, stack_name: str) -> None:
+        self.stack_name = stack_name
+        self.dependencies: list[SynthesizedStack] = []
+
+    def __repr__(self) -> str:
+        return f"SynthesizedStack({self.stack_name!r})"
+
+
+@dataclass(frozen=True)
+class SynthesizedGate:
+    acknowledged: list[AppliedAcknowledgement]
+
+
+@dataclass
+class SynthesizedApp:
+    """What tests read of a synthesized app besides its assembly: the configuration it was built
+    from, its stacks by name (in the order topology.build made them) and the acknowledgements the
+    gate applied. Loaded from disk, the same in every worker (see _synthesize_once)."""
+
+    config: BaselineConfig
+    stacks: dict[str, SynthesizedStack]
+    gate: SynthesizedGate
+
+    def stack(self, kind: str, region: str | None = None) -> SynthesizedStack:
+        matches = [s for name, s in self.stacks.items() if f"-{kind}-" in name and (region is None or name.endswith(region))]
+        assert len(matches) == 1, f"expected one {kind} stack in {region}, found {[s.stack_name for s in matches]}"
+        return matches[0]
+
+
 @dataclass
 class Synthesized:
-    built: BuiltApp
+    built: SynthesizedApp
     assembly: cx_api.CloudAssembly
     outdir: Path
     _lint: "cfn_lint.LintRun | None" = None
 
     @property
     def lint(self) -> "cfn_lint.LintRun":
-        """cfn-lint over the templates, started by the first test that reads it. Each worker
-        that uses the fixture synthesizes it, but only the worker given the lint tests reads
-        the run: started in the background in every worker, the others' runs took a core from
-        the suite for nothing (16 s of CPU for the default app's templates)."""
+        """cfn-lint over the templates, started by the first test that reads it: only the worker
+        given the lint tests reads the run (started in every worker, the others' runs took a
+        core from the suite for nothing: 16 s of CPU for the default app's templates)."""
         if self._lint is None:
             self._lint = cfn_lint.start(self.assembly, self.built.config.regions)
         return self._lint
@@ -57,38 +94,69 @@ class Synthesized:
         return Template.from_json(self.assembly.get_stack_by_name(stack.stack_name).template)
 
 
+_FACTS = "facts.pickle"
+
+
+def _synthesize_once(name: str, context: dict | None, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
+    """Synthesizes a configuration with every pack ONCE per test session, whichever xdist worker
+    asks first; the others wait on a file lock and load the cloud assembly it wrote.
+
+    The assembly lives in the session's own temporary directory (the parent of the workers'
+    basetemps, made fresh by pytest for each run), so no session ever reads another session's
+    synth: a code change cannot meet a stale assembly. Without xdist (worker "master") the
+    directory is the session's basetemp. Every worker, the synthesizing one included, reads the
+    same thing from disk, so a test cannot pass in one worker only. If synth fails (an
+    unacknowledged finding), no facts are written and each worker that asks fails the same way.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base if worker_id == "master" else base.parent
+    outdir = root / f"{name}.out"
+    facts = outdir / _FACTS
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not facts.exists():
+            built = build_app(context, with_gate=True, outdir=str(outdir))
+            assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
+            assert built.gate is not None
+            assert all(key == stack.stack_name for key, stack in built.stacks.items())
+            names = list(built.stacks)
+            dependencies = {name: [s.stack_name for s in stack.dependencies] for name, stack in built.stacks.items()}
+            assert {s.stack_name for s in assembly.stacks} == {s.stack_name for s in built.stacks.values()}
+            partial = facts.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps((built.config, names, dependencies, built.gate.acknowledged)))
+            partial.rename(facts)  # whole or absent
+    config, names, dependencies, acknowledged = pickle.loads(facts.read_bytes())
+    stacks = {name: SynthesizedStack(name) for name in names}
+    for name, stack in stacks.items():
+        stack.dependencies = [stacks[d] for d in dependencies[name]]
+    built_view = SynthesizedApp(config=config, stacks=stacks, gate=SynthesizedGate(acknowledged=acknowledged))
+    return Synthesized(built=built_view, assembly=cx_api.CloudAssembly(str(outdir)), outdir=outdir)
+
+
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory):
-    outdir = tmp_path_factory.mktemp("cdk.out")
-    built = build_app(with_gate=True, outdir=str(outdir))
-    assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
-    synth = Synthesized(built=built, assembly=assembly, outdir=outdir)
+def synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
+    """The default app (cdk.json), synthesized once per session with every pack."""
+    synth = _synthesize_once("default", None, tmp_path_factory, worker_id)
     yield synth
     synth.stop_lint()
 
 
 @pytest.fixture(scope="session")
-def organization_synthesized(tmp_path_factory: pytest.TempPathFactory):
+def organization_synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
     """The organization example (examples/organization.json), synthesized once with every pack."""
     from tests.synth.test_organization import org_context
 
-    outdir = tmp_path_factory.mktemp("org.out")
-    built = build_app(org_context(), with_gate=True, outdir=str(outdir))
-    assembly = built.app.synth()
-    synth = Synthesized(built=built, assembly=assembly, outdir=outdir)
+    synth = _synthesize_once("organization", org_context(), tmp_path_factory, worker_id)
     yield synth
     synth.stop_lint()
 
 
 @pytest.fixture(scope="session")
-def two_accounts_synthesized(tmp_path_factory: pytest.TempPathFactory):
+def two_accounts_synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
     """examples/two-accounts.json (a log-archive and a workload account, one region, e-mail
     only: small), synthesized once with every pack; synth raises on any unacknowledged finding."""
     from tests.support import ROOT, cdk_json_context
 
     context = cdk_json_context()
     context["dpp"] = json.loads((ROOT / "examples" / "two-accounts.json").read_text())
-    outdir = tmp_path_factory.mktemp("two-accounts.out")
-    built = build_app(context, with_gate=True, outdir=str(outdir))
-    assembly = built.app.synth()
-    return Synthesized(built=built, assembly=assembly, outdir=outdir)
+    return _synthesize_once("two-accounts", context, tmp_path_factory, worker_id)
