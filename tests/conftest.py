@@ -133,6 +133,38 @@ def _synthesize_once(name: str, context: dict | None, tmp_path_factory: pytest.T
     return Synthesized(built=built_view, assembly=cx_api.CloudAssembly(str(outdir)), outdir=outdir)
 
 
+# The session configurations, by fixture, with the share of one core each synth takes
+# (measured: README "Tests"). Each worker synthesizes its share when it starts (below).
+SESSION_SYNTHS = {"synthesized": 3.0, "organization_synthesized": 1.0, "two_accounts_synthesized": 0.5}
+
+
+def synths_of_worker(used: set[str], index: int, workers: int) -> list[str]:
+    """The session configurations this worker synthesizes first: the used ones, dealt out
+    largest first to the least loaded worker, so the workers synthesize side by side."""
+    loads = [0.0] * workers
+    mine = []
+    for name, cost in sorted(SESSION_SYNTHS.items(), key=lambda item: -item[1]):
+        if name in used:
+            least = loads.index(min(loads))
+            loads[least] += cost
+            if least == index:
+                mine.append(name)
+    return mine
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _synthesize_this_workers_share(request: pytest.FixtureRequest, worker_id: str) -> None:
+    """Under xdist, each worker starts by synthesizing its share of the configurations the
+    session's tests use. Left to the first test that asks, both workers asked for the default
+    app first and one sat on the lock while the other synthesized it."""
+    if worker_id == "master":
+        return
+    used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    for name in synths_of_worker(used, int(worker_id.removeprefix("gw")), workers):
+        request.getfixturevalue(name)
+
+
 @pytest.fixture(scope="session")
 def synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
     """The default app (cdk.json), synthesized once per session with every pack."""
