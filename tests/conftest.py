@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,20 +71,14 @@ class Synthesized:
     built: SynthesizedApp
     assembly: cx_api.CloudAssembly
     outdir: Path
-    _lint: "cfn_lint.LintRun | None" = None
+    lint_dir: Path
 
     @property
-    def lint(self) -> "cfn_lint.LintRun":
-        """cfn-lint over the templates, started by the first test that reads it: only the worker
-        given the lint tests reads the run (started in every worker, the others' runs took a
-        core from the suite for nothing: 16 s of CPU for the default app's templates)."""
-        if self._lint is None:
-            self._lint = cfn_lint.start(self.assembly, self.built.config.regions)
-        return self._lint
-
-    def stop_lint(self) -> None:
-        if self._lint is not None:
-            self._lint.stop()
+    def lint(self) -> cfn_lint.SharedRun:
+        """cfn-lint over the templates: started in the background by the worker that synthesized
+        the app when the session holds lint tests (marker cfn_lint), else by the first reader."""
+        cfn_lint.SharedRun.start_once(self.assembly, self.built.config.regions, self.lint_dir)
+        return cfn_lint.SharedRun(self.lint_dir)
 
     @property
     def validation_report(self) -> dict:
@@ -94,101 +89,148 @@ class Synthesized:
         return Template.from_json(self.assembly.get_stack_by_name(stack.stack_name).template)
 
 
+def _default_context() -> dict | None:
+    return None  # cdk.json's, as build_app reads it
+
+
+def _organization_context() -> dict:
+    from tests.synth.test_organization import org_context
+
+    return org_context()
+
+
+def _two_accounts_context() -> dict:
+    from tests.support import ROOT, cdk_json_context
+
+    context = cdk_json_context()
+    context["dpp"] = json.loads((ROOT / "examples" / "two-accounts.json").read_text())
+    return context
+
+
+@dataclass(frozen=True)
+class SessionSynth:
+    """A configuration the session synthesizes once: the fixture that serves it, the context
+    it is built from and the share of one core its synth takes (measured: README "Tests")."""
+
+    fixture: str
+    context: Callable[[], dict | None]
+    cost: float
+
+
+SESSION_SYNTHS = {
+    "default": SessionSynth("synthesized", _default_context, 3.0),
+    "organization": SessionSynth("organization_synthesized", _organization_context, 1.0),
+    "two-accounts": SessionSynth("two_accounts_synthesized", _two_accounts_context, 0.5),
+}
+
 _FACTS = "facts.pickle"
 
 
-def _synthesize_once(name: str, context: dict | None, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
-    """Synthesizes a configuration with every pack ONCE per test session, whichever xdist worker
-    asks first; the others wait on a file lock and load the cloud assembly it wrote.
-
-    The assembly lives in the session's own temporary directory (the parent of the workers'
-    basetemps, made fresh by pytest for each run), so no session ever reads another session's
-    synth: a code change cannot meet a stale assembly. Without xdist (worker "master") the
-    directory is the session's basetemp. Every worker, the synthesizing one included, reads the
-    same thing from disk, so a test cannot pass in one worker only. If synth fails (an
-    unacknowledged finding), no facts are written and each worker that asks fails the same way.
-    """
+def _session_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The session's own temporary directory: the parent of the xdist workers' basetemps, made
+    fresh by pytest for each run (or, without xdist, the session's basetemp)."""
     base = tmp_path_factory.getbasetemp()
-    root = base if worker_id == "master" else base.parent
+    return base if worker_id == "master" else base.parent
+
+
+def _synthesize(name: str, root: Path, *, wait: bool, lint: bool) -> bool:
+    """Synthesizes a configuration with every pack into root/<name>.out unless some worker of
+    this session already has; returns whether its assembly is there. Only one worker holds the
+    lock at a time; without `wait`, a worker finding the lock taken leaves the synth to its
+    holder. Facts appear whole or not at all: a synth that raises (an unacknowledged finding)
+    leaves none, and the next worker to ask synthesizes again and fails the same way."""
     outdir = root / f"{name}.out"
     facts = outdir / _FACTS
     with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))  # released when the file closes
+        except BlockingIOError:
+            return False
         if not facts.exists():
-            built = build_app(context, with_gate=True, outdir=str(outdir))
+            built = build_app(SESSION_SYNTHS[name].context(), with_gate=True, outdir=str(outdir))
             assembly = built.app.synth()  # raises if any pack reports an unacknowledged finding
             assert built.gate is not None
             assert all(key == stack.stack_name for key, stack in built.stacks.items())
-            names = list(built.stacks)
-            dependencies = {name: [s.stack_name for s in stack.dependencies] for name, stack in built.stacks.items()}
-            assert {s.stack_name for s in assembly.stacks} == {s.stack_name for s in built.stacks.values()}
+            assert {s.stack_name for s in assembly.stacks} == set(built.stacks)
+            dependencies = {key: [s.stack_name for s in stack.dependencies] for key, stack in built.stacks.items()}
             partial = facts.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps((built.config, names, dependencies, built.gate.acknowledged)))
-            partial.rename(facts)  # whole or absent
-    config, names, dependencies, acknowledged = pickle.loads(facts.read_bytes())
-    stacks = {name: SynthesizedStack(name) for name in names}
-    for name, stack in stacks.items():
-        stack.dependencies = [stacks[d] for d in dependencies[name]]
-    built_view = SynthesizedApp(config=config, stacks=stacks, gate=SynthesizedGate(acknowledged=acknowledged))
-    return Synthesized(built=built_view, assembly=cx_api.CloudAssembly(str(outdir)), outdir=outdir)
+            partial.write_bytes(pickle.dumps((built.config, list(built.stacks), dependencies, built.gate.acknowledged)))
+            partial.rename(facts)
+            if lint:  # beside the tests from now on, rather than after them at the end
+                cfn_lint.SharedRun.start_once(assembly, built.config.regions, root / f"{name}.lint")
+        return True
 
 
-# The session configurations, by fixture, with the share of one core each synth takes
-# (measured: README "Tests"). Each worker synthesizes its share when it starts (below).
-SESSION_SYNTHS = {"synthesized": 3.0, "organization_synthesized": 1.0, "two_accounts_synthesized": 0.5}
+def _lint_wanted(session: pytest.Session, name: str) -> bool:
+    """Whether the session runs a cfn-lint test (marker cfn_lint) of this configuration."""
+    fixture = SESSION_SYNTHS[name].fixture
+    return any(item.get_closest_marker("cfn_lint") and fixture in getattr(item, "fixturenames", ()) for item in session.items)
+
+
+def _synthesized_once(name: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
+    """A configuration synthesized ONCE per test session, whichever xdist worker asks first; the
+    others wait on its lock and load the cloud assembly it wrote.
+
+    The assembly lives in the session's own temporary directory, so no session ever reads
+    another session's synth: a code change cannot meet a stale assembly. Every worker, the
+    synthesizing one included, reads the same things from disk (the assembly, and the facts
+    the synth recorded: configuration, stacks and their dependencies, acknowledgements
+    applied), so a test cannot pass in one worker only.
+    """
+    root = _session_dir(tmp_path_factory, worker_id)
+    outdir = root / f"{name}.out"
+    _synthesize(name, root, wait=True, lint=_lint_wanted(request.session, name))
+    config, names, dependencies, acknowledged = pickle.loads((outdir / _FACTS).read_bytes())
+    stacks = {key: SynthesizedStack(key) for key in names}
+    for key, stack in stacks.items():
+        stack.dependencies = [stacks[d] for d in dependencies[key]]
+    built = SynthesizedApp(config=config, stacks=stacks, gate=SynthesizedGate(acknowledged=acknowledged))
+    return Synthesized(built=built, assembly=cx_api.CloudAssembly(str(outdir)), outdir=outdir, lint_dir=root / f"{name}.lint")
 
 
 def synths_of_worker(used: set[str], index: int, workers: int) -> list[str]:
-    """The session configurations this worker synthesizes first: the used ones, dealt out
-    largest first to the least loaded worker, so the workers synthesize side by side."""
+    """The session configurations this worker synthesizes first: those the session's tests
+    use, dealt out largest first to the least loaded worker, so the workers synthesize side
+    by side."""
     loads = [0.0] * workers
     mine = []
-    for name, cost in sorted(SESSION_SYNTHS.items(), key=lambda item: -item[1]):
-        if name in used:
+    for name, synth in sorted(SESSION_SYNTHS.items(), key=lambda item: -item[1].cost):
+        if synth.fixture in used:
             least = loads.index(min(loads))
-            loads[least] += cost
+            loads[least] += synth.cost
             if least == index:
                 mine.append(name)
     return mine
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _synthesize_this_workers_share(request: pytest.FixtureRequest, worker_id: str) -> None:
+def _synthesize_this_workers_share(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> None:
     """Under xdist, each worker starts by synthesizing its share of the configurations the
-    session's tests use. Left to the first test that asks, both workers asked for the default
-    app first and one sat on the lock while the other synthesized it."""
+    session's tests use (one it finds another worker synthesizing it leaves). Left to the
+    first test that asks, both workers asked for the default app first and one sat on the
+    lock while the other synthesized it."""
     if worker_id == "master":
         return
     used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     for name in synths_of_worker(used, int(worker_id.removeprefix("gw")), workers):
-        request.getfixturevalue(name)
+        _synthesize(name, _session_dir(tmp_path_factory, worker_id), wait=False, lint=_lint_wanted(request.session, name))
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
+def synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
     """The default app (cdk.json), synthesized once per session with every pack."""
-    synth = _synthesize_once("default", None, tmp_path_factory, worker_id)
-    yield synth
-    synth.stop_lint()
+    return _synthesized_once("default", request, tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
-def organization_synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
+def organization_synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
     """The organization example (examples/organization.json), synthesized once with every pack."""
-    from tests.synth.test_organization import org_context
-
-    synth = _synthesize_once("organization", org_context(), tmp_path_factory, worker_id)
-    yield synth
-    synth.stop_lint()
+    return _synthesized_once("organization", request, tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
-def two_accounts_synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
+def two_accounts_synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
     """examples/two-accounts.json (a log-archive and a workload account, one region, e-mail
     only: small), synthesized once with every pack; synth raises on any unacknowledged finding."""
-    from tests.support import ROOT, cdk_json_context
-
-    context = cdk_json_context()
-    context["dpp"] = json.loads((ROOT / "examples" / "two-accounts.json").read_text())
-    return _synthesize_once("two-accounts", context, tmp_path_factory, worker_id)
+    return _synthesized_once("two-accounts", request, tmp_path_factory, worker_id)

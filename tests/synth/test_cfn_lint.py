@@ -2,7 +2,8 @@
 CloudFormation registry schemas), over every synthesized template: the default app, the
 organization example and the member StackSet's body. No errors; a warning only when its rule
 is listed in tests/cfn_lint.py with the reason it does not apply (DPP-VER-1: what synth
-produces deploys). The runs start in the background when each app is synthesized."""
+produces deploys). Each run starts in the background when its app is synthesized (marker
+cfn_lint: tests/conftest.py), once per session, and these tests wait for its end."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import pytest
 from tests import cfn_lint
 
 
+@pytest.mark.cfn_lint
 def test_default_templates_pass_cfn_lint(synthesized):
     assert synthesized.lint.findings() == []
 
 
+@pytest.mark.cfn_lint
 def test_organization_templates_and_the_member_stackset_pass_cfn_lint(organization_synthesized):
     assert organization_synthesized.lint.findings() == []
 
