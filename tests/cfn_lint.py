@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # Rule -> why the warning is acceptable.
@@ -92,16 +93,23 @@ class SharedRun:
         self.folder = folder
 
     @staticmethod
-    def start_once(assembly, regions, folder: Path) -> None:
+    def start_once(assembly, regions, folder: Path) -> bool:
         """Starts the run over the assembly's templates unless some process already has."""
+        return SharedRun.start_once_over(lambda: templates(assembly), regions, folder)
+
+    @staticmethod
+    def start_once_over(found: Callable[[], list[tuple[str, str, dict]]], regions, folder: Path) -> bool:
+        """Starts the run over the templates found unless some process already has; returns
+        whether this call started it."""
         folder.mkdir(parents=True, exist_ok=True)
         try:
             os.close(os.open(folder / "started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:
-            return
-        names, command = _write_templates(templates(assembly), set(regions), folder)
+            return False
+        names, command = _write_templates(found(), set(regions), folder)
         (folder / "names.json").write_text(json.dumps(names))
         _STARTED.append(subprocess.Popen([sys.executable, "-c", _RUNNER, str(folder), *command], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return True
 
     def findings(self, timeout: float = 600) -> list[str]:
         rc = self.folder / "rc"

@@ -29,6 +29,15 @@ def test_the_lint_run_reports_a_broken_template():
     assert any(" E3" in p for p in run.findings())
 
 
+def test_the_shared_run_reports_a_broken_template_once_started(tmp_path):
+    """The run the session apps use (started by one worker, read by any): it reports what the
+    in-process run does, and a second start is a no-op that leaves the first run's result."""
+    broken = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"NoSuchProperty": 1}}}}
+    assert cfn_lint.SharedRun.start_once_over(lambda: [("broken", "eu-west-1", broken)], ("eu-west-1",), tmp_path)
+    assert not cfn_lint.SharedRun.start_once_over(lambda: [("clean", "eu-west-1", {"Resources": {}})], ("eu-west-1",), tmp_path)
+    assert any(p.startswith("broken: E3") for p in cfn_lint.SharedRun(tmp_path).findings())
+
+
 @pytest.mark.parametrize("rule", sorted(cfn_lint.ACCEPTED_WARNINGS))
 def test_each_accepted_warning_has_a_reason(rule):
     assert len(cfn_lint.ACCEPTED_WARNINGS[rule]) > 40
