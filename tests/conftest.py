@@ -214,7 +214,10 @@ def _synthesize_this_workers_share(request: pytest.FixtureRequest, tmp_path_fact
     used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     for name in synths_of_worker(used, int(worker_id.removeprefix("gw")), workers):
-        _synthesize(name, _session_dir(tmp_path_factory, worker_id), wait=False, lint=_lint_wanted(request.session, name))
+        try:
+            _synthesize(name, _session_dir(tmp_path_factory, worker_id), wait=False, lint=_lint_wanted(request.session, name))
+        except Exception:  # a failing synth is for the tests that use it to report (each synthesizes again and fails):
+            pass  # raised here, it would fail every test of this worker, the unrelated ones too
 
 
 @pytest.fixture(scope="session")
