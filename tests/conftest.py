@@ -126,11 +126,16 @@ SESSION_SYNTHS = {
 _FACTS = "facts.pickle"
 
 
-def _session_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+def _worker() -> str:
+    """This process's xdist worker ID ("gw0", ...), or "master" without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "master")
+
+
+def _session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The session's own temporary directory: the parent of the xdist workers' basetemps, made
     fresh by pytest for each run (or, without xdist, the session's basetemp)."""
     base = tmp_path_factory.getbasetemp()
-    return base if worker_id == "master" else base.parent
+    return base if _worker() == "master" else base.parent
 
 
 def _synthesize(name: str, root: Path, *, wait: bool, lint: bool) -> bool:
@@ -167,7 +172,7 @@ def _lint_wanted(session: pytest.Session, name: str) -> bool:
     return any(item.get_closest_marker("cfn_lint") and fixture in getattr(item, "fixturenames", ()) for item in session.items)
 
 
-def _synthesized_once(name: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
+def _synthesized_once(name: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """A configuration synthesized ONCE per test session, whichever xdist worker asks first; the
     others wait on its lock and load the cloud assembly it wrote.
 
@@ -177,7 +182,7 @@ def _synthesized_once(name: str, request: pytest.FixtureRequest, tmp_path_factor
     the synth recorded: configuration, stacks and their dependencies, acknowledgements
     applied), so a test cannot pass in one worker only.
     """
-    root = _session_dir(tmp_path_factory, worker_id)
+    root = _session_dir(tmp_path_factory)
     outdir = root / f"{name}.out"
     _synthesize(name, root, wait=True, lint=_lint_wanted(request.session, name))
     config, names, dependencies, acknowledged = pickle.loads((outdir / _FACTS).read_bytes())
@@ -204,36 +209,37 @@ def synths_of_worker(used: set[str], index: int, workers: int) -> list[str]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _synthesize_this_workers_share(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> None:
+def _synthesize_this_workers_share(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Under xdist, each worker starts by synthesizing its share of the configurations the
     session's tests use (one it finds another worker synthesizing it leaves). Left to the
     first test that asks, both workers asked for the default app first and one sat on the
     lock while the other synthesized it."""
-    if worker_id == "master":
+    worker = _worker()
+    if worker == "master":
         return
     used = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    for name in synths_of_worker(used, int(worker_id.removeprefix("gw")), workers):
+    for name in synths_of_worker(used, int(worker.removeprefix("gw")), workers):
         try:
-            _synthesize(name, _session_dir(tmp_path_factory, worker_id), wait=False, lint=_lint_wanted(request.session, name))
+            _synthesize(name, _session_dir(tmp_path_factory), wait=False, lint=_lint_wanted(request.session, name))
         except Exception:  # a failing synth is for the tests that use it to report (each synthesizes again and fails):
             pass  # raised here, it would fail every test of this worker, the unrelated ones too
 
 
 @pytest.fixture(scope="session")
-def synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
+def synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """The default app (cdk.json), synthesized once per session with every pack."""
-    return _synthesized_once("default", request, tmp_path_factory, worker_id)
+    return _synthesized_once("default", request, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def organization_synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
+def organization_synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """The organization example (examples/organization.json), synthesized once with every pack."""
-    return _synthesized_once("organization", request, tmp_path_factory, worker_id)
+    return _synthesized_once("organization", request, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def two_accounts_synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Synthesized:
+def two_accounts_synthesized(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """examples/two-accounts.json (a log-archive and a workload account, one region, e-mail
     only: small), synthesized once with every pack; synth raises on any unacknowledged finding."""
-    return _synthesized_once("two-accounts", request, tmp_path_factory, worker_id)
+    return _synthesized_once("two-accounts", request, tmp_path_factory)
