@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import pickle
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import botocore.session
 import pytest
 from aws_cdk import cx_api
 from aws_cdk.assertions import Template
@@ -24,6 +26,13 @@ from tests.support import build_app
 # responder tests' time; no test reads them (an instance is run from any image ID). Read when
 # moto first builds a backend, so set before any test runs (moto's settings.EC2_LOAD_DEFAULT_AMIS).
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+# moto gives every mock its own boto3 default session (it patches boto3.DEFAULT_SESSION), and
+# each new botocore session made its own data loader and parsed the service models again: in
+# the responder's tests, 722 model files and 13 s of its 70 s. One loader per data path serves
+# every session, as one session's loader already serves all its clients (botocore caches the
+# loaded models per loader instance); nothing a test asserts depends on it.
+botocore.session.create_loader = functools.lru_cache(maxsize=None)(botocore.session.create_loader)  # type: ignore[assignment]
 
 # Modules bundled into several functions at synth (capabilities/relay/bundling.py): importable
 # by the functions' tests as they are in each bundle's root.
