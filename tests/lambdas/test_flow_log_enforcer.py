@@ -156,11 +156,10 @@ def test_a_failed_create_vpc_call_is_ignored_not_dead_lettered(aws):
     assert handler.handler(failed_create_vpc_event(), None) == {"ignored": "failed CreateVpc call"}
 
 
-def test_the_rule_does_not_send_failed_create_vpc_calls():
+def test_the_rule_does_not_send_failed_create_vpc_calls(synthesized):
     from tests.eventbridge_matcher import matches
-    from tests.support import build_app
 
-    template = build_app().template("collection", "eu-west-1")
+    template = synthesized.template("collection", "eu-west-1")
     (pattern,) = [r["Properties"]["EventPattern"] for k, r in template.find_resources("AWS::Events::Rule").items() if "OnCreateVpc" in k]
     assert matches(pattern, event("cloudtrail-create-vpc.json"))
     assert not matches(pattern, failed_create_vpc_event())

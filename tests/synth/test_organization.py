@@ -11,7 +11,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from configuration import ConfigError, load_config
-from tests.support import ROOT, build_app, cdk_json_context
+from tests.support import ROOT, cdk_json_context
 
 ORG = "o-exampleorgid"
 ARCHIVE, MANAGEMENT, SECURITY = "111122223333", "444455556666", "777788889999"
@@ -238,10 +238,9 @@ def test_member_template_records_config_and_logs_every_vpc_into_the_archive(stac
 # --- single-account mode and configuration errors --------------------------------------------
 
 
-def test_single_account_mode_has_no_organization_resources():
-    built = build_app()
-    assert not [n for n in built.stacks if "-org-" in n]
-    (trail,) = built.template("account-baseline").find_resources("AWS::CloudTrail::Trail").values()
+def test_single_account_mode_has_no_organization_resources(synthesized):
+    assert not [n for n in synthesized.built.stacks if "-org-" in n]
+    (trail,) = synthesized.template("account-baseline").find_resources("AWS::CloudTrail::Trail").values()
     assert "IsOrganizationTrail" not in trail["Properties"]
 
 

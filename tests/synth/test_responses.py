@@ -367,13 +367,13 @@ def test_acting_with_nowhere_to_block_is_refused():
         build_app(context_with(responses__dryRun=False))
 
 
-def test_the_incident_plan_says_where_blocks_take_effect():
+def test_the_incident_plan_says_where_blocks_take_effect(synthesized):
     """Item 8: the plan names the web ACLs and VPCs that enforce a block, or says it is nowhere."""
     from dataclasses import replace
 
     from evidence.incident_plan import incident_plan
 
-    config = build_app().config
+    config = synthesized.built.config
     assert "**nowhere yet**" in incident_plan(config)
     arn = f"arn:aws:wafv2:eu-west-1:{ACCOUNT}:regional/webacl/shop-frontend/a1b2c3d4-5678-90ab-cdef-111122223333"
     vpc = f"arn:aws:ec2:eu-west-1:{ACCOUNT}:vpc/vpc-0a1b2c3d4e5f67890"
