@@ -46,8 +46,10 @@ class SynthesizedStack:
     depends on (the manifest's dependencies are Stack.dependencies plus the stack's asset
     manifest, which is not a stack). Tests compare these by identity, as they did cdk.Stacks."""
 
-    def __init__(self, stack_name: str) -> None:
+    def __init__(self, stack_name: str, account: str, region: str) -> None:
         self.stack_name = stack_name
+        self.account = account  # the stack's environment, as the manifest records it
+        self.region = region
         self.dependencies: list[SynthesizedStack] = []
 
     def __repr__(self) -> str:
@@ -195,11 +197,13 @@ def _synthesized_once(name: str, request: pytest.FixtureRequest, tmp_path_factor
     outdir = root / f"{name}.out"
     _synthesize(name, root, wait=True, lint=_lint_wanted(request.session, name))
     config, names, dependencies, acknowledged = pickle.loads((outdir / _FACTS).read_bytes())
-    stacks = {key: SynthesizedStack(key) for key in names}
+    assembly = cx_api.CloudAssembly(str(outdir))
+    environments = {artifact.stack_name: artifact.environment for artifact in assembly.stacks}
+    stacks = {key: SynthesizedStack(key, environments[key].account, environments[key].region) for key in names}
     for key, stack in stacks.items():
         stack.dependencies = [stacks[d] for d in dependencies[key]]
     built = SynthesizedApp(config=config, stacks=stacks, gate=SynthesizedGate(acknowledged=acknowledged))
-    return Synthesized(built=built, assembly=cx_api.CloudAssembly(str(outdir)), outdir=outdir, lint_dir=root / f"{name}.lint")
+    return Synthesized(built=built, assembly=assembly, outdir=outdir, lint_dir=root / f"{name}.lint")
 
 
 def synths_of_worker(used: set[str], index: int, workers: int) -> list[str]:
