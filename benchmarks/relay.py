@@ -37,8 +37,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RELAY = ROOT / "lambdas" / "chat_relay"
+DRILL_MARKS = ROOT / "lambdas" / "shared" / "drill_marks.py"  # bundled into the relay (capabilities/relay/bundling.py)
 EVENTS = ROOT / "tests" / "events"
 sys.path.insert(0, str(RELAY))
+sys.path.insert(0, str(DRILL_MARKS.parent))  # the shared modules, as in the bundle's root
 
 PEER = """
 import json, os, urllib.request
@@ -156,9 +158,11 @@ def _run(code: str, env: dict, *args: str, bytecode: bool = True) -> str:
 
 
 def _code_dirs(workdir: Path) -> dict[str, Path]:
-    """The relay as bundled (no __pycache__), and the peer-like baseline."""
+    """The relay as bundled (no __pycache__, the shared modules copied into its root as
+    capabilities/relay/bundling.py does), and the peer-like baseline."""
     relay = workdir / "relay"
     shutil.copytree(RELAY, relay, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(DRILL_MARKS, relay / DRILL_MARKS.name)
     peer = workdir / "peer"
     peer.mkdir()
     (peer / "handler.py").write_text(PEER)
