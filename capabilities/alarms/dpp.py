@@ -540,8 +540,8 @@ def log_forwarder_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             severity=Severity.HIGH,
             requirements=("DPP-LOG-8", "DPP-MON-6"),
             metric=MetricRef("AWS/Lambda", "Errors", (("FunctionName", name),)),
-            meaning="A copy of an ALB access log or WAF log into the archive failed (Lambda retries twice, then dead-letters the event): the log is still in the workload log bucket, not yet in the locked copies.",
-            investigate="Read the forwarder's log group for the keys and error codes (AccessDenied: the archive's bucket or key policy; a non-KMS copy: the destination's default encryption); fix the cause and redrive the dead letters.",
+            meaning="A copy of an ALB access log or WAF log into the archive failed (Lambda retries twice, then dead-letters the event): the log is still in the workload log bucket, not yet in the locked copies. Or (organization mode) an event named a bucket other than its sender's own workload log bucket and was refused.",
+            investigate="Read the forwarder's log group for the keys and error codes (AccessDenied: the archive's bucket or key policy; a non-KMS copy: the destination's default encryption; 'not a workload log bucket': the event's account, region and bucket name who sent it, and whether that member is misconfigured or probing); fix the cause and redrive the dead letters (refused events: delete them once explained).",
             placed=places,
         ),
         AlarmSpec(

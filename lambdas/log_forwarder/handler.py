@@ -21,7 +21,9 @@ crosses to another account's bus
 
 - the bucket must be the workload log bucket of the event's account and region
   (``SOURCE_BUCKET_PATTERN``): any other is refused, logged and not copied, so a member
-  cannot make the function copy another member's or an arbitrary bucket;
+  cannot make the function copy another member's or an arbitrary bucket; the invocation then
+  fails (``RefusedEvent``), so the refusal raises ``LogForwarderErrors`` and the event ends in
+  the dead-letter queue for the investigator instead of passing unseen;
 - the destination key is fixed by the source key, ``<prefix>/<account>/<region>/<source key>``,
   so a retry or a duplicated event writes to the same key;
 - the write is conditional (``If-None-Match: *``): a key already there answers 412
@@ -206,7 +208,16 @@ def forward(s3, settings: Settings, source: SourceObject) -> str:
     return "copied"
 
 
+class RefusedEvent(RuntimeError):
+    """An event naming a bucket this function must not read: a misconfigured member or one
+    trying to have another bucket copied. Raised so that it is seen (DPP-MON-6)."""
+
+
 def handler(event: dict, context: object) -> dict:
     settings = Settings.from_environment()
     outcome = forward(boto3.client("s3"), settings, SourceObject.from_event(event))
+    if outcome == "refused":
+        # Lambda's asynchronous retries refuse it again (nothing is read or written); the
+        # event then waits in the dead-letter queue with its bucket and key.
+        raise RefusedEvent("the event names a bucket other than its sender's workload log bucket")
     return {"outcome": outcome}

@@ -208,8 +208,8 @@ def test_a_bucket_not_the_senders_workload_bucket_is_refused(members, bucket, ca
     """An organization member can send any event it likes to the bus; the event's account is
     EventBridge's, so only that account's own workload bucket of that region is copied."""
     s3 = members["s3"]
-    with caplog.at_level(logging.INFO):
-        assert handler.handler(put_member_source(s3, bucket, MEMBER_EVENT["detail"]["object"]["key"]), None) == {"outcome": "refused"}
+    with caplog.at_level(logging.INFO), pytest.raises(handler.RefusedEvent):  # seen: LogForwarderErrors, then the dead letters
+        handler.handler(put_member_source(s3, bucket, MEMBER_EVENT["detail"]["object"]["key"]), None)
     assert "Contents" not in s3.list_objects_v2(Bucket=DESTINATION)
     assert "not a workload log bucket" in caplog.text
 
@@ -218,5 +218,6 @@ def test_a_forged_region_or_account_is_refused(members):
     s3 = members["s3"]
     event = put_member_source(s3, MEMBER_SOURCE, MEMBER_EVENT["detail"]["object"]["key"])
     for forged in ({"region": "eu-west-1/../x"}, {"account": "12345678901"}):
-        assert handler.handler({**event, **forged}, None) == {"outcome": "refused"}
+        with pytest.raises(handler.RefusedEvent):
+            handler.handler({**event, **forged}, None)
     assert "Contents" not in s3.list_objects_v2(Bucket=DESTINATION)
