@@ -86,21 +86,28 @@ class CollectionStack(Stack):
             # The workload log bucket's objects into the archive: the same destination as the
             # export, by copy (S3 replication would keep their SSE-S3). Organization mode: the
             # management account's instance copies the members' buckets of this region.
-            members = MemberSources(config.organization.organization_id, names.member_workload_log_bus) if config.org_mode else None
+            if config.org_mode:
+                members: MemberSources | None = MemberSources(config.organization.organization_id, names.member_workload_log_bus)
+                role_name, source_bucket = names.member_log_forwarder_role(region), member_bucket_name_pattern(config)
+                destination_prefix = workload_logs_prefix("{account}", "{region}")  # filled in per event
+            else:
+                members = None
+                role_name, source_bucket = names.log_forwarder_role(region), names.workload_log_bucket(region)
+                destination_prefix = workload_logs_prefix(account_id, region)
             LogForwarder(
                 self,
                 "LogForwarder",
                 function_name=log_forwarder_name(config),
-                role_name=names.member_log_forwarder_role(region) if members else names.log_forwarder_role(region),
+                role_name=role_name,
                 dead_letter_queue_name=f"{log_forwarder_name(config)}-dead-letters",
                 log_group_name=lambda_log_group(log_forwarder_name(config)),
-                source_bucket=member_bucket_name_pattern(config) if members else names.workload_log_bucket(region),
+                source_bucket=source_bucket,
                 source_prefixes=[ALB_PREFIX, WAF_PREFIX, CLOUDFRONT_PREFIX],
                 members=members,
                 destination_bucket=archive.log_export_bucket(region),
                 destination_account=archive.account,
                 destination_key_alias=archive.log_export_key_alias(region),
-                destination_prefix=workload_logs_prefix("{account}", "{region}") if members else workload_logs_prefix(account_id, region),
+                destination_prefix=destination_prefix,
                 monitoring_key_alias=names.monitoring_key_alias,
                 account=account_id,
                 region=region,
