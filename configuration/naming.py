@@ -226,6 +226,11 @@ def log_forwarder_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-log-forwarder"
 
 
+def cloudfront_logging_check_name(config: BaselineConfig) -> str:
+    """The custom Config rule's function: CloudFront standard logging reaching the archive (DPP-LOG-8)."""
+    return f"{config.resource_prefix}-cloudfront-logging-check"
+
+
 def lambda_log_group(function_name: str) -> str:
     return f"/aws/lambda/{function_name}"
 

@@ -67,3 +67,9 @@ OPT_IN_REGIONS = frozenset(
         "mx-central-1",
     }
 )
+
+# CloudFront distributions are global resources that AWS Config records, and evaluates, only in
+# US East (N. Virginia) (https://docs.aws.amazon.com/config/latest/developerguide/cloudfront-accesslogs-enabled.html);
+# their standard logging v2 delivery sources live there too
+# (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html).
+CLOUDFRONT_REGION = "us-east-1"

@@ -8,12 +8,15 @@ from constructs import Construct
 from capabilities.archive import LogPrefix
 from capabilities.archive.prefixes import workload_logs_prefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
+from capabilities.config_recorder.baseline_rules import CloudFrontLoggingCheck
+from capabilities.config_recorder.cloudfront_logging import acceptance_parameters
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
 from capabilities.workload_logs import AccountDataProtection, AccountLogExport, LogForwarder, MemberSources
 from capabilities.workload_logs.log_buckets import ALB_PREFIX, CLOUDFRONT_PREFIX, WAF_PREFIX
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names, lambda_log_group, log_forwarder_name, monitoring_names
+from configuration.regions import CLOUDFRONT_REGION
+from configuration.naming import archive_names, cloudfront_logging_check_name, lambda_log_group, log_forwarder_name, monitoring_names
 from stacks.vpc_logging import log_every_vpc
 
 
@@ -55,6 +58,8 @@ class CollectionStack(Stack):
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
                 sensitive_buckets=config.trail.sensitive_buckets,
                 elb_log_buckets=(log_bucket,) if log_bucket else (),
+                cloudfront_check=cloudfront_check(config, workload_buckets=log_bucket is not None) if region == CLOUDFRONT_REGION else None,
+                account=account_id,
             )
 
         if config.workload.mask_log_data:
@@ -130,6 +135,20 @@ class CollectionStack(Stack):
             account=account_id,
             region=region,
         )
+
+
+def cloudfront_check(config: BaselineConfig, *, workload_buckets: bool) -> CloudFrontLoggingCheck:
+    """What the CloudFront rule accepts: with workload log buckets, v2 deliveries into the
+    ``cloudfront/`` prefix of the account's bucket of any covered region (the forwarder copies
+    it into the archive) and, with the account-wide export, log groups; otherwise any
+    destination, as AWS's managed rule does."""
+    name = cloudfront_logging_check_name(config)
+    pattern = f"{monitoring_names(config, '{account}').workload_log_bucket('{region}')}/{CLOUDFRONT_PREFIX.strip('/')}" if workload_buckets else None
+    return CloudFrontLoggingCheck(
+        function_name=name,
+        log_group_name=lambda_log_group(name),
+        parameters=acceptance_parameters(s3_destination=pattern, regions=config.regions, log_groups=config.workload.export_log_groups),
+    )
 
 
 def member_bucket_name_pattern(config: BaselineConfig) -> str:

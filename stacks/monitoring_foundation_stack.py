@@ -13,9 +13,11 @@ from capabilities.foundation import MonitoringKey, protected_log_group
 from capabilities.responses import ResponseLedger
 from capabilities.workload_logs import WorkloadLogBucket
 from configuration.model import BaselineConfig
+from configuration.regions import CLOUDFRONT_REGION
 from configuration.naming import (
     DEFAULT_BOOTSTRAP_QUALIFIER,
     canary_writer_name,
+    cloudfront_logging_check_name,
     drill_checker_name,
     drill_control_log_group,
     drill_runner_name,
@@ -94,6 +96,8 @@ class MonitoringFoundationStack(Stack):
         if config.workload.mask_log_data:
             # Kept like every evidence group: the account-wide policy's audit findings (DPP-PII-2).
             group("DataProtectionFindingsLogGroup", names.data_protection_findings_log_group)
+        if config.features.config_recorder and region == CLOUDFRONT_REGION:
+            group("CloudFrontLoggingCheckLogGroup", lambda_log_group(cloudfront_logging_check_name(config)))
         if config.features.flow_logs:
             group("FlowLogEnforcerLogGroup", lambda_log_group(enforcer_function_name(config)))
             if config.collection.flow_logs_to_cloudwatch:

@@ -9,6 +9,7 @@ from capabilities.canary.content import CANARY_KEY
 from capabilities.relay.monitors import target_alarms
 from configuration.model import BaselineConfig, Severity
 from configuration.naming import drill_canary_role_name
+from configuration.regions import CLOUDFRONT_REGION
 
 
 def _privileged_roles(config: BaselineConfig) -> list[AlarmSpec]:
@@ -500,6 +501,7 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
         ]
     if config.workload.log_buckets:
         specs += log_forwarder_alarms(config)
+    specs += cloudfront_check_alarms(config)
     if config.features.automated_responses:
         specs += [
             _function_alarm(
@@ -522,6 +524,28 @@ def monitor_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             ),
         ]
     return specs
+
+
+def cloudfront_check_alarms(config: BaselineConfig) -> list[AlarmSpec]:
+    """DPP-LOG-8, DPP-MON-6: the custom Config rule on CloudFront logging
+    (``capabilities.config_recorder.cloudfront_logging``) runs in us-east-1 of every directly
+    monitored account; a failed run leaves distributions unevaluated or stale."""
+    if not config.features.config_recorder or CLOUDFRONT_REGION not in config.regions:
+        return []
+    from configuration.naming import cloudfront_logging_check_name
+
+    return [
+        AlarmSpec(
+            id="CloudFrontLoggingCheckErrors",
+            title="CloudFront logging check failed",
+            severity=Severity.MEDIUM,
+            requirements=("DPP-LOG-8", "DPP-MON-6"),
+            metric=MetricRef("AWS/Lambda", "Errors", (("FunctionName", cloudfront_logging_check_name(config)),)),
+            meaning="The Config rule CloudFrontAccessLogs could not evaluate the account's distributions (an API call failed or Config refused the results): a distribution whose logging was switched off may show its old verdict.",
+            investigate="Read the function's log group for the error code (AccessDenied: the function's policy; throttling: retry is automatic at the next run); re-evaluate the rule in AWS Config once fixed.",
+            placed=tuple((a.account_id, CLOUDFRONT_REGION) for a in config.monitored_accounts),
+        )
+    ]
 
 
 def log_forwarder_alarms(config: BaselineConfig) -> list[AlarmSpec]:

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from aws_cdk import aws_config as config
 from constructs import Construct
 
+from capabilities.config_recorder.cloudfront_logging import CloudFrontLoggingRule
 from configuration.model import MIN_RETENTION_DAYS
+from configuration.regions import CLOUDFRONT_REGION
+
+__all__ = ["CLOUDFRONT_REGION", "BaselineConfigRules", "BaselineRule", "CloudFrontLoggingCheck", "baseline_rules", "workload_rules"]
 
 
 # Regions by the names the rule pages use.
 _TAIPEI, _MEXICO, _THAILAND, _MALAYSIA, _NEW_ZEALAND = "ap-east-2", "mx-central-1", "ap-southeast-7", "ap-southeast-5", "ap-southeast-6"
-# CloudFront distributions are global resources that AWS Config records, and this rule
-# evaluates, only in US East (N. Virginia)
-# (https://docs.aws.amazon.com/config/latest/developerguide/cloudfront-accesslogs-enabled.html).
-CLOUDFRONT_REGION = "us-east-1"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class BaselineRule:
     only_in: str | None = None  # a rule AWS offers in one region only
     unavailable_in: frozenset[str] = frozenset()  # regions the rule's page excludes
     scope: tuple[str, str] | None = None  # (resource type, resource ID) the rule is limited to
+    # Where an account deploys the rule itself, a custom rule of this project replaces the
+    # managed one (``BaselineConfigRules``); organization rules keep the managed identifier.
+    custom: bool = False
 
     def applies(self, region: str, is_home_region: bool) -> bool:
         if self.home_only and not is_home_region:
@@ -84,7 +87,10 @@ def workload_rules(sensitive_buckets: tuple[str, ...] = (), elb_log_buckets: tup
                 {_THAILAND, "ap-southeast-3", "me-central-1", "ap-south-2", _MALAYSIA, "ap-southeast-4", _MEXICO, "il-central-1", _TAIPEI, "ca-west-1", "eu-south-2", "eu-central-2", _NEW_ZEALAND}
             ),
         ),
-        BaselineRule("CloudFrontAccessLogs", "CLOUDFRONT_ACCESSLOGS_ENABLED", "DPP-LOG-8", only_in=CLOUDFRONT_REGION),
+        # Legacy logging only, which needs an ACL-enabled bucket: an account's own stacks deploy
+        # ``CloudFrontLoggingRule`` instead, which also accepts standard logging v2 and checks
+        # the destination reaches the archive.
+        BaselineRule("CloudFrontAccessLogs", "CLOUDFRONT_ACCESSLOGS_ENABLED", "DPP-LOG-8", only_in=CLOUDFRONT_REGION, custom=True),
         # https://docs.aws.amazon.com/config/latest/developerguide/wafv2-logging-enabled.html:
         # regional and global web ACLs.
         BaselineRule("WafV2Logging", "WAFV2_LOGGING_ENABLED", "DPP-LOG-8"),
@@ -129,9 +135,19 @@ def baseline_rules(retention_days: int, sensitive_buckets: tuple[str, ...] = (),
     ) + workload_rules(sensitive_buckets, elb_log_buckets)
 
 
+@dataclass(frozen=True)
+class CloudFrontLoggingCheck:
+    """The custom CloudFront rule's function and parameters (``cloudfront_logging``)."""
+
+    function_name: str
+    log_group_name: str
+    parameters: dict[str, str]
+
+
 class BaselineConfigRules(Construct):
-    """One managed rule per ``BaselineRule`` that applies to this region; where the archive
-    lives, also its server access logging and Object Lock (DPP-LOG-7, DPP-PRT-2)."""
+    """One managed rule per ``BaselineRule`` that applies to this region (the custom CloudFront
+    rule for ``custom`` ones); where the archive lives, also its server access logging and
+    Object Lock (DPP-LOG-7, DPP-PRT-2)."""
 
     def __init__(
         self,
@@ -145,14 +161,30 @@ class BaselineConfigRules(Construct):
         archive_buckets: list[str] = (),
         sensitive_buckets: tuple[str, ...] = (),
         elb_log_buckets: tuple[str, ...] = (),
+        cloudfront_check: CloudFrontLoggingCheck | None = None,
+        account: str = "",
     ) -> None:
         super().__init__(scope, id)
         # Config refuses rules while no recorder exists in the region. A dependency of this
         # construct is one of every resource below it (each rule), in one jsii call, not two per rule.
         self.node.add_dependency(recorder)
-        self.rules: dict[str, config.ManagedRule] = {}
+        self.rules: dict[str, config.ManagedRule | config.CustomRule] = {}
         for spec in baseline_rules(retention_days, sensitive_buckets, elb_log_buckets):
             if not spec.applies(region, is_home_region):
+                continue
+            if spec.custom:
+                if cloudfront_check is None:
+                    raise ValueError(f"{spec.id} is a custom rule: BaselineConfigRules needs cloudfront_check in {region}")
+                self.rules[spec.id] = CloudFrontLoggingRule(
+                    self,
+                    spec.id,
+                    function_name=cloudfront_check.function_name,
+                    log_group_name=cloudfront_check.log_group_name,
+                    parameters=cloudfront_check.parameters,
+                    description=f"DPP baseline check ({spec.requirement}): CloudFront standard logging, legacy or v2, into a destination the archive keeps",
+                    account=account,
+                    region=region,
+                ).rule
                 continue
             rule = config.ManagedRule(
                 self,

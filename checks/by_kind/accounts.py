@@ -17,7 +17,8 @@ from checks.by_kind.common import (
     workload_log_bucket_acknowledgements,
 )
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names, monitoring_names
+from configuration.regions import CLOUDFRONT_REGION
+from configuration.naming import archive_names, cloudfront_logging_check_name, monitoring_names
 from stacks.topology import PlannedStack
 
 
@@ -47,11 +48,51 @@ def account_baseline(config: BaselineConfig, planned: PlannedStack, stack: str) 
 
 def collection(config: BaselineConfig, planned: PlannedStack, stack: str) -> list[Acknowledgement]:
     found = _log_export(config, stack, planned.region, planned.account) if config.workload.export_log_groups else []
+    if config.features.config_recorder and planned.region == CLOUDFRONT_REGION:
+        found += _cloudfront_logging_check(config, stack, planned.region, planned.account)
     if any(a.account_id == planned.account for a in config.log_forwarder_accounts):
         found += _log_forwarder(config, stack, planned.region, planned.account)
     if not config.features.flow_logs:
         return found
     return found + enforcer(config, stack, planned.region, planned.account)
+
+
+def _cloudfront_logging_check(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:
+    """The custom Config rule's function (capabilities.config_recorder.cloudfront_logging)."""
+    policy, function = f"{stack}/BaselineRules/CloudFrontAccessLogs/Policy", f"{stack}/BaselineRules/CloudFrontAccessLogs/Function"
+    retried = (
+        "AWS Config invokes this rule's function; a failed evaluation raises CloudFrontLoggingCheckErrors, and the "
+        "rule's periodic run (every six hours) evaluates every distribution again, so a dead-lettered event would "
+        "add nothing to recover."
+    )
+    return [
+        *wildcards(
+            policy,
+            ["*"],
+            "cloudfront:ListDistributions, logs:DescribeDeliverySources/DescribeDeliveries/DescribeDeliveryDestinations "
+            "and config:PutEvaluations support no resource-level permissions; all are reads but PutEvaluations, which "
+            "needs the result token Config gives the invocation.",
+        ),
+        *wildcards(
+            policy,
+            [f"arn:aws:cloudfront::{account}:distribution/*"],
+            "The rule evaluates every distribution of the account, including ones created after deployment; GetDistributionConfig only.",
+        ),
+        *wildcards(
+            policy,
+            [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{cloudfront_logging_check_name(config)}:*"],
+            "Lambda names the log streams in the function's own log group; the grant covers that one group.",
+        ),
+        Acknowledgement("DPP::DPP-LambdaFailuresKept", function, retried),
+        Acknowledgement("NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", function, retried),
+        Acknowledgement("HIPAA.Security::HIPAA.Security-LambdaDLQ", function, retried),
+        *in_public_packs(
+            "LambdaInsideVPC",
+            function,
+            "The function only reads CloudFront and CloudWatch Logs settings and reports to AWS Config; it handles no "
+            "Information, and a VPC would need NAT or interface endpoints for no reduction in exposure.",
+        ),
+    ]
 
 
 def _log_export(config: BaselineConfig, stack: str, region: str, account: str) -> list[Acknowledgement]:

@@ -352,19 +352,31 @@ def _all_prefixes(props: dict) -> list[str]:
     return prefixes
 
 
-# AWS Config managed rules (name, identifier) that detect each channel's logging at run time:
+_CLOUDFRONT_CUSTOM = "custom:AWS::CloudFront::Distribution"
+
+
+def _rule_identifier(rule) -> str:
+    """A managed rule's identifier; for a custom Lambda rule, ``custom:`` and the one resource type it evaluates."""
+    source = rule.properties.get("Source") or {}
+    if source.get("Owner") == "CUSTOM_LAMBDA":
+        return "custom:" + ",".join((rule.properties.get("Scope") or {}).get("ComplianceResourceTypes") or [])
+    return str(source.get("SourceIdentifier"))
+
+
+# AWS Config rules (name, identifier) that detect each channel's logging at run time:
 # https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html
 _WORKLOAD_CHANNELS = {
     "load balancer access logs": ("elb-logging-enabled", "ELB_LOGGING_ENABLED"),
     "API Gateway execution logs": ("api-gw-execution-logging-enabled", "API_GW_EXECUTION_LOGGING_ENABLED"),
     "API Gateway REST access logs": ("apigateway-stage-access-logs-enabled", "APIGATEWAY_STAGE_ACCESS_LOGS_ENABLED"),
     "API Gateway HTTP/WebSocket access logs": ("api-gwv2-access-logs-enabled", "API_GWV2_ACCESS_LOGS_ENABLED"),
-    "CloudFront logs": ("cloudfront-accesslogs-enabled", "CLOUDFRONT_ACCESSLOGS_ENABLED"),
+    # The project's custom rule, which also accepts standard logging v2 (AWS's recognises legacy only).
+    "CloudFront logs": ("CloudFrontAccessLogs, custom", _CLOUDFRONT_CUSTOM),
     "WAF logs": ("wafv2-logging-enabled", "WAFV2_LOGGING_ENABLED"),
     "RDS/Aurora audit logs": ("rds-logging-enabled", "RDS_LOGGING_ENABLED"),
     "retention of every log group of the account": ("cw-loggroup-retention-period-check", "CW_LOGGROUP_RETENTION_PERIOD_CHECK"),
 }
-_CLOUDFRONT_REGION = "us-east-1"  # the only region AWS offers its rule in
+_CLOUDFRONT_REGION = "us-east-1"  # where Config records distributions and the rule runs
 _WORKLOAD = "tests/synth/test_workload_channels.py"
 
 
@@ -475,20 +487,20 @@ def workload_channels(f: Facts) -> Finding:
     # enforced at synth for the application's own stacks by the workload pack they apply
     found.controls.append("DPP workload pack (DppWorkloadPack) for the application's CDK apps: load balancer, API Gateway, CloudFront, WAF, RDS/Aurora, ECS and log-group rules")
     rules = f.of_type("AWS::Config::ConfigRule")
-    identifiers = {str((r.properties.get("Source") or {}).get("SourceIdentifier")) for r in rules}
+    identifiers = {_rule_identifier(r) for r in rules}
     detected = [name for name, (_, ident) in _WORKLOAD_CHANNELS.items() if ident in identifiers]
     if detected:
         found.controls.append(f"Config rules detecting at run time: {', '.join(detected)}")
         for name, (_, ident) in _WORKLOAD_CHANNELS.items():
-            if ident == "CLOUDFRONT_ACCESSLOGS_ENABLED":
+            if ident == _CLOUDFRONT_CUSTOM:
                 continue
-            having = [r for r in rules if (r.properties.get("Source") or {}).get("SourceIdentifier") == ident]
+            having = [r for r in rules if _rule_identifier(r) == ident]
             if ident in identifiers:
                 found.gaps += [f"{name}: no Config rule in {p}" for p in f.missing_places(having)]
     missing = [f"{name} (Config rule {rule_name})" for name, (rule_name, ident) in _WORKLOAD_CHANNELS.items() if ident not in identifiers]
-    if "CLOUDFRONT_ACCESSLOGS_ENABLED" not in identifiers and _CLOUDFRONT_REGION not in f.regions:
+    if _CLOUDFRONT_CUSTOM not in identifiers and _CLOUDFRONT_REGION not in f.regions:
         missing = [m for m in missing if not m.startswith("CloudFront")]
-        found.gaps.append(f"CloudFront logs: AWS offers its Config rule only in {_CLOUDFRONT_REGION}, which is not a covered region")
+        found.gaps.append(f"CloudFront logs: Config records distributions only in {_CLOUDFRONT_REGION}, which is not a covered region")
     exports = [p for p in f.of_type("AWS::Logs::AccountPolicy") if p.properties.get("PolicyType") == "SUBSCRIPTION_FILTER_POLICY" and _exports_into_archive(f, p)]
     if exports:
         found.controls.append(f"every log group streamed into the archive's cloudwatch-logs/ (Firehose, replicated into the locked copies): {where(exports)}")

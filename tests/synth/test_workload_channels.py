@@ -4,8 +4,11 @@ account-wide data protection policy, and trail data events for tables and functi
 
 from __future__ import annotations
 
+import ast
 import copy
+import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,8 @@ from tests.eventbridge_matcher import matches
 from tests.support import build_app, cdk_json_context
 
 ACCOUNT = "111122223333"
-EVENTS = Path(__file__).resolve().parent.parent / "events" / "detection"
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "tests" / "events" / "detection"
 TABLE = f"arn:aws:dynamodb:eu-west-1:{ACCOUNT}:table/orders"
 FUNCTION = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:orders-api"
 REGIONS = ("eu-west-1", "eu-central-1", "us-east-1")
@@ -45,7 +49,7 @@ def config_rules(template) -> list[dict]:
 
 
 def identifiers(template) -> set[str]:
-    return {r["Source"]["SourceIdentifier"] for r in config_rules(template)}
+    return {r["Source"]["SourceIdentifier"] for r in config_rules(template) if r["Source"]["Owner"] == "AWS"}
 
 
 # --- Config rules ---------------------------------------------------------------------------
@@ -63,8 +67,97 @@ def test_every_covered_region_checks_load_balancer_api_gateway_waf_and_rds_loggi
         "RDS_LOGGING_ENABLED",
         "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
     } <= found
-    # CloudFront distributions are recorded and evaluated in us-east-1 only.
-    assert ("CLOUDFRONT_ACCESSLOGS_ENABLED" in found) == (region == CLOUDFRONT_REGION)
+    # CloudFront distributions are recorded and evaluated in us-east-1 only, by the project's
+    # custom rule (AWS's managed one recognises legacy logging only).
+    assert "CLOUDFRONT_ACCESSLOGS_ENABLED" not in found
+    custom = [r for r in config_rules(workload.template("collection", region)) if r["Source"]["Owner"] == "CUSTOM_LAMBDA"]
+    assert [r["Scope"]["ComplianceResourceTypes"] for r in custom] == ([["AWS::CloudFront::Distribution"]] if region == CLOUDFRONT_REGION else [])
+
+
+def _cloudfront_rule(workload) -> tuple[dict, dict]:
+    template = workload.template("collection", CLOUDFRONT_REGION)
+    [(_, rule)] = [(k, r) for k, r in template.find_resources("AWS::Config::ConfigRule").items() if r["Properties"]["Source"]["Owner"] == "CUSTOM_LAMBDA"]
+    return template.to_json()["Resources"], rule
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "lambdas" / name / "handler.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_cloudfront_rule_runs_on_every_change_and_every_six_hours_with_permission_from_this_accounts_config(workload):
+    """Custom Lambda rule triggers and the invoke permission
+    (https://docs.aws.amazon.com/config/latest/APIReference/API_SourceDetail.html; the
+    restricted permission of
+    https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_nodejs.html#restricted-lambda-policy)."""
+    resources, rule = _cloudfront_rule(workload)
+    source = rule["Properties"]["Source"]
+    assert {(d["MessageType"], d.get("MaximumExecutionFrequency")) for d in source["SourceDetails"]} == {
+        ("ConfigurationItemChangeNotification", None),
+        ("OversizedConfigurationItemChangeNotification", None),
+        ("ScheduledNotification", "Six_Hours"),
+    }
+    function_id = source["SourceIdentifier"]["Fn::GetAtt"][0]
+    function = resources[function_id]["Properties"]
+    assert function["FunctionName"] == "dpp-prod-cloudfront-logging-check"
+    [permission] = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Permission" and r["Properties"]["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}]
+    assert permission["Principal"] == "config.amazonaws.com" and permission["SourceAccount"] == ACCOUNT
+    # Its log group is kept in the stateful foundation stack of the same account and region.
+    groups = workload.template("monitoring-foundation", CLOUDFRONT_REGION).find_resources("AWS::Logs::LogGroup")
+    assert "/aws/lambda/dpp-prod-cloudfront-logging-check" in {g["Properties"]["LogGroupName"] for g in groups.values()}
+
+
+def test_the_cloudfront_rule_accepts_v2_into_the_cloudfront_prefix_of_the_accounts_workload_buckets_only(workload):
+    """The synthesized parameters, read by the function itself: the forwarder copies the
+    ``cloudfront/`` prefix of each covered region's workload log bucket into the archive."""
+    _, rule = _cloudfront_rule(workload)
+    acceptance = _load("cloudfront_logging_rule").Acceptance.from_parameters(json.dumps(rule["Properties"]["InputParameters"]), ACCOUNT)
+    for region in REGIONS:
+        assert acceptance.accepts(f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-{ACCOUNT}-{region}/cloudfront")
+        assert not acceptance.accepts(f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-{ACCOUNT}-{region}/alb")
+        assert not acceptance.accepts(f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-444455556666-{region}/cloudfront")
+    assert not acceptance.accepts(f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-{ACCOUNT}-ap-south-1/cloudfront")  # not covered: no bucket
+    assert acceptance.accepts(f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/cdn/access")  # the account-wide export is on
+    assert not acceptance.accepts(f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/cdn")
+
+
+def test_the_cloudfront_rules_function_may_make_exactly_the_calls_it_makes(workload):
+    """Each API operation the function calls, as its IAM action (for these services the action
+    is the operation's name: Service Authorization Reference for CloudFront, CloudWatch Logs and
+    AWS Config), and nothing else."""
+    resources, rule = _cloudfront_rule(workload)
+    called = set()
+    for node in ast.walk(ast.parse((ROOT / "lambdas" / "cloudfront_logging_rule" / "handler.py").read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in {"get_distribution_config", "put_evaluations"}:
+            called.add(node.func.attr)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(("describe_", "list_")):
+            called.add(node.value)
+    services = {"get_distribution_config": "cloudfront", "list_distributions": "cloudfront", "put_evaluations": "config"}
+    wanted = {f"{services.get(c, 'logs')}:{''.join(w.title() for w in c.split('_'))}" for c in called}
+    policies = [r["Properties"] for k, r in resources.items() if r["Type"] == "AWS::IAM::ManagedPolicy" and "CloudFrontAccessLogs" in k]
+    granted = {a for p in policies for s in p["PolicyDocument"]["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert granted - {"logs:CreateLogStream", "logs:PutLogEvents"} == wanted
+    assert wanted == {
+        "cloudfront:GetDistributionConfig",
+        "cloudfront:ListDistributions",
+        "logs:DescribeDeliverySources",
+        "logs:DescribeDeliveries",
+        "logs:DescribeDeliveryDestinations",
+        "config:PutEvaluations",
+    }
+
+
+def test_the_cloudfront_rule_accepts_any_destination_where_the_baseline_has_no_workload_bucket():
+    """Like AWS's managed rule: with no workload log buckets there is no destination to require."""
+    from stacks.collection_stack import cloudfront_check
+
+    config = load_config(cdk_json_context())
+    parameters = cloudfront_check(config, workload_buckets=False).parameters
+    acceptance = _load("cloudfront_logging_rule").Acceptance.from_parameters(json.dumps(parameters), ACCOUNT)
+    assert acceptance.any_destination and acceptance.accepts("arn:aws:s3:::team-cdn-logs")
 
 
 def test_rule_parameters_are_the_strict_ones(workload):
@@ -90,6 +183,7 @@ def test_a_rule_is_left_out_where_aws_does_not_offer_it():
     assert not rules["API_GWV2_ACCESS_LOGS_ENABLED"].applies("eu-central-2", is_home_region=False)
     assert rules["API_GWV2_ACCESS_LOGS_ENABLED"].applies("eu-west-1", is_home_region=False)
     assert not rules["CLOUDFRONT_ACCESSLOGS_ENABLED"].applies("eu-west-1", is_home_region=True)
+    assert rules["CLOUDFRONT_ACCESSLOGS_ENABLED"].custom  # an account's own stacks: the project's rule
     for rule in baseline_rules(365, ("bucket-a",)):
         assert rule.unavailable_in <= COMMERCIAL_REGIONS, f"{rule.id} names an unknown region"
 

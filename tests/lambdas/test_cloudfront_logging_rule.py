@@ -1,0 +1,205 @@
+"""The CloudFront logging rule's function against moto's CloudFront and CloudWatch Logs
+delivery APIs: standard logging v2 into the workload log bucket's ``cloudfront`` prefix (or a
+log group, with the account-wide export) is COMPLIANT; logging anywhere the archive does not
+reach, or none, is NON_COMPLIANT, with an annotation naming the fix.
+
+The events are shaped as AWS Config documents them for change-triggered, oversized and periodic
+invocations (https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html).
+PutEvaluations is validated against botocore's Config model (at most 100 evaluations, annotations
+of 1 to 256 characters) before a hook records it, since moto evaluates it only in test mode."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse
+from moto import mock_aws
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "tests" / "events" / "config"
+ACCOUNT = "123456789012"  # moto's own account
+WORKLOAD_BUCKET = f"aws-waf-logs-dpp-prod-workload-{ACCOUNT}-eu-west-1"
+# As the collection stack gives them (tests/synth/test_workload_channels.py checks the synthesized rule says the same).
+STRICT = {"acceptedS3Destination": "aws-waf-logs-dpp-prod-workload-{account}-{region}/cloudfront", "acceptedRegions": "eu-west-1,us-east-1", "acceptLogGroups": "true"}
+
+
+def load_handler():
+    spec = importlib.util.spec_from_file_location("cloudfront_logging_rule", ROOT / "lambdas" / "cloudfront_logging_rule" / "handler.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+handler = load_handler()
+
+
+def event(name: str, parameters: dict | None = None, **changes) -> dict:
+    found = json.loads((EVENTS / name).read_text())
+    found["ruleParameters"] = json.dumps(STRICT if parameters is None else parameters)
+    if changes:
+        invoking = json.loads(found["invokingEvent"])
+        item = invoking.get("configurationItem") or invoking["configurationItemSummary"]
+        item.update(changes.pop("item", {}))
+        found["invokingEvent"] = json.dumps(invoking)
+        found.update(changes)
+    return found
+
+
+class Recorder:
+    """PutEvaluations as Config receives it: botocore has validated the request by 'before-call'."""
+
+    def __init__(self, client, failed: list | None = None) -> None:
+        self.calls: list[dict] = []
+        self.failed = failed or []
+        client.meta.events.register("before-call.config.PutEvaluations", self.answer)
+
+    def answer(self, params, **_):
+        self.calls.append(json.loads(params["body"]))
+        return AWSResponse(params["url"], 200, {}, None), {"FailedEvaluations": self.failed, "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+    @property
+    def evaluations(self) -> dict[str, tuple[str, str]]:
+        return {e["ComplianceResourceId"]: (e["ComplianceType"], e.get("Annotation", "")) for body in self.calls for e in body["Evaluations"]}
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        clients = {name: boto3.client(name, region_name="us-east-1") for name in ("cloudfront", "logs", "config")}
+        # The Config client speaks AWS's JSON protocol; the recorder reads the serialized body.
+        recorder = Recorder(clients["config"])
+        monkeypatch.setattr(handler.boto3, "client", lambda name, *_a, **_k: clients[name])
+        yield {**clients, "recorder": recorder}
+
+
+def distribution(aws, reference: str, *, legacy_bucket: str | None = None) -> str:
+    config = {
+        "CallerReference": reference,
+        "Comment": "",
+        "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "origin", "DomainName": "origin.example.com", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0},
+    }
+    if legacy_bucket:
+        config["Logging"] = {"Enabled": True, "IncludeCookies": False, "Bucket": f"{legacy_bucket}.s3.amazonaws.com", "Prefix": "cf/"}
+    return aws["cloudfront"].create_distribution(DistributionConfig=config)["Distribution"]["Id"]
+
+
+def deliver(aws, distribution_id: str, destination_arn: str, name: str | None = None) -> None:
+    """Standard logging v2: a delivery source for the distribution, a destination, a delivery
+    (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html)."""
+    name = name or f"cf-{distribution_id}"
+    logs = aws["logs"]
+    logs.put_delivery_source(name=name, resourceArn=f"arn:aws:cloudfront::{ACCOUNT}:distribution/{distribution_id}", logType="ACCESS_LOGS")
+    destination = logs.put_delivery_destination(name=f"{name}-to", deliveryDestinationConfiguration={"destinationResourceArn": destination_arn})["deliveryDestination"]
+    logs.create_delivery(deliverySourceName=name, deliveryDestinationArn=destination["arn"])
+
+
+def test_v2_into_the_workload_buckets_cloudfront_prefix_is_compliant_and_elsewhere_is_not(aws):
+    kept = distribution(aws, "kept")
+    deliver(aws, kept, f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")
+    # Near misses: the right bucket outside the prefix the forwarder copies, another bucket.
+    root = distribution(aws, "root")
+    deliver(aws, root, f"arn:aws:s3:::{WORKLOAD_BUCKET}")
+    lookalike = distribution(aws, "lookalike")
+    deliver(aws, lookalike, f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront-old")
+    other = distribution(aws, "other")
+    deliver(aws, other, "arn:aws:s3:::team-cdn-logs/cloudfront")
+    assert handler.handler(event("rule-scheduled.json"), None)["evaluated"] == 4
+    sent = aws["recorder"].evaluations
+    assert sent[kept] == ("COMPLIANT", f"Standard logging v2 into arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")
+    for missed in (root, lookalike, other):
+        compliance, annotation = sent[missed]
+        assert compliance == "NON_COMPLIANT"
+        assert "does not reach the DPP archive" in annotation and f"into arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront" in annotation
+
+
+def test_a_log_group_counts_only_while_the_account_wide_export_archives_it(aws):
+    grouped = distribution(aws, "grouped")
+    deliver(aws, grouped, f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/cdn/access")
+    handler.handler(event("rule-scheduled.json"), None)
+    assert aws["recorder"].evaluations[grouped][0] == "COMPLIANT"
+    handler.handler(event("rule-scheduled.json", {**STRICT, "acceptLogGroups": "false"}), None)
+    assert aws["recorder"].evaluations[grouped][0] == "NON_COMPLIANT"
+
+
+def test_firehose_and_legacy_logging_into_an_unknown_bucket_are_non_compliant_when_the_baseline_has_a_destination(aws):
+    streamed = distribution(aws, "streamed")
+    deliver(aws, streamed, f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/cdn")
+    legacy = distribution(aws, "legacy", legacy_bucket="team-cdn-logs")
+    silent = distribution(aws, "silent")
+    handler.handler(event("rule-scheduled.json"), None)
+    sent = aws["recorder"].evaluations
+    assert sent[streamed][0] == "NON_COMPLIANT"
+    assert sent[legacy] == (
+        "NON_COMPLIANT",
+        f"Logs go only to s3://team-cdn-logs (legacy), which does not reach the DPP archive: add a v2 delivery (ACCESS_LOGS) into arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront",
+    )
+    assert sent[silent] == ("NON_COMPLIANT", f"No standard logging: add a v2 delivery (ACCESS_LOGS) into arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")
+
+
+def test_without_a_baseline_destination_any_standard_logging_counts_as_the_managed_rule_does(aws):
+    legacy = distribution(aws, "legacy", legacy_bucket="team-cdn-logs")
+    streamed = distribution(aws, "streamed")
+    deliver(aws, streamed, f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/cdn")
+    silent = distribution(aws, "silent")
+    handler.handler(event("rule-scheduled.json", {"acceptLogGroups": "true"}), None)
+    sent = aws["recorder"].evaluations
+    assert sent[legacy] == ("COMPLIANT", "Standard logging (legacy) into s3://team-cdn-logs/cf/")
+    assert sent[streamed][0] == "COMPLIANT"
+    assert sent[silent] == ("NON_COMPLIANT", "No standard logging: turn on standard logging")
+
+
+def test_a_change_evaluates_only_that_distribution_at_its_capture_time(aws):
+    changed = distribution(aws, "changed")
+    deliver(aws, changed, f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")
+    distribution(aws, "untouched")
+    for name in ("rule-cloudfront-change.json", "rule-cloudfront-oversized.json"):
+        aws["recorder"].calls.clear()
+        assert handler.handler(event(name, item={"resourceId": changed}), None)["evaluated"] == 1
+        assert aws["recorder"].evaluations == {changed: ("COMPLIANT", f"Standard logging v2 into arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")}
+        body = aws["recorder"].calls[0]
+        assert body["ResultToken"] == "myResultToken"
+        assert body["Evaluations"][0]["ComplianceResourceType"] == "AWS::CloudFront::Distribution"
+        assert body["Evaluations"][0]["OrderingTimestamp"] == handler.datetime.fromisoformat("2026-11-30T09:12:44.128+00:00").timestamp()
+
+
+@pytest.mark.parametrize("change", [{"item": {"configurationItemStatus": "ResourceDeleted"}}, {"item": {"configurationItemStatus": "ResourceDeletedNotRecorded"}}, {"eventLeftScope": True}])
+def test_a_deleted_distribution_or_one_out_of_scope_is_not_applicable_without_calling_cloudfront(aws, change):
+    gone = "E2QWRUHAPOMQZL"  # not in moto: a call would fail
+    handler.handler(event("rule-cloudfront-change.json", **copy.deepcopy(change)), None)
+    assert aws["recorder"].evaluations[gone][0] == "NOT_APPLICABLE"
+
+
+def test_another_resource_type_is_ignored_and_an_unknown_message_fails(aws):
+    assert handler.handler(event("rule-cloudfront-change.json", item={"resourceType": "AWS::S3::Bucket"}), None) == {"evaluated": 0}
+    assert aws["recorder"].calls == []
+    unknown = event("rule-scheduled.json")
+    unknown["invokingEvent"] = json.dumps({"messageType": "ConfigurationSnapshotDeliveryCompleted"})
+    with pytest.raises(ValueError):
+        handler.handler(unknown, None)
+
+
+def test_evaluations_go_in_batches_of_at_most_100_and_refusals_fail_the_invocation(aws):
+    evaluations = [handler.Evaluation(f"E{n:013d}", "COMPLIANT", "x" * 400).as_config(handler.datetime.now(handler.timezone.utc)) for n in range(250)]
+    handler.put_evaluations(aws["config"], evaluations, "token")
+    assert [len(c["Evaluations"]) for c in aws["recorder"].calls] == [100, 100, 50]
+    assert {len(e["Annotation"]) for c in aws["recorder"].calls for e in c["Evaluations"]} == {256}
+    refusing = boto3.session.Session().client("config", region_name="us-east-1")  # boto3.client is the fixture's
+    Recorder(refusing, failed=[{"ComplianceResourceType": "AWS::CloudFront::Distribution", "ComplianceResourceId": "E1", "ComplianceType": "COMPLIANT", "OrderingTimestamp": 0}])
+    with pytest.raises(RuntimeError, match="refused 1"):
+        handler.put_evaluations(refusing, evaluations[:1], "token")
+
+
+def test_a_region_pattern_without_regions_is_refused():
+    with pytest.raises(ValueError, match="acceptedRegions"):
+        handler.Acceptance.from_parameters(json.dumps({"acceptedS3Destination": "bucket-{region}/cloudfront"}), ACCOUNT)
