@@ -231,6 +231,11 @@ def cloudfront_logging_check_name(config: BaselineConfig) -> str:
     return f"{config.resource_prefix}-cloudfront-logging-check"
 
 
+def cloudfront_logging_member_role(config: BaselineConfig) -> str:
+    """Organization mode: the role in each member that the CloudFront logging check assumes."""
+    return f"{config.resource_prefix}-cloudfront-logging-evaluator"
+
+
 def lambda_log_group(function_name: str) -> str:
     return f"/aws/lambda/{function_name}"
 

@@ -9,14 +9,14 @@ from capabilities.archive import LogPrefix
 from capabilities.archive.prefixes import workload_logs_prefix
 from capabilities.config_recorder import BaselineConfigRules, ConfigRecorder
 from capabilities.config_recorder.baseline_rules import CloudFrontLoggingCheck
-from capabilities.config_recorder.cloudfront_logging import acceptance_parameters
+from capabilities.config_recorder.cloudfront_logging import MemberEvaluation, acceptance_parameters
 from capabilities.network_logs import FlowLogDestinations, VpcFlowLogs
 from capabilities.network_logs.vpc_flow_logs import cloudwatch_delivery_role
 from capabilities.workload_logs import AccountDataProtection, AccountLogExport, LogForwarder, MemberSources
 from capabilities.workload_logs.log_buckets import ALB_PREFIX, CLOUDFRONT_PREFIX, WAF_PREFIX
 from configuration.model import BaselineConfig
 from configuration.regions import CLOUDFRONT_REGION
-from configuration.naming import archive_names, cloudfront_logging_check_name, lambda_log_group, log_forwarder_name, monitoring_names
+from configuration.naming import archive_names, cloudfront_logging_check_name, cloudfront_logging_member_role, lambda_log_group, log_forwarder_name, monitoring_names
 from stacks.vpc_logging import log_every_vpc
 
 
@@ -58,7 +58,9 @@ class CollectionStack(Stack):
                 archive_buckets=[archive.archive_bucket] if holds_archive else [],
                 sensitive_buckets=config.trail.sensitive_buckets,
                 elb_log_buckets=(log_bucket,) if log_bucket else (),
-                cloudfront_check=cloudfront_check(config, workload_buckets=log_bucket is not None) if region == CLOUDFRONT_REGION else None,
+                cloudfront_check=cloudfront_check(config, workload_buckets=log_bucket is not None, serves_members=config.org_mode and account_id == config.security_account.account_id)
+                if region == CLOUDFRONT_REGION
+                else None,
                 account=account_id,
             )
 
@@ -137,17 +139,19 @@ class CollectionStack(Stack):
         )
 
 
-def cloudfront_check(config: BaselineConfig, *, workload_buckets: bool) -> CloudFrontLoggingCheck:
+def cloudfront_check(config: BaselineConfig, *, workload_buckets: bool, serves_members: bool = False) -> CloudFrontLoggingCheck:
     """What the CloudFront rule accepts: with workload log buckets, v2 deliveries into the
     ``cloudfront/`` prefix of the account's bucket of any covered region (the forwarder copies
     it into the archive) and, with the account-wide export, log groups; otherwise any
-    destination, as AWS's managed rule does."""
+    destination, as AWS's managed rule does. ``serves_members``: the security account's
+    function, which members' organization rule also runs (through their evaluator roles)."""
     name = cloudfront_logging_check_name(config)
     pattern = f"{monitoring_names(config, '{account}').workload_log_bucket('{region}')}/{CLOUDFRONT_PREFIX.strip('/')}" if workload_buckets else None
     return CloudFrontLoggingCheck(
         function_name=name,
         log_group_name=lambda_log_group(name),
         parameters=acceptance_parameters(s3_destination=pattern, regions=config.regions, log_groups=config.workload.export_log_groups),
+        members=MemberEvaluation(cloudfront_logging_member_role(config)) if serves_members else None,
     )
 
 

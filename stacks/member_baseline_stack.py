@@ -13,11 +13,13 @@ from constructs import Construct
 
 from capabilities.archive import LogPrefix
 from capabilities.config_recorder import ConfigRecorder, recorder_role
+from capabilities.config_recorder.cloudfront_logging import member_evaluator_role
 from capabilities.foundation import MonitoringKey, protected_log_group
 from capabilities.network_logs import FlowLogDestinations
 from capabilities.workload_logs import AccountDataProtection, AccountLogExport
 from configuration.model import BaselineConfig
-from configuration.naming import archive_names, enforcer_function_name, lambda_log_group, monitoring_names
+from configuration.naming import archive_names, cloudfront_logging_check_name, cloudfront_logging_member_role, enforcer_function_name, lambda_log_group, monitoring_names
+from configuration.regions import CLOUDFRONT_REGION
 from stacks.member_workload_logs import member_workload_logs
 from stacks.vpc_logging import log_every_vpc
 
@@ -53,6 +55,21 @@ class MemberBaselineStack(Stack):
                 snapshot_frequency=config.collection.config_snapshot_frequency,
                 kms_key_arn=f"arn:aws:kms:{archive.home_region}:{archive.account}:{archive.archive_key_alias}",
             )
+
+        if config.features.config_recorder and CLOUDFRONT_REGION in config.regions:
+            # The organization CloudFront rule's function (security account) evaluates this
+            # member's distributions through this role: us-east-1's instance holds it (IAM is global).
+            security = config.security_account.account_id
+            evaluator = member_evaluator_role(
+                self,
+                role_name=cloudfront_logging_member_role(config),
+                function_role_arn=f"arn:aws:iam::{security}:role/{cloudfront_logging_check_name(config)}",
+                security_account=security,
+                account=Aws.ACCOUNT_ID,
+            )
+            in_cloudfront_region = CfnCondition(self, "CloudFrontRegion", expression=Fn.condition_equals(Aws.REGION, CLOUDFRONT_REGION))
+            for part in evaluator:
+                part.node.default_child.cfn_options.condition = in_cloudfront_region  # type: ignore[union-attr]
 
         if config.workload.mask_log_data:
             # Members run the workloads: every log group of theirs is masked too (DPP-PII-2).
@@ -126,7 +143,7 @@ def _only_outside(stack: Stack, accounts: list[str]) -> None:
         if existing is None:
             child.cfn_options.condition = applies
         else:
-            key = existing.logical_id
+            key = existing.node.id  # the construct ID: a logical ID is a token until synthesis
             if key not in combined:
                 combined[key] = CfnCondition(stack, f"{key}AndNotMonitoredDirectly", expression=Fn.condition_and(existing, applies))
             child.cfn_options.condition = combined[key]

@@ -9,6 +9,8 @@ from constructs import Construct
 from capabilities.organization import ConfigOrganization, DelegatedAdministrators, GuardDutyOrganization, MemberBaselineStackSet, SecurityHubCentralConfiguration
 from configuration.model import BaselineConfig
 from configuration.naming import lambda_log_group, organization_admin_function_name
+from configuration.regions import CLOUDFRONT_REGION
+from stacks.collection_stack import cloudfront_check
 
 
 class OrganizationAdminStack(Stack):
@@ -72,4 +74,6 @@ class OrganizationSecurityStack(Stack):
                 regions=config.regions,
                 prefix=config.resource_prefix,
                 sensitive_buckets=config.trail.sensitive_buckets,
+                cloudfront_check=cloudfront_check(config, workload_buckets=config.workload.log_buckets, serves_members=True) if self.region == CLOUDFRONT_REGION else None,
+                account=self.account,
             )

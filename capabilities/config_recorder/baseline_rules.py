@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from aws_cdk import aws_config as config
 from constructs import Construct
 
-from capabilities.config_recorder.cloudfront_logging import CloudFrontLoggingRule
+from capabilities.config_recorder.cloudfront_logging import CloudFrontLoggingRule, MemberEvaluation
 from configuration.model import MIN_RETENTION_DAYS
 from configuration.regions import CLOUDFRONT_REGION
 
@@ -142,6 +142,7 @@ class CloudFrontLoggingCheck:
     function_name: str
     log_group_name: str
     parameters: dict[str, str]
+    members: MemberEvaluation | None = None  # organization mode, in the security account
 
 
 class BaselineConfigRules(Construct):
@@ -184,6 +185,7 @@ class BaselineConfigRules(Construct):
                     description=f"DPP baseline check ({spec.requirement}): CloudFront standard logging, legacy or v2, into a destination the archive keeps",
                     account=account,
                     region=region,
+                    members=cloudfront_check.members,
                 ).rule
                 continue
             rule = config.ManagedRule(

@@ -12,6 +12,8 @@ from aws_cdk import aws_securityhub as securityhub
 from constructs import Construct
 
 from capabilities.config_recorder import baseline_rules
+from capabilities.config_recorder.baseline_rules import CloudFrontLoggingCheck
+from capabilities.config_recorder.cloudfront_logging import organization_rule_metadata
 from capabilities.detection.guardduty import organization_features
 from capabilities.detection.security_hub import standard_arn
 from capabilities.foundation.building_blocks import deploy_action
@@ -82,10 +84,39 @@ class ConfigOrganization(Construct):
     """The baseline Config rules as organization rules in this region (global ones at home
     only); at home, an aggregator of every member's configuration and compliance."""
 
-    def __init__(self, scope: Construct, id: str, *, retention_days: int, is_home_region: bool, region: str, regions: tuple[str, ...], prefix: str, sensitive_buckets: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        retention_days: int,
+        is_home_region: bool,
+        region: str,
+        regions: tuple[str, ...],
+        prefix: str,
+        sensitive_buckets: tuple[str, ...] = (),
+        cloudfront_check: CloudFrontLoggingCheck | None = None,
+        account: str = "",
+    ) -> None:
         super().__init__(scope, id)
         for rule in baseline_rules(retention_days, sensitive_buckets):
             if not rule.applies(region, is_home_region):
+                continue
+            if rule.custom:
+                # The security account's function (its collection stack, same region), run for
+                # every member through the member's evaluator role.
+                if cloudfront_check is None:
+                    raise ValueError(f"{rule.id} is a custom rule: ConfigOrganization needs cloudfront_check in {region}")
+                config.CfnOrganizationConfigRule(
+                    self,
+                    rule.id,
+                    organization_config_rule_name=f"{prefix}-{rule.id}",
+                    organization_custom_rule_metadata=organization_rule_metadata(
+                        function_arn=f"arn:aws:lambda:{region}:{account}:function:{cloudfront_check.function_name}",
+                        parameters=cloudfront_check.parameters,
+                        description=f"DPP baseline ({rule.requirement}) in every member account: CloudFront standard logging, legacy or v2, into a destination the archive keeps",
+                    ),
+                )
                 continue
             config.CfnOrganizationConfigRule(
                 self,

@@ -8,6 +8,7 @@ from checks.by_kind.common import (
     CONCURRENCY_PACKS,
     Acknowledgement,
     alias_scoped,
+    cloudfront_evaluation_grants,
     config_role,
     deploy_action_function,
     enforcer,
@@ -18,7 +19,7 @@ from checks.by_kind.common import (
 )
 from configuration.model import BaselineConfig
 from configuration.regions import CLOUDFRONT_REGION
-from configuration.naming import archive_names, cloudfront_logging_check_name, monitoring_names
+from configuration.naming import archive_names, cloudfront_logging_check_name, cloudfront_logging_member_role, monitoring_names
 from stacks.topology import PlannedStack
 
 
@@ -65,19 +66,20 @@ def _cloudfront_logging_check(config: BaselineConfig, stack: str, region: str, a
         "rule's periodic run (every six hours) evaluates every distribution again, so a dead-lettered event would "
         "add nothing to recover."
     )
+    serves_members = config.org_mode and account == config.security_account.account_id
+    members = (
+        wildcards(
+            policy,
+            [f"arn:aws:iam::*:role/{cloudfront_logging_member_role(config)}"],
+            "Organization mode: the function evaluates each member (any member account, present or future) through "
+            "that member's evaluator role, whose trust policy admits this function's role alone; sts:AssumeRole only.",
+        )
+        if serves_members
+        else []
+    )
     return [
-        *wildcards(
-            policy,
-            ["*"],
-            "cloudfront:ListDistributions, logs:DescribeDeliverySources/DescribeDeliveries/DescribeDeliveryDestinations "
-            "and config:PutEvaluations support no resource-level permissions; all are reads but PutEvaluations, which "
-            "needs the result token Config gives the invocation.",
-        ),
-        *wildcards(
-            policy,
-            [f"arn:aws:cloudfront::{account}:distribution/*"],
-            "The rule evaluates every distribution of the account, including ones created after deployment; GetDistributionConfig only.",
-        ),
+        *cloudfront_evaluation_grants(policy, account),
+        *members,
         *wildcards(
             policy,
             [f"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{cloudfront_logging_check_name(config)}:*"],

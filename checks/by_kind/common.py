@@ -173,3 +173,21 @@ def workload_log_bucket_acknowledgements(stack: str) -> list[Acknowledgement]:
             "Access logs of the workload log bucket stay in its region for the retention period plus 30 days behind a deny-tamper policy; replicating them would log its own writes without end.",
         ),
     ]
+
+
+def cloudfront_evaluation_grants(policy: str, account: str) -> list[Acknowledgement]:
+    """What the CloudFront logging check may do in the account it evaluates."""
+    return [
+        *wildcards(
+            policy,
+            ["*"],
+            "cloudfront:ListDistributions, logs:DescribeDeliverySources/DescribeDeliveries/DescribeDeliveryDestinations "
+            "and config:PutEvaluations support no resource-level permissions; all are reads but PutEvaluations, which "
+            "needs the result token Config gives the invocation.",
+        ),
+        *wildcards(
+            policy,
+            [f"arn:aws:cloudfront::{account}:distribution/*"],
+            "The rule evaluates every distribution of the account, including ones created after deployment; GetDistributionConfig only.",
+        ),
+    ]

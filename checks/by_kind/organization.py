@@ -4,6 +4,7 @@ template the StackSet deploys."""
 from __future__ import annotations
 
 from checks.by_kind.common import (
+    cloudfront_evaluation_grants,
     CONCURRENCY_PACKS,
     Acknowledgement,
     config_role,
@@ -14,6 +15,7 @@ from checks.by_kind.common import (
     workload_log_bucket_acknowledgements,
 )
 from configuration.naming import archive_names
+from configuration.regions import CLOUDFRONT_REGION
 from configuration.model import BaselineConfig
 from stacks.topology import PlannedStack
 
@@ -86,6 +88,8 @@ def member_acknowledgements(config: BaselineConfig) -> tuple[Acknowledgement, ..
         )
     if config.workload.log_buckets:
         acks += _member_workload_log_bucket()
+    if config.features.config_recorder and CLOUDFRONT_REGION in config.regions:
+        acks += cloudfront_evaluation_grants(f"{MEMBER_STACK}/CloudFrontLoggingEvaluatorPolicy", "<AWS::AccountId>")
     return tuple(acks)
 
 

@@ -37,6 +37,14 @@ delivery can change with no change of the distribution's configuration item. Res
 PutEvaluations in batches of at most 100 with annotations of at most 256 characters (the
 limits of botocore's Config service model, ``Evaluations`` and ``StringWithCharLimit256``).
 
+Organization mode: the security account's function also serves the organization rule, which
+each member's AWS Config invokes with the member's ``accountId``. The function then assumes
+``MEMBER_ROLE_NAME`` in that member (the role its StackSet instance in us-east-1 creates) for
+every call, PutEvaluations included: a member's results are kept in the member account, and
+"you also need to create an IAM role in the managed account that can be assumed by the Lambda
+function" (https://docs.aws.amazon.com/config/latest/APIReference/API_PutOrganizationConfigRule.html).
+Without ``MEMBER_ROLE_NAME`` an event of another account is refused (the invocation fails).
+
 Logs distribution IDs and verdicts only (DPP-PII-1). Any API failure raises, so the invocation
 fails and ``CloudFrontLoggingCheckErrors`` alarms; the next periodic run evaluates again.
 """
@@ -201,12 +209,29 @@ def put_evaluations(config_client, evaluations: list[dict], result_token: str) -
             raise RuntimeError(f"Config refused {len(answer['FailedEvaluations'])} evaluations")
 
 
-def handler(event: dict, _context) -> dict:
+class ForeignAccount(RuntimeError):
+    """An event of an account this function may not evaluate."""
+
+
+def clients(account: str, own_account: str) -> tuple:
+    """CloudFront, CloudWatch Logs and Config clients of ``account``: this function's own
+    credentials for its own account, the member role's for a member's."""
+    if account == own_account:
+        return boto3.client("cloudfront"), boto3.client("logs"), boto3.client("config")
+    role_name = os.environ.get("MEMBER_ROLE_NAME")
+    if not role_name or not account.isdigit() or len(account) != 12:
+        raise ForeignAccount(f"refused an evaluation for account {account}: not this function's account and no member role is configured")
+    credentials = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role_name}", RoleSessionName="dpp-cloudfront-logging-check")["Credentials"]
+    session = boto3.session.Session(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
+    return session.client("cloudfront"), session.client("logs"), session.client("config")
+
+
+def handler(event: dict, context) -> dict:
     invoking = json.loads(event["invokingEvent"])
     message = invoking.get("messageType", "")
     account = event["accountId"]
     ordering = _ordering(invoking)
-    cloudfront, logs, config_client = boto3.client("cloudfront"), boto3.client("logs"), boto3.client("config")
+    cloudfront, logs, config_client = clients(account, own_account=context.invoked_function_arn.split(":")[4])
     acceptance = Acceptance.from_parameters(event.get("ruleParameters"), account)
     if message == "ScheduledNotification":
         verdicts = evaluate(distribution_ids(cloudfront), cloudfront=cloudfront, logs=logs, acceptance=acceptance, account=account)

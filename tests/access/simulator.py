@@ -86,6 +86,10 @@ class Simulator:
         request = Request(self.principal(request.principal), request.action, request.resource, request.context, request.administrator)
         policy, resource_account = self.resource_policy(request)
         resource = request.resource
+        if resource == "*":
+            # An action with no resource type (Service Authorization Reference: "*" only) acts in
+            # the caller's own account.
+            resource_account = account_of(request.principal)
         if resource.startswith("arn:aws:kms:") and ":alias/" in resource:
             resource = self.estate.key_aliases[resource]  # KMS evaluates the key the alias names
         identity = []

@@ -39,7 +39,14 @@ ACTION_FOR = {("s3", "ListObjectsV2"): "s3:ListBucket", ("s3", "HeadObject"): "s
 # https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html.
 ACTION_FOR |= {("s3", op): "s3:PutObject" for op in ("CopyObject", "UploadPartCopy", "CreateMultipartUpload", "CompleteMultipartUpload")}
 # Function (its physical name without the stage prefix) -> source package.
-PACKAGES = {"chat-relay": "chat_relay", "responder": "responder", "flow-log-enforcer": "flow_log_enforcer", "review-digest": "review_digest", "log-forwarder": "log_forwarder"}
+PACKAGES = {
+    "cloudfront-logging-check": "cloudfront_logging_rule",
+    "chat-relay": "chat_relay",
+    "responder": "responder",
+    "flow-log-enforcer": "flow_log_enforcer",
+    "review-digest": "review_digest",
+    "log-forwarder": "log_forwarder",
+}
 # Functions that share a package: (package, the files each one runs).
 MODULES = {"drill-runner": ("drills", ("drill_runner.py", "drill_common.py")), "drill-checker": ("drills", ("drill_checker.py", "drill_common.py"))}
 # Calls a function makes with credentials other than its role's: the drill runner reads the

@@ -15,6 +15,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import boto3
 import pytest
@@ -26,6 +27,9 @@ EVENTS = ROOT / "tests" / "events" / "config"
 ACCOUNT = "123456789012"  # moto's own account
 WORKLOAD_BUCKET = f"aws-waf-logs-dpp-prod-workload-{ACCOUNT}-eu-west-1"
 # As the collection stack gives them (tests/synth/test_workload_channels.py checks the synthesized rule says the same).
+CONTEXT = SimpleNamespace(invoked_function_arn=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:dpp-prod-cloudfront-logging-check")
+MEMBER = "111111111111"
+MEMBER_ROLE = "dpp-prod-cloudfront-logging-evaluator"
 STRICT = {"acceptedS3Destination": "aws-waf-logs-dpp-prod-workload-{account}-{region}/cloudfront", "acceptedRegions": "eu-west-1,us-east-1", "acceptLogGroups": "true"}
 
 
@@ -58,11 +62,14 @@ class Recorder:
     def __init__(self, client, failed: list | None = None) -> None:
         self.calls: list[dict] = []
         self.failed = failed or []
+        self.attach(client)
+
+    def attach(self, client) -> None:
         client.meta.events.register("before-call.config.PutEvaluations", self.answer)
 
     def answer(self, params, **_):
         self.calls.append(json.loads(params["body"]))
-        return AWSResponse(params["url"], 200, {}, None), {"FailedEvaluations": self.failed, "ResponseMetadata": {"HTTPStatusCode": 200}}
+        return AWSResponse(params["url"], 200, {}, CONTEXT), {"FailedEvaluations": self.failed, "ResponseMetadata": {"HTTPStatusCode": 200}}
 
     @property
     def evaluations(self) -> dict[str, tuple[str, str]]:
@@ -74,7 +81,7 @@ def aws(monkeypatch):
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(key, value)
     with mock_aws():
-        clients = {name: boto3.client(name, region_name="us-east-1") for name in ("cloudfront", "logs", "config")}
+        clients = {name: boto3.client(name, region_name="us-east-1") for name in ("cloudfront", "logs", "config", "sts")}
         # The Config client speaks AWS's JSON protocol; the recorder reads the serialized body.
         recorder = Recorder(clients["config"])
         monkeypatch.setattr(handler.boto3, "client", lambda name, *_a, **_k: clients[name])
@@ -94,12 +101,12 @@ def distribution(aws, reference: str, *, legacy_bucket: str | None = None) -> st
     return aws["cloudfront"].create_distribution(DistributionConfig=config)["Distribution"]["Id"]
 
 
-def deliver(aws, distribution_id: str, destination_arn: str, name: str | None = None) -> None:
+def deliver(aws, distribution_id: str, destination_arn: str, name: str | None = None, account: str = ACCOUNT) -> None:
     """Standard logging v2: a delivery source for the distribution, a destination, a delivery
     (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html)."""
     name = name or f"cf-{distribution_id}"
     logs = aws["logs"]
-    logs.put_delivery_source(name=name, resourceArn=f"arn:aws:cloudfront::{ACCOUNT}:distribution/{distribution_id}", logType="ACCESS_LOGS")
+    logs.put_delivery_source(name=name, resourceArn=f"arn:aws:cloudfront::{account}:distribution/{distribution_id}", logType="ACCESS_LOGS")
     destination = logs.put_delivery_destination(name=f"{name}-to", deliveryDestinationConfiguration={"destinationResourceArn": destination_arn})["deliveryDestination"]
     logs.create_delivery(deliverySourceName=name, deliveryDestinationArn=destination["arn"])
 
@@ -114,7 +121,7 @@ def test_v2_into_the_workload_buckets_cloudfront_prefix_is_compliant_and_elsewhe
     deliver(aws, lookalike, f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront-old")
     other = distribution(aws, "other")
     deliver(aws, other, "arn:aws:s3:::team-cdn-logs/cloudfront")
-    assert handler.handler(event("rule-scheduled.json"), None)["evaluated"] == 4
+    assert handler.handler(event("rule-scheduled.json"), CONTEXT)["evaluated"] == 4
     sent = aws["recorder"].evaluations
     assert sent[kept] == ("COMPLIANT", f"Standard logging v2 into arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")
     for missed in (root, lookalike, other):
@@ -126,9 +133,9 @@ def test_v2_into_the_workload_buckets_cloudfront_prefix_is_compliant_and_elsewhe
 def test_a_log_group_counts_only_while_the_account_wide_export_archives_it(aws):
     grouped = distribution(aws, "grouped")
     deliver(aws, grouped, f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/cdn/access")
-    handler.handler(event("rule-scheduled.json"), None)
+    handler.handler(event("rule-scheduled.json"), CONTEXT)
     assert aws["recorder"].evaluations[grouped][0] == "COMPLIANT"
-    handler.handler(event("rule-scheduled.json", {**STRICT, "acceptLogGroups": "false"}), None)
+    handler.handler(event("rule-scheduled.json", {**STRICT, "acceptLogGroups": "false"}), CONTEXT)
     assert aws["recorder"].evaluations[grouped][0] == "NON_COMPLIANT"
 
 
@@ -137,7 +144,7 @@ def test_firehose_and_legacy_logging_into_an_unknown_bucket_are_non_compliant_wh
     deliver(aws, streamed, f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/cdn")
     legacy = distribution(aws, "legacy", legacy_bucket="team-cdn-logs")
     silent = distribution(aws, "silent")
-    handler.handler(event("rule-scheduled.json"), None)
+    handler.handler(event("rule-scheduled.json"), CONTEXT)
     sent = aws["recorder"].evaluations
     assert sent[streamed][0] == "NON_COMPLIANT"
     assert sent[legacy] == (
@@ -152,7 +159,7 @@ def test_without_a_baseline_destination_any_standard_logging_counts_as_the_manag
     streamed = distribution(aws, "streamed")
     deliver(aws, streamed, f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/cdn")
     silent = distribution(aws, "silent")
-    handler.handler(event("rule-scheduled.json", {"acceptLogGroups": "true"}), None)
+    handler.handler(event("rule-scheduled.json", {"acceptLogGroups": "true"}), CONTEXT)
     sent = aws["recorder"].evaluations
     assert sent[legacy] == ("COMPLIANT", "Standard logging (legacy) into s3://team-cdn-logs/cf/")
     assert sent[streamed][0] == "COMPLIANT"
@@ -165,7 +172,7 @@ def test_a_change_evaluates_only_that_distribution_at_its_capture_time(aws):
     distribution(aws, "untouched")
     for name in ("rule-cloudfront-change.json", "rule-cloudfront-oversized.json"):
         aws["recorder"].calls.clear()
-        assert handler.handler(event(name, item={"resourceId": changed}), None)["evaluated"] == 1
+        assert handler.handler(event(name, item={"resourceId": changed}), CONTEXT)["evaluated"] == 1
         assert aws["recorder"].evaluations == {changed: ("COMPLIANT", f"Standard logging v2 into arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")}
         body = aws["recorder"].calls[0]
         assert body["ResultToken"] == "myResultToken"
@@ -176,17 +183,17 @@ def test_a_change_evaluates_only_that_distribution_at_its_capture_time(aws):
 @pytest.mark.parametrize("change", [{"item": {"configurationItemStatus": "ResourceDeleted"}}, {"item": {"configurationItemStatus": "ResourceDeletedNotRecorded"}}, {"eventLeftScope": True}])
 def test_a_deleted_distribution_or_one_out_of_scope_is_not_applicable_without_calling_cloudfront(aws, change):
     gone = "E2QWRUHAPOMQZL"  # not in moto: a call would fail
-    handler.handler(event("rule-cloudfront-change.json", **copy.deepcopy(change)), None)
+    handler.handler(event("rule-cloudfront-change.json", **copy.deepcopy(change)), CONTEXT)
     assert aws["recorder"].evaluations[gone][0] == "NOT_APPLICABLE"
 
 
 def test_another_resource_type_is_ignored_and_an_unknown_message_fails(aws):
-    assert handler.handler(event("rule-cloudfront-change.json", item={"resourceType": "AWS::S3::Bucket"}), None) == {"evaluated": 0}
+    assert handler.handler(event("rule-cloudfront-change.json", item={"resourceType": "AWS::S3::Bucket"}), CONTEXT) == {"evaluated": 0}
     assert aws["recorder"].calls == []
     unknown = event("rule-scheduled.json")
     unknown["invokingEvent"] = json.dumps({"messageType": "ConfigurationSnapshotDeliveryCompleted"})
     with pytest.raises(ValueError):
-        handler.handler(unknown, None)
+        handler.handler(unknown, CONTEXT)
 
 
 def test_evaluations_go_in_batches_of_at_most_100_and_refusals_fail_the_invocation(aws):
@@ -198,6 +205,48 @@ def test_evaluations_go_in_batches_of_at_most_100_and_refusals_fail_the_invocati
     Recorder(refusing, failed=[{"ComplianceResourceType": "AWS::CloudFront::Distribution", "ComplianceResourceId": "E1", "ComplianceType": "COMPLIANT", "OrderingTimestamp": 0}])
     with pytest.raises(RuntimeError, match="refused 1"):
         handler.put_evaluations(refusing, evaluations[:1], "token")
+
+
+def member_clients(aws) -> dict:
+    """Clients acting in the member account, as the StackSet's role there would (moto keeps each
+    account's resources apart by the credentials' account)."""
+    credentials = aws["sts"].assume_role(RoleArn=f"arn:aws:iam::{MEMBER}:role/setup", RoleSessionName="setup")["Credentials"]
+    session = boto3.session.Session(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
+    return {name: session.client(name, region_name="us-east-1") for name in ("cloudfront", "logs")}
+
+
+def test_an_organization_members_event_is_evaluated_and_reported_in_the_member_account_through_its_role(aws, monkeypatch):
+    monkeypatch.setenv("MEMBER_ROLE_NAME", MEMBER_ROLE)
+    assumed: list[str] = []
+    aws["sts"].meta.events.register("before-parameter-build.sts.AssumeRole", lambda params, **_: assumed.append(params["RoleArn"]))
+    real = boto3.session.Session
+
+    class Recording(real):  # the member's Config client reports through the recorder too
+        def client(self, name, *args, **kwargs):
+            made = super().client(name, *args, **{"region_name": "us-east-1", **kwargs})
+            if name == "config":
+                aws["recorder"].attach(made)
+            return made
+
+    member = member_clients(aws)
+    assumed.clear()
+    kept = distribution(member, "member-kept")
+    deliver(member, kept, f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-{MEMBER}-eu-west-1/cloudfront", account=MEMBER)
+    # The member may not use another account's bucket: the pattern is filled with its own ID.
+    borrowed = distribution(member, "member-borrowed")
+    deliver(member, borrowed, f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront", account=MEMBER)
+    own = distribution(aws, "own")  # the security account's own: not the member's to report
+    monkeypatch.setattr(handler.boto3.session, "Session", Recording)
+    handler.handler(event("rule-scheduled.json", accountId=MEMBER), CONTEXT)
+    assert assumed == [f"arn:aws:iam::{MEMBER}:role/{MEMBER_ROLE}"]
+    sent = aws["recorder"].evaluations
+    assert sent[kept][0] == "COMPLIANT" and sent[borrowed][0] == "NON_COMPLIANT" and own not in sent
+
+
+def test_another_accounts_event_is_refused_without_a_member_role(aws):
+    with pytest.raises(handler.ForeignAccount):
+        handler.handler(event("rule-scheduled.json", accountId=MEMBER), CONTEXT)
+    assert aws["recorder"].calls == []
 
 
 def test_a_region_pattern_without_regions_is_refused():
