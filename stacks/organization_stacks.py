@@ -76,4 +76,5 @@ class OrganizationSecurityStack(Stack):
                 sensitive_buckets=config.trail.sensitive_buckets,
                 cloudfront_check=cloudfront_check(config, workload_buckets=config.workload.log_buckets, serves_members=True) if self.region == CLOUDFRONT_REGION else None,
                 account=self.account,
+                directly_monitored=tuple(a.account_id for a in config.monitored_accounts),
             )

@@ -130,7 +130,7 @@ class CloudFrontLoggingRule(Construct):
         )
 
 
-def organization_rule_metadata(*, function_arn: str, parameters: dict[str, str], description: str):
+def organization_rule_metadata(*, function_arn: str, parameters: dict[str, str], description: str) -> config.CfnOrganizationConfigRule.OrganizationCustomRuleMetadataProperty:
     """The organization rule members' Config run with the security account's function."""
     return config.CfnOrganizationConfigRule.OrganizationCustomRuleMetadataProperty(
         lambda_function_arn=function_arn,

@@ -536,6 +536,8 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
         return (function_failures(q, f"{prefix}-responder"),)
     if spec.id == "ReviewDigestFailed":
         return (function_failures(q, f"{prefix}-review-digest"),)
+    if spec.id == "CloudFrontLoggingCheckErrors":
+        return (function_failures(q, f"{prefix}-cloudfront-logging-check"),)
     if spec.id == "UnexpectedRegionActivity":
         covered = tuple(config.regions) + (() if "us-east-1" in config.regions else ("us-east-1",))
         return (region_activity(q, "Calls in regions outside the covered ones", outside=covered),)

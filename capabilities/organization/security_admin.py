@@ -97,6 +97,7 @@ class ConfigOrganization(Construct):
         sensitive_buckets: tuple[str, ...] = (),
         cloudfront_check: CloudFrontLoggingCheck | None = None,
         account: str = "",
+        directly_monitored: tuple[str, ...] = (),
     ) -> None:
         super().__init__(scope, id)
         for rule in baseline_rules(retention_days, sensitive_buckets):
@@ -111,6 +112,8 @@ class ConfigOrganization(Construct):
                     self,
                     rule.id,
                     organization_config_rule_name=f"{prefix}-{rule.id}",
+                    # The accounts with stacks of their own run the account rule; members have the evaluator role.
+                    excluded_accounts=list(directly_monitored) or None,
                     organization_custom_rule_metadata=organization_rule_metadata(
                         function_arn=f"arn:aws:lambda:{region}:{account}:function:{cloudfront_check.function_name}",
                         parameters=cloudfront_check.parameters,

@@ -475,6 +475,8 @@ def workload_channels(f: Facts) -> Finding:
             case("tests/synth/test_collection.py::test_config_rules_watch_the_baseline_account_wide_checks_only_at_home"),
             case("tests/workload/test_example_workload.py::test_the_example_without_logging_fails_with_the_rules_a_user_looks_up"),
             case(f"{_WORKLOAD}::test_every_covered_region_checks_load_balancer_api_gateway_waf_and_rds_logging"),
+            case(f"{_WORKLOAD}::test_the_cloudfront_rule_accepts_v2_into_the_cloudfront_prefix_of_the_accounts_workload_buckets_only"),
+            case("tests/lambdas/test_cloudfront_logging_rule.py::test_v2_into_the_workload_buckets_cloudfront_prefix_is_compliant_and_elsewhere_is_not"),
             case(f"{_WORKLOAD}::test_non_compliance_of_a_workload_rule_reaches_the_high_topic_and_compliance_does_not"),
             case(f"{_WORKLOAD}::test_every_log_group_streams_through_firehose_into_the_archive_layout"),
             access("firehose-put"),

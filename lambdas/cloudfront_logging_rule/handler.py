@@ -59,6 +59,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import boto3
+from botocore.exceptions import ClientError
 
 logger = logging.getLogger()
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
@@ -221,7 +222,14 @@ def clients(account: str, own_account: str) -> tuple:
     role_name = os.environ.get("MEMBER_ROLE_NAME")
     if not role_name or not account.isdigit() or len(account) != 12:
         raise ForeignAccount(f"refused an evaluation for account {account}: not this function's account and no member role is configured")
-    credentials = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/{role_name}", RoleSessionName="dpp-cloudfront-logging-check")["Credentials"]
+    role = f"arn:aws:iam::{account}:role/{role_name}"
+    try:
+        credentials = boto3.client("sts").assume_role(RoleArn=role, RoleSessionName="dpp-cloudfront-logging-check")["Credentials"]
+    except ClientError as error:
+        # Organization rules reach every account of the organization, the member StackSet only
+        # the member OUs: an account outside them has no evaluator role.
+        code = error.response.get("Error", {}).get("Code", "")
+        raise ForeignAccount(f"cannot assume {role} ({code}): is account {account} outside the member StackSet's organizational units?") from error
     session = boto3.session.Session(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
     return session.client("cloudfront"), session.client("logs"), session.client("config")
 

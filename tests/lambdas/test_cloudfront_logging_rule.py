@@ -47,12 +47,12 @@ handler = load_handler()
 def event(name: str, parameters: dict | None = None, **changes) -> dict:
     found = json.loads((EVENTS / name).read_text())
     found["ruleParameters"] = json.dumps(STRICT if parameters is None else parameters)
-    if changes:
+    if "item" in changes:
         invoking = json.loads(found["invokingEvent"])
         item = invoking.get("configurationItem") or invoking["configurationItemSummary"]
-        item.update(changes.pop("item", {}))
+        item.update(changes.pop("item"))
         found["invokingEvent"] = json.dumps(invoking)
-        found.update(changes)
+    found.update(changes)
     return found
 
 
@@ -241,6 +241,19 @@ def test_an_organization_members_event_is_evaluated_and_reported_in_the_member_a
     assert assumed == [f"arn:aws:iam::{MEMBER}:role/{MEMBER_ROLE}"]
     sent = aws["recorder"].evaluations
     assert sent[kept][0] == "COMPLIANT" and sent[borrowed][0] == "NON_COMPLIANT" and own not in sent
+
+
+def test_an_account_without_the_evaluator_role_fails_naming_the_likely_cause(aws, monkeypatch):
+    """Organization rules reach every account, the member StackSet only the member OUs."""
+    monkeypatch.setenv("MEMBER_ROLE_NAME", MEMBER_ROLE)
+
+    def refuse(params, **_):
+        return AWSResponse(params["url"], 403, {}, None), {"Error": {"Code": "AccessDenied", "Message": "not authorized to perform sts:AssumeRole"}, "ResponseMetadata": {"HTTPStatusCode": 403}}
+
+    aws["sts"].meta.events.register("before-call.sts.AssumeRole", refuse)
+    with pytest.raises(handler.ForeignAccount, match=f"AccessDenied.*{MEMBER} outside the member StackSet"):
+        handler.handler(event("rule-scheduled.json", accountId=MEMBER), CONTEXT)
+    assert aws["recorder"].calls == []
 
 
 def test_another_accounts_event_is_refused_without_a_member_role(aws):

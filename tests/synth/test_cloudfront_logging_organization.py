@@ -46,9 +46,13 @@ def _resources(org, kind: str, account: str) -> dict:
     return stack.resources
 
 
-def _member_body(org) -> dict:
-    [body] = [json.loads(r["Properties"]["TemplateBody"]) for s in org.stacks for r in s.resources.values() if r["Type"] == "AWS::CloudFormation::StackSet"]
+def _member_body_text(org) -> str:
+    [body] = [r["Properties"]["TemplateBody"] for s in org.stacks for r in s.resources.values() if r["Type"] == "AWS::CloudFormation::StackSet"]
     return body
+
+
+def _member_body(org) -> dict:
+    return json.loads(_member_body_text(org))
 
 
 def test_the_organization_rule_runs_the_security_accounts_function_on_every_change_and_every_six_hours(organization):
@@ -65,6 +69,9 @@ def test_the_organization_rule_runs_the_security_accounts_function_on_every_chan
     assert set(metadata["OrganizationConfigRuleTriggerTypes"]) == {"ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification", "ScheduledNotification"}
     assert metadata["MaximumExecutionFrequency"] == "Six_Hours" and metadata["MaximumExecutionFrequency"] in FREQUENCIES
     assert metadata["ResourceTypesScope"] == ["AWS::CloudFront::Distribution"]
+    # The management and security accounts run the account rule of their own collection stacks
+    # (and hold no evaluator role): the organization rule leaves them out.
+    assert sorted(rule["ExcludedAccounts"]) == sorted(a.account_id for a in organization.config.monitored_accounts)
     # Each member's pattern is filled with its own account ID by the function.
     assert json.loads(metadata["InputParameters"])["acceptedS3Destination"] == "aws-waf-logs-dpp-prod-workload-{account}-{region}/cloudfront"
     # The function knows the members' role; members' Config may invoke it (no SourceAccount can name them all).
@@ -86,7 +93,7 @@ def test_only_the_member_templates_us_east_1_instance_holds_the_evaluator_role(o
     [role] = [r["Properties"] for r in parts.values() if r["Type"] == "AWS::IAM::Role"]
     assert role["RoleName"] == "dpp-prod-cloudfront-logging-evaluator"
     # The StackSet's TemplateBody limit (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html).
-    assert len(json.dumps(body, separators=(",", ":"))) <= 51_200
+    assert len(_member_body_text(organization).encode()) < 51_200
 
 
 def test_the_security_function_alone_may_assume_a_members_evaluator_role_which_may_evaluate_and_report(organization):

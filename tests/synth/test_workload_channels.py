@@ -381,3 +381,17 @@ def test_staging_and_intake_admit_the_export_only_under_its_own_prefixes(synthes
         suffixes = sorted(r["Fn::Join"][1][-1] for r in write["Resource"])
         assert suffixes == [f"/cloudwatch-logs-errors/{ACCOUNT}/*", f"/cloudwatch-logs/{ACCOUNT}/*"], bucket
         assert set(write["Action"]) == {"s3:PutObject", "s3:AbortMultipartUpload"}
+
+
+def test_a_failed_cloudfront_check_alarms_in_us_east_1_of_every_monitored_account_with_its_investigation(workload):
+    from capabilities.alarms.catalogue import alarm_specs
+    from capabilities.investigation.queries import alarm_queries
+
+    [spec] = [s for s in alarm_specs(workload.config) if s.id == "CloudFrontLoggingCheckErrors"]
+    assert spec.placed == tuple((a.account_id, CLOUDFRONT_REGION) for a in workload.config.monitored_accounts)
+    alarms = workload.template("alarms", CLOUDFRONT_REGION).find_resources("AWS::CloudWatch::Alarm")
+    [alarm] = [a["Properties"] for a in alarms.values() if a["Properties"]["AlarmName"] == "dpp-prod-CloudFrontLoggingCheckErrors"]
+    assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": "dpp-prod-cloudfront-logging-check"}] and alarm["Statistic"] == "Sum"
+    assert not [a for a in workload.template("alarms", "eu-west-1").find_resources("AWS::CloudWatch::Alarm").values() if "CloudFrontLogging" in a["Properties"]["AlarmName"]]
+    [query] = alarm_queries(spec, workload.config)
+    assert "dpp-prod-cloudfront-logging-check" in query.sql
