@@ -151,7 +151,7 @@ def cloudfront_check(config: BaselineConfig, *, workload_buckets: bool, serves_m
         function_name=name,
         log_group_name=lambda_log_group(name),
         parameters=acceptance_parameters(s3_destination=pattern, regions=config.regions, log_groups=config.workload.export_log_groups),
-        members=MemberEvaluation(cloudfront_logging_member_role(config)) if serves_members else None,
+        members=MemberEvaluation(cloudfront_logging_member_role(config), config.organization.organization_id) if serves_members else None,
     )
 
 

@@ -35,8 +35,9 @@ class BaselineRule:
     only_in: str | None = None  # a rule AWS offers in one region only
     unavailable_in: frozenset[str] = frozenset()  # regions the rule's page excludes
     scope: tuple[str, str] | None = None  # (resource type, resource ID) the rule is limited to
-    # Where an account deploys the rule itself, a custom rule of this project replaces the
-    # managed one (``BaselineConfigRules``); organization rules keep the managed identifier.
+    # A custom rule of this project replaces the managed one, in an account's own stacks
+    # (``BaselineConfigRules``) and as an organization rule (``ConfigOrganization``); the
+    # identifier names the managed rule it stands in for.
     custom: bool = False
 
     def applies(self, region: str, is_home_region: bool) -> bool:

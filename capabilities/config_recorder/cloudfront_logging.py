@@ -42,6 +42,7 @@ class MemberEvaluation:
     each (``member_evaluator_role``), for the organization rule members' Config invoke."""
 
     member_role_name: str
+    organization_id: str
 
 
 def evaluation_statements(account: str) -> list[iam.PolicyStatement]:
@@ -90,7 +91,16 @@ class CloudFrontLoggingRule(Construct):
             *evaluation_statements(account),
         ]
         if members is not None:
-            statements.append(iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[f"arn:aws:iam::*:role/{members.member_role_name}"]))
+            # Members' roles only: an outsider could name a role so and trust this one
+            # (aws:ResourceOrgID, the role's account's organization:
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["sts:AssumeRole"],
+                    resources=[f"arn:aws:iam::*:role/{members.member_role_name}"],
+                    conditions={"StringEquals": {"aws:ResourceOrgID": members.organization_id}},
+                )
+            )
         policy = iam.ManagedPolicy(
             self,
             "Policy",
@@ -114,8 +124,9 @@ class CloudFrontLoggingRule(Construct):
         if members is not None:
             # Each member's Config invokes the function for the organization rule; a permission
             # cannot name them (SourceAccount takes one account, and organization conditions apply
-            # to account principals, not to config.amazonaws.com), so the member role's trust
-            # policy is the boundary: the function acts only where that role admits it.
+            # to account principals, not to config.amazonaws.com). The boundary is the function's
+            # own: it assumes members' roles only inside the organization (aws:ResourceOrgID), and
+            # an invocation for any other account is logged and left unevaluated.
             lambda_.CfnPermission(self, "MembersConfigInvoke", action="lambda:InvokeFunction", function_name=self.function.function_arn, principal="config.amazonaws.com")
         self.rule = config.CustomRule(
             self,

@@ -111,7 +111,9 @@ class ConfigOrganization(Construct):
                 config.CfnOrganizationConfigRule(
                     self,
                     rule.id,
-                    organization_config_rule_name=f"{prefix}-{rule.id}",
+                    # A new name, so that an organization that had the managed rule of 0.1.0 gets
+                    # this one by replacement rather than an in-place change of the rule's kind.
+                    organization_config_rule_name=f"{prefix}-{rule.id}Custom",
                     # The accounts with stacks of their own run the account rule; members have the evaluator role.
                     excluded_accounts=list(directly_monitored) or None,
                     organization_custom_rule_metadata=organization_rule_metadata(

@@ -44,6 +44,10 @@ every call, PutEvaluations included: a member's results are kept in the member a
 "you also need to create an IAM role in the managed account that can be assumed by the Lambda
 function" (https://docs.aws.amazon.com/config/latest/APIReference/API_PutOrganizationConfigRule.html).
 Without ``MEMBER_ROLE_NAME`` an event of another account is refused (the invocation fails).
+Where the role cannot be assumed (an account outside the member StackSet's organizational
+units: organization rules reach every account; or one outside the organization, which the
+function's policy and the role's trust both refuse), the account is logged as not evaluated
+and the invocation succeeds: no alarm that an outsider could raise at will.
 
 Logs distribution IDs and verdicts only (DPP-PII-1). Any API failure raises, so the invocation
 fails and ``CloudFrontLoggingCheckErrors`` alarms; the next periodic run evaluates again.
@@ -96,21 +100,28 @@ class Acceptance:
         filled = tuple(dict.fromkeys(pattern.format(account=account, region=r).strip("/") for r in (regions or [""]))) if pattern else ()
         return cls(s3_destinations=filled, log_groups=str(parameters.get("acceptLogGroups", "false")).lower() == "true")
 
-    def accepts_s3(self, bucket: str, prefix: str) -> bool:
+    def accepts_s3(self, bucket: str, prefix: str, *, folder: bool = True) -> bool:
+        """Whether objects written under ``prefix`` of ``bucket`` land below an accepted
+        ``<bucket>/<prefix>/``. A v2 destination's path is a folder (the delivery adds
+        ``/AWSLogs/...``); a legacy prefix is prepended to the file name as it is, so
+        ``cloudfront`` writes ``cloudfrontE2QW....gz`` beside the folder, not in it
+        (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html)."""
         if self.any_destination:
             return True
-        path = f"{bucket}/{prefix.strip('/')}".rstrip("/") + "/"
+        path = f"{bucket}/{prefix.strip('/')}".rstrip("/") + "/" if folder else f"{bucket}/{prefix.lstrip('/')}"
         return any(path.startswith(accepted + "/") for accepted in self.s3_destinations)
 
     def accepts(self, destination_arn: str) -> bool:
-        """A v2 delivery destination's resource ARN (S3 bucket with optional path, log group, stream)."""
+        """A v2 delivery destination's resource ARN (S3 bucket with optional path, log group,
+        stream), or the ARN of a delivery destination this account cannot describe (another
+        account's), whose end is unknown here."""
         service = destination_arn.split(":")[2] if destination_arn.count(":") >= 5 else ""
         if service == "s3":
             bucket, _, prefix = destination_arn.split(":::", 1)[1].partition("/")
             return self.accepts_s3(bucket, prefix)
-        if service == "logs":
+        if service == "logs" and ":log-group:" in destination_arn:
             return self.log_groups or self.any_destination
-        return self.any_destination  # Firehose and anything newer: where it ends is unknown here
+        return self.any_destination  # Firehose, another account's destination, anything newer
 
 
 @dataclass(frozen=True)
@@ -146,7 +157,9 @@ def vended_destinations(logs) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for delivery in _paginate(logs, "describe_deliveries", "deliveries"):
         resource_arns = sources.get(delivery.get("deliverySourceName", ""))
-        target = destinations.get(delivery.get("deliveryDestinationArn", ""), "")
+        destination = delivery.get("deliveryDestinationArn", "")
+        # Another account's destination is not described here: its own ARN stands for it.
+        target = destinations.get(destination) or destination
         if resource_arns is None or not target:
             continue
         for arn in resource_arns:
@@ -158,7 +171,8 @@ def _legacy_destination(logging_config: dict) -> tuple[str, str] | None:
     """(bucket, prefix) of enabled legacy logging; Bucket is the bucket's domain name."""
     if not logging_config.get("Enabled") or not logging_config.get("Bucket"):
         return None
-    return logging_config["Bucket"].split(".s3.", 1)[0], logging_config.get("Prefix", "")
+    # "<bucket>.s3.amazonaws.com"; a bucket name may itself contain ".s3.".
+    return logging_config["Bucket"].rsplit(".s3.", 1)[0], logging_config.get("Prefix", "")
 
 
 def judge(distribution_id: str, legacy: dict, v2_destinations: list[str], acceptance: Acceptance) -> Evaluation:
@@ -167,7 +181,7 @@ def judge(distribution_id: str, legacy: dict, v2_destinations: list[str], accept
         if acceptance.accepts(arn):
             return Evaluation(distribution_id, COMPLIANT, f"Standard logging v2 into {arn}")
     legacy_target = _legacy_destination(legacy)
-    if legacy_target and acceptance.accepts_s3(*legacy_target):
+    if legacy_target and acceptance.accepts_s3(*legacy_target, folder=False):
         return Evaluation(distribution_id, COMPLIANT, f"Standard logging (legacy) into s3://{'/'.join(p for p in legacy_target if p)}")
     wanted = f"add a v2 delivery (ACCESS_LOGS) into arn:aws:s3:::{acceptance.s3_destinations[0]}" if acceptance.s3_destinations else "turn on standard logging"
     elsewhere = [*v2_destinations, *([f"s3://{legacy_target[0]} (legacy)"] if legacy_target else [])]
@@ -189,7 +203,14 @@ def evaluate(distribution_ids_: Iterable[str], *, cloudfront, logs, acceptance: 
     delivered = vended_destinations(logs)
     verdicts = []
     for distribution_id in wanted:
-        legacy = cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"].get("Logging", {})
+        try:
+            legacy = cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"].get("Logging", {})
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "NoSuchDistribution":
+                raise
+            # Deleted since the event or the listing: nothing left to evaluate.
+            verdicts.append(Evaluation(distribution_id, NOT_APPLICABLE, "The distribution no longer exists"))
+            continue
         arn = f"arn:aws:cloudfront::{account}:distribution/{distribution_id}"
         verdicts.append(judge(distribution_id, legacy, delivered.get(arn, []), acceptance))
     return verdicts
@@ -214,6 +235,12 @@ class ForeignAccount(RuntimeError):
     """An event of an account this function may not evaluate."""
 
 
+class Uncovered(RuntimeError):
+    """An account of the organization without the evaluator role: outside the member StackSet's
+    organizational units (organization rules reach every account, the StackSet only those), or
+    an account outside the organization that invoked the function."""
+
+
 def clients(account: str, own_account: str) -> tuple:
     """CloudFront, CloudWatch Logs and Config clients of ``account``: this function's own
     credentials for its own account, the member role's for a member's."""
@@ -229,7 +256,7 @@ def clients(account: str, own_account: str) -> tuple:
         # Organization rules reach every account of the organization, the member StackSet only
         # the member OUs: an account outside them has no evaluator role.
         code = error.response.get("Error", {}).get("Code", "")
-        raise ForeignAccount(f"cannot assume {role} ({code}): is account {account} outside the member StackSet's organizational units?") from error
+        raise Uncovered(f"cannot assume {role} ({code}): account {account} is outside the member StackSet's organizational units, or outside the organization") from error
     session = boto3.session.Session(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
     return session.client("cloudfront"), session.client("logs"), session.client("config")
 
@@ -239,7 +266,13 @@ def handler(event: dict, context) -> dict:
     message = invoking.get("messageType", "")
     account = event["accountId"]
     ordering = _ordering(invoking)
-    cloudfront, logs, config_client = clients(account, own_account=context.invoked_function_arn.split(":")[4])
+    try:
+        cloudfront, logs, config_client = clients(account, own_account=context.invoked_function_arn.split(":")[4])
+    except Uncovered as uncovered:
+        # Not a failure of the check: such an account has none of the member baseline, and an
+        # outsider must not be able to raise the alarm at will. Logged, not evaluated.
+        logger.warning(json.dumps({"message": "account not evaluated", "account": account, "reason": str(uncovered)}))
+        return {"evaluated": 0, "uncovered": account}
     acceptance = Acceptance.from_parameters(event.get("ruleParameters"), account)
     if message == "ScheduledNotification":
         verdicts = evaluate(distribution_ids(cloudfront), cloudfront=cloudfront, logs=logs, acceptance=acceptance, account=account)

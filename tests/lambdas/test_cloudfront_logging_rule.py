@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import logging
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -243,17 +244,113 @@ def test_an_organization_members_event_is_evaluated_and_reported_in_the_member_a
     assert sent[kept][0] == "COMPLIANT" and sent[borrowed][0] == "NON_COMPLIANT" and own not in sent
 
 
-def test_an_account_without_the_evaluator_role_fails_naming_the_likely_cause(aws, monkeypatch):
-    """Organization rules reach every account, the member StackSet only the member OUs."""
+def test_an_account_without_the_evaluator_role_is_logged_not_evaluated_and_raises_no_alarm(aws, monkeypatch, caplog):
+    """Organization rules reach every account, the member StackSet only the member OUs; and an
+    outsider must not be able to fail the function (CloudFrontLoggingCheckErrors) at will."""
     monkeypatch.setenv("MEMBER_ROLE_NAME", MEMBER_ROLE)
 
     def refuse(params, **_):
         return AWSResponse(params["url"], 403, {}, None), {"Error": {"Code": "AccessDenied", "Message": "not authorized to perform sts:AssumeRole"}, "ResponseMetadata": {"HTTPStatusCode": 403}}
 
     aws["sts"].meta.events.register("before-call.sts.AssumeRole", refuse)
-    with pytest.raises(handler.ForeignAccount, match=f"AccessDenied.*{MEMBER} outside the member StackSet"):
-        handler.handler(event("rule-scheduled.json", accountId=MEMBER), CONTEXT)
+    with caplog.at_level(logging.WARNING):
+        assert handler.handler(event("rule-scheduled.json", accountId=MEMBER), CONTEXT) == {"evaluated": 0, "uncovered": MEMBER}
     assert aws["recorder"].calls == []
+    [record] = [json.loads(r.getMessage()) for r in caplog.records if r.levelno == logging.WARNING]
+    assert record["account"] == MEMBER and "AccessDenied" in record["reason"] and "member StackSet" in record["reason"]
+
+
+def test_a_distribution_deleted_before_its_evaluation_is_not_applicable(aws):
+    """A late change event, or a deletion during a periodic run: CloudFront answers NoSuchDistribution."""
+    assert handler.handler(event("rule-cloudfront-change.json", item={"resourceId": "E0DELETED00001"}), CONTEXT)["evaluated"] == 1
+    assert aws["recorder"].evaluations == {"E0DELETED00001": ("NOT_APPLICABLE", "The distribution no longer exists")}
+
+
+def test_an_account_without_distributions_reports_nothing(aws):
+    assert handler.handler(event("rule-scheduled.json"), CONTEXT)["evaluated"] == 0
+    assert aws["recorder"].calls == []
+
+
+class PagedLogs:
+    """CloudWatch Logs' Describe* answers, two pages each (nextToken), as botocore's model shapes them."""
+
+    def __init__(self, pages: dict[str, list[list[dict]]]) -> None:
+        self.pages = pages
+
+    def _answer(self, operation: str, key: str, nextToken: str | None = None) -> dict:
+        pages = self.pages[operation]
+        index = int(nextToken or 0)
+        answer = {key: pages[index]}
+        if index + 1 < len(pages):
+            answer["nextToken"] = str(index + 1)
+        return answer
+
+    def describe_delivery_sources(self, **kwargs):
+        return self._answer("sources", "deliverySources", **kwargs)
+
+    def describe_delivery_destinations(self, **kwargs):
+        return self._answer("destinations", "deliveryDestinations", **kwargs)
+
+    def describe_deliveries(self, **kwargs):
+        return self._answer("deliveries", "deliveries", **kwargs)
+
+
+def test_deliveries_are_read_across_pages_access_logs_only_and_another_accounts_destination_kept():
+    dist = f"arn:aws:cloudfront::{ACCOUNT}:distribution/E1"
+    other = "arn:aws:logs:us-east-1:999999999999:delivery-destination:central"
+    logs = PagedLogs(
+        {
+            "sources": [[{"name": "a", "resourceArns": [dist], "logType": "ACCESS_LOGS"}], [{"name": "b", "resourceArns": [dist], "logType": "CONNECTION_LOGS"}]],
+            "destinations": [
+                [],
+                [
+                    {
+                        "arn": "arn:aws:logs:us-east-1:123456789012:delivery-destination:mine",
+                        "deliveryDestinationConfiguration": {"destinationResourceArn": f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront"},
+                    }
+                ],
+            ],
+            "deliveries": [
+                [{"deliverySourceName": "b", "deliveryDestinationArn": "arn:aws:logs:us-east-1:123456789012:delivery-destination:mine"}],
+                [{"deliverySourceName": "a", "deliveryDestinationArn": "arn:aws:logs:us-east-1:123456789012:delivery-destination:mine"}, {"deliverySourceName": "a", "deliveryDestinationArn": other}],
+            ],
+        }
+    )
+    assert handler.vended_destinations(logs) == {dist: [f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront", other]}
+    strict = handler.Acceptance.from_parameters(json.dumps(STRICT), ACCOUNT)
+    assert not strict.accepts(other)  # where another account's destination ends is unknown here
+    assert handler.Acceptance.from_parameters(json.dumps({"acceptLogGroups": "true"}), ACCOUNT).accepts(other)
+
+
+@pytest.mark.parametrize(
+    "arn, accepted",
+    [
+        (f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront/", True),
+        (f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront/edge", True),
+        (f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/cdn/access:*", True),
+        (f"arn:aws:logs:us-east-1:{ACCOUNT}:delivery-destination:cdn", False),
+        (f"arn:aws:s3:::{WORKLOAD_BUCKET}-copy/cloudfront", False),
+    ],
+)
+def test_destination_arns_as_the_logs_api_gives_them(arn, accepted):
+    assert handler.Acceptance.from_parameters(json.dumps(STRICT), ACCOUNT).accepts(arn) is accepted
+
+
+@pytest.mark.parametrize(
+    "bucket, prefix, accepted",
+    [
+        (f"{WORKLOAD_BUCKET}.s3.amazonaws.com", "cloudfront/", True),
+        (f"{WORKLOAD_BUCKET}.s3.amazonaws.com", "cloudfront", False),  # files cloudfrontE....gz beside the folder
+        (f"{WORKLOAD_BUCKET}.s3.amazonaws.com", "", False),
+        ("logs.s3.example.s3.amazonaws.com", "cloudfront/", False),
+    ],
+)
+def test_a_legacy_prefix_counts_only_when_its_files_land_in_the_folder(bucket, prefix, accepted):
+    acceptance = handler.Acceptance.from_parameters(json.dumps(STRICT), ACCOUNT)
+    verdict = handler.judge("E1", {"Enabled": True, "Bucket": bucket, "Prefix": prefix}, [], acceptance)
+    assert (verdict.compliance == "COMPLIANT") is accepted
+    if bucket.startswith("logs.s3.example"):
+        assert "s3://logs.s3.example (legacy)" in verdict.annotation  # a bucket name may contain ".s3."
 
 
 def test_another_accounts_event_is_refused_without_a_member_role(aws):

@@ -103,7 +103,10 @@ def test_the_security_function_alone_may_assume_a_members_evaluator_role_which_m
     function_role = f"arn:aws:iam::{security}:role/dpp-prod-cloudfront-logging-check"
     evaluator = f"arn:aws:iam::{MEMBER}:role/dpp-prod-cloudfront-logging-evaluator"
     requests = {
-        "function-assumes-member-role": (Request(function_role, "sts:AssumeRole", evaluator), "Allowed"),
+        # aws:ResourceOrgID is the role's account's organization; absent, the function's grant fails closed.
+        "function-assumes-member-role": (Request(function_role, "sts:AssumeRole", evaluator, {"aws:ResourceOrgID": config.organization.organization_id}), "Allowed"),
+        "function-not-outside-the-organization": (Request(function_role, "sts:AssumeRole", evaluator, {"aws:ResourceOrgID": "o-otherorg123"}), "Denied"),
+        "function-not-without-the-org-key": (Request(function_role, "sts:AssumeRole", evaluator), "Denied"),
         "security-admin-not": (Request(f"arn:aws:iam::{security}:role/Administrator", "sts:AssumeRole", evaluator, administrator=True), "Denied"),
         "outsider-not": (Request(f"arn:aws:iam::{OUTSIDER}:role/dpp-prod-cloudfront-logging-check", "sts:AssumeRole", evaluator), "Denied"),
         "member-role-reads-distribution": (Request(evaluator, "cloudfront:GetDistributionConfig", f"arn:aws:cloudfront::{MEMBER}:distribution/E2QWRUHAPOMQZL"), "Allowed"),
