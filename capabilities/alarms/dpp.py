@@ -532,9 +532,26 @@ def cloudfront_check_alarms(config: BaselineConfig) -> list[AlarmSpec]:
     monitored account; a failed run leaves distributions unevaluated or stale."""
     if not config.features.config_recorder or CLOUDFRONT_REGION not in config.regions:
         return []
+    from capabilities.config_recorder.cloudfront_logging import METRIC_NAMESPACE, NOT_EVALUATED_METRIC
     from configuration.naming import cloudfront_logging_check_name
 
-    return [
+    not_evaluated = (
+        [
+            AlarmSpec(
+                id="CloudFrontLoggingAccountsNotEvaluated",
+                title="CloudFront logging check could not evaluate an account",
+                severity=Severity.LOW,
+                requirements=("DPP-LOG-8", "DPP-MON-6"),
+                metric=MetricRef(METRIC_NAMESPACE, NOT_EVALUATED_METRIC),
+                meaning="An account's AWS Config asked the security account's CloudFront logging check to evaluate it, and STS refused the account's evaluator role: a member outside the member OUs (organization rules reach every account, the StackSet only those OUs), a member whose role is missing, or an account outside the organization invoking the function.",
+                investigate="Read the function's log group for 'account not evaluated' and the account ID; a member of the organization: add its OU to memberOrganizationalUnits or check its StackSet instance in us-east-1; an unknown account: someone else's Config invoked the function, which did nothing there.",
+                placed=((config.security_account.account_id, CLOUDFRONT_REGION),),
+            )
+        ]
+        if config.org_mode
+        else []
+    )
+    return not_evaluated + [
         AlarmSpec(
             id="CloudFrontLoggingCheckErrors",
             title="CloudFront logging check failed",
@@ -542,7 +559,7 @@ def cloudfront_check_alarms(config: BaselineConfig) -> list[AlarmSpec]:
             requirements=("DPP-LOG-8", "DPP-MON-6"),
             metric=MetricRef("AWS/Lambda", "Errors", (("FunctionName", cloudfront_logging_check_name(config)),)),
             meaning="The Config rule CloudFrontAccessLogs could not evaluate the account's distributions (an API call failed or Config refused the results): a distribution whose logging was switched off may show its old verdict.",
-            investigate="Read the function's log group for the error code (AccessDenied: the function's policy; throttling: retry is automatic at the next run); re-evaluate the rule in AWS Config once fixed.",
+            investigate="Read the function's log group for the error code (AccessDenied on a CloudFront or Logs call: the function's or the member role's policy; throttling: retry is automatic at the next run); re-evaluate the rule in AWS Config once fixed.",
             placed=tuple((a.account_id, CLOUDFRONT_REGION) for a in config.monitored_accounts),
         )
     ]

@@ -32,6 +32,9 @@ EVALUATION_FREQUENCY = config.MaximumExecutionFrequency.SIX_HOURS
 # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html).
 TRIGGERS = ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification", "ScheduledNotification")
 RESOURCE_TYPE = "AWS::CloudFront::Distribution"
+# Organization mode: accounts the function was asked to evaluate but could not (no evaluator role).
+METRIC_NAMESPACE = "DPP/CloudFrontLoggingCheck"
+NOT_EVALUATED_METRIC = "AccountsNotEvaluated"
 # What the function calls in the account it evaluates (its own, or a member's through the member role).
 EVALUATION_ACTIONS = ["cloudfront:ListDistributions", "logs:DescribeDeliverySources", "logs:DescribeDeliveries", "logs:DescribeDeliveryDestinations", "config:PutEvaluations"]
 
@@ -101,6 +104,7 @@ class CloudFrontLoggingRule(Construct):
                     conditions={"StringEquals": {"aws:ResourceOrgID": members.organization_id}},
                 )
             )
+            statements.append(iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"], conditions={"StringEquals": {"cloudwatch:namespace": METRIC_NAMESPACE}}))
         policy = iam.ManagedPolicy(
             self,
             "Policy",
@@ -118,7 +122,7 @@ class CloudFrontLoggingRule(Construct):
             log_group_name=log_group_name,
             timeout=Duration.minutes(5),
             memory_size=256,
-            environment={"MEMBER_ROLE_NAME": members.member_role_name} if members else None,
+            environment={"MEMBER_ROLE_NAME": members.member_role_name, "METRIC_NAMESPACE": METRIC_NAMESPACE} if members else None,
         )
         self.function.node.add_dependency(policy)
         if members is not None:
@@ -126,7 +130,7 @@ class CloudFrontLoggingRule(Construct):
             # cannot name them (SourceAccount takes one account, and organization conditions apply
             # to account principals, not to config.amazonaws.com). The boundary is the function's
             # own: it assumes members' roles only inside the organization (aws:ResourceOrgID), and
-            # an invocation for any other account is logged and left unevaluated.
+            # an account whose role STS refuses is logged, counted (a low alarm) and left unevaluated.
             lambda_.CfnPermission(self, "MembersConfigInvoke", action="lambda:InvokeFunction", function_name=self.function.function_arn, principal="config.amazonaws.com")
         self.rule = config.CustomRule(
             self,

@@ -536,7 +536,7 @@ def alarm_queries(spec: AlarmSpec, config: BaselineConfig) -> tuple[Query, ...]:
         return (function_failures(q, f"{prefix}-responder"),)
     if spec.id == "ReviewDigestFailed":
         return (function_failures(q, f"{prefix}-review-digest"),)
-    if spec.id == "CloudFrontLoggingCheckErrors":
+    if spec.id.startswith("CloudFrontLogging"):  # CloudTrail has the refused AssumeRole and its role ARN
         return (function_failures(q, f"{prefix}-cloudfront-logging-check"),)
     if spec.id == "UnexpectedRegionActivity":
         covered = tuple(config.regions) + (() if "us-east-1" in config.regions else ("us-east-1",))

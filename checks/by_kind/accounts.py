@@ -72,7 +72,8 @@ def _cloudfront_logging_check(config: BaselineConfig, stack: str, region: str, a
             policy,
             [f"arn:aws:iam::*:role/{cloudfront_logging_member_role(config)}"],
             "Organization mode: the function evaluates each member (any member account, present or future) through "
-            "that member's evaluator role, whose trust policy admits this function's role alone; sts:AssumeRole only.",
+            "that member's evaluator role, inside the organization only (aws:ResourceOrgID), whose trust policy admits "
+            "this function's role alone; sts:AssumeRole only.",
         )
         if serves_members
         else []

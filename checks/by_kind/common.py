@@ -181,9 +181,10 @@ def cloudfront_evaluation_grants(policy: str, account: str) -> list[Acknowledgem
         *wildcards(
             policy,
             ["*"],
-            "cloudfront:ListDistributions, logs:DescribeDeliverySources/DescribeDeliveries/DescribeDeliveryDestinations "
-            "and config:PutEvaluations support no resource-level permissions; all are reads but PutEvaluations, which "
-            "needs the result token Config gives the invocation.",
+            "cloudfront:ListDistributions, logs:DescribeDeliverySources/DescribeDeliveries/DescribeDeliveryDestinations, "
+            "config:PutEvaluations and cloudwatch:PutMetricData support no resource-level permissions; all are reads but "
+            "PutEvaluations, which needs the result token Config gives the invocation, and (the organization's function "
+            "only) PutMetricData, limited to its own namespace by cloudwatch:namespace.",
         ),
         *wildcards(
             policy,

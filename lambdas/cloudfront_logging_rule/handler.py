@@ -44,13 +44,17 @@ every call, PutEvaluations included: a member's results are kept in the member a
 "you also need to create an IAM role in the managed account that can be assumed by the Lambda
 function" (https://docs.aws.amazon.com/config/latest/APIReference/API_PutOrganizationConfigRule.html).
 Without ``MEMBER_ROLE_NAME`` an event of another account is refused (the invocation fails).
-Where the role cannot be assumed (an account outside the member StackSet's organizational
-units: organization rules reach every account; or one outside the organization, which the
-function's policy and the role's trust both refuse), the account is logged as not evaluated
-and the invocation succeeds: no alarm that an outsider could raise at will.
+Where STS refuses the role (AccessDenied: an account outside the member StackSet's
+organizational units, since organization rules reach every account; a member whose role is
+gone; or an account outside the organization, which the function's policy and the role's trust
+both refuse), the account is logged as not evaluated, counted in the metric
+``METRIC_NAMESPACE``/``AccountsNotEvaluated`` (the low alarm
+``CloudFrontLoggingAccountsNotEvaluated``), and the invocation succeeds: an outsider cannot
+fail the function, raising ``CloudFrontLoggingCheckErrors``, at will. Any other STS error
+(throttling, a disabled region) raises.
 
-Logs distribution IDs and verdicts only (DPP-PII-1). Any API failure raises, so the invocation
-fails and ``CloudFrontLoggingCheckErrors`` alarms; the next periodic run evaluates again.
+Logs distribution IDs and verdicts only (DPP-PII-1). Any other API failure raises, so the
+invocation fails and ``CloudFrontLoggingCheckErrors`` alarms; the next periodic run evaluates again.
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ MAX_ANNOTATION = 256
 EVALUATED_STATUSES = {"OK", "ResourceDiscovered"}
 COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE = "COMPLIANT", "NON_COMPLIANT", "NOT_APPLICABLE"
 ACCESS_LOGS = "ACCESS_LOGS"
+NOT_EVALUATED_METRIC = "AccountsNotEvaluated"
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ class Acceptance:
         (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html)."""
         if self.any_destination:
             return True
-        path = f"{bucket}/{prefix.strip('/')}".rstrip("/") + "/" if folder else f"{bucket}/{prefix.lstrip('/')}"
+        path = f"{bucket}/{prefix.strip('/')}".rstrip("/") + "/" if folder else f"{bucket}/{prefix}"
         return any(path.startswith(accepted + "/") for accepted in self.s3_destinations)
 
     def accepts(self, destination_arn: str) -> bool:
@@ -140,10 +145,11 @@ class Evaluation:
         }
 
 
-def _paginate(client, operation: str, key: str) -> Iterator[dict]:
+def _paginate(call, key: str) -> Iterator[dict]:
+    """Every item of a Describe* of CloudWatch Logs, page by page (``nextToken``)."""
     token = None
     while True:
-        page = getattr(client, operation)(**({"nextToken": token} if token else {}))
+        page = call(**({"nextToken": token} if token else {}))
         yield from page.get(key, [])
         token = page.get("nextToken")
         if not token:
@@ -152,10 +158,12 @@ def _paginate(client, operation: str, key: str) -> Iterator[dict]:
 
 def vended_destinations(logs) -> dict[str, list[str]]:
     """Distribution ARN -> the destination resource ARNs its ACCESS_LOGS deliveries write to."""
-    sources = {s["name"]: s.get("resourceArns", []) for s in _paginate(logs, "describe_delivery_sources", "deliverySources") if s.get("logType") == ACCESS_LOGS}
-    destinations = {d["arn"]: d.get("deliveryDestinationConfiguration", {}).get("destinationResourceArn", "") for d in _paginate(logs, "describe_delivery_destinations", "deliveryDestinations")}
+    sources = {s["name"]: s.get("resourceArns", []) for s in _paginate(lambda **page: logs.describe_delivery_sources(**page), "deliverySources") if s.get("logType") == ACCESS_LOGS}
+    destinations = {
+        d["arn"]: d.get("deliveryDestinationConfiguration", {}).get("destinationResourceArn", "") for d in _paginate(lambda **page: logs.describe_delivery_destinations(**page), "deliveryDestinations")
+    }
     found: dict[str, list[str]] = {}
-    for delivery in _paginate(logs, "describe_deliveries", "deliveries"):
+    for delivery in _paginate(lambda **page: logs.describe_deliveries(**page), "deliveries"):
         resource_arns = sources.get(delivery.get("deliverySourceName", ""))
         destination = delivery.get("deliveryDestinationArn", "")
         # Another account's destination is not described here: its own ARN stands for it.
@@ -253,9 +261,12 @@ def clients(account: str, own_account: str) -> tuple:
     try:
         credentials = boto3.client("sts").assume_role(RoleArn=role, RoleSessionName="dpp-cloudfront-logging-check")["Credentials"]
     except ClientError as error:
-        # Organization rules reach every account of the organization, the member StackSet only
-        # the member OUs: an account outside them has no evaluator role.
+        # STS's refusal: no such role, or one that does not trust this function (organization
+        # rules reach every account, the member StackSet only the member OUs), or outside the
+        # organization. Anything else is a fault of the check and raises.
         code = error.response.get("Error", {}).get("Code", "")
+        if code != "AccessDenied":
+            raise
         raise Uncovered(f"cannot assume {role} ({code}): account {account} is outside the member StackSet's organizational units, or outside the organization") from error
     session = boto3.session.Session(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
     return session.client("cloudfront"), session.client("logs"), session.client("config")
@@ -272,6 +283,7 @@ def handler(event: dict, context) -> dict:
         # Not a failure of the check: such an account has none of the member baseline, and an
         # outsider must not be able to raise the alarm at will. Logged, not evaluated.
         logger.warning(json.dumps({"message": "account not evaluated", "account": account, "reason": str(uncovered)}))
+        boto3.client("cloudwatch").put_metric_data(Namespace=os.environ["METRIC_NAMESPACE"], MetricData=[{"MetricName": NOT_EVALUATED_METRIC, "Value": 1, "Unit": "Count"}])
         return {"evaluated": 0, "uncovered": account}
     acceptance = Acceptance.from_parameters(event.get("ruleParameters"), account)
     if message == "ScheduledNotification":

@@ -82,7 +82,7 @@ def aws(monkeypatch):
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(key, value)
     with mock_aws():
-        clients = {name: boto3.client(name, region_name="us-east-1") for name in ("cloudfront", "logs", "config", "sts")}
+        clients = {name: boto3.client(name, region_name="us-east-1") for name in ("cloudfront", "logs", "config", "sts", "cloudwatch")}
         # The Config client speaks AWS's JSON protocol; the recorder reads the serialized body.
         recorder = Recorder(clients["config"])
         monkeypatch.setattr(handler.boto3, "client", lambda name, *_a, **_k: clients[name])
@@ -248,6 +248,7 @@ def test_an_account_without_the_evaluator_role_is_logged_not_evaluated_and_raise
     """Organization rules reach every account, the member StackSet only the member OUs; and an
     outsider must not be able to fail the function (CloudFrontLoggingCheckErrors) at will."""
     monkeypatch.setenv("MEMBER_ROLE_NAME", MEMBER_ROLE)
+    monkeypatch.setenv("METRIC_NAMESPACE", "DPP/CloudFrontLoggingCheck")
 
     def refuse(params, **_):
         return AWSResponse(params["url"], 403, {}, None), {"Error": {"Code": "AccessDenied", "Message": "not authorized to perform sts:AssumeRole"}, "ResponseMetadata": {"HTTPStatusCode": 403}}
@@ -258,6 +259,40 @@ def test_an_account_without_the_evaluator_role_is_logged_not_evaluated_and_raise
     assert aws["recorder"].calls == []
     [record] = [json.loads(r.getMessage()) for r in caplog.records if r.levelno == logging.WARNING]
     assert record["account"] == MEMBER and "AccessDenied" in record["reason"] and "member StackSet" in record["reason"]
+    # Counted for the low alarm CloudFrontLoggingAccountsNotEvaluated.
+    metrics = aws["cloudwatch"].list_metrics(Namespace="DPP/CloudFrontLoggingCheck")["Metrics"]
+    assert [m["MetricName"] for m in metrics] == ["AccountsNotEvaluated"]
+
+
+def test_any_other_sts_error_fails_the_invocation(aws, monkeypatch):
+    """Throttling, a disabled region: a fault of the check, for CloudFrontLoggingCheckErrors."""
+    monkeypatch.setenv("MEMBER_ROLE_NAME", MEMBER_ROLE)
+
+    def throttle(params, **_):
+        return AWSResponse(params["url"], 400, {}, None), {"Error": {"Code": "Throttling", "Message": "Rate exceeded"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    aws["sts"].meta.events.register("before-call.sts.AssumeRole", throttle)
+    with pytest.raises(handler.ClientError):
+        handler.handler(event("rule-scheduled.json", accountId=MEMBER), CONTEXT)
+
+
+def test_a_distribution_deleted_during_a_periodic_run_is_not_applicable(aws):
+    kept = distribution(aws, "kept")
+    deliver(aws, kept, f"arn:aws:s3:::{WORKLOAD_BUCKET}/cloudfront")
+    gone = distribution(aws, "gone")
+
+    def deleted(params, **_):
+        if gone in params["url_path"]:
+            return AWSResponse(params["url"], 404, {}, None), {
+                "Error": {"Code": "NoSuchDistribution", "Message": "The specified distribution does not exist."},
+                "ResponseMetadata": {"HTTPStatusCode": 404},
+            }
+        return None
+
+    aws["cloudfront"].meta.events.register("before-call.cloudfront.GetDistributionConfig", deleted)
+    handler.handler(event("rule-scheduled.json"), CONTEXT)
+    sent = aws["recorder"].evaluations
+    assert sent[gone] == ("NOT_APPLICABLE", "The distribution no longer exists") and sent[kept][0] == "COMPLIANT"
 
 
 def test_a_distribution_deleted_before_its_evaluation_is_not_applicable(aws):
@@ -343,6 +378,7 @@ def test_destination_arns_as_the_logs_api_gives_them(arn, accepted):
         (f"{WORKLOAD_BUCKET}.s3.amazonaws.com", "cloudfront", False),  # files cloudfrontE....gz beside the folder
         (f"{WORKLOAD_BUCKET}.s3.amazonaws.com", "", False),
         ("logs.s3.example.s3.amazonaws.com", "cloudfront/", False),
+        (f"{WORKLOAD_BUCKET}.s3.amazonaws.com", "/cloudfront/", False),  # written as given
     ],
 )
 def test_a_legacy_prefix_counts_only_when_its_files_land_in_the_folder(bucket, prefix, accepted):

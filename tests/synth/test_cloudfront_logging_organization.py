@@ -78,6 +78,11 @@ def test_the_organization_rule_runs_the_security_accounts_function_on_every_chan
     # The function knows the members' role; members' Config may invoke it (no SourceAccount can name them all).
     function = functions["dpp-prod-cloudfront-logging-check"]["Properties"]
     assert function["Environment"]["Variables"]["MEMBER_ROLE_NAME"] == "dpp-prod-cloudfront-logging-evaluator"
+    # The accounts it could not evaluate are counted where the low alarm watches.
+    alarms = [r["Properties"] for s in organization.stacks if s.account == security and s.region == CLOUDFRONT_REGION for r in s.resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    [not_evaluated] = [a for a in alarms if a["AlarmName"] == "dpp-prod-CloudFrontLoggingAccountsNotEvaluated"]
+    assert (not_evaluated["Namespace"], not_evaluated["MetricName"]) == (function["Environment"]["Variables"]["METRIC_NAMESPACE"], "AccountsNotEvaluated")
+    assert not_evaluated["Statistic"] == "Sum" and not_evaluated["Threshold"] == 1
     permissions = [
         r["Properties"] for r in _resources(organization, "collection", security).values() if r["Type"] == "AWS::Lambda::Permission" and r["Properties"]["Principal"] == "config.amazonaws.com"
     ]
@@ -127,8 +132,10 @@ def test_every_call_of_the_function_is_allowed_by_its_role(organization):
     security = organization.config.security_account.account_id
     checks = [f for f in found if f[0].endswith("/dpp-prod-cloudfront-logging-check")]
     assert len(checks) == len(organization.config.monitored_accounts)
-    # Only the security account's function serves members (MEMBER_ROLE_NAME): the others never assume a role.
-    checks = [(name, role, actions if f"-{security}-" in name else actions - {"sts:AssumeRole"}) for name, role, actions in checks]
+    # Only the security account's function serves members (MEMBER_ROLE_NAME): the others never
+    # assume a role or count accounts they could not evaluate.
+    assert {"sts:AssumeRole", "cloudwatch:PutMetricData", "logs:DescribeDeliveries"} <= checks[0][2]
+    checks = [(name, role, actions if f"-{security}-" in name else actions - {"sts:AssumeRole", "cloudwatch:PutMetricData"}) for name, role, actions in checks]
     assert not_allowed(checks, estate) == []
     for stack in organization.stacks:
         for resource in stack.resources.values():
