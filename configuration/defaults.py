@@ -97,7 +97,7 @@ DEFAULTS: dict[str, Any] = {
         "timeZone": "UTC",
         "days": ["MON", "TUE", "WED", "THU", "FRI"],
     },
-    "organization": {"enabled": False, "id": "", "memberOrganizationalUnits": []},
+    "organization": {"enabled": False, "id": "", "memberOrganizationalUnits": [], "memberAccessRoleName": "OrganizationAccountAccessRole"},
     "features": {
         "flowLogs": True,
         "dnsQueryLogs": True,

@@ -351,12 +351,14 @@ def _organization(section: Section) -> OrganizationSettings:
         settings = OrganizationSettings(enabled=False, organization_id="", member_ous=())
         section.raw("id", None)
         section.raw("memberOrganizationalUnits", None)
+        section.raw("memberAccessRoleName", None)
         section.done()
         return settings
     settings = OrganizationSettings(
         enabled=True,
         organization_id=section.string("id", pattern=r"o-[a-z0-9]{10,32}", hint='use the organization ID, e.g. "o-a1b2c3d4e5" (aws organizations describe-organization)'),
         member_ous=section.strings("memberOrganizationalUnits", non_empty=True, check=_check_ou),
+        member_access_role=section.string("memberAccessRoleName", pattern=aws_rules.IAM_NAME, hint="use an IAM role name (not an ARN) that exists in every member and trusts the management account"),
     )
     section.done()
     return settings

@@ -439,6 +439,9 @@ class OrganizationSettings:
     enabled: bool
     organization_id: str
     member_ous: tuple[str, ...]  # OU or root IDs the member StackSet deploys to (and follows)
+    # A role in every member that `make preflight` assumes from the management account to read
+    # it (members are not CDK-bootstrapped); Organizations creates this one in accounts it creates.
+    member_access_role: str = "OrganizationAccountAccessRole"
 
 
 @dataclass(frozen=True)

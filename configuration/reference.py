@@ -205,6 +205,10 @@ ROWS: tuple[Row, ...] = (
         default="`false`",
     ),
     Row(
+        ("organization.memberAccessRoleName",),
+        "The role in every member account that `make preflight` assumes from the management account to read it (members are not CDK-bootstrapped, so CDK's lookup role is not there): `OrganizationAccountAccessRole` is the one AWS Organizations creates in accounts it creates; under Control Tower, `AWSControlTowerExecution`. Read-only use; nothing is deployed with it.",
+    ),
+    Row(
         ("features.*",),
         "`flowLogs`, `dnsQueryLogs`, `configRecorder`, `guardDuty`, `securityHub`, `alarms`, `chatRelay` on; `macie`, `automatedResponses` off. Switching off a DPP-mandated capability makes the nag gate fail (its presence rule) until the capability is provided another way and acknowledged, with a reason, in `checks/by_kind/`. `automatedResponses` on with no response switched on is refused, as is a response switched on without it, and `chatRelay` off while chat or webhook targets are listed (they would receive nothing).",
         default="DPP-mandated on",

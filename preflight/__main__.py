@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
     except (NoCredentialsError, ClientError, BotoCoreError) as error:
         print(f"preflight: no usable AWS credentials ({type(error).__name__}); run it with read-only credentials of the deploying account", file=sys.stderr)
         return 3
-    rows = run(config, sessions.client)
+    rows = run(config, sessions.client, sessions.member_clients(config.organization.member_access_role) if config.org_mode else None)
     for row in rows:
         print(row.line())
     red = [r for r in rows if r.status == RED]

@@ -8,6 +8,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from configuration.model import BaselineConfig
 from configuration.naming import DEFAULT_BOOTSTRAP_QUALIFIER, archive_names
 from preflight.access import AccountUnreachable
+from preflight.members import member_checks
 from preflight.rows import INFO, OK, RED, Row
 from stacks.topology import plan
 
@@ -171,7 +172,8 @@ def organization_checks(config: BaselineConfig, clients) -> list[Row]:
 PER_PLACE = (bootstrap, lambda_concurrency, existing_detection, opt_in_region)
 
 
-def run(config: BaselineConfig, clients) -> list[Row]:
+def run(config: BaselineConfig, clients, member_clients=None) -> list[Row]:
+    """Every check; ``member_clients`` (organization mode) reach the member accounts."""
     rows: list[Row] = []
     unreachable: set[str] = set()
     for account, region in places(config):
@@ -186,7 +188,11 @@ def run(config: BaselineConfig, clients) -> list[Row]:
                 break
             except (ClientError, BotoCoreError) as error:
                 rows.append(Row(RED, account, region, check.__name__.replace("_", " "), f"could not read: {_code(error)}", "run with credentials that can read this account (ReadOnlyAccess)"))
-    for check in (home_checks, organization_checks):
+
+    def member_accounts_checks(config: BaselineConfig, clients) -> list[Row]:  # its name titles a failed check's row
+        return member_checks(config, clients, member_clients) if member_clients is not None else []
+
+    for check in (home_checks, organization_checks, member_accounts_checks):
         try:
             rows += check(config, clients)
         except AccountUnreachable as error:
