@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from capabilities.organization.delegation import CONFIG_SERVICES
 from configuration.model import BaselineConfig
 from configuration.naming import DEFAULT_BOOTSTRAP_QUALIFIER, archive_names
 from preflight.access import AccountUnreachable
@@ -160,7 +161,9 @@ def organization_checks(config: BaselineConfig, clients) -> list[Row]:
             )
         )
     security = config.security_account.account_id
-    for service in ("guardduty.amazonaws.com", "securityhub.amazonaws.com", "config.amazonaws.com"):
+    # Config's organization rules take a delegated administrator of config-multiaccountsetup too
+    # (the org-admin stack registers both, capabilities.organization.delegation).
+    for service in ("guardduty.amazonaws.com", "securityhub.amazonaws.com", *CONFIG_SERVICES):
         admins = [a["Id"] for a in organizations.list_delegated_administrators(ServicePrincipal=service)["DelegatedAdministrators"]]
         if admins and security not in admins:
             rows.append(Row(RED, management, "global", "Delegated administrator", f"{service}: {admins[0]} already", f"deregister it, or make {admins[0]} the security account in dpp.accounts"))

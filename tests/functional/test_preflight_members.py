@@ -11,6 +11,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
 from configuration import ConfigError, load_config
@@ -171,3 +172,38 @@ def test_a_bad_member_access_role_names_the_key():
     context["dpp"]["organization"]["memberAccessRoleName"] = "arn:aws:iam::123456789012:role/x"
     with pytest.raises(ConfigError, match="dpp.organization.memberAccessRoleName"):
         load_config(context)
+
+
+def test_a_delegated_administrator_held_by_another_account_is_red_and_trusted_access_is_reported(aws):
+    """organization_checks: the org-admin stack makes the security account the delegated
+    administrator of GuardDuty, Security Hub and Config; another account already holding one
+    would make that fail."""
+    from preflight.checks import organization_checks
+
+    org = organization()
+    management = in_account(MANAGEMENT, "organizations")
+    management.enable_aws_service_access(ServicePrincipal="config.amazonaws.com")
+    # moto registers these two of the four (config.amazonaws.com and Security Hub it refuses).
+    management.register_delegated_administrator(AccountId=org["direct"], ServicePrincipal="config-multiaccountsetup.amazonaws.com")
+    management.register_delegated_administrator(AccountId=org["nested"], ServicePrincipal="guardduty.amazonaws.com")
+    sessions = Sessions()
+
+    def clients(service, account, region):
+        client = sessions.client(service, account, region)
+        if service == "organizations":
+            # moto lists delegated administrators of only some services; the others have none here.
+            def unknown_to_moto(params, **_):
+                body = json.loads(params["body"] or b"{}")
+                if body.get("ServicePrincipal") in ("securityhub.amazonaws.com", "config.amazonaws.com"):
+                    return AWSResponse(params["url"], 200, {}, None), {"DelegatedAdministrators": [], "ResponseMetadata": {"HTTPStatusCode": 200}}
+                return None
+
+            client.meta.events.register("before-call.organizations.ListDelegatedAdministrators", unknown_to_moto)
+        return client
+
+    rows = organization_checks(config_for(org["ou"]), clients)
+    red = {r.detail: r.fix for r in rows if r.status == RED and r.check == "Delegated administrator"}
+    assert set(red) == {f"config-multiaccountsetup.amazonaws.com: {org['direct']} already", f"guardduty.amazonaws.com: {org['nested']} already"}
+    assert all("the security account in dpp.accounts" in fix for fix in red.values())
+    trusted = {r.detail.split()[0]: r.status for r in rows if r.check == "Trusted access"}
+    assert trusted["config.amazonaws.com"] == "ok" and trusted["cloudtrail.amazonaws.com"] == INFO
