@@ -10,6 +10,7 @@ from configuration.model import BaselineConfig
 from configuration.naming import DEFAULT_BOOTSTRAP_QUALIFIER, archive_names
 from preflight.access import AccountUnreachable
 from preflight.members import member_checks
+from preflight.readings import existing_config_setup, opt_in_status
 from preflight.rows import INFO, OK, RED, Row
 from stacks.topology import plan
 
@@ -86,11 +87,8 @@ def existing_detection(config: BaselineConfig, clients, account: str, region: st
                 raise
             rows.append(Row(OK, account, region, "Security Hub", "not enabled yet"))
     if config.features.config_recorder:
-        service = clients("config", account, region)
-        recorders = service.describe_configuration_recorders()["ConfigurationRecorders"]
-        channels = service.describe_delivery_channels()["DeliveryChannels"]
-        if recorders or channels:
-            what = ", ".join(f"{kind} {items[0]['name']}" for kind, items in (("recorder", recorders), ("delivery channel", channels)) if items)
+        what = existing_config_setup(clients("config", account, region))
+        if what:
             rows.append(Row(RED, account, region, "AWS Config", f"already has {what}", "delete them (Config allows one of each per region) or set dpp.features.configRecorder false"))
         else:
             rows.append(Row(OK, account, region, "AWS Config", "no recorder or channel yet"))
@@ -98,8 +96,7 @@ def existing_detection(config: BaselineConfig, clients, account: str, region: st
 
 
 def opt_in_region(config: BaselineConfig, clients, account: str, region: str) -> list[Row]:
-    regions = clients("ec2", account, region).describe_regions(AllRegions=True, RegionNames=[region])["Regions"]
-    status = regions[0].get("OptInStatus", "opt-in-not-required") if regions else "unknown"
+    status = opt_in_status(clients("ec2", account, region), region)
     if status == "not-opted-in":
         return [Row(RED, account, region, "Region enabled", "opt-in region not enabled", f"enable {region} for account {account} (Account > AWS Regions)")]
     return [Row(OK, account, region, "Region enabled", status)]

@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from configuration.model import BaselineConfig
 from preflight.access import AccountUnreachable
+from preflight.readings import existing_config_setup, opt_in_status
 from preflight.rows import INFO, OK, RED, Row
 
 
@@ -46,15 +47,11 @@ def member_accounts(config: BaselineConfig, organizations) -> list[str]:
 
 def _member_place(config: BaselineConfig, clients, account: str, region: str) -> list[Row]:
     rows = []
-    regions = clients("ec2", account, region).describe_regions(AllRegions=True, RegionNames=[region])["Regions"]
-    if regions and regions[0].get("OptInStatus") == "not-opted-in":
+    if opt_in_status(clients("ec2", account, region), region) == "not-opted-in":
         return [Row(RED, account, region, "Member region enabled", "opt-in region not enabled: the StackSet instance cannot deploy", f"enable {region} for account {account} (Account > AWS Regions)")]
     if config.features.config_recorder:
-        service = clients("config", account, region)
-        recorders = service.describe_configuration_recorders()["ConfigurationRecorders"]
-        channels = service.describe_delivery_channels()["DeliveryChannels"]
-        if recorders or channels:
-            what = ", ".join(f"{kind} {items[0]['name']}" for kind, items in (("recorder", recorders), ("delivery channel", channels)) if items)
+        what = existing_config_setup(clients("config", account, region))
+        if what:
             rows.append(
                 Row(
                     RED,
