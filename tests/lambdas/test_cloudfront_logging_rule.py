@@ -11,10 +11,8 @@ of 1 to 256 characters) before a hook records it, since moto evaluates it only i
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import logging
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +20,8 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
+
+from tests.lambdas.handlers import load_handler
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "tests" / "events" / "config"
@@ -34,15 +34,7 @@ MEMBER_ROLE = "dpp-prod-cloudfront-logging-evaluator"
 STRICT = {"acceptedS3Destination": "aws-waf-logs-dpp-prod-workload-{account}-{region}/cloudfront", "acceptedRegions": "eu-west-1,us-east-1", "acceptLogGroups": "true"}
 
 
-def load_handler():
-    spec = importlib.util.spec_from_file_location("cloudfront_logging_rule", ROOT / "lambdas" / "cloudfront_logging_rule" / "handler.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-handler = load_handler()
+handler = load_handler("cloudfront_logging_rule")
 
 
 def event(name: str, parameters: dict | None = None, **changes) -> dict:

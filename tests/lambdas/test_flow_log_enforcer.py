@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
+
+from tests.lambdas.handlers import load_handler
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "tests" / "events"
@@ -21,15 +21,7 @@ BUCKET = "dpp-prod-log-archive-111122223333-eu-west-1"
 S3_DESTINATION = f"arn:aws:s3:::{BUCKET}"
 
 
-def load_handler():
-    spec = importlib.util.spec_from_file_location("flow_log_enforcer", ROOT / "lambdas" / "flow_log_enforcer" / "handler.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-handler = load_handler()
+handler = load_handler("flow_log_enforcer")
 
 
 def event(name: str) -> dict:

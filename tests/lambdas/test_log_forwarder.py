@@ -6,16 +6,16 @@ writes nothing more), large objects part by part on S3's side."""
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import logging
-import sys
 from pathlib import Path
 
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
+
+from tests.lambdas.handlers import load_handler
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT = json.loads((ROOT / "tests" / "events" / "s3" / "object-created-alb.json").read_text())
@@ -34,15 +34,7 @@ MEMBER_PATTERN = "aws-waf-logs-dpp-prod-workload-{account}-{region}"
 CONTENT = b"h2 2026-11-12T00:04:59.123456Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366\n"
 
 
-def load_handler():
-    spec = importlib.util.spec_from_file_location("log_forwarder", ROOT / "lambdas" / "log_forwarder" / "handler.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-handler = load_handler()
+handler = load_handler("log_forwarder")
 
 
 @pytest.fixture

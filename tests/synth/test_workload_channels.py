@@ -5,9 +5,7 @@ account-wide data protection policy, and trail data events for tables and functi
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from configuration import ConfigError, load_config
 from configuration.model import MARKETPLACES
 from configuration.regions import COMMERCIAL_REGIONS
 from tests.eventbridge_matcher import matches
+from tests.lambdas.handlers import load_handler
 from tests.support import build_app, cdk_json_context
 
 ACCOUNT = "111122223333"
@@ -79,14 +78,6 @@ def _cloudfront_rule(workload) -> tuple[dict, dict]:
     return template.to_json()["Resources"], rule
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "lambdas" / name / "handler.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_cloudfront_rule_runs_on_every_change_and_every_six_hours_with_permission_from_this_accounts_config(workload):
     """Custom Lambda rule triggers and the invoke permission
     (https://docs.aws.amazon.com/config/latest/APIReference/API_SourceDetail.html; the
@@ -113,7 +104,7 @@ def test_the_cloudfront_rule_accepts_v2_into_the_cloudfront_prefix_of_the_accoun
     """The synthesized parameters, read by the function itself: the forwarder copies the
     ``cloudfront/`` prefix of each covered region's workload log bucket into the archive."""
     _, rule = _cloudfront_rule(workload)
-    acceptance = _load("cloudfront_logging_rule").Acceptance.from_parameters(json.dumps(rule["Properties"]["InputParameters"]), ACCOUNT)
+    acceptance = load_handler("cloudfront_logging_rule").Acceptance.from_parameters(json.dumps(rule["Properties"]["InputParameters"]), ACCOUNT)
     for region in REGIONS:
         assert acceptance.accepts(f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-{ACCOUNT}-{region}/cloudfront")
         assert not acceptance.accepts(f"arn:aws:s3:::aws-waf-logs-dpp-prod-workload-{ACCOUNT}-{region}/alb")
@@ -144,7 +135,7 @@ def test_the_cloudfront_rule_accepts_any_destination_where_the_baseline_has_no_w
 
     config = load_config(cdk_json_context())
     parameters = cloudfront_check(config, workload_buckets=False).parameters
-    acceptance = _load("cloudfront_logging_rule").Acceptance.from_parameters(json.dumps(parameters), ACCOUNT)
+    acceptance = load_handler("cloudfront_logging_rule").Acceptance.from_parameters(json.dumps(parameters), ACCOUNT)
     assert acceptance.any_destination and acceptance.accepts("arn:aws:s3:::team-cdn-logs")
 
 
