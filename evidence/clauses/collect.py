@@ -355,10 +355,17 @@ def _all_prefixes(props: dict) -> list[str]:
 _CLOUDFRONT_CUSTOM = "custom:AWS::CloudFront::Distribution"
 
 
-def _rule_identifier(rule) -> str:
-    """A managed rule's identifier; for a custom Lambda rule, ``custom:`` and the one resource type it evaluates."""
+def _rule_identifier(rule, custom_functions: dict[tuple[str, str], str]) -> str:
+    """A managed rule's identifier; for a custom Lambda rule, ``custom:`` and the one resource
+    type it evaluates, when it runs the project's own check (``custom_functions``: the function
+    names by stack and logical ID) on changes and on a schedule; any other custom rule is
+    ``custom:unknown`` and detects nothing here."""
     source = rule.properties.get("Source") or {}
     if source.get("Owner") == "CUSTOM_LAMBDA":
+        target = (source.get("SourceIdentifier") or {}).get("Fn::GetAtt", [""])[0] if isinstance(source.get("SourceIdentifier"), dict) else ""
+        triggers = {d.get("MessageType") for d in source.get("SourceDetails") or []}
+        if custom_functions.get((rule.stack, target)) is None or not {"ConfigurationItemChangeNotification", "ScheduledNotification"} <= triggers:
+            return "custom:unknown"
         return "custom:" + ",".join((rule.properties.get("Scope") or {}).get("ComplianceResourceTypes") or [])
     return str(source.get("SourceIdentifier"))
 
@@ -489,14 +496,16 @@ def workload_channels(f: Facts) -> Finding:
     # enforced at synth for the application's own stacks by the workload pack they apply
     found.controls.append("DPP workload pack (DppWorkloadPack) for the application's CDK apps: load balancer, API Gateway, CloudFront, WAF, RDS/Aurora, ECS and log-group rules")
     rules = f.of_type("AWS::Config::ConfigRule")
-    identifiers = {_rule_identifier(r) for r in rules}
+    # The project's CloudFront check function (configuration.naming.cloudfront_logging_check_name).
+    checks = {(r.stack, r.logical_id): str(r.properties.get("FunctionName")) for r in f.of_type("AWS::Lambda::Function") if r.properties.get("FunctionName") == f"{f.prefix}-cloudfront-logging-check"}
+    identifiers = {_rule_identifier(r, checks) for r in rules}
     detected = [name for name, (_, ident) in _WORKLOAD_CHANNELS.items() if ident in identifiers]
     if detected:
         found.controls.append(f"Config rules detecting at run time: {', '.join(detected)}")
         for name, (_, ident) in _WORKLOAD_CHANNELS.items():
             if ident == _CLOUDFRONT_CUSTOM:
                 continue
-            having = [r for r in rules if _rule_identifier(r) == ident]
+            having = [r for r in rules if _rule_identifier(r, checks) == ident]
             if ident in identifiers:
                 found.gaps += [f"{name}: no Config rule in {p}" for p in f.missing_places(having)]
     missing = [f"{name} (Config rule {rule_name})" for name, (rule_name, ident) in _WORKLOAD_CHANNELS.items() if ident not in identifiers]

@@ -484,3 +484,26 @@ def test_organization_mode_is_graded_on_the_organization_trail_and_drawn_with_it
     assert any("member baseline StackSet" in c for c in report.clause("DPP-LOG-5").controls)
     svg = architecture_svg(report.resources, report.config)
     assert 'id="members"' in svg and 'id="delegated"' in svg and "organization: management 444455556666, security 777788889999" in svg
+
+
+def test_a_custom_config_rule_detects_cloudfront_logging_only_when_it_runs_the_projects_check_on_changes_and_a_schedule():
+    """The CloudFront channel counts as detected at run time only through the project's own
+    function (a resource merely named like a rule would not do), triggered on changes and
+    periodically; near misses: another function, no schedule."""
+    from evidence.assembly import Resource
+    from evidence.clauses.collect import _rule_identifier
+
+    stack = "dpp-prod-collection-111122223333-us-east-1"
+    checks = {(stack, "CheckFunction"): "dpp-prod-cloudfront-logging-check"}
+    triggers = [{"EventSource": "aws.config", "MessageType": m} for m in ("ConfigurationItemChangeNotification", "OversizedConfigurationItemChangeNotification", "ScheduledNotification")]
+
+    def rule(function: str, details: list[dict]) -> Resource:
+        properties = {
+            "Source": {"Owner": "CUSTOM_LAMBDA", "SourceIdentifier": {"Fn::GetAtt": [function, "Arn"]}, "SourceDetails": details},
+            "Scope": {"ComplianceResourceTypes": ["AWS::CloudFront::Distribution"]},
+        }
+        return Resource(stack, "111122223333", "us-east-1", "Rule", "AWS::Config::ConfigRule", f"{stack}/Rule", properties)
+
+    assert _rule_identifier(rule("CheckFunction", triggers), checks) == "custom:AWS::CloudFront::Distribution"
+    assert _rule_identifier(rule("SomeOtherFunction", triggers), checks) == "custom:unknown"
+    assert _rule_identifier(rule("CheckFunction", triggers[:2]), checks) == "custom:unknown"
